@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { DatabaseHealth } from '@smsgate/db';
+import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { runService } from '@smsgate/runtime';
+import { dlrTrackerConfig } from './config';
+import { DlrTrackerModule } from './dlr-tracker.module';
+
+void runService({
+  name: 'dlr-tracker',
+  config: dlrTrackerConfig,
+  module: (config) => DlrTrackerModule.forRoot(config),
+  readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
+  consumer: (app, config) =>
+    new KafkaEventServer({
+      kafka: app.get(KAFKA),
+      publisher: app.get(EventPublisher),
+      groupId: config.KAFKA_GROUP_ID,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+    }),
+});

@@ -1,0 +1,27 @@
+import { dbEnv } from '@smsgate/db';
+import { kafkaEnv } from '@smsgate/kafka';
+import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { z } from 'zod';
+
+export const ingressEnv = serviceEnv(8080)
+  .extend(kafkaEnv.shape)
+  .extend(dbEnv.shape)
+  .extend(secretsEnv.shape)
+  .extend({
+    ADMIN_TOKEN: z
+      .string({ error: 'is required (bearer token for the admin API)' })
+      .min(16, 'must be at least 16 characters'),
+    /** Base URL aggregators reach us on, used to show a channel's inbound URLs. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** A re-post of the same inbound message within this many seconds returns the original id. */
+    INBOUND_DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+  });
+
+export type IngressConfig = z.output<typeof ingressEnv> & { publicUrl: string };
+
+export function ingressConfig(): IngressConfig {
+  const env = loadConfig('ingress', ingressEnv);
+  return { ...env, publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, '') };
+}
+
+export const INGRESS_CONFIG = Symbol('INGRESS_CONFIG');

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelType, Topics, uuidv7 } from '@smsgate/contracts';
+import { ChannelEntity } from '@smsgate/db';
+import { EventPublisher } from '@smsgate/kafka';
+import { createHash } from 'node:crypto';
+import { InboundDedupStore } from './inbound-dedup.store';
+
+export interface InboundInput {
+  channel: Pick<ChannelEntity, 'id' | 'workspaceId' | 'address'>;
+  channelType: ChannelType;
+  from: string;
+  text: string;
+  sentAt?: Date;
+  providerMessageId?: string;
+}
+
+export interface Accepted {
+  messageId: string;
+  receivedAt: Date;
+  duplicate: boolean;
+}
+
+/**
+ * Accepts one inbound message: de-duplicates re-posts, publishes `sms.inbound.received.v1` and returns
+ * only once Kafka acknowledged it. Accepted means durable.
+ */
+@Injectable()
+export class AcceptInbound {
+  constructor(
+    private readonly dedup: InboundDedupStore,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async execute(input: InboundInput): Promise<Accepted> {
+    const now = new Date();
+    const key = dedupKey(input);
+    const claim = await this.dedup.claim(key, uuidv7(now.getTime()), now);
+    if (!claim.claimed && claim.published) {
+      return { messageId: claim.messageId, receivedAt: claim.receivedAt, duplicate: true };
+    }
+    // Claimed now, or claimed earlier by a request that never saw Kafka's acknowledgement: publish
+    // (again) under the same id; consumers apply an id once.
+    await this.publisher.publish(
+      Topics.inboundReceived,
+      {
+        id: claim.messageId,
+        workspace: input.channel.workspaceId,
+        channel: input.channel.id,
+        channelType: input.channelType,
+        from: input.from,
+        to: input.channel.address ?? undefined,
+        text: input.text,
+        receivedAt: claim.receivedAt.toISOString(),
+        sentAt: input.sentAt?.toISOString(),
+        providerMessageId: input.providerMessageId,
+      },
+      { key: input.channel.id },
+    );
+    this.dedup.markPublished(key);
+    return { messageId: claim.messageId, receivedAt: claim.receivedAt, duplicate: !claim.claimed };
+  }
+}
+
+function dedupKey(input: InboundInput): string {
+  return createHash('sha256')
+    .update(
+      [
+        input.channel.id,
+        input.from,
+        input.text,
+        input.sentAt?.toISOString() ?? '',
+        input.providerMessageId ?? '',
+      ].join('\u0000'),
+    )
+    .digest('base64url');
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@smsgate/auth';
+import { DatabaseModule } from '@smsgate/db';
+import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { ChannelsController } from './channels/channels.controller';
+import { ChannelsService } from './channels/channels.service';
+import { INGRESS_CONFIG, IngressConfig } from './config';
+import { AcceptInbound } from './inbound/accept-inbound.use-case';
+import { InboundDedupStore } from './inbound/inbound-dedup.store';
+import { ReceiveExController } from './receive-ex/receive-ex.controller';
+import { AdminTokenGuard } from './workspaces/admin-token.guard';
+import { WorkspacesController } from './workspaces/workspaces.controller';
+
+@Module({})
+export class IngressModule {
+  static forRoot(config: IngressConfig): DynamicModule {
+    return {
+      module: IngressModule,
+      imports: [
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress')),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'smsgate-ingress',
+        }),
+        AuthModule,
+      ],
+      controllers: [WorkspacesController, ChannelsController, ReceiveExController],
+      providers: [
+        { provide: INGRESS_CONFIG, useValue: config },
+        AdminTokenGuard,
+        ChannelsService,
+        InboundDedupStore,
+        AcceptInbound,
+      ],
+    };
+  }
+}

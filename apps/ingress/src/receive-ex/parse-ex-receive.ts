@@ -1,0 +1,52 @@
+import { normalizePhone } from '@smsgate/sms';
+
+export type ExReceive =
+  | { ok: true; from: string; text: string; sentAt?: Date }
+  | { ok: false; reason: string };
+
+const MAX_TEXT = 20_000;
+// RFC 3339 / ISO 8601 date-time; seconds, fraction and zone optional (no zone = UTC).
+const ISO_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+export function parseIsoDate(raw: string): Date | undefined {
+  const match = ISO_DATE_TIME.exec(raw.trim());
+  if (!match) return undefined;
+  const [, day, hm, seconds = '00', fraction = '', zone = 'Z'] = match;
+  const ms = (fraction + '000').slice(0, 3);
+  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const date = new Date(`${day}T${hm}:${seconds}.${ms}${offset}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+const field = (fields: Record<string, unknown>, ...names: string[]): string | undefined => {
+  for (const name of names) {
+    const value = fields[name];
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+};
+
+/**
+ * Reads RapidPro External API channel receive fields: `from` (or `sender`), `text`, and an optional
+ * `date` (or `time`) in RFC 3339. The sender is normalised with the channel's country.
+ */
+export function parseExReceive(fields: Record<string, unknown>, country: string | null): ExReceive {
+  const rawFrom = field(fields, 'from', 'sender');
+  if (rawFrom === undefined || rawFrom.trim() === '')
+    return { ok: false, reason: "missing required field 'from'" };
+  const phone = normalizePhone(rawFrom, country ?? undefined);
+  if (!phone.ok) return { ok: false, reason: `invalid 'from' number: ${phone.reason}` };
+  const text = field(fields, 'text') ?? '';
+  if (text.length > MAX_TEXT) return { ok: false, reason: `'text' is longer than ${MAX_TEXT} characters` };
+  const rawDate = field(fields, 'date', 'time');
+  if (rawDate === undefined || rawDate.trim() === '') return { ok: true, from: phone.e164, text };
+  const sentAt = parseIsoDate(rawDate);
+  if (!sentAt)
+    return {
+      ok: false,
+      reason: `invalid date '${rawDate.slice(0, 40)}': expected RFC 3339, e.g. 2026-11-22T10:15:00Z`,
+    };
+  return { ok: true, from: phone.e164, text, sentAt };
+}

@@ -1,0 +1,74 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { PublishTimeoutError } from '@smsgate/kafka';
+import type { FastifyRequest } from 'fastify';
+import { ChannelsService } from '../channels/channels.service';
+import { AcceptInbound } from '../inbound/accept-inbound.use-case';
+import { parseExReceive } from './parse-ex-receive';
+
+/**
+ * RapidPro's External API channel receive (`/c/ex/<uuid>/receive`): an aggregator already integrated
+ * with RapidPro points here unchanged. Fields come as query string, urlencoded or multipart form, or JSON.
+ */
+@Controller('c/ex')
+export class ReceiveExController {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly acceptInbound: AcceptInbound,
+  ) {}
+
+  @Get(':uuid/receive')
+  @HttpCode(200)
+  receiveGet(@Param('uuid') uuid: string, @Req() request: FastifyRequest) {
+    return this.receive(uuid, request);
+  }
+
+  @Post(':uuid/receive')
+  @HttpCode(200)
+  receivePost(@Param('uuid') uuid: string, @Req() request: FastifyRequest) {
+    return this.receive(uuid, request);
+  }
+
+  private async receive(uuid: string, request: FastifyRequest) {
+    const channel = await this.channels.findForInbound(uuid, 'ex');
+    if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
+    const fields = { ...asFields(request.query), ...asFields(request.body) };
+    const parsed = parseExReceive(fields, channel.country);
+    if (!parsed.ok) throw new BadRequestException(parsed.reason);
+    const accepted = await this.acceptInbound
+      .execute({ channel, channelType: 'ex', from: parsed.from, text: parsed.text, sentAt: parsed.sentAt })
+      .catch((error: unknown) => {
+        if (error instanceof PublishTimeoutError)
+          throw new ServiceUnavailableException('temporarily unable to accept messages, retry');
+        throw error;
+      });
+    return {
+      message: 'Message Accepted',
+      data: [
+        {
+          type: 'msg',
+          channel_uuid: channel.id,
+          msg_uuid: accepted.messageId,
+          text: parsed.text,
+          urn: `tel:${parsed.from}`,
+          received_on: (parsed.sentAt ?? accepted.receivedAt).toISOString(),
+        },
+      ],
+    };
+  }
+}
+
+function asFields(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { WorkspaceEntity } from '@smsgate/db';
+import { DataSource } from 'typeorm';
+import { hashApiKey } from './api-keys';
+
+export interface AuthenticatedWorkspace {
+  id: string;
+  name: string;
+}
+
+const TTL_MS = 30_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Resolves an API key to its workspace. Hits are cached for 30 s per process (a rotated key stops
+ * working within that time); misses are not cached, so a new key works at once.
+ */
+@Injectable()
+export class WorkspaceKeys {
+  private readonly cache = new Map<string, { workspace: AuthenticatedWorkspace; until: number }>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async resolve(apiKey: string): Promise<AuthenticatedWorkspace | undefined> {
+    const hash = hashApiKey(apiKey);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.workspace;
+    const row = await this.dataSource.getRepository(WorkspaceEntity).findOne({
+      where: { apiKeyHash: hash },
+      select: { id: true, name: true },
+    });
+    if (!row) return undefined;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    const workspace = { id: row.id, name: row.name };
+    this.cache.set(hash, { workspace, until: Date.now() + TTL_MS });
+    return workspace;
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { Id, Metadata, Priority, Timestamp } from './common';
+
+/**
+ * A request to send one SMS, produced by internal apps or by ingress's send API. Keyed by `id`
+ * when given. Without `id`, the consumer assigns a UUIDv7; without `channel`, routing decides.
+ */
+export const OutboundRequestedV1 = z.object({
+  id: Id.optional(),
+  workspace: Id,
+  channel: Id.optional(),
+  to: z.string().min(1).max(32),
+  from: z.string().min(1).max(32).optional(),
+  text: z.string().min(1).max(10_000),
+  correlationId: z.string().min(1).max(128).optional(),
+  notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  expiresAt: Timestamp.optional(),
+  priority: Priority.default('normal'),
+  metadata: Metadata.optional(),
+});
+export type OutboundRequestedV1 = z.infer<typeof OutboundRequestedV1>;

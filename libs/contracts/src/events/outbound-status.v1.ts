@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { Detail, Id, MessageStatus, Timestamp } from './common';
+
+/** A dispatch result or delivery report for one outbound message (or one part of it). Keyed by `id`. */
+export const OutboundStatusV1 = z.object({
+  /** This event's own id, for idempotent application. */
+  eventId: Id,
+  /** The message the status belongs to. */
+  id: Id,
+  workspace: Id,
+  channel: Id,
+  status: MessageStatus,
+  part: z.object({ index: z.int().min(0), count: z.int().min(1) }).optional(),
+  providerMessageId: z.string().min(1).max(128).optional(),
+  detail: Detail.optional(),
+  at: Timestamp,
+});
+export type OutboundStatusV1 = z.infer<typeof OutboundStatusV1>;

@@ -1,0 +1,43 @@
+import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createDataSource, DataSourceSettings } from './data-source';
+
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // Runs after HTTP and consumers stopped, so in-flight work still has its connections.
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Injectable()
+export class DatabaseHealth {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async check(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(settings: DataSourceSettings): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: DataSource, useFactory: () => createDataSource(settings).initialize() },
+        DatabaseLifecycle,
+        DatabaseHealth,
+      ],
+      exports: [DataSource, DatabaseHealth],
+    };
+  }
+}

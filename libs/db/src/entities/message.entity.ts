@@ -1,0 +1,53 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'messages' })
+export class MessageEntity {
+  /** UUIDv7, assigned where the message entered smsgate. */
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @Column('uuid', { name: 'channel_id', nullable: true })
+  channelId!: string | null;
+
+  @Column('text')
+  direction!: 'in' | 'out';
+
+  @Column('text', { name: 'from_addr', nullable: true })
+  from!: string | null;
+
+  @Column('text', { name: 'to_addr', nullable: true })
+  to!: string | null;
+
+  @Column('text')
+  text!: string;
+
+  @Column('text')
+  status!: string;
+
+  @Column('int')
+  segments!: number;
+
+  @Column('text')
+  encoding!: string;
+
+  @Column('text', { name: 'provider_ids', array: true, default: () => "'{}'" })
+  providerIds!: string[];
+
+  @Column('text', { name: 'correlation_id', nullable: true })
+  correlationId!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  metadata!: Record<string, string> | null;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt!: Date;
+}

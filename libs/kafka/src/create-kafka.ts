@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSettings } from './kafka.config';
+
+const logger = new Logger('kafkajs');
+
+function logEntry({ level, label, log }: LogEntry): void {
+  const { message, ...rest } = log;
+  const line = `${label} ${message}${Object.keys(rest).length > 1 ? ` ${JSON.stringify(rest)}` : ''}`;
+  if (level === logLevel.ERROR) logger.error(line);
+  else if (level === logLevel.WARN) logger.warn(line);
+  else logger.debug?.(line);
+}
+
+export function createKafka(settings: Pick<KafkaSettings, 'brokers' | 'clientId'>): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: () => logEntry,
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}

@@ -1,0 +1,137 @@
+import { parsePayload, PayloadInput, Topic } from '@smsgate/contracts';
+import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+
+export class PublishTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Kafka did not acknowledge the publish within ${ms} ms`);
+  }
+}
+
+export class InvalidEventError extends Error {}
+
+export interface PublishOptions {
+  key?: string;
+  headers?: Record<string, string>;
+}
+
+interface Pending {
+  topic: string;
+  message: Message;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_MESSAGES_PER_REQUEST = 1_000;
+
+/**
+ * The one way services write to Kafka: an idempotent producer (acks = all) behind an automatic
+ * batcher. The idempotent producer keeps one request in flight, so while a request is on the wire the
+ * next publishes gather and leave together; every caller's promise settles when the broker
+ * acknowledged the request that carried its message. Payloads are validated against the contract
+ * before they are sent, so a producer bug is an error here rather than a dead letter downstream.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private queue: Pending[] = [];
+  private inFlight: Promise<void> | null = null;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly publishTimeoutMs = 10_000,
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Unbounded retries keep the idempotent producer's ordering guarantees; callers stop waiting
+      // after publishTimeoutMs and answer 503, while the send goes on once the broker is back.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  /** Validates `payload` against `topic`'s schema, then publishes it; resolves once acknowledged. */
+  publish<T extends Topic>(topic: T, payload: PayloadInput<T>, options: PublishOptions = {}): Promise<void> {
+    const parsed = parsePayload(topic, payload);
+    if (!parsed.ok) return Promise.reject(new InvalidEventError(`invalid ${topic} event: ${parsed.reason}`));
+    return this.publishRaw(topic, [
+      {
+        key: options.key,
+        value: JSON.stringify(parsed.value),
+        headers: { 'content-type': 'application/json', ...options.headers },
+      },
+    ]);
+  }
+
+  /** Publishes already-encoded messages (retries and dead letters keep the original bytes). */
+  publishRaw(topic: string, messages: Message[]): Promise<void> {
+    if (!this.connected) return Promise.reject(new Error('the Kafka producer is not connected'));
+    const settled = messages.map(
+      (message) =>
+        new Promise<void>((resolve, reject) => {
+          this.queue.push({ topic, message, resolve, reject });
+        }),
+    );
+    this.kick();
+    return withTimeout(
+      Promise.all(settled).then(() => undefined),
+      this.publishTimeoutMs,
+    );
+  }
+
+  /** Waits for everything queued, then disconnects. */
+  async disconnect(): Promise<void> {
+    while (this.inFlight || this.queue.length > 0) {
+      this.kick();
+      await this.inFlight;
+    }
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+
+  private kick(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, MAX_MESSAGES_PER_REQUEST);
+    this.inFlight = this.send(batch).finally(() => {
+      this.inFlight = null;
+      this.kick();
+    });
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of batch) {
+      const list = byTopic.get(topic) ?? [];
+      list.push(message);
+      byTopic.set(topic, list);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PublishTimeoutError(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export const headerString = (headers: IHeaders | undefined, name: string): string | undefined => {
+  const value = headers?.[name];
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+};

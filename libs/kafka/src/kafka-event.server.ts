@@ -1,0 +1,407 @@
+import { CustomTransportStrategy, Server, BaseRpcContext } from '@nestjs/microservices';
+import {
+  DeadLetterV1,
+  parsePayload,
+  PayloadOf,
+  retryTopicOf,
+  RETRY_TOPIC_PARTITIONS,
+  Topic,
+  Topics,
+  uuidv7,
+} from '@smsgate/contracts';
+import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { Counter } from 'prom-client';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { ensureTopics } from './ensure-topics';
+import { EventPublisher, headerString } from './event-publisher';
+import { Outcome, Outcomes } from './outcome';
+
+export interface ConsumedEvent<T> {
+  payload: T;
+  key?: string;
+  headers: Record<string, string>;
+  /** Where the event was first published (a retried event keeps its original coordinates). */
+  topic: string;
+  partition: number;
+  offset: string;
+  /** 1 on first delivery, then 2, 3… from the retry topic. */
+  attempt: number;
+}
+
+export interface ConsumedBatch<T extends Topic> {
+  topic: T;
+  events: ConsumedEvent<PayloadOf<T>>[];
+}
+
+/** What an `@EventPattern(topic)` handler returns: one outcome per event, or one for them all. */
+export type BatchResult = Outcome | Outcome[];
+
+export interface KafkaEventServerOptions {
+  kafka: Kafka;
+  publisher: EventPublisher;
+  groupId: string;
+  /** Delay before each retry; attempts = delays + 1, then dead letter. */
+  retryDelaysMs?: number[];
+  /** How long a failing handler is retried in place (infrastructure hiccups) before events move on. */
+  inPlaceRetryMs?: number;
+  partitionsConsumedConcurrently?: number;
+  maxEventsPerCall?: number;
+}
+
+const H = {
+  originalTopic: 'x-smsgate-original-topic',
+  originalPartition: 'x-smsgate-original-partition',
+  originalOffset: 'x-smsgate-original-offset',
+  attempt: 'x-smsgate-attempt',
+  notBefore: 'x-smsgate-not-before',
+  lastError: 'x-smsgate-last-error',
+} as const;
+
+const outcomes = new Counter({
+  name: 'smsgate_consumer_events_total',
+  help: 'Consumed events by topic, consumer group and outcome',
+  labelNames: ['topic', 'group', 'outcome'],
+});
+
+class KafkaBatchContext extends BaseRpcContext<[string, number]> {}
+
+type Decoded<T extends Topic> =
+  | { ok: true; event: ConsumedEvent<PayloadOf<T>>; message: KafkaMessage }
+  | { ok: false; reason: string; coordinates: Coordinates; message: KafkaMessage };
+
+interface Coordinates {
+  topic: string;
+  partition: number;
+  offset: string;
+  attempt: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A Nest microservice transport on kafkajs that owns commits. Handlers are ordinary
+ * `@EventPattern(topic)` methods taking a `ConsumedBatch` and returning outcomes; this server decodes and
+ * validates each event against its contract (invalid → dead letter), calls the handler, turns the
+ * outcomes into retry-topic or DLQ publishes, and commits the offsets only once those are acknowledged.
+ * An exception is retried in place for a while (a database blip), then the events are tried one by one
+ * so a single poison event cannot block its partition.
+ */
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private retryConsumer?: Consumer;
+  private joined = false;
+  private crashed = false;
+  private readonly retryDelays: number[];
+  private readonly inPlaceRetryMs: number;
+  private readonly maxEventsPerCall: number;
+
+  constructor(private readonly options: KafkaEventServerOptions) {
+    super();
+    this.retryDelays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000];
+    this.inPlaceRetryMs = options.inPlaceRetryMs ?? 15_000;
+    this.maxEventsPerCall = options.maxEventsPerCall ?? 500;
+  }
+
+  get retryTopic(): string {
+    return retryTopicOf(this.options.groupId);
+  }
+
+  /** Ready when there is nothing to consume, or the consumer joined its group and did not crash. */
+  isReady(): boolean {
+    return this.topics().length === 0 || (this.joined && !this.crashed);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    // disconnect() lets the batch in hand finish (and commit) before leaving the group.
+    await Promise.all([this.consumer?.disconnect(), this.retryConsumer?.disconnect()]);
+    this.consumer = this.retryConsumer = undefined;
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return [this.consumer, this.retryConsumer] as T;
+  }
+
+  private topics(): string[] {
+    return [...this.messageHandlers.keys()];
+  }
+
+  private async start(): Promise<void> {
+    const topics = this.topics();
+    if (topics.length === 0) return;
+    const { kafka, groupId } = this.options;
+    await ensureTopics(kafka, [{ topic: this.retryTopic, numPartitions: RETRY_TOPIC_PARTITIONS }]);
+
+    this.consumer = this.newConsumer(groupId, (joined) => (this.joined = joined));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+
+    this.retryConsumer = this.newConsumer(`${groupId}.retry`, () => undefined);
+    await this.retryConsumer.connect();
+    await this.retryConsumer.subscribe({ topics: [this.retryTopic], fromBeginning: true });
+    await this.retryConsumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: RETRY_TOPIC_PARTITIONS,
+      eachBatch: (payload) => this.onRetryBatch(payload),
+    });
+  }
+
+  private newConsumer(groupId: string, onJoin: (joined: boolean) => void): Consumer {
+    const consumer = this.options.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.crashed = false;
+      onJoin(true);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error(
+        `consumer ${groupId} crashed: ${payload.error.message} (restart: ${payload.restart})`,
+      );
+      if (!payload.restart) this.crashed = true;
+    });
+    return consumer;
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const topic = batch.topic as Topic;
+    for (let start = 0; start < batch.messages.length; start += this.maxEventsPerCall) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.maxEventsPerCall);
+      const decoded = chunk.map((message) =>
+        this.decode(topic, message, {
+          topic,
+          partition: batch.partition,
+          offset: message.offset,
+          attempt: 1,
+        }),
+      );
+      await this.process(topic, decoded, payload);
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      await this.consumer?.commitOffsets([
+        { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await heartbeat();
+    }
+  }
+
+  private async onRetryBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    for (const message of batch.messages) {
+      const notBefore = Number(headerString(message.headers, H.notBefore) ?? 0);
+      while (Date.now() < notBefore) {
+        if (!isRunning() || isStale()) return;
+        await sleep(Math.min(1_000, notBefore - Date.now()));
+        await heartbeat();
+      }
+      if (!isRunning() || isStale()) return;
+      const topic = (headerString(message.headers, H.originalTopic) ?? '') as Topic;
+      const coordinates: Coordinates = {
+        topic,
+        partition: Number(headerString(message.headers, H.originalPartition) ?? batch.partition),
+        offset: headerString(message.headers, H.originalOffset) ?? message.offset,
+        attempt: Number(headerString(message.headers, H.attempt) ?? 2),
+      };
+      const decoded = this.messageHandlers.has(topic)
+        ? this.decode(topic, message, coordinates)
+        : ({ ok: false, reason: `no handler for topic "${topic}"`, coordinates, message } as const);
+      await this.process(topic, [decoded], payload);
+      resolveOffset(message.offset);
+      await this.retryConsumer?.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+      ]);
+      await heartbeat();
+    }
+  }
+
+  private decode<T extends Topic>(topic: T, message: KafkaMessage, at: Coordinates): Decoded<T> {
+    if (!message.value) return { ok: false, reason: 'empty message value', coordinates: at, message };
+    let json: unknown;
+    try {
+      json = JSON.parse(message.value.toString('utf8'));
+    } catch (error) {
+      return { ok: false, reason: `invalid JSON: ${(error as Error).message}`, coordinates: at, message };
+    }
+    const parsed = parsePayload(topic, json);
+    if (!parsed.ok)
+      return { ok: false, reason: `invalid ${topic} payload: ${parsed.reason}`, coordinates: at, message };
+    return {
+      ok: true,
+      message,
+      event: {
+        payload: parsed.value,
+        key: message.key?.toString('utf8'),
+        headers: stringHeaders(message.headers),
+        ...at,
+      },
+    };
+  }
+
+  private async process(topic: Topic, decoded: Decoded<Topic>[], batch: EachBatchPayload): Promise<void> {
+    const settlements: Promise<void>[] = [];
+    const valid: Extract<Decoded<Topic>, { ok: true }>[] = [];
+    for (const item of decoded) {
+      if (item.ok) valid.push(item);
+      else settlements.push(this.deadLetter(item.message, item.coordinates, item.reason));
+    }
+    if (valid.length > 0) {
+      const results = await this.handle(
+        topic,
+        valid.map((item) => item.event),
+        batch,
+      );
+      valid.forEach((item, index) => settlements.push(this.settle(item.message, item.event, results[index])));
+    }
+    await Promise.all(settlements);
+  }
+
+  /** Calls the handler; on exceptions retries in place, then isolates the failing events. */
+  private async handle(
+    topic: Topic,
+    events: ConsumedEvent<unknown>[],
+    batch: EachBatchPayload,
+  ): Promise<Outcome[]> {
+    const deadline = Date.now() + this.inPlaceRetryMs;
+    let delay = 250;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        return await this.call(topic, events);
+      } catch (error) {
+        lastError = error;
+        if (Date.now() + delay > deadline || !batch.isRunning()) break;
+        this.logger.warn(`${topic} handler failed (${errorText(error)}); retrying in ${delay} ms`);
+        await sleep(delay);
+        await batch.heartbeat();
+        delay = Math.min(delay * 2, 4_000);
+      }
+    }
+    if (!batch.isRunning()) throw lastError;
+    if (events.length === 1) return [Outcomes.retry(errorText(lastError))];
+    const single: Outcome[] = [];
+    for (const event of events) {
+      try {
+        single.push(...(await this.call(topic, [event])));
+      } catch (error) {
+        single.push(Outcomes.retry(errorText(error)));
+      }
+    }
+    return single;
+  }
+
+  private async call(topic: Topic, events: ConsumedEvent<unknown>[]): Promise<Outcome[]> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`no handler for topic "${topic}"`);
+    const batch = { topic, events } as ConsumedBatch<Topic>;
+    const returned: unknown = await handler(batch, new KafkaBatchContext([topic, events[0].partition]));
+    const result = (isObservable(returned) ? await lastValueFrom(returned) : returned) as BatchResult;
+    if (!Array.isArray(result)) return events.map(() => result);
+    if (result.length !== events.length) {
+      throw new Error(`handler for ${topic} returned ${result.length} outcomes for ${events.length} events`);
+    }
+    return result;
+  }
+
+  private async settle(
+    message: KafkaMessage,
+    event: ConsumedEvent<unknown>,
+    outcome: Outcome,
+  ): Promise<void> {
+    outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: outcome.kind });
+    switch (outcome.kind) {
+      case 'done':
+      case 'skipped':
+        return;
+      case 'dead-letter':
+        return this.deadLetter(message, event, outcome.reason);
+      case 'retry': {
+        if (event.attempt > this.retryDelays.length) {
+          return this.deadLetter(
+            message,
+            event,
+            `gave up after ${event.attempt} attempts: ${outcome.reason}`,
+          );
+        }
+        const delay = this.retryDelays[event.attempt - 1];
+        this.logger.warn(
+          `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed (${outcome.reason}); retry in ${delay} ms`,
+        );
+        return this.options.publisher.publishRaw(this.retryTopic, [
+          {
+            key: message.key,
+            value: message.value,
+            headers: {
+              ...stringHeaders(message.headers),
+              [H.originalTopic]: event.topic,
+              [H.originalPartition]: String(event.partition),
+              [H.originalOffset]: event.offset,
+              [H.attempt]: String(event.attempt + 1),
+              [H.notBefore]: String(Date.now() + delay),
+              [H.lastError]: outcome.reason.slice(0, 500),
+            },
+          },
+        ]);
+      }
+    }
+  }
+
+  private async deadLetter(message: KafkaMessage, at: Coordinates, reason: string): Promise<void> {
+    outcomes.inc({ topic: at.topic, group: this.options.groupId, outcome: 'dead-letter' });
+    this.logger.warn(`dead letter from ${at.topic} ${at.partition}:${at.offset}: ${reason}`);
+    const value = message.value ?? Buffer.alloc(0);
+    const utf8 = value.toString('utf8');
+    const isText = Buffer.from(utf8, 'utf8').equals(value);
+    const letter: DeadLetterV1 = {
+      id: uuidv7(),
+      group: this.options.groupId,
+      sourceTopic: at.topic,
+      partition: at.partition,
+      offset: at.offset,
+      key: message.key?.toString('utf8'),
+      value: isText ? utf8 : value.toString('base64'),
+      valueEncoding: isText ? 'utf8' : 'base64',
+      headers: Object.fromEntries(
+        Object.entries(stringHeaders(message.headers)).filter(([name]) => !name.startsWith('x-smsgate-')),
+      ),
+      reason: reason.slice(0, 2_000),
+      attempts: at.attempt,
+      failedAt: new Date().toISOString(),
+    };
+    await this.options.publisher.publish(Topics.deadLetter, letter, { key: at.topic });
+  }
+}
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers ?? {})) {
+    const value = headerString(headers, name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+/** Every service: its HTTP port and log level. */
+export const serviceEnv = (defaultPort: number) =>
+  z.object({
+    PORT: z.coerce.number().int().min(1).max(65_535).default(defaultPort),
+    LOG_LEVEL: LogLevel.default('info'),
+    /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+  });
+
+/** Services that read or write channel secrets. */
+export const secretsEnv = z.object({
+  SECRETS_KEY: z
+    .string({ error: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+});

@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Returns the error body for a request whose route has its own error format, else undefined. */
+export type ErrorBodyShaper = (request: FastifyRequest, status: number, reason: string) => unknown;
+
+interface StatusError {
+  statusCode: number;
+  message: string;
+}
+
+const isClientError = (error: unknown): error is StatusError =>
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as StatusError).statusCode === 'number' &&
+  (error as StatusError).statusCode >= 400 &&
+  (error as StatusError).statusCode < 500;
+
+/**
+ * Every error leaves as JSON with a reason. Client mistakes keep their 4xx (including the body parser's:
+ * malformed JSON, unsupported media type, body too large); anything unexpected is logged and answered
+ * with a 500 that reveals nothing.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  constructor(private readonly shape?: ErrorBodyShaper) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    if (error instanceof HttpException) {
+      const body = error.getResponse();
+      const reason =
+        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+      this.send(request, reply, error.getStatus(), reason, typeof body === 'string' ? undefined : body);
+      return;
+    }
+    if (isClientError(error)) {
+      this.send(request, reply, error.statusCode, error.message);
+      return;
+    }
+    this.logger.error(error instanceof Error ? error : String(error));
+    this.send(request, reply, 500, 'internal error');
+  }
+
+  private send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    reason: string,
+    body?: object,
+  ): void {
+    const shaped = this.shape?.(request, status, reason);
+    void reply.status(status).send(shaped ?? body ?? { statusCode: status, message: reason });
+  }
+}

@@ -1,0 +1,6 @@
+export * from './config/load-config';
+export * from './config/fragments';
+export * from './logging/logger';
+export * from './health/readiness';
+export * from './http-error.filter';
+export * from './bootstrap';

@@ -1,0 +1,7 @@
+import { loadTestInfra } from './infra';
+
+// Runs before each integration/e2e test file: point the code under test at the test infrastructure.
+const infra = loadTestInfra();
+process.env.KAFKA_BROKERS = infra.kafkaBrokers;
+process.env.DATABASE_URL = infra.databaseUrl;
+jest.setTimeout(process.env.SMSGATE_E2E ? 180_000 : 60_000);

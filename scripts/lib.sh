@@ -1,0 +1,35 @@
+# Shared by start.sh, test.sh and bench.sh.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+mkdir -p "$LOCAL"
+
+log() { printf '\033[1m[smsgate]\033[0m %s\n' "$*" >&2; }
+
+# Installs npm dependencies when node_modules is missing or older than the lock file.
+ensure_node_modules() {
+  command -v node >/dev/null || { log "Node.js 20.19+ is required (https://nodejs.org or apt-get install nodejs)"; exit 1; }
+  if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "installing npm dependencies"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Secrets for a local gateway: generated on first run, kept in .local (git-ignored).
+ensure_local_secrets() {
+  local file="$LOCAL/secrets.env"
+  if [ ! -f "$file" ]; then
+    umask 077
+    {
+      echo "ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '+/=')"
+      echo "SECRETS_KEY=$(head -c 32 /dev/urandom | base64)"
+    } >"$file"
+  fi
+  set -a
+  # shellcheck disable=SC1090
+  source "$file"
+  set +a
+}
+
+build() {
+  (cd "$ROOT" && node scripts/build.mjs >/dev/null)
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# npm start: installs what is missing, brings up Kafka and PostgreSQL (unless KAFKA_BROKERS /
+# DATABASE_URL point elsewhere), migrates, starts the five services and waits for them. Ctrl-C stops
+# everything this run started.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_node_modules
+ensure_local_secrets
+
+STARTED_INFRA=()
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  bash "$ROOT/scripts/infra.sh" status | grep -q '^kafka: running' || STARTED_INFRA+=(kafka)
+  bash "$ROOT/scripts/infra.sh" up kafka
+  export KAFKA_BROKERS; KAFKA_BROKERS=$(bash "$ROOT/scripts/infra.sh" env | sed -n 's/^KAFKA_BROKERS=//p')
+fi
+if [ -z "${DATABASE_URL:-}" ]; then
+  bash "$ROOT/scripts/infra.sh" status | grep -q '^postgres: running' || STARTED_INFRA+=(postgres)
+  bash "$ROOT/scripts/infra.sh" up postgres
+  export DATABASE_URL; DATABASE_URL=$(bash "$ROOT/scripts/infra.sh" env | sed -n 's/^DATABASE_URL=//p')
+fi
+
+log "building"
+build
+log "migrating the database"
+node "$ROOT/dist/libs/db/src/migrate.js"
+
+SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084)
+LOGS="$LOCAL/logs"
+mkdir -p "$LOGS"
+PIDS=()
+
+stop_all() {
+  trap - INT TERM EXIT
+  log "stopping services"
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for part in "${STARTED_INFRA[@]}"; do bash "$ROOT/scripts/infra.sh" down "$part"; done
+  log "stopped"
+}
+trap stop_all INT TERM EXIT
+
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}
+  port=${entry##*:}
+  PORT=$port node --enable-source-maps "$ROOT/dist/apps/$name/src/main.js" >>"$LOGS/$name.log" 2>&1 &
+  PIDS+=($!)
+done
+
+for entry in "${SERVICES[@]}"; do
+  name=${entry%%:*}
+  port=${entry##*:}
+  deadline=$((SECONDS + 90))
+  until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      log "$name did not become ready; last lines of .local/logs/$name.log:"
+      tail -n 20 "$LOGS/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+done
+
+cat <<MSG
+
+smsgate is running.
+  ingress      http://127.0.0.1:8080   (admin API, send API, inbound /c/…)
+  dispatcher   http://127.0.0.1:8081
+  smpp-binds   http://127.0.0.1:8082
+  dlr-tracker  http://127.0.0.1:8083   (message status API)
+  cht-relay    http://127.0.0.1:8084
+  health: /health/live, /health/ready   metrics: /metrics   logs: .local/logs/<service>.log
+  Kafka: $KAFKA_BROKERS
+
+Admin token (kept in .local/secrets.env): $ADMIN_TOKEN
+
+Create a workspace (its API key is shown once):
+  curl -s -X POST http://127.0.0.1:8080/v1/workspaces -H 'Authorization: Bearer $ADMIN_TOKEN' \\
+    -H 'Content-Type: application/json' -d '{"name":"demo"}'
+Create a RapidPro External API channel with that key:
+  curl -s -X POST http://127.0.0.1:8080/v1/channels -H 'Authorization: Bearer <api key>' \\
+    -H 'Content-Type: application/json' -d '{"type":"ex","name":"demo","country":"KE","address":"+254700000000"}'
+Receive a message on it, then read it back:
+  curl -s -X POST http://127.0.0.1:8080/c/ex/<channel uuid>/receive -d 'from=0712345678&text=hello'
+  curl -s http://127.0.0.1:8083/v1/messages/<msg_uuid> -H 'Authorization: Bearer <api key>'
+
+Press Ctrl-C to stop.
+MSG
+
+wait -n "${PIDS[@]}" || true
+log "a service exited; see .local/logs"
