@@ -4,10 +4,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { $schema: _schema, ...swc } = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc.json'), 'utf8'));
+const { paths } = JSON.parse(fs.readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+// SWC rewrites @smsgate/* imports itself, so they resolve in global set-up too (no moduleNameMapper there).
+const jsc = { ...swc.jsc, baseUrl: __dirname, paths };
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, jsc, swcrc: false }] },
   moduleNameMapper: { '^@smsgate/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.local/'],
@@ -25,8 +28,14 @@ module.exports = {
       ...withInfra,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/timeout-60s.ts'],
     },
-    { ...base, ...withInfra, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'], testTimeout: 180_000 },
+    {
+      ...base,
+      ...withInfra,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/timeout-180s.ts'],
+    },
   ],
 };

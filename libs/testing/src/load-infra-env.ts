@@ -4,4 +4,3 @@ import { loadTestInfra } from './infra';
 const infra = loadTestInfra();
 process.env.KAFKA_BROKERS = infra.kafkaBrokers;
 process.env.DATABASE_URL = infra.databaseUrl;
-jest.setTimeout(process.env.SMSGATE_E2E ? 180_000 : 60_000);

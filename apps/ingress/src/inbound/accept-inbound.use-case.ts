@@ -31,33 +31,56 @@ export class AcceptInbound {
     private readonly publisher: EventPublisher,
   ) {}
 
+  /** Publishes under way in this process, by content key, so a concurrent re-post waits for them. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
   async execute(input: InboundInput): Promise<Accepted> {
     const now = new Date();
     const key = dedupKey(input);
     const claim = await this.dedup.claim(key, uuidv7(now.getTime()), now);
-    if (!claim.claimed && claim.published) {
-      return { messageId: claim.messageId, receivedAt: claim.receivedAt, duplicate: true };
+    const original = { messageId: claim.messageId, receivedAt: claim.receivedAt, duplicate: true };
+    if (!claim.claimed) {
+      if (claim.published || this.dedup.isPublishedHere(key)) return original;
+      const pending = this.inFlight.get(key);
+      if (
+        pending &&
+        (await pending.then(
+          () => true,
+          () => false,
+        ))
+      )
+        return original;
     }
-    // Claimed now, or claimed earlier by a request that never saw Kafka's acknowledgement: publish
-    // (again) under the same id; consumers apply an id once.
-    await this.publisher.publish(
+    // Claimed now, or claimed earlier by a request that never saw Kafka's acknowledgement (another
+    // replica, or a crash): publish under the same id; consumers apply an id once.
+    const publishing = this.publish(input, claim.messageId, claim.receivedAt);
+    this.inFlight.set(key, publishing);
+    try {
+      await publishing;
+    } finally {
+      if (this.inFlight.get(key) === publishing) this.inFlight.delete(key);
+    }
+    this.dedup.markPublished(key);
+    return { ...original, duplicate: !claim.claimed };
+  }
+
+  private publish(input: InboundInput, id: string, receivedAt: Date): Promise<void> {
+    return this.publisher.publish(
       Topics.inboundReceived,
       {
-        id: claim.messageId,
+        id,
         workspace: input.channel.workspaceId,
         channel: input.channel.id,
         channelType: input.channelType,
         from: input.from,
         to: input.channel.address ?? undefined,
         text: input.text,
-        receivedAt: claim.receivedAt.toISOString(),
+        receivedAt: receivedAt.toISOString(),
         sentAt: input.sentAt?.toISOString(),
         providerMessageId: input.providerMessageId,
       },
       { key: input.channel.id },
     );
-    this.dedup.markPublished(key);
-    return { messageId: claim.messageId, receivedAt: claim.receivedAt, duplicate: !claim.claimed };
   }
 }
 

@@ -22,6 +22,8 @@ const FLUSH_EVERY_MS = 25;
 export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(InboundDedupStore.name);
   private pendingPublished: string[] = [];
+  /** Keys this process published whose flag is not written yet: a quick re-post must not re-publish. */
+  private readonly publishedHere = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private cleanupTimer?: NodeJS.Timeout;
   private readonly windowSeconds: number;
@@ -74,7 +76,12 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
+  isPublishedHere(key: string): boolean {
+    return this.publishedHere.has(key);
+  }
+
   markPublished(key: string): void {
+    this.publishedHere.add(key);
     this.pendingPublished.push(key);
     this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -86,7 +93,9 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     this.pendingPublished = [];
     try {
       await this.dataSource.query(`UPDATE inbound_dedup SET published = true WHERE key = ANY($1)`, [keys]);
+      for (const key of keys) this.publishedHere.delete(key);
     } catch (error) {
+      this.pendingPublished.push(...keys);
       this.logger.warn(`could not mark ${keys.length} inbound keys published: ${(error as Error).message}`);
     }
   }

@@ -1,0 +1,216 @@
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import {
+  ADMIN_TOKEN,
+  createChannel,
+  createWorkspace,
+  SECRETS_KEY,
+  ServiceProcess,
+  TestWorkspace,
+  TopicProbe,
+  waitFor,
+} from '@smsgate/testing';
+
+/**
+ * The first inbound slice, driven from outside as an aggregator and an app would: ingress and
+ * dlr-tracker run as processes against the real Kafka and PostgreSQL.
+ */
+describe('inbound messages through ingress and dlr-tracker', () => {
+  const env = () => ({
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    DATABASE_URL: process.env.DATABASE_URL,
+    ADMIN_TOKEN,
+    SECRETS_KEY,
+    KAFKA_GROUP_ID: 'dlr-tracker-e2e',
+  });
+  let ingress: ServiceProcess;
+  let tracker: ServiceProcess;
+  let probe: TopicProbe;
+  let workspace: TestWorkspace;
+  let receiveUrl: string;
+  let channelUuid: string;
+
+  beforeAll(async () => {
+    [ingress, tracker, probe] = await Promise.all([
+      ServiceProcess.start('ingress', env()),
+      ServiceProcess.start('dlr-tracker', env()),
+      TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.inboundReceived]),
+    ]);
+    workspace = await createWorkspace(ingress.url, 'e2e inbound');
+    const channel = await createChannel(ingress.url, workspace.apiKey, { secrets: { password: 'hunter2-secret' } });
+    receiveUrl = channel.inboundUrls.receive.replace(/^http:\/\/127\.0\.0\.1:\d+/, ingress.url);
+    channelUuid = channel.uuid;
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingress?.stop(), tracker?.stop(), probe?.stop()]);
+  });
+
+  const readMessage = async (id: string, apiKey = workspace.apiKey) =>
+    fetch(`${tracker.url}/v1/messages/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+
+  const expectStored = async (msgUuid: string, from: string, text: string) => {
+    const stored = await waitFor(
+      async () => {
+        const response = await readMessage(msgUuid);
+        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      },
+      { message: `message ${msgUuid} in dlr-tracker` },
+    );
+    expect(stored).toMatchObject({ id: msgUuid, direction: 'in', channel: channelUuid, from, text, status: 'received' });
+    expect(stored.history).toEqual([expect.objectContaining({ status: 'received', source: 'ingress' })]);
+    const event = await probe.waitFor((m) => (m.value as { id?: string }).id === msgUuid);
+    expect(event.key).toBe(channelUuid);
+    expect(event.value).toMatchObject({ id: msgUuid, workspace: workspace.id, channel: channelUuid, from, text });
+  };
+
+  describe('workspaces and channels', () => {
+    it('refuses the admin API without the admin token', async () => {
+      const response = await fetch(`${ingress.url}/v1/workspaces`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer wrong-token-wrong-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x' }),
+      });
+      expect(response.status).toBe(401);
+    });
+
+    it('shows a channel with its inbound URL, never its secret values, and only to its workspace', async () => {
+      const response = await fetch(`${ingress.url}/v1/channels/${channelUuid}`, {
+        headers: { authorization: `Bearer ${workspace.apiKey}` },
+      });
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(text).not.toContain('hunter2-secret');
+      expect(JSON.parse(text)).toMatchObject({
+        uuid: channelUuid,
+        type: 'ex',
+        secretFields: ['password'],
+        inboundUrls: { receive: expect.stringMatching(new RegExp(`/c/ex/${channelUuid}/receive$`)) },
+      });
+      const other = await createWorkspace(ingress.url, 'e2e other');
+      const foreign = await fetch(`${ingress.url}/v1/channels/${channelUuid}`, {
+        headers: { authorization: `Bearer ${other.apiKey}` },
+      });
+      expect(foreign.status).toBe(404);
+      const list = (await (
+        await fetch(`${ingress.url}/v1/channels`, { headers: { authorization: `Bearer ${other.apiKey}` } })
+      ).json()) as { results: unknown[] };
+      expect(list.results).toEqual([]);
+    });
+
+    it('validates channel input with a 400 naming the field', async () => {
+      const response = await fetch(`${ingress.url}/v1/channels`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'fax', name: 'x' }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain('type');
+    });
+  });
+
+  describe('RapidPro External API receive', () => {
+    const bodyOf = async (response: Response) => (await response.json()) as { message: string; data: Record<string, string>[] };
+
+    it.each([
+      ['query string (GET)', 'get'],
+      ['urlencoded form', 'form'],
+      ['multipart form', 'multipart'],
+      ['JSON body', 'json'],
+    ])('accepts a message as %s, stores it and publishes it', async (_label, style) => {
+      const text = `hello ${style} ${uuidv7()}`;
+      const fields = { from: '0712 345 678', text, date: '2026-11-22T10:15:30.123456+03:00' };
+      let response: Response;
+      if (style === 'get') {
+        response = await fetch(`${receiveUrl}?${new URLSearchParams(fields).toString()}`);
+      } else if (style === 'form') {
+        response = await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams(fields) });
+      } else if (style === 'multipart') {
+        const form = new FormData();
+        for (const [name, value] of Object.entries(fields)) form.append(name, value);
+        response = await fetch(receiveUrl, { method: 'POST', body: form });
+      } else {
+        response = await fetch(receiveUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(fields),
+        });
+      }
+      expect(response.status).toBe(200);
+      const body = await bodyOf(response);
+      expect(body.message).toBe('Message Accepted');
+      expect(body.data).toEqual([
+        {
+          type: 'msg',
+          channel_uuid: channelUuid,
+          msg_uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          text,
+          urn: 'tel:+254712345678',
+          received_on: '2026-11-22T07:15:30.123Z',
+        },
+      ]);
+      await expectStored(body.data[0].msg_uuid, '+254712345678', text);
+    });
+
+    it('answers a re-post of the same message with the original id and publishes nothing new', async () => {
+      const fields = { sender: '+254712000111', text: `again ${uuidv7()}`, time: '2026-11-22T11:00:00Z' };
+      const post = () => fetch(receiveUrl, { method: 'POST', body: new URLSearchParams(fields) });
+      const first = await bodyOf(await post());
+      const second = await bodyOf(await post());
+      expect(second.data[0].msg_uuid).toBe(first.data[0].msg_uuid);
+      // A later message on the same channel shares the partition; once it is on the topic, any
+      // duplicate published before it would be too.
+      const sentinel = await bodyOf(
+        await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams({ from: '+254712000111', text: uuidv7() }) }),
+      );
+      await probe.waitFor((m) => (m.value as { id?: string }).id === sentinel.data[0].msg_uuid);
+      expect(probe.find((m) => (m.value as { id?: string }).id === first.data[0].msg_uuid)).toHaveLength(1);
+    });
+
+    it.each([
+      ['a missing sender', { text: 'hi' }, "missing required field 'from'"],
+      ['an impossible number', { from: '+2541', text: 'hi' }, "invalid 'from' number"],
+      ['a date that is not RFC 3339', { from: '+254712345678', text: 'hi', date: '22/11/2026' }, 'invalid date'],
+    ])('rejects %s with 400 and a reason in RapidPro’s shape', async (_label, fields, reason) => {
+      const response = await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams(fields) });
+      expect(response.status).toBe(400);
+      const body = await bodyOf(response);
+      expect(body.message).toBe('Error');
+      expect(body.data[0]).toEqual({ type: 'error', error: expect.stringContaining(reason) });
+    });
+
+    it('answers unknown and malformed channel uuids with 404', async () => {
+      for (const uuid of [uuidv7(), 'not-a-uuid']) {
+        const response = await fetch(`${ingress.url}/c/ex/${uuid}/receive?from=%2B254712345678&text=x`);
+        expect(response.status).toBe(404);
+        expect((await bodyOf(response)).data[0].type).toBe('error');
+      }
+    });
+
+    it('answers malformed JSON and unsupported bodies with a 4xx, never a 500', async () => {
+      const broken = await fetch(receiveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"from": "+2547',
+      });
+      expect(broken.status).toBe(400);
+      expect((await bodyOf(broken)).data[0].error).toMatch(/JSON/);
+      const xml = await fetch(receiveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/xml' },
+        body: '<from>+254712345678</from>',
+      });
+      expect(xml.status).toBe(415);
+    });
+
+    it("keeps one workspace's messages from another workspace's key", async () => {
+      const accepted = await bodyOf(
+        await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams({ from: '+254712345678', text: uuidv7() }) }),
+      );
+      const id = accepted.data[0].msg_uuid;
+      await waitFor(async () => (await readMessage(id)).status === 200, { message: 'the message to be stored' });
+      const other = await createWorkspace(ingress.url, 'e2e snoop');
+      expect((await readMessage(id, other.apiKey)).status).toBe(404);
+      expect((await readMessage(id, 'sg_not-a-key')).status).toBe(401);
+    });
+  });
+});

@@ -1,0 +1,37 @@
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface TestWorkspace {
+  id: string;
+  apiKey: string;
+}
+
+export async function createWorkspace(ingressUrl: string, name = 'test'): Promise<TestWorkspace> {
+  const response = await fetch(`${ingressUrl}/v1/workspaces`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 201) throw new Error(`creating a workspace answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as TestWorkspace;
+}
+
+export interface TestChannel {
+  uuid: string;
+  inboundUrls: Record<string, string>;
+  [field: string]: unknown;
+}
+
+export async function createChannel(
+  ingressUrl: string,
+  apiKey: string,
+  body: Record<string, unknown> = {},
+): Promise<TestChannel> {
+  const response = await fetch(`${ingressUrl}/v1/channels`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'ex', name: 'test channel', country: 'KE', address: '+254700000001', ...body }),
+  });
+  if (response.status !== 201) throw new Error(`creating a channel answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as TestChannel;
+}

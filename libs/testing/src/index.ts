@@ -1,0 +1,6 @@
+export * from './wait-for';
+export * from './topic-probe';
+export * from './free-port';
+export * from './service-process';
+export * from './factories';
+export { ensureTestInfra, loadTestInfra, repoRoot, TestInfra } from './infra';

@@ -1,0 +1,70 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { repoRoot } from './infra';
+import { waitFor } from './wait-for';
+
+export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay';
+
+/**
+ * One smsgate service started from the build (dist/) as a real process on a free port, the way
+ * `npm start` runs it. Output is kept for assertions and for failure messages.
+ */
+export class ServiceProcess {
+  output = '';
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+    const service = new ServiceProcess(name, await freePort(), env);
+    await service.spawn();
+    return service;
+  }
+
+  async spawn(): Promise<void> {
+    const main = path.join(repoRoot, 'dist', 'apps', this.name, 'src', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output.slice(-3_000)}`);
+        const response = await fetch(`${this.url}/health/ready`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, message: `${this.name} to become ready` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- ${this.name} output ---\n${this.output.slice(-3_000)}`);
+    });
+  }
+
+  /** Sends `signal` and waits for the process to exit; returns its exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill(signal);
+    return this.exited ?? null;
+  }
+
+  /** Restarts after a stop, on the same port. */
+  async restart(): Promise<void> {
+    this.output = '';
+    await this.spawn();
+  }
+}
