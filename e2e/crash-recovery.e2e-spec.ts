@@ -25,7 +25,10 @@ describe('a dlr-tracker crash during a burst', () => {
   let db: Client;
 
   beforeAll(async () => {
-    [ingress, tracker] = await Promise.all([ServiceProcess.start('ingress', env), ServiceProcess.start('dlr-tracker', env)]);
+    [ingress, tracker] = await Promise.all([
+      ServiceProcess.start('ingress', env),
+      ServiceProcess.start('dlr-tracker', env),
+    ]);
     db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
   });
@@ -66,9 +69,16 @@ describe('a dlr-tracker crash during a burst', () => {
 
     const count = async () =>
       Number(
-        (await db.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE channel_id = $1', [channel.uuid])).rows[0].n,
+        (
+          await db.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE channel_id = $1', [
+            channel.uuid,
+          ])
+        ).rows[0].n,
       );
-    await waitFor(async () => (await count()) === total, { timeoutMs: 60_000, message: `${total} stored messages` });
+    await waitFor(async () => (await count()) === total, {
+      timeoutMs: 60_000,
+      message: `${total} stored messages`,
+    });
 
     const stored = await db.query<{ id: string; events: string }>(
       `SELECT m.id, (SELECT count(*) FROM message_events e WHERE e.message_id = m.id) AS events

@@ -36,7 +36,9 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.inboundReceived]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e inbound');
-    const channel = await createChannel(ingress.url, workspace.apiKey, { secrets: { password: 'hunter2-secret' } });
+    const channel = await createChannel(ingress.url, workspace.apiKey, {
+      secrets: { password: 'hunter2-secret' },
+    });
     receiveUrl = channel.inboundUrls.receive.replace(/^http:\/\/127\.0\.0\.1:\d+/, ingress.url);
     channelUuid = channel.uuid;
   });
@@ -56,11 +58,24 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       },
       { message: `message ${msgUuid} in dlr-tracker` },
     );
-    expect(stored).toMatchObject({ id: msgUuid, direction: 'in', channel: channelUuid, from, text, status: 'received' });
+    expect(stored).toMatchObject({
+      id: msgUuid,
+      direction: 'in',
+      channel: channelUuid,
+      from,
+      text,
+      status: 'received',
+    });
     expect(stored.history).toEqual([expect.objectContaining({ status: 'received', source: 'ingress' })]);
     const event = await probe.waitFor((m) => (m.value as { id?: string }).id === msgUuid);
     expect(event.key).toBe(channelUuid);
-    expect(event.value).toMatchObject({ id: msgUuid, workspace: workspace.id, channel: channelUuid, from, text });
+    expect(event.value).toMatchObject({
+      id: msgUuid,
+      workspace: workspace.id,
+      channel: channelUuid,
+      from,
+      text,
+    });
   };
 
   describe('workspaces and channels', () => {
@@ -109,7 +124,8 @@ describe('inbound messages through ingress and dlr-tracker', () => {
   });
 
   describe('RapidPro External API receive', () => {
-    const bodyOf = async (response: Response) => (await response.json()) as { message: string; data: Record<string, string>[] };
+    const bodyOf = async (response: Response) =>
+      (await response.json()) as { message: string; data: Record<string, string>[] };
 
     it.each([
       ['query string (GET)', 'get'],
@@ -160,7 +176,10 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       // A later message on the same channel shares the partition; once it is on the topic, any
       // duplicate published before it would be too.
       const sentinel = await bodyOf(
-        await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams({ from: '+254712000111', text: uuidv7() }) }),
+        await fetch(receiveUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ from: '+254712000111', text: uuidv7() }),
+        }),
       );
       await probe.waitFor((m) => (m.value as { id?: string }).id === sentinel.data[0].msg_uuid);
       expect(probe.find((m) => (m.value as { id?: string }).id === first.data[0].msg_uuid)).toHaveLength(1);
@@ -169,7 +188,11 @@ describe('inbound messages through ingress and dlr-tracker', () => {
     it.each([
       ['a missing sender', { text: 'hi' }, "missing required field 'from'"],
       ['an impossible number', { from: '+2541', text: 'hi' }, "invalid 'from' number"],
-      ['a date that is not RFC 3339', { from: '+254712345678', text: 'hi', date: '22/11/2026' }, 'invalid date'],
+      [
+        'a date that is not RFC 3339',
+        { from: '+254712345678', text: 'hi', date: '22/11/2026' },
+        'invalid date',
+      ],
     ])('rejects %s with 400 and a reason in RapidPro’s shape', async (_label, fields, reason) => {
       const response = await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams(fields) });
       expect(response.status).toBe(400);
@@ -204,10 +227,15 @@ describe('inbound messages through ingress and dlr-tracker', () => {
 
     it("keeps one workspace's messages from another workspace's key", async () => {
       const accepted = await bodyOf(
-        await fetch(receiveUrl, { method: 'POST', body: new URLSearchParams({ from: '+254712345678', text: uuidv7() }) }),
+        await fetch(receiveUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ from: '+254712345678', text: uuidv7() }),
+        }),
       );
       const id = accepted.data[0].msg_uuid;
-      await waitFor(async () => (await readMessage(id)).status === 200, { message: 'the message to be stored' });
+      await waitFor(async () => (await readMessage(id)).status === 200, {
+        message: 'the message to be stored',
+      });
       const other = await createWorkspace(ingress.url, 'e2e snoop');
       expect((await readMessage(id, other.apiKey)).status).toBe(404);
       expect((await readMessage(id, 'sg_not-a-key')).status).toBe(401);

@@ -20,12 +20,17 @@ describe('every service', () => {
         const live = await fetch(`${service.url}/health/live`);
         expect(live.status).toBe(200);
         const ready = await fetch(`${service.url}/health/ready`);
-        expect(await ready.json()).toMatchObject({ status: 'ready', checks: { kafka: true, postgres: true } });
+        expect(await ready.json()).toMatchObject({
+          status: 'ready',
+          checks: { kafka: true, postgres: true },
+        });
         const metrics = await fetch(`${service.url}/metrics`);
         expect(metrics.headers.get('content-type')).toContain('text/plain');
         const text = await metrics.text();
         expect(text).toContain(`process_cpu_user_seconds_total{service="${service.name}"}`);
-        expect(text).toMatch(/smsgate_http_request_duration_seconds_bucket\{.*route="\/health\/ready"|# HELP smsgate_http_request_duration_seconds/);
+        expect(text).toMatch(
+          /smsgate_http_request_duration_seconds_bucket\{.*route="\/health\/ready"|# HELP smsgate_http_request_duration_seconds/,
+        );
       }
     } finally {
       const codes = await Promise.all(services.map((service) => service.stop('SIGTERM')));
@@ -33,7 +38,7 @@ describe('every service', () => {
     }
     for (const service of services) {
       const lines = service.output.trim().split('\n');
-      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+      for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
       expect(service.output).toContain('"msg":"stopped"');
       expect(service.output).not.toContain(SECRETS_KEY);
       expect(service.output).not.toContain(ADMIN_TOKEN);

@@ -33,8 +33,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     if (error instanceof HttpException) {
       const body = error.getResponse();
-      const reason =
-        typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+      const reason = typeof body === 'string' ? body : reasonOf(body, error.message);
       this.send(request, reply, error.getStatus(), reason, typeof body === 'string' ? undefined : body);
       return;
     }
@@ -56,4 +55,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     const shaped = this.shape?.(request, status, reason);
     void reply.status(status).send(shaped ?? body ?? { statusCode: status, message: reason });
   }
+}
+
+/** Nest bodies carry `message` as a string, or as a list of strings from validation pipes. */
+function reasonOf(body: object, fallback: string): string {
+  const message = (body as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return fallback;
 }

@@ -12,7 +12,8 @@ export async function createWorkspace(ingressUrl: string, name = 'test'): Promis
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
-  if (response.status !== 201) throw new Error(`creating a workspace answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating a workspace answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as TestWorkspace;
 }
 
@@ -30,8 +31,15 @@ export async function createChannel(
   const response = await fetch(`${ingressUrl}/v1/channels`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'ex', name: 'test channel', country: 'KE', address: '+254700000001', ...body }),
+    body: JSON.stringify({
+      type: 'ex',
+      name: 'test channel',
+      country: 'KE',
+      address: '+254700000001',
+      ...body,
+    }),
   });
-  if (response.status !== 201) throw new Error(`creating a channel answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating a channel answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as TestChannel;
 }

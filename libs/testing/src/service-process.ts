@@ -45,7 +45,8 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output.slice(-3_000)}`);
+        if (child.exitCode !== null)
+          throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output.slice(-3_000)}`);
         const response = await fetch(`${this.url}/health/ready`).catch(() => undefined);
         return response?.status === 200;
       },

@@ -28,7 +28,11 @@ export class TopicProbe {
   }
 
   private async run(topics: string[]): Promise<void> {
-    const kafka = new Kafka({ clientId: 'smsgate-test-probe', brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'smsgate-test-probe',
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     this.consumer = kafka.consumer({ groupId: `test-probe-${randomUUID()}`, allowAutoTopicCreation: false });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
@@ -45,9 +49,17 @@ export class TopicProbe {
         }
         const headers: Record<string, string> = {};
         for (const [name, header] of Object.entries(message.headers ?? {})) {
-          if (header !== undefined) headers[name] = (Array.isArray(header) ? header[0] : header)?.toString() ?? '';
+          if (header !== undefined)
+            headers[name] = (Array.isArray(header) ? header[0] : header)?.toString() ?? '';
         }
-        this.messages.push({ topic, partition, offset: message.offset, key: message.key?.toString(), value, headers });
+        this.messages.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString(),
+          value,
+          headers,
+        });
       },
     });
     await waitFor(() => joined, { message: 'the probe to join its group' });
@@ -57,7 +69,10 @@ export class TopicProbe {
     return this.messages.filter(predicate);
   }
 
-  async waitFor(predicate: (message: ProbedMessage) => boolean, options: WaitOptions = {}): Promise<ProbedMessage> {
+  async waitFor(
+    predicate: (message: ProbedMessage) => boolean,
+    options: WaitOptions = {},
+  ): Promise<ProbedMessage> {
     return waitFor(() => this.messages.find(predicate), { message: 'a matching Kafka message', ...options });
   }
 

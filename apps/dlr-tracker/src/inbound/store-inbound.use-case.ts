@@ -20,12 +20,10 @@ export class StoreInboundMessages {
     const channelIds = [...new Set(events.map((event) => event.payload.channel))];
     const owners = new Map(
       (
-        (await this.dataSource.query(`SELECT id, workspace_id FROM channels WHERE id = ANY($1::uuid[])`, [
-          channelIds,
-        ])) as {
-          id: string;
-          workspace_id: string;
-        }[]
+        await this.dataSource.query<{ id: string; workspace_id: string }[]>(
+          `SELECT id, workspace_id FROM channels WHERE id = ANY($1::uuid[])`,
+          [channelIds],
+        )
       ).map((row) => [row.id, row.workspace_id]),
     );
     const outcomes: Outcome[] = events.map(({ payload }) => {

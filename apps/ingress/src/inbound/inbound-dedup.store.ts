@@ -47,14 +47,14 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   async claim(key: string, candidateId: string, now: Date): Promise<Claim> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ message_id: string; created_at: Date }[]>(
       `INSERT INTO inbound_dedup AS d (key, message_id, published, created_at)
        VALUES ($1, $2, false, $3)
        ON CONFLICT (key) DO UPDATE SET message_id = EXCLUDED.message_id, published = false, created_at = EXCLUDED.created_at
          WHERE d.created_at < EXCLUDED.created_at - make_interval(secs => $4)
        RETURNING message_id, created_at`,
       [key, candidateId, now, this.windowSeconds],
-    )) as { message_id: string; created_at: Date }[];
+    );
     if (rows.length > 0)
       return {
         messageId: rows[0].message_id,
@@ -62,10 +62,9 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
         claimed: true,
         published: false,
       };
-    const [existing] = (await this.dataSource.query(
-      `SELECT message_id, created_at, published FROM inbound_dedup WHERE key = $1`,
-      [key],
-    )) as { message_id: string; created_at: Date; published: boolean }[];
+    const [existing] = await this.dataSource.query<
+      { message_id: string; created_at: Date; published: boolean }[]
+    >(`SELECT message_id, created_at, published FROM inbound_dedup WHERE key = $1`, [key]);
     // Removed between the two statements (it had expired): claim again.
     if (!existing) return this.claim(key, candidateId, now);
     return {

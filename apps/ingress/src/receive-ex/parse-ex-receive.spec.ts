@@ -38,7 +38,10 @@ describe('parseExReceive', () => {
     });
 
     it('keeps a short code as it is', () => {
-      expect(parseExReceive({ from: '22141', text: 'STOP' }, 'KE')).toMatchObject({ ok: true, from: '22141' });
+      expect(parseExReceive({ from: '22141', text: 'STOP' }, 'KE')).toMatchObject({
+        ok: true,
+        from: '22141',
+      });
     });
 
     it('accepts the sender and text given as JSON numbers', () => {
@@ -73,7 +76,11 @@ describe('parseExReceive', () => {
 
   describe('text', () => {
     it('treats a missing text as an empty message', () => {
-      expect(parseExReceive({ from: KENYA_MOBILE }, 'KE')).toEqual({ ok: true, from: KENYA_MOBILE, text: '' });
+      expect(parseExReceive({ from: KENYA_MOBILE }, 'KE')).toEqual({
+        ok: true,
+        from: KENYA_MOBILE,
+        text: '',
+      });
     });
 
     it('keeps the text exactly as sent, whitespace and all', () => {
