@@ -3,6 +3,20 @@ import { randomBytes } from 'node:crypto';
 let lastMs = 0;
 let sequence = 0;
 
+// Random bytes are drawn 4 KiB at a time: one system call per 200 ids instead of two per id.
+const POOL_SIZE = 4_096;
+let pool = randomBytes(POOL_SIZE);
+let poolOffset = 0;
+function random(size: number): Buffer {
+  if (poolOffset + size > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
+  poolOffset += size;
+  return bytes;
+}
+
 /**
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Ids sort by creation time, which
  * keeps the messages table's primary key index append-mostly. Within one millisecond a 12-bit counter
@@ -13,9 +27,9 @@ export function uuidv7(now: number = Date.now()): string {
     sequence = (sequence + 1) & 0xfff;
   } else {
     lastMs = now;
-    sequence = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    sequence = random(2).readUInt16BE(0) & 0x7ff;
   }
-  const bytes = randomBytes(16);
+  const bytes = random(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

@@ -22,9 +22,15 @@ export class SecretBox {
   }
 
   open(sealed: string): Record<string, string> {
-    const [version, iv, tag, data] = sealed.split('.');
-    if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('unknown secret format');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const parts = sealed.split('.');
+    const [version, iv, tag, data] = parts;
+    if (parts.length !== 4 || version !== 'v1' || !iv || !tag || data === undefined) {
+      throw new Error('unknown secret format');
+    }
+    // A fixed tag length: GCM would otherwise accept a truncated (weaker) tag.
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'), {
+      authTagLength: 16,
+    });
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as Record<string, string>;

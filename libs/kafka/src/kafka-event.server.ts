@@ -186,10 +186,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     const topic = batch.topic as Topic;
     for (let start = 0; start < batch.messages.length; start += this.maxEventsPerCall) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + this.maxEventsPerCall);
       const decoded = chunk.map((message) =>
         this.decode(topic, message, {
@@ -201,24 +201,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       );
       await this.process(topic, decoded, payload);
       const last = chunk[chunk.length - 1].offset;
-      resolveOffset(last);
-      await this.consumer?.commitOffsets([
-        { topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
-      await heartbeat();
+      payload.resolveOffset(last);
+      await payload.heartbeat();
     }
   }
 
   private async onRetryBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     for (const message of batch.messages) {
       const notBefore = Number(headerString(message.headers, H.notBefore) ?? 0);
       while (Date.now() < notBefore) {
-        if (!isRunning() || isStale()) return;
+        if (!payload.isRunning() || payload.isStale()) return;
         await sleep(Math.min(1_000, notBefore - Date.now()));
-        await heartbeat();
+        await payload.heartbeat();
       }
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const topic = (headerString(message.headers, H.originalTopic) ?? '') as Topic;
       const coordinates: Coordinates = {
         topic,
@@ -230,11 +227,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         ? this.decode(topic, message, coordinates)
         : ({ ok: false, reason: `no handler for topic "${topic}"`, coordinates, message } as const);
       await this.process(topic, [decoded], payload);
-      resolveOffset(message.offset);
-      await this.retryConsumer?.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
-      await heartbeat();
+      payload.resolveOffset(message.offset);
+      await commit(payload, batch.topic, batch.partition, message.offset);
+      await payload.heartbeat();
     }
   }
 
@@ -262,21 +257,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async process(topic: Topic, decoded: Decoded<Topic>[], batch: EachBatchPayload): Promise<void> {
-    const settlements: Promise<void>[] = [];
-    const valid: Extract<Decoded<Topic>, { ok: true }>[] = [];
-    for (const item of decoded) {
-      if (item.ok) valid.push(item);
-      else settlements.push(this.deadLetter(item.message, item.coordinates, item.reason));
-    }
-    if (valid.length > 0) {
-      const results = await this.handle(
-        topic,
-        valid.map((item) => item.event),
-        batch,
-      );
-      valid.forEach((item, index) => settlements.push(this.settle(item.message, item.event, results[index])));
-    }
-    await Promise.all(settlements);
+    const valid = decoded.filter((item): item is Extract<Decoded<Topic>, { ok: true }> => item.ok);
+    const invalid = decoded.filter((item): item is Extract<Decoded<Topic>, { ok: false }> => !item.ok);
+    const results =
+      valid.length > 0
+        ? await this.handle(
+            topic,
+            valid.map((item) => item.event),
+            batch,
+          )
+        : [];
+    // Publishes start only once the handler is done, so none is left unobserved while it runs.
+    await Promise.all([
+      ...invalid.map((item) => this.deadLetter(item.message, item.coordinates, item.reason)),
+      ...valid.map((item, index) => this.settle(item.message, item.event, results[index])),
+    ]);
   }
 
   /** Calls the handler; on exceptions retries in place, then isolates the failing events. */
@@ -301,7 +296,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       }
     }
     if (!batch.isRunning()) throw lastError;
-    if (events.length === 1) return [Outcomes.retry(errorText(lastError))];
+    return events.map(() => Outcomes.retry(errorText(lastError)));
     const single: Outcome[] = [];
     for (const event of events) {
       try {
@@ -404,4 +399,19 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/**
+ * Commits through the batch, not `consumer.commitOffsets()`: that one silently does nothing once the
+ * consumer is stopping, which would lose the commit of the batch that close() lets finish.
+ */
+const commit = (payload: EachBatchPayload, topic: string, partition: number, lastOffset: string) =>
+  payload.commitOffsetsIfNecessary({
+    topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
+  });
+
+// Nest's exception filters hand a handler's exception back as a plain `{ status, message }` object.
+const errorText = (error: unknown): string =>
+  error instanceof Error
+    ? error.message
+    : typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
+      ? error.message
+      : String(error);

@@ -96,6 +96,8 @@ async function startService<C extends ServiceConfig>(
     const provider = app.get(type, { strict: false });
     readiness.register(name, () => provider.check());
   }
+  // Module init (topic creation, producer and database connections) completes before consuming starts.
+  await app.init();
   if (definition.consumer) {
     const consumer = definition.consumer(app, config);
     readiness.register('consumer', () => consumer.isReady());

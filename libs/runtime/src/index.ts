@@ -4,3 +4,4 @@ export * from './logging/logger';
 export * from './health/readiness';
 export * from './http-error.filter';
 export * from './bootstrap';
+export * from './micro-batcher';

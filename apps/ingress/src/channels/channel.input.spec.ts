@@ -24,6 +24,9 @@ const SECRET_LOOKING_KEYS = [
   'Authorization',
   'authorisation',
   'credentials',
+  'X-API-Key',
+  'private_key',
+  'auth',
 ];
 
 describe('CreateChannel', () => {
@@ -142,8 +145,25 @@ describe('CreateChannel', () => {
 
     it.each(SECRET_LOOKING_KEYS)('rejects the config key %j as looking like a secret', (key) => {
       const result = CreateChannel.safeParse({ type: 'ex', name: 'x', config: { url: 'u', [key]: 'v' } });
-      expect(problemsOf(result)).toEqual([`config: ${SECRET_MESSAGE}`]);
+      expect(problemsOf(result)).toEqual([`config: ${key} ${SECRET_MESSAGE}`]);
     });
+
+    it('finds secret-looking keys in nested objects and arrays, naming their path', () => {
+      const config = { headers: { Authorization: 'Bearer x' }, hops: [{ token: 't' }] };
+      expect(problemsOf(CreateChannel.safeParse({ type: 'ex', name: 'x', config }))).toEqual([
+        `config: headers.Authorization ${SECRET_MESSAGE}`,
+        `config: hops.0.token ${SECRET_MESSAGE}`,
+      ]);
+    });
+
+    it.each(['bypass_dlr', 'passthrough', 'keyword', 'monkey_patch'])(
+      'accepts the harmless key %j',
+      (key) => {
+        expect(CreateChannel.safeParse({ type: 'ex', name: 'x', config: { [key]: true } }).success).toBe(
+          true,
+        );
+      },
+    );
 
     it('rejects an empty config key', () => {
       const result = CreateChannel.safeParse({ type: 'ex', name: 'x', config: { '': 'v' } });
@@ -237,7 +257,7 @@ describe('UpdateChannel', () => {
 
   it('rejects secret-looking config keys as on create', () => {
     expect(problemsOf(UpdateChannel.safeParse({ config: { password: 'p' } }))).toEqual([
-      `config: ${SECRET_MESSAGE}`,
+      `config: password ${SECRET_MESSAGE}`,
     ]);
   });
 

@@ -3,13 +3,44 @@ import { isKnownCountry } from '@smsgate/sms';
 import { z } from 'zod';
 
 /** Config keys that look like credentials must go to `secrets`, which is encrypted and never returned. */
-const SECRET_LOOKING_KEY = /pass|secret|token|api_?key|authori[sz]ation|credential/i;
+const SECRET_WORDS = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'authoriz',
+  'authoris',
+  'credential',
+  'bearer',
+];
+const SECRET_NAMES = new Set(['pass', 'pwd', 'auth', 'key']);
 
-const Config = z
-  .record(z.string().min(1).max(64), z.unknown())
-  .refine((config) => !Object.keys(config).some((key) => SECRET_LOOKING_KEY.test(key)), {
-    message: 'looks like it holds a secret: put credentials in `secrets`',
-  });
+export function looksSecret(key: string): boolean {
+  const compact = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_NAMES.has(compact) || SECRET_WORDS.some((word) => compact.includes(word));
+}
+
+/** Paths of keys anywhere in `value` (nested objects and arrays too) that look like secrets. */
+function secretPaths(value: unknown, path: string[] = []): string[] {
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => secretPaths(item, [...path, String(index)]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, nested]) => [
+    ...(looksSecret(key) ? [[...path, key].join('.')] : []),
+    ...secretPaths(nested, [...path, key]),
+  ]);
+}
+
+const Config = z.record(z.string().min(1).max(64), z.unknown()).superRefine((config, context) => {
+  for (const path of secretPaths(config)) {
+    context.addIssue({
+      code: 'custom',
+      message: `${path} looks like it holds a secret: put credentials in \`secrets\``,
+    });
+  }
+});
 
 const Country = z
   .string()

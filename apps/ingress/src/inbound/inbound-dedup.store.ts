@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { MicroBatcher } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 
@@ -11,6 +12,28 @@ export interface Claim {
 }
 
 const FLUSH_EVERY_MS = 25;
+
+interface ClaimRequest {
+  key: string;
+  candidateId: string;
+  now: Date;
+}
+
+interface ClaimRow {
+  key: string;
+  message_id: string;
+  created_at: Date;
+  claimed: boolean;
+  published: boolean;
+}
+
+const toRow = (key: string, claim: Claim): ClaimRow => ({
+  key,
+  message_id: claim.messageId,
+  created_at: claim.receivedAt,
+  claimed: claim.claimed,
+  published: claim.published,
+});
 
 /**
  * Remembers recent inbound messages by content key. A claim inserts the key (or takes over one older
@@ -27,6 +50,10 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   private flushTimer?: NodeJS.Timeout;
   private cleanupTimer?: NodeJS.Timeout;
   private readonly windowSeconds: number;
+  private readonly claims = new MicroBatcher<ClaimRequest, Claim>((requests) => this.claimMany(requests), {
+    maxBatch: 500,
+    maxInFlight: 4,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,33 +73,57 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     await this.flush();
   }
 
-  async claim(key: string, candidateId: string, now: Date): Promise<Claim> {
-    const rows = await this.dataSource.query<{ message_id: string; created_at: Date }[]>(
-      `INSERT INTO inbound_dedup AS d (key, message_id, published, created_at)
-       VALUES ($1, $2, false, $3)
-       ON CONFLICT (key) DO UPDATE SET message_id = EXCLUDED.message_id, published = false, created_at = EXCLUDED.created_at
-         WHERE d.created_at < EXCLUDED.created_at - make_interval(secs => $4)
-       RETURNING message_id, created_at`,
-      [key, candidateId, now, this.windowSeconds],
+  /** Claims go to the database in batches: one round trip serves every request that arrived meanwhile. */
+  claim(key: string, candidateId: string, now: Date): Promise<Claim> {
+    return this.claims.submit({ key, candidateId, now });
+  }
+
+  private async claimMany(requests: ClaimRequest[]): Promise<Claim[]> {
+    const first = new Map<string, ClaimRequest>();
+    for (const request of requests) if (!first.has(request.key)) first.set(request.key, request);
+    const unique = [...first.values()];
+    // One statement: claim new (or expired) keys; for the others read what is there.
+    const rows = await this.dataSource.query<ClaimRow[]>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS i(key, message_id, created_at)
+       ), claimed AS (
+         INSERT INTO inbound_dedup AS d (key, message_id, published, created_at)
+         SELECT key, message_id, false, created_at FROM input
+         ON CONFLICT (key) DO UPDATE SET message_id = EXCLUDED.message_id, published = false, created_at = EXCLUDED.created_at
+           WHERE d.created_at < EXCLUDED.created_at - make_interval(secs => $4)
+         RETURNING d.key, d.message_id, d.created_at
+       )
+       SELECT key, message_id, created_at, true AS claimed, false AS published FROM claimed
+       UNION ALL
+       SELECT d.key, d.message_id, d.created_at, false, d.published
+       FROM inbound_dedup d JOIN input USING (key)
+       WHERE d.key NOT IN (SELECT key FROM claimed)`,
+      [
+        unique.map((r) => r.key),
+        unique.map((r) => r.candidateId),
+        unique.map((r) => r.now),
+        this.windowSeconds,
+      ],
     );
-    if (rows.length > 0)
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    // A key claimed concurrently by another transaction is invisible to this statement's snapshot:
+    // ask again for those (rare).
+    const missing = unique.filter((request) => !byKey.has(request.key));
+    if (missing.length > 0) {
+      const retried = await this.claimMany(missing);
+      missing.forEach((request, index) => byKey.set(request.key, toRow(request.key, retried[index])));
+    }
+    return requests.map((request) => {
+      const row = byKey.get(request.key)!;
+      // The same message twice in one batch: the second is a duplicate of the first.
+      const mine = first.get(request.key) === request;
       return {
-        messageId: rows[0].message_id,
-        receivedAt: rows[0].created_at,
-        claimed: true,
-        published: false,
+        messageId: row.message_id,
+        receivedAt: row.created_at,
+        claimed: row.claimed && mine,
+        published: row.published,
       };
-    const [existing] = await this.dataSource.query<
-      { message_id: string; created_at: Date; published: boolean }[]
-    >(`SELECT message_id, created_at, published FROM inbound_dedup WHERE key = $1`, [key]);
-    // Removed between the two statements (it had expired): claim again.
-    if (!existing) return this.claim(key, candidateId, now);
-    return {
-      messageId: existing.message_id,
-      receivedAt: existing.created_at,
-      claimed: false,
-      published: existing.published,
-    };
+    });
   }
 
   isPublishedHere(key: string): boolean {

@@ -13,6 +13,12 @@ export function parseIsoDate(raw: string): Date | undefined {
   const match = ISO_DATE_TIME.exec(raw.trim());
   if (!match) return undefined;
   const [, day, hm, seconds = '00', fraction = '', zone = 'Z'] = match;
+  const [year, month, dayOfMonth] = day.split('-').map(Number);
+  const [hour, minute] = hm.split(':').map(Number);
+  // Date would roll 2026-02-30 over into March; RFC 3339 allows neither that nor hour 24.
+  const calendar = new Date(Date.UTC(year, month - 1, dayOfMonth));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== dayOfMonth) return undefined;
+  if (hour > 23 || minute > 59 || Number(seconds) > 59) return undefined;
   const ms = (fraction + '000').slice(0, 3);
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   const date = new Date(`${day}T${hm}:${seconds}.${ms}${offset}`);
@@ -22,7 +28,7 @@ export function parseIsoDate(raw: string): Date | undefined {
 const field = (fields: Record<string, unknown>, ...names: string[]): string | undefined => {
   for (const name of names) {
     const value = fields[name];
-    if (typeof value === 'string') return value;
+    if (typeof value === 'string' && value.trim() !== '') return value;
     if (typeof value === 'number') return String(value);
   }
   return undefined;

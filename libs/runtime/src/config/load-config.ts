@@ -18,7 +18,11 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<S> {
-  const result = schema.safeParse(env);
+  // An empty variable means "not set": defaults apply and required ones are reported missing.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   throw new ConfigError(
     service,

@@ -13,7 +13,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const { ready, checks } = await this.readiness.evaluate();
-    await reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    const { ready, draining, checks } = await this.readiness.evaluate();
+    await reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', draining, checks });
   }
 }

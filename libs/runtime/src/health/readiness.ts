@@ -17,20 +17,32 @@ export class Readiness {
     this.draining = true;
   }
 
-  async evaluate(): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+  async evaluate(): Promise<{ ready: boolean; draining: boolean; checks: Record<string, boolean> }> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => {
-        try {
-          return [name, await check()] as const;
-        } catch {
-          return [name, false] as const;
-        }
-      }),
+      [...this.checks].map(
+        async ([name, check]) => [name, await withDeadline(check, CHECK_TIMEOUT_MS)] as const,
+      ),
     );
-    const checks = Object.fromEntries(entries);
-    return {
-      ready: !this.draining && entries.every(([, ok]) => ok),
-      checks: { ...checks, draining: this.draining },
-    };
+    const ready = !this.draining && entries.every(([, ok]) => ok);
+    return { ready, draining: this.draining, checks: Object.fromEntries(entries) };
+  }
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+/** A check that throws, or does not answer in time, counts as failed: a probe must never hang. */
+async function withDeadline(check: ReadinessCheck, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(check),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
