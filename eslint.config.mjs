@@ -18,17 +18,32 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through the validated config object.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through the validated config object.',
+        },
       ],
     },
   },
   {
     // Configuration loading, tests and scripts are where the environment is read on purpose.
-    files: ['libs/runtime/src/config/**', '**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**', 'libs/testing/**', 'bench/**', 'scripts/**'],
+    files: [
+      'libs/runtime/src/config/**',
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      'e2e/**',
+      'libs/testing/**',
+      'bench/**',
+      'scripts/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
-    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
   },
 );

@@ -4,7 +4,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { $schema: _schema, ...swc } = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc.json'), 'utf8'));
-const { paths } = JSON.parse(fs.readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+const { paths } = JSON.parse(
+  fs.readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8'),
+).compilerOptions;
 // SWC rewrites @smsgate/* imports itself, so they resolve in global set-up too (no moduleNameMapper there).
 const jsc = { ...swc.jsc, baseUrl: __dirname, paths };
 const base = {

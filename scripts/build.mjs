@@ -15,7 +15,8 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(full);
-    else if (/\.ts$/.test(entry.name) && !/\.(spec|integration-spec|e2e-spec|d)\.ts$/.test(entry.name)) yield full;
+    else if (/\.ts$/.test(entry.name) && !/\.(spec|integration-spec|e2e-spec|d)\.ts$/.test(entry.name))
+      yield full;
   }
 }
 

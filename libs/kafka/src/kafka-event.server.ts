@@ -170,6 +170,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
+      // Bounds how long close() waits for an idle fetch to return (kafkajs' default is 5 s).
+      maxWaitTimeInMs: 1_000,
       heartbeatInterval: 3_000,
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -202,6 +204,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       await this.process(topic, decoded, payload);
       const last = chunk[chunk.length - 1].offset;
       payload.resolveOffset(last);
+      await commit(payload, topic, batch.partition, last);
       await payload.heartbeat();
     }
   }
@@ -217,13 +220,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       }
       if (!payload.isRunning() || payload.isStale()) return;
       const topic = (headerString(message.headers, H.originalTopic) ?? '') as Topic;
-      const coordinates: Coordinates = {
-        topic,
-        partition: Number(headerString(message.headers, H.originalPartition) ?? batch.partition),
-        offset: headerString(message.headers, H.originalOffset) ?? message.offset,
-        attempt: Number(headerString(message.headers, H.attempt) ?? 2),
-      };
-      const decoded = this.messageHandlers.has(topic)
+      const known = this.messageHandlers.has(topic);
+      // A message without usable retry headers is dead-lettered as a message of the retry topic itself.
+      const coordinates: Coordinates = known
+        ? {
+            topic,
+            partition: Number(headerString(message.headers, H.originalPartition) ?? batch.partition),
+            offset: headerString(message.headers, H.originalOffset) ?? message.offset,
+            attempt: Math.max(1, Number(headerString(message.headers, H.attempt)) || 2),
+          }
+        : { topic: batch.topic, partition: batch.partition, offset: message.offset, attempt: 1 };
+      const decoded = known
         ? this.decode(topic, message, coordinates)
         : ({ ok: false, reason: `no handler for topic "${topic}"`, coordinates, message } as const);
       await this.process(topic, [decoded], payload);
@@ -296,7 +303,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       }
     }
     if (!batch.isRunning()) throw lastError;
-    return events.map(() => Outcomes.retry(errorText(lastError)));
+    if (events.length === 1) return [Outcomes.retry(errorText(lastError))];
     const single: Outcome[] = [];
     for (const event of events) {
       try {
