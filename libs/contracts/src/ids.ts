@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 let lastMs = 0;
 let sequence = 0;
@@ -40,3 +40,22 @@ export function uuidv7(now: number = Date.now()): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
+
+/**
+ * The id of a send request published without one, derived from where it sits in Kafka, so every
+ * consumer of the request (dispatcher, dlr-tracker) names the message alike. A UUIDv7 carrying the
+ * record's timestamp, with the rest of its bits from a hash of topic, partition and offset.
+ */
+export function messageIdFromRecord(
+  topic: string,
+  partition: number,
+  offset: string,
+  timestampMs: number,
+): string {
+  const bytes = createHash('sha256').update(`${topic}/${partition}/${offset}`).digest().subarray(0, 16);
+  bytes.writeUIntBE(timestampMs, 0, 6);
+  bytes[6] = 0x70 | (bytes[6] & 0x0f);
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

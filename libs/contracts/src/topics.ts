@@ -8,6 +8,7 @@ export const Topics = {
   outboundRequested: 'sms.outbound.requested.v1',
   inboundReceived: 'sms.inbound.received.v1',
   outboundStatus: 'sms.outbound.status.v1',
+  receiptReceived: 'sms.outbound.receipt.v1',
   messageStatusChanged: 'sms.message.status-changed.v1',
   deadLetter: 'sms.deadletter.v1',
 } as const;
@@ -23,6 +24,7 @@ export const TopicPartitions: Record<Topic, number> = {
   'sms.outbound.requested.v1': 12,
   'sms.inbound.received.v1': 12,
   'sms.outbound.status.v1': 12,
+  'sms.outbound.receipt.v1': 12,
   'sms.message.status-changed.v1': 12,
   'sms.deadletter.v1': 3,
 };

@@ -5,6 +5,7 @@ import { MessageEventEntity } from './entities/message-event.entity';
 import { MessageEntity } from './entities/message.entity';
 import { WorkspaceEntity } from './entities/workspace.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
+import { WorkspaceSigningSecret1763800000001 } from './migrations/1763800000001-workspace-signing-secret';
 
 export const entities = [
   WorkspaceEntity,
@@ -13,7 +14,7 @@ export const entities = [
   MessageEventEntity,
   InboundDedupEntity,
 ];
-export const migrations = [InitialSchema1763800000000];
+export const migrations = [InitialSchema1763800000000, WorkspaceSigningSecret1763800000001];
 
 export interface DataSourceSettings {
   url: string;

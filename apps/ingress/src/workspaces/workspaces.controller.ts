@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '@smsgate/auth';
 import { uuidv7 } from '@smsgate/contracts';
-import { WorkspaceEntity } from '@smsgate/db';
+import { SecretBox, WorkspaceEntity } from '@smsgate/db';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { parseBody } from '../zod-body';
 import { AdminTokenGuard } from './admin-token.guard';
 
@@ -12,20 +14,38 @@ const CreateWorkspace = z.object({ name: z.string().trim().min(1).max(100) }).st
 @Controller('v1/workspaces')
 @UseGuards(AdminTokenGuard)
 export class WorkspacesController {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly secretBox: SecretBox;
 
-  /** Creates a workspace; the API key is in this response only (we keep its hash). */
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INGRESS_CONFIG) config: IngressConfig,
+  ) {
+    this.secretBox = new SecretBox(config.SECRETS_KEY);
+  }
+
+  /**
+   * Creates a workspace. Its API key and callback signing secret are in this response only: we keep
+   * the key's hash and the secret encrypted.
+   */
   @Post()
   @HttpCode(201)
   async create(@Body() body: unknown) {
     const { name } = parseBody(CreateWorkspace, body);
     const apiKey = generateApiKey();
+    const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
     const workspace = await this.dataSource.getRepository(WorkspaceEntity).save({
       id: uuidv7(),
       name,
       apiKeyHash: hashApiKey(apiKey),
       apiKeyPrefix: apiKeyPrefix(apiKey),
+      signingSecret: this.secretBox.seal({ signingSecret }),
     });
-    return { id: workspace.id, name: workspace.name, apiKey, createdAt: workspace.createdAt.toISOString() };
+    return {
+      id: workspace.id,
+      name: workspace.name,
+      apiKey,
+      signingSecret,
+      createdAt: workspace.createdAt.toISOString(),
+    };
   }
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { Detail, Id, MessageStatus, Timestamp } from './common';
 
-/** A dispatch result or delivery report for one outbound message (or one part of it). Keyed by `id`. */
+/**
+ * A dispatch result for one outbound message (or one part of it), from the service that knows our
+ * message id: dispatcher, smpp-binds, or ingress for callbacks that carry our id. Receipts that carry
+ * only a provider's id go to `sms.outbound.receipt.v1`. Keyed by `id`.
+ */
 export const OutboundStatusV1 = z.object({
   /** This event's own id, for idempotent application. */
   eventId: Id,
@@ -12,6 +16,8 @@ export const OutboundStatusV1 = z.object({
   status: MessageStatus,
   part: z.object({ index: z.int().min(0), count: z.int().min(1) }).optional(),
   providerMessageId: z.string().min(1).max(128).optional(),
+  /** Dispatch attempt that produced this result (1 = first). */
+  attempt: z.int().min(1).optional(),
   detail: Detail.optional(),
   at: Timestamp,
 });

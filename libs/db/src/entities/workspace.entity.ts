@@ -16,6 +16,10 @@ export class WorkspaceEntity {
   @Column('text', { name: 'api_key_prefix' })
   apiKeyPrefix!: string;
 
+  /** Signs status callbacks (HMAC-SHA256); encrypted with SECRETS_KEY, shown once at creation. */
+  @Column('text', { name: 'signing_secret', nullable: true })
+  signingSecret!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

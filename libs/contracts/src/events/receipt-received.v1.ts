@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { Detail, Id, MessageStatus, Timestamp } from './common';
+
+/**
+ * A delivery report as a provider sent it: it names the provider's message id on a channel, not ours.
+ * dlr-tracker correlates it by (channel, provider message id), parking it when the id is not known
+ * yet (the receipt raced ahead of the submit response). Keyed by channel.
+ */
+export const ReceiptReceivedV1 = z.object({
+  eventId: Id,
+  workspace: Id,
+  channel: Id,
+  providerMessageId: z.string().min(1).max(128),
+  status: MessageStatus,
+  /** Provider codes as given (SMPP stat/err, IMIconnect code, …). */
+  detail: Detail.optional(),
+  /** When the provider says the state was reached. */
+  at: Timestamp,
+  receivedAt: Timestamp,
+});
+export type ReceiptReceivedV1 = z.infer<typeof ReceiptReceivedV1>;
