@@ -52,7 +52,7 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   private readonly windowSeconds: number;
   private readonly claims = new MicroBatcher<ClaimRequest, Claim>((requests) => this.claimMany(requests), {
     maxBatch: 500,
-    maxInFlight: 4,
+    maxInFlight: 1,
   });
 
   constructor(
