@@ -8,6 +8,9 @@ import { INGRESS_CONFIG, IngressConfig } from './config';
 import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { ReceiveExController } from './receive-ex/receive-ex.controller';
+import { ImiMessagingController } from './send/imi-messaging.controller';
+import { MessagesController } from './send/messages.controller';
+import { SendMessages } from './send/send-messages.use-case';
 import { AdminTokenGuard } from './workspaces/admin-token.guard';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
@@ -25,13 +28,20 @@ export class IngressModule {
         }),
         AuthModule,
       ],
-      controllers: [WorkspacesController, ChannelsController, ReceiveExController],
+      controllers: [
+        WorkspacesController,
+        ChannelsController,
+        ReceiveExController,
+        MessagesController,
+        ImiMessagingController,
+      ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         AdminTokenGuard,
         ChannelsService,
         InboundDedupStore,
         AcceptInbound,
+        SendMessages,
       ],
     };
   }

@@ -6,13 +6,15 @@ import { runService } from '@smsgate/runtime';
 import { ingressConfig } from './config';
 import { IngressModule } from './ingress.module';
 import { rapidProErrorBody } from './receive-ex/rapidpro-error';
+import { imiErrorBody } from './send/imi-messaging.controller';
 
 void runService({
   name: 'ingress',
   config: ingressConfig,
   module: (config) => IngressModule.forRoot(config),
   readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
-  errorBody: rapidProErrorBody,
+  errorBody: (request, status, reason, body) =>
+    rapidProErrorBody(request, status, reason) ?? imiErrorBody(request, status, reason, body),
   configureHttp: async (app) => {
     // Multipart form fields land in the body like urlencoded ones; files are refused.
     await app.register(multipart, {

@@ -2,7 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Returns the error body for a request whose route has its own error format, else undefined. */
-export type ErrorBodyShaper = (request: FastifyRequest, status: number, reason: string) => unknown;
+export type ErrorBodyShaper = (
+  request: FastifyRequest,
+  status: number,
+  reason: string,
+  body?: object,
+) => unknown;
 
 interface FastifyClientError {
   code: string;
@@ -61,7 +66,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     reason: string,
     body?: object,
   ): void {
-    const shaped = this.shape?.(request, status, reason);
+    const shaped = this.shape?.(request, status, reason, body);
     void reply.status(status).send(shaped ?? body ?? { statusCode: status, message: reason });
   }
 }

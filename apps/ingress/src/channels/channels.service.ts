@@ -86,6 +86,13 @@ export class ChannelsService {
     return channel && channel.type === type && channel.enabled ? channel : null;
   }
 
+  /** An enabled channel of the workspace, for sending through it. */
+  async findForSend(workspaceId: string, id: string): Promise<ChannelEntity | null> {
+    if (!isUuid(id)) return null;
+    const channel = await this.repository.findOne({ where: { id, workspaceId, deletedAt: IsNull() } });
+    return channel?.enabled ? channel : null;
+  }
+
   private async owned(workspaceId: string, id: string): Promise<ChannelEntity> {
     const channel = isUuid(id)
       ? await this.repository.findOne({ where: { id, workspaceId, deletedAt: IsNull() } })

@@ -14,8 +14,17 @@ export const OutboundRequestedV1 = z.object({
   text: z.string().min(1).max(10_000),
   correlationId: z.string().min(1).max(128).optional(),
   notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The body shape of status callbacks to `notifyUrl`: smsgate's own (default), or IMIconnect's
+   * `deliveryInfoNotification` for requests that came in through the IMIconnect-compatible API.
+   */
+  notifyFormat: z.enum(['smsgate', 'imiconnect']).optional(),
+  /** Echoed in every status callback (IMIconnect's `notifydata` / `callbackData`). */
+  callbackData: z.string().max(1_024).optional(),
   expiresAt: Timestamp.optional(),
   priority: Priority.default('normal'),
   metadata: Metadata.optional(),
+  /** Shape of the status callbacks to notifyUrl: ours, or IMIconnect's deliveryInfoNotification. */
+  callbackFormat: z.enum(['smsgate', 'imi']).optional(),
 });
 export type OutboundRequestedV1 = z.infer<typeof OutboundRequestedV1>;

@@ -1,0 +1,165 @@
+import { Body, Controller, Headers, HttpCode, HttpException, Post } from '@nestjs/common';
+import { WorkspaceKeys } from '@smsgate/auth';
+import type { FastifyRequest } from 'fastify';
+import { DestinationResult, MAX_DESTINATIONS, SendMessages } from './send-messages.use-case';
+
+/** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
+export interface ImiResponseEntry {
+  code: string;
+  description: string;
+  transid?: string;
+  correlationid?: string;
+}
+
+export const imiError = (status: number, code: string, description: string) =>
+  new HttpException({ response: [{ code, description }] }, status);
+
+/** Errors on IMIconnect-compatible routes answer in IMIconnect's shape (7000 for a malformed body). */
+export function imiErrorBody(
+  request: FastifyRequest,
+  status: number,
+  reason: string,
+  body?: object,
+): unknown {
+  if (!request.url.startsWith('/resources/')) return undefined;
+  if (body && Array.isArray((body as { response?: unknown }).response)) return body;
+  if (status === 400 || status === 415)
+    return { response: [{ code: '7000', description: `Invalid JSON: ${reason}` }] };
+  return { response: [{ code: String(status), description: reason }] };
+}
+
+interface ImiRequest {
+  correlationid?: unknown;
+  notifyurl?: unknown;
+  expiry?: unknown;
+  priority?: unknown;
+  deliverychannel?: unknown;
+  channels?: { sms?: { text?: unknown; senderid?: unknown } };
+  destination?: unknown;
+}
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+const DESTINATION_FIELDS = new Set(['msisdn', 'correlationid']);
+
+/** IMIconnect's priorities are numbers, 1 the most urgent. */
+function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined {
+  const n = Number(value);
+  if (value === undefined || value === '' || Number.isNaN(n)) return undefined;
+  return n <= 1 ? 'high' : n === 2 ? 'normal' : 'bulk';
+}
+
+/** IMIconnect's `expiry` has no zone (`2015-04-12T18:51:19`): read as UTC. */
+function expiryOf(value: unknown): string | undefined | null {
+  const text = str(value);
+  if (!text) return undefined;
+  const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * IMIconnect's messaging API (`POST /resources/v1/messaging`, `key` header), so an app written for
+ * IMIconnect switches by changing its base URL. Single, batch (array) and `$(variable)` shapes.
+ */
+@Controller('resources/v1/messaging')
+export class ImiMessagingController {
+  constructor(
+    private readonly keys: WorkspaceKeys,
+    private readonly sendMessages: SendMessages,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async send(
+    @Headers('key') key: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ response: ImiResponseEntry[] }> {
+    if (!key) throw imiError(401, '7002', 'Service Key Missing');
+    const workspace = await this.keys.resolve(key);
+    if (!workspace) throw imiError(401, '7001', 'Authentication failed');
+    if (typeof body !== 'object' || body === null) throw imiError(400, '7000', 'Invalid JSON');
+
+    const requests = (Array.isArray(body) ? body : [body]) as ImiRequest[];
+    const total = requests.reduce(
+      (sum, request) => sum + destinationsOf(request).reduce((n, d) => n + d.msisdn.length, 0),
+      0,
+    );
+    if (total > MAX_DESTINATIONS)
+      throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
+
+    const response: ImiResponseEntry[] = [];
+    for (const request of requests) {
+      const problem = missingParameter(request);
+      if (problem) throw imiError(400, '7003', problem);
+      const expiresAt = expiryOf(request.expiry);
+      if (expiresAt === null) throw imiError(400, '7003', "param 'expiry' is not a date");
+      const destinations = destinationsOf(request).flatMap((destination) =>
+        destination.msisdn.map((to) => ({
+          to,
+          correlationId: destination.correlationid ?? str(request.correlationid),
+          variables: destination.variables,
+        })),
+      );
+      const results = await this.sendMessages.execute({
+        workspace: workspace.id,
+        destinations,
+        text: String(request.channels?.sms?.text),
+        from: str(request.channels?.sms?.senderid),
+        correlationId: str(request.correlationid),
+        notifyUrl: str(request.notifyurl),
+        expiresAt,
+        priority: priorityOf(request.priority),
+        callbackFormat: 'imi',
+      });
+      response.push(...results.map(entryOf));
+    }
+    return { response };
+  }
+}
+
+function entryOf(result: DestinationResult): ImiResponseEntry {
+  return result.ok
+    ? { code: '1001', description: 'Queued', transid: result.id, correlationid: result.correlationId }
+    : {
+        code: '7003',
+        description: `invalid msisdn ${result.to}: ${result.reason}`,
+        correlationid: result.correlationId,
+      };
+}
+
+interface ImiDestination {
+  msisdn: string[];
+  correlationid?: string;
+  variables: Record<string, string>;
+}
+
+function destinationsOf(request: ImiRequest): ImiDestination[] {
+  if (!Array.isArray(request.destination)) return [];
+  return (request.destination as unknown[]).flatMap((entry) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const record = entry as Record<string, unknown>;
+    const msisdn = (Array.isArray(record.msisdn) ? record.msisdn : [record.msisdn]).filter(
+      (value): value is string => typeof value === 'string' && value.trim() !== '',
+    );
+    // Other string fields of a destination are values for the text's $(variables).
+    const variables = Object.fromEntries(
+      Object.entries(record).filter(
+        ([name, value]) => !DESTINATION_FIELDS.has(name) && typeof value === 'string',
+      ),
+    ) as Record<string, string>;
+    return [{ msisdn, correlationid: str(record.correlationid), variables }];
+  });
+}
+
+function missingParameter(request: ImiRequest): string | undefined {
+  if (typeof request !== 'object' || request === null) return 'request must be a JSON object';
+  const channel = str(request.deliverychannel);
+  if (channel !== undefined && channel.toLowerCase() !== 'sms')
+    return `deliverychannel '${channel}' is not supported: use sms`;
+  if (!str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
+  const destinations = destinationsOf(request);
+  if (destinations.length === 0 || destinations.some((d) => d.msisdn.length === 0)) {
+    return 'any one of [customerid,msisdn,email, userid,pushid,psid, twitterid, wechatid] is mandatory';
+  }
+  return undefined;
+}

@@ -1,0 +1,75 @@
+import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
+import { Metadata, Priority, Timestamp } from '@smsgate/contracts';
+import { z } from 'zod';
+import { parseBody } from '../zod-body';
+import { DestinationResult, MAX_DESTINATIONS, SendMessages } from './send-messages.use-case';
+
+const Variables = z.record(
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a variable name')
+    .max(64),
+  z.string().max(1_000),
+);
+const Number = z.string().trim().min(1).max(32);
+const DestinationInput = z.union([
+  Number,
+  z
+    .object({
+      to: Number,
+      variables: Variables.optional(),
+      correlationId: z.string().min(1).max(128).optional(),
+    })
+    .strict(),
+]);
+
+const SendBody = z
+  .object({
+    to: z.union([Number, z.array(DestinationInput).min(1).max(MAX_DESTINATIONS)]),
+    text: z.string().min(1).max(10_000),
+    channel: z.uuid().optional(),
+    from: z.string().trim().min(1).max(32).optional(),
+    correlationId: z.string().min(1).max(128).optional(),
+    notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+    expiresAt: Timestamp.optional(),
+    priority: Priority.optional(),
+    metadata: Metadata.optional(),
+    /** Values for `$(name)` placeholders shared by every destination (a destination's own win). */
+    variables: Variables.optional(),
+  })
+  .strict();
+
+const view = (result: DestinationResult) =>
+  result.ok
+    ? { id: result.id, to: result.to, status: 'accepted' as const, correlationId: result.correlationId }
+    : {
+        to: result.to,
+        status: 'rejected' as const,
+        reason: result.reason,
+        correlationId: result.correlationId,
+      };
+
+@Controller('v1/messages')
+@UseGuards(WorkspaceAuthGuard)
+export class MessagesController {
+  constructor(private readonly sendMessages: SendMessages) {}
+
+  /** Accepts messages for sending; 202 once every accepted one is durably on Kafka. */
+  @Post()
+  @HttpCode(202)
+  async send(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
+    const input = parseBody(SendBody, body);
+    const destinations = (Array.isArray(input.to) ? input.to : [input.to]).map((entry) =>
+      typeof entry === 'string'
+        ? { to: entry, variables: input.variables }
+        : { ...entry, variables: { ...input.variables, ...entry.variables } },
+    );
+    const results = await this.sendMessages.execute({ ...input, workspace: workspace.id, destinations });
+    const messages = results.map(view);
+    if (!results.some((result) => result.ok)) {
+      throw new BadRequestException({ statusCode: 400, message: 'no valid destination', messages });
+    }
+    return { messages };
+  }
+}

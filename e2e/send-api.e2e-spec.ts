@@ -1,0 +1,207 @@
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import {
+  ADMIN_TOKEN,
+  createChannel,
+  createWorkspace,
+  SECRETS_KEY,
+  ServiceProcess,
+  TestWorkspace,
+  TopicProbe,
+} from '@smsgate/testing';
+
+/** The send entry points on ingress: our API and the IMIconnect-compatible one, onto Kafka. */
+describe('send API', () => {
+  let ingress: ServiceProcess;
+  let probe: TopicProbe;
+  let workspace: TestWorkspace;
+
+  beforeAll(async () => {
+    [ingress, probe] = await Promise.all([
+      ServiceProcess.start('ingress', {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+        DATABASE_URL: process.env.DATABASE_URL,
+        ADMIN_TOKEN,
+        SECRETS_KEY,
+      }),
+      TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundRequested]),
+    ]);
+    workspace = await createWorkspace(ingress.url, 'e2e send');
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingress?.stop(), probe?.stop()]);
+  });
+
+  const eventOf = async (id: string) =>
+    (await probe.waitFor((m) => (m.value as { id?: string }).id === id)).value as Record<string, unknown>;
+
+  describe('POST /v1/messages', () => {
+    const send = (body: unknown, key = workspace.apiKey) =>
+      fetch(`${ingress.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('accepts each valid destination, reports the invalid ones, and publishes one event per message', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { country: 'KE' });
+      const correlationId = uuidv7();
+      const response = await send({
+        to: ['0712345678', { to: '+254733000111', variables: { name: 'Wanjiru' } }, 'not a number'],
+        text: 'Hello $(name), your code is $(code)',
+        variables: { name: 'friend', code: '1234' },
+        channel: channel.uuid,
+        correlationId,
+        priority: 'high',
+        notifyUrl: 'https://example.org/hooks/sms',
+        expiresAt: '2030-01-01T00:00:00Z',
+      });
+      expect(response.status).toBe(202);
+      const { messages } = (await response.json()) as { messages: Record<string, string>[] };
+      expect(messages).toEqual([
+        { id: expect.any(String), to: '+254712345678', status: 'accepted', correlationId },
+        { id: expect.any(String), to: '+254733000111', status: 'accepted', correlationId },
+        { to: 'not a number', status: 'rejected', reason: 'not a phone number', correlationId },
+      ]);
+      expect(await eventOf(messages[0].id)).toMatchObject({
+        workspace: workspace.id,
+        channel: channel.uuid,
+        to: '+254712345678',
+        text: 'Hello friend, your code is 1234',
+        priority: 'high',
+        correlationId,
+        notifyUrl: 'https://example.org/hooks/sms',
+        expiresAt: '2030-01-01T00:00:00Z',
+      });
+      expect((await eventOf(messages[1].id)).text).toBe('Hello Wanjiru, your code is 1234');
+    });
+
+    it('rejects a destination whose variables are missing, and the whole request when none is valid', async () => {
+      const response = await send({ to: '+254712345678', text: 'Hi $(name)' });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        message: 'no valid destination',
+        messages: [{ to: '+254712345678', status: 'rejected', reason: 'no value for variable $(name)' }],
+      });
+    });
+
+    it.each([
+      ['no text', { to: '+254712345678' }, 'text'],
+      ['an unknown field', { to: '+254712345678', text: 'x', colour: 'red' }, 'colour'],
+      [
+        'more than 1,000 destinations',
+        { to: Array.from({ length: 1_001 }, () => '+254712345678'), text: 'x' },
+        'to',
+      ],
+      ['a bad priority', { to: '+254712345678', text: 'x', priority: 'urgent' }, 'priority'],
+    ])('answers %s with 400 naming the field', async (_label, body, field) => {
+      const response = await send(body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain(field);
+    });
+
+    it('refuses another workspace’s channel and a missing key', async () => {
+      const other = await createWorkspace(ingress.url, 'e2e send other');
+      const foreign = await createChannel(ingress.url, other.apiKey);
+      const response = await send({ to: '+254712345678', text: 'x', channel: foreign.uuid });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain('unknown channel');
+      expect((await send({ to: '+254712345678', text: 'x' }, 'sg_wrong')).status).toBe(401);
+    });
+  });
+
+  describe('POST /resources/v1/messaging (IMIconnect-compatible)', () => {
+    const imi = (body: string | object, key: string | null = workspace.apiKey) =>
+      fetch(`${ingress.url}/resources/v1/messaging`, {
+        method: 'POST',
+        headers: { ...(key ? { key } : {}), 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const entries = async (response: Response) =>
+      ((await response.json()) as { response: Record<string, string>[] }).response;
+
+    it('queues a simple SMS with optional parameters and answers code 1001 with our id as transid', async () => {
+      const response = await imi({
+        correlationid: 'sgh3tvk',
+        notifyurl: 'https://mywebsite.example/record/transactions',
+        expiry: '2030-04-12T18:51:19',
+        priority: '2',
+        deliverychannel: 'sms',
+        channels: { sms: { text: 'Sending first SMS', senderid: 'DEMOBK' } },
+        destination: [{ msisdn: ['254712345678'], correlationid: 'sgh3tvkpert' }],
+      });
+      expect(response.status).toBe(200);
+      const [entry] = await entries(response);
+      expect(entry).toEqual({
+        code: '1001',
+        description: 'Queued',
+        transid: expect.any(String),
+        correlationid: 'sgh3tvkpert',
+      });
+      expect(await eventOf(entry.transid)).toMatchObject({
+        to: '+254712345678',
+        from: 'DEMOBK',
+        text: 'Sending first SMS',
+        correlationId: 'sgh3tvkpert',
+        notifyUrl: 'https://mywebsite.example/record/transactions',
+        expiresAt: '2030-04-12T18:51:19.000Z',
+        priority: 'normal',
+        callbackFormat: 'imi',
+      });
+    });
+
+    it('accepts the batch (array) shape and per-destination variables', async () => {
+      const response = await imi([
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'Hi $(name), greetings' } },
+          destination: [{ msisdn: ['254711000001'], name: 'John' }],
+        },
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'Hi $(name), greetings' } },
+          destination: [{ msisdn: ['254711000002'], name: 'Mark' }],
+        },
+      ]);
+      const [john, mark] = await entries(response);
+      expect([john.code, mark.code]).toEqual(['1001', '1001']);
+      expect((await eventOf(john.transid)).text).toBe('Hi John, greetings');
+      expect((await eventOf(mark.transid)).text).toBe('Hi Mark, greetings');
+    });
+
+    it.each([
+      ['invalid JSON', '{"deliverychannel":', undefined, 400, '7000'],
+      ['a missing key', { deliverychannel: 'sms' }, null, 401, '7002'],
+      ['a wrong key', { deliverychannel: 'sms' }, 'sg_wrong', 401, '7001'],
+      [
+        'no destination',
+        { deliverychannel: 'sms', channels: { sms: { text: 'x' } }, destination: [] },
+        undefined,
+        400,
+        '7003',
+      ],
+      [
+        'no text',
+        { deliverychannel: 'sms', channels: { sms: {} }, destination: [{ msisdn: ['254712345678'] }] },
+        undefined,
+        400,
+        '7003',
+      ],
+      [
+        'more than 1,000 destinations',
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'x' } },
+          destination: [{ msisdn: Array.from({ length: 1_001 }, () => '254712345678') }],
+        },
+        undefined,
+        400,
+        '7009',
+      ],
+    ])('answers %s with IMIconnect code', async (_label, body, key, status, code) => {
+      const response = await imi(body as object, key === undefined ? workspace.apiKey : key);
+      expect(response.status).toBe(status);
+      expect((await entries(response))[0].code).toBe(code);
+    });
+  });
+});
