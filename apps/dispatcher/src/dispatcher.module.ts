@@ -1,9 +1,26 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { DispatcherConfig } from './config';
+import { createChannelAdapters } from './adapters';
+import { NodeHttpClient } from './adapters/http-client';
+import { ChannelDirectory } from './channels/channel-directory';
+import { DISPATCHER_CONFIG, DispatcherConfig } from './config';
+import { AttemptLedger } from './dispatch/attempt-ledger';
+import { ChannelRateLimiter } from './dispatch/channel-rate-limiter';
+import { CHANNEL_ADAPTERS, DispatchMessage, HTTP_CLIENT } from './dispatch/dispatch-message.use-case';
+import { OutboundConsumer } from './dispatch/outbound.consumer';
+import { RouteResolver } from './routing/route-resolver';
 
-/** Delivers outbound messages to HTTP aggregators (send path: see the send/dispatch issue). */
+@Injectable()
+class HttpClientLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(HTTP_CLIENT) private readonly http: NodeHttpClient) {}
+
+  onApplicationShutdown(): void {
+    this.http.close();
+  }
+}
+
+/** Delivers requested messages to HTTP aggregators, or hands SMPP ones to smpp-binds. */
 @Module({})
 export class DispatcherModule {
   static forRoot(config: DispatcherConfig): DynamicModule {
@@ -16,6 +33,24 @@ export class DispatcherModule {
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'smsgate-dispatcher',
         }),
+      ],
+      controllers: [OutboundConsumer],
+      providers: [
+        { provide: DISPATCHER_CONFIG, useValue: config },
+        {
+          provide: CHANNEL_ADAPTERS,
+          useFactory: () => createChannelAdapters({ timeoutMs: config.HTTP_TIMEOUT_MS }),
+        },
+        {
+          provide: HTTP_CLIENT,
+          useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
+        },
+        HttpClientLifecycle,
+        ChannelDirectory,
+        RouteResolver,
+        AttemptLedger,
+        { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
+        DispatchMessage,
       ],
     };
   }

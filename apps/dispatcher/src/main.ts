@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { KafkaHealth } from '@smsgate/kafka';
+import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { dispatcherConfig } from './config';
 import { DispatcherModule } from './dispatcher.module';
@@ -10,4 +10,12 @@ void runService({
   config: dispatcherConfig,
   module: (config) => DispatcherModule.forRoot(config),
   readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
+  consumer: (app, config) =>
+    new KafkaEventServer({
+      kafka: app.get(KAFKA),
+      publisher: app.get(EventPublisher),
+      groupId: config.KAFKA_GROUP_ID,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+      maxEventsPerCall: 200,
+    }),
 });

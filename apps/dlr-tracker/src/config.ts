@@ -1,20 +1,53 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, serviceEnv } from '@smsgate/runtime';
+import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
+
+const milliseconds = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+    .default(fallback)
+    .transform((value) => value.split(',').map(Number));
 
 export const dlrTrackerEnv = serviceEnv(8083)
   .extend(kafkaEnv.shape)
   .extend(dbEnv.shape)
+  .extend(secretsEnv.shape)
   .extend({
     KAFKA_GROUP_ID: z.string().min(1).default('dlr-tracker'),
     /** Comma-separated retry delays in ms; attempts = delays + 1, then the dead-letter topic. */
-    RETRY_DELAYS_MS: z
+    RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000'),
+    /** How often messages past their expiresAt are marked expired. */
+    EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
+    /** Parked receipts older than this are reported to the dead-letter topic (still applied if their id comes). */
+    PARKED_HORIZON_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(48 * 3_600),
+    PARKED_REPORT_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
+    /** How often the callback worker looks for due callbacks. */
+    CALLBACK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /** Delay before each callback retry; attempts = delays + 1, then the failure is recorded on the message. */
+    CALLBACK_RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000,600000'),
+    CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+    /**
+     * Hosts, IP addresses or IPv4 CIDRs callbacks may reach although they are private, loopback or
+     * link-local (refused otherwise), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`.
+     */
+    CALLBACK_ALLOW_HOSTS: z
       .string()
-      .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
-      .default('1000,5000,30000,120000')
-      .transform((value) => value.split(',').map(Number)),
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((entry) => entry.trim().toLowerCase())
+          .filter(Boolean),
+      ),
   });
 
 export type DlrTrackerConfig = z.output<typeof dlrTrackerEnv>;
 export const dlrTrackerConfig = (): DlrTrackerConfig => loadConfig('dlr-tracker', dlrTrackerEnv);
+export const DLR_TRACKER_CONFIG = Symbol('DLR_TRACKER_CONFIG');

@@ -2,10 +2,18 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { DlrTrackerConfig } from './config';
+import { CallbackWorker } from './callbacks/callback-worker';
+import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
 import { InboundConsumer } from './inbound/inbound.consumer';
 import { StoreInboundMessages } from './inbound/store-inbound.use-case';
+import { ExpirySweeper } from './maintenance/expiry-sweeper';
+import { ParkedReporter } from './maintenance/parked-reporter';
 import { MessagesController } from './messages/messages.controller';
+import { RecordSendRequests } from './requests/record-requests.use-case';
+import { RequestsConsumer } from './requests/requests.consumer';
+import { StatusLedger } from './tracking/status-ledger';
+import { StatusConsumer } from './tracking/status.consumer';
+import { TrackStatuses } from './tracking/track-statuses.use-case';
 
 @Module({})
 export class DlrTrackerModule {
@@ -21,8 +29,17 @@ export class DlrTrackerModule {
         }),
         AuthModule,
       ],
-      controllers: [MessagesController, InboundConsumer],
-      providers: [StoreInboundMessages],
+      controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
+      providers: [
+        { provide: DLR_TRACKER_CONFIG, useValue: config },
+        StoreInboundMessages,
+        StatusLedger,
+        RecordSendRequests,
+        TrackStatuses,
+        CallbackWorker,
+        ExpirySweeper,
+        ParkedReporter,
+      ],
     };
   }
 }

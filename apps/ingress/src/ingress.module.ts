@@ -8,6 +8,7 @@ import { INGRESS_CONFIG, IngressConfig } from './config';
 import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { ReceiveExController } from './receive-ex/receive-ex.controller';
+import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
@@ -34,6 +35,7 @@ export class IngressModule {
         ReceiveExController,
         MessagesController,
         ImiMessagingController,
+        RoutesController,
       ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },

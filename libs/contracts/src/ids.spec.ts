@@ -1,4 +1,4 @@
-import { isUuid, messageIdFromRecord, uuidv7 } from './ids';
+import { isUuid, messageIdFromRecord, stableId, uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a version 7, variant 1 UUID carrying the time', () => {
@@ -27,5 +27,16 @@ describe('messageIdFromRecord', () => {
     expect(isUuid(id)).toBe(true);
     expect(id[14]).toBe('7');
     expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+  });
+});
+
+describe('stableId', () => {
+  it('names the same parts with the same version-8 UUID, and different parts differently', () => {
+    const id = stableId('message', 3, 'wired');
+    expect(stableId('message', 3, 'wired')).toBe(id);
+    expect(stableId('message', 3, 'failed')).not.toBe(id);
+    expect(stableId('message3', 'wired')).not.toBe(stableId('message', '3wired'));
+    expect(isUuid(id)).toBe(true);
+    expect(id[14]).toBe('8');
   });
 });

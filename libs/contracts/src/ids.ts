@@ -59,3 +59,15 @@ export function messageIdFromRecord(
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * A stable UUID (RFC 9562 version 8) named by `parts`: the same parts always give the same id, so an
+ * event published again after a crash or a replay carries the id it had the first time.
+ */
+export function stableId(...parts: (string | number)[]): string {
+  const bytes = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  bytes[6] = 0x80 | (bytes[6] & 0x0f);
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -6,5 +6,6 @@ export * from './events/inbound-received.v1';
 export * from './events/outbound-requested.v1';
 export * from './events/outbound-status.v1';
 export * from './events/receipt-received.v1';
+export * from './events/smpp-submit-requested.v1';
 export * from './events/message-status-changed.v1';
 export * from './events/dead-letter.v1';

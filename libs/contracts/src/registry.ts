@@ -5,6 +5,7 @@ import { MessageStatusChangedV1 } from './events/message-status-changed.v1';
 import { OutboundRequestedV1 } from './events/outbound-requested.v1';
 import { OutboundStatusV1 } from './events/outbound-status.v1';
 import { ReceiptReceivedV1 } from './events/receipt-received.v1';
+import { SmppSubmitRequestedV1 } from './events/smpp-submit-requested.v1';
 import { Topic } from './topics';
 
 /** One source for each topic's payload: the TypeScript type, the runtime check and the JSON Schema. */
@@ -13,6 +14,7 @@ export const TopicSchemas = {
   'sms.inbound.received.v1': InboundReceivedV1,
   'sms.outbound.status.v1': OutboundStatusV1,
   'sms.outbound.receipt.v1': ReceiptReceivedV1,
+  'sms.outbound.smpp.v1': SmppSubmitRequestedV1,
   'sms.message.status-changed.v1': MessageStatusChangedV1,
   'sms.deadletter.v1': DeadLetterV1,
 } as const satisfies Record<Topic, z.ZodType>;

@@ -9,6 +9,7 @@ export const Topics = {
   inboundReceived: 'sms.inbound.received.v1',
   outboundStatus: 'sms.outbound.status.v1',
   receiptReceived: 'sms.outbound.receipt.v1',
+  smppSubmitRequested: 'sms.outbound.smpp.v1',
   messageStatusChanged: 'sms.message.status-changed.v1',
   deadLetter: 'sms.deadletter.v1',
 } as const;
@@ -25,6 +26,7 @@ export const TopicPartitions: Record<Topic, number> = {
   'sms.inbound.received.v1': 12,
   'sms.outbound.status.v1': 12,
   'sms.outbound.receipt.v1': 12,
+  'sms.outbound.smpp.v1': 12,
   'sms.message.status-changed.v1': 12,
   'sms.deadletter.v1': 3,
 };

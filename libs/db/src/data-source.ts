@@ -1,11 +1,19 @@
 import { DataSource } from 'typeorm';
+import { CallbackOutboxEntity } from './entities/callback-outbox.entity';
 import { ChannelEntity } from './entities/channel.entity';
 import { InboundDedupEntity } from './entities/inbound-dedup.entity';
 import { MessageEventEntity } from './entities/message-event.entity';
+import { MessagePartEntity } from './entities/message-part.entity';
 import { MessageEntity } from './entities/message.entity';
+import { ParkedEventEntity } from './entities/parked-event.entity';
 import { WorkspaceEntity } from './entities/workspace.entity';
+import { RouteEntity } from './entities/route.entity';
+import { DispatchAttemptEntity } from './entities/dispatch-attempt.entity';
+import { OptOutEntity } from './entities/opt-out.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
 import { WorkspaceSigningSecret1763800000001 } from './migrations/1763800000001-workspace-signing-secret';
+import { DeliveryTracking1763800000002 } from './migrations/1763800000002-delivery-tracking';
+import { Dispatch1763800000003 } from './migrations/1763800000003-dispatch';
 
 export const entities = [
   WorkspaceEntity,
@@ -13,8 +21,19 @@ export const entities = [
   MessageEntity,
   MessageEventEntity,
   InboundDedupEntity,
+  MessagePartEntity,
+  ParkedEventEntity,
+  CallbackOutboxEntity,
+  RouteEntity,
+  DispatchAttemptEntity,
+  OptOutEntity,
 ];
-export const migrations = [InitialSchema1763800000000, WorkspaceSigningSecret1763800000001];
+export const migrations = [
+  InitialSchema1763800000000,
+  WorkspaceSigningSecret1763800000001,
+  DeliveryTracking1763800000002,
+  Dispatch1763800000003,
+];
 
 export interface DataSourceSettings {
   url: string;

@@ -33,7 +33,16 @@ describe('migrations', () => {
   it('go up, are idempotent when run concurrently, and come down again', async () => {
     const [first, second] = await Promise.all([runMigrations(url(database)), runMigrations(url(database))]);
     expect([...first, ...second]).toEqual(migrations.map((migration) => migration.name));
-    expect(await tables()).toEqual(['channels', 'inbound_dedup', 'message_events', 'messages', 'workspaces']);
+    expect(await tables()).toEqual([
+      'callback_outbox',
+      'channels',
+      'inbound_dedup',
+      'message_events',
+      'message_parts',
+      'messages',
+      'parked_events',
+      'workspaces',
+    ]);
 
     for (const _ of migrations) await revertLastMigration(url(database));
     expect(await tables()).toEqual([]);

@@ -22,6 +22,7 @@ interface Handled {
   topic: string;
   partition: number;
   offset: string;
+  timestamp: string;
   key?: string;
   at: number;
 }
@@ -97,6 +98,7 @@ class Scenario {
       topic: event.topic,
       partition: event.partition,
       offset: event.offset,
+      timestamp: event.timestamp,
       key: event.key,
       at: Date.now(),
     });
@@ -299,8 +301,12 @@ describe('KafkaEventServer against Kafka', () => {
       topic,
       partition: first.partition,
       offset: first.offset,
+      timestamp: first.timestamp,
       key: scenario.channel,
     });
+    // The Kafka timestamp of the original record, which the retried copy carries in a header.
+    expect(Number(first.timestamp)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Number(first.timestamp)).toBeLessThanOrEqual(first.at);
     const retried = await retries.waitFor(({ key }) => key === scenario.channel);
     expect(retried.value).toEqual(event);
     expect(retried.headers).toMatchObject({
@@ -308,6 +314,7 @@ describe('KafkaEventServer against Kafka', () => {
       'x-smsgate-original-topic': topic,
       'x-smsgate-original-partition': String(first.partition),
       'x-smsgate-original-offset': first.offset,
+      'x-smsgate-original-timestamp': first.timestamp,
       'x-smsgate-attempt': '2',
       'x-smsgate-last-error': 'try again',
     });

@@ -24,6 +24,8 @@ export interface ConsumedEvent<T> {
   topic: string;
   partition: number;
   offset: string;
+  /** The Kafka timestamp of the record as first published, in ms since the epoch, as a string. */
+  timestamp: string;
   /** 1 on first delivery, then 2, 3… from the retry topic. */
   attempt: number;
 }
@@ -52,6 +54,7 @@ const H = {
   originalTopic: 'x-smsgate-original-topic',
   originalPartition: 'x-smsgate-original-partition',
   originalOffset: 'x-smsgate-original-offset',
+  originalTimestamp: 'x-smsgate-original-timestamp',
   attempt: 'x-smsgate-attempt',
   notBefore: 'x-smsgate-not-before',
   lastError: 'x-smsgate-last-error',
@@ -73,6 +76,7 @@ interface Coordinates {
   topic: string;
   partition: number;
   offset: string;
+  timestamp: string;
   attempt: number;
 }
 
@@ -198,6 +202,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           topic,
           partition: batch.partition,
           offset: message.offset,
+          timestamp: message.timestamp,
           attempt: 1,
         }),
       );
@@ -227,9 +232,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             topic,
             partition: Number(headerString(message.headers, H.originalPartition) ?? batch.partition),
             offset: headerString(message.headers, H.originalOffset) ?? message.offset,
+            timestamp: headerString(message.headers, H.originalTimestamp) ?? message.timestamp,
             attempt: Math.max(1, Number(headerString(message.headers, H.attempt)) || 2),
           }
-        : { topic: batch.topic, partition: batch.partition, offset: message.offset, attempt: 1 };
+        : {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            timestamp: message.timestamp,
+            attempt: 1,
+          };
       const decoded = known
         ? this.decode(topic, message, coordinates)
         : ({ ok: false, reason: `no handler for topic "${topic}"`, coordinates, message } as const);
@@ -361,6 +373,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
               [H.originalTopic]: event.topic,
               [H.originalPartition]: String(event.partition),
               [H.originalOffset]: event.offset,
+              [H.originalTimestamp]: event.timestamp,
               [H.attempt]: String(event.attempt + 1),
               [H.notBefore]: String(Date.now() + delay),
               [H.lastError]: outcome.reason.slice(0, 500),

@@ -164,21 +164,21 @@ describe('HttpErrorFilter', () => {
     it('sends the shaped body for an HttpException, with the status kept', () => {
       const shape = jest.fn(rapidProShape);
       const { status, body, request } = handle(new PayloadTooLargeException('too big'), shape);
-      expect(shape).toHaveBeenCalledWith(request, 413, 'too big');
+      expect(shape).toHaveBeenCalledWith(request, 413, 'too big', expect.anything());
       expect({ status, body }).toEqual({ status: 413, body: { errors: ['too big'], status: 413 } });
     });
 
     it('joins the messages of a validation body into one reason', () => {
       const shape = jest.fn(rapidProShape);
       handle(new BadRequestException(['from is required', 'text too long']), shape);
-      expect(shape).toHaveBeenCalledWith(expect.anything(), 400, 'from is required; text too long');
+      expect(shape).toHaveBeenCalledWith(expect.anything(), 400, 'from is required; text too long', expect.anything());
     });
 
     it('falls back to the exception message when the body has no message', () => {
       const shape = jest.fn(rapidProShape);
       const error = new HttpException({ code: 'duplicate' }, HttpStatus.CONFLICT);
       handle(error, shape);
-      expect(shape).toHaveBeenCalledWith(expect.anything(), 409, error.message);
+      expect(shape).toHaveBeenCalledWith(expect.anything(), 409, error.message, expect.anything());
     });
 
     it('sends the shaped body for a body-parser error', () => {
@@ -193,7 +193,7 @@ describe('HttpErrorFilter', () => {
     it('gives the shaper "internal error", never the message of an unexpected error', () => {
       const shape = jest.fn(rapidProShape);
       const result = handle(new Error('secret detail'), shape);
-      expect(shape).toHaveBeenCalledWith(expect.anything(), 500, 'internal error');
+      expect(shape).toHaveBeenCalledWith(expect.anything(), 500, 'internal error', undefined);
       expect(result).toMatchObject({ status: 500, body: { errors: ['internal error'], status: 500 } });
     });
 

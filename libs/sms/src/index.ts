@@ -1,3 +1,10 @@
-export { isKnownCountry, normalizePhone, toNoPlus, type PhoneKind, type PhoneResult } from './phone';
+export {
+  countryOf,
+  isKnownCountry,
+  normalizePhone,
+  toNoPlus,
+  type PhoneKind,
+  type PhoneResult,
+} from './phone';
 export { GSM7_ESCAPE, decodeGsm7, encodeGsm7, gsm7SeptetsOf, isGsm7, septetLength } from './gsm';
 export { countSegments, detectEncoding, splitSegments, type Encoding, type SegmentCount } from './segments';

@@ -74,3 +74,8 @@ function parseInternational(digitsAfterPrefix: string): PhoneNumber | undefined 
 
 /** Whether `code` is an ISO 3166 alpha-2 country we have numbering data for. */
 export const isKnownCountry = (code: string): boolean => isSupportedCountry(code.toUpperCase());
+
+/** The country a number belongs to (ISO 3166 alpha-2), when its numbering plan says. */
+export function countryOf(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.country;
+}

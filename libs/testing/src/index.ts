@@ -4,3 +4,4 @@ export * from './free-port';
 export * from './service-process';
 export * from './factories';
 export { ensureTestInfra, loadTestInfra, repoRoot, TestInfra } from './infra';
+export * from './recording-server';

@@ -1,16 +1,54 @@
-import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid } from '@smsgate/contracts';
-import { MessageEntity, MessageEventEntity } from '@smsgate/db';
+import { MessageEntity, MessageEventEntity, MessagePartEntity } from '@smsgate/db';
 import { DataSource } from 'typeorm';
+import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery } from './messages.query';
 
-@Controller('v1/messages')
+const view = (message: MessageEntity) => ({
+  id: message.id,
+  direction: message.direction,
+  channel: message.channelId,
+  from: message.from,
+  to: message.to,
+  text: message.text,
+  status: message.status,
+  statusAt: message.statusAt?.toISOString() ?? null,
+  segments: message.segments,
+  encoding: message.encoding,
+  providerIds: message.providerIds,
+  correlationId: message.correlationId,
+  priority: message.priority,
+  expiresAt: message.expiresAt?.toISOString() ?? null,
+  notifyUrl: message.notifyUrl,
+  metadata: message.metadata,
+  error: message.error,
+  callbackFailure: message.callbackFailure,
+  createdAt: message.createdAt.toISOString(),
+  updatedAt: message.updatedAt.toISOString(),
+});
+
+const withoutBookkeeping = (detail: Record<string, unknown> | null) => {
+  if (!detail) return detail;
+  const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
+  return rest;
+};
+
+@Controller('v1')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One message of the caller's workspace, with its status history. */
-  @Get(':id')
+  /** One message of the caller's workspace, with its status history and parts. */
+  @Get('messages/:id')
   async get(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Param('id') id: string) {
     const message = isUuid(id)
       ? await this.dataSource
@@ -18,31 +56,91 @@ export class MessagesController {
           .findOne({ where: { id, workspaceId: workspace.id } })
       : null;
     if (!message) throw new NotFoundException(`message ${id.slice(0, 64)} not found`);
-    const history = await this.dataSource
-      .getRepository(MessageEventEntity)
-      .find({ where: { messageId: id }, order: { at: 'ASC', eventId: 'ASC' } });
+    const [history, parts] = await Promise.all([
+      this.dataSource
+        .getRepository(MessageEventEntity)
+        .find({ where: { messageId: id }, order: { at: 'ASC', eventId: 'ASC' } }),
+      this.dataSource
+        .getRepository(MessagePartEntity)
+        .find({ where: { messageId: id }, order: { partIndex: 'ASC' } }),
+    ]);
     return {
-      id: message.id,
-      direction: message.direction,
-      channel: message.channelId,
-      from: message.from,
-      to: message.to,
-      text: message.text,
-      status: message.status,
-      segments: message.segments,
-      encoding: message.encoding,
-      providerIds: message.providerIds,
-      correlationId: message.correlationId,
-      metadata: message.metadata,
-      error: message.error,
-      createdAt: message.createdAt.toISOString(),
-      updatedAt: message.updatedAt.toISOString(),
+      ...view(message),
+      partCount: message.partCount,
       history: history.map((event) => ({
+        eventId: event.eventId,
         status: event.status,
+        previousStatus: event.previousStatus,
+        applied: event.applied,
+        part: event.partIndex,
         source: event.source,
-        detail: event.detail,
+        detail: withoutBookkeeping(event.detail),
         at: event.at.toISOString(),
       })),
+      parts: parts.map((part) => ({
+        index: part.partIndex,
+        status: part.status,
+        providerMessageId: part.providerMessageId,
+        updatedAt: part.updatedAt.toISOString(),
+      })),
     };
+  }
+
+  /** The workspace's messages, newest first, filtered; `next` is the cursor of the following page. */
+  @Get('messages')
+  async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
+    const parsed = parseQuery(ListMessagesQuery, query);
+    if (!parsed.ok) throw new BadRequestException(parsed.reason);
+    const q = parsed.value;
+    const builder = this.dataSource
+      .getRepository(MessageEntity)
+      .createQueryBuilder('m')
+      .where('m.workspace_id = :workspace', { workspace: workspace.id })
+      .orderBy('m.id', 'DESC')
+      .take(q.limit + 1);
+    if (q.status) builder.andWhere('m.status = :status', { status: q.status });
+    if (q.correlationId)
+      builder.andWhere('m.correlation_id = :correlationId', { correlationId: q.correlationId });
+    if (q.to) builder.andWhere('m.to_addr = :to', { to: q.to });
+    if (q.channel) builder.andWhere('m.channel_id = :channel', { channel: q.channel });
+    if (q.direction) builder.andWhere('m.direction = :direction', { direction: q.direction });
+    if (q.since) builder.andWhere('m.created_at >= :since', { since: q.since });
+    if (q.until) builder.andWhere('m.created_at < :until', { until: q.until });
+    if (q.cursor) builder.andWhere('m.id < :cursor', { cursor: q.cursor });
+    const rows = await builder.getMany();
+    const page = rows.slice(0, q.limit);
+    return {
+      data: page.map(view),
+      next: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+    };
+  }
+
+  /** Message counts by status and by channel since a time (default: the last 24 hours). */
+  @Get('stats')
+  async stats(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
+    const parsed = parseQuery(StatsQuery, query);
+    if (!parsed.ok) throw new BadRequestException(parsed.reason);
+    const since = parsed.value.since ?? new Date(Date.now() - 86_400_000).toISOString();
+    const until = parsed.value.until ?? null;
+    const rows = await this.dataSource.query<{ status: string; channel_id: string | null; n: string }[]>(
+      `SELECT status, channel_id, count(*) AS n FROM messages
+       WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
+       GROUP BY status, channel_id`,
+      [workspace.id, since, until],
+    );
+    const byStatus: Record<string, number> = {};
+    const byChannel: Record<string, Record<string, number>> = {};
+    let total = 0;
+    for (const row of rows) {
+      const n = Number(row.n);
+      total += n;
+      byStatus[row.status] = (byStatus[row.status] ?? 0) + n;
+      const channel = row.channel_id ?? 'unrouted';
+      byChannel[channel] = {
+        ...byChannel[channel],
+        [row.status]: (byChannel[channel]?.[row.status] ?? 0) + n,
+      };
+    }
+    return { since, until, total, byStatus, byChannel };
   }
 }

@@ -12,7 +12,8 @@ export const OutboundStatusV1 = z.object({
   /** The message the status belongs to. */
   id: Id,
   workspace: Id,
-  channel: Id,
+  /** Absent when no channel was chosen (no route, expired before routing). */
+  channel: Id.optional(),
   status: MessageStatus,
   part: z.object({ index: z.int().min(0), count: z.int().min(1) }).optional(),
   providerMessageId: z.string().min(1).max(128).optional(),

@@ -22,4 +22,14 @@ export class MessageEventEntity {
 
   @Column('timestamptz')
   at!: Date;
+
+  @Column('text', { name: 'previous_status', nullable: true })
+  previousStatus!: string | null;
+
+  /** False when the event was kept in history but did not change the state (late or after final). */
+  @Column('boolean', { default: true })
+  applied!: boolean;
+
+  @Column('int', { name: 'part_index', nullable: true })
+  partIndex!: number | null;
 }

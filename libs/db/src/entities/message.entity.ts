@@ -50,4 +50,35 @@ export class MessageEntity {
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt!: Date;
+
+  @Column('timestamptz', { name: 'expires_at', nullable: true })
+  expiresAt!: Date | null;
+
+  @Column('text', { name: 'notify_url', nullable: true })
+  notifyUrl!: string | null;
+
+  /** `smsgate` (default) or `imiconnect` (deliveryInfoNotification bodies). */
+  @Column('text', { name: 'notify_format', nullable: true })
+  notifyFormat!: string | null;
+
+  @Column('text', { name: 'callback_data', nullable: true })
+  callbackData!: string | null;
+
+  @Column('text', { nullable: true })
+  priority!: string | null;
+
+  /** The latest dispatch attempt seen (0 before the first). */
+  @Column('int', { default: 0 })
+  attempt!: number;
+
+  @Column('int', { name: 'part_count', nullable: true })
+  partCount!: number | null;
+
+  /** When the current status was reached. */
+  @Column('timestamptz', { name: 'status_at', nullable: true })
+  statusAt!: Date | null;
+
+  /** Set when a status callback could not be delivered after every retry. */
+  @Column('jsonb', { name: 'callback_failure', nullable: true })
+  callbackFailure!: Record<string, unknown> | null;
 }

@@ -1,0 +1,58 @@
+import type { HttpClient } from './http-client';
+
+/** The HTTP aggregator channel types; `smpp` channels go through smpp-binds instead. */
+export const ADAPTER_TYPES = ['ex', 'imi', 'template'] as const;
+export type AdapterType = (typeof ADAPTER_TYPES)[number];
+
+export const isAdapterType = (type: string): type is AdapterType =>
+  (ADAPTER_TYPES as readonly string[]).includes(type);
+
+/** One outbound message, as resolved by the dispatcher (routing done, `from` chosen). */
+export interface OutboundMessage {
+  id: string;
+  /** E.164, with the plus. */
+  to: string;
+  /** Sender: the channel's number or sender id, as the provider expects it. */
+  from: string;
+  text: string;
+  /** The channel's uuid. */
+  channel: string;
+}
+
+export interface AdapterChannel {
+  id: string;
+  address: string | null;
+  /** The channel's non-secret config, exactly as stored; each adapter parses its own. */
+  config: unknown;
+  /** The decrypted secrets. Adapters put them in requests only, never in results or errors. */
+  secrets: Record<string, string>;
+}
+
+export type Detail = Record<string, string | number | boolean | null>;
+
+export type SendResult =
+  | {
+      kind: 'accepted';
+      status: 'wired' | 'sent';
+      /** In part order; empty when the provider answers without an id. */
+      providerMessageIds: string[];
+      /** Provider requests the text went out as (more than one only when an adapter splits). */
+      parts: number;
+      detail?: Detail;
+    }
+  /** Transport errors, timeouts, 5xx, 408 and 429: sending again later may work. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; detail?: Detail }
+  /** Other 4xx, a failed response check, a provider error code, a refused destination, bad config. */
+  | { kind: 'failed'; reason: string; detail?: Detail };
+
+export interface ChannelAdapter {
+  readonly type: AdapterType;
+  send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult>;
+}
+
+export interface AdapterOptions {
+  /** Per request, connection to last byte. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;

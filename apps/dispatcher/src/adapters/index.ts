@@ -1,0 +1,42 @@
+import type { AdapterOptions, AdapterType, ChannelAdapter } from './channel-adapter';
+import { ExAdapter } from './ex/ex.adapter';
+import { ImiAdapter } from './imi/imi.adapter';
+import { TemplateAdapter } from './template/template.adapter';
+
+export {
+  ADAPTER_TYPES,
+  DEFAULT_TIMEOUT_MS,
+  isAdapterType,
+  type AdapterChannel,
+  type AdapterOptions,
+  type AdapterType,
+  type ChannelAdapter,
+  type Detail,
+  type OutboundMessage,
+  type SendResult,
+} from './channel-adapter';
+export {
+  HttpTransportError,
+  NodeHttpClient,
+  type HttpClient,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type NodeHttpClientOptions,
+  type TransportFailure,
+} from './http-client';
+export {
+  validateChannelConfig,
+  type ConfigValidation,
+  type ValidateOptions,
+} from './validate-channel-config';
+export { ExAdapter, ImiAdapter, TemplateAdapter };
+
+/** One adapter per HTTP channel type. */
+export function createChannelAdapters(options: AdapterOptions = {}): Map<AdapterType, ChannelAdapter> {
+  return new Map<AdapterType, ChannelAdapter>([
+    ['ex', new ExAdapter(options)],
+    ['imi', new ImiAdapter(options)],
+    ['template', new TemplateAdapter(options)],
+  ]);
+}

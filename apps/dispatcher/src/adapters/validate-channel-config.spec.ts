@@ -1,0 +1,247 @@
+import { EgressGuard } from '@smsgate/egress';
+import { validateChannelConfig } from './validate-channel-config';
+
+const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[] => {
+  const result = validateChannelConfig(...args);
+  return result.ok ? [] : result.problems;
+};
+
+const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  API: {
+    SendMessage: {
+      request_method: 'POST',
+      request_url: 'https://api.example.com/webhook',
+      request_content_type: 'application/json',
+      request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
+      response_map: { data: { id: '$messageid$' } },
+      ...sendMessage,
+    },
+  },
+  ...extra,
+});
+
+describe('validateChannelConfig', () => {
+  describe('ex', () => {
+    it('accepts the minimal and the full RapidPro config', () => {
+      expect(validateChannelConfig('ex', { send_url: 'https://sms.example.com/send' }, {})).toEqual({
+        ok: true,
+      });
+      expect(
+        validateChannelConfig(
+          'ex',
+          {
+            send_url: 'https://sms.example.com/send/{{to_no_plus}}',
+            method: 'put',
+            content_type: 'json',
+            body: '{"to":{{to}},"text":{{text}},"ref":{{id}}}',
+            headers: { 'X-Account': 'acme' },
+            max_length: '320',
+            mt_response_check: 'OK',
+          },
+          { send_authorization: 'Token x' },
+        ),
+      ).toEqual({ ok: true });
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+      ['a missing send_url', {}, ['config.send_url: is required']],
+      [
+        'a non-http send_url',
+        { send_url: 'ftp://x.example/' },
+        ['config.send_url: must be an http or https URL'],
+      ],
+      [
+        'a bad method',
+        { send_url: 'https://x.example/', method: 'DELETE' },
+        ['config.method: must be GET, POST or PUT'],
+      ],
+      [
+        'a bad content type',
+        { send_url: 'https://x.example/', content_type: 'yaml' },
+        ['config.content_type: must be urlencoded, json, xml or a media type such as application/json'],
+      ],
+      [
+        'an xml channel without a body',
+        { send_url: 'https://x.example/', content_type: 'xml' },
+        ['config.body: is required for content type xml'],
+      ],
+      [
+        'a JSON body that is not JSON',
+        { send_url: 'https://x.example/', content_type: 'json', body: '{"text":"{{text}}"}' },
+        ['config.body: is not valid JSON once the variables are filled in'],
+      ],
+      [
+        'an unknown variable',
+        { send_url: 'https://x.example/{{phone}}', body: 'a={{msg}}' },
+        [
+          'config.send_url: unknown variable {{phone}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}})',
+          'config.body: unknown variable {{msg}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}})',
+        ],
+      ],
+      [
+        'bad headers and max_length',
+        {
+          send_url: 'https://x.example/',
+          headers: { 'Bad Header': 'x', 'X-A': 'a\r\nInjected: 1' },
+          max_length: 0,
+        },
+        [
+          'config.headers.Bad Header: is not a valid header name',
+          'config.headers.X-A: must not contain line breaks',
+          'config.max_length: must be at least 1',
+        ],
+      ],
+    ])('reports %s', (_name, config, problems) => {
+      expect(problemsOf('ex', config, {})).toEqual(problems);
+    });
+
+    it('reports every problem at once', () => {
+      expect(problemsOf('ex', { send_url: 'mailto:a@b.c', method: 'PATCH' }, {})).toEqual([
+        'config.method: must be GET, POST or PUT',
+        'config.send_url: must be an http or https URL',
+      ]);
+    });
+
+    it('refuses IP-literal destinations the egress policy refuses, and allows what it allows', () => {
+      expect(problemsOf('ex', { send_url: 'http://169.254.169.254/latest' }, {})).toEqual([
+        'config.send_url: 169.254.169.254 is a link-local address (not allowed)',
+      ]);
+      const egress = new EgressGuard({ allowHosts: ['10.0.0.0/8'] });
+      expect(validateChannelConfig('ex', { send_url: 'http://10.1.1.1/send' }, {}, { egress })).toEqual({
+        ok: true,
+      });
+    });
+
+    it('ignores keys it does not know, as RapidPro configs carry more', () => {
+      expect(validateChannelConfig('ex', { send_url: 'https://x.example/', mo_response: '' }, {})).toEqual({
+        ok: true,
+      });
+    });
+  });
+
+  describe('imi', () => {
+    it('accepts the defaults with a service key', () => {
+      expect(validateChannelConfig('imi', {}, { service_key: 'k' })).toEqual({ ok: true });
+      expect(
+        validateChannelConfig(
+          'imi',
+          { base_url: 'https://api.imiconnect.io', notify_url: 'https://gw.example.com/dr' },
+          { service_key: 'k' },
+        ),
+      ).toEqual({ ok: true });
+    });
+
+    it('reports bad URLs and a missing service key', () => {
+      expect(
+        problemsOf('imi', { base_url: 'api.imiconnect.com', notify_url: 'javascript:alert(1)' }, {}),
+      ).toEqual([
+        'config.base_url: must be an http or https URL',
+        'config.notify_url: must be an http or https URL',
+        'secrets.service_key: is required',
+      ]);
+      expect(
+        problemsOf('imi', { base_url: 'https://api.imiconnect.com/?x=1' }, { service_key: ' ' }),
+      ).toEqual(['config.base_url: must not have a query or fragment', 'secrets.service_key: is required']);
+    });
+  });
+
+  describe('template', () => {
+    it('accepts the Ringotel seed SendMessage', () => {
+      expect(validateChannelConfig('template', ringotel({}), {})).toEqual({ ok: true });
+      expect(
+        validateChannelConfig('template', ringotel({}, { auth: { type: 'bearer' } }), { token: 't' }),
+      ).toEqual({ ok: true });
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+      [
+        'a bad method',
+        ringotel({ request_method: 'PATCH' }),
+        ['config.API.SendMessage.request_method: must be GET, POST or PUT'],
+      ],
+      [
+        'a missing request_url',
+        ringotel({ request_url: undefined }),
+        ['config.API.SendMessage.request_url: is required'],
+      ],
+      [
+        'a non-http request_url',
+        ringotel({ request_url: 'file:///etc/passwd' }),
+        ['config.API.SendMessage.request_url: must be an http or https URL'],
+      ],
+      [
+        'a bad content type',
+        ringotel({ request_content_type: 'text/plain' }),
+        [
+          'config.API.SendMessage.request_content_type: must be application/json or application/x-www-form-urlencoded',
+        ],
+      ],
+      [
+        'unknown placeholders, with their paths',
+        ringotel({
+          request_url: 'https://api.example.com/$domain$/send',
+          request_parameters: { from: '$from$', extension: '$extension$', list: ['$to$', { x: '$orgid$' }] },
+        }),
+        [
+          'config.API.SendMessage.request_url: unknown placeholder $domain$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
+          'config.API.SendMessage.request_parameters.extension: unknown placeholder $extension$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
+          'config.API.SendMessage.request_parameters.list.1.x: unknown placeholder $orgid$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
+        ],
+      ],
+      [
+        'a response_map without $messageid$',
+        ringotel({ response_map: { data: { id: '$id$' } } }),
+        ['config.API.SendMessage.response_map: must contain "$messageid$"'],
+      ],
+      [
+        'a response_map with $messageid$ twice',
+        ringotel({ response_map: { a: '$messageid$', b: ['$messageid$'] } }),
+        ['config.API.SendMessage.response_map: must contain "$messageid$" once'],
+      ],
+      [
+        'parameters that are not an object',
+        ringotel({ request_parameters: ['a'] }),
+        ['config.API.SendMessage.request_parameters: must be a JSON object'],
+      ],
+      ['a missing SendMessage', { API: {} }, ['config.API.SendMessage: is required']],
+      ['a missing API', {}, ['config.API: is required']],
+      [
+        'an unknown auth type',
+        ringotel({}, { auth: { type: 'digest' } }),
+        ['config.auth.type: must be bearer, basic or none'],
+      ],
+    ])('reports %s', (_name, config, problems) => {
+      expect(problemsOf('template', config, {})).toEqual(problems);
+    });
+
+    it('reports the secrets the auth type needs, by name only', () => {
+      expect(problemsOf('template', ringotel({}, { auth: { type: 'bearer' } }), {})).toEqual([
+        'secrets.token: is required',
+      ]);
+      expect(problemsOf('template', ringotel({}, { auth: { type: 'basic' } }), { username: 'u' })).toEqual([
+        'secrets.password: is required',
+      ]);
+    });
+
+    it('reports a refused IP-literal destination', () => {
+      expect(problemsOf('template', ringotel({ request_url: 'http://[::1]:8080/send' }), {})).toEqual([
+        'config.API.SendMessage.request_url: ::1 is a loopback address (not allowed)',
+      ]);
+    });
+  });
+
+  it('never quotes a secret or config value in a problem', () => {
+    const secrets = { service_key: 'imi-key-value', token: 'tok-value', send_authorization: 'auth-value' };
+    const all = [
+      ...problemsOf('ex', { send_url: 'https://x.example/', method: 'hunter2-method' }, secrets),
+      ...problemsOf('imi', { base_url: 'hunter2-url' }, secrets),
+      ...problemsOf(
+        'template',
+        ringotel({ request_method: 'hunter2' }, { auth: { type: 'basic' } }),
+        secrets,
+      ),
+    ];
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.join('\n')).not.toMatch(/hunter2|imi-key-value|tok-value|auth-value/);
+  });
+});

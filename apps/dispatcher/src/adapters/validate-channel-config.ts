@@ -1,0 +1,37 @@
+import { EgressGuard } from '@smsgate/egress';
+import type { AdapterType } from './channel-adapter';
+import { validateExConfig } from './ex/ex.config';
+import { validateImiConfig } from './imi/imi.config';
+import { validateTemplateConfig } from './template/template.config';
+
+export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
+
+export interface ValidateOptions {
+  /** The egress policy sends will run under; IP-literal hosts it refuses are reported now. */
+  egress?: EgressGuard;
+}
+
+type Validator = (config: unknown, secrets: Record<string, string>, guard: EgressGuard) => string[];
+
+const VALIDATORS: Record<AdapterType, Validator> = {
+  ex: validateExConfig,
+  imi: validateImiConfig,
+  template: validateTemplateConfig,
+};
+
+const PUBLIC_ONLY = new EgressGuard();
+
+/**
+ * Checks a channel's config and secrets when it is saved, so a broken channel is refused with
+ * reasons instead of failing every message. Problems read `<json path>: <why>` (for example
+ * `config.API.SendMessage.request_method: must be GET, POST or PUT`) and never quote a secret.
+ */
+export function validateChannelConfig(
+  type: AdapterType,
+  config: unknown,
+  secrets: Record<string, string> = {},
+  options: ValidateOptions = {},
+): ConfigValidation {
+  const problems = VALIDATORS[type](config, secrets, options.egress ?? PUBLIC_ONLY);
+  return problems.length === 0 ? { ok: true } : { ok: false, problems };
+}

@@ -1,0 +1,221 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  messageIdFromRecord,
+  MessageStatus,
+  OutboundRequestedV1,
+  stableId,
+  Topics,
+} from '@smsgate/contracts';
+import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
+import { countSegments } from '@smsgate/sms';
+import { DataSource } from 'typeorm';
+import { ChannelAdapter, Detail, SendResult } from '../adapters/channel-adapter';
+import type { HttpClient } from '../adapters/http-client';
+import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory';
+import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
+import { RouteResolver } from '../routing/route-resolver';
+import { AttemptLedger } from './attempt-ledger';
+import { ChannelRateLimiter } from './channel-rate-limiter';
+
+export const CHANNEL_ADAPTERS = Symbol('CHANNEL_ADAPTERS');
+export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
+
+interface Context {
+  id: string;
+  request: OutboundRequestedV1;
+  attempt: number;
+  lastAttempt: boolean;
+}
+
+/**
+ * Sends one requested message: expiry, channel (given, or by the workspace's routes with failover by
+ * attempt), opt-out, rate limit and priority, then the channel's adapter — or, for SMPP channels, a
+ * hand-over to smpp-binds. Every result is published on `sms.outbound.status.v1`; the outcome tells the
+ * consumer to commit, retry later, or dead-letter after the last attempt.
+ */
+@Injectable()
+export class DispatchMessage {
+  constructor(
+    private readonly channels: ChannelDirectory,
+    private readonly routes: RouteResolver,
+    private readonly attempts: AttemptLedger,
+    private readonly limiter: ChannelRateLimiter,
+    private readonly publisher: EventPublisher,
+    private readonly dataSource: DataSource,
+    @Inject(CHANNEL_ADAPTERS) private readonly adapters: ReadonlyMap<string, ChannelAdapter>,
+    @Inject(HTTP_CLIENT) private readonly http: HttpClient,
+    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+  ) {}
+
+  async execute(event: ConsumedEvent<OutboundRequestedV1>): Promise<Outcome> {
+    const request = event.payload;
+    const context: Context = {
+      id:
+        request.id ??
+        messageIdFromRecord(event.topic, event.partition, event.offset, Number(event.timestamp)),
+      request,
+      attempt: event.attempt,
+      lastAttempt: event.attempt > this.config.RETRY_DELAYS_MS.length,
+    };
+
+    if (request.expiresAt && Date.parse(request.expiresAt) <= Date.now()) {
+      await this.status(context, 'expired', request.channel, { reason: 'expired before it could be sent' });
+      return Outcomes.done();
+    }
+
+    const candidates = request.channel
+      ? [request.channel]
+      : await this.routes.channelsFor(request.workspace, request.to);
+    if (candidates.length === 0) {
+      await this.status(context, 'no_route', undefined, { reason: 'no_route' });
+      return Outcomes.done();
+    }
+    const channel = await this.pickChannel(request.workspace, candidates, context.attempt);
+    if (!channel) {
+      await this.status(context, 'failed', request.channel, { reason: 'channel_unavailable' });
+      return Outcomes.deadLetter('no usable channel: unknown, disabled or of another workspace');
+    }
+    if (await this.optedOut(channel.id, request.to)) {
+      await this.status(context, 'failed', channel.id, { reason: 'opted_out' });
+      return Outcomes.done();
+    }
+
+    if (channel.type === 'smpp') {
+      await this.publisher.publish(
+        Topics.smppSubmitRequested,
+        {
+          id: context.id,
+          workspace: request.workspace,
+          channel: channel.id,
+          to: request.to,
+          from: request.from ?? channel.address ?? undefined,
+          text: request.text,
+          priority: request.priority,
+          expiresAt: request.expiresAt,
+          correlationId: request.correlationId,
+          requestedAt: new Date().toISOString(),
+        },
+        { key: channel.id },
+      );
+      await this.status(context, 'queued', channel.id, { via: 'smpp-binds' });
+      return Outcomes.done();
+    }
+    const adapter = this.adapters.get(channel.type);
+    if (!adapter) {
+      await this.status(context, 'failed', channel.id, { reason: 'no adapter for this channel type' });
+      return Outcomes.deadLetter('no adapter for this channel type');
+    }
+    const from = request.from ?? channel.address;
+    if (!from) {
+      await this.status(context, 'failed', channel.id, {
+        reason: 'no sender: set the channel address or from',
+      });
+      return Outcomes.deadLetter('no sender address');
+    }
+
+    const started = await this.attempts.begin(context.id, context.attempt, channel.id);
+    let result: SendResult;
+    if (started.kind === 'finished') {
+      result = started.result;
+    } else {
+      const parts = countSegments(request.text).segments;
+      await this.limiter.take(channel.id, channel.tps, parts, request.priority);
+      result = await adapter.send(
+        { id: context.id, to: request.to, from, text: request.text, channel: channel.id },
+        { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
+        this.http,
+      );
+      await this.attempts.finish(context.id, context.attempt, result);
+    }
+    return this.settle(context, channel, candidates.length, result);
+  }
+
+  private async settle(
+    context: Context,
+    channel: DispatchChannel,
+    candidates: number,
+    result: SendResult,
+  ): Promise<Outcome> {
+    switch (result.kind) {
+      case 'accepted': {
+        const ids = result.providerMessageIds;
+        if (ids.length <= 1) {
+          await this.status(context, result.status, channel.id, result.detail, { providerMessageId: ids[0] });
+        } else {
+          await Promise.all(
+            ids.map((providerMessageId, index) =>
+              this.status(context, result.status, channel.id, result.detail, {
+                providerMessageId,
+                part: { index, count: ids.length },
+              }),
+            ),
+          );
+        }
+        return Outcomes.done();
+      }
+      case 'retry':
+      case 'failed': {
+        // A permanent failure is final unless another channel of the route can still be tried.
+        const failover = result.kind === 'failed' && candidates > 1 && context.attempt < candidates;
+        const again = (result.kind === 'retry' || failover) && !context.lastAttempt;
+        const detail = { ...result.detail, reason: result.reason };
+        if (again) {
+          await this.status(context, 'errored', channel.id, detail);
+          return Outcomes.retry(result.reason);
+        }
+        await this.status(context, 'failed', channel.id, detail);
+        return Outcomes.deadLetter(`send failed on attempt ${context.attempt}: ${result.reason}`);
+      }
+    }
+  }
+
+  /** Attempt n uses the route's channel n (cycling), skipping channels that cannot be used now. */
+  private async pickChannel(
+    workspace: string,
+    candidates: string[],
+    attempt: number,
+  ): Promise<DispatchChannel | null> {
+    for (let i = 0; i < candidates.length; i++) {
+      const channel = await this.channels.usable(
+        workspace,
+        candidates[(attempt - 1 + i) % candidates.length],
+      );
+      if (channel) return channel;
+    }
+    return null;
+  }
+
+  private async optedOut(channel: string, to: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM opt_outs WHERE channel_id = $1 AND address = $2`,
+      [channel, to],
+    );
+    return rows.length > 0;
+  }
+
+  private status(
+    context: Context,
+    status: MessageStatus,
+    channel: string | undefined,
+    detail?: Detail,
+    extra: { providerMessageId?: string; part?: { index: number; count: number } } = {},
+  ): Promise<void> {
+    return this.publisher.publish(
+      Topics.outboundStatus,
+      {
+        // Stable: a replayed attempt publishes the same event, which dlr-tracker applies once.
+        eventId: stableId('dispatch', context.id, context.attempt, status, extra.part?.index ?? -1),
+        id: context.id,
+        workspace: context.request.workspace,
+        channel,
+        status,
+        attempt: context.attempt,
+        providerMessageId: extra.providerMessageId,
+        part: extra.part,
+        detail,
+        at: new Date().toISOString(),
+      },
+      { key: context.id },
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { MessageStatus } from '@smsgate/contracts';
+import { isFinal } from '../tracking/status-machine';
+
+export type NotifyFormat = 'smsgate' | 'imiconnect';
+
+export interface CallbackChange {
+  eventId: string;
+  messageId: string;
+  workspace: string;
+  correlationId: string | null;
+  callbackData: string | null;
+  to: string | null;
+  status: MessageStatus;
+  previousStatus: MessageStatus | null;
+  detail: Record<string, string | number | boolean | null>;
+  at: string;
+}
+
+/** IMIconnect's SMS delivery codes (its "Channel Specific Status Codes"): code, description, deliveryStatus. */
+const IMICONNECT_CODES: Partial<Record<MessageStatus, [string, string, string]>> = {
+  sent: ['7501', 'Submitted', 'Submitted'],
+  delivered: ['7500', 'Delivered', 'Delivered'],
+  expired: ['7208', 'Message expired', 'Un-Delivered'],
+  failed: ['7201', 'Delivery failed at Operator', 'Failed'],
+  rejected: ['7202', 'Delivery failed at platform', 'Failed'],
+  no_route: ['7202', 'Delivery failed at platform', 'Failed'],
+};
+
+/**
+ * The JSON body POSTed to a message's notifyUrl for one applied change, or undefined when the format
+ * does not report this status (IMIconnect reports submission and final states only).
+ */
+export function callbackBody(format: NotifyFormat, change: CallbackChange): string | undefined {
+  if (format === 'imiconnect') {
+    const code = IMICONNECT_CODES[change.status];
+    if (!code || (change.status !== 'sent' && !isFinal(change.status))) return undefined;
+    const [value, description, deliveryStatus] = code;
+    return JSON.stringify({
+      deliveryInfoNotification: {
+        deliveryInfo: {
+          deliveryChannel: 'SMS',
+          Description: description,
+          destinationType: 'msisdn',
+          // IMIconnect's timestamps carry milliseconds and no zone (UTC here).
+          timeStamp: change.at.replace(/Z$|[+-]\d{2}:\d{2}$/, ''),
+          code: value,
+          deliveryStatus,
+          destination: (change.to ?? '').replace(/^\+/, ''),
+        },
+        correlationid: change.correlationId ?? '',
+        callbackData: change.callbackData ?? '',
+        transid: change.messageId,
+      },
+    });
+  }
+  return JSON.stringify({
+    eventId: change.eventId,
+    id: change.messageId,
+    workspace: change.workspace,
+    correlationId: change.correlationId,
+    status: change.status,
+    previousStatus: change.previousStatus,
+    detail: change.detail,
+    at: change.at,
+    ...(change.callbackData === null ? {} : { callbackData: change.callbackData }),
+  });
+}

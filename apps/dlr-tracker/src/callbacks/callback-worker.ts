@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SecretBox } from '@smsgate/db';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { CallbackSender } from './callback-sender';
+import { SIGNATURE_HEADER, signCallback } from './signature';
+import { CallbackAllowList } from './ssrf-guard';
+
+interface DueCallback {
+  id: string;
+  event_id: string;
+  message_id: string;
+  workspace_id: string;
+  url: string;
+  body: string;
+  attempts: number;
+}
+
+const delivered = new Counter({
+  name: 'smsgate_callbacks_total',
+  help: 'Status callbacks by result',
+  labelNames: ['result'],
+});
+
+/**
+ * Drains the callback outbox: claims due callbacks (one per message at a time, oldest first, so a
+ * receiver sees a message's changes in order), signs and POSTs them, and schedules retries with backoff
+ * on 5xx, timeouts and network errors. Once retries run out the failure is recorded on the message.
+ * Claims are leases: a crashed worker's callbacks become due again.
+ */
+@Injectable()
+export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CallbackWorker.name);
+  private readonly sender: CallbackSender;
+  private readonly box: SecretBox;
+  private readonly secrets = new Map<string, { secret: string | null; until: number }>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
+  ) {
+    this.sender = new CallbackSender(
+      new CallbackAllowList(config.CALLBACK_ALLOW_HOSTS),
+      config.CALLBACK_TIMEOUT_MS,
+    );
+    this.box = new SecretBox(config.SECRETS_KEY);
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((error: unknown) => this.logger.warn(`callback round failed: ${String(error)}`))
+        .then((busy) => this.schedule(busy === true ? 0 : this.config.CALLBACK_POLL_INTERVAL_MS));
+    }, delay);
+  }
+
+  /** One round; true when it found a full batch (more are probably due). */
+  async tick(): Promise<boolean> {
+    const limit = this.config.CALLBACK_CONCURRENCY * 4;
+    const leaseMs = this.config.CALLBACK_TIMEOUT_MS * 2 + 5_000;
+    const due = await this.dataSource.query<DueCallback[]>(
+      `WITH claimed AS (
+         UPDATE callback_outbox o SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+         WHERE o.id IN (
+           SELECT c.id FROM callback_outbox c
+           WHERE c.state = 'pending' AND c.next_attempt_at <= now()
+             AND NOT EXISTS (SELECT 1 FROM callback_outbox e
+                             WHERE e.message_id = c.message_id AND e.state = 'pending' AND e.id < c.id)
+           ORDER BY c.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING o.id, o.event_id, o.message_id, o.workspace_id, o.url, o.body, o.attempts)
+       SELECT * FROM claimed ORDER BY id`,
+      [limit, leaseMs],
+    );
+    if (due.length === 0) return false;
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !this.stopped) await this.deliver(due[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.CALLBACK_CONCURRENCY, due.length) }, worker));
+    return due.length === limit;
+  }
+
+  private async deliver(callback: DueCallback): Promise<void> {
+    const secret = await this.signingSecret(callback.workspace_id);
+    const headers: Record<string, string> = { 'x-smsgate-event-id': callback.event_id };
+    if (secret)
+      headers[SIGNATURE_HEADER] = signCallback(secret, callback.body, Math.floor(Date.now() / 1_000));
+    const result = await this.sender.send(callback.url, callback.body, headers);
+    const attempts = callback.attempts + 1;
+    if (result.ok) {
+      delivered.inc({ result: 'delivered' });
+      await this.dataSource.query(
+        `UPDATE callback_outbox SET state = 'delivered', attempts = $2, finished_at = now(), last_error = NULL
+         WHERE id = $1`,
+        [callback.id, attempts],
+      );
+      return;
+    }
+    const delays = this.config.CALLBACK_RETRY_DELAYS_MS;
+    if (result.retry && attempts <= delays.length) {
+      delivered.inc({ result: 'retry' });
+      await this.dataSource.query(
+        `UPDATE callback_outbox
+         SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+         WHERE id = $1`,
+        [callback.id, attempts, result.error.slice(0, 500), delays[attempts - 1]],
+      );
+      return;
+    }
+    delivered.inc({ result: 'failed' });
+    this.logger.warn(
+      `callback ${callback.event_id} for message ${callback.message_id} failed: ${result.error}`,
+    );
+    await this.dataSource.transaction(async (db) => {
+      await db.query(
+        `UPDATE callback_outbox SET state = 'failed', attempts = $2, last_error = $3, finished_at = now()
+         WHERE id = $1`,
+        [callback.id, attempts, result.error.slice(0, 500)],
+      );
+      await db.query(
+        `UPDATE messages SET callback_failure = jsonb_build_object('eventId', $2::text, 'url', $3::text,
+                  'error', $4::text, 'attempts', $5::int, 'at', now()), updated_at = now()
+         WHERE id = $1`,
+        [callback.message_id, callback.event_id, callback.url, result.error.slice(0, 500), attempts],
+      );
+    });
+  }
+
+  private async signingSecret(workspace: string): Promise<string | null> {
+    const cached = this.secrets.get(workspace);
+    if (cached && cached.until > Date.now()) return cached.secret;
+    const [row] = await this.dataSource.query<{ signing_secret: string | null }[]>(
+      `SELECT signing_secret FROM workspaces WHERE id = $1`,
+      [workspace],
+    );
+    let secret: string | null = null;
+    if (row?.signing_secret) {
+      try {
+        secret = this.box.open(row.signing_secret).signingSecret ?? null;
+      } catch (error) {
+        this.logger.error(`signing secret of workspace ${workspace} cannot be opened: ${String(error)}`);
+      }
+    }
+    this.secrets.set(workspace, { secret, until: Date.now() + 60_000 });
+    return secret;
+  }
+}

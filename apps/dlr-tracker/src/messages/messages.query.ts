@@ -1,0 +1,45 @@
+import { describeIssues, Direction, MessageStatus, Timestamp } from '@smsgate/contracts';
+import { z } from 'zod';
+
+const Cursor = z
+  .string()
+  .max(64)
+  .transform((value, context) => {
+    const id = Buffer.from(value, 'base64url').toString('utf8');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+      context.addIssue({ code: 'custom', message: 'is not a cursor from a previous page' });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+export const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+
+/** GET /v1/messages query: every filter optional, validated; unknown parameters are refused. */
+export const ListMessagesQuery = z
+  .strictObject({
+    status: MessageStatus.optional(),
+    correlationId: z.string().min(1).max(128).optional(),
+    to: z.string().min(1).max(32).optional(),
+    channel: z.uuid().optional(),
+    since: Timestamp.optional(),
+    until: Timestamp.optional(),
+    direction: Direction.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: Cursor.optional(),
+  })
+  .refine((q) => !q.since || !q.until || Date.parse(q.since) <= Date.parse(q.until), {
+    message: 'since must not be after until',
+    path: ['since'],
+  });
+export type ListMessagesQuery = z.output<typeof ListMessagesQuery>;
+
+export const StatsQuery = z.strictObject({ since: Timestamp.optional(), until: Timestamp.optional() });
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): Parsed<z.output<S>> {
+  const result = schema.safeParse(query ?? {});
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, reason: describeIssues(result.error) };
+}

@@ -1,0 +1,564 @@
+import { Injectable } from '@nestjs/common';
+import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
+import { EntityManager } from 'typeorm';
+import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
+import { normaliseProviderId } from './provider-id';
+import { aggregateParts, decide, isFinal } from './status-machine';
+
+type Detail = Record<string, string | number | boolean | null>;
+
+/** One reported status, from a dispatch result, a provider receipt, the sweeper or a parked event. */
+export interface StatusCommand {
+  eventId: string;
+  workspace: string;
+  /** The channel that reported it; checked against the workspace. Absent for the sweeper. */
+  channel?: string;
+  /** Known for dispatch results; receipts are correlated by (channel, providerMessageId). */
+  messageId?: string;
+  providerMessageId?: string;
+  status: MessageStatus;
+  part?: { index: number; count: number };
+  attempt?: number;
+  detail?: Detail;
+  at: string;
+  source: string;
+  /** Where the event came from, kept when it has to be parked. */
+  origin?: { topic: string; partition: number; offset: string; payload: unknown };
+}
+
+export type CommandResult =
+  | { kind: 'applied' }
+  | { kind: 'kept'; reason: string }
+  | { kind: 'duplicate' }
+  | { kind: 'parked'; reason: string }
+  | { kind: 'rejected'; reason: string };
+
+export interface LedgerOutput {
+  results: CommandResult[];
+  /** Status changes to publish once the transaction committed (also those of replayed events). */
+  changes: MessageStatusChangedV1[];
+}
+
+interface MessageRow {
+  id: string;
+  workspace_id: string;
+  channel_id: string | null;
+  direction: 'in' | 'out';
+  status: MessageStatus;
+  attempt: number;
+  part_count: number | null;
+  correlation_id: string | null;
+  notify_url: string | null;
+  notify_format: string | null;
+  callback_data: string | null;
+  to_addr: string | null;
+}
+
+interface PartRow {
+  message_id: string;
+  part_index: number;
+  channel_id: string | null;
+  provider_message_id: string | null;
+  status: MessageStatus;
+  attempt: number;
+}
+
+interface MessageState extends MessageRow {
+  changed: boolean;
+  statusAt?: string;
+  error?: Detail;
+}
+
+interface PartState extends PartRow {
+  changed: boolean;
+  updatedAt?: string;
+}
+
+interface EventRow {
+  eventId: string;
+  messageId: string;
+  status: MessageStatus;
+  previousStatus: MessageStatus;
+  applied: boolean;
+  partIndex: number | null;
+  source: string;
+  detail: Detail;
+  at: string;
+}
+
+interface OutboxRow {
+  eventId: string;
+  messageId: string;
+  workspaceId: string;
+  url: string;
+  body: string;
+}
+
+interface ParkRow {
+  command: StatusCommand;
+  kind: 'status' | 'receipt';
+  channel: string;
+  providerMessageId: string | null;
+  reason: string;
+}
+
+const pairKey = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
+const partKey = (messageId: string, index: number) => `${messageId}\u0000${index}`;
+
+/**
+ * Applies reported statuses to messages and their parts inside the caller's transaction, with every
+ * read and write batched: duplicates (by event id) change nothing, late reports are kept in history
+ * without being applied, unknown messages and provider ids are parked, and a provider id learned here
+ * releases the receipts parked for it. Returns what to publish after commit.
+ */
+@Injectable()
+export class StatusLedger {
+  async apply(db: EntityManager, commands: StatusCommand[], depth = 0): Promise<LedgerOutput> {
+    const results: (CommandResult | undefined)[] = commands.map(() => undefined);
+    const changes: MessageStatusChangedV1[] = [];
+
+    // Channels must exist and belong to the workspace that reports through them.
+    const channelIds = [...new Set(commands.flatMap((c) => (c.channel ? [c.channel] : [])))];
+    const channels = new Map(
+      channelIds.length === 0
+        ? []
+        : (
+            await db.query<{ id: string; workspace_id: string; type: ChannelType }[]>(
+              `SELECT id, workspace_id, type FROM channels WHERE id = ANY($1::uuid[])`,
+              [channelIds],
+            )
+          ).map((row) => [row.id, row]),
+    );
+    const providerIds = commands.map((command) => {
+      if (!command.channel || !command.providerMessageId) return undefined;
+      const channel = channels.get(command.channel);
+      return channel ? normaliseProviderId(channel.type, command.providerMessageId) : undefined;
+    });
+    commands.forEach((command, index) => {
+      if (!command.channel) return;
+      const channel = channels.get(command.channel);
+      if (!channel) results[index] = { kind: 'rejected', reason: `unknown channel ${command.channel}` };
+      else if (channel.workspace_id !== command.workspace)
+        results[index] = {
+          kind: 'rejected',
+          reason: `channel ${command.channel} belongs to another workspace`,
+        };
+    });
+
+    // Events already recorded: nothing changes, but their status change is published again (a crash may
+    // have come between the commit and the publish; consumers recognise the event id).
+    const eventIds = commands.map((command) => command.eventId);
+    const recorded = await db.query<
+      {
+        event_id: string;
+        message_id: string;
+        workspace_id: string;
+        direction: 'in' | 'out';
+        correlation_id: string | null;
+        status: MessageStatus;
+        previous_status: MessageStatus | null;
+        detail: Detail | null;
+        at: Date;
+        applied: boolean;
+      }[]
+    >(
+      `SELECT e.event_id, e.message_id, m.workspace_id, m.direction, m.correlation_id, e.status,
+              e.previous_status, e.detail, e.at, e.applied
+       FROM message_events e JOIN messages m ON m.id = e.message_id
+       WHERE e.event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    const recordedIds = new Map(recorded.map((row) => [row.event_id, row]));
+    const seen = new Set<string>();
+    commands.forEach((command, index) => {
+      if (results[index]) return;
+      const row = recordedIds.get(command.eventId);
+      if (row || seen.has(command.eventId)) {
+        results[index] = { kind: 'duplicate' };
+        if (row?.applied && row.detail && typeof row.detail.messageStatus === 'string') {
+          changes.push({
+            eventId: row.event_id,
+            id: row.message_id,
+            workspace: row.workspace_id,
+            direction: row.direction,
+            correlationId: row.correlation_id ?? undefined,
+            status: row.detail.messageStatus as MessageStatus,
+            previousStatus: (row.detail.previousMessageStatus as MessageStatus | undefined) ?? undefined,
+            detail: publicDetail(row.detail),
+            at: row.at.toISOString(),
+          });
+        }
+      }
+      seen.add(command.eventId);
+    });
+
+    // Receipts: find the part by (channel, provider id).
+    const lookups = commands
+      .map((command, index) => ({ command, index, providerId: providerIds[index] }))
+      .filter(({ index, providerId, command }) => !results[index] && providerId && command.channel);
+    const owners = new Map<string, { messageId: string; partIndex: number }>();
+    if (lookups.length > 0) {
+      const rows = await db.query<
+        { message_id: string; part_index: number; channel_id: string; pid: string }[]
+      >(
+        `SELECT p.message_id, p.part_index, p.channel_id, p.provider_message_id AS pid
+         FROM message_parts p
+         JOIN unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+           ON p.channel_id = u.ch AND p.provider_message_id = u.pid`,
+        [lookups.map((l) => l.command.channel), lookups.map((l) => l.providerId)],
+      );
+      for (const row of rows)
+        owners.set(pairKey(row.channel_id, row.pid), {
+          messageId: row.message_id,
+          partIndex: row.part_index,
+        });
+    }
+    const targets = commands.map((command, index) => {
+      if (command.messageId) return command.messageId;
+      const providerId = providerIds[index];
+      return command.channel && providerId
+        ? owners.get(pairKey(command.channel, providerId))?.messageId
+        : undefined;
+    });
+
+    // Lock the messages in id order (one order for every transaction: no deadlocks between partitions).
+    const messageIds = [...new Set(targets.filter((id, index): id is string => !!id && !results[index]))];
+    const messages = new Map<string, MessageState>();
+    const parts = new Map<string, PartState>();
+    if (messageIds.length > 0) {
+      const rows = await db.query<MessageRow[]>(
+        `SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
+                notify_url, notify_format, callback_data, to_addr
+         FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [messageIds],
+      );
+      for (const row of rows) messages.set(row.id, { ...row, changed: false });
+      const partRows = await db.query<PartRow[]>(
+        `SELECT message_id, part_index, channel_id, provider_message_id, status, attempt
+         FROM message_parts WHERE message_id = ANY($1::uuid[])`,
+        [messageIds],
+      );
+      for (const row of partRows)
+        parts.set(partKey(row.message_id, row.part_index), { ...row, changed: false });
+    }
+
+    const events: EventRow[] = [];
+    const outbox: OutboxRow[] = [];
+    const parked: ParkRow[] = [];
+    const learned: { channel: string; providerId: string }[] = [];
+
+    commands.forEach((command, index) => {
+      if (results[index]) return;
+      const messageId = targets[index];
+      const providerId = providerIds[index];
+      const message = messageId ? messages.get(messageId) : undefined;
+      if (!message) {
+        const receipt = !command.messageId;
+        const reason = receipt
+          ? `no message with provider id ${command.providerMessageId} on channel ${command.channel} yet`
+          : `message ${command.messageId} is not known yet`;
+        if (command.channel && command.origin) {
+          parked.push({
+            command,
+            kind: receipt ? 'receipt' : 'status',
+            channel: command.channel,
+            providerMessageId: providerId ?? null,
+            reason,
+          });
+          results[index] = { kind: 'parked', reason };
+        } else results[index] = { kind: 'rejected', reason };
+        return;
+      }
+      if (message.workspace_id !== command.workspace) {
+        results[index] = { kind: 'rejected', reason: `message ${message.id} belongs to another workspace` };
+        return;
+      }
+      if (message.direction !== 'out') {
+        results[index] = { kind: 'rejected', reason: `message ${message.id} is inbound` };
+        return;
+      }
+
+      const detail: Detail = { ...command.detail, source: command.source };
+      if (command.attempt !== undefined) detail.attempt = command.attempt;
+      if (command.providerMessageId) detail.providerMessageId = command.providerMessageId;
+
+      // Which part the report is about: given, found by provider id, or the only part.
+      const owner =
+        command.channel && providerId ? owners.get(pairKey(command.channel, providerId)) : undefined;
+      const partIndex =
+        command.part?.index ?? owner?.partIndex ?? (command.providerMessageId ? 0 : undefined);
+      const previous = message.status;
+      let candidate: { status: MessageStatus; attempt?: number } | undefined = {
+        status: command.status,
+        attempt: command.attempt,
+      };
+      let partApplied = false;
+
+      if (partIndex !== undefined) {
+        detail.part = partIndex;
+        const count = command.part?.count ?? (partIndex === 0 ? 1 : partIndex + 1);
+        if (message.part_count === null || count > message.part_count) {
+          message.part_count = count;
+          message.changed = true;
+        }
+        const key = partKey(message.id, partIndex);
+        const part: PartState = parts.get(key) ?? {
+          message_id: message.id,
+          part_index: partIndex,
+          channel_id: command.channel ?? message.channel_id,
+          provider_message_id: null,
+          status: 'accepted',
+          attempt: 0,
+          changed: true,
+        };
+        parts.set(key, part);
+        if (providerId && command.channel && part.provider_message_id !== providerId) {
+          const holder = owners.get(pairKey(command.channel, providerId));
+          if (holder && (holder.messageId !== message.id || holder.partIndex !== partIndex)) {
+            detail.providerIdConflict = `already names message ${holder.messageId} part ${holder.partIndex}`;
+          } else if (part.provider_message_id === null) {
+            part.provider_message_id = providerId;
+            part.channel_id = command.channel;
+            part.changed = true;
+            owners.set(pairKey(command.channel, providerId), { messageId: message.id, partIndex });
+            learned.push({ channel: command.channel, providerId });
+          }
+        }
+        const decision = decide(part, command);
+        if (decision.apply) {
+          part.status = decision.next.status;
+          part.attempt = decision.next.attempt;
+          part.updatedAt = command.at;
+          part.changed = true;
+          partApplied = true;
+          if (isFinal(decision.next.status)) {
+            const siblings = [...parts.values()]
+              .filter((p) => p.message_id === message.id)
+              .map((p) => p.status);
+            const aggregate = aggregateParts(siblings, message.part_count ?? 1);
+            candidate = aggregate ? { status: aggregate, attempt: decision.next.attempt } : undefined;
+          }
+        } else candidate = undefined;
+      }
+
+      const decision = candidate ? decide(message, candidate) : undefined;
+      const applied = decision?.apply === true;
+      if (decision?.apply) {
+        message.status = decision.next.status;
+        message.attempt = decision.next.attempt;
+        message.statusAt = command.at;
+        message.changed = true;
+        if (isFinal(message.status) && message.status !== 'delivered') message.error = { ...command.detail };
+        detail.messageStatus = message.status;
+        detail.previousMessageStatus = previous;
+        if (command.channel && !message.channel_id) message.channel_id = command.channel;
+        const change: MessageStatusChangedV1 = {
+          eventId: command.eventId,
+          id: message.id,
+          workspace: message.workspace_id,
+          direction: 'out',
+          correlationId: message.correlation_id ?? undefined,
+          status: message.status,
+          previousStatus: previous,
+          detail: publicDetail(detail),
+          at: command.at,
+        };
+        changes.push(change);
+        if (message.notify_url) {
+          const body = callbackBody((message.notify_format ?? 'smsgate') as NotifyFormat, {
+            eventId: command.eventId,
+            messageId: message.id,
+            workspace: message.workspace_id,
+            correlationId: message.correlation_id,
+            callbackData: message.callback_data,
+            to: message.to_addr,
+            status: message.status,
+            previousStatus: previous,
+            detail: change.detail ?? {},
+            at: command.at,
+          });
+          if (body)
+            outbox.push({
+              eventId: command.eventId,
+              messageId: message.id,
+              workspaceId: message.workspace_id,
+              url: message.notify_url,
+              body,
+            });
+        }
+      }
+      events.push({
+        eventId: command.eventId,
+        messageId: message.id,
+        status: command.status,
+        previousStatus: previous,
+        applied: applied || partApplied,
+        partIndex: partIndex ?? null,
+        source: command.source,
+        detail,
+        at: command.at,
+      });
+      results[index] =
+        applied || partApplied
+          ? { kind: 'applied' }
+          : {
+              kind: 'kept',
+              reason: `kept in history: ${decision && !decision.apply ? decision.reason : 'part not newer'}`,
+            };
+    });
+
+    await this.write(db, events, [...messages.values()], [...parts.values()], outbox, parked);
+
+    // Receipts that raced ahead of the provider ids learned just now.
+    if (learned.length > 0 && depth === 0) {
+      const released = await db.query<{ event_id: string; payload: StatusCommand }[]>(
+        // (A CTE, because TypeORM hands back [rows, count] for a bare DELETE … RETURNING.)
+        `WITH released AS (
+           DELETE FROM parked_events p
+           USING unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+           WHERE p.kind = 'receipt' AND p.channel_id = u.ch AND p.provider_message_id = u.pid
+           RETURNING p.event_id, p.payload)
+         SELECT * FROM released`,
+        [learned.map((l) => l.channel), learned.map((l) => l.providerId)],
+      );
+      if (released.length > 0) {
+        const again = await this.apply(
+          db,
+          released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at)),
+          depth + 1,
+        );
+        changes.push(...again.changes);
+      }
+    }
+    return { results: results.map((result) => result ?? { kind: 'duplicate' }), changes };
+  }
+
+  /** Releases the status events parked for messages that now exist. */
+  async releaseParkedStatuses(db: EntityManager, messageIds: string[]): Promise<LedgerOutput> {
+    if (messageIds.length === 0) return { results: [], changes: [] };
+    const released = await db.query<{ payload: StatusCommand }[]>(
+      `WITH released AS (
+         DELETE FROM parked_events WHERE kind = 'status' AND message_id = ANY($1::uuid[]) RETURNING payload)
+       SELECT * FROM released`,
+      [messageIds],
+    );
+    if (released.length === 0) return { results: [], changes: [] };
+    return this.apply(
+      db,
+      released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at)),
+      0,
+    );
+  }
+
+  private async write(
+    db: EntityManager,
+    events: EventRow[],
+    messages: MessageState[],
+    parts: PartState[],
+    outbox: OutboxRow[],
+    parked: ParkRow[],
+  ): Promise<void> {
+    if (events.length > 0)
+      await db.query(
+        `INSERT INTO message_events (event_id, message_id, status, previous_status, applied, part_index, source,
+                                     detail, at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[], $6::int[],
+                              $7::text[], $8::jsonb[], $9::timestamptz[])
+         ON CONFLICT (event_id) DO NOTHING`,
+        [
+          events.map((e) => e.eventId),
+          events.map((e) => e.messageId),
+          events.map((e) => e.status),
+          events.map((e) => e.previousStatus),
+          events.map((e) => e.applied),
+          events.map((e) => e.partIndex),
+          events.map((e) => e.source),
+          events.map((e) => JSON.stringify(e.detail)),
+          events.map((e) => e.at),
+        ],
+      );
+    const changed = messages.filter((m) => m.changed);
+    if (changed.length > 0)
+      await db.query(
+        `UPDATE messages m
+         SET status = u.status, attempt = u.attempt, part_count = u.part_count,
+             channel_id = COALESCE(m.channel_id, u.channel_id),
+             status_at = COALESCE(u.status_at, m.status_at), error = COALESCE(u.error, m.error),
+             updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::uuid[], $6::timestamptz[], $7::jsonb[])
+              AS u(id, status, attempt, part_count, channel_id, status_at, error)
+         WHERE m.id = u.id`,
+        [
+          changed.map((m) => m.id),
+          changed.map((m) => m.status),
+          changed.map((m) => m.attempt),
+          changed.map((m) => m.part_count),
+          changed.map((m) => m.channel_id),
+          changed.map((m) => m.statusAt ?? null),
+          changed.map((m) => (m.error ? JSON.stringify(m.error) : null)),
+        ],
+      );
+    const changedParts = parts.filter((p) => p.changed);
+    if (changedParts.length > 0)
+      await db.query(
+        `INSERT INTO message_parts (message_id, part_index, channel_id, provider_message_id, status, attempt,
+                                    updated_at)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::int[],
+                              $7::timestamptz[])
+         ON CONFLICT (message_id, part_index) DO UPDATE
+         SET channel_id = EXCLUDED.channel_id, provider_message_id = EXCLUDED.provider_message_id,
+             status = EXCLUDED.status, attempt = EXCLUDED.attempt, updated_at = EXCLUDED.updated_at`,
+        [
+          changedParts.map((p) => p.message_id),
+          changedParts.map((p) => p.part_index),
+          changedParts.map((p) => p.channel_id),
+          changedParts.map((p) => p.provider_message_id),
+          changedParts.map((p) => p.status),
+          changedParts.map((p) => p.attempt),
+          changedParts.map((p) => p.updatedAt ?? new Date().toISOString()),
+        ],
+      );
+    if (outbox.length > 0)
+      await db.query(
+        `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, next_attempt_at, created_at)
+         SELECT u.*, now(), now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS u
+         ON CONFLICT (event_id) DO NOTHING`,
+        [
+          outbox.map((o) => o.eventId),
+          outbox.map((o) => o.messageId),
+          outbox.map((o) => o.workspaceId),
+          outbox.map((o) => o.url),
+          outbox.map((o) => o.body),
+        ],
+      );
+    if (parked.length > 0)
+      await db.query(
+        `INSERT INTO parked_events (event_id, kind, workspace_id, channel_id, message_id, provider_message_id,
+                                    payload, source_topic, source_partition, source_offset, reason, parked_at)
+         SELECT u.*, now()
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[],
+                     $8::text[], $9::int[], $10::text[], $11::text[]) AS u
+         ON CONFLICT (event_id) DO NOTHING`,
+        [
+          parked.map((p) => p.command.eventId),
+          parked.map((p) => p.kind),
+          parked.map((p) => p.command.workspace),
+          parked.map((p) => p.channel),
+          parked.map((p) => p.command.messageId ?? null),
+          parked.map((p) => p.providerMessageId),
+          parked.map((p) => JSON.stringify(p.command)),
+          parked.map((p) => p.command.origin?.topic ?? ''),
+          parked.map((p) => p.command.origin?.partition ?? 0),
+          parked.map((p) => p.command.origin?.offset ?? '0'),
+          parked.map((p) => p.reason),
+        ],
+      );
+  }
+}
+
+/** The detail published and called back: the provider's codes, without the ledger's own bookkeeping. */
+function publicDetail(detail: Detail): Detail {
+  const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
+  return rest;
+}

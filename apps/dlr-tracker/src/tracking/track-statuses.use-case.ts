@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
+import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
+import { DataSource } from 'typeorm';
+import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
+
+/**
+ * Applies a consumed batch of dispatch results or provider receipts in one transaction, then publishes
+ * the status changes that were applied. Parked events are done for Kafka (the parked set holds them);
+ * events naming another workspace's channel or message are dead-lettered with the reason.
+ */
+@Injectable()
+export class TrackStatuses {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ledger: StatusLedger,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  fromDispatch(events: ConsumedEvent<OutboundStatusV1>[]): Promise<Outcome[]> {
+    return this.run(
+      events.map(({ payload, topic, partition, offset }) => ({
+        eventId: payload.eventId,
+        workspace: payload.workspace,
+        channel: payload.channel,
+        messageId: payload.id,
+        providerMessageId: payload.providerMessageId,
+        status: payload.status,
+        part: payload.part,
+        attempt: payload.attempt,
+        detail: payload.detail,
+        at: payload.at,
+        source: 'dispatch',
+        origin: { topic, partition, offset, payload },
+      })),
+    );
+  }
+
+  fromReceipts(events: ConsumedEvent<ReceiptReceivedV1>[]): Promise<Outcome[]> {
+    return this.run(
+      events.map(({ payload, topic, partition, offset }) => ({
+        eventId: payload.eventId,
+        workspace: payload.workspace,
+        channel: payload.channel,
+        providerMessageId: payload.providerMessageId,
+        status: payload.status,
+        detail: payload.detail,
+        at: payload.at,
+        source: 'receipt',
+        origin: { topic, partition, offset, payload },
+      })),
+    );
+  }
+
+  private async run(commands: StatusCommand[]): Promise<Outcome[]> {
+    const output: LedgerOutput = await this.dataSource.transaction((db) => this.ledger.apply(db, commands));
+    await publishChanges(this.publisher, output);
+    return output.results.map(toOutcome);
+  }
+}
+
+export const publishChanges = async (publisher: EventPublisher, output: LedgerOutput): Promise<void> => {
+  await Promise.all(
+    output.changes.map((change) =>
+      publisher.publish(Topics.messageStatusChanged, change, { key: change.id }),
+    ),
+  );
+};
+
+function toOutcome(result: CommandResult): Outcome {
+  switch (result.kind) {
+    case 'applied':
+    case 'duplicate':
+      return Outcomes.done();
+    case 'kept':
+    case 'parked':
+      return Outcomes.skipped(result.reason);
+    case 'rejected':
+      return Outcomes.deadLetter(result.reason);
+  }
+}

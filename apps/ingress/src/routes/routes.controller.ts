@@ -1,0 +1,96 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
+import { isUuid, uuidv7 } from '@smsgate/contracts';
+import { ChannelEntity, RouteEntity } from '@smsgate/db';
+import { isKnownCountry } from '@smsgate/sms';
+import { DataSource, In, IsNull } from 'typeorm';
+import { z } from 'zod';
+import { parseBody } from '../zod-body';
+
+const CreateRoute = z
+  .object({
+    /** E.164 prefix: `+2547` matches Safaricom-style ranges; the longest match wins. */
+    prefix: z
+      .string()
+      .regex(/^\+[0-9]{1,15}$/, 'must be + and digits, e.g. +2547')
+      .optional(),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 alpha-2 code')
+      .transform((code) => code.toUpperCase())
+      .refine(isKnownCountry, 'is not a known country')
+      .optional(),
+    channels: z.array(z.uuid()).min(1).max(10),
+  })
+  .strict()
+  .refine((route) => !(route.prefix && route.country), { message: 'give a prefix or a country, not both' });
+
+const view = (route: RouteEntity) => ({
+  id: route.id,
+  prefix: route.prefix,
+  country: route.country,
+  channels: route.channels,
+  createdAt: route.createdAt.toISOString(),
+});
+
+/**
+ * Routing rules for messages sent without a channel: by destination prefix (longest first), else by
+ * the destination's country, else the workspace's default rule (neither prefix nor country). Each rule
+ * lists channels in failover order.
+ */
+@Controller('v1/routes')
+@UseGuards(WorkspaceAuthGuard)
+export class RoutesController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
+    const input = parseBody(CreateRoute, body);
+    const owned = await this.dataSource.getRepository(ChannelEntity).find({
+      where: { id: In(input.channels), workspaceId: workspace.id, deletedAt: IsNull() },
+      select: { id: true },
+    });
+    const unknown = input.channels.filter((id) => !owned.some((channel) => channel.id === id));
+    if (unknown.length > 0) throw new BadRequestException(`unknown channel ${unknown.join(', ')}`);
+    const route = await this.dataSource.getRepository(RouteEntity).save({
+      id: uuidv7(),
+      workspaceId: workspace.id,
+      prefix: input.prefix ?? null,
+      country: input.country ?? null,
+      channels: input.channels,
+    });
+    return view(route);
+  }
+
+  @Get()
+  async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace) {
+    const routes = await this.dataSource
+      .getRepository(RouteEntity)
+      .find({ where: { workspaceId: workspace.id }, order: { id: 'ASC' } });
+    return { results: routes.map(view) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Param('id') id: string,
+  ): Promise<void> {
+    const result = isUuid(id)
+      ? await this.dataSource.getRepository(RouteEntity).delete({ id, workspaceId: workspace.id })
+      : { affected: 0 };
+    if (!result.affected) throw new NotFoundException(`route ${id.slice(0, 64)} not found`);
+  }
+}

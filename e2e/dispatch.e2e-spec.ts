@@ -1,0 +1,144 @@
+import { Topics } from '@smsgate/contracts';
+import {
+  ADMIN_TOKEN,
+  createChannel,
+  createWorkspace,
+  RecordingServer,
+  SECRETS_KEY,
+  ServiceProcess,
+  TestWorkspace,
+  TopicProbe,
+} from '@smsgate/testing';
+
+/**
+ * The send path as an app and an aggregator see it: POST /v1/messages on ingress, through Kafka, to
+ * dispatcher, to a recording aggregator speaking RapidPro's External API format.
+ */
+describe('dispatch to an HTTP aggregator', () => {
+  let ingress: ServiceProcess;
+  let dispatcher: ServiceProcess;
+  let probe: TopicProbe;
+  let aggregator: RecordingServer;
+  let workspace: TestWorkspace;
+
+  beforeAll(async () => {
+    const env = {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      DATABASE_URL: process.env.DATABASE_URL,
+      ADMIN_TOKEN,
+      SECRETS_KEY,
+      KAFKA_GROUP_ID: 'dispatcher-e2e',
+      RETRY_DELAYS_MS: '300,300',
+      HTTP_TIMEOUT_MS: '2000',
+      EGRESS_ALLOW: '127.0.0.1',
+      CONFIG_CACHE_MS: '0',
+    };
+    aggregator = await RecordingServer.start();
+    [ingress, dispatcher, probe] = await Promise.all([
+      ServiceProcess.start('ingress', env),
+      ServiceProcess.start('dispatcher', env),
+      TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundStatus, Topics.deadLetter]),
+    ]);
+    workspace = await createWorkspace(ingress.url, 'e2e dispatch');
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingress?.stop(), dispatcher?.stop(), probe?.stop(), aggregator?.stop()]);
+  });
+
+  const send = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { messages: { id: string }[] }).messages[0].id;
+  };
+  const statusOf = (id: string, status: string) =>
+    probe.waitFor(
+      (m) =>
+        m.topic === Topics.outboundStatus &&
+        (m.value as { id: string; status: string }).id === id &&
+        (m.value as { status: string }).status === status,
+    );
+
+  const exChannel = (path: string, extra: Record<string, unknown> = {}) =>
+    createChannel(ingress.url, workspace.apiKey, {
+      type: 'ex',
+      address: '+254700000099',
+      config: { send_url: aggregator.url(path), content_type: 'json', method: 'POST', ...extra },
+      secrets: { send_authorization: 'Token s3cr3t-aggregator' },
+    });
+
+  it('posts the RapidPro External API JSON body and reports the message wired', async () => {
+    const channel = await exChannel('/send');
+    const id = await send({ to: '+254712345678', text: 'Hello from smsgate', channel: channel.uuid });
+    const wired = await statusOf(id, 'wired');
+    expect(wired.value).toMatchObject({ channel: channel.uuid, attempt: 1 });
+    const request = aggregator.requests.find((r) => r.body.includes(id))!;
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/send');
+    expect(request.headers['content-type']).toContain('application/json');
+    expect(request.headers.authorization).toBe('Token s3cr3t-aggregator');
+    expect(JSON.parse(request.body)).toEqual({
+      id,
+      text: 'Hello from smsgate',
+      to: '+254712345678',
+      to_no_plus: '254712345678',
+      from: '+254700000099',
+      from_no_plus: '254700000099',
+      channel: channel.uuid,
+    });
+  });
+
+  it('retries a failing aggregator (503 twice, then 200) and reports errored, then wired', async () => {
+    const channel = await exChannel('/flaky');
+    aggregator.reply({ status: 503 }, { status: 503 });
+    const id = await send({ to: '+254712345679', text: 'try again', channel: channel.uuid });
+    await statusOf(id, 'wired');
+    expect(aggregator.requests.filter((r) => r.body.includes(id))).toHaveLength(3);
+    const errored = probe.find(
+      (m) =>
+        (m.value as { id?: string; status?: string }).id === id &&
+        (m.value as { status: string }).status === 'errored',
+    );
+    expect(errored.map((m) => (m.value as { attempt: number }).attempt)).toEqual([1, 2]);
+  });
+
+  it('fails a message the aggregator refuses (400) at once, and dead-letters it with the reason', async () => {
+    const channel = await exChannel('/refuse');
+    aggregator.reply({ status: 400, body: 'bad number' });
+    const id = await send({ to: '+254712345670', text: 'refused', channel: channel.uuid });
+    const failed = await statusOf(id, 'failed');
+    expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(/400/);
+    await probe.waitFor(
+      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
+    );
+    expect(aggregator.requests.filter((r) => r.body.includes(id))).toHaveLength(1);
+  });
+
+  it('reports no_route for a message without a channel when no route matches', async () => {
+    const id = await send({ to: '+447700900123', text: 'nowhere to go' });
+    await statusOf(id, 'no_route');
+  });
+
+  it('routes by prefix to the first channel and fails over to the next when it refuses', async () => {
+    const refusing = await exChannel('/route-refuses');
+    const working = await exChannel('/route-works');
+    const route = await fetch(`${ingress.url}/v1/routes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prefix: '+25479', channels: [refusing.uuid, working.uuid] }),
+    });
+    expect(route.status).toBe(201);
+    aggregator.reply({ status: 422, body: 'not today' });
+    const id = await send({ to: '+254790000001', text: 'failover' });
+    const wired = await statusOf(id, 'wired');
+    expect(wired.value).toMatchObject({ channel: working.uuid, attempt: 2 });
+    expect(aggregator.requests.filter((r) => r.body.includes(id)).map((r) => r.url)).toEqual([
+      '/route-refuses',
+      '/route-works',
+    ]);
+  });
+});

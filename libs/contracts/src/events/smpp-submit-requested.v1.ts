@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { Id, Priority, Timestamp } from './common';
+
+/**
+ * A message routed to an SMPP channel: dispatcher resolved the channel and the id, smpp-binds submits
+ * it. Keyed by channel, so one channel's traffic stays in order on one partition.
+ */
+export const SmppSubmitRequestedV1 = z.object({
+  id: Id,
+  workspace: Id,
+  channel: Id,
+  to: z.string().min(1).max(32),
+  from: z.string().min(1).max(32).optional(),
+  text: z.string().min(1).max(10_000),
+  priority: Priority,
+  expiresAt: Timestamp.optional(),
+  correlationId: z.string().min(1).max(128).optional(),
+  requestedAt: Timestamp,
+});
+export type SmppSubmitRequestedV1 = z.infer<typeof SmppSubmitRequestedV1>;
