@@ -7,7 +7,9 @@ import { ChannelsService } from './channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from './config';
 import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
+import { ExStatusController } from './receive-ex/ex-status.controller';
 import { ReceiveExController } from './receive-ex/receive-ex.controller';
+import { ReceiveImiController } from './receive-imi/receive-imi.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessagesController } from './send/messages.controller';
@@ -33,6 +35,8 @@ export class IngressModule {
         WorkspacesController,
         ChannelsController,
         ReceiveExController,
+        ExStatusController,
+        ReceiveImiController,
         MessagesController,
         ImiMessagingController,
         RoutesController,

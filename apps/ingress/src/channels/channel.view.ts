@@ -21,9 +21,21 @@ export function inboundUrlsOf(
   publicUrl: string,
 ): Record<string, string> {
   switch (channel.type) {
-    case 'ex':
-      return { receive: `${publicUrl}/c/ex/${channel.id}/receive` };
+    case 'ex': {
+      const base = `${publicUrl}/c/ex/${channel.id}`;
+      return {
+        receive: `${base}/receive`,
+        sent: `${base}/sent`,
+        delivered: `${base}/delivered`,
+        failed: `${base}/failed`,
+        stopped: `${base}/stopped`,
+      };
+    }
     case 'imi':
+      return {
+        receive: `${publicUrl}/c/imi/${channel.id}/receive`,
+        status: `${publicUrl}/c/imi/${channel.id}/status`,
+      };
     case 'template':
     case 'smpp':
       return {};

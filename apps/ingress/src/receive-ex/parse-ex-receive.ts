@@ -1,4 +1,5 @@
 import { normalizePhone } from '@smsgate/sms';
+import { textField } from './request-fields';
 
 export type ExReceive =
   | { ok: true; from: string; text: string; sentAt?: Date }
@@ -25,28 +26,19 @@ export function parseIsoDate(raw: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-const field = (fields: Record<string, unknown>, ...names: string[]): string | undefined => {
-  for (const name of names) {
-    const value = fields[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    if (typeof value === 'number') return String(value);
-  }
-  return undefined;
-};
-
 /**
  * Reads RapidPro External API channel receive fields: `from` (or `sender`), `text`, and an optional
  * `date` (or `time`) in RFC 3339. The sender is normalised with the channel's country.
  */
 export function parseExReceive(fields: Record<string, unknown>, country: string | null): ExReceive {
-  const rawFrom = field(fields, 'from', 'sender');
+  const rawFrom = textField(fields, 'from', 'sender');
   if (rawFrom === undefined || rawFrom.trim() === '')
     return { ok: false, reason: "missing required field 'from'" };
   const phone = normalizePhone(rawFrom, country ?? undefined);
   if (!phone.ok) return { ok: false, reason: `invalid 'from' number: ${phone.reason}` };
-  const text = field(fields, 'text') ?? '';
+  const text = textField(fields, 'text') ?? '';
   if (text.length > MAX_TEXT) return { ok: false, reason: `'text' is longer than ${MAX_TEXT} characters` };
-  const rawDate = field(fields, 'date', 'time');
+  const rawDate = textField(fields, 'date', 'time');
   if (rawDate === undefined || rawDate.trim() === '') return { ok: true, from: phone.e164, text };
   const sentAt = parseIsoDate(rawDate);
   if (!sentAt)

@@ -7,13 +7,13 @@ import {
   Param,
   Post,
   Req,
-  ServiceUnavailableException,
 } from '@nestjs/common';
-import { PublishTimeoutError } from '@smsgate/kafka';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
+import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
 import { parseExReceive } from './parse-ex-receive';
+import { requestFields } from './request-fields';
 
 /**
  * RapidPro's External API channel receive (`/c/ex/<uuid>/receive`): an aggregator already integrated
@@ -41,16 +41,17 @@ export class ReceiveExController {
   private async receive(uuid: string, request: FastifyRequest) {
     const channel = await this.channels.findForInbound(uuid, 'ex');
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
-    const fields = { ...asFields(request.query), ...asFields(request.body) };
-    const parsed = parseExReceive(fields, channel.country);
+    const parsed = parseExReceive(requestFields(request), channel.country);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
-    const accepted = await this.acceptInbound
-      .execute({ channel, channelType: 'ex', from: parsed.from, text: parsed.text, sentAt: parsed.sentAt })
-      .catch((error: unknown) => {
-        if (error instanceof PublishTimeoutError)
-          throw new ServiceUnavailableException('temporarily unable to accept messages, retry');
-        throw error;
-      });
+    const accepted = await unavailableOnTimeout(
+      this.acceptInbound.execute({
+        channel,
+        channelType: 'ex',
+        from: parsed.from,
+        text: parsed.text,
+        sentAt: parsed.sentAt,
+      }),
+    );
     return {
       message: 'Message Accepted',
       data: [
@@ -65,10 +66,4 @@ export class ReceiveExController {
       ],
     };
   }
-}
-
-function asFields(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }

@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
-import { EventPublisher, PublishTimeoutError } from '@smsgate/kafka';
+import { EventPublisher } from '@smsgate/kafka';
 import { normalizePhone } from '@smsgate/sms';
 import { ChannelsService } from '../channels/channels.service';
+import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
 import { substitute } from './placeholders';
 
 export const MAX_DESTINATIONS = 1_000;
@@ -84,16 +85,11 @@ export class SendMessages {
         callbackFormat: command.callbackFormat,
       });
     }
-    try {
-      await Promise.all(
+    await unavailableOnTimeout(
+      Promise.all(
         events.map((event) => this.publisher.publish(Topics.outboundRequested, event, { key: event.id })),
-      );
-    } catch (error) {
-      if (error instanceof PublishTimeoutError) {
-        throw new ServiceUnavailableException('temporarily unable to accept messages, retry');
-      }
-      throw error;
-    }
+      ),
+    );
     return results;
   }
 }

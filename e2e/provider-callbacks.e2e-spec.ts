@@ -1,0 +1,184 @@
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import {
+  ADMIN_TOKEN,
+  createChannel,
+  createWorkspace,
+  SECRETS_KEY,
+  ServiceProcess,
+  TestWorkspace,
+  TopicProbe,
+} from '@smsgate/testing';
+import { Client } from 'pg';
+
+/** What aggregators send back to ingress: RapidPro-style status callbacks and stops, IMIconnect MO and DR. */
+describe('provider callbacks on ingress', () => {
+  let ingress: ServiceProcess;
+  let probe: TopicProbe;
+  let workspace: TestWorkspace;
+  let db: Client;
+
+  beforeAll(async () => {
+    [ingress, probe] = await Promise.all([
+      ServiceProcess.start('ingress', {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+        DATABASE_URL: process.env.DATABASE_URL,
+        ADMIN_TOKEN,
+        SECRETS_KEY,
+      }),
+      TopicProbe.start(process.env.KAFKA_BROKERS!, [
+        Topics.outboundStatus,
+        Topics.receiptReceived,
+        Topics.inboundReceived,
+      ]),
+    ]);
+    workspace = await createWorkspace(ingress.url, 'e2e callbacks');
+    db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.all([ingress?.stop(), probe?.stop(), db?.end()]);
+  });
+
+  const valueOf = (m: { value: unknown }) => m.value as Record<string, unknown>;
+
+  describe('RapidPro External API', () => {
+    it.each(['sent', 'delivered', 'failed'])('turns /%s with our id into a status event', async (status) => {
+      const channel = await createChannel(ingress.url, workspace.apiKey);
+      const id = uuidv7();
+      const response = await fetch(`${ingress.url}/c/ex/${channel.uuid}/${status}`, {
+        method: 'POST',
+        body: new URLSearchParams({ id }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ message: 'Status Update Accepted' });
+      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      expect(event.value).toMatchObject({ workspace: workspace.id, channel: channel.uuid, status });
+    });
+
+    it('records a stop as an opt-out of that number on that channel', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { country: 'KE' });
+      const response = await fetch(`${ingress.url}/c/ex/${channel.uuid}/stopped?from=0712000999`);
+      expect(response.status).toBe(200);
+      const { rows } = await db.query('SELECT address FROM opt_outs WHERE channel_id = $1', [channel.uuid]);
+      expect(rows).toEqual([{ address: '+254712000999' }]);
+    });
+
+    it('answers a status without a usable id with 400, and an unknown action with 404', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey);
+      const missing = await fetch(`${ingress.url}/c/ex/${channel.uuid}/delivered`, {
+        method: 'POST',
+        body: new URLSearchParams({}),
+      });
+      expect(missing.status).toBe(400);
+      expect(await missing.json()).toEqual({
+        message: 'Error',
+        data: [{ type: 'error', error: "missing required field 'id'" }],
+      });
+      const notOurs = await fetch(`${ingress.url}/c/ex/${channel.uuid}/delivered?id=12345`);
+      expect(notOurs.status).toBe(400);
+      expect((await fetch(`${ingress.url}/c/ex/${channel.uuid}/exploded?id=${uuidv7()}`)).status).toBe(404);
+    });
+  });
+
+  describe('IMIconnect', () => {
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('accepts an MO notification as an inbound message', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'imi',
+        country: 'IN',
+        address: '56767',
+      });
+      const tid = uuidv7();
+      const response = await post(`${ingress.url}/c/imi/${channel.uuid}/receive`, {
+        userId: 'customer-1',
+        channel: 'SMS',
+        da: '56767',
+        oa: '919876543210',
+        message: 'BAL',
+        tid,
+        datetime: '2026-11-22 10:15:00',
+        ts: '1795342500000',
+      });
+      expect(response.status).toBe(200);
+      const { id } = (await response.json()) as { id: string };
+      const event = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      expect(event.value).toMatchObject({
+        channel: channel.uuid,
+        channelType: 'imi',
+        from: '+919876543210',
+        text: 'BAL',
+        providerMessageId: tid,
+        sentAt: '2026-11-22T10:15:00.000Z',
+      });
+    });
+
+    it('maps a DR with our id as correlationid to a status of that message, keeping the code', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { type: 'imi' });
+      const id = uuidv7();
+      const response = await post(`${ingress.url}/c/imi/${channel.uuid}/status`, {
+        deliveryInfoNotification: {
+          deliveryInfo: {
+            deliveryChannel: 'SMS',
+            Description: 'Delivered',
+            destinationType: 'msisdn',
+            timeStamp: '2026-11-22T17:13:17.908',
+            code: '7500',
+            deliveryStatus: 'Delivered',
+            destination: '911111111111',
+          },
+          correlationid: id,
+          transid: 'imi-trans-1',
+        },
+      });
+      expect(response.status).toBe(200);
+      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      expect(event.value).toMatchObject({
+        status: 'delivered',
+        providerMessageId: 'imi-trans-1',
+        detail: { code: '7500', description: 'Delivered' },
+        at: '2026-11-22T17:13:17.908Z',
+      });
+    });
+
+    it('sends a DR known only by transid to the receipt topic, failures as failed', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { type: 'imi' });
+      const transid = uuidv7();
+      await post(`${ingress.url}/c/imi/${channel.uuid}/status`, {
+        deliveryInfoNotification: {
+          deliveryInfo: { code: '7501', deliveryStatus: 'Failed', Description: 'Absent subscriber' },
+          correlationid: 'not-ours',
+          transid,
+        },
+      });
+      const receipt = await probe.waitFor(
+        (m) => m.topic === Topics.receiptReceived && valueOf(m).providerMessageId === transid,
+      );
+      expect(receipt.value).toMatchObject({
+        channel: channel.uuid,
+        status: 'failed',
+        detail: { code: '7501' },
+      });
+    });
+
+    it('answers malformed notifications with 400 and unknown channels with 404', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { type: 'imi' });
+      expect(
+        (await post(`${ingress.url}/c/imi/${channel.uuid}/receive`, { message: 'no sender' })).status,
+      ).toBe(400);
+      expect((await post(`${ingress.url}/c/imi/${channel.uuid}/status`, { something: 'else' })).status).toBe(
+        400,
+      );
+      const ex = await createChannel(ingress.url, workspace.apiKey);
+      expect((await post(`${ingress.url}/c/imi/${ex.uuid}/receive`, { oa: '919876543210' })).status).toBe(
+        404,
+      );
+    });
+  });
+});
