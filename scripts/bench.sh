@@ -7,3 +7,4 @@ ensure_node_modules
 build
 cd "$ROOT"
 node bench/inbound-receive.mjs
+node bench/send-dispatch.mjs

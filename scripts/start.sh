@@ -79,7 +79,7 @@ Create a workspace (its API key is shown once):
     -H 'Content-Type: application/json' -d '{"name":"demo"}'
 Create a RapidPro External API channel with that key:
   curl -s -X POST http://127.0.0.1:8080/v1/channels -H 'Authorization: Bearer <api key>' \\
-    -H 'Content-Type: application/json' -d '{"type":"ex","name":"demo","country":"KE","address":"+254700000000"}'
+    -H 'Content-Type: application/json' -d '{"type":"ex","name":"demo","country":"KE","address":"+254700000000","config":{"send_url":"https://aggregator.example/send"}}'
 Receive a message on it, then read it back:
   curl -s -X POST http://127.0.0.1:8080/c/ex/<channel uuid>/receive -d 'from=0712345678&text=hello'
   curl -s http://127.0.0.1:8083/v1/messages/<msg_uuid> -H 'Authorization: Bearer <api key>'

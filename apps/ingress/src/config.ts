@@ -15,6 +15,19 @@ export const ingressEnv = serviceEnv(8080)
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** A re-post of the same inbound message within this many seconds returns the original id. */
     INBOUND_DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+    /**
+     * The dispatcher's egress allow-list (hosts or CIDRs), so a channel saved here is checked against
+     * the policy its sends will run under: an IP-literal URL outside it is refused on save.
+     */
+    EGRESS_ALLOW: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
   });
 
 export type IngressConfig = z.output<typeof ingressEnv> & { publicUrl: string };

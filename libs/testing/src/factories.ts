@@ -23,19 +23,33 @@ export interface TestChannel {
   [field: string]: unknown;
 }
 
+/** Config and secrets each type needs to pass ingress's save-time checks, unless a test gives its own. */
+const VALID_SETUP: Record<string, { config?: Record<string, unknown>; secrets?: Record<string, string> }> = {
+  ex: { config: { send_url: 'https://aggregator.example/send' } },
+  imi: { secrets: { service_key: 'test-service-key' } },
+  template: {
+    config: {
+      API: { SendMessage: { request_method: 'POST', request_url: 'https://aggregator.example/send' } },
+    },
+  },
+  smpp: { config: { host: 'smsc.example', system_id: 'test' }, secrets: { password: 'test' } },
+};
+
 export async function createChannel(
   ingressUrl: string,
   apiKey: string,
   body: Record<string, unknown> = {},
 ): Promise<TestChannel> {
+  const type = typeof body.type === 'string' ? body.type : 'ex';
   const response = await fetch(`${ingressUrl}/v1/channels`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      type: 'ex',
+      type,
       name: 'test channel',
       country: 'KE',
       address: '+254700000001',
+      ...VALID_SETUP[type],
       ...body,
     }),
   });

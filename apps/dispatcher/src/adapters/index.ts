@@ -25,11 +25,6 @@ export {
   type NodeHttpClientOptions,
   type TransportFailure,
 } from './http-client';
-export {
-  validateChannelConfig,
-  type ConfigValidation,
-  type ValidateOptions,
-} from './validate-channel-config';
 export { ExAdapter, ImiAdapter, TemplateAdapter };
 
 /** One adapter per HTTP channel type. */

@@ -156,6 +156,20 @@ describe('CreateChannel', () => {
       ]);
     });
 
+    it("accepts a template's auth type, which names the secrets to use and holds none", () => {
+      const config = { API: { SendMessage: {} }, auth: { type: 'bearer' } };
+      expect(CreateChannel.parse({ type: 'template', name: 'x', config })).toMatchObject({ config });
+    });
+
+    it.each([{ type: 'basic', username: 'u' }, { type: 'bearer', value: 't' }, { type: 1 }])(
+      'rejects an auth object that could hold a credential (%j)',
+      (auth) => {
+        expect(
+          problemsOf(CreateChannel.safeParse({ type: 'template', name: 'x', config: { auth } })),
+        ).toEqual([`config: auth ${SECRET_MESSAGE}`]);
+      },
+    );
+
     it.each(['bypass_dlr', 'passthrough', 'keyword', 'monkey_patch'])(
       'accepts the harmless key %j',
       (key) => {

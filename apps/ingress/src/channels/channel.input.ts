@@ -22,13 +22,23 @@ export function looksSecret(key: string): boolean {
   return SECRET_NAMES.has(compact) || SECRET_WORDS.some((word) => compact.includes(word));
 }
 
+/**
+ * `auth: { type: 'bearer' }` (a template channel's) says which credentials to use, and holds none:
+ * they go in `secrets`.
+ */
+const namesAuthType = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.entries(value).every(([key, nested]) => key === 'type' && typeof nested === 'string');
+
 /** Paths of keys anywhere in `value` (nested objects and arrays too) that look like secrets. */
 function secretPaths(value: unknown, path: string[] = []): string[] {
   if (Array.isArray(value))
     return value.flatMap((item, index) => secretPaths(item, [...path, String(index)]));
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, nested]) => [
-    ...(looksSecret(key) ? [[...path, key].join('.')] : []),
+    ...(looksSecret(key) && !namesAuthType(nested) ? [[...path, key].join('.')] : []),
     ...secretPaths(nested, [...path, key]),
   ]);
 }

@@ -24,19 +24,31 @@ const channel = (overrides: Partial<ChannelEntity> = {}): ChannelEntity =>
   });
 
 describe('inboundUrlsOf', () => {
-  it('gives an External API channel its receive URL under the public URL', () => {
+  it('gives an External API channel its receive, status and stop URLs under the public URL', () => {
+    const base = `https://sms.example.org/c/ex/${CHANNEL_ID}`;
     expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'ex' }, PUBLIC_URL)).toEqual({
-      receive: `https://sms.example.org/c/ex/${CHANNEL_ID}/receive`,
+      receive: `${base}/receive`,
+      sent: `${base}/sent`,
+      delivered: `${base}/delivered`,
+      failed: `${base}/failed`,
+      stopped: `${base}/stopped`,
     });
   });
 
   it('keeps a path prefix of the public URL', () => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'ex' }, 'https://example.org/smsgate')).toEqual({
-      receive: `https://example.org/smsgate/c/ex/${CHANNEL_ID}/receive`,
+    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'ex' }, 'https://example.org/smsgate').receive).toBe(
+      `https://example.org/smsgate/c/ex/${CHANNEL_ID}/receive`,
+    );
+  });
+
+  it('gives an IMIconnect channel its MO and DR notify URLs', () => {
+    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'imi' }, PUBLIC_URL)).toEqual({
+      receive: `https://sms.example.org/c/imi/${CHANNEL_ID}/receive`,
+      status: `https://sms.example.org/c/imi/${CHANNEL_ID}/status`,
     });
   });
 
-  it.each<ChannelTypeValue>(['imi', 'template', 'smpp'])('gives a %s channel no inbound URLs', (type) => {
+  it.each<ChannelTypeValue>(['template', 'smpp'])('gives a %s channel no inbound URLs yet', (type) => {
     expect(inboundUrlsOf({ id: CHANNEL_ID, type }, PUBLIC_URL)).toEqual({});
   });
 });
@@ -52,7 +64,7 @@ describe('toChannelView', () => {
       config: { url: 'https://aggregator.example/send' },
       secretFields: ['api_key', 'password'],
       enabled: true,
-      inboundUrls: { receive: `${PUBLIC_URL}/c/ex/${CHANNEL_ID}/receive` },
+      inboundUrls: expect.objectContaining({ receive: `${PUBLIC_URL}/c/ex/${CHANNEL_ID}/receive` }),
       createdAt: '2026-11-22T10:15:00.000Z',
       updatedAt: '2026-11-23T08:00:00.500Z',
     });

@@ -1,6 +1,8 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { validateChannelConfig } from '@smsgate/channel-config';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { ChannelEntity, SecretBox } from '@smsgate/db';
+import { EgressGuard } from '@smsgate/egress';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { CreateChannel, UpdateChannel } from './channel.input';
@@ -12,6 +14,8 @@ const LOOKUP_TTL_MS = 5_000;
 export class ChannelsService {
   private readonly repository: Repository<ChannelEntity>;
   private readonly secretBox: SecretBox;
+  /** The dispatcher's egress policy (same EGRESS_ALLOW), for the static checks of send URLs. */
+  private readonly egress: EgressGuard;
   /** Inbound traffic looks channels up on every request; changes reach every replica within 5 s. */
   private readonly lookups = new Map<string, { channel: ChannelEntity | null; until: number }>();
 
@@ -21,10 +25,12 @@ export class ChannelsService {
   ) {
     this.repository = dataSource.getRepository(ChannelEntity);
     this.secretBox = new SecretBox(config.SECRETS_KEY);
+    this.egress = new EgressGuard({ allowHosts: config.EGRESS_ALLOW });
   }
 
   async create(workspaceId: string, input: CreateChannel): Promise<ChannelView> {
     const { secrets, ...fields } = input;
+    this.checkConfig(fields.type, fields.config, secrets ?? {});
     const channel = await this.repository.save({
       id: uuidv7(),
       workspaceId,
@@ -50,16 +56,15 @@ export class ChannelsService {
 
   async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {
     const channel = await this.owned(workspaceId, id);
-    const { secrets, ...fields } = input;
-    Object.assign(channel, fields);
-    if (secrets) {
-      const merged: Record<string, string> = channel.secrets ? this.secretBox.open(channel.secrets) : {};
-      for (const [name, value] of Object.entries(secrets)) {
-        if (value === null) delete merged[name];
-        else merged[name] = value;
-      }
-      Object.assign(channel, this.sealed(merged));
+    const { secrets: secretsPatch, ...fields } = input;
+    const secrets = secretsPatch ? mergeSecrets(this.opened(channel), secretsPatch) : undefined;
+    // Checked as it will be after the patch; a patch that leaves config and secrets alone (a rename,
+    // disabling) is not held to checks the channel may predate.
+    if (fields.config !== undefined || secrets !== undefined) {
+      this.checkConfig(channel.type, fields.config ?? channel.config, secrets ?? this.opened(channel));
     }
+    Object.assign(channel, fields);
+    if (secrets) Object.assign(channel, this.sealed(secrets));
     const saved = await this.repository.save(channel);
     this.lookups.delete(id);
     return this.view(saved);
@@ -71,26 +76,27 @@ export class ChannelsService {
     this.lookups.delete(id);
   }
 
-  /** An enabled, not deleted channel of `type`, for inbound traffic (cached briefly). */
+  /** An enabled, not deleted channel of `type`, for inbound traffic. */
   async findForInbound(id: string, type: ChannelEntity['type']): Promise<ChannelEntity | null> {
-    if (!isUuid(id)) return null;
-    const cached = this.lookups.get(id);
-    let channel: ChannelEntity | null;
-    if (cached && cached.until > Date.now()) {
-      channel = cached.channel;
-    } else {
-      channel = await this.repository.findOne({ where: { id, deletedAt: IsNull() } });
-      if (this.lookups.size > 50_000) this.lookups.clear();
-      this.lookups.set(id, { channel, until: Date.now() + LOOKUP_TTL_MS });
-    }
+    const channel = await this.lookup(id);
     return channel && channel.type === type && channel.enabled ? channel : null;
   }
 
   /** An enabled channel of the workspace, for sending through it. */
   async findForSend(workspaceId: string, id: string): Promise<ChannelEntity | null> {
+    const channel = await this.lookup(id);
+    return channel && channel.workspaceId === workspaceId && channel.enabled ? channel : null;
+  }
+
+  /** Hot-path lookups are cached briefly: edits reach every replica within LOOKUP_TTL_MS. */
+  private async lookup(id: string): Promise<ChannelEntity | null> {
     if (!isUuid(id)) return null;
-    const channel = await this.repository.findOne({ where: { id, workspaceId, deletedAt: IsNull() } });
-    return channel?.enabled ? channel : null;
+    const cached = this.lookups.get(id);
+    if (cached && cached.until > Date.now()) return cached.channel;
+    const channel = await this.repository.findOne({ where: { id, deletedAt: IsNull() } });
+    if (this.lookups.size > 50_000) this.lookups.clear();
+    this.lookups.set(id, { channel, until: Date.now() + LOOKUP_TTL_MS });
+    return channel;
   }
 
   private async owned(workspaceId: string, id: string): Promise<ChannelEntity> {
@@ -101,6 +107,22 @@ export class ChannelsService {
     return channel;
   }
 
+  /** The type's own checks; problems name paths (`config.method`, `secrets.password`), never values. */
+  private checkConfig(type: ChannelEntity['type'], config: unknown, secrets: Record<string, string>): void {
+    const result = validateChannelConfig(type, config, secrets, { egress: this.egress });
+    if (!result.ok) {
+      throw new BadRequestException({
+        statusCode: 400,
+        message: result.problems.join('; '),
+        problems: result.problems,
+      });
+    }
+  }
+
+  private opened(channel: ChannelEntity): Record<string, string> {
+    return channel.secrets ? this.secretBox.open(channel.secrets) : {};
+  }
+
   private sealed(secrets: Record<string, string>): Pick<ChannelEntity, 'secrets' | 'secretFields'> {
     const names = Object.keys(secrets).sort();
     return { secrets: names.length > 0 ? this.secretBox.seal(secrets) : null, secretFields: names };
@@ -109,4 +131,17 @@ export class ChannelsService {
   private view(channel: ChannelEntity): ChannelView {
     return toChannelView(channel, this.config.publicUrl);
   }
+}
+
+/** PATCH semantics for secrets: given names are set, a `null` value removes that secret. */
+function mergeSecrets(
+  current: Record<string, string>,
+  patch: Record<string, string | null>,
+): Record<string, string> {
+  const merged = { ...current };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
 }

@@ -1,3 +1,11 @@
+import {
+  DEFAULT_FORM_BODY,
+  EX_AUTHORIZATION_SECRET,
+  parseExConfig,
+  renderExTemplate,
+  type ExSettings,
+  type ExVariables,
+} from '@smsgate/channel-config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -9,14 +17,6 @@ import {
 } from '../channel-adapter';
 import type { HttpClient, HttpRequest } from '../http-client';
 import { excerpt, isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
-import {
-  DEFAULT_FORM_BODY,
-  EX_AUTHORIZATION_SECRET,
-  parseExConfig,
-  renderExTemplate,
-  type ExSettings,
-  type ExVariables,
-} from './ex.config';
 import { splitText } from './split-text';
 
 /**

@@ -1,3 +1,4 @@
+import { IMI_SERVICE_KEY_SECRET, parseImiConfig } from '@smsgate/channel-config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -17,7 +18,6 @@ import {
   redactorFor,
   type Redact,
 } from '../http-outcome';
-import { IMI_SERVICE_KEY_SECRET, parseImiConfig } from './imi.config';
 
 /** IMIconnect's "Queued": the platform accepted the message. */
 export const IMI_QUEUED = '1001';

@@ -1,3 +1,14 @@
+import {
+  formEscape,
+  parseTemplateConfig,
+  renderParameters,
+  renderPlaceholders,
+  secretsFor,
+  type JsonValue,
+  type PathSegment,
+  type TemplateSettings,
+  type TemplateValues,
+} from '@smsgate/channel-config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -7,18 +18,8 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel-adapter';
-import { formEscape, type PathSegment } from '../config-problems';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http-client';
 import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
-import {
-  parseTemplateConfig,
-  renderParameters,
-  renderPlaceholders,
-  secretsFor,
-  type JsonValue,
-  type TemplateSettings,
-  type TemplateValues,
-} from './template.config';
 
 /**
  * A no-code HTTP integration (type `template`), described the way Ringotel's messaging templates

@@ -42,6 +42,10 @@ export function formEscape(value: string): string {
     .replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** The methods a channel may send with. */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
 export const METHOD_PROBLEM = 'must be GET, POST or PUT';
 
 /** Accepts a method in any case, as people type it. */

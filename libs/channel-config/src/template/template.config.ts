@@ -1,16 +1,17 @@
 import type { EgressGuard } from '@smsgate/egress';
 import { z } from 'zod';
 import {
+  HTTP_METHODS,
   METHOD_PROBLEM,
   isHttpUrl,
   missingSecrets,
   problemAt,
   problemsOfZod,
   upperCase,
+  type HttpMethod,
   type Parsed,
   type PathSegment,
 } from '../config-problems';
-import type { HttpMethod } from '../http-client';
 
 /** `$name$` placeholders of a no-code template (Ringotel's names, plus our own ids). */
 export const TEMPLATE_PLACEHOLDERS = [
@@ -51,7 +52,7 @@ const JsonObject = z.record(z.string(), JsonValueSchema, { error: 'must be a JSO
 
 const SendMessageSchema = z.object(
   {
-    request_method: z.preprocess(upperCase, z.enum(['GET', 'POST', 'PUT'], { error: METHOD_PROBLEM })),
+    request_method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })),
     request_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
     request_content_type: z
       .string({ error: 'must be a string' })

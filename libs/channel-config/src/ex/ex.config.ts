@@ -1,15 +1,16 @@
 import type { EgressGuard } from '@smsgate/egress';
 import { z } from 'zod';
 import {
+  HTTP_METHODS,
   METHOD_PROBLEM,
   formEscape,
   isHttpUrl,
   problemAt,
   problemsOfZod,
   upperCase,
+  type HttpMethod,
   type Parsed,
 } from '../config-problems';
-import type { HttpMethod } from '../http-client';
 
 /** RapidPro's External API channel variables, `{{name}}` in `send_url` and `body`. */
 export const EX_VARIABLES = ['id', 'text', 'to', 'to_no_plus', 'from', 'from_no_plus', 'channel'] as const;
@@ -40,7 +41,7 @@ const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding',
 
 const ExConfigSchema = z.object({
   send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
-  method: z.preprocess(upperCase, z.enum(['GET', 'POST', 'PUT'], { error: METHOD_PROBLEM })).default('POST'),
+  method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })).default('POST'),
   content_type: z
     .string({ error: 'must be a string' })
     .trim()

@@ -230,11 +230,53 @@ describe('validateChannelConfig', () => {
     });
   });
 
+  describe('smpp', () => {
+    it('accepts a bind with its password and reports the password by name when it is missing', () => {
+      const config = { host: 'smsc.example.com', port: 2775, system_id: 'smsgate' };
+      expect(validateChannelConfig('smpp', config, { password: 'p' })).toEqual({ ok: true });
+      expect(problemsOf('smpp', config, {})).toEqual(['secrets.password: is required']);
+    });
+
+    it('reports a config that is not an object', () => {
+      expect(problemsOf('smpp', 'host=smsc', { password: 'p' })).toEqual([
+        expect.stringMatching(/^config: /),
+      ]);
+    });
+  });
+
+  describe('tps, which every type may carry', () => {
+    const valid = {
+      ex: [{ send_url: 'https://x.example/' }, {}],
+      imi: [{}, { service_key: 'k' }],
+      template: [ringotel({}), {}],
+      smpp: [{ host: 'smsc.example.com', system_id: 'smsgate' }, { password: 'p' }],
+    } as const;
+
+    it.each(Object.keys(valid) as (keyof typeof valid)[])('checks config.tps on %s channels', (type) => {
+      const [config, secrets] = valid[type];
+      expect(validateChannelConfig(type, { ...config, tps: 5 }, secrets)).toEqual({ ok: true });
+      expect(validateChannelConfig(type, { ...config, tps: 0.5 }, secrets)).toEqual({ ok: true });
+      expect(problemsOf(type, { ...config, tps: 0 }, secrets)).toEqual([
+        'config.tps: must be greater than 0',
+      ]);
+      expect(problemsOf(type, { ...config, tps: '5' }, secrets)).toEqual(['config.tps: must be a number']);
+    });
+
+    it('reports tps after the problems of the type', () => {
+      expect(problemsOf('ex', { method: 'DELETE', tps: -1 }, {})).toEqual([
+        'config.send_url: is required',
+        'config.method: must be GET, POST or PUT',
+        'config.tps: must be greater than 0',
+      ]);
+    });
+  });
+
   it('never quotes a secret or config value in a problem', () => {
     const secrets = { service_key: 'imi-key-value', token: 'tok-value', send_authorization: 'auth-value' };
     const all = [
       ...problemsOf('ex', { send_url: 'https://x.example/', method: 'hunter2-method' }, secrets),
       ...problemsOf('imi', { base_url: 'hunter2-url' }, secrets),
+      ...problemsOf('smpp', { host: 'hunter2-host', port: 'hunter2-port', bind: 'hunter2' }, secrets),
       ...problemsOf(
         'template',
         ringotel({ request_method: 'hunter2' }, { auth: { type: 'basic' } }),

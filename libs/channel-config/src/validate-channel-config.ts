@@ -1,7 +1,9 @@
+import type { ChannelType } from '@smsgate/contracts';
 import { EgressGuard } from '@smsgate/egress';
-import type { AdapterType } from './channel-adapter';
+import { commonConfigProblems } from './common.config';
 import { validateExConfig } from './ex/ex.config';
 import { validateImiConfig } from './imi/imi.config';
+import { validateSmppConfig } from './smpp/smpp.config';
 import { validateTemplateConfig } from './template/template.config';
 
 export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
@@ -13,10 +15,16 @@ export interface ValidateOptions {
 
 type Validator = (config: unknown, secrets: Record<string, string>, guard: EgressGuard) => string[];
 
-const VALIDATORS: Record<AdapterType, Validator> = {
-  ex: validateExConfig,
-  imi: validateImiConfig,
-  template: validateTemplateConfig,
+const withCommonKeys =
+  (validate: Validator): Validator =>
+  (config, secrets, guard) => [...validate(config, secrets, guard), ...commonConfigProblems(config)];
+
+const VALIDATORS: Record<ChannelType, Validator> = {
+  ex: withCommonKeys(validateExConfig),
+  imi: withCommonKeys(validateImiConfig),
+  template: withCommonKeys(validateTemplateConfig),
+  // Its schema holds the common keys itself: smpp-binds takes `tps` from the parsed settings.
+  smpp: validateSmppConfig,
 };
 
 const PUBLIC_ONLY = new EgressGuard();
@@ -27,7 +35,7 @@ const PUBLIC_ONLY = new EgressGuard();
  * `config.API.SendMessage.request_method: must be GET, POST or PUT`) and never quote a secret.
  */
 export function validateChannelConfig(
-  type: AdapterType,
+  type: ChannelType,
   config: unknown,
   secrets: Record<string, string> = {},
   options: ValidateOptions = {},

@@ -1,0 +1,135 @@
+import { ADMIN_TOKEN, createWorkspace, SECRETS_KEY, ServiceProcess, TestWorkspace } from '@smsgate/testing';
+
+interface Refusal {
+  statusCode: number;
+  message: string;
+  problems: string[];
+}
+
+/**
+ * Channel config is checked when the channel is saved, type by type, so a broken channel is refused
+ * with the path of each problem instead of failing every message it would send.
+ */
+describe('channel config checked on save', () => {
+  let ingress: ServiceProcess;
+  let workspace: TestWorkspace;
+
+  beforeAll(async () => {
+    ingress = await ServiceProcess.start('ingress', {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      DATABASE_URL: process.env.DATABASE_URL,
+      ADMIN_TOKEN,
+      SECRETS_KEY,
+    });
+    workspace = await createWorkspace(ingress.url, 'e2e channel config');
+  });
+
+  afterAll(async () => {
+    await ingress?.stop();
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${ingress.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown> };
+  };
+  const create = (body: Record<string, unknown>) => call('POST', '/v1/channels', { name: 'e2e', ...body });
+
+  const template = (sendMessage: Record<string, unknown> = {}) => ({
+    API: {
+      SendMessage: {
+        request_method: 'POST',
+        request_url: 'https://api.example.com/v1/messages',
+        request_content_type: 'application/json',
+        request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
+        response_map: { data: { id: '$messageid$' } },
+        ...sendMessage,
+      },
+    },
+    auth: { type: 'bearer' },
+  });
+
+  it('refuses an ex channel with a bad method, naming config.method', async () => {
+    const response = await create({
+      type: 'ex',
+      config: { send_url: 'https://aggregator.example/send', method: 'DELETE' },
+      secrets: { send_authorization: 'Token hunter2-auth' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({
+      statusCode: 400,
+      message: 'config.method: must be GET, POST or PUT',
+      problems: ['config.method: must be GET, POST or PUT'],
+    });
+    expect(response.text).not.toContain('hunter2');
+  });
+
+  it('refuses a template with an unknown placeholder, naming its JSON path', async () => {
+    const response = await create({
+      type: 'template',
+      config: template({ request_parameters: { from: '$from$', to: '$to$', extension: '$extension$' } }),
+      secrets: { token: 'hunter2-token' },
+    });
+    expect(response.status).toBe(400);
+    const { message, problems } = response.json as unknown as Refusal;
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^config\.API\.SendMessage\.request_parameters\.extension: unknown placeholder \$extension\$/,
+      ),
+    ]);
+    expect(message).toBe(problems.join('; '));
+    expect(response.text).not.toContain('hunter2');
+  });
+
+  it('saves a good template, and a PATCH that breaks it is refused with the channel unchanged', async () => {
+    const created = await create({
+      type: 'template',
+      config: { ...template(), tps: 5 },
+      secrets: { token: 'hunter2-token' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ type: 'template', secretFields: ['token'] });
+    const path = `/v1/channels/${created.json.uuid as string}`;
+
+    const broken = await call('PATCH', path, {
+      name: 'renamed',
+      config: template({ request_method: 'PATCH' }),
+    });
+    expect(broken.status).toBe(400);
+    expect((broken.json as unknown as Refusal).problems).toEqual([
+      'config.API.SendMessage.request_method: must be GET, POST or PUT',
+    ]);
+    const withoutToken = await call('PATCH', path, { secrets: { token: null } });
+    expect(withoutToken.status).toBe(400);
+    expect((withoutToken.json as unknown as Refusal).problems).toEqual(['secrets.token: is required']);
+
+    const stored = await call('GET', path);
+    expect(stored.json).toEqual(created.json);
+
+    const fixed = await call('PATCH', path, { config: template({ request_method: 'put' }) });
+    expect(fixed.status).toBe(200);
+    expect(fixed.json).toMatchObject({ config: template({ request_method: 'put' }) });
+  });
+
+  it('refuses an smpp channel without its password, naming secrets.password', async () => {
+    const config = { host: 'smsc.example.com', port: 2775, system_id: 'smsgate', bind: 'transceiver' };
+    const response = await create({ type: 'smpp', config });
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ statusCode: 400, problems: ['secrets.password: is required'] });
+    expect((await create({ type: 'smpp', config, secrets: { password: 'pw' } })).status).toBe(201);
+  });
+
+  it('refuses a tps that is not a positive number, whatever the type', async () => {
+    const response = await create({
+      type: 'imi',
+      config: { tps: '10' },
+      secrets: { service_key: 'hunter2-key' },
+    });
+    expect(response.status).toBe(400);
+    expect((response.json as unknown as Refusal).problems).toEqual(['config.tps: must be a number']);
+  });
+});
