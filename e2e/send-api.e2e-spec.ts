@@ -124,6 +124,7 @@ describe('send API', () => {
       const response = await imi({
         correlationid: 'sgh3tvk',
         notifyurl: 'https://mywebsite.example/record/transactions',
+        notifydata: 'kopwest4kfr',
         expiry: '2030-04-12T18:51:19',
         priority: '2',
         deliverychannel: 'sms',
@@ -146,7 +147,8 @@ describe('send API', () => {
         notifyUrl: 'https://mywebsite.example/record/transactions',
         expiresAt: '2030-04-12T18:51:19.000Z',
         priority: 'normal',
-        callbackFormat: 'imi',
+        notifyFormat: 'imiconnect',
+        callbackData: 'kopwest4kfr',
       });
     });
 

@@ -36,11 +36,14 @@ describe('migrations', () => {
     expect(await tables()).toEqual([
       'callback_outbox',
       'channels',
+      'dispatch_attempts',
       'inbound_dedup',
       'message_events',
       'message_parts',
       'messages',
+      'opt_outs',
       'parked_events',
+      'routes',
       'workspaces',
     ]);
 

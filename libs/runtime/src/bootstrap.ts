@@ -101,7 +101,8 @@ async function startService<C extends ServiceConfig>(
   if (definition.consumer) {
     const consumer = definition.consumer(app, config);
     readiness.register('consumer', () => consumer.isReady());
-    app.connectMicroservice({ strategy: consumer }, { inheritAppConfig: true });
+    // The HTTP error filter answers HTTP requests; consumer errors stay errors for the consumer's outcomes.
+    app.connectMicroservice({ strategy: consumer }, { inheritAppConfig: false });
     await app.startAllMicroservices();
   }
 

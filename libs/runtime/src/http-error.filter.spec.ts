@@ -171,7 +171,12 @@ describe('HttpErrorFilter', () => {
     it('joins the messages of a validation body into one reason', () => {
       const shape = jest.fn(rapidProShape);
       handle(new BadRequestException(['from is required', 'text too long']), shape);
-      expect(shape).toHaveBeenCalledWith(expect.anything(), 400, 'from is required; text too long', expect.anything());
+      expect(shape).toHaveBeenCalledWith(
+        expect.anything(),
+        400,
+        'from is required; text too long',
+        expect.anything(),
+      );
     });
 
     it('falls back to the exception message when the body has no message', () => {

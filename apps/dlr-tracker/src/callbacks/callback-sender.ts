@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { LookupFunction } from 'node:net';
+import { isIP, LookupFunction } from 'node:net';
 import { CallbackAllowList } from './ssrf-guard';
 
 export type SendResult = { ok: true; status: number } | { ok: false; retry: boolean; error: string };
@@ -25,7 +25,14 @@ export class CallbackSender {
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:')
       return Promise.resolve({ ok: false, retry: false, error: `refused scheme ${target.protocol}` });
-    const host = target.hostname;
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    // Node connects to an address literal without a lookup: check it here.
+    if (isIP(host) && !this.allow.permits(host, host))
+      return Promise.resolve({
+        ok: false,
+        retry: false,
+        error: `refused internal address ${host} (allow-list it with CALLBACK_ALLOW_HOSTS)`,
+      });
     let refused: string | undefined;
     const lookup: LookupFunction = (hostname, options, callback) => {
       dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {

@@ -4,7 +4,7 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
-import { StatusLedger } from '../tracking/status-ledger';
+import { lockKeys, messageLockKey, StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
 
 interface Accepted {
@@ -86,6 +86,10 @@ export class RecordSendRequests {
     });
 
     const released = await this.dataSource.transaction(async (db) => {
+      await lockKeys(
+        db,
+        valid.map((a) => messageLockKey(a.id)),
+      );
       await db.query(
         `INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
                                segments, encoding, correlation_id, metadata, expires_at, notify_url,

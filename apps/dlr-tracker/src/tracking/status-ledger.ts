@@ -145,6 +145,17 @@ export class StatusLedger {
         };
     });
 
+    // A receipt and the dispatch result that names its provider id (or a status and its message's
+    // request) may be applied by concurrent transactions: each would miss the other's uncommitted row,
+    // and the receipt would stay parked. Locking the correlation keys first, in one order, prevents it.
+    const keys = new Set<string>();
+    commands.forEach((command, index) => {
+      if (results[index] || !command.channel) return;
+      if (providerIds[index]) keys.add(`p:${command.channel}:${providerIds[index]}`);
+      if (command.messageId) keys.add(messageLockKey(command.messageId));
+    });
+    await lockKeys(db, [...keys]);
+
     // Events already recorded: nothing changes, but their status change is published again (a crash may
     // have come between the commit and the publish; consumers recognise the event id).
     const eventIds = commands.map((command) => command.eventId);
@@ -561,4 +572,16 @@ export class StatusLedger {
 function publicDetail(detail: Detail): Detail {
   const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
   return rest;
+}
+
+export const messageLockKey = (messageId: string): string => `m:${messageId}`;
+
+/** Transaction-scoped advisory locks on `keys`, taken in sorted order (no deadlocks between them). */
+export async function lockKeys(db: EntityManager, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.query(
+    `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted`,
+    [[...keys].sort()],
+  );
 }

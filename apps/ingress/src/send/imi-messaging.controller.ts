@@ -30,6 +30,7 @@ export function imiErrorBody(
 
 interface ImiRequest {
   correlationid?: unknown;
+  notifydata?: unknown;
   notifyurl?: unknown;
   expiry?: unknown;
   priority?: unknown;
@@ -109,7 +110,8 @@ export class ImiMessagingController {
         notifyUrl: str(request.notifyurl),
         expiresAt,
         priority: priorityOf(request.priority),
-        callbackFormat: 'imi',
+        notifyFormat: 'imiconnect',
+        callbackData: str(request.notifydata),
       });
       response.push(...results.map(entryOf));
     }

@@ -25,7 +25,8 @@ export interface SendCommand {
   expiresAt?: string;
   priority?: 'high' | 'normal' | 'bulk';
   metadata?: Record<string, string>;
-  callbackFormat?: 'smsgate' | 'imi';
+  notifyFormat?: 'smsgate' | 'imiconnect';
+  callbackData?: string;
 }
 
 export type DestinationResult =
@@ -82,7 +83,8 @@ export class SendMessages {
         expiresAt: command.expiresAt,
         priority: command.priority ?? 'normal',
         metadata: command.metadata,
-        callbackFormat: command.callbackFormat,
+        notifyFormat: command.notifyFormat,
+        callbackData: command.callbackData,
       });
     }
     await unavailableOnTimeout(

@@ -24,7 +24,5 @@ export const OutboundRequestedV1 = z.object({
   expiresAt: Timestamp.optional(),
   priority: Priority.default('normal'),
   metadata: Metadata.optional(),
-  /** Shape of the status callbacks to notifyUrl: ours, or IMIconnect's deliveryInfoNotification. */
-  callbackFormat: z.enum(['smsgate', 'imi']).optional(),
 });
 export type OutboundRequestedV1 = z.infer<typeof OutboundRequestedV1>;
