@@ -1,10 +1,13 @@
-import { Topics } from '@smsgate/contracts';
+import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
+import { createKafka } from '@smsgate/kafka';
+import { Partitioners, Producer } from 'kafkajs';
 import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
   RecordingServer,
   SECRETS_KEY,
+  waitFor,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
@@ -17,6 +20,8 @@ import {
 describe('dispatch to an HTTP aggregator', () => {
   let ingress: ServiceProcess;
   let dispatcher: ServiceProcess;
+  let tracker: ServiceProcess;
+  let producer: Producer;
   let probe: TopicProbe;
   let aggregator: RecordingServer;
   let workspace: TestWorkspace;
@@ -34,17 +39,38 @@ describe('dispatch to an HTTP aggregator', () => {
       CONFIG_CACHE_MS: '0',
     };
     aggregator = await RecordingServer.start();
-    [ingress, dispatcher, probe] = await Promise.all([
-      ServiceProcess.start('ingress', env),
+    producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    [ingress, dispatcher, tracker, probe] = await Promise.all([
+      // Ingress lets channels point anywhere on loopback; dispatcher only reaches 127.0.0.1, so a
+      // channel on 127.0.0.2 shows dispatch's own egress guard at work.
+      ServiceProcess.start('ingress', { ...env, EGRESS_ALLOW: '127.0.0.0/8' }),
       ServiceProcess.start('dispatcher', env),
+      ServiceProcess.start('dlr-tracker', { ...env, KAFKA_GROUP_ID: 'dlr-tracker-dispatch-e2e' }),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundStatus, Topics.deadLetter]),
+      producer.connect(),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e dispatch');
   });
 
   afterAll(async () => {
-    await Promise.all([ingress?.stop(), dispatcher?.stop(), probe?.stop(), aggregator?.stop()]);
+    await Promise.all([
+      ingress?.stop(),
+      dispatcher?.stop(),
+      tracker?.stop(),
+      probe?.stop(),
+      aggregator?.stop(),
+      producer?.disconnect(),
+    ]);
   });
+
+  const form = (path: string, fields: Record<string, string>) =>
+    fetch(`${ingress.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
 
   const send = async (body: Record<string, unknown>) => {
     const response = await fetch(`${ingress.url}/v1/messages`, {
@@ -140,5 +166,92 @@ describe('dispatch to an HTTP aggregator', () => {
       '/route-refuses',
       '/route-works',
     ]);
+  });
+
+  it('honours a stop: no sends to that number on that channel until it writes in again', async () => {
+    const channel = await exChannel('/opt-out');
+    const number = '+254712300001';
+    expect((await form(`/c/ex/${channel.uuid}/stopped`, { from: number })).status).toBe(200);
+
+    const refused = await send({ to: number, text: 'after the stop', channel: channel.uuid });
+    const failed = await statusOf(refused, 'failed');
+    expect((failed.value as { detail: { reason: string } }).detail.reason).toBe('opted_out');
+    expect(aggregator.requests.some((r) => r.body.includes(refused))).toBe(false);
+
+    expect((await form(`/c/ex/${channel.uuid}/receive`, { from: number, text: 'START' })).status).toBe(200);
+    // dlr-tracker lifts the stop when it stores the inbound message; until then sends stay refused.
+    let wiredId = '';
+    await waitFor(
+      async () => {
+        const id = await send({ to: number, text: 'welcome back', channel: channel.uuid });
+        const settled = await probe.waitFor(
+          (m) =>
+            m.topic === Topics.outboundStatus &&
+            (m.value as { id: string }).id === id &&
+            ['wired', 'failed'].includes((m.value as { status: string }).status),
+        );
+        if ((settled.value as { status: string }).status === 'wired') wiredId = id;
+        return wiredId !== '';
+      },
+      { message: 'a send to the number after it wrote in again', timeoutMs: 20_000 },
+    );
+    expect(aggregator.requests.filter((r) => r.body.includes(wiredId))).toHaveLength(1);
+  });
+
+  it('refuses to send to an address its egress guard does not allow, permanently and without a request', async () => {
+    const channel = await createChannel(ingress.url, workspace.apiKey, {
+      type: 'ex',
+      address: '+254700000099',
+      config: {
+        send_url: aggregator.url('/internal').replace('127.0.0.1', '127.0.0.2'),
+        content_type: 'json',
+      },
+    });
+    const before = aggregator.requests.length;
+    const id = await send({ to: '+254712300002', text: 'to an internal address', channel: channel.uuid });
+    const failed = await statusOf(id, 'failed');
+    expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(
+      /127\.0\.0\.2|not allowed|private|loopback/i,
+    );
+    await probe.waitFor(
+      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
+    );
+    expect(aggregator.requests.length).toBe(before);
+  });
+
+  it('paces a channel to its tps and lets high priority overtake bulk', async () => {
+    const channel = await exChannel('/paced', { tps: 2 });
+    const key = uuidv7();
+    const request = (
+      priority: 'bulk' | 'high',
+      n: number,
+    ): PayloadInput<typeof Topics.outboundRequested> => ({
+      id: uuidv7(),
+      workspace: workspace.id,
+      channel: channel.uuid,
+      to: `+25471240000${n}`,
+      text: `${priority} ${n}`,
+      priority,
+    });
+    const bulk = [1, 2, 3, 4, 5, 6].map((n) => request('bulk', n));
+    const high = request('high', 7);
+    // One key, one produce call: one partition, one batch, as an internal app's burst would arrive.
+    await producer.send({
+      topic: Topics.outboundRequested,
+      acks: -1,
+      messages: [...bulk, high].map((event) => ({ key, value: JSON.stringify(event) })),
+    });
+    await Promise.all([...bulk, high].map((event) => statusOf(event.id!, 'wired')));
+
+    const arrivals = [...bulk, high].map((event) => {
+      const received = aggregator.requests.find((r) => r.body.includes(event.id!));
+      expect(received).toBeDefined();
+      return { id: event.id, at: received!.at };
+    });
+    const order = [...arrivals].sort((a, b) => a.at - b.at).map((arrival) => arrival.id);
+    expect(order[0]).toBe(high.id);
+    // 7 parts at 2 per second, the first second's worth at once: the last cannot leave before 2.5 s.
+    const spread = Math.max(...arrivals.map((a) => a.at)) - Math.min(...arrivals.map((a) => a.at));
+    expect(spread).toBeGreaterThanOrEqual(2_000);
   });
 });

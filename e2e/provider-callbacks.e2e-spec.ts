@@ -181,4 +181,141 @@ describe('provider callbacks on ingress', () => {
       );
     });
   });
+
+  describe('no-code template webhooks', () => {
+    const post = (url: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const sendMessage = (responseMap?: Record<string, unknown>) => ({
+      request_method: 'POST',
+      request_url: 'https://api.example.com/webhook',
+      request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
+      ...(responseMap ? { response_map: responseMap } : {}),
+    });
+
+    it("turns Ringotel's documented message and file events into inbound messages", async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        country: 'AU',
+        config: { API: { SendMessage: sendMessage() } },
+      });
+      expect(channel.inboundUrls).toMatchObject({
+        message: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/message$`)),
+        file: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/file$`)),
+      });
+      const response = await post(channel.inboundUrls.message, {
+        method: 'message',
+        params: { from: '+61855555555', to: '+61123456789', content: 'Hello there!' },
+      });
+      expect(response.status).toBe(200);
+      const { id } = (await response.json()) as { id: string };
+      const message = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      expect(message.value).toMatchObject({
+        workspace: workspace.id,
+        channel: channel.uuid,
+        channelType: 'template',
+        from: '+61855555555',
+        to: '+61123456789',
+        text: 'Hello there!',
+      });
+
+      const file = await post(channel.inboundUrls.file, {
+        method: 'file',
+        params: {
+          from: '0855555555',
+          to: '+61123456789',
+          text: 'Sending a file',
+          url: 'https://your.server.com/files/8a8d89798as9ud.jpeg',
+        },
+      });
+      expect(file.status).toBe(200);
+      const fileId = ((await file.json()) as { id: string }).id;
+      const mms = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === fileId);
+      expect(mms.value).toMatchObject({
+        from: '+61855555555',
+        text: 'Sending a file',
+        metadata: { mediaUrl: 'https://your.server.com/files/8a8d89798as9ud.jpeg' },
+      });
+    });
+
+    it("correlates reports by the provider's id when the template maps one, through a status_map", async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        config: {
+          API: { SendMessage: sendMessage({ data: { id: '$messageid$' } }) },
+          Webhook: [
+            {
+              event_key: 'dlr',
+              event_type: 'delivered',
+              request_parameters: { ref: '$messageid$', state: '$status$' },
+              status_map: { '2': 'delivered', '5': 'failed' },
+            },
+          ],
+        },
+      });
+      const providerId = `prov-${uuidv7()}`;
+      expect((await post(channel.inboundUrls.dlr, { ref: providerId, state: 5 })).status).toBe(200);
+      const receipt = await probe.waitFor(
+        (m) => m.topic === Topics.receiptReceived && valueOf(m).providerMessageId === providerId,
+      );
+      expect(receipt.value).toMatchObject({
+        channel: channel.uuid,
+        workspace: workspace.id,
+        status: 'failed',
+      });
+
+      const unknown = await post(channel.inboundUrls.dlr, { ref: providerId, state: 'maybe' });
+      expect(unknown.status).toBe(400);
+      expect(JSON.stringify(await unknown.json())).toContain('unknown status');
+    });
+
+    it('takes reports by our id when the template maps no provider id, and refuses anything else', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        config: { API: { SendMessage: sendMessage() } },
+      });
+      const id = uuidv7();
+      const delivered = await post(channel.inboundUrls.delivered, {
+        method: 'delivered',
+        params: { messageid: id, status: 'DELIVRD' },
+      });
+      expect(delivered.status).toBe(200);
+      const status = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      expect(status.value).toMatchObject({ channel: channel.uuid, status: 'delivered' });
+
+      const notOurs = await post(channel.inboundUrls.delivered, {
+        method: 'delivered',
+        params: { messageid: 'ABC123' },
+      });
+      expect(notOurs.status).toBe(400);
+      expect(JSON.stringify(await notOurs.json())).toContain('must be our message id');
+    });
+
+    it('answers bad bodies with 400 and a reason, unknown events and channels with 404', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        config: { API: { SendMessage: sendMessage() } },
+      });
+      const base = `${ingress.url}/c/template/${channel.uuid}`;
+      const missing = await post(`${base}/message`, { method: 'message', params: { content: 'who?' } });
+      expect(missing.status).toBe(400);
+      expect(JSON.stringify(await missing.json())).toContain("missing 'params.from'");
+      expect(
+        (await post(`${base}/message`, { method: 'file', params: { from: '+61855555555' } })).status,
+      ).toBe(400);
+      const badJson = await fetch(`${base}/message`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"method":',
+      });
+      expect(badJson.status).toBe(400);
+      expect((await post(`${base}/fax`, {})).status).toBe(404);
+      expect((await post(`${ingress.url}/c/template/${uuidv7()}/message`, {})).status).toBe(404);
+      const ex = await createChannel(ingress.url, workspace.apiKey);
+      expect((await post(`${ingress.url}/c/template/${ex.uuid}/message`, {})).status).toBe(404);
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { NodeHttpClient } from './adapters/http-client';
 import { ChannelDirectory } from './channels/channel-directory';
 import { DISPATCHER_CONFIG, DispatcherConfig } from './config';
 import { AttemptLedger } from './dispatch/attempt-ledger';
+import { OptOutList } from './dispatch/opt-out-list';
 import { ChannelRateLimiter } from './dispatch/channel-rate-limiter';
 import { CHANNEL_ADAPTERS, DispatchMessage, HTTP_CLIENT } from './dispatch/dispatch-message.use-case';
 import { OutboundConsumer } from './dispatch/outbound.consumer';
@@ -49,6 +50,7 @@ export class DispatcherModule {
         ChannelDirectory,
         RouteResolver,
         AttemptLedger,
+        OptOutList,
         { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
         DispatchMessage,
       ],

@@ -10,6 +10,7 @@ import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { ExStatusController } from './receive-ex/ex-status.controller';
 import { ReceiveExController } from './receive-ex/receive-ex.controller';
 import { ReceiveImiController } from './receive-imi/receive-imi.controller';
+import { ReceiveTemplateController } from './receive-template/receive-template.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessagesController } from './send/messages.controller';
@@ -37,6 +38,7 @@ export class IngressModule {
         ReceiveExController,
         ExStatusController,
         ReceiveImiController,
+        ReceiveTemplateController,
         MessagesController,
         ImiMessagingController,
         RoutesController,

@@ -66,3 +66,15 @@ export {
   type ConfigValidation,
   type ValidateOptions,
 } from './validate-channel-config';
+export {
+  DEFAULT_WEBHOOK,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_PLACEHOLDERS,
+  parseWebhookModels,
+  readWebhook,
+  webhookStatus,
+  type WebhookEventType,
+  type WebhookModel,
+  type WebhookStatus,
+  type WebhookValues,
+} from './template/template-webhook';

@@ -179,13 +179,14 @@ describe('KafkaEventServer against Kafka', () => {
     return groupId;
   };
 
-  const start = async (groupId: string, scenario: Scenario) => {
+  const start = async (groupId: string, scenario: Scenario, sessionTimeoutMs?: number) => {
     const server = new KafkaEventServer({
       kafka,
       publisher,
       groupId,
       retryDelaysMs: [200, 400],
       inPlaceRetryMs: 1_000,
+      sessionTimeoutMs,
     });
     const app = await NestFactory.createMicroservice(InboundTestModule.with(scenario), {
       strategy: server,
@@ -503,4 +504,25 @@ describe('KafkaEventServer against Kafka', () => {
     expect(handled).toBeDefined();
     expect(await committed(groupId, handled.partition)).toBe(BigInt(handled.offset) + 1n);
   });
+
+  it('keeps its group membership while a handler outlasts the session timeout: the event is handled once', async () => {
+    const groupId = await newGroup();
+    const scenario = new Scenario();
+    // The broker's smallest allowed session (group.min.session.timeout.ms); the handler takes longer.
+    const sessionTimeoutMs = 6_000;
+    await start(groupId, scenario, sessionTimeoutMs);
+
+    const event = await publish(scenario, { text: 'slow' });
+    await waitFor(() => scenario.slowEntered, { message: 'the handler to take the slow event' });
+    const heldFor = sessionTimeoutMs * 1.5;
+    await new Promise((resolve) => setTimeout(resolve, heldFor));
+    scenario.releaseSlowEvents();
+    await waitHandled(scenario, event.id);
+    const [handled] = scenario.handledOf(event.id);
+    await waitFor(async () => (await committed(groupId, handled.partition)) === BigInt(handled.offset) + 1n, {
+      message: 'the slow event to be committed',
+    });
+    // Dropped from the group, the consumer's commit would fail and the event come back a second time.
+    expect(scenario.calls.filter((ids) => ids.includes(event.id))).toHaveLength(1);
+  }, 40_000);
 });

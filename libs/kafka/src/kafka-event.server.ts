@@ -48,6 +48,8 @@ export interface KafkaEventServerOptions {
   inPlaceRetryMs?: number;
   partitionsConsumedConcurrently?: number;
   maxEventsPerCall?: number;
+  /** The group's session timeout: a member silent this long is dropped and its partitions move. */
+  sessionTimeoutMs?: number;
 }
 
 const H = {
@@ -81,6 +83,13 @@ interface Coordinates {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const HANDLER_HEARTBEAT_MS = 3_000;
+
+/** ±20 %: messages that failed together (an aggregator's outage) do not all come back together. */
+export function jittered(delayMs: number, random: () => number = Math.random): number {
+  return Math.round(delayMs * (0.8 + 0.4 * random()));
+}
 
 /**
  * A Nest microservice transport on kafkajs that owns commits. Handlers are ordinary
@@ -173,7 +182,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const consumer = this.options.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       // Bounds how long close() waits for an idle fetch to return (kafkajs' default is 5 s).
       maxWaitTimeInMs: 1_000,
       heartbeatInterval: 3_000,
@@ -304,7 +313,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     let lastError: unknown;
     for (;;) {
       try {
-        return await this.call(topic, events);
+        return await this.whileHeartbeating(batch, () => this.call(topic, events));
       } catch (error) {
         lastError = error;
         if (Date.now() + delay > deadline || !batch.isRunning()) break;
@@ -319,12 +328,29 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const single: Outcome[] = [];
     for (const event of events) {
       try {
-        single.push(...(await this.call(topic, [event])));
+        single.push(...(await this.whileHeartbeating(batch, () => this.call(topic, [event]))));
       } catch (error) {
         single.push(Outcomes.retry(errorText(error)));
       }
     }
     return single;
+  }
+
+  /**
+   * Keeps the group membership alive while a handler runs longer than the session timeout allows
+   * (slow aggregators: one send may take HTTP_TIMEOUT_MS); kafkajs only heartbeats when asked to.
+   */
+  private async whileHeartbeating<T>(batch: EachBatchPayload, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      batch.heartbeat().catch((error: unknown) => {
+        this.logger.warn(`heartbeat during a long handler failed: ${errorText(error)}`);
+      });
+    }, HANDLER_HEARTBEAT_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async call(topic: Topic, events: ConsumedEvent<unknown>[]): Promise<Outcome[]> {
@@ -360,7 +386,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             `gave up after ${event.attempt} attempts: ${outcome.reason}`,
           );
         }
-        const delay = this.retryDelays[event.attempt - 1];
+        const delay = jittered(this.retryDelays[event.attempt - 1]);
         this.logger.warn(
           `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed (${outcome.reason}); retry in ${delay} ms`,
         );

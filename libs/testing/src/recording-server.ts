@@ -7,6 +7,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** When the whole request had arrived (Date.now()). */
+  at: number;
 }
 
 export interface Reply {
@@ -34,7 +36,13 @@ export class RecordingServer {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       this.handle(
-        { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body },
+        {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body,
+          at: Date.now(),
+        },
         response,
       );
     });

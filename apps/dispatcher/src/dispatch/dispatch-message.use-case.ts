@@ -8,7 +8,6 @@ import {
 } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { countSegments } from '@smsgate/sms';
-import { DataSource } from 'typeorm';
 import { ChannelAdapter, Detail, SendResult } from '../adapters/channel-adapter';
 import type { HttpClient } from '../adapters/http-client';
 import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory';
@@ -16,6 +15,7 @@ import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { RouteResolver } from '../routing/route-resolver';
 import { AttemptLedger } from './attempt-ledger';
 import { ChannelRateLimiter } from './channel-rate-limiter';
+import { OptOutList } from './opt-out-list';
 
 export const CHANNEL_ADAPTERS = Symbol('CHANNEL_ADAPTERS');
 export const HTTP_CLIENT = Symbol('HTTP_CLIENT');
@@ -41,7 +41,7 @@ export class DispatchMessage {
     private readonly attempts: AttemptLedger,
     private readonly limiter: ChannelRateLimiter,
     private readonly publisher: EventPublisher,
-    private readonly dataSource: DataSource,
+    private readonly optOuts: OptOutList,
     @Inject(CHANNEL_ADAPTERS) private readonly adapters: ReadonlyMap<string, ChannelAdapter>,
     @Inject(HTTP_CLIENT) private readonly http: HttpClient,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -75,7 +75,7 @@ export class DispatchMessage {
       await this.status(context, 'failed', request.channel, { reason: 'channel_unavailable' });
       return Outcomes.deadLetter('no usable channel: unknown, disabled or of another workspace');
     }
-    if (await this.optedOut(channel.id, request.to)) {
+    if (await this.optOuts.has(channel.id, request.to)) {
       await this.status(context, 'failed', channel.id, { reason: 'opted_out' });
       return Outcomes.done();
     }
@@ -113,22 +113,32 @@ export class DispatchMessage {
       return Outcomes.deadLetter('no sender address');
     }
 
-    const started = await this.attempts.begin(context.id, context.attempt, channel.id);
-    let result: SendResult;
-    if (started.kind === 'finished') {
-      result = started.result;
-    } else {
-      const parts = countSegments(request.text).segments;
-      await this.limiter.take(channel.id, channel.tps, parts, request.priority);
-      result = await adapter.send(
-        { id: context.id, to: request.to, from, text: request.text, channel: channel.id },
-        { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
-        this.http,
-      );
-      await this.attempts.finish(context.id, context.attempt, result);
+    // A copy of an event whose attempt this process is sending right now is that send's business.
+    const attemptKey = `${context.id}:${context.attempt}`;
+    if (this.sending.has(attemptKey)) return Outcomes.skipped('duplicate of an attempt in flight');
+    this.sending.add(attemptKey);
+    try {
+      const started = await this.attempts.begin(context.id, context.attempt, channel.id);
+      let result: SendResult;
+      if (started.kind === 'finished') {
+        result = started.result;
+      } else {
+        const parts = countSegments(request.text).segments;
+        await this.limiter.take(channel.id, channel.tps, parts, request.priority);
+        result = await adapter.send(
+          { id: context.id, to: request.to, from, text: request.text, channel: channel.id },
+          { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
+          this.http,
+        );
+        await this.attempts.finish(context.id, context.attempt, result);
+      }
+      return await this.settle(context, channel, candidates.length, result);
+    } finally {
+      this.sending.delete(attemptKey);
     }
-    return this.settle(context, channel, candidates.length, result);
   }
+
+  private readonly sending = new Set<string>();
 
   private async settle(
     context: Context,
@@ -183,14 +193,6 @@ export class DispatchMessage {
       if (channel) return channel;
     }
     return null;
-  }
-
-  private async optedOut(channel: string, to: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM opt_outs WHERE channel_id = $1 AND address = $2`,
-      [channel, to],
-    );
-    return rows.length > 0;
   }
 
   private status(

@@ -5,7 +5,8 @@ import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 
 /**
- * Stores inbound messages, a consumed batch in one transaction. Applying an event twice changes
+ * Stores inbound messages, a consumed batch in one transaction, and lifts the sender's opt-out of
+ * the channel it wrote to. Applying an event twice changes
  * nothing (the message id is the key). Events naming an unknown channel, or a channel of another
  * workspace, are dead-lettered with the reason and never stored against the wrong workspace.
  */
@@ -73,6 +74,12 @@ export class StoreInboundMessages {
           valid.map((m) => m.sentAt ?? null),
           valid.map((m) => m.receivedAt),
         ],
+      );
+      // A number that writes in again takes back its earlier stop on that channel (not a later one).
+      await db.query(
+        `DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
+         WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
+        [valid.map((m) => m.channel), valid.map((m) => m.from), valid.map((m) => m.receivedAt)],
       );
     });
     await Promise.all(

@@ -1,4 +1,4 @@
-import { ChannelEntity, type ChannelTypeValue } from '@smsgate/db';
+import { ChannelEntity } from '@smsgate/db';
 import { inboundUrlsOf, toChannelView } from './channel.view';
 
 const PUBLIC_URL = 'https://sms.example.org';
@@ -48,8 +48,22 @@ describe('inboundUrlsOf', () => {
     });
   });
 
-  it.each<ChannelTypeValue>(['template', 'smpp'])('gives a %s channel no inbound URLs yet', (type) => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type }, PUBLIC_URL)).toEqual({});
+  it('gives a template channel one URL per webhook event, the documented ones by default', () => {
+    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'template', config: {} }, PUBLIC_URL)).toEqual({
+      message: `https://sms.example.org/c/template/${CHANNEL_ID}/message`,
+      file: `https://sms.example.org/c/template/${CHANNEL_ID}/file`,
+      delivered: `https://sms.example.org/c/template/${CHANNEL_ID}/delivered`,
+    });
+    const Webhook = [
+      { event_key: 'dlr', event_type: 'delivered', request_parameters: { ref: '$messageid$' } },
+    ];
+    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'template', config: { Webhook } }, PUBLIC_URL)).toEqual({
+      dlr: `https://sms.example.org/c/template/${CHANNEL_ID}/dlr`,
+    });
+  });
+
+  it('gives an SMPP channel no inbound URLs: its SMSC delivers over the bind', () => {
+    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'smpp' }, PUBLIC_URL)).toEqual({});
   });
 });
 

@@ -1,3 +1,4 @@
+import { parseWebhookModels } from '@smsgate/channel-config';
 import { ChannelEntity } from '@smsgate/db';
 
 export interface ChannelView {
@@ -17,7 +18,7 @@ export interface ChannelView {
 
 /** Where aggregators send this channel's inbound messages and reports. */
 export function inboundUrlsOf(
-  channel: Pick<ChannelEntity, 'id' | 'type'>,
+  channel: Pick<ChannelEntity, 'id' | 'type'> & { config?: Record<string, unknown> },
   publicUrl: string,
 ): Record<string, string> {
   switch (channel.type) {
@@ -36,7 +37,17 @@ export function inboundUrlsOf(
         receive: `${publicUrl}/c/imi/${channel.id}/receive`,
         status: `${publicUrl}/c/imi/${channel.id}/status`,
       };
-    case 'template':
+    case 'template': {
+      // One URL per event of the template's `Webhook` section (Ringotel's events by default).
+      const models = parseWebhookModels(channel.config?.Webhook);
+      if (!models.ok) return {};
+      return Object.fromEntries(
+        models.value.map((model) => [
+          model.key,
+          `${publicUrl}/c/template/${channel.id}/${encodeURIComponent(model.key)}`,
+        ]),
+      );
+    }
     case 'smpp':
       return {};
   }

@@ -9,9 +9,12 @@ export interface InboundInput {
   channel: Pick<ChannelEntity, 'id' | 'workspaceId' | 'address'>;
   channelType: ChannelType;
   from: string;
+  /** The number written to, when the provider says (else the channel's address). */
+  to?: string;
   text: string;
   sentAt?: Date;
   providerMessageId?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface Accepted {
@@ -73,11 +76,12 @@ export class AcceptInbound {
         channel: input.channel.id,
         channelType: input.channelType,
         from: input.from,
-        to: input.channel.address ?? undefined,
+        to: input.to ?? input.channel.address ?? undefined,
         text: input.text,
         receivedAt: receivedAt.toISOString(),
         sentAt: input.sentAt?.toISOString(),
         providerMessageId: input.providerMessageId,
+        metadata: input.metadata,
       },
       { key: input.channel.id },
     );
@@ -93,6 +97,7 @@ function dedupKey(input: InboundInput): string {
         input.text,
         input.sentAt?.toISOString() ?? '',
         input.providerMessageId ?? '',
+        input.metadata?.mediaUrl ?? '',
       ].join('\u0000'),
     )
     .digest('base64url');

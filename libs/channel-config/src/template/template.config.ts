@@ -12,6 +12,7 @@ import {
   type Parsed,
   type PathSegment,
 } from '../config-problems';
+import { parseWebhookModels, type WebhookModel } from './template-webhook';
 
 /** `$name$` placeholders of a no-code template (Ringotel's names, plus our own ids). */
 export const TEMPLATE_PLACEHOLDERS = [
@@ -70,6 +71,7 @@ const SendMessageSchema = z.object(
 
 const TemplateConfigSchema = z.object({
   API: z.object({ SendMessage: SendMessageSchema }, { error: 'is required' }),
+  Webhook: z.unknown().optional(),
   auth: z
     .object({ type: z.enum(['bearer', 'basic', 'none'], { error: 'must be bearer, basic or none' }) })
     .optional(),
@@ -87,6 +89,8 @@ export interface TemplateSettings {
   /** Path to the provider's message id in the JSON response; null without a response_map. */
   messageIdPath: PathSegment[] | null;
   auth: TemplateAuth;
+  /** The requests the provider sends us (`POST /c/template/<channel>/<event_key>`). */
+  webhooks: WebhookModel[];
 }
 
 const SEND_MESSAGE = ['config', 'API', 'SendMessage'] as const;
@@ -113,7 +117,9 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
     else if (marks.length > 1) problems.push(problemAt(at, `must contain "${MESSAGE_ID_MARK}" once`));
     else messageIdPath = marks[0] ?? null;
   }
-  if (problems.length > 0) return { ok: false, problems };
+  const webhooks = parseWebhookModels(parsed.data.Webhook);
+  if (!webhooks.ok) problems.push(...webhooks.problems);
+  if (problems.length > 0 || !webhooks.ok) return { ok: false, problems };
 
   return {
     ok: true,
@@ -125,6 +131,7 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
       parameters: send.request_parameters,
       messageIdPath,
       auth: parsed.data.auth?.type ?? 'none',
+      webhooks: webhooks.value,
     },
   };
 }
