@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# npm run bench: performance figures, printed (never asserted). Uses its own infrastructure instance
+# npm run bench [-- name ...]: performance figures, printed (never asserted). Runs every bench/*.mjs
+# (or those whose names contain one of the given words). Uses its own infrastructure instance
 # (.local/bench-infra, free ports).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 build
 cd "$ROOT"
-node bench/inbound-receive.mjs
-node bench/send-dispatch.mjs
+for bench in bench/*.mjs; do
+  name="$(basename "$bench" .mjs)"
+  [ "$name" = lib ] && continue
+  if [ $# -gt 0 ]; then
+    wanted=false
+    for word in "$@"; do [[ "$name" == *"$word"* ]] && wanted=true; done
+    $wanted || continue
+  fi
+  log "bench: $name"
+  node "$bench"
+done
