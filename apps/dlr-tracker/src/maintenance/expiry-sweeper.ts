@@ -1,25 +1,31 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { messageIdFromRecord } from '@smsgate/contracts';
+import { messageIdFromRecord, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { StatusLedger } from '../tracking/status-ledger';
-import { publishChanges } from '../tracking/track-statuses.use-case';
 import { IntervalTask } from './interval-task';
 
 const BATCH = 500;
+/** How long a published expiry is not published again while it waits to be applied. */
+const REPUBLISH_AFTER_MS = 60_000;
+
+/** Marks expiry events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
+export const EXPIRY_SOURCE = 'expiry-sweeper';
 
 /**
- * Marks outbound messages past their expiresAt, with no final state, as expired. The expiry event's id
- * is derived from the message and its expiry, so sweeping twice (or on two replicas) records it once.
+ * Finds outbound messages past their expiresAt with no final state and publishes an `expired` status
+ * for each on `sms.outbound.status.v1`, where the status consumer applies it like any other report:
+ * in its batch's transaction, then published as a status change — so a crash between the two is
+ * covered by the consumer's replay, as for every other event. The event's id is derived from the
+ * message and its expiry: sweeping twice (or on two replicas) records it once.
  */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: IntervalTask;
+  private readonly published = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ledger: StatusLedger,
     private readonly publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: DlrTrackerConfig,
   ) {
@@ -36,27 +42,35 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One round; true when there may be more to expire. */
   async sweep(): Promise<boolean> {
-    const output = await this.dataSource.transaction(async (db) => {
-      const due = await db.query<{ id: string; workspace_id: string; expires_at: Date }[]>(
-        `SELECT id, workspace_id, expires_at FROM messages
-         WHERE expires_at <= now() AND status IN ('accepted', 'queued', 'wired', 'sent', 'errored')
-         ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      );
-      const result = await this.ledger.apply(
-        db,
-        due.map((row) => ({
-          eventId: messageIdFromRecord('dlr-tracker.expiry', 0, row.id, row.expires_at.getTime()),
-          workspace: row.workspace_id,
-          messageId: row.id,
-          status: 'expired',
-          detail: { reason: 'expiresAt passed without a final state' },
-          at: row.expires_at.toISOString(),
-          source: 'sweeper',
-        })),
-      );
-      return { ...result, more: due.length === BATCH };
-    });
-    await publishChanges(this.publisher, output);
-    return output.more;
+    const now = Date.now();
+    for (const [id, at] of this.published) if (now - at > REPUBLISH_AFTER_MS) this.published.delete(id);
+    const due = await this.dataSource.query<
+      { id: string; workspace_id: string; channel_id: string | null; expires_at: Date }[]
+    >(
+      `SELECT id, workspace_id, channel_id, expires_at FROM messages
+       WHERE expires_at <= now() AND status IN ('accepted', 'queued', 'wired', 'sent', 'errored')
+         AND NOT (id = ANY($1::uuid[]))
+       ORDER BY expires_at LIMIT ${BATCH}`,
+      [[...this.published.keys()]],
+    );
+    await Promise.all(
+      due.map((row) =>
+        this.publisher.publish(
+          Topics.outboundStatus,
+          {
+            eventId: messageIdFromRecord('dlr-tracker.expiry', 0, row.id, row.expires_at.getTime()),
+            id: row.id,
+            workspace: row.workspace_id,
+            channel: row.channel_id ?? undefined,
+            status: 'expired',
+            detail: { reason: 'expiresAt passed without a final state', by: EXPIRY_SOURCE },
+            at: row.expires_at.toISOString(),
+          },
+          { key: row.id },
+        ),
+      ),
+    );
+    for (const row of due) this.published.set(row.id, now);
+    return due.length === BATCH;
   }
 }

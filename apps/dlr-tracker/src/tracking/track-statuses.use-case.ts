@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
+import { EXPIRY_SOURCE } from '../maintenance/expiry-sweeper';
 import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
 
 /**
@@ -30,7 +31,7 @@ export class TrackStatuses {
         attempt: payload.attempt,
         detail: payload.detail,
         at: payload.at,
-        source: 'dispatch',
+        source: payload.detail?.by === EXPIRY_SOURCE ? 'sweeper' : 'dispatch',
         origin: { topic, partition, offset, payload },
       })),
     );
