@@ -33,6 +33,8 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
     ADMIN_TOKEN,
     SECRETS_KEY,
     KAFKA_GROUP_ID: 'dlr-tracker-status-crash-e2e',
+    // Parked events whose other half arrived while the tracker was dead are looked after by this task.
+    PARKED_REPORT_INTERVAL_MS: '1000',
   };
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
@@ -189,6 +191,10 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
     expect(rows.rows.filter((row) => row.status !== expected.get(row.id))).toEqual([]);
     expect(rows.rows.filter((row) => Number(row.history) !== HISTORY_PER_MESSAGE)).toEqual([]);
     expect(rows.rows.filter((row) => Number(row.applied_finals) !== 1)).toEqual([]);
-    expect(await count(`SELECT count(*) AS n FROM parked_events WHERE channel_id = $1`, channel)).toBe(0);
+    await waitFor(
+      async () =>
+        (await count(`SELECT count(*) AS n FROM parked_events WHERE channel_id = $1`, channel)) === 0,
+      { message: 'no event left parked' },
+    );
   }, 300_000);
 });

@@ -4,7 +4,8 @@ import { EventPublisher } from '@smsgate/kafka';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { StatusCommand } from '../tracking/status-ledger';
+import { StatusCommand, StatusLedger } from '../tracking/status-ledger';
+import { publishChanges } from '../tracking/track-statuses.use-case';
 import { IntervalTask } from './interval-task';
 
 const BATCH = 500;
@@ -16,8 +17,11 @@ const parkedGauge = new Gauge({
 });
 
 /**
- * Reports parked events older than the horizon to the dead-letter topic, once each, with the reason.
- * They stay parked: should their message or provider id still arrive, they are applied then.
+ * Looks after parked events. Those whose message or provider id exists by now are applied: normally
+ * the transaction that brought the missing half, or the one that parked them, does that right after it
+ * committed; this catches a process that died in between. Those older than the horizon are reported to
+ * the dead-letter topic, once each, with the reason; they stay parked, and are applied should their
+ * message or provider id still arrive.
  */
 @Injectable()
 export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,9 +30,40 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
+    private readonly ledger: StatusLedger,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
-    this.task = new IntervalTask('parked reporter', config.PARKED_REPORT_INTERVAL_MS, () => this.report());
+    this.task = new IntervalTask('parked reporter', config.PARKED_REPORT_INTERVAL_MS, async () => {
+      const released = await this.releaseOrphans();
+      return (await this.report()) || released;
+    });
+  }
+
+  /** Applies parked events whose other half exists; true when there may be more. */
+  async releaseOrphans(): Promise<boolean> {
+    const rows = await this.dataSource.query<
+      { kind: string; channel_id: string; provider_message_id: string | null; message_id: string | null }[]
+    >(
+      `SELECT p.kind, p.channel_id, p.provider_message_id, p.message_id FROM parked_events p
+       WHERE p.parked_at < now() - interval '1 second'
+         AND CASE p.kind
+               WHEN 'receipt' THEN EXISTS (SELECT 1 FROM message_parts mp
+                 WHERE mp.channel_id = p.channel_id AND mp.provider_message_id = p.provider_message_id)
+               ELSE EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
+             END
+       LIMIT ${BATCH}`,
+    );
+    if (rows.length === 0) return false;
+    const changes = await this.ledger.settleRaces(this.dataSource, {
+      receiptKeys: rows.flatMap((row) =>
+        row.kind === 'receipt' && row.provider_message_id
+          ? [{ channel: row.channel_id, providerId: row.provider_message_id }]
+          : [],
+      ),
+      messageIds: rows.flatMap((row) => (row.kind === 'status' && row.message_id ? [row.message_id] : [])),
+    });
+    await publishChanges(this.publisher, changes);
+    return rows.length === BATCH;
   }
 
   onApplicationBootstrap(): void {

@@ -4,7 +4,7 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
-import { lockKeys, messageLockKey, StatusLedger } from '../tracking/status-ledger';
+import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
 
 interface Accepted {
@@ -85,11 +85,7 @@ export class RecordSendRequests {
       return body ? [{ id: a.id, workspace: a.request.workspace, url: a.request.notifyUrl, body }] : [];
     });
 
-    const released = await this.dataSource.transaction(async (db) => {
-      await lockKeys(
-        db,
-        valid.map((a) => messageLockKey(a.id)),
-      );
+    await this.dataSource.transaction(async (db) => {
       await db.query(
         `INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
                                segments, encoding, correlation_id, metadata, expires_at, notify_url,
@@ -140,10 +136,11 @@ export class RecordSendRequests {
             callbacks.map((c) => c.body),
           ],
         );
-      return this.ledger.releaseParkedStatuses(
-        db,
-        valid.map((a) => a.id),
-      );
+    });
+    // Statuses that arrived before their request were parked; the message exists now (see settleRaces).
+    const released = await this.ledger.settleRaces(this.dataSource, {
+      receiptKeys: [],
+      messageIds: valid.map((a) => a.id),
     });
 
     const changes: MessageStatusChangedV1[] = valid.map((a) => ({
@@ -155,7 +152,7 @@ export class RecordSendRequests {
       status: 'accepted',
       at: a.at,
     }));
-    await publishChanges(this.publisher, { results: [], changes: [...changes, ...released.changes] });
+    await publishChanges(this.publisher, [...changes, ...released]);
     return outcomes;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
 import { normaliseProviderId } from './provider-id';
 import { aggregateParts, decide, isFinal } from './status-machine';
@@ -37,7 +37,22 @@ export interface LedgerOutput {
   results: CommandResult[];
   /** Status changes to publish once the transaction committed (also those of replayed events). */
   changes: MessageStatusChangedV1[];
+  /** What to look at again once the transaction committed: see `StatusLedger.settleRaces`. */
+  followUp: FollowUp;
 }
+
+/**
+ * Correlation keys a transaction parked events on or learned. A concurrent transaction may have done
+ * the other half (parked the receipt whose provider id this one learned, or the reverse) without
+ * either seeing the other's uncommitted rows; checking again after commit, on both sides, closes the
+ * gap: whichever commits second sees the other's row.
+ */
+export interface FollowUp {
+  receiptKeys: { channel: string; providerId: string }[];
+  messageIds: string[];
+}
+
+export const noFollowUp = (): FollowUp => ({ receiptKeys: [], messageIds: [] });
 
 interface MessageRow {
   id: string;
@@ -113,7 +128,7 @@ const partKey = (messageId: string, index: number) => `${messageId}\u0000${index
  */
 @Injectable()
 export class StatusLedger {
-  async apply(db: EntityManager, commands: StatusCommand[], depth = 0): Promise<LedgerOutput> {
+  async apply(db: EntityManager, commands: StatusCommand[]): Promise<LedgerOutput> {
     const results: (CommandResult | undefined)[] = commands.map(() => undefined);
     const changes: MessageStatusChangedV1[] = [];
 
@@ -144,17 +159,6 @@ export class StatusLedger {
           reason: `channel ${command.channel} belongs to another workspace`,
         };
     });
-
-    // A receipt and the dispatch result that names its provider id (or a status and its message's
-    // request) may be applied by concurrent transactions: each would miss the other's uncommitted row,
-    // and the receipt would stay parked. Locking the correlation keys first, in one order, prevents it.
-    const keys = new Set<string>();
-    commands.forEach((command, index) => {
-      if (results[index] || !command.channel) return;
-      if (providerIds[index]) keys.add(`p:${command.channel}:${providerIds[index]}`);
-      if (command.messageId) keys.add(messageLockKey(command.messageId));
-    });
-    await lockKeys(db, [...keys]);
 
     // Events already recorded: nothing changes, but their status change is published again (a crash may
     // have come between the commit and the publish; consumers recognise the event id).
@@ -420,45 +424,75 @@ export class StatusLedger {
 
     await this.write(db, events, [...messages.values()], [...parts.values()], outbox, parked);
 
-    // Receipts that raced ahead of the provider ids learned just now.
-    if (learned.length > 0 && depth === 0) {
-      const released = await db.query<{ event_id: string; payload: StatusCommand }[]>(
-        // (A CTE, because TypeORM hands back [rows, count] for a bare DELETE … RETURNING.)
-        `WITH released AS (
-           DELETE FROM parked_events p
-           USING unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-           WHERE p.kind = 'receipt' AND p.channel_id = u.ch AND p.provider_message_id = u.pid
-           RETURNING p.event_id, p.payload)
-         SELECT * FROM released`,
-        [learned.map((l) => l.channel), learned.map((l) => l.providerId)],
-      );
-      if (released.length > 0) {
-        const again = await this.apply(
-          db,
-          released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at)),
-          depth + 1,
-        );
-        changes.push(...again.changes);
-      }
-    }
-    return { results: results.map((result) => result ?? { kind: 'duplicate' }), changes };
+    const followUp: FollowUp = {
+      receiptKeys: [
+        ...learned,
+        ...parked
+          .filter((p) => p.kind === 'receipt' && p.providerMessageId !== null)
+          .map((p) => ({ channel: p.channel, providerId: p.providerMessageId! })),
+      ],
+      messageIds: parked.flatMap((p) =>
+        p.kind === 'status' && p.command.messageId ? [p.command.messageId] : [],
+      ),
+    };
+    return { results: results.map((result) => result ?? { kind: 'duplicate' }), changes, followUp };
   }
 
-  /** Releases the status events parked for messages that now exist. */
-  async releaseParkedStatuses(db: EntityManager, messageIds: string[]): Promise<LedgerOutput> {
-    if (messageIds.length === 0) return { results: [], changes: [] };
-    const released = await db.query<{ payload: StatusCommand }[]>(
-      `WITH released AS (
-         DELETE FROM parked_events WHERE kind = 'status' AND message_id = ANY($1::uuid[]) RETURNING payload)
-       SELECT * FROM released`,
-      [messageIds],
-    );
-    if (released.length === 0) return { results: [], changes: [] };
-    return this.apply(
-      db,
-      released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at)),
-      0,
-    );
+  /**
+   * After a transaction committed: applies the events parked on its follow-up keys whose other half
+   * now exists (the part with that provider id, or the message), each round in its own transaction,
+   * until nothing more is released. Taking parked rows is a DELETE … RETURNING, so when both sides
+   * of a race look, one of them gets the events.
+   */
+  async settleRaces(dataSource: DataSource, followUp: FollowUp): Promise<MessageStatusChangedV1[]> {
+    const changes: MessageStatusChangedV1[] = [];
+    let next = followUp;
+    for (let round = 0; round < 5; round++) {
+      if (next.receiptKeys.length === 0 && next.messageIds.length === 0) break;
+      const keys = next;
+      const output = await dataSource.transaction(async (db) => {
+        const released = await this.takeReleasable(db, keys);
+        return released.length > 0 ? this.apply(db, released) : undefined;
+      });
+      if (!output) break;
+      changes.push(...output.changes);
+      next = output.followUp;
+    }
+    return changes;
+  }
+
+  private async takeReleasable(db: EntityManager, keys: FollowUp): Promise<StatusCommand[]> {
+    const released: { payload: StatusCommand }[] = [];
+    if (keys.receiptKeys.length > 0) {
+      released.push(
+        ...(await db.query<{ payload: StatusCommand }[]>(
+          // (A CTE, because TypeORM hands back [rows, count] for a bare DELETE … RETURNING.)
+          `WITH released AS (
+             DELETE FROM parked_events p
+             USING unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+             WHERE p.kind = 'receipt' AND p.channel_id = u.ch AND p.provider_message_id = u.pid
+               AND EXISTS (SELECT 1 FROM message_parts mp
+                           WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid)
+             RETURNING p.payload)
+           SELECT * FROM released`,
+          [keys.receiptKeys.map((k) => k.channel), keys.receiptKeys.map((k) => k.providerId)],
+        )),
+      );
+    }
+    if (keys.messageIds.length > 0) {
+      released.push(
+        ...(await db.query<{ payload: StatusCommand }[]>(
+          `WITH released AS (
+             DELETE FROM parked_events p
+             WHERE p.kind = 'status' AND p.message_id = ANY($1::uuid[])
+               AND EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
+             RETURNING p.payload)
+           SELECT * FROM released`,
+          [keys.messageIds],
+        )),
+      );
+    }
+    return released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at));
   }
 
   private async write(
@@ -572,16 +606,4 @@ export class StatusLedger {
 function publicDetail(detail: Detail): Detail {
   const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
   return rest;
-}
-
-export const messageLockKey = (messageId: string): string => `m:${messageId}`;
-
-/** Transaction-scoped advisory locks on `keys`, taken in sorted order (no deadlocks between them). */
-export async function lockKeys(db: EntityManager, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  await db.query(
-    `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted`,
-    [[...keys].sort()],
-  );
 }

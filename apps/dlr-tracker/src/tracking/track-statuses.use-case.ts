@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
+import { MessageStatusChangedV1, OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { EXPIRY_SOURCE } from '../maintenance/expiry-sweeper';
@@ -55,16 +55,18 @@ export class TrackStatuses {
 
   private async run(commands: StatusCommand[]): Promise<Outcome[]> {
     const output: LedgerOutput = await this.dataSource.transaction((db) => this.ledger.apply(db, commands));
-    await publishChanges(this.publisher, output);
+    const settled = await this.ledger.settleRaces(this.dataSource, output.followUp);
+    await publishChanges(this.publisher, [...output.changes, ...settled]);
     return output.results.map(toOutcome);
   }
 }
 
-export const publishChanges = async (publisher: EventPublisher, output: LedgerOutput): Promise<void> => {
+export const publishChanges = async (
+  publisher: EventPublisher,
+  changes: MessageStatusChangedV1[],
+): Promise<void> => {
   await Promise.all(
-    output.changes.map((change) =>
-      publisher.publish(Topics.messageStatusChanged, change, { key: change.id }),
-    ),
+    changes.map((change) => publisher.publish(Topics.messageStatusChanged, change, { key: change.id })),
   );
 };
 
