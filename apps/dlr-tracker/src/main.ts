@@ -16,5 +16,7 @@ void runService({
       publisher: app.get(EventPublisher),
       groupId: config.KAFKA_GROUP_ID,
       retryDelaysMs: config.RETRY_DELAYS_MS,
+      // The ledger does a fixed number of round trips per call, whatever its size: big calls amortise them.
+      maxEventsPerCall: config.LEDGER_BATCH_SIZE,
     }),
 });
