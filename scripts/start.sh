@@ -25,6 +25,8 @@ build
 log "migrating the database"
 node "$ROOT/dist/libs/db/src/migrate.js"
 
+# Dispatcher tells IMIconnect to report deliveries to ingress's DR notify URLs.
+export INGRESS_PUBLIC_URL="${INGRESS_PUBLIC_URL:-${PUBLIC_URL:-http://127.0.0.1:8080}}"
 SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084)
 LOGS="$LOCAL/logs"
 mkdir -p "$LOGS"

@@ -31,6 +31,11 @@ export const dispatcherEnv = serviceEnv(8081)
     EGRESS_ALLOW: commaList.default([]),
     /** How long channels and routes are cached: their edits reach dispatch within this time. */
     CONFIG_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    /**
+     * Ingress's public base URL (its PUBLIC_URL): IMIconnect channels without their own notify_url
+     * ask for delivery reports at <this>/c/imi/<channel>/status.
+     */
+    INGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Messages of one consumed batch sent at the same time. */
     DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   });

@@ -40,7 +40,11 @@ export class DispatcherModule {
         { provide: DISPATCHER_CONFIG, useValue: config },
         {
           provide: CHANNEL_ADAPTERS,
-          useFactory: () => createChannelAdapters({ timeoutMs: config.HTTP_TIMEOUT_MS }),
+          useFactory: () =>
+            createChannelAdapters({
+              timeoutMs: config.HTTP_TIMEOUT_MS,
+              ingressPublicUrl: config.INGRESS_PUBLIC_URL,
+            }),
         },
         {
           provide: HTTP_CLIENT,

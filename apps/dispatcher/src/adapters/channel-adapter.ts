@@ -53,6 +53,8 @@ export interface ChannelAdapter {
 export interface AdapterOptions {
   /** Per request, connection to last byte. */
   timeoutMs?: number;
+  /** Ingress's public base URL: where providers' reports come back when a channel names no other. */
+  ingressPublicUrl?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,5 +1,6 @@
 import type { NodeHttpClient } from '../http-client';
 import {
+  CHANNEL_ID,
   MESSAGE_ID,
   adapterChannel,
   expectNoSecrets,
@@ -68,6 +69,18 @@ describe('ImiAdapter', () => {
     expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
       notifyurl: 'https://gw.example.com/c/imi/dr',
     });
+  });
+
+  it("points notifyurl at the channel's DR notify URL on ingress when the channel names none", async () => {
+    const withIngress = new ImiAdapter({ ingressPublicUrl: 'https://sms.example.org/' });
+    server.reply({ status: 200, body: queued() }, { status: 200, body: queued() });
+    await withIngress.send(outboundMessage(), adapterChannel({ base_url: server.url('') }, SECRETS), http);
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
+      notifyurl: `https://sms.example.org/c/imi/${CHANNEL_ID}/status`,
+    });
+    const named = adapterChannel({ base_url: server.url(''), notify_url: 'https://dr.example/x' }, SECRETS);
+    await withIngress.send(outboundMessage(), named, http);
+    expect(JSON.parse(server.requests[1]?.body ?? '')).toMatchObject({ notifyurl: 'https://dr.example/x' });
   });
 
   it('sends long text as one message: IMIconnect segments it', async () => {

@@ -37,9 +37,11 @@ interface ImiResponseItem {
 export class ImiAdapter implements ChannelAdapter {
   readonly type = 'imi' as const;
   private readonly timeoutMs: number;
+  private readonly ingressPublicUrl?: string;
 
   constructor(options: AdapterOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.ingressPublicUrl = options.ingressPublicUrl?.replace(/\/+$/, '');
   }
 
   async send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult> {
@@ -51,8 +53,12 @@ export class ImiAdapter implements ChannelAdapter {
     const redact = redactorFor(Object.values(channel.secrets));
     const from = message.from || channel.address || '';
 
+    // Reports come back to the channel's DR notify URL on ingress unless the channel names another.
+    const notifyUrl =
+      parsed.value.notifyUrl ??
+      (this.ingressPublicUrl ? `${this.ingressPublicUrl}/c/imi/${channel.id}/status` : undefined);
     const body = {
-      ...(parsed.value.notifyUrl ? { notifyurl: parsed.value.notifyUrl } : {}),
+      ...(notifyUrl ? { notifyurl: notifyUrl } : {}),
       deliverychannel: 'sms',
       channels: { sms: { text: message.text, ...(from ? { senderid: from } : {}) } },
       destination: [{ msisdn: [toNoPlus(message.to)], correlationid: message.id }],
