@@ -5,6 +5,7 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
+  freshGroupAtEnd,
   RecordingServer,
   SECRETS_KEY,
   waitFor,
@@ -32,12 +33,21 @@ describe('dispatch to an HTTP aggregator', () => {
       DATABASE_URL: process.env.DATABASE_URL,
       ADMIN_TOKEN,
       SECRETS_KEY,
-      KAFKA_GROUP_ID: 'dispatcher-e2e',
+      // Only this suite's requests: the shared topic's history is other suites' business.
+      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e', [
+        Topics.outboundRequested,
+      ]),
       RETRY_DELAYS_MS: '300,300',
       HTTP_TIMEOUT_MS: '2000',
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
     };
+    const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e', [
+      Topics.outboundRequested,
+      Topics.outboundStatus,
+      Topics.receiptReceived,
+      Topics.inboundReceived,
+    ]);
     aggregator = await RecordingServer.start();
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -47,7 +57,7 @@ describe('dispatch to an HTTP aggregator', () => {
       // channel on 127.0.0.2 shows dispatch's own egress guard at work.
       ServiceProcess.start('ingress', { ...env, EGRESS_ALLOW: '127.0.0.0/8' }),
       ServiceProcess.start('dispatcher', env),
-      ServiceProcess.start('dlr-tracker', { ...env, KAFKA_GROUP_ID: 'dlr-tracker-dispatch-e2e' }),
+      ServiceProcess.start('dlr-tracker', { ...env, KAFKA_GROUP_ID: trackerGroup }),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundStatus, Topics.deadLetter]),
       producer.connect(),
     ]);

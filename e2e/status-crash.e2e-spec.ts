@@ -4,6 +4,7 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
+  freshGroupAtEnd,
   SECRETS_KEY,
   ServiceProcess,
   waitFor,
@@ -32,7 +33,7 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
     DATABASE_URL: process.env.DATABASE_URL,
     ADMIN_TOKEN,
     SECRETS_KEY,
-    KAFKA_GROUP_ID: 'dlr-tracker-status-crash-e2e',
+    KAFKA_GROUP_ID: '',
     // Parked events whose other half arrived while the tracker was dead are looked after by this task.
     PARKED_REPORT_INTERVAL_MS: '1000',
   };
@@ -42,6 +43,12 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
   let db: Client;
 
   beforeAll(async () => {
+    env.KAFKA_GROUP_ID = await freshGroupAtEnd(env.KAFKA_BROKERS!, 'dlr-tracker-status-crash-e2e', [
+      Topics.outboundRequested,
+      Topics.outboundStatus,
+      Topics.receiptReceived,
+      Topics.inboundReceived,
+    ]);
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'status-crash-e2e' }).producer(
       {
         createPartitioner: Partitioners.DefaultPartitioner,

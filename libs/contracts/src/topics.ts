@@ -31,6 +31,9 @@ export const TopicPartitions: Record<Topic, number> = {
   'sms.deadletter.v1': 3,
 };
 
-/** The retry topic of one consumer group: failed events wait there for another attempt. */
-export const retryTopicOf = (group: string): string => `smsgate.retry.${group}`;
+/**
+ * A consumer group's retry topic for events whose attempt `attempt` failed: one topic per retry delay,
+ * so every event in a topic waits the same time and none waits behind a longer delay than its own.
+ */
+export const retryTopicOf = (group: string, attempt: number): string => `smsgate.retry.${group}.${attempt}`;
 export const RETRY_TOPIC_PARTITIONS = 3;

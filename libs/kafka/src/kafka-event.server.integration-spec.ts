@@ -179,12 +179,19 @@ describe('KafkaEventServer against Kafka', () => {
     return groupId;
   };
 
-  const start = async (groupId: string, scenario: Scenario, sessionTimeoutMs?: number) => {
+  const start = async (
+    groupId: string,
+    scenario: Scenario,
+    {
+      sessionTimeoutMs,
+      retryDelaysMs = [200, 400],
+    }: { sessionTimeoutMs?: number; retryDelaysMs?: number[] } = {},
+  ) => {
     const server = new KafkaEventServer({
       kafka,
       publisher,
       groupId,
-      retryDelaysMs: [200, 400],
+      retryDelaysMs,
       inPlaceRetryMs: 1_000,
       sessionTimeoutMs,
     });
@@ -250,7 +257,9 @@ describe('KafkaEventServer against Kafka', () => {
     const done = groups.splice(0);
     if (done.length > 0) {
       await admin.deleteGroups(done.flatMap((groupId) => [groupId, `${groupId}.retry`]));
-      await admin.deleteTopics({ topics: done.map(retryTopicOf) });
+      await admin.deleteTopics({
+        topics: done.flatMap((groupId) => [1, 2].map((attempt) => retryTopicOf(groupId, attempt))),
+      });
     }
   });
 
@@ -289,7 +298,7 @@ describe('KafkaEventServer against Kafka', () => {
     const groupId = await newGroup();
     const scenario = new Scenario();
     const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, [server.retryTopic]);
+    const retries = await TopicProbe.start(brokers, server.retryTopics);
     probes.push(retries);
 
     const event = await publish(scenario, { text: 'retry-once' });
@@ -297,7 +306,8 @@ describe('KafkaEventServer against Kafka', () => {
 
     const [first, second] = scenario.handledOf(event.id);
     expect([first.attempt, second.attempt]).toEqual([1, 2]);
-    expect(second.at - first.at).toBeGreaterThanOrEqual(200);
+    // 200 ms, jittered by up to -20 %.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(160);
     expect(second).toMatchObject({
       topic,
       partition: first.partition,
@@ -319,7 +329,8 @@ describe('KafkaEventServer against Kafka', () => {
       'x-smsgate-attempt': '2',
       'x-smsgate-last-error': 'try again',
     });
-    expect(Number(retried.headers['x-smsgate-not-before'])).toBeGreaterThanOrEqual(first.at + 200);
+    // 200 ms, jittered by up to -20 %.
+    expect(Number(retried.headers['x-smsgate-not-before'])).toBeGreaterThanOrEqual(first.at + 160);
 
     // Done at attempt 2: a later retry of the same key went through, and there was no third attempt.
     const marker = await publish(scenario, { text: 'retry-once' });
@@ -433,7 +444,7 @@ describe('KafkaEventServer against Kafka', () => {
     const groupId = await newGroup();
     const scenario = new Scenario();
     const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, [server.retryTopic]);
+    const retries = await TopicProbe.start(brokers, server.retryTopics);
     probes.push(retries);
 
     const event = await publish(scenario, { text: 'throw-twice' });
@@ -475,7 +486,7 @@ describe('KafkaEventServer against Kafka', () => {
     const groupId = await newGroup();
     const scenario = new Scenario();
     const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, [server.retryTopic]);
+    const retries = await TopicProbe.start(brokers, server.retryTopics);
     probes.push(retries);
 
     const event = await publish(scenario, { text: 'rpc-error' });
@@ -510,7 +521,7 @@ describe('KafkaEventServer against Kafka', () => {
     const scenario = new Scenario();
     // The broker's smallest allowed session (group.min.session.timeout.ms); the handler takes longer.
     const sessionTimeoutMs = 6_000;
-    await start(groupId, scenario, sessionTimeoutMs);
+    await start(groupId, scenario, { sessionTimeoutMs });
 
     const event = await publish(scenario, { text: 'slow' });
     await waitFor(() => scenario.slowEntered, { message: 'the handler to take the slow event' });
@@ -525,4 +536,24 @@ describe('KafkaEventServer against Kafka', () => {
     // Dropped from the group, the consumer's commit would fail and the event come back a second time.
     expect(scenario.calls.filter((ids) => ids.includes(event.id))).toHaveLength(1);
   }, 40_000);
+
+  it('keeps a short retry from waiting behind a long one: each delay has its own topic', async () => {
+    const groupId = await newGroup();
+    const scenario = new Scenario();
+    const longDelay = 6_000;
+    const { server } = await start(groupId, scenario, { retryDelaysMs: [300, longDelay] });
+    expect(server.retryTopics).toEqual([retryTopicOf(groupId, 1), retryTopicOf(groupId, 2)]);
+
+    // Same key for both: with one retry topic they would share a partition, the later behind the earlier.
+    const slow = await publish(scenario, { text: 'always-retry' });
+    await waitHandled(scenario, slow.id, 2); // its second attempt failed too: now it waits ~6 s
+    const quick = await publish(scenario, { text: 'retry-once' });
+    await waitHandled(scenario, quick.id, 2);
+
+    const slowThird = scenario.handledOf(slow.id)[2];
+    const quickSecond = scenario.handledOf(quick.id)[1];
+    expect(quickSecond.attempt).toBe(2);
+    expect(slowThird === undefined || slowThird.at > quickSecond.at).toBe(true);
+    await deadLetterOf(groupId, (letter) => letter.value.includes(slow.id));
+  }, 30_000);
 });

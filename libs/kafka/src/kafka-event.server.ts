@@ -84,7 +84,8 @@ interface Coordinates {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const HANDLER_HEARTBEAT_MS = 3_000;
+// kafkajs sends a heartbeat only when heartbeatInterval (3 s) has passed: ask often so none is late.
+const HANDLER_HEARTBEAT_MS = 1_000;
 
 /** ±20 %: messages that failed together (an aggregator's outage) do not all come back together. */
 export function jittered(delayMs: number, random: () => number = Math.random): number {
@@ -115,8 +116,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.maxEventsPerCall = options.maxEventsPerCall ?? 500;
   }
 
-  get retryTopic(): string {
-    return retryTopicOf(this.options.groupId);
+  /** One per retry delay: `smsgate.retry.<group>.<attempt that failed>`. */
+  get retryTopics(): string[] {
+    return this.retryDelays.map((_, index) => retryTopicOf(this.options.groupId, index + 1));
   }
 
   /** Ready when there is nothing to consume, or the consumer joined its group and did not crash. */
@@ -133,7 +135,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+
   async close(): Promise<void> {
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
     // disconnect() lets the batch in hand finish (and commit) before leaving the group.
     await Promise.all([this.consumer?.disconnect(), this.retryConsumer?.disconnect()]);
     this.consumer = this.retryConsumer = undefined;
@@ -155,7 +161,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const topics = this.topics();
     if (topics.length === 0) return;
     const { kafka, groupId } = this.options;
-    await ensureTopics(kafka, [{ topic: this.retryTopic, numPartitions: RETRY_TOPIC_PARTITIONS }]);
+    await ensureTopics(
+      kafka,
+      this.retryTopics.map((topic) => ({ topic, numPartitions: RETRY_TOPIC_PARTITIONS })),
+    );
 
     this.consumer = this.newConsumer(groupId, (joined) => (this.joined = joined));
     await this.consumer.connect();
@@ -169,11 +178,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
     this.retryConsumer = this.newConsumer(`${groupId}.retry`, () => undefined);
     await this.retryConsumer.connect();
-    await this.retryConsumer.subscribe({ topics: [this.retryTopic], fromBeginning: true });
+    await this.retryConsumer.subscribe({ topics: this.retryTopics, fromBeginning: true });
     await this.retryConsumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: RETRY_TOPIC_PARTITIONS,
+      // Every partition of every delay at once: a partition waiting for its head holds up no other.
+      partitionsConsumedConcurrently: RETRY_TOPIC_PARTITIONS * this.retryDelays.length,
       eachBatch: (payload) => this.onRetryBatch(payload),
     });
   }
@@ -227,10 +237,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const { batch } = payload;
     for (const message of batch.messages) {
       const notBefore = Number(headerString(message.headers, H.notBefore) ?? 0);
-      while (Date.now() < notBefore) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        await sleep(Math.min(1_000, notBefore - Date.now()));
-        await payload.heartbeat();
+      if (Date.now() < notBefore) {
+        // Not due: pause this partition until it is, rather than sleep here (a sleeping batch would
+        // hold up the fetch for every other partition). Unresolved records are fetched again.
+        const resume = payload.pause();
+        const timer = setTimeout(() => {
+          this.resumeTimers.delete(timer);
+          resume();
+        }, notBefore - Date.now());
+        this.resumeTimers.add(timer);
+        return;
       }
       if (!payload.isRunning() || payload.isStale()) return;
       const topic = (headerString(message.headers, H.originalTopic) ?? '') as Topic;
@@ -390,7 +406,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         this.logger.warn(
           `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed (${outcome.reason}); retry in ${delay} ms`,
         );
-        return this.options.publisher.publishRaw(this.retryTopic, [
+        return this.options.publisher.publishRaw(retryTopicOf(this.options.groupId, event.attempt), [
           {
             key: message.key,
             value: message.value,
