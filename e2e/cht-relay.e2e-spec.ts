@@ -141,7 +141,7 @@ describe('cht-relay', () => {
       body: new URLSearchParams({ from, text, date }).toString(),
     });
     expect(response.status).toBe(200);
-    return ((await response.json()) as { data: { msg_uuid: string }[] }).data[0]!.msg_uuid;
+    return ((await response.json()) as { data: { msg_uuid: string }[] }).data[0].msg_uuid;
   };
 
   const metric = async (pattern: RegExp): Promise<number> => {
@@ -207,7 +207,7 @@ describe('cht-relay', () => {
         urn: 'tel:+254712000102',
         direction: 'out',
       });
-      const byUuid = await fetch(`${relay.url}/api/v2/messages.json?uuid=${results[0]!.uuid}`, {
+      const byUuid = await fetch(`${relay.url}/api/v2/messages.json?uuid=${results[0].uuid}`, {
         headers: { authorization: `Token ${workspace.apiKey}` },
       });
       expect(((await byUuid.json()) as { results: unknown[] }).results).toHaveLength(1);
@@ -274,8 +274,8 @@ describe('cht-relay', () => {
         '/api/v1/sms/radpidpro/incoming-messages',
         '/api/v1/sms/radpidpro/incoming-messages',
       ]);
-      expect(requests[0]!.authorization).toBe(`Token ${CHT_KEY}`);
-      expect(JSON.parse(requests[0]!.body)).toEqual({ id, from: '+254712000201', content: 'D1 report 42' });
+      expect(requests[0].authorization).toBe(`Token ${CHT_KEY}`);
+      expect(JSON.parse(requests[0].body)).toEqual({ id, from: '+254712000201', content: 'D1 report 42' });
       expect([...cht.saved.keys()].filter((saved) => saved === id)).toHaveLength(1);
       await waitFor(async () => (await metric(/kind="cht-incoming",result="duplicate"/)) >= 1);
       // Treated as done: no third attempt, no dead letter.

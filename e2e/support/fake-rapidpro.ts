@@ -71,7 +71,7 @@ export class FakeRapidPro {
     // Older courier names the message by `id`, newer by `uuid`.
     if (!fields.id && !fields.uuid) return error(response, 400, "field 'uuid' required");
     this.statuses.push({ channel, status: action, fields });
-    ok(response, 'Status Update Accepted', [{ type: 'status', status: action[0]!.toUpperCase() }]);
+    ok(response, 'Status Update Accepted', [{ type: 'status', status: action[0].toUpperCase() }]);
   }
 }
 
