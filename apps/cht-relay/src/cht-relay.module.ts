@@ -9,6 +9,7 @@ import { RelayHttp } from './http/relay-http';
 import { ForwardInboundUseCase } from './inbound/forward-inbound.use-case';
 import { InboundConsumer } from './inbound/inbound.consumer';
 import { LoopGuard } from './loops/loop-guard';
+import { Housekeeping } from './maintenance/housekeeping';
 import { OutboundMessages } from './outbound/outbound-messages';
 import { CreateBroadcastUseCase } from './rapidpro-api/create-broadcast.use-case';
 import { RapidProApiController } from './rapidpro-api/rapidpro-api.controller';
@@ -55,6 +56,7 @@ export class ChtRelayModule {
         TrackStatusUseCase,
         ForwardInboundUseCase,
         GatewayPoller,
+        Housekeeping,
       ],
     };
   }
