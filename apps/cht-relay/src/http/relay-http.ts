@@ -17,12 +17,16 @@ export type Exchange = { ok: true; response: IncomingResponse } | { ok: false; e
 @Injectable()
 export class RelayHttp implements OnApplicationShutdown {
   private readonly client: RelayHttpClient;
+  private readonly guard: EgressGuard;
 
   constructor(@Inject(CHT_RELAY_CONFIG) config: ChtRelayConfig) {
-    this.client = new RelayHttpClient(
-      new EgressGuard({ allowHosts: config.EGRESS_ALLOW }),
-      config.HTTP_TIMEOUT_MS,
-    );
+    this.guard = new EgressGuard({ allowHosts: config.EGRESS_ALLOW });
+    this.client = new RelayHttpClient(this.guard, config.HTTP_TIMEOUT_MS);
+  }
+
+  /** Why a configured URL could never be reached (scheme, a refused IP literal), or null. */
+  staticRefusal(url: string): string | null {
+    return this.guard.staticRefusal(url);
   }
 
   async send(request: OutgoingRequest): Promise<Exchange> {

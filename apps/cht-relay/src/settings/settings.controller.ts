@@ -17,6 +17,7 @@ import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@s
 import { describeIssues } from '@smsgate/contracts';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { RelayHttp } from '../http/relay-http';
 import { ChtTarget, RapidProChannel, RelaySettings } from './relay-settings';
 
 const HttpUrl = z.url({ protocol: /^https?$/ }).refine((value) => {
@@ -93,11 +94,18 @@ export class SettingsController {
   constructor(
     private readonly settings: RelaySettings,
     private readonly db: DataSource,
+    private readonly http: RelayHttp,
   ) {}
+
+  private assertReachable(field: string, url: string): void {
+    const refusal = this.http.staticRefusal(url);
+    if (refusal) throw new BadRequestException(`${field}: ${refusal} (see EGRESS_ALLOW)`);
+  }
 
   @Put('cht/target')
   async saveTarget(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
     const input = parse(TargetBody, body);
+    this.assertReachable('url', input.url);
     if (input.defaultChannel) await this.assertChannels(workspace.id, [input.defaultChannel]);
     if (input.mode === 'gateway' && !input.username)
       throw new BadRequestException('username: required in gateway mode (a CHT user with the gateway role)');
@@ -130,6 +138,7 @@ export class SettingsController {
   @Post('rapidpro/channels')
   async saveChannel(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
     const input = parse(RapidProChannelBody, body);
+    this.assertReachable('rapidproUrl', input.rapidproUrl);
     await this.assertChannels(workspace.id, [
       ...(input.sendChannel ? [input.sendChannel] : []),
       ...input.inboundChannels,
