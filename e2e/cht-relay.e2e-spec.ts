@@ -284,6 +284,12 @@ describe('cht-relay', () => {
         apiKey: 'k',
       });
       expect(badUrl.status).toBe(400);
+      const metadata = await call(relay, 'PUT', '/v1/cht/target', workspace.apiKey, {
+        url: 'http://169.254.169.254',
+        apiKey: 'k',
+      });
+      expect(metadata.status).toBe(400);
+      expect(metadata.body.message).toMatch(/link-local/);
       const saved = await call(relay, 'PUT', '/v1/cht/target', workspace.apiKey, {
         url: cht.url,
         apiKey: 'a-very-secret-cht-key',
