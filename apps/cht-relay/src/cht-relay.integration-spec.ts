@@ -18,7 +18,7 @@ describe('cht-relay outbound', () => {
     KAFKA_BROKERS: brokers,
     DATABASE_URL: process.env.DATABASE_URL,
     SECRETS_KEY,
-    CHT_IDEMPOTENCY_WINDOW_SECONDS: '600',
+    CHT_IDEMPOTENCY_SECONDS: '600',
     LOOP_MAX_EXCHANGES: '2',
     LOOP_WINDOW_SECONDS: '3600',
   });

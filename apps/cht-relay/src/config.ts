@@ -33,7 +33,7 @@ export const chtRelayEnv = serviceEnv(8084)
     /** Hosts or CIDRs that CHT / RapidPro URLs may reach although private/loopback/link-local. */
     EGRESS_ALLOW: list,
     /** A broadcast with the same text and URNs within this window is CHT retrying: answered, not re-sent. */
-    CHT_IDEMPOTENCY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+    CHT_IDEMPOTENCY_SECONDS: z.coerce.number().int().min(1).default(600),
     /** RapidPro-API requests per minute and workspace, unless the workspace's CHT target sets its own. */
     CHT_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** How often CHT targets in gateway mode are polled (POST /api/sms). */

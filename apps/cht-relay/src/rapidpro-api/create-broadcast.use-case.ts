@@ -29,7 +29,7 @@ export const fieldError = (field: string, message: string) =>
 /**
  * POST /api/v2/broadcasts.json: one message per URN through the send path. CHT sends each message
  * in its own request and retries after a timeout, so a request repeating the text and URNs of a
- * broadcast within CHT_IDEMPOTENCY_WINDOW_SECONDS (or carrying the same explicit key) is answered with
+ * broadcast within CHT_IDEMPOTENCY_SECONDS (or carrying the same explicit key) is answered with
  * that broadcast; its messages are published again only if they never were.
  */
 @Injectable()
@@ -66,7 +66,7 @@ export class CreateBroadcastUseCase {
           command.workspaceId,
           key,
           Boolean(command.idempotencyKey),
-          this.config.CHT_IDEMPOTENCY_WINDOW_SECONDS,
+          this.config.CHT_IDEMPOTENCY_SECONDS,
         ],
       );
       if (existing[0]) {
