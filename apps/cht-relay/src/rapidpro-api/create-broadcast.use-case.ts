@@ -62,12 +62,7 @@ export class CreateBroadcastUseCase {
           WHERE workspace_id = $1 AND idempotency_key = $2
             AND ($3 OR created_at > now() - make_interval(secs => $4))
           ORDER BY created_at DESC LIMIT 1`,
-        [
-          command.workspaceId,
-          key,
-          Boolean(command.idempotencyKey),
-          this.config.CHT_IDEMPOTENCY_SECONDS,
-        ],
+        [command.workspaceId, key, Boolean(command.idempotencyKey), this.config.CHT_IDEMPOTENCY_SECONDS],
       );
       if (existing[0]) {
         const messages = await manager.query<OutboundRow[]>(
