@@ -197,6 +197,12 @@ describe('cht-relay', () => {
       expect(((await listed.json()) as { results: unknown[] }).results).toHaveLength(1);
     });
 
+    it("reads a national number the way the target's default channel (KE) does", async () => {
+      const result = await client.send({ to: '0712000106', content: 'National number' });
+      expect(result).toMatchObject({ state: 'received-by-gateway' });
+      await sentToAggregator('+254712000106', 'National number');
+    });
+
     it('answers with the RapidPro broadcast shape, and lists the message by broadcast and by uuid', async () => {
       const response = await fetch(`${relay.url}/api/v2/broadcasts.json`, {
         method: 'POST',

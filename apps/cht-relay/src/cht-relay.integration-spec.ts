@@ -9,6 +9,7 @@ import { chtRelayEnv } from './config';
 import { LoopGuard } from './loops/loop-guard';
 import { OutboundMessages } from './outbound/outbound-messages';
 import { CreateBroadcastUseCase } from './rapidpro-api/create-broadcast.use-case';
+import { RelaySettings } from './settings/relay-settings';
 
 const brokers = process.env.KAFKA_BROKERS!;
 
@@ -34,7 +35,12 @@ describe('cht-relay outbound', () => {
     publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'cht-relay-it' }));
     [probe] = await Promise.all([TopicProbe.start(brokers, [Topics.outboundRequested]), publisher.connect()]);
     loops = new LoopGuard(db, config);
-    broadcasts = new CreateBroadcastUseCase(db, new OutboundMessages(db, publisher, loops), config);
+    broadcasts = new CreateBroadcastUseCase(
+      db,
+      new OutboundMessages(db, publisher, loops),
+      new RelaySettings(db, config),
+      config,
+    );
   });
 
   beforeEach(async () => {

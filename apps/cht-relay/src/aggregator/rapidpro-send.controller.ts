@@ -67,7 +67,8 @@ export class RapidProSendController {
     if (!text) throw new BadRequestException('text: required');
     if (text.length > 10_000) throw new BadRequestException('text: at most 10000 characters');
     if (!to) throw new BadRequestException('to: required');
-    let phone = normalizePhone(to);
+    // RapidPro sends national numbers when the channel uses them: read them as the send channel does.
+    let phone = normalizePhone(to, await this.settings.channelCountry(channel.sendChannel));
     const noPlus = field(fields, 'to_no_plus');
     if (!phone.ok && noPlus) phone = normalizePhone(`+${noPlus}`);
     if (!phone.ok) throw new BadRequestException(`to: ${phone.reason}`);

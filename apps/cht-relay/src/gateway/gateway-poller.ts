@@ -177,6 +177,7 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
     messages: { id: string; to: string; content: string }[],
   ): Promise<void> {
     if (messages.length === 0) return;
+    const country = await this.settings.channelCountry(target.defaultChannel);
     const rows = await this.db.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
         `gateway/${target.workspaceId}`,
@@ -195,7 +196,7 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
       return this.outbound.insert(
         manager,
         fresh.map((message) => {
-          const phone = normalizePhone(message.to);
+          const phone = normalizePhone(message.to, country);
           const text = message.content.trim() === '' ? undefined : message.content.slice(0, 10_000);
           return {
             workspaceId: target.workspaceId,

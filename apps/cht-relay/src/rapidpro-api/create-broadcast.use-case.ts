@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { OutboundMessages, OutboundRow } from '../outbound/outbound-messages';
-import type { ChtTarget } from '../settings/relay-settings';
+import { type ChtTarget, RelaySettings } from '../settings/relay-settings';
 import { BroadcastRow } from './rapidpro-views';
 
 export interface CreateBroadcast {
@@ -37,13 +37,15 @@ export class CreateBroadcastUseCase {
   constructor(
     private readonly db: DataSource,
     private readonly outbound: OutboundMessages,
+    private readonly settings: RelaySettings,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
   ) {}
 
   async execute(command: CreateBroadcast): Promise<BroadcastResult> {
+    const country = await this.settings.channelCountry(command.target?.defaultChannel);
     const numbers = command.urns.map((urn) => {
       const match = /^tel:(.+)$/.exec(urn.trim());
-      const phone = match?.[1] ? normalizePhone(match[1]) : undefined;
+      const phone = match?.[1] ? normalizePhone(match[1], country) : undefined;
       if (!phone?.ok) throw fieldError('urns', `Invalid URN: ${urn}`);
       return phone.e164;
     });

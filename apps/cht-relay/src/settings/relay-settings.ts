@@ -91,6 +91,7 @@ export class RelaySettings {
   private readonly box: SecretBox;
   private readonly targets = new Map<string, { value: ChtTarget | undefined; until: number }>();
   private channelsByInbound?: { value: Map<string, RapidProChannel[]>; until: number };
+  private readonly countries = new Map<string, { value: string | undefined; until: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -108,6 +109,21 @@ export class RelaySettings {
     const value = rows[0] ? this.toTarget(rows[0]) : undefined;
     if (this.targets.size > 10_000) this.targets.clear();
     this.targets.set(workspaceId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
+    return value;
+  }
+
+  /** The country of an smsgate channel, for reading national numbers the way it does. */
+  async channelCountry(channelId: string | null | undefined): Promise<string | undefined> {
+    if (!channelId) return undefined;
+    const cached = this.countries.get(channelId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const rows = await this.db.query<{ country: string | null }[]>(
+      `SELECT country FROM channels WHERE id = $1`,
+      [channelId],
+    );
+    const value = rows[0]?.country ?? undefined;
+    if (this.countries.size > 10_000) this.countries.clear();
+    this.countries.set(channelId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
     return value;
   }
 
