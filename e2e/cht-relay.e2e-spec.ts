@@ -396,6 +396,12 @@ describe('cht-relay', () => {
         expect.arrayContaining(['PENDING', 'DELIVERED']),
       );
 
+      // A message CHT cannot have sent (a bad number) is reported FAILED with the reason.
+      const badId = `cht-${uuidv7()}`;
+      cht.queueOutgoing(badId, 'not a number', 'Nowhere');
+      await waitFor(() => cht.outgoing.get(badId)!.state === 'failed', { message: 'the FAILED update' });
+      expect(cht.outgoing.get(badId)!.reason).toMatch(/invalid number/);
+
       const mo = await receive(channel, '+254712000302', 'Gateway MO');
       await waitFor(() => cht.saved.get(mo)?.content === 'Gateway MO', { message: 'the MO in a poll' });
       expect(
