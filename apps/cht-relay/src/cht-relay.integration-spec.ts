@@ -98,6 +98,26 @@ describe('cht-relay outbound', () => {
     );
   });
 
+  it('serves more concurrent broadcasts than it has pooled connections (no connection held while waiting for another)', async () => {
+    const small = await createDataSource({ url: config.DATABASE_URL, poolSize: 2 }).initialize();
+    try {
+      const tight = new CreateBroadcastUseCase(
+        small,
+        new OutboundMessages(small, publisher, new LoopGuard(small, config)),
+        new RelaySettings(small, config),
+        config,
+      );
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          tight.execute({ workspaceId, urns: [`tel:+25471200091${i}`], text: `Pool ${i}` }),
+        ),
+      );
+      expect(results.every((result) => result.created && result.messages[0].published)).toBe(true);
+    } finally {
+      await small.destroy();
+    }
+  });
+
   it('calls more than LOOP_MAX_EXCHANGES identical messages in the window a loop, and starts again after it', async () => {
     const exchange = { workspaceId, address: '+254712000904', direction: 'in' as const, text: 'Auto reply' };
     expect(await loops.isLoop(exchange)).toBe(false);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 
 export const MESSAGE_LOOP_REASON = 'message loop detected';
@@ -33,10 +33,13 @@ export class LoopGuard {
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
   ) {}
 
-  /** Counts the exchange; true when it is one too many (and counts it in the metric). */
-  async isLoop(exchange: Exchange): Promise<boolean> {
+  /**
+   * Counts the exchange; true when it is one too many (and counts it in the metric). Inside a
+   * transaction pass its manager: waiting for a second pooled connection could exhaust the pool.
+   */
+  async isLoop(exchange: Exchange, manager: EntityManager = this.db.manager): Promise<boolean> {
     const hash = createHash('sha256').update(exchange.text.trim().toLowerCase()).digest('hex').slice(0, 32);
-    const rows = await this.db.query<{ count: number }[]>(
+    const rows = await manager.query<{ count: number }[]>(
       `INSERT INTO cht_loop_counters AS c (workspace_id, address, direction, text_hash, window_start, count)
        VALUES ($1, $2, $3, $4, now(), 1)
        ON CONFLICT (workspace_id, address, direction, text_hash) DO UPDATE SET

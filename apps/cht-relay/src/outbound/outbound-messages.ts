@@ -62,12 +62,15 @@ export class OutboundMessages {
     for (const message of messages) {
       const loop =
         message.failure === undefined &&
-        (await this.loops.isLoop({
-          workspaceId: message.workspaceId,
-          address: message.to,
-          direction: 'out',
-          text: message.text,
-        }));
+        (await this.loops.isLoop(
+          {
+            workspaceId: message.workspaceId,
+            address: message.to,
+            direction: 'out',
+            text: message.text,
+          },
+          manager,
+        ));
       const failure = message.failure ?? (loop ? MESSAGE_LOOP_REASON : null);
       const inserted = await manager.query<OutboundRow[]>(
         `INSERT INTO cht_messages (message_id, workspace_id, source, broadcast_id, external_ref, ref_field,
