@@ -348,6 +348,20 @@ describe('cht-relay', () => {
       expect(await metric(/kind="cht-incoming",result="retry"/)).toBeGreaterThanOrEqual(2);
     });
 
+    it('dead-letters a message CHT refuses with 400 when no earlier attempt can have reached it', async () => {
+      const { channel } = await setUp('cht-in3', { apiKey: CHT_KEY }, '+254700000109');
+      cht.script(403, 400);
+      const id = await receive(channel, '+254712000204', 'D3 report');
+      const letter = await probe.waitFor((m) => (m.value as { value: string }).value.includes(id), {
+        timeoutMs: 30_000,
+      });
+      expect((letter.value as { reason: string }).reason).toMatch(/CHT refused the message: 400/);
+      expect(cht.saved.has(id)).toBe(false);
+      expect(cht.incomingRequests.filter((r) => r.body.includes(id)).map((r) => r.status)).toEqual([
+        403, 400,
+      ]);
+    });
+
     it('does not relay a message bouncing in a loop with one number', async () => {
       const { channel } = await setUp('cht-loop-in', { apiKey: CHT_KEY }, '+254700000105');
       const ids: string[] = [];

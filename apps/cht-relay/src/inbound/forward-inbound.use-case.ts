@@ -3,11 +3,15 @@ import type { InboundReceivedV1 } from '@smsgate/contracts';
 import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
+import { mapLimited, UnavailableTargets } from '../http/unavailable-targets';
 import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
 import { CHT_INCOMING_PATHS, ChtTarget, RapidProChannel, RelaySettings } from '../settings/relay-settings';
-import { chtVerdict, combine, rapidProVerdict } from './forward-outcome';
+import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
 
 const CONCURRENCY = 16;
+
+/** No answer or a 5xx: the target is down, not just refusing this one message. */
+const isUnavailable = mayHaveArrived;
 
 /**
  * Relays each inbound message to where its workspace wants it: CHT's RapidPro webhook
@@ -26,16 +30,12 @@ export class ForwardInboundUseCase {
   ) {}
 
   async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
     // A few at a time: each may wait on CHT for up to HTTP_TIMEOUT_MS.
-    for (let start = 0; start < events.length; start += CONCURRENCY) {
-      const chunk = events.slice(start, start + CONCURRENCY);
-      outcomes.push(...(await Promise.all(chunk.map((event) => this.forward(event.payload)))));
-    }
-    return outcomes;
+    const unavailable = new UnavailableTargets();
+    return mapLimited(events, CONCURRENCY, (event) => this.forward(event.payload, unavailable));
   }
 
-  private async forward(message: InboundReceivedV1): Promise<Outcome> {
+  private async forward(message: InboundReceivedV1, unavailable: UnavailableTargets): Promise<Outcome> {
     const target = await this.settings.target(message.workspace);
     const cht = target?.enabled ? target : undefined;
     const channels = (await this.settings.rapidProChannelsForInbound(message.channel)).filter(
@@ -45,9 +45,9 @@ export class ForwardInboundUseCase {
     if (await this.inLoop(message)) return Outcomes.skipped(MESSAGE_LOOP_REASON);
 
     const outcomes: Outcome[] = [];
-    if (cht?.mode === 'rapidpro') outcomes.push(await this.toCht(message, cht));
+    if (cht?.mode === 'rapidpro') outcomes.push(await this.toCht(message, cht, unavailable));
     if (cht?.mode === 'gateway') outcomes.push(await this.toGatewayInbox(message));
-    for (const channel of channels) outcomes.push(await this.toRapidPro(message, channel));
+    for (const channel of channels) outcomes.push(await this.toRapidPro(message, channel, unavailable));
     return combine(outcomes);
   }
 
@@ -78,18 +78,28 @@ export class ForwardInboundUseCase {
     return rows[0]?.outcome === 'loop';
   }
 
-  /** Claims one more attempt at a target; undefined when it already arrived there. */
-  private async attempt(messageId: string, target: string): Promise<number | undefined> {
-    const rows = await this.db.query<{ attempts: number; done_at: Date | null }[]>(
+  /**
+   * Claims one more attempt at a target (recorded before the request, so a crash mid-request still
+   * counts). Undefined when the message already arrived there; else whether an earlier attempt may
+   * have arrived without our hearing so.
+   */
+  private async attempt(messageId: string, target: string): Promise<{ maybeDelivered: boolean } | undefined> {
+    const rows = await this.db.query<{ maybe_delivered: boolean; attempts: number }[]>(
       `INSERT INTO cht_inbound_forwards AS f (message_id, target, attempts) VALUES ($1, $2, 1)
-       ON CONFLICT (message_id, target) DO UPDATE SET attempts = f.attempts + 1, updated_at = now()
+       ON CONFLICT (message_id, target) DO UPDATE SET attempts = f.attempts + 1,
+         maybe_delivered = f.maybe_delivered OR coalesce(f.outcome NOT IN ('retry-refused', 'refused'), true),
+         updated_at = now()
          WHERE f.done_at IS NULL
-       RETURNING attempts, done_at`,
+       RETURNING attempts, maybe_delivered`,
       [messageId, target],
     );
-    return rows[0] ? rows[0].attempts : undefined;
+    return rows[0] ? { maybeDelivered: rows[0].maybe_delivered } : undefined;
   }
 
+  /**
+   * `refused` and `retry-refused` (retried after an answer CHT gives before saving: 403, 429) mean it
+   * did not arrive; a missing outcome (the process stopped mid-request), `retry` (no answer, 5xx) may.
+   */
   private async settle(messageId: string, target: string, result: string, error?: string): Promise<void> {
     const done = result === 'ok' || result === 'duplicate';
     await this.db.query(
@@ -99,9 +109,15 @@ export class ForwardInboundUseCase {
     );
   }
 
-  private async toCht(message: InboundReceivedV1, target: ChtTarget): Promise<Outcome> {
-    const attempts = await this.attempt(message.id, 'cht');
-    if (attempts === undefined) return Outcomes.done();
+  private async toCht(
+    message: InboundReceivedV1,
+    target: ChtTarget,
+    unavailable: UnavailableTargets,
+  ): Promise<Outcome> {
+    const down = unavailable.reasonFor('cht');
+    if (down) return Outcomes.retry(down);
+    const claim = await this.attempt(message.id, 'cht');
+    if (!claim) return Outcomes.done();
     const apiKey = target.secrets.apiKey ?? '';
     const exchange = await this.http.send({
       method: 'POST',
@@ -113,12 +129,14 @@ export class ForwardInboundUseCase {
       },
       body: JSON.stringify({ id: message.id, from: message.from, content: message.text }),
     });
-    const verdict = chtVerdict(exchange, attempts - 1, [apiKey]);
+    const verdict = chtVerdict(exchange, claim.maybeDelivered, [apiKey]);
+    if (verdict.result === 'retry' && verdict.outcome.kind === 'retry' && isUnavailable(exchange))
+      unavailable.markDown('cht', verdict.outcome.reason);
     forwardResults.inc({ kind: 'cht-incoming', result: verdict.result });
     await this.settle(
       message.id,
       'cht',
-      verdict.result,
+      verdict.result === 'retry' && !mayHaveArrived(exchange) ? 'retry-refused' : verdict.result,
       'reason' in verdict.outcome ? verdict.outcome.reason : undefined,
     );
     return verdict.outcome;
@@ -133,10 +151,15 @@ export class ForwardInboundUseCase {
     return Outcomes.done();
   }
 
-  private async toRapidPro(message: InboundReceivedV1, channel: RapidProChannel): Promise<Outcome> {
+  private async toRapidPro(
+    message: InboundReceivedV1,
+    channel: RapidProChannel,
+    unavailable: UnavailableTargets,
+  ): Promise<Outcome> {
     const target = `rapidpro:${channel.uuid}`;
-    const attempts = await this.attempt(message.id, target);
-    if (attempts === undefined) return Outcomes.done();
+    const down = unavailable.reasonFor(target);
+    if (down) return Outcomes.retry(down);
+    if (!(await this.attempt(message.id, target))) return Outcomes.done();
     const exchange = await this.http.send({
       method: 'POST',
       url: joinUrl(channel.rapidproUrl, `/c/ex/${channel.uuid}/receive`),
@@ -144,6 +167,8 @@ export class ForwardInboundUseCase {
       body: formBody({ from: message.from, text: message.text, date: message.sentAt ?? message.receivedAt }),
     });
     const verdict = rapidProVerdict(exchange);
+    if (verdict.outcome.kind === 'retry' && isUnavailable(exchange))
+      unavailable.markDown(target, verdict.outcome.reason);
     forwardResults.inc({ kind: 'rapidpro-receive', result: verdict.result });
     await this.settle(
       message.id,

@@ -1,23 +1,26 @@
 import { Outcomes } from '@smsgate/kafka';
 import { TransportError } from '../http/http-client';
 import type { Exchange } from '../http/relay-http';
-import { chtVerdict, combine, rapidProVerdict } from './forward-outcome';
+import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
 
 const answer = (status: number, body = ''): Exchange => ({ ok: true, response: { status, body } });
 const noAnswer: Exchange = { ok: false, error: new TransportError('timeout', 'cht.example did not answer') };
 
 describe('chtVerdict', () => {
   it('is done when CHT saved the message', () => {
-    expect(chtVerdict(answer(200, '{"saved":1}'), 0, [])).toEqual({ result: 'ok', outcome: Outcomes.done() });
+    expect(chtVerdict(answer(200, '{"saved":1}'), false, [])).toEqual({
+      result: 'ok',
+      outcome: Outcomes.done(),
+    });
   });
 
-  it('treats a 400 on a re-delivery as the duplicate of a saved message', () => {
-    const verdict = chtVerdict(answer(400, '{"code":400,"error":"Message was not saved"}'), 1, []);
+  it('treats a 400 after an attempt that may have arrived as the duplicate of a saved message', () => {
+    const verdict = chtVerdict(answer(400, '{"code":400,"error":"Message was not saved"}'), true, []);
     expect(verdict).toEqual({ result: 'duplicate', outcome: Outcomes.done() });
   });
 
   it('refuses a 400 on the first delivery, with the reason', () => {
-    const verdict = chtVerdict(answer(400, 'Message was not saved'), 0, []);
+    const verdict = chtVerdict(answer(400, 'Message was not saved'), false, []);
     expect(verdict.result).toBe('refused');
     expect(verdict.outcome).toEqual(
       Outcomes.deadLetter('CHT refused the message: 400 Message was not saved'),
@@ -25,16 +28,27 @@ describe('chtVerdict', () => {
   });
 
   it.each([403, 401, 408, 429, 500, 502, 503])('retries a %s', (status) => {
-    expect(chtVerdict(answer(status), 3, []).outcome.kind).toBe('retry');
+    expect(chtVerdict(answer(status), true, []).outcome.kind).toBe('retry');
   });
 
   it('retries when CHT did not answer', () => {
-    expect(chtVerdict(noAnswer, 0, []).outcome).toEqual(Outcomes.retry('CHT: cht.example did not answer'));
+    expect(chtVerdict(noAnswer, false, []).outcome).toEqual(
+      Outcomes.retry('CHT: cht.example did not answer'),
+    );
   });
 
   it('keeps the API key out of reasons', () => {
-    const verdict = chtVerdict(answer(403, 'bad token s3cr3t-key'), 0, ['s3cr3t-key']);
+    const verdict = chtVerdict(answer(403, 'bad token s3cr3t-key'), false, ['s3cr3t-key']);
     expect(JSON.stringify(verdict)).not.toContain('s3cr3t-key');
+  });
+});
+
+describe('mayHaveArrived', () => {
+  it('is true without an answer or with a 5xx, false for answers CHT gives before saving', () => {
+    expect(mayHaveArrived(noAnswer)).toBe(true);
+    expect(mayHaveArrived(answer(502))).toBe(true);
+    expect(mayHaveArrived(answer(403))).toBe(false);
+    expect(mayHaveArrived(answer(429))).toBe(false);
   });
 });
 

@@ -8,15 +8,15 @@ export type ForwardVerdict =
 
 /**
  * What CHT's answer to POST …/incoming-messages means. 200 `{"saved":1}`: saved. CHT answers 400
- * "Message was not saved" for an id it already has, so a 400 on a re-delivery (an earlier attempt may
- * have reached CHT, e.g. it timed out) is the duplicate of a saved message: done. 403 (a key not set or
+ * "Message was not saved" for an id it already has, so a 400 after an earlier attempt that may have
+ * reached CHT (no answer, a 5xx) is the duplicate of a saved message: done. 403 (a key not set or
  * rotated), 408, 429, 5xx and no answer are retried with backoff; other 4xx are refused.
  */
-export function chtVerdict(exchange: Exchange, previousAttempts: number, secrets: string[]): ForwardVerdict {
+export function chtVerdict(exchange: Exchange, maybeSavedBefore: boolean, secrets: string[]): ForwardVerdict {
   if (!exchange.ok) return { result: 'retry', outcome: Outcomes.retry(`CHT: ${exchange.error.message}`) };
   const { status, body } = exchange.response;
   if (isSuccess(status)) return { result: 'ok', outcome: Outcomes.done() };
-  if (status === 400 && previousAttempts > 0) return { result: 'duplicate', outcome: Outcomes.done() };
+  if (status === 400 && maybeSavedBefore) return { result: 'duplicate', outcome: Outcomes.done() };
   if (status === 403 || status === 401 || status === 408 || status === 429 || status >= 500)
     return { result: 'retry', outcome: Outcomes.retry(`CHT answered ${status} ${excerpt(body, secrets)}`) };
   return {
@@ -51,3 +51,7 @@ export function combine(outcomes: Outcome[]): Outcome {
   if (outcomes.length > 0 && outcomes.every((outcome) => outcome.kind === 'skipped')) return outcomes[0];
   return Outcomes.done();
 }
+
+/** Whether CHT may have saved the message although we did not hear so: no answer, or a 5xx. */
+export const mayHaveArrived = (exchange: Exchange): boolean =>
+  !exchange.ok || exchange.response.status >= 500;

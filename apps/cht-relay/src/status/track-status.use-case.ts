@@ -4,10 +4,12 @@ import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { excerpt, isSuccess } from '../http/http-client';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
+import { mapLimited, UnavailableTargets } from '../http/unavailable-targets';
 import type { OutboundRow } from '../outbound/outbound-messages';
 import { isForward, toExCallback } from '../outbound/statuses';
 import { RelaySettings } from '../settings/relay-settings';
 
+const CONCURRENCY = 16;
 const CALLBACK_RANK: Record<string, number> = { sent: 1, delivered: 2, failed: 2 };
 
 /**
@@ -34,18 +36,28 @@ export class TrackStatusUseCase {
             [ids],
           );
     const byId = new Map(rows.map((row) => [row.message_id, row]));
-    const outcomes: Outcome[] = [];
-    for (const event of events) {
-      const row = byId.get(event.payload.id);
-      if (!row) {
-        outcomes.push(Outcomes.skipped('not a cht-relay message'));
-        continue;
+    // One message's events in order; different messages side by side.
+    const groups = new Map<string, number[]>();
+    events.forEach((event, index) =>
+      groups.set(event.payload.id, [...(groups.get(event.payload.id) ?? []), index]),
+    );
+    const outcomes = new Array<Outcome>(events.length);
+    const unavailable = new UnavailableTargets();
+    await mapLimited([...groups.values()], CONCURRENCY, async (indexes) => {
+      for (const index of indexes) {
+        const event = events[index];
+        const row = byId.get(event.payload.id);
+        if (!row) {
+          outcomes[index] = Outcomes.skipped('not a cht-relay message');
+          continue;
+        }
+        await this.apply(row, event.payload);
+        outcomes[index] =
+          row.source === 'rapidpro'
+            ? await this.callback(row, event.payload.status, unavailable)
+            : Outcomes.done();
       }
-      await this.apply(row, event.payload);
-      outcomes.push(
-        row.source === 'rapidpro' ? await this.callback(row, event.payload.status) : Outcomes.done(),
-      );
-    }
+    });
     return outcomes;
   }
 
@@ -61,7 +73,11 @@ export class TrackStatusUseCase {
     if (updated?.[0]) Object.assign(row, updated[0]);
   }
 
-  private async callback(row: OutboundRow, status: string): Promise<Outcome> {
+  private async callback(
+    row: OutboundRow,
+    status: string,
+    unavailable: UnavailableTargets,
+  ): Promise<Outcome> {
     const kind = toExCallback(status);
     if (!kind) return Outcomes.done();
     if ((CALLBACK_RANK[row.reported_status ?? ''] ?? 0) >= CALLBACK_RANK[kind])
@@ -71,6 +87,8 @@ export class TrackStatusUseCase {
       : undefined;
     if (!channel || !row.external_ref) return Outcomes.skipped('RapidPro channel no longer configured');
     const ref = row.external_ref.split('#')[0] ?? row.external_ref;
+    const down = unavailable.reasonFor(channel.uuid);
+    if (down) return Outcomes.retry(down);
     const exchange = await this.http.send({
       method: 'POST',
       url: joinUrl(channel.rapidproUrl, `/c/ex/${channel.uuid}/${kind}`),
@@ -79,7 +97,9 @@ export class TrackStatusUseCase {
     });
     if (!exchange.ok) {
       forwardResults.inc({ kind: 'rapidpro-status', result: 'retry' });
-      return Outcomes.retry(`RapidPro status callback: ${exchange.error.message}`);
+      const reason = `RapidPro status callback: ${exchange.error.message}`;
+      unavailable.markDown(channel.uuid, reason);
+      return Outcomes.retry(reason);
     }
     const { status: code, body } = exchange.response;
     if (isSuccess(code)) {
@@ -93,7 +113,9 @@ export class TrackStatusUseCase {
     }
     if (code >= 500 || code === 429 || code === 408) {
       forwardResults.inc({ kind: 'rapidpro-status', result: 'retry' });
-      return Outcomes.retry(`RapidPro status callback answered ${code}`);
+      const reason = `RapidPro status callback answered ${code}`;
+      unavailable.markDown(channel.uuid, reason);
+      return Outcomes.retry(reason);
     }
     forwardResults.inc({ kind: 'rapidpro-status', result: 'refused' });
     return Outcomes.deadLetter(`RapidPro refused the ${kind} callback: ${code} ${excerpt(body)}`);

@@ -82,6 +82,7 @@ export class ChtRelay1763800000004 implements MigrationInterface {
         message_id uuid NOT NULL,
         target text NOT NULL,
         attempts int NOT NULL DEFAULT 0,
+        maybe_delivered boolean NOT NULL DEFAULT false,
         done_at timestamptz,
         outcome text,
         last_error text,
