@@ -424,6 +424,25 @@ describe('cht-relay', () => {
     });
   });
 
+  describe('CHT gateway API mode with a wrong password', () => {
+    it('shows why polling fails on the target, without the password', async () => {
+      const { workspace } = await setUp(
+        'cht-gw-401',
+        { mode: 'gateway', username: cht.gatewayUser, password: 'not-the-password' },
+        '+254700000110',
+      );
+      const target = await waitFor(
+        async () => {
+          const shown = await call(relay, 'GET', '/v1/cht/target', workspace.apiKey);
+          return typeof shown.body.lastPollError === 'string' ? shown.body : undefined;
+        },
+        { message: 'a recorded poll failure' },
+      );
+      expect(target.lastPollError).toMatch(/CHT answered 401/);
+      expect(JSON.stringify(target)).not.toContain('not-the-password');
+    });
+  });
+
   describe('smsgate as the aggregator of a RapidPro External API channel', () => {
     it('sends what RapidPro posts once, reports sent and delivered back, and posts MOs to RapidPro', async () => {
       const { workspace, channel } = await setUp('rp-agg', undefined, '+254700000107');

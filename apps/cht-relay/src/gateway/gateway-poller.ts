@@ -87,12 +87,15 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** A target whose last poll failed waits ten intervals (at most a minute) before the next. */
   private async claim(workspaceId: string): Promise<boolean> {
+    const interval = this.config.GATEWAY_POLL_INTERVAL_MS / 1_000;
     const [rows] = await this.db.query<[unknown[], number]>(
       `UPDATE cht_targets SET last_poll_at = now() WHERE workspace_id = $1
-         AND (last_poll_at IS NULL OR last_poll_at < now() - make_interval(secs => $2))
+         AND (last_poll_at IS NULL OR last_poll_at < now() - make_interval(secs =>
+           CASE WHEN last_poll_error IS NULL THEN $2::float8 ELSE $3::float8 END))
        RETURNING workspace_id`,
-      [workspaceId, (this.config.GATEWAY_POLL_INTERVAL_MS * 0.8) / 1_000],
+      [workspaceId, interval * 0.8, Math.max(interval * 0.8, Math.min(interval * 10, 60))],
     );
     return rows.length > 0;
   }
