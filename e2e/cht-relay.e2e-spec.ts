@@ -562,6 +562,7 @@ describe('cht-relay', () => {
       cht.gatewayPassword,
       'rp-send-secret',
       'a-very-secret-cht-key',
+      'not-the-password',
       SECRETS_KEY,
     ])
       expect(relay.output).not.toContain(secret);

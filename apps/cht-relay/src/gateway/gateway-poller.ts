@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { MessageStatus } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -7,7 +8,7 @@ import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { excerpt, isSuccess } from '../http/http-client';
 import { joinUrl, RelayHttp } from '../http/relay-http';
 import { OutboundMessages, OutboundRow, refusedBeforeSending } from '../outbound/outbound-messages';
-import { GatewayStatus } from '../outbound/statuses';
+import { GatewayStatus, toGatewayStatus } from '../outbound/statuses';
 import { ChtTarget, RelaySettings } from '../settings/relay-settings';
 
 const polls = new Counter({
@@ -25,8 +26,10 @@ const GatewayResponse = z.object({
     .default([]),
 });
 
-const GATEWAY_STATUS_SQL = `CASE WHEN status = 'sent' THEN 'SENT' WHEN status = 'delivered' THEN 'DELIVERED'
-  WHEN status IN ('failed', 'expired', 'rejected', 'no_route') THEN 'FAILED' ELSE 'PENDING' END`;
+/** toGatewayStatus in SQL, built from it so the two cannot disagree. */
+const GATEWAY_STATUS_SQL = `CASE ${MessageStatus.options
+  .map((status) => `WHEN status = '${status}' THEN '${toGatewayStatus(status)}'`)
+  .join(' ')} ELSE 'PENDING' END`;
 
 interface UpdateRow {
   message_id: string;
