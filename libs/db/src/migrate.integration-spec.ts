@@ -36,6 +36,12 @@ describe('migrations', () => {
     expect(await tables()).toEqual([
       'callback_outbox',
       'channels',
+      'cht_broadcasts',
+      'cht_gateway_inbox',
+      'cht_inbound_forwards',
+      'cht_loop_counters',
+      'cht_messages',
+      'cht_targets',
       'dispatch_attempts',
       'inbound_dedup',
       'message_events',
@@ -43,6 +49,7 @@ describe('migrations', () => {
       'messages',
       'opt_outs',
       'parked_events',
+      'rapidpro_channels',
       'routes',
       'workspaces',
     ]);

@@ -1,0 +1,110 @@
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  UnauthorizedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { safeEqual } from '@smsgate/auth';
+import { normalizePhone } from '@smsgate/sms';
+import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { OutboundMessages, OutboundRow, refusedBeforeSending } from '../outbound/outbound-messages';
+import { toRapidProStatus } from '../outbound/statuses';
+import { RelaySettings } from '../settings/relay-settings';
+
+const asFields = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+function field(fields: Record<string, unknown>, name: string): string | undefined {
+  const value = fields[name];
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * smsgate as the aggregator behind a RapidPro External API channel: RapidPro's send URL is
+ * `POST /rapidpro/<channel uuid>/send`, with its default urlencoded body (`id` or `uuid`, `text`, `to`,
+ * `to_no_plus`, `from`, `from_no_plus`, `channel`), the JSON form, or the same fields in the query.
+ * Each part is sent once through smsgate's routes however often RapidPro retries it; its progress goes
+ * back to RapidPro's /c/ex/<uuid>/sent|delivered|failed.
+ */
+@Controller('rapidpro')
+export class RapidProSendController {
+  constructor(
+    private readonly settings: RelaySettings,
+    private readonly outbound: OutboundMessages,
+    private readonly db: DataSource,
+  ) {}
+
+  @Post(':channelUuid/send')
+  @HttpCode(200)
+  async send(@Param('channelUuid', new ParseUUIDPipe()) channelUuid: string, @Req() request: FastifyRequest) {
+    const channel = await this.settings.rapidProChannel(channelUuid);
+    if (!channel) throw new NotFoundException(`unknown RapidPro channel ${channelUuid}`);
+    const expected = channel.secrets.sendAuthorization;
+    if (expected) {
+      const given = request.headers.authorization;
+      if (typeof given !== 'string' || !safeEqual(given, expected))
+        throw new UnauthorizedException('missing or wrong Authorization');
+    }
+    const fields = { ...asFields(request.query), ...asFields(request.body) };
+    const refField = field(fields, 'uuid') !== undefined ? 'uuid' : 'id';
+    const ref = field(fields, refField);
+    const text = field(fields, 'text');
+    const to = field(fields, 'to');
+    if (!ref) throw new BadRequestException('uuid (or id): required');
+    if (ref.length > 100) throw new BadRequestException(`${refField}: at most 100 characters`);
+    if (!text) throw new BadRequestException('text: required');
+    if (text.length > 10_000) throw new BadRequestException('text: at most 10000 characters');
+    if (!to) throw new BadRequestException('to: required');
+    // RapidPro sends national numbers when the channel uses them: read them as the send channel does.
+    let phone = normalizePhone(to, await this.settings.channelCountry(channel.sendChannel));
+    const noPlus = field(fields, 'to_no_plus');
+    if (!phone.ok && noPlus) phone = normalizePhone(`+${noPlus}`);
+    if (!phone.ok) throw new BadRequestException(`to: ${phone.reason}`);
+    const e164 = phone.e164;
+
+    // RapidPro sends a long message as parts under one id: each part is its own message here.
+    const externalRef = `${ref}#${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    const rows = await this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `rapidpro/${channel.workspaceId}/${externalRef}`,
+      ]);
+      const existing = await manager.query<OutboundRow[]>(
+        `SELECT * FROM cht_messages WHERE workspace_id = $1 AND source = 'rapidpro' AND external_ref = $2`,
+        [channel.workspaceId, externalRef],
+      );
+      if (existing.length > 0) return existing;
+      return this.outbound.insert(manager, [
+        {
+          workspaceId: channel.workspaceId,
+          source: 'rapidpro',
+          to: e164,
+          text,
+          externalRef,
+          refField,
+          rapidproChannel: channel.uuid,
+        },
+      ]);
+    });
+    await this.outbound.publish(rows, channel.sendChannel);
+    const row = rows[0];
+    // Refused before sending (a message loop): RapidPro marks the message failed on a 4xx.
+    if (refusedBeforeSending(row)) throw new UnprocessableEntityException(row.status_reason ?? 'not sent');
+    return {
+      id: row.message_id,
+      status: toRapidProStatus(row.status),
+      reason: row.status_reason ?? undefined,
+    };
+  }
+}

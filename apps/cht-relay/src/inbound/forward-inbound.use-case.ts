@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import type { InboundReceivedV1 } from '@smsgate/contracts';
+import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
+import { DataSource } from 'typeorm';
+import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
+import { mapLimited, UnavailableTargets } from '../http/unavailable-targets';
+import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
+import { CHT_INCOMING_PATHS, ChtTarget, RapidProChannel, RelaySettings } from '../settings/relay-settings';
+import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
+
+const CONCURRENCY = 16;
+
+/** No answer or a 5xx: the target is down, not just refusing this one message. */
+const isUnavailable = mayHaveArrived;
+
+/**
+ * Relays each inbound message to where its workspace wants it: CHT's RapidPro webhook
+ * (`{"id","from","content"}` with `Authorization: Token <key>`), CHT's gateway inbox (handed over on
+ * the next poll), and the RapidPro External API channels mapped to its smsgate channel. Each target's
+ * progress is recorded, so a retried event goes only where it has not arrived yet. Messages in a loop
+ * with their sender are not relayed.
+ */
+@Injectable()
+export class ForwardInboundUseCase {
+  constructor(
+    private readonly db: DataSource,
+    private readonly http: RelayHttp,
+    private readonly settings: RelaySettings,
+    private readonly loops: LoopGuard,
+  ) {}
+
+  async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
+    // A few at a time: each may wait on CHT for up to HTTP_TIMEOUT_MS.
+    const unavailable = new UnavailableTargets();
+    return mapLimited(events, CONCURRENCY, (event) => this.forward(event.payload, unavailable));
+  }
+
+  private async forward(message: InboundReceivedV1, unavailable: UnavailableTargets): Promise<Outcome> {
+    const target = await this.settings.target(message.workspace);
+    const cht = target?.enabled ? target : undefined;
+    const channels = (await this.settings.rapidProChannelsForInbound(message.channel)).filter(
+      (channel) => channel.workspaceId === message.workspace,
+    );
+    if (!cht && channels.length === 0) return Outcomes.skipped('no CHT target or RapidPro channel for it');
+    if (await this.inLoop(message)) return Outcomes.skipped(MESSAGE_LOOP_REASON);
+
+    const outcomes: Outcome[] = [];
+    if (cht?.mode === 'rapidpro') outcomes.push(await this.toCht(message, cht, unavailable));
+    if (cht?.mode === 'gateway') outcomes.push(await this.toGatewayInbox(message));
+    for (const channel of channels) outcomes.push(await this.toRapidPro(message, channel, unavailable));
+    return combine(outcomes);
+  }
+
+  /** Counted once per message, however often the event is re-delivered. */
+  private async inLoop(message: InboundReceivedV1): Promise<boolean> {
+    const claimed = await this.db.query<unknown[]>(
+      `INSERT INTO cht_inbound_forwards (message_id, target) VALUES ($1, 'loop-check')
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [message.id],
+    );
+    if (claimed.length > 0) {
+      const loop = await this.loops.isLoop({
+        workspaceId: message.workspace,
+        address: message.from,
+        direction: 'in',
+        text: message.text,
+      });
+      await this.db.query(
+        `UPDATE cht_inbound_forwards SET outcome = $2, done_at = now() WHERE message_id = $1 AND target = 'loop-check'`,
+        [message.id, loop ? 'loop' : 'ok'],
+      );
+      return loop;
+    }
+    const rows = await this.db.query<{ outcome: string | null }[]>(
+      `SELECT outcome FROM cht_inbound_forwards WHERE message_id = $1 AND target = 'loop-check'`,
+      [message.id],
+    );
+    return rows[0]?.outcome === 'loop';
+  }
+
+  /**
+   * Claims one more attempt at a target (recorded before the request, so a crash mid-request still
+   * counts). Undefined when the message already arrived there; else whether an earlier attempt may
+   * have arrived without our hearing so.
+   */
+  private async attempt(messageId: string, target: string): Promise<{ maybeDelivered: boolean } | undefined> {
+    const rows = await this.db.query<{ maybe_delivered: boolean; attempts: number }[]>(
+      `INSERT INTO cht_inbound_forwards AS f (message_id, target, attempts) VALUES ($1, $2, 1)
+       ON CONFLICT (message_id, target) DO UPDATE SET attempts = f.attempts + 1,
+         maybe_delivered = f.maybe_delivered OR coalesce(f.outcome NOT IN ('retry-refused', 'refused'), true),
+         updated_at = now()
+         WHERE f.done_at IS NULL
+       RETURNING attempts, maybe_delivered`,
+      [messageId, target],
+    );
+    return rows[0] ? { maybeDelivered: rows[0].maybe_delivered } : undefined;
+  }
+
+  /**
+   * `refused` and `retry-refused` (retried after an answer CHT gives before saving: 403, 429) mean it
+   * did not arrive; a missing outcome (the process stopped mid-request), `retry` (no answer, 5xx) may.
+   */
+  private async settle(messageId: string, target: string, result: string, error?: string): Promise<void> {
+    const done = result === 'ok' || result === 'duplicate';
+    await this.db.query(
+      `UPDATE cht_inbound_forwards SET outcome = $3, last_error = $4, done_at = CASE WHEN $5 THEN now() END,
+         updated_at = now() WHERE message_id = $1 AND target = $2`,
+      [messageId, target, result, error ?? null, done],
+    );
+  }
+
+  private async toCht(
+    message: InboundReceivedV1,
+    target: ChtTarget,
+    unavailable: UnavailableTargets,
+  ): Promise<Outcome> {
+    const down = unavailable.reasonFor('cht');
+    if (down) return Outcomes.retry(down);
+    const claim = await this.attempt(message.id, 'cht');
+    if (!claim) return Outcomes.done();
+    const apiKey = target.secrets.apiKey ?? '';
+    const exchange = await this.http.send({
+      method: 'POST',
+      url: joinUrl(target.url, CHT_INCOMING_PATHS[target.apiVersion]),
+      headers: {
+        authorization: `Token ${apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({ id: message.id, from: message.from, content: message.text }),
+    });
+    const verdict = chtVerdict(exchange, claim.maybeDelivered, [apiKey]);
+    if (verdict.result === 'retry' && verdict.outcome.kind === 'retry' && isUnavailable(exchange))
+      unavailable.markDown('cht', verdict.outcome.reason);
+    forwardResults.inc({ kind: 'cht-incoming', result: verdict.result });
+    await this.settle(
+      message.id,
+      'cht',
+      verdict.result === 'retry' && !mayHaveArrived(exchange) ? 'retry-refused' : verdict.result,
+      'reason' in verdict.outcome ? verdict.outcome.reason : undefined,
+    );
+    return verdict.outcome;
+  }
+
+  private async toGatewayInbox(message: InboundReceivedV1): Promise<Outcome> {
+    await this.db.query(
+      `INSERT INTO cht_gateway_inbox (message_id, workspace_id, from_addr, content, received_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [message.id, message.workspace, message.from, message.text, message.sentAt ?? message.receivedAt],
+    );
+    return Outcomes.done();
+  }
+
+  private async toRapidPro(
+    message: InboundReceivedV1,
+    channel: RapidProChannel,
+    unavailable: UnavailableTargets,
+  ): Promise<Outcome> {
+    const target = `rapidpro:${channel.uuid}`;
+    const down = unavailable.reasonFor(target);
+    if (down) return Outcomes.retry(down);
+    if (!(await this.attempt(message.id, target))) return Outcomes.done();
+    const exchange = await this.http.send({
+      method: 'POST',
+      url: joinUrl(channel.rapidproUrl, `/c/ex/${channel.uuid}/receive`),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody({ from: message.from, text: message.text, date: message.sentAt ?? message.receivedAt }),
+    });
+    const verdict = rapidProVerdict(exchange);
+    if (verdict.outcome.kind === 'retry' && isUnavailable(exchange))
+      unavailable.markDown(target, verdict.outcome.reason);
+    forwardResults.inc({ kind: 'rapidpro-receive', result: verdict.result });
+    await this.settle(
+      message.id,
+      target,
+      verdict.result,
+      'reason' in verdict.outcome ? verdict.outcome.reason : undefined,
+    );
+    return verdict.outcome;
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import { EventPublisher, PublishTimeoutError } from '@smsgate/kafka';
+import { DataSource, EntityManager } from 'typeorm';
+import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
+
+export type OutboundSource = 'broadcast' | 'gateway' | 'rapidpro';
+
+export interface NewOutbound {
+  workspaceId: string;
+  source: OutboundSource;
+  /** E.164 destination. */
+  to: string;
+  text: string;
+  broadcastId?: string;
+  /** CHT's message id (gateway mode) or RapidPro's message id (aggregator mode). */
+  externalRef?: string;
+  /** The name RapidPro gave that id in its send request (`id` or `uuid`), echoed in callbacks. */
+  refField?: string;
+  rapidproChannel?: string;
+  /** Refused before sending (e.g. an invalid number): stored failed with this reason, never published. */
+  failure?: string;
+}
+
+export interface OutboundRow {
+  message_id: string;
+  seq: string;
+  workspace_id: string;
+  source: OutboundSource;
+  broadcast_id: string | null;
+  external_ref: string | null;
+  ref_field: string | null;
+  rapidpro_channel: string | null;
+  urn: string;
+  text: string;
+  status: string;
+  status_reason: string | null;
+  published: boolean;
+  reported_status: string | null;
+  created_at: Date;
+  modified_at: Date;
+  sent_at: Date | null;
+}
+
+/**
+ * The messages cht-relay puts on the send path. A row is written first (unpublished), then the
+ * `sms.outbound.requested.v1` event; the row is marked published once Kafka acknowledged. A retry
+ * of the same request (CHT, RapidPro) finds the row and publishes it again if it never was: the
+ * message id stays the same, so the dispatcher's attempt ledger keeps the send single.
+ */
+@Injectable()
+export class OutboundMessages {
+  constructor(
+    private readonly db: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly loops: LoopGuard,
+  ) {}
+
+  /** Inserts the rows (in the caller's transaction); a message that loops is stored failed, never sent. */
+  async insert(manager: EntityManager, messages: NewOutbound[]): Promise<OutboundRow[]> {
+    const rows: OutboundRow[] = [];
+    for (const message of messages) {
+      const loop =
+        message.failure === undefined &&
+        (await this.loops.isLoop(
+          {
+            workspaceId: message.workspaceId,
+            address: message.to,
+            direction: 'out',
+            text: message.text,
+          },
+          manager,
+        ));
+      const failure = message.failure ?? (loop ? MESSAGE_LOOP_REASON : null);
+      const inserted = await manager.query<OutboundRow[]>(
+        `INSERT INTO cht_messages (message_id, workspace_id, source, broadcast_id, external_ref, ref_field,
+           rapidpro_channel, urn, text, status, status_reason, published)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+         RETURNING *`,
+        [
+          uuidv7(),
+          message.workspaceId,
+          message.source,
+          message.broadcastId ?? null,
+          message.externalRef ?? null,
+          message.refField ?? null,
+          message.rapidproChannel ?? null,
+          message.to.startsWith('tel:') ? message.to : `tel:${message.to}`,
+          message.text,
+          failure === null ? 'accepted' : 'failed',
+          failure,
+        ],
+      );
+      rows.push(...inserted);
+    }
+    return rows;
+  }
+
+  /**
+   * Publishes the rows not yet published (loops excepted), then marks them. A Kafka timeout is a 503
+   * for HTTP callers, who retry; the rows stay unpublished until then.
+   */
+  async publish(rows: OutboundRow[], channel?: string | null): Promise<void> {
+    const pending = rows.filter((row) => !row.published && !refusedBeforeSending(row));
+    if (pending.length === 0) return;
+    try {
+      await Promise.all(
+        pending.map((row) => {
+          return this.publisher.publish(
+            Topics.outboundRequested,
+            {
+              id: row.message_id,
+              workspace: row.workspace_id,
+              channel: channel ?? undefined,
+              to: row.urn.replace(/^tel:/, ''),
+              text: row.text,
+              correlationId: correlationOf(row),
+              priority: 'normal',
+              metadata: { source: `cht-relay/${row.source}` },
+            },
+            { key: row.message_id },
+          );
+        }),
+      );
+    } catch (error) {
+      if (error instanceof PublishTimeoutError)
+        throw new ServiceUnavailableException('temporarily unable to accept messages, retry');
+      throw error;
+    }
+    await this.db.query(`UPDATE cht_messages SET published = true WHERE message_id = ANY($1::uuid[])`, [
+      pending.map((row) => row.message_id),
+    ]);
+    for (const row of pending) row.published = true;
+  }
+}
+
+const correlationOf = (row: OutboundRow): string =>
+  row.source === 'broadcast'
+    ? `cht-broadcast-${row.broadcast_id}`
+    : `${row.source === 'gateway' ? 'cht' : 'rapidpro'}-${row.external_ref ?? row.seq}`.slice(0, 128);
+
+/** Rows stored failed at creation (a loop, an invalid number) are never published. */
+export const refusedBeforeSending = (row: OutboundRow): boolean => row.status === 'failed' && !row.published;

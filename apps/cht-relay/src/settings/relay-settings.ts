@@ -1,0 +1,276 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '@smsgate/db';
+import { DataSource } from 'typeorm';
+import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
+
+export type ChtMode = 'rapidpro' | 'gateway';
+
+/** A workspace's CHT instance, secrets opened. */
+export interface ChtTarget {
+  workspaceId: string;
+  mode: ChtMode;
+  url: string;
+  apiVersion: 'v1' | 'v2';
+  username: string | null;
+  secrets: Record<string, string>;
+  secretFields: string[];
+  defaultChannel: string | null;
+  apiRatePerMinute: number | null;
+  enabled: boolean;
+  lastPollAt: Date | null;
+  lastPollError: string | null;
+}
+
+/** A RapidPro External API channel that smsgate serves as the aggregator. */
+export interface RapidProChannel {
+  uuid: string;
+  workspaceId: string;
+  rapidproUrl: string;
+  sendChannel: string | null;
+  inboundChannels: string[];
+  secrets: Record<string, string>;
+  secretFields: string[];
+}
+
+interface TargetRow {
+  workspace_id: string;
+  mode: ChtMode;
+  url: string;
+  api_version: 'v1' | 'v2';
+  username: string | null;
+  secrets: string | null;
+  secret_fields: string[];
+  default_channel: string | null;
+  api_rate_per_minute: number | null;
+  enabled: boolean;
+  last_poll_at: Date | null;
+  last_poll_error: string | null;
+}
+
+interface ChannelRow {
+  uuid: string;
+  workspace_id: string;
+  rapidpro_url: string;
+  send_channel: string | null;
+  inbound_channels: string[];
+  secrets: string | null;
+  secret_fields: string[];
+}
+
+export interface TargetInput {
+  mode: ChtMode;
+  url: string;
+  apiVersion: 'v1' | 'v2';
+  username?: string;
+  secrets: Record<string, string>;
+  defaultChannel?: string;
+  apiRatePerMinute?: number;
+  enabled: boolean;
+}
+
+export interface RapidProChannelInput {
+  uuid: string;
+  rapidproUrl: string;
+  sendChannel?: string;
+  inboundChannels: string[];
+  secrets: Record<string, string>;
+}
+
+/** The paths CHT serves RapidPro webhooks on (`radpidpro` is CHT's own spelling of v1). */
+export const CHT_INCOMING_PATHS = {
+  v1: '/api/v1/sms/radpidpro/incoming-messages',
+  v2: '/api/v2/sms/rapidpro/incoming-messages',
+} as const;
+
+/**
+ * CHT targets and RapidPro channel mappings: stored with their secrets sealed (SECRETS_KEY), read
+ * through a short cache so the consumers and the RapidPro-compatible API don't query per request.
+ */
+@Injectable()
+export class RelaySettings {
+  private readonly box: SecretBox;
+  private readonly targets = new Map<string, { value: ChtTarget | undefined; until: number }>();
+  private channelsByInbound?: { value: Map<string, RapidProChannel[]>; until: number };
+  private readonly countries = new Map<string, { value: string | undefined; until: number }>();
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
+  ) {
+    this.box = new SecretBox(config.SECRETS_KEY);
+  }
+
+  async target(workspaceId: string, fresh = false): Promise<ChtTarget | undefined> {
+    const cached = this.targets.get(workspaceId);
+    if (!fresh && cached && cached.until > Date.now()) return cached.value;
+    const rows = await this.db.query<TargetRow[]>(`SELECT * FROM cht_targets WHERE workspace_id = $1`, [
+      workspaceId,
+    ]);
+    const value = rows[0] ? this.toTarget(rows[0]) : undefined;
+    if (this.targets.size > 10_000) this.targets.clear();
+    this.targets.set(workspaceId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
+    return value;
+  }
+
+  /** The country of an smsgate channel, for reading national numbers the way it does. */
+  async channelCountry(channelId: string | null | undefined): Promise<string | undefined> {
+    if (!channelId) return undefined;
+    const cached = this.countries.get(channelId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const rows = await this.db.query<{ country: string | null }[]>(
+      `SELECT country FROM channels WHERE id = $1`,
+      [channelId],
+    );
+    const value = rows[0]?.country ?? undefined;
+    if (this.countries.size > 10_000) this.countries.clear();
+    this.countries.set(channelId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
+    return value;
+  }
+
+  async gatewayTargets(): Promise<ChtTarget[]> {
+    const rows = await this.db.query<TargetRow[]>(
+      `SELECT * FROM cht_targets WHERE mode = 'gateway' AND enabled ORDER BY workspace_id`,
+    );
+    return rows.map((row) => this.toTarget(row));
+  }
+
+  async saveTarget(workspaceId: string, input: TargetInput): Promise<ChtTarget> {
+    const existing = await this.target(workspaceId, true);
+    const secrets = { ...existing?.secrets, ...input.secrets };
+    const fields = Object.keys(secrets).sort();
+    await this.db.query(
+      `INSERT INTO cht_targets (workspace_id, mode, url, api_version, username, secrets, secret_fields,
+         default_channel, api_rate_per_minute, enabled)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
+         api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
+         secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
+         api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()`,
+      [
+        workspaceId,
+        input.mode,
+        input.url,
+        input.apiVersion,
+        input.username ?? null,
+        fields.length > 0 ? this.box.seal(secrets) : null,
+        fields,
+        input.defaultChannel ?? null,
+        input.apiRatePerMinute ?? null,
+        input.enabled,
+      ],
+    );
+    this.targets.delete(workspaceId);
+    return (await this.target(workspaceId, true))!;
+  }
+
+  async deleteTarget(workspaceId: string): Promise<boolean> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      `DELETE FROM cht_targets WHERE workspace_id = $1`,
+      [workspaceId],
+    );
+    this.targets.delete(workspaceId);
+    return count > 0;
+  }
+
+  async recordPoll(workspaceId: string, error: string | null): Promise<void> {
+    await this.db.query(
+      `UPDATE cht_targets SET last_poll_at = now(), last_poll_error = $2 WHERE workspace_id = $1`,
+      [workspaceId, error],
+    );
+  }
+
+  async rapidProChannel(uuid: string): Promise<RapidProChannel | undefined> {
+    const rows = await this.db.query<ChannelRow[]>(`SELECT * FROM rapidpro_channels WHERE uuid = $1`, [uuid]);
+    return rows[0] ? this.toChannel(rows[0]) : undefined;
+  }
+
+  async rapidProChannels(workspaceId: string): Promise<RapidProChannel[]> {
+    const rows = await this.db.query<ChannelRow[]>(
+      `SELECT * FROM rapidpro_channels WHERE workspace_id = $1 ORDER BY created_at`,
+      [workspaceId],
+    );
+    return rows.map((row) => this.toChannel(row));
+  }
+
+  /** The RapidPro channels that receive the MOs of smsgate channel `channelId`. */
+  async rapidProChannelsForInbound(channelId: string): Promise<RapidProChannel[]> {
+    if (!this.channelsByInbound || this.channelsByInbound.until <= Date.now()) {
+      const rows = await this.db.query<ChannelRow[]>(
+        `SELECT * FROM rapidpro_channels WHERE cardinality(inbound_channels) > 0`,
+      );
+      const map = new Map<string, RapidProChannel[]>();
+      for (const channel of rows.map((row) => this.toChannel(row))) {
+        for (const inbound of channel.inboundChannels)
+          map.set(inbound, [...(map.get(inbound) ?? []), channel]);
+      }
+      this.channelsByInbound = { value: map, until: Date.now() + this.config.CONFIG_CACHE_MS };
+    }
+    return this.channelsByInbound.value.get(channelId) ?? [];
+  }
+
+  /** Creates the mapping, or updates it when it is the same workspace's; false when another workspace owns it. */
+  async saveRapidProChannel(
+    workspaceId: string,
+    input: RapidProChannelInput,
+  ): Promise<RapidProChannel | undefined> {
+    const existing = await this.rapidProChannel(input.uuid);
+    if (existing && existing.workspaceId !== workspaceId) return undefined;
+    const secrets = { ...existing?.secrets, ...input.secrets };
+    const fields = Object.keys(secrets).sort();
+    await this.db.query(
+      `INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets, secret_fields)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (uuid) DO UPDATE SET rapidpro_url = EXCLUDED.rapidpro_url, send_channel = EXCLUDED.send_channel,
+         inbound_channels = EXCLUDED.inbound_channels, secrets = EXCLUDED.secrets, secret_fields = EXCLUDED.secret_fields`,
+      [
+        input.uuid,
+        workspaceId,
+        input.rapidproUrl,
+        input.sendChannel ?? null,
+        input.inboundChannels,
+        fields.length > 0 ? this.box.seal(secrets) : null,
+        fields,
+      ],
+    );
+    this.channelsByInbound = undefined;
+    return this.rapidProChannel(input.uuid);
+  }
+
+  async deleteRapidProChannel(workspaceId: string, uuid: string): Promise<boolean> {
+    const [, count] = await this.db.query<[unknown, number]>(
+      `DELETE FROM rapidpro_channels WHERE uuid = $1 AND workspace_id = $2`,
+      [uuid, workspaceId],
+    );
+    this.channelsByInbound = undefined;
+    return count > 0;
+  }
+
+  private toTarget(row: TargetRow): ChtTarget {
+    return {
+      workspaceId: row.workspace_id,
+      mode: row.mode,
+      url: row.url,
+      apiVersion: row.api_version,
+      username: row.username,
+      secrets: row.secrets ? this.box.open(row.secrets) : {},
+      secretFields: row.secret_fields,
+      defaultChannel: row.default_channel,
+      apiRatePerMinute: row.api_rate_per_minute,
+      enabled: row.enabled,
+      lastPollAt: row.last_poll_at,
+      lastPollError: row.last_poll_error,
+    };
+  }
+
+  private toChannel(row: ChannelRow): RapidProChannel {
+    return {
+      uuid: row.uuid,
+      workspaceId: row.workspace_id,
+      rapidproUrl: row.rapidpro_url,
+      sendChannel: row.send_channel,
+      inboundChannels: row.inbound_channels,
+      secrets: row.secrets ? this.box.open(row.secrets) : {},
+      secretFields: row.secret_fields,
+    };
+  }
+}

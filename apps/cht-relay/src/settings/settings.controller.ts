@@ -1,0 +1,178 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
+import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
+import { describeIssues } from '@smsgate/contracts';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { RelayHttp } from '../http/relay-http';
+import { ChtTarget, RapidProChannel, RelaySettings } from './relay-settings';
+
+const HttpUrl = z.url({ protocol: /^https?$/ }).refine((value) => {
+  const url = new URL(value);
+  return url.username === '' && url.password === '';
+}, 'must not carry credentials (give them as secrets)');
+const Secret = z.string().min(1).max(1_024);
+
+const TargetBody = z
+  .object({
+    mode: z.enum(['rapidpro', 'gateway']).default('rapidpro'),
+    /** The CHT instance's base URL, e.g. https://cht.example.org */
+    url: HttpUrl,
+    apiVersion: z.enum(['v1', 'v2']).default('v2'),
+    /** rapidpro mode: CHT's `rapidpro:incoming` key; gateway mode: the gateway user's password. */
+    apiKey: Secret.optional(),
+    username: z.string().min(1).max(128).optional(),
+    password: Secret.optional(),
+    defaultChannel: z.uuid().optional(),
+    apiRatePerMinute: z.int().min(1).max(1_000_000).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const RapidProChannelBody = z
+  .object({
+    /** The RapidPro External API channel's uuid (its /c/ex/<uuid>/… URLs). */
+    uuid: z.uuid(),
+    /** RapidPro's base URL, e.g. https://rapidpro.example.org */
+    rapidproUrl: HttpUrl,
+    /** The smsgate channel its messages go out on (omit to use the workspace's routes). */
+    sendChannel: z.uuid().optional(),
+    /** smsgate channels whose inbound messages are posted to this RapidPro channel. */
+    inboundChannels: z.array(z.uuid()).max(100).default([]),
+    /** When set, RapidPro must send `Authorization: <sendAuthorization>` to the send URL. */
+    sendAuthorization: Secret.optional(),
+  })
+  .strict();
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequestException('request body must be a JSON object');
+  const result = schema.safeParse(body);
+  if (!result.success) throw new BadRequestException(describeIssues(result.error));
+  return result.data;
+}
+
+const targetView = (target: ChtTarget) => ({
+  mode: target.mode,
+  url: target.url,
+  apiVersion: target.apiVersion,
+  username: target.username ?? undefined,
+  secretFields: target.secretFields,
+  defaultChannel: target.defaultChannel ?? undefined,
+  apiRatePerMinute: target.apiRatePerMinute ?? undefined,
+  enabled: target.enabled,
+  lastPollAt: target.lastPollAt?.toISOString(),
+  lastPollError: target.lastPollError ?? undefined,
+});
+
+const channelView = (channel: RapidProChannel) => ({
+  uuid: channel.uuid,
+  rapidproUrl: channel.rapidproUrl,
+  sendChannel: channel.sendChannel ?? undefined,
+  inboundChannels: channel.inboundChannels,
+  secretFields: channel.secretFields,
+  sendPath: `/rapidpro/${channel.uuid}/send`,
+});
+
+/** Workspace configuration of cht-relay; secrets are write-only (only their names are shown). */
+@Controller('v1')
+@UseGuards(WorkspaceAuthGuard)
+export class SettingsController {
+  constructor(
+    private readonly settings: RelaySettings,
+    private readonly db: DataSource,
+    private readonly http: RelayHttp,
+  ) {}
+
+  private assertReachable(field: string, url: string): void {
+    const refusal = this.http.staticRefusal(url);
+    if (refusal) throw new BadRequestException(`${field}: ${refusal} (see EGRESS_ALLOW)`);
+  }
+
+  @Put('cht/target')
+  async saveTarget(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
+    const input = parse(TargetBody, body);
+    this.assertReachable('url', input.url);
+    if (input.defaultChannel) await this.assertChannels(workspace.id, [input.defaultChannel]);
+    if (input.mode === 'gateway' && !input.username)
+      throw new BadRequestException('username: required in gateway mode (a CHT user with the gateway role)');
+    const secrets: Record<string, string> = {};
+    if (input.apiKey) secrets.apiKey = input.apiKey;
+    if (input.password) secrets.password = input.password;
+    const saved = await this.settings.saveTarget(workspace.id, { ...input, secrets });
+    const missing = input.mode === 'gateway' ? 'password' : 'apiKey';
+    if (!saved.secretFields.includes(missing)) {
+      await this.settings.deleteTarget(workspace.id);
+      throw new BadRequestException(`${missing}: required in ${input.mode} mode`);
+    }
+    return targetView(saved);
+  }
+
+  @Get('cht/target')
+  async getTarget(@CurrentWorkspace() workspace: AuthenticatedWorkspace) {
+    const target = await this.settings.target(workspace.id, true);
+    if (!target) throw new NotFoundException('no CHT target configured');
+    return targetView(target);
+  }
+
+  @Delete('cht/target')
+  @HttpCode(204)
+  async deleteTarget(@CurrentWorkspace() workspace: AuthenticatedWorkspace): Promise<void> {
+    if (!(await this.settings.deleteTarget(workspace.id)))
+      throw new NotFoundException('no CHT target configured');
+  }
+
+  @Post('rapidpro/channels')
+  async saveChannel(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
+    const input = parse(RapidProChannelBody, body);
+    this.assertReachable('rapidproUrl', input.rapidproUrl);
+    await this.assertChannels(workspace.id, [
+      ...(input.sendChannel ? [input.sendChannel] : []),
+      ...input.inboundChannels,
+    ]);
+    const secrets: Record<string, string> = {};
+    if (input.sendAuthorization) secrets.sendAuthorization = input.sendAuthorization;
+    const saved = await this.settings.saveRapidProChannel(workspace.id, { ...input, secrets });
+    if (!saved) throw new ConflictException(`RapidPro channel ${input.uuid} belongs to another workspace`);
+    return channelView(saved);
+  }
+
+  @Get('rapidpro/channels')
+  async listChannels(@CurrentWorkspace() workspace: AuthenticatedWorkspace) {
+    return { channels: (await this.settings.rapidProChannels(workspace.id)).map(channelView) };
+  }
+
+  @Delete('rapidpro/channels/:uuid')
+  @HttpCode(204)
+  async deleteChannel(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Param('uuid', new ParseUUIDPipe()) uuid: string,
+  ): Promise<void> {
+    if (!(await this.settings.deleteRapidProChannel(workspace.id, uuid)))
+      throw new NotFoundException(`unknown RapidPro channel ${uuid}`);
+  }
+
+  private async assertChannels(workspaceId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM channels WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+      [workspaceId, ids],
+    );
+    const known = new Set(rows.map((row) => row.id));
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new BadRequestException(`unknown channel ${unknown.join(', ')}`);
+  }
+}
