@@ -12,6 +12,7 @@ import { ReceiveExController } from './receive-ex/receive-ex.controller';
 import { ReceiveImiController } from './receive-imi/receive-imi.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
+import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { AdminTokenGuard } from './workspaces/admin-token.guard';
@@ -38,6 +39,7 @@ export class IngressModule {
         ExStatusController,
         ReceiveImiController,
         MessagesController,
+        MessageListController,
         ImiMessagingController,
         RoutesController,
       ],
