@@ -133,8 +133,12 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
     const trackedRequests = await perReplica(trackers, Topics.outboundRequested, groups.tracker);
     const trackedStatuses = await perReplica(trackers, Topics.outboundStatus, groups.tracker);
     // Both replicas worked, and together they handled each event exactly once.
-    for (const counts of [dispatched, trackedRequests, trackedStatuses]) {
-      expect(counts.every((count) => count > 0)).toBe(true);
+    const everyone = { dispatched, trackedRequests, trackedStatuses };
+    for (const counts of Object.values(everyone)) {
+      expect({ everyone, allWorked: counts.every((count) => count > 0) }).toEqual({
+        everyone,
+        allWorked: true,
+      });
       expect(sum(counts)).toBe(total);
     }
     // Each message reached the aggregator once.

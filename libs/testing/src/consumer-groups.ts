@@ -14,9 +14,13 @@ export async function startGroupsAtEnd(brokers: string, groupIds: string[]): Pro
   const admin = kafkaOf(brokers).admin();
   await admin.connect();
   try {
-    for (const groupId of groupIds)
-      for (const topic of Object.keys(TopicPartitions) as Topic[])
-        await admin.resetOffsets({ groupId, topic, earliest: false });
+    for (const topic of Object.keys(TopicPartitions) as Topic[]) {
+      // The real end offsets: resetOffsets() would commit the "latest" sentinel (-1), which a consumer
+      // reads as "no offset" and then starts from the beginning.
+      const ends = await admin.fetchTopicOffsets(topic);
+      const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
+      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions });
+    }
   } finally {
     await admin.disconnect();
   }
