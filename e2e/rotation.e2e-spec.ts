@@ -37,8 +37,7 @@ describe('rotating a workspace API key and signing secret', () => {
   });
 
   it('replaces the signing secret, shown once', async () => {
-    const workspace = (await createWorkspace(ingress.url, 'e2e rotation')) as {
-      id: string;
+    const workspace = (await createWorkspace(ingress.url, 'e2e rotation')) as TestWorkspace & {
       signingSecret: string;
     };
     const response = await admin(`/v1/workspaces/${workspace.id}/signing-secret`);
