@@ -141,6 +141,29 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
       });
       expect(sum(counts)).toBe(total);
     }
+    // The message metrics agree, replica by replica: one wired status and one timed send per message.
+    const dispatcherMetrics = await Promise.all(dispatchers.map(metrics));
+    const metricSum = (name: string, labels: Record<string, string>) =>
+      sum(
+        dispatcherMetrics.flatMap((text) =>
+          text
+            .split('\n')
+            .filter((l) => l.startsWith(`${name}{`))
+            .filter((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+            .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1))),
+        ),
+      );
+    expect(
+      metricSum('smsgate_messages_total', { direction: 'outbound', status: 'wired', channel_type: 'ex' }),
+    ).toBe(total);
+    expect(metricSum('smsgate_send_duration_seconds_count', { channel_type: 'ex', result: 'accepted' })).toBe(
+      total,
+    );
+    expect(dispatcherMetrics.join('\n')).toMatch(
+      new RegExp(
+        `smsgate_consumer_lag\\{topic="${Topics.outboundRequested}",partition="\\d+",group="${groups.dispatcher}"`,
+      ),
+    );
     // Each message reached the aggregator once.
     const sent = aggregator.requests.map((r) => (JSON.parse(r.body) as { id: string }).id);
     expect(sent.sort()).toEqual([...ids].sort());

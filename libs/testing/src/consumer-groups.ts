@@ -8,22 +8,43 @@ const kafkaOf = (brokers: string) =>
 /**
  * Commits offsets at the current end of every contract topic for new consumer groups, so services
  * started with those groups handle only what a test publishes from now on (a new group would otherwise
- * read the shared test topics from the beginning).
+ * read the shared test topics from the beginning). One short-lived member per group commits them all:
+ * admin.setOffsets() would join the group once per topic, and admin.resetOffsets() commits a "latest"
+ * sentinel that consumers read as "no offset".
  */
 export async function startGroupsAtEnd(brokers: string, groupIds: string[]): Promise<void> {
-  const admin = kafkaOf(brokers).admin();
+  const kafka = kafkaOf(brokers);
+  const topics = Object.keys(TopicPartitions) as Topic[];
+  const admin = kafka.admin();
   await admin.connect();
-  try {
-    for (const topic of Object.keys(TopicPartitions) as Topic[]) {
-      // The real end offsets: resetOffsets() would commit the "latest" sentinel (-1), which a consumer
-      // reads as "no offset" and then starts from the beginning.
-      const ends = await admin.fetchTopicOffsets(topic);
-      const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
-      for (const groupId of groupIds) await admin.setOffsets({ groupId, topic, partitions });
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  const ends = await Promise.all(
+    topics.map(async (topic) => ({
+      topic,
+      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+        partition,
+        offset: high,
+      })),
+    })),
+  );
+  await admin.disconnect();
+  await Promise.all(
+    groupIds.map(async (groupId) => {
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+      let joined = false;
+      consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics, fromBeginning: false });
+        await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+        await waitFor(() => joined, { message: `a member of ${groupId}` });
+        await consumer.commitOffsets(
+          ends.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+        );
+      } finally {
+        await consumer.disconnect();
+      }
+    }),
+  );
 }
 
 /** Waits until `groupId` is stable with exactly `members` members, each assigned some partitions. */
