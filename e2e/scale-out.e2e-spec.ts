@@ -61,7 +61,12 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
         ServiceProcess.start('dlr-tracker', trackerEnv),
         ServiceProcess.start('dlr-tracker', trackerEnv),
       ]),
-      TopicProbe.start(brokers, [Topics.outboundRequested, Topics.outboundStatus, Topics.deadLetter]),
+      TopicProbe.start(brokers, [
+        Topics.outboundRequested,
+        Topics.outboundStatus,
+        Topics.deadLetter,
+        Topics.messageStatusChanged,
+      ]),
     ]);
     ingress = await ServiceProcess.start('ingress', { ...base, MESSAGES_API_URL: trackers[0].url });
     db = new Client({ connectionString: process.env.DATABASE_URL });
@@ -223,6 +228,14 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
         (m.value as { status: string }).status === 'failed',
     );
     expect(traceOf(failed.headers.traceparent)).toBe(TRACE_ID);
+    // dlr-tracker, which applies statuses in batches, publishes the change in the same trace.
+    const changed = await probe.waitFor(
+      (m) =>
+        m.topic === Topics.messageStatusChanged &&
+        (m.value as { id?: string; status?: string }).id === id &&
+        (m.value as { status: string }).status === 'failed',
+    );
+    expect(traceOf(changed.headers.traceparent)).toBe(TRACE_ID);
     const letter = await probe.waitFor(
       (m) => m.topic === Topics.deadLetter && String((m.value as { value?: string }).value).includes(id),
     );

@@ -1,5 +1,6 @@
 import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/contracts';
-import { messagesTotal, outgoingTraceparent } from '@smsgate/runtime';
+import { messagesTotal } from '@smsgate/runtime';
+import { traceparentFor } from './batch-traces';
 import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 
 export class PublishTimeoutError extends Error {
@@ -70,7 +71,7 @@ export class EventPublisher {
         // The record continues the trace of the work publishing it (W3C trace context in a header).
         headers: {
           'content-type': 'application/json',
-          traceparent: outgoingTraceparent(),
+          traceparent: traceparentFor(options.key),
           ...options.headers,
         },
       },

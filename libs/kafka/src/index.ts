@@ -6,3 +6,4 @@ export * from './outcome';
 export * from './kafka-event.server';
 export * from './kafka.module';
 export * from './dead-letter-replay';
+export * from './batch-traces';

@@ -13,6 +13,7 @@ import { runInTrace } from '@smsgate/runtime';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { runWithBatchTraces } from './batch-traces';
 import { ensureTopics } from './ensure-topics';
 import { EventPublisher, headerString } from './event-publisher';
 import { Outcome, Outcomes } from './outcome';
@@ -381,8 +382,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!handler) throw new Error(`no handler for topic "${topic}"`);
     const batch = { topic, events } as ConsumedBatch<Topic>;
     const invoke = () => handler(batch, new KafkaBatchContext([topic, events[0].partition]));
-    // One event: the whole call is in its trace. Batch handlers use withEventTrace per event.
-    const returned: unknown = await (events.length === 1 ? withEventTrace(events[0], invoke) : invoke());
+    // One event: the whole call is in its trace. A batch: handlers run per-event work in withEventTrace,
+    // and what they publish for the batch as a whole continues the trace of the event with the same key.
+    const returned: unknown = await (events.length === 1
+      ? withEventTrace(events[0], invoke)
+      : runWithBatchTraces(events, invoke));
     const result = (isObservable(returned) ? await lastValueFrom(returned) : returned) as BatchResult;
     if (!Array.isArray(result)) return events.map(() => result);
     if (result.length !== events.length) {
