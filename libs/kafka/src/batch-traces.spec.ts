@@ -6,7 +6,7 @@ const B = '00-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-00f067aa0ba902b7-00';
 const traceOf = (header: string) => parseTraceparent(header)?.traceId;
 
 describe('traces of a batch', () => {
-  const events = [
+  const events: { key?: string; headers: Record<string, string> }[] = [
     { key: 'message-a', headers: { traceparent: A } },
     { key: 'message-b', headers: { traceparent: B } },
     { key: 'message-c', headers: {} },
