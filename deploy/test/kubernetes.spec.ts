@@ -188,6 +188,85 @@ describe('Kubernetes manifests: production extras', () => {
   });
 });
 
+interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: {
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }[];
+}
+const matchesSelector = (selector: Selector | undefined, labels: Record<string, string>) =>
+  selects(selector?.matchLabels ?? {}, labels) &&
+  (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+    operator === 'In'
+      ? values.includes(labels[key])
+      : operator === 'NotIn'
+        ? !values.includes(labels[key])
+        : operator === 'Exists'
+          ? key in labels
+          : !(key in labels),
+  );
+
+/** NetworkPolicy semantics for ingress traffic: allowed when a policy selecting the pod admits the peer. */
+function admitted(
+  policies: AnyObject[],
+  target: Record<string, string>,
+  source: { namespace: string; labels?: Record<string, string> },
+  ownNamespace: string,
+): boolean {
+  const selecting = policies.filter((p) => matchesSelector(p.spec.podSelector, target));
+  if (selecting.length === 0) return true;
+  return selecting.some((policy) =>
+    (policy.spec.ingress ?? []).some((rule: AnyObject) =>
+      (rule.from ?? []).some((peer: AnyObject) => {
+        const namespaceOk = peer.namespaceSelector
+          ? matchesSelector(peer.namespaceSelector, { 'kubernetes.io/metadata.name': source.namespace })
+          : source.namespace === ownNamespace;
+        const podOk = peer.podSelector ? matchesSelector(peer.podSelector, source.labels ?? {}) : true;
+        return namespaceOk && podOk;
+      }),
+    ),
+  );
+}
+
+describe('Kubernetes manifests: production network policies', () => {
+  const manifests = render('overlays/production');
+  const policies = byKind(manifests, 'NetworkPolicy');
+  const namespace = manifests[0].metadata.namespace!;
+  const pod = (service: string) =>
+    named(manifests, 'Deployment', `smsgate-${service}`)!.spec.template.metadata.labels as Record<
+      string,
+      string
+    >;
+
+  it('admit the ingress controller to the public services only, smsgate to itself, Prometheus to all', () => {
+    const controller = { namespace: 'ingress-nginx' };
+    const monitoring = { namespace: 'monitoring' };
+    const fromService = (service: string) => ({ namespace, labels: pod(service) });
+    const cases: [string, { namespace: string; labels?: Record<string, string> }, string, boolean][] = [
+      ['controller', controller, 'ingress', true],
+      ['controller', controller, 'cht-relay', true],
+      ['controller', controller, 'dlr-tracker', true],
+      ['controller', controller, 'dispatcher', false],
+      ['controller', controller, 'smpp-binds', false],
+      ['ingress', fromService('ingress'), 'dlr-tracker', true],
+      ['cht-relay', fromService('cht-relay'), 'dlr-tracker', true],
+      ['a pod of another app', { namespace, labels: { app: 'other' } }, 'dlr-tracker', false],
+      ['another namespace', { namespace: 'elsewhere' }, 'ingress', false],
+      ...SERVICES.map((s): [string, typeof monitoring, string, boolean] => [
+        'monitoring',
+        monitoring,
+        s,
+        true,
+      ]),
+    ];
+    expect(
+      cases.map(([from, source, to]) => [from, to, admitted(policies, pod(to), source, namespace)]),
+    ).toEqual(cases.map(([from, , to, allowed]) => [from, to, allowed]));
+  });
+});
+
 describe('the checks catch what they are for', () => {
   const manifests = render('overlays/staging');
   const copy = () => structuredClone(manifests) as AnyObject[];
