@@ -1,4 +1,4 @@
-import { Topics } from '@smsgate/contracts';
+import { TopicPartitions, Topics } from '@smsgate/contracts';
 import {
   ADMIN_TOKEN,
   consumedEvents,
@@ -100,7 +100,9 @@ describe('SIGTERM to a dispatcher replica during load', () => {
     expect(sentBeforeStop).toBeLessThan(total);
     expect(await victim.stop('SIGTERM')).toBe(0);
     expect(victim.output).toContain('"msg":"stopped"');
-    expect(aggregator.requests.length).toBeLessThan(total); // the survivor still had work to take over
+    // The survivor took the stopped replica's partitions over.
+    const [assignment] = Object.values(await waitForGroupMembers(brokers, group, 1));
+    expect(assignment[Topics.outboundRequested]).toHaveLength(TopicPartitions[Topics.outboundRequested]);
 
     // Everything is sent and reported, by the survivor for what the stopped replica had not finished.
     const wired = () =>

@@ -47,6 +47,12 @@ describe('rotating a workspace API key and signing secret', () => {
     expect(signingSecret).not.toBe(workspace.signingSecret);
   });
 
+  it('without MESSAGES_API_URL, says where GET /v1/messages is served instead of guessing', async () => {
+    const response = await fetch(`${ingress.url}/v1/messages`);
+    expect(response.status).toBe(404);
+    expect(JSON.stringify(await response.json())).toContain('MESSAGES_API_URL');
+  });
+
   it('answers 404 for an unknown workspace and 401 without the admin token', async () => {
     expect((await admin(`/v1/workspaces/${randomUUID()}/api-key`)).status).toBe(404);
     expect((await admin('/v1/workspaces/not-a-uuid/signing-secret')).status).toBe(404);
