@@ -43,14 +43,9 @@ describe('cht-relay', () => {
     // Each group starts where the topics end now: the shared topics' history is other suites' business.
     const brokers = process.env.KAFKA_BROKERS!;
     const [dispatcherGroup, trackerGroup, relayGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dispatcher-cht-e2e', [Topics.outboundRequested]),
-      freshGroupAtEnd(brokers, 'dlr-tracker-cht-e2e', [
-        Topics.outboundRequested,
-        Topics.outboundStatus,
-        Topics.receiptReceived,
-        Topics.inboundReceived,
-      ]),
-      freshGroupAtEnd(brokers, 'cht-relay-e2e', [Topics.messageStatusChanged, Topics.inboundReceived]),
+      freshGroupAtEnd(brokers, 'dispatcher-cht-e2e'),
+      freshGroupAtEnd(brokers, 'dlr-tracker-cht-e2e'),
+      freshGroupAtEnd(brokers, 'cht-relay-e2e'),
     ]);
     [aggregator, cht] = await Promise.all([RecordingServer.start(), FakeCht.start(CHT_KEY)]);
     [ingress, dispatcher, tracker, relay, probe] = await Promise.all([

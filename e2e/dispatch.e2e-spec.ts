@@ -34,20 +34,13 @@ describe('dispatch to an HTTP aggregator', () => {
       ADMIN_TOKEN,
       SECRETS_KEY,
       // Only this suite's requests: the shared topic's history is other suites' business.
-      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e', [
-        Topics.outboundRequested,
-      ]),
+      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e'),
       RETRY_DELAYS_MS: '300,300',
       HTTP_TIMEOUT_MS: '2000',
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
     };
-    const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e', [
-      Topics.outboundRequested,
-      Topics.outboundStatus,
-      Topics.receiptReceived,
-      Topics.inboundReceived,
-    ]);
+    const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e');
     aggregator = await RecordingServer.start();
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
       createPartitioner: Partitioners.DefaultPartitioner,

@@ -14,6 +14,18 @@ ensure_node_modules() {
   fi
 }
 
+# deploy/test renders the Kubernetes overlays with kustomize v5: kubectl's built-in one when kubectl is
+# there, else a kustomize built from the Go module proxy into .local/bin (needs Go).
+KUSTOMIZE_VERSION=v5.5.0
+ensure_kustomize() {
+  if command -v kubectl >/dev/null && kubectl kustomize --help >/dev/null 2>&1; then return; fi
+  [ -x "$LOCAL/bin/kustomize" ] && return
+  command -v go >/dev/null || { log "kubectl or Go is needed to render deploy/kubernetes (apt-get install golang-go)"; exit 1; }
+  log "building kustomize $KUSTOMIZE_VERSION into .local/bin (no kubectl here)"
+  mkdir -p "$LOCAL/bin"
+  GOBIN="$LOCAL/bin" GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+}
+
 # Secrets for a local gateway: generated on first run, kept in .local (git-ignored).
 ensure_local_secrets() {
   local file="$LOCAL/secrets.env"

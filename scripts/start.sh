@@ -42,6 +42,8 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# ingress passes GET /v1/messages (the list) on to dlr-tracker, so both live on one base URL.
+export MESSAGES_API_URL=${MESSAGES_API_URL:-http://127.0.0.1:8083}
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
   port=${entry##*:}

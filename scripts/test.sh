@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
 
 ensure_node_modules
+ensure_kustomize
 cd "$ROOT"
 RESULTS="$LOCAL/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

@@ -13,6 +13,11 @@ export const ingressEnv = serviceEnv(8080)
       .min(16, 'must be at least 16 characters'),
     /** Base URL aggregators reach us on, used to show a channel's inbound URLs. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * dlr-tracker's base URL: GET /v1/messages (the list) is passed on there, so one public host serves
+     * POST (send, here) and GET (list, there) on the same path. Unset: that GET answers 404 with a reason.
+     */
+    MESSAGES_API_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** A re-post of the same inbound message within this many seconds returns the original id. */
     INBOUND_DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
     /**

@@ -13,6 +13,7 @@ import { ReceiveImiController } from './receive-imi/receive-imi.controller';
 import { ReceiveTemplateController } from './receive-template/receive-template.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
+import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { AdminTokenGuard } from './workspaces/admin-token.guard';
@@ -40,6 +41,7 @@ export class IngressModule {
         ReceiveImiController,
         ReceiveTemplateController,
         MessagesController,
+        MessageListController,
         ImiMessagingController,
         RoutesController,
       ],

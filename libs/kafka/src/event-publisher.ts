@@ -1,4 +1,6 @@
-import { parsePayload, PayloadInput, Topic } from '@smsgate/contracts';
+import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/contracts';
+import { messagesTotal } from '@smsgate/runtime';
+import { traceparentFor } from './batch-traces';
 import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
 
 export class PublishTimeoutError extends Error {
@@ -12,6 +14,8 @@ export class InvalidEventError extends Error {}
 export interface PublishOptions {
   key?: string;
   headers?: Record<string, string>;
+  /** The channel's type, when the producer knows it: a label of `smsgate_messages_total`. */
+  channelType?: string;
 }
 
 interface Pending {
@@ -64,9 +68,14 @@ export class EventPublisher {
       {
         key: options.key,
         value: JSON.stringify(parsed.value),
-        headers: { 'content-type': 'application/json', ...options.headers },
+        // The record continues the trace of the work publishing it (W3C trace context in a header).
+        headers: {
+          'content-type': 'application/json',
+          traceparent: traceparentFor(options.key),
+          ...options.headers,
+        },
       },
-    ]);
+    ]).then(() => countMessage(topic, parsed.value, options.channelType));
   }
 
   /** Publishes already-encoded messages (retries and dead letters keep the original bytes). */
@@ -118,6 +127,20 @@ export class EventPublisher {
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }
+  }
+}
+
+/** Counts message status events once Kafka has them (parts after the first are the same message). */
+function countMessage<T extends Topic>(topic: T, payload: PayloadOf<T>, channelType = 'unknown'): void {
+  if (topic === Topics.outboundRequested) {
+    messagesTotal.inc({ direction: 'outbound', status: 'requested', channel_type: 'none' });
+  } else if (topic === Topics.inboundReceived) {
+    const inbound = payload as PayloadOf<typeof Topics.inboundReceived>;
+    messagesTotal.inc({ direction: 'inbound', status: 'received', channel_type: inbound.channelType });
+  } else if (topic === Topics.outboundStatus) {
+    const status = payload as PayloadOf<typeof Topics.outboundStatus>;
+    if ((status.part?.index ?? 0) === 0)
+      messagesTotal.inc({ direction: 'outbound', status: status.status, channel_type: channelType });
   }
 }
 

@@ -5,3 +5,5 @@ export * from './event-publisher';
 export * from './outcome';
 export * from './kafka-event.server';
 export * from './kafka.module';
+export * from './dead-letter-replay';
+export * from './batch-traces';

@@ -9,9 +9,11 @@ import {
   Topics,
   uuidv7,
 } from '@smsgate/contracts';
+import { runInTrace } from '@smsgate/runtime';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { runWithBatchTraces } from './batch-traces';
 import { ensureTopics } from './ensure-topics';
 import { EventPublisher, headerString } from './event-publisher';
 import { Outcome, Outcomes } from './outcome';
@@ -68,6 +70,31 @@ const outcomes = new Counter({
   labelNames: ['topic', 'group', 'outcome'],
 });
 
+const retries = new Counter({
+  name: 'smsgate_retries_total',
+  help: 'Events sent to a consumer group retry topic for another attempt, by source topic and group',
+  labelNames: ['topic', 'group'],
+});
+
+const deadLetters = new Counter({
+  name: 'smsgate_dead_letters_total',
+  help: 'Events published to sms.deadletter.v1, by source topic and consumer group',
+  labelNames: ['topic', 'group'],
+});
+
+const consumerLag = new Gauge({
+  name: 'smsgate_consumer_lag',
+  help: 'Records behind the end of the partition after the last batch, by topic, partition and group',
+  labelNames: ['topic', 'partition', 'group'],
+});
+
+/**
+ * Runs `fn` in the trace of the consumed event (its `traceparent` header, W3C trace context): log lines
+ * name that trace and what `fn` publishes continues it. Batch handlers call this per event.
+ */
+export const withEventTrace = <T>(event: { headers: Record<string, string> }, fn: () => T): T =>
+  runInTrace(event.headers.traceparent, fn);
+
 class KafkaBatchContext extends BaseRpcContext<[string, number]> {}
 
 type Decoded<T extends Topic> =
@@ -105,6 +132,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private retryConsumer?: Consumer;
   private joined = false;
   private crashed = false;
+  private readonly lagKeys = new Set<string>();
   private readonly retryDelays: number[];
   private readonly inPlaceRetryMs: number;
   private readonly maxEventsPerCall: number;
@@ -197,9 +225,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       maxWaitTimeInMs: 1_000,
       heartbeatInterval: 3_000,
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.crashed = false;
       onJoin(true);
+      // Partitions that moved to another member no longer report a lag from here.
+      const assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => `${topic}:${partition}`),
+        ),
+      );
+      for (const key of this.lagKeys) {
+        const [group, topic, partition] = key.split('|');
+        if (group === groupId && !assigned.has(`${topic}:${partition}`)) {
+          consumerLag.remove({ topic, partition, group });
+          this.lagKeys.delete(key);
+        }
+      }
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error(
@@ -231,6 +272,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       await commit(payload, topic, batch.partition, last);
       await payload.heartbeat();
     }
+    this.recordLag(this.options.groupId, payload);
+  }
+
+  private recordLag(group: string, { batch }: EachBatchPayload): void {
+    const lag = Number(batch.offsetLag());
+    if (!Number.isFinite(lag)) return;
+    consumerLag.set({ topic: batch.topic, partition: String(batch.partition), group }, lag);
+    this.lagKeys.add(`${group}|${batch.topic}|${batch.partition}`);
   }
 
   private async onRetryBatch(payload: EachBatchPayload): Promise<void> {
@@ -275,6 +324,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       await commit(payload, batch.topic, batch.partition, message.offset);
       await payload.heartbeat();
     }
+    this.recordLag(`${this.options.groupId}.retry`, payload);
   }
 
   private decode<T extends Topic>(topic: T, message: KafkaMessage, at: Coordinates): Decoded<T> {
@@ -373,7 +423,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const handler = this.getHandlerByPattern(topic);
     if (!handler) throw new Error(`no handler for topic "${topic}"`);
     const batch = { topic, events } as ConsumedBatch<Topic>;
-    const returned: unknown = await handler(batch, new KafkaBatchContext([topic, events[0].partition]));
+    const invoke = () => handler(batch, new KafkaBatchContext([topic, events[0].partition]));
+    // One event: the whole call is in its trace. A batch: handlers run per-event work in withEventTrace,
+    // and what they publish for the batch as a whole continues the trace of the event with the same key.
+    const returned: unknown = await (events.length === 1
+      ? withEventTrace(events[0], invoke)
+      : runWithBatchTraces(events, invoke));
     const result = (isObservable(returned) ? await lastValueFrom(returned) : returned) as BatchResult;
     if (!Array.isArray(result)) return events.map(() => result);
     if (result.length !== events.length) {
@@ -382,12 +437,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return result;
   }
 
-  private async settle(
+  private settle(message: KafkaMessage, event: ConsumedEvent<unknown>, outcome: Outcome): Promise<void> {
+    return withEventTrace(event, () => this.settleInTrace(message, event, outcome));
+  }
+
+  private async settleInTrace(
     message: KafkaMessage,
     event: ConsumedEvent<unknown>,
     outcome: Outcome,
   ): Promise<void> {
-    outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: outcome.kind });
+    // A dead letter is counted where it is published (also for retries that ran out).
+    if (outcome.kind !== 'dead-letter')
+      outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: outcome.kind });
+    this.logger.debug?.(
+      `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt}: ${outcome.kind}`,
+    );
     switch (outcome.kind) {
       case 'done':
       case 'skipped':
@@ -403,6 +467,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           );
         }
         const delay = jittered(this.retryDelays[event.attempt - 1]);
+        retries.inc({ topic: event.topic, group: this.options.groupId });
         this.logger.warn(
           `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed (${outcome.reason}); retry in ${delay} ms`,
         );
@@ -426,8 +491,15 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private async deadLetter(message: KafkaMessage, at: Coordinates, reason: string): Promise<void> {
+  private deadLetter(message: KafkaMessage, at: Coordinates, reason: string): Promise<void> {
+    return runInTrace(headerString(message.headers, 'traceparent'), () =>
+      this.deadLetterInTrace(message, at, reason),
+    );
+  }
+
+  private async deadLetterInTrace(message: KafkaMessage, at: Coordinates, reason: string): Promise<void> {
     outcomes.inc({ topic: at.topic, group: this.options.groupId, outcome: 'dead-letter' });
+    deadLetters.inc({ topic: at.topic, group: this.options.groupId });
     this.logger.warn(`dead letter from ${at.topic} ${at.partition}:${at.offset}: ${reason}`);
     const value = message.value ?? Buffer.alloc(0);
     const utf8 = value.toString('utf8');

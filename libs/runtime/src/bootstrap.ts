@@ -9,6 +9,7 @@ import { Readiness } from './health/readiness';
 import { ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
 import { createLogger, JsonLogger } from './logging/logger';
 import { instrumentHttp } from './metrics/http-metrics';
+import { traceHttp } from './tracing/trace-http';
 import { MetricsController } from './metrics/metrics.controller';
 
 export interface HealthCheckProvider {
@@ -88,6 +89,7 @@ async function startService<C extends ServiceConfig>(
     abortOnError: false,
   });
   instrumentHttp(app.getHttpAdapter().getInstance());
+  traceHttp(app.getHttpAdapter().getInstance());
   await definition.configureHttp?.(app, config);
   app.useGlobalFilters(new HttpErrorFilter(definition.errorBody));
 

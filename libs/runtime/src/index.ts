@@ -5,3 +5,5 @@ export * from './health/readiness';
 export * from './http-error.filter';
 export * from './bootstrap';
 export * from './micro-batcher';
+export * from './tracing/trace-context';
+export * from './metrics/message-metrics';

@@ -5,4 +5,4 @@ export * from './service-process';
 export * from './factories';
 export { ensureTestInfra, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
-export * from './fresh-group';
+export * from './consumer-groups';

@@ -7,6 +7,7 @@ import {
   Topics,
 } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
+import { sendDuration } from '@smsgate/runtime';
 import { countSegments } from '@smsgate/sms';
 import { ChannelAdapter, Detail, SendResult } from '../adapters/channel-adapter';
 import type { HttpClient } from '../adapters/http-client';
@@ -25,6 +26,8 @@ interface Context {
   request: OutboundRequestedV1;
   attempt: number;
   lastAttempt: boolean;
+  /** Known once a channel is picked; a label of the message metrics. */
+  channelType?: string;
 }
 
 /**
@@ -71,6 +74,7 @@ export class DispatchMessage {
       return Outcomes.done();
     }
     const channel = await this.pickChannel(request.workspace, candidates, context.attempt);
+    context.channelType = channel?.type;
     if (!channel) {
       await this.status(context, 'failed', request.channel, { reason: 'channel_unavailable' });
       return Outcomes.deadLetter('no usable channel: unknown, disabled or of another workspace');
@@ -125,11 +129,13 @@ export class DispatchMessage {
       } else {
         const parts = countSegments(request.text).segments;
         await this.limiter.take(channel.id, channel.tps, parts, request.priority);
+        const timer = sendDuration.startTimer({ channel_type: channel.type });
         result = await adapter.send(
           { id: context.id, to: request.to, from, text: request.text, channel: channel.id },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
           this.http,
         );
+        timer({ result: result.kind });
         await this.attempts.finish(context.id, context.attempt, result);
       }
       return await this.settle(context, channel, candidates.length, result);
@@ -217,7 +223,7 @@ export class DispatchMessage {
         detail,
         at: new Date().toISOString(),
       },
-      { key: context.id },
+      { key: context.id, channelType: context.channelType },
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics } from '@smsgate/contracts';
-import { ConsumedBatch, Outcome, Outcomes } from '@smsgate/kafka';
+import { ConsumedBatch, Outcome, Outcomes, withEventTrace } from '@smsgate/kafka';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { DispatchMessage } from './dispatch-message.use-case';
 
@@ -26,11 +26,10 @@ export class OutboundConsumer {
       while (next < order.length) {
         const { event, index } = order[next++];
         // One message's trouble (a database or Kafka hiccup) is that message's retry, not the batch's.
-        outcomes[index] = await this.dispatch
-          .execute(event)
-          .catch((error: unknown) =>
+        outcomes[index] = await withEventTrace(event, () => this.dispatch.execute(event)).catch(
+          (error: unknown) =>
             Outcomes.retry(`dispatch error: ${error instanceof Error ? error.message : String(error)}`),
-          );
+        );
       }
     };
     await Promise.all(

@@ -1,6 +1,15 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '@smsgate/auth';
-import { uuidv7 } from '@smsgate/contracts';
+import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { SecretBox, WorkspaceEntity } from '@smsgate/db';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -47,5 +56,33 @@ export class WorkspacesController {
       signingSecret,
       createdAt: workspace.createdAt.toISOString(),
     };
+  }
+
+  /**
+   * Replaces the workspace's API key; the new one is in this response only and works at once, the old
+   * one stops working within the 30 s that services cache a key (docs/operations.md).
+   */
+  @Post(':id/api-key')
+  @HttpCode(201)
+  async rotateApiKey(@Param('id') id: string) {
+    const apiKey = generateApiKey();
+    await this.update(id, { apiKeyHash: hashApiKey(apiKey), apiKeyPrefix: apiKeyPrefix(apiKey) });
+    return { id, apiKey };
+  }
+
+  /** Replaces the secret that signs the workspace's status callbacks; shown in this response only. */
+  @Post(':id/signing-secret')
+  @HttpCode(201)
+  async rotateSigningSecret(@Param('id') id: string) {
+    const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
+    await this.update(id, { signingSecret: this.secretBox.seal({ signingSecret }) });
+    return { id, signingSecret };
+  }
+
+  private async update(id: string, fields: Partial<WorkspaceEntity>): Promise<void> {
+    const result = isUuid(id)
+      ? await this.dataSource.getRepository(WorkspaceEntity).update({ id }, fields)
+      : { affected: 0 };
+    if (!result.affected) throw new NotFoundException(`workspace ${id.slice(0, 64)} not found`);
   }
 }

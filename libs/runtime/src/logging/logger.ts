@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { currentTrace } from '../tracing/trace-context';
 
 /** Field names whose values never reach a log line. */
 const SECRET_FIELDS = ['password', 'secret', 'secrets', 'apiKey', 'api_key', 'token', 'authorization', 'key'];
@@ -11,6 +12,11 @@ export function createLogger(service: string, level: string): Logger {
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Every line written while a request or an event is handled names its trace (W3C trace context).
+    mixin: () => {
+      const trace = currentTrace();
+      return trace ? { trace_id: trace.traceId, span_id: trace.spanId } : {};
+    },
     redact: {
       paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)],
       censor: '[redacted]',

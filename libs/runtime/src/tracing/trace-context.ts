@@ -1,0 +1,49 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/): `traceparent` is
+ * `00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>`. smsgate carries it on HTTP requests and
+ * in Kafka record headers, and every log line written while a message is handled names its trace id,
+ * so one message can be followed across services with a single log query.
+ */
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  flags: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const storage = new AsyncLocalStorage<TraceContext>();
+
+/** Parses a `traceparent` header; undefined for anything the specification says to ignore. */
+export function parseTraceparent(header: string | undefined): TraceContext | undefined {
+  const match = TRACEPARENT.exec(header?.trim().toLowerCase() ?? '');
+  if (!match) return undefined;
+  const [, version, traceId, spanId, flags, rest] = match;
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  return { traceId, spanId, flags };
+}
+
+export const formatTraceparent = ({ traceId, spanId, flags }: TraceContext): string =>
+  `00-${traceId}-${spanId}-${flags}`;
+
+/** A new span: in the same trace as `parent` when there is one, else the root of a new trace (sampled). */
+export function childSpan(parent?: TraceContext): TraceContext {
+  return {
+    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    flags: parent?.flags ?? '01',
+  };
+}
+
+export const currentTrace = (): TraceContext | undefined => storage.getStore();
+
+/** Runs `fn` as a new span of the trace in `traceparent` (or of a new trace when it is missing or invalid). */
+export function runInTrace<T>(traceparent: string | undefined, fn: () => T): T {
+  return storage.run(childSpan(parseTraceparent(traceparent)), fn);
+}
+
+/** The `traceparent` to send on an outgoing request or record: a child of the current span. */
+export const outgoingTraceparent = (): string => formatTraceparent(childSpan(currentTrace()));
