@@ -2,6 +2,7 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
+  freshGroupAtEnd,
   SECRETS_KEY,
   ServiceProcess,
   waitFor,
@@ -18,13 +19,14 @@ describe('a dlr-tracker crash during a burst', () => {
     DATABASE_URL: process.env.DATABASE_URL,
     ADMIN_TOKEN,
     SECRETS_KEY,
-    KAFKA_GROUP_ID: 'dlr-tracker-e2e',
+    KAFKA_GROUP_ID: '',
   };
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let db: Client;
 
   beforeAll(async () => {
+    env.KAFKA_GROUP_ID = await freshGroupAtEnd(env.KAFKA_BROKERS!, 'dlr-tracker-crash-e2e');
     [ingress, tracker] = await Promise.all([
       ServiceProcess.start('ingress', env),
       ServiceProcess.start('dlr-tracker', env),

@@ -252,7 +252,8 @@ describe('dispatch to an HTTP aggregator', () => {
       return { id: event.id, at: received!.at };
     });
     const order = [...arrivals].sort((a, b) => a.at - b.at).map((arrival) => arrival.id);
-    expect(order[0]).toBe(high.id);
+    // The first second's worth (2 parts) leaves at once, concurrently: high is in it, not behind 6 bulk.
+    expect(order.indexOf(high.id)).toBeLessThan(2);
     // 7 parts at 2 per second, the first second's worth at once: the last cannot leave before 2.5 s.
     const spread = Math.max(...arrivals.map((a) => a.at)) - Math.min(...arrivals.map((a) => a.at));
     expect(spread).toBeGreaterThanOrEqual(2_000);

@@ -3,6 +3,7 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
+  freshGroupAtEnd,
   SECRETS_KEY,
   ServiceProcess,
   TestWorkspace,
@@ -15,12 +16,13 @@ import {
  * dlr-tracker run as processes against the real Kafka and PostgreSQL.
  */
 describe('inbound messages through ingress and dlr-tracker', () => {
+  let trackerGroup = '';
   const env = () => ({
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     DATABASE_URL: process.env.DATABASE_URL,
     ADMIN_TOKEN,
     SECRETS_KEY,
-    KAFKA_GROUP_ID: 'dlr-tracker-e2e',
+    KAFKA_GROUP_ID: trackerGroup,
   });
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
@@ -30,6 +32,7 @@ describe('inbound messages through ingress and dlr-tracker', () => {
   let channelUuid: string;
 
   beforeAll(async () => {
+    trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-inbound-e2e');
     [ingress, tracker, probe] = await Promise.all([
       ServiceProcess.start('ingress', env()),
       ServiceProcess.start('dlr-tracker', env()),

@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, SECRETS_KEY, ServiceName, ServiceProcess } from '@smsgate/testing';
+import { ADMIN_TOKEN, freshGroupAtEnd, SECRETS_KEY, ServiceName, ServiceProcess } from '@smsgate/testing';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -10,11 +10,18 @@ describe('every service', () => {
     DATABASE_URL: process.env.DATABASE_URL,
     ADMIN_TOKEN,
     SECRETS_KEY,
-    KAFKA_GROUP_ID: 'dlr-tracker-e2e',
   };
 
   it('boots, reports live and ready, serves Prometheus metrics, logs JSON and stops cleanly on SIGTERM', async () => {
-    const services = await Promise.all(ALL.map((name) => ServiceProcess.start(name, env)));
+    // A group of its own per service, starting at the topics' end: nothing of other suites to replay.
+    const services = await Promise.all(
+      ALL.map(async (name) =>
+        ServiceProcess.start(name, {
+          ...env,
+          KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, `${name}-services-e2e`),
+        }),
+      ),
+    );
     try {
       for (const service of services) {
         const live = await fetch(`${service.url}/health/live`);
