@@ -7,3 +7,5 @@ export * from './parts';
 export * from './receipt';
 export * from './message-id';
 export * from './address';
+export * from './session';
+export * from './bind-pool';

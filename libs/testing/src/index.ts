@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './factories';
 export { ensureTestInfra, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
+export * from './smsc-simulator';
