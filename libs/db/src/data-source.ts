@@ -14,6 +14,7 @@ import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-s
 import { WorkspaceSigningSecret1763800000001 } from './migrations/1763800000001-workspace-signing-secret';
 import { DeliveryTracking1763800000002 } from './migrations/1763800000002-delivery-tracking';
 import { Dispatch1763800000003 } from './migrations/1763800000003-dispatch';
+import { SmppBinds1763800000004 } from './migrations/1763800000004-smpp-binds';
 
 export const entities = [
   WorkspaceEntity,
@@ -33,6 +34,7 @@ export const migrations = [
   WorkspaceSigningSecret1763800000001,
   DeliveryTracking1763800000002,
   Dispatch1763800000003,
+  SmppBinds1763800000004,
 ];
 
 export interface DataSourceSettings {
