@@ -48,6 +48,8 @@ export interface KafkaEventServerOptions {
   inPlaceRetryMs?: number;
   partitionsConsumedConcurrently?: number;
   maxEventsPerCall?: number;
+  /** Called with the main consumer's partitions (by topic) each time it (re)joins its group. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
 const H = {
@@ -149,6 +151,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await ensureTopics(kafka, [{ topic: this.retryTopic, numPartitions: RETRY_TOPIC_PARTITIONS }]);
 
     this.consumer = this.newConsumer(groupId, (joined) => (this.joined = joined));
+    const onAssignment = this.options.onAssignment;
+    if (onAssignment) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+        onAssignment(payload.memberAssignment),
+      );
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
