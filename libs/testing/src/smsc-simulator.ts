@@ -204,7 +204,8 @@ export class SmscSimulator {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.connections.delete(connection);
-      for (const { reject } of connection.pending.values()) reject(new Error('connection closed before the answer'));
+      for (const { reject } of connection.pending.values())
+        reject(new Error('connection closed before the answer'));
       connection.pending.clear();
     });
   }
@@ -298,7 +299,11 @@ export class SmscSimulator {
     const wantsReceipt = status === Status.ESME_ROK && (pdu.registeredDelivery & 0x03) !== 0;
     const sendReceipt = () => {
       if (!wantsReceipt || !receipt) return;
-      const target = this.receivers().find((c) => c.systemId === connection.systemId) ?? this.receivers()[0];
+      // A transceiver gets its receipts itself; a transmitter's go to a receiver of the same account.
+      const target =
+        connection.mode === 'transceiver'
+          ? connection
+          : this.receivers().find((c) => c.systemId === connection.systemId && c.mode === 'receiver');
       if (!target) return;
       const receiptId =
         this.options.receiptIdFormat === 'decimal'
