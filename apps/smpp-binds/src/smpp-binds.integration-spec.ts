@@ -1,13 +1,9 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
-import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
+import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import {
   ADMIN_TOKEN,
-  freePort,
   ProbedMessage,
   SECRETS_KEY,
   SmscSimulator,
@@ -16,67 +12,18 @@ import {
 } from '@smsgate/testing';
 import { Client } from 'pg';
 import { register } from 'prom-client';
-import { Ownership } from './binds/ownership';
-import { smppBindsEnv } from './config';
-import { SmppBindsModule } from './smpp-binds.module';
+import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
 const databaseUrl = process.env.DATABASE_URL!;
 
 type Submit = PayloadInput<typeof Topics.smppSubmitRequested>;
 
-interface Service {
-  app: NestFastifyApplication;
-  url: string;
-}
-
-/** smpp-binds in this process, composed as main.ts does, with short intervals. */
-async function startService(groupId: string): Promise<Service> {
-  const port = await freePort();
-  const config = loadConfig('smpp-binds', smppBindsEnv, {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: databaseUrl,
-    SECRETS_KEY,
-    ADMIN_TOKEN,
-    PORT: String(port),
-    KAFKA_GROUP_ID: groupId,
-    RETRY_DELAYS_MS: '200',
-    RECONCILE_INTERVAL_MS: '200',
-    SUBMIT_HOLD_MS: '1000',
-    MO_REASSEMBLY_TIMEOUT_SECONDS: '2',
-    MO_SWEEP_INTERVAL_MS: '200',
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SmppBindsModule.forRoot(config),
-    new FastifyAdapter(),
-    {
-      logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false,
-    },
-  );
-  app.useGlobalFilters(new HttpErrorFilter());
-  await app.init();
-  const ownership = app.get(Ownership);
-  const server = new KafkaEventServer({
-    kafka: app.get(KAFKA),
-    publisher: app.get(EventPublisher),
-    groupId,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-    inPlaceRetryMs: 2_000,
-    partitionsConsumedConcurrently: 12,
-    onAssignment: (assignment) => ownership.assign(assignment),
-  });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(port, '127.0.0.1');
-  await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${groupId} to join` });
-  return { app, url: `http://127.0.0.1:${port}` };
-}
-
 describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: Service;
+  let service: StartedSmppBinds;
   let smsc: SmscSimulator;
   const box = new SecretBox(SECRETS_KEY);
   let workspace: string;
@@ -98,7 +45,12 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
       `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'smpp-it', $2, 'smpp-it')`,
       [workspace, `hash-${workspace}`],
     );
-    service = await startService(`smpp-binds-it-${uuidv7()}`);
+    service = await startSmppBinds({
+      brokers,
+      databaseUrl,
+      groupId: `smpp-binds-it-${uuidv7()}`,
+      logs: !!process.env.TEST_LOGS,
+    });
   });
 
   afterAll(async () => {
