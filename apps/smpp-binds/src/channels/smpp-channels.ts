@@ -85,7 +85,13 @@ export class SmppChannels {
       name: row.name,
       address: row.address,
       enabled: row.enabled,
-      ...(parsed.ok ? { settings: parsed.value } : { problems: parsed.problems }),
+      ...(parsed.ok && password.length <= 8
+        ? { settings: parsed.value }
+        : {
+            problems: parsed.ok
+              ? ['secrets.password: must be at most 8 characters (SMPP 3.4)']
+              : parsed.problems,
+          }),
       password,
       version,
     };

@@ -75,6 +75,9 @@ describe('validateSmppConfig', () => {
       'secrets.password: is required',
     ]);
     expect(validateSmppConfig(minimal, { password: '' })).toEqual(['secrets.password: is required']);
+    expect(validateSmppConfig(minimal, { password: '123456789' })).toEqual([
+      'secrets.password: must be at most 8 characters (SMPP 3.4)',
+    ]);
   });
 
   it.each<[Record<string, unknown>, string]>([

@@ -88,5 +88,12 @@ export function parseSmppConfig(config: unknown): Parsed<SmppSettings> {
  */
 export function validateSmppConfig(config: unknown, secrets: Record<string, string>): string[] {
   const parsed = parseSmppConfig(config);
-  return [...(parsed.ok ? [] : parsed.problems), ...missingSecrets(secrets, [SMPP_PASSWORD_SECRET])];
+  const password = secrets[SMPP_PASSWORD_SECRET];
+  // bind_* carries the password in a 9-octet C-Octet string: 8 characters at most.
+  const tooLong = typeof password === 'string' && Buffer.byteLength(password, 'latin1') > 8;
+  return [
+    ...(parsed.ok ? [] : parsed.problems),
+    ...missingSecrets(secrets, [SMPP_PASSWORD_SECRET]),
+    ...(tooLong ? [`secrets.${SMPP_PASSWORD_SECRET}: must be at most 8 characters (SMPP 3.4)`] : []),
+  ];
 }
