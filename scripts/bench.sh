@@ -8,3 +8,4 @@ build
 cd "$ROOT"
 node bench/inbound-receive.mjs
 node bench/send-dispatch.mjs
+node bench/smpp-submit.mjs
