@@ -3,7 +3,7 @@ import { kafkaEnv } from '@smsgate/kafka';
 import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
 
-const milliseconds = (min: number, max: number, fallback: number) =>
+const whole = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const smppBindsEnv = serviceEnv(8082)
@@ -22,14 +22,14 @@ export const smppBindsEnv = serviceEnv(8082)
       .default('5000,30000,120000,600000')
       .transform((value) => value.split(',').map(Number)),
     /** How often the channels table is read to open, re-open and close binds. */
-    RECONCILE_INTERVAL_MS: milliseconds(100, 300_000, 5_000),
+    RECONCILE_INTERVAL_MS: whole(100, 300_000, 5_000),
     /** How long a message waits for a bind of its channel before it goes to the retry topic. */
-    SUBMIT_HOLD_MS: milliseconds(100, 600_000, 30_000),
+    SUBMIT_HOLD_MS: whole(100, 600_000, 30_000),
     /** Messages of one consumed batch submitted at once (the binds' windows and tps pace them). */
-    SUBMIT_CONCURRENCY: milliseconds(1, 10_000, 1_000),
+    SUBMIT_CONCURRENCY: whole(1, 10_000, 1_000),
     /** Parts of a concatenated MO wait this long for the rest, then the message is published incomplete. */
-    MO_REASSEMBLY_TIMEOUT_SECONDS: milliseconds(1, 86_400, 300),
-    MO_SWEEP_INTERVAL_MS: milliseconds(100, 600_000, 10_000),
+    MO_PARTS_TIMEOUT_SECONDS: whole(1, 86_400, 300),
+    MO_SWEEP_INTERVAL_MS: whole(100, 600_000, 10_000),
   });
 export type SmppBindsConfig = z.output<typeof smppBindsEnv>;
 export const smppBindsConfig = (): SmppBindsConfig => loadConfig('smpp-binds', smppBindsEnv);

@@ -38,10 +38,7 @@ class MoSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.reassembly
-        .sweep(
-          this.config.MO_REASSEMBLY_TIMEOUT_SECONDS,
-          async (id) => (await this.channels.get(id))?.workspaceId,
-        )
+        .sweep(this.config.MO_PARTS_TIMEOUT_SECONDS, async (id) => (await this.channels.get(id))?.workspaceId)
         .then(
           (count) =>
             count > 0 && this.logger.warn(`published ${count} incomplete concatenated MO message(s)`),

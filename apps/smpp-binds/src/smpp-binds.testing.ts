@@ -31,7 +31,7 @@ export async function startSmppBinds(options: {
     RETRY_DELAYS_MS: '200',
     RECONCILE_INTERVAL_MS: '200',
     SUBMIT_HOLD_MS: '1000',
-    MO_REASSEMBLY_TIMEOUT_SECONDS: '2',
+    MO_PARTS_TIMEOUT_SECONDS: '2',
     MO_SWEEP_INTERVAL_MS: '200',
     ...options.env,
   });
