@@ -99,7 +99,7 @@ describe('interoperability with Kannel drive_smpp', () => {
               workspace,
               channel,
               to: String(event.from),
-              from: String(event.to ?? '123'),
+              from: typeof event.to === 'string' ? event.to : '123',
               text: `reply to ${String(event.text)}`,
               priority: 'normal',
               requestedAt: new Date().toISOString(),
