@@ -294,7 +294,9 @@ export class BindPool {
           this.stopped = true;
           this.notify();
           await Promise.all(
-            this.slots.filter((other) => other !== slot).map((other) => other.session?.close() ?? Promise.resolve()),
+            this.slots
+              .filter((other) => other !== slot)
+              .map((other) => other.session?.close() ?? Promise.resolve()),
           );
           return;
         }
