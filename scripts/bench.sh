@@ -9,3 +9,4 @@ cd "$ROOT"
 node bench/inbound-receive.mjs
 node bench/send-dispatch.mjs
 node bench/smpp-submit.mjs
+node bench/smpp-e2e.mjs

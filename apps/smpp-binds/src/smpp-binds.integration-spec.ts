@@ -123,6 +123,30 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
     expect(metrics).toContain(`smsgate_smpp_binds{channel="${id}",state="bound"`);
   });
 
+  it('keeps binding other channels when the secrets of one cannot be decrypted, and fails its messages', async () => {
+    const broken = uuidv7();
+    await db.query(
+      `INSERT INTO channels (id, workspace_id, type, name, config, secrets, secret_fields)
+       VALUES ($1, $2, 'smpp', 'sealed elsewhere', $3, $4, '{password}')`,
+      [
+        broken,
+        workspace,
+        JSON.stringify({ host: '127.0.0.1', port: smsc.port, system_id: 'smsgate' }),
+        new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal({ password: 'secret' }),
+      ],
+    );
+    const id = await channel();
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'the good channel bound' });
+    expect(await bindsOf(broken)).toBeUndefined();
+    const message = await submit(broken);
+    const failed = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === message, {
+      timeoutMs: 30_000,
+    });
+    expect(value(failed)).toMatchObject({ status: 'failed' });
+    expect(String((value(failed).detail as { reason: string }).reason)).toContain('cannot be decrypted');
+    await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [broken]);
+  });
+
   it('submits, publishes sent with the SMSC id, and turns the receipt into a receipt event with the same id', async () => {
     const id = await channel({ message_id_format: 'decimal' });
     smsc.options.idFormat = 'decimal';

@@ -74,7 +74,14 @@ export class SmppChannels {
 
   private toChannel(row: ChannelRow): SmppChannel {
     const parsed = parseSmppConfig(row.config);
-    const password = row.secrets ? (this.secretBox.open(row.secrets)[SMPP_PASSWORD_SECRET] ?? '') : '';
+    let password = '';
+    let undecryptable = false;
+    try {
+      password = row.secrets ? (this.secretBox.open(row.secrets)[SMPP_PASSWORD_SECRET] ?? '') : '';
+    } catch {
+      // One channel sealed with another key must not stop every other channel from binding.
+      undecryptable = true;
+    }
     const version = createHash('sha256')
       .update(JSON.stringify([row.config, row.secrets, row.address]))
       .digest('hex')
@@ -85,13 +92,15 @@ export class SmppChannels {
       name: row.name,
       address: row.address,
       enabled: row.enabled,
-      ...(parsed.ok && password.length <= 8
-        ? { settings: parsed.value }
-        : {
-            problems: parsed.ok
-              ? ['secrets.password: must be at most 8 characters (SMPP 3.4)']
-              : parsed.problems,
-          }),
+      ...(undecryptable
+        ? { problems: ['secrets: cannot be decrypted with this SECRETS_KEY'] }
+        : parsed.ok && password.length <= 8
+          ? { settings: parsed.value }
+          : {
+              problems: parsed.ok
+                ? ['secrets.password: must be at most 8 characters (SMPP 3.4)']
+                : parsed.problems,
+            }),
       password,
       version,
     };
