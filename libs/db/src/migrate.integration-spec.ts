@@ -44,6 +44,9 @@ describe('migrations', () => {
       'opt_outs',
       'parked_events',
       'routes',
+      'smpp_channel_states',
+      'smpp_mo_parts',
+      'smpp_submits',
       'workspaces',
     ]);
 
