@@ -21,11 +21,13 @@ build
 log "format, lint, typecheck, unit tests"
 npx prettier --check . --log-level warn
 npx nx run-many -t lint typecheck --outputStyle=stream
-npx jest -c jest.config.js --selectProjects unit --json --outputFile="$RESULTS/unit.json"
+# Every test stage runs even when an earlier one failed, so one run shows everything that is wrong.
+status=0
+npx jest -c jest.config.js --selectProjects unit --json --outputFile="$RESULTS/unit.json" || status=1
 log "integration tests (real Kafka and PostgreSQL)"
-npx jest -c jest.config.js --selectProjects integration --runInBand --json --outputFile="$RESULTS/integration.json"
+npx jest -c jest.config.js --selectProjects integration --runInBand --forceExit --json --outputFile="$RESULTS/integration.json" || status=1
 log "end-to-end tests (services as processes)"
-npx jest -c jest.config.js --selectProjects e2e --runInBand --json --outputFile="$RESULTS/e2e.json"
+npx jest -c jest.config.js --selectProjects e2e --runInBand --forceExit --json --outputFile="$RESULTS/e2e.json" || status=1
 
 node -e '
   const fs = require("fs"); let passed = 0, failed = 0, skipped = 0;
@@ -35,3 +37,4 @@ node -e '
   }
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$RESULTS"
+exit $status

@@ -1,8 +1,36 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, serviceEnv } from '@smsgate/runtime';
+import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
 
-export const smppBindsEnv = serviceEnv(8082).extend(kafkaEnv.shape).extend(dbEnv.shape);
+const whole = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const smppBindsEnv = serviceEnv(8082)
+  .extend(kafkaEnv.shape)
+  .extend(dbEnv.shape)
+  .extend(secretsEnv.shape)
+  .extend({
+    ADMIN_TOKEN: z
+      .string({ error: 'is required (bearer token for GET /v1/binds)' })
+      .min(16, 'must be at least 16 characters'),
+    KAFKA_GROUP_ID: z.string().min(1).default('smpp-binds'),
+    /** Delays before each retry of a message whose channel had no bind (ms); then failed + dead letter. */
+    RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+      .default('5000,30000,120000,600000')
+      .transform((value) => value.split(',').map(Number)),
+    /** How often the channels table is read to open, re-open and close binds. */
+    RECONCILE_INTERVAL_MS: whole(100, 300_000, 5_000),
+    /** How long a message waits for a bind of its channel before it goes to the retry topic. */
+    SUBMIT_HOLD_MS: whole(100, 600_000, 30_000),
+    /** Messages of one consumed batch submitted at once (the binds' windows and tps pace them). */
+    SUBMIT_CONCURRENCY: whole(1, 10_000, 1_000),
+    /** Parts of a concatenated MO wait this long for the rest, then the message is published incomplete. */
+    MO_PARTS_TIMEOUT_SECONDS: whole(1, 86_400, 300),
+    MO_SWEEP_INTERVAL_MS: whole(100, 600_000, 10_000),
+  });
 export type SmppBindsConfig = z.output<typeof smppBindsEnv>;
 export const smppBindsConfig = (): SmppBindsConfig => loadConfig('smpp-binds', smppBindsEnv);
+export const SMPP_BINDS_CONFIG = Symbol('SMPP_BINDS_CONFIG');

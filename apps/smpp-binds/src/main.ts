@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { KafkaHealth } from '@smsgate/kafka';
+import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
+import { Ownership } from './binds/ownership';
 import { smppBindsConfig } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
 
@@ -10,4 +11,18 @@ void runService({
   config: smppBindsConfig,
   module: (config) => SmppBindsModule.forRoot(config),
   readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
+  consumer: (app, config) => {
+    const ownership = app.get(Ownership);
+    return new KafkaEventServer({
+      kafka: app.get(KAFKA),
+      publisher: app.get(EventPublisher),
+      groupId: config.KAFKA_GROUP_ID,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+      // Channels hash to partitions; each partition's batch waits for its SMSC, so all run at once.
+      partitionsConsumedConcurrently: 12,
+      maxEventsPerCall: 1_000,
+      // Binds follow partition ownership: see Ownership.
+      onAssignment: (assignment) => ownership.assign(assignment),
+    });
+  },
 });

@@ -1,9 +1,71 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import {
+  DynamicModule,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Logger,
+  Inject,
+} from '@nestjs/common';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { SmppBindsConfig } from './config';
+import { BindRegistry } from './binds/bind-registry';
+import { BindsController, AdminTokenGuard } from './binds/binds.controller';
+import { Ownership } from './binds/ownership';
+import { SmppChannels } from './channels/smpp-channels';
+import { onBindMetricsScrape } from './metrics';
+import { SMPP_BINDS_CONFIG, SmppBindsConfig } from './config';
+import { InboundHandler } from './inbound/inbound-handler';
+import { MoReassembly } from './inbound/mo-reassembly';
+import { SubmitLedger } from './submit/submit-ledger';
+import { SubmitMessage } from './submit/submit-message.use-case';
+import { SubmitConsumer } from './submit/submit.consumer';
 
-/** Holds SMPP binds to SMSCs (see the smpp-binds issue). */
+/** Publishes concatenated MO messages whose missing parts did not arrive in time. */
+@Injectable()
+class MoSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MoSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly reassembly: MoReassembly,
+    private readonly channels: SmppChannels,
+    @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.reassembly
+        .sweep(this.config.MO_PARTS_TIMEOUT_SECONDS, async (id) => (await this.channels.get(id))?.workspaceId)
+        .then(
+          (count) =>
+            count > 0 && this.logger.warn(`published ${count} incomplete concatenated MO message(s)`),
+        )
+        .catch((error: unknown) => this.logger.warn(`MO sweep failed: ${String(error)}`))
+        .finally(() => (this.running = undefined));
+    }, this.config.MO_SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+/** Bind gauges are read from the pools when /metrics is scraped. */
+@Injectable()
+class BindMetrics implements OnApplicationBootstrap {
+  constructor(private readonly registry: BindRegistry) {}
+
+  onApplicationBootstrap(): void {
+    onBindMetricsScrape(() => this.registry.updateGauges());
+  }
+}
+
+/** Holds SMPP binds to SMSCs: submits what the dispatcher hands over, turns deliver_sm into events. */
 @Module({})
 export class SmppBindsModule {
   static forRoot(config: SmppBindsConfig): DynamicModule {
@@ -16,6 +78,20 @@ export class SmppBindsModule {
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'smsgate-smpp-binds',
         }),
+      ],
+      controllers: [SubmitConsumer, BindsController],
+      providers: [
+        { provide: SMPP_BINDS_CONFIG, useValue: config },
+        AdminTokenGuard,
+        SmppChannels,
+        Ownership,
+        InboundHandler,
+        MoReassembly,
+        MoSweeper,
+        BindRegistry,
+        BindMetrics,
+        SubmitLedger,
+        SubmitMessage,
       ],
     };
   }

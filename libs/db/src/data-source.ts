@@ -15,6 +15,7 @@ import { WorkspaceSigningSecret1763800000001 } from './migrations/1763800000001-
 import { DeliveryTracking1763800000002 } from './migrations/1763800000002-delivery-tracking';
 import { Dispatch1763800000003 } from './migrations/1763800000003-dispatch';
 import { ChtRelay1763800000004 } from './migrations/1763800000004-cht-relay';
+import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
 
 export const entities = [
   WorkspaceEntity,
@@ -35,6 +36,7 @@ export const migrations = [
   DeliveryTracking1763800000002,
   Dispatch1763800000003,
   ChtRelay1763800000004,
+  SmppBinds1763800000005,
 ];
 
 export interface DataSourceSettings {

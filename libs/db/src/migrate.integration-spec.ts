@@ -51,6 +51,9 @@ describe('migrations', () => {
       'parked_events',
       'rapidpro_channels',
       'routes',
+      'smpp_channel_states',
+      'smpp_mo_parts',
+      'smpp_submits',
       'workspaces',
     ]);
 

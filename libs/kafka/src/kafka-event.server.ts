@@ -52,6 +52,8 @@ export interface KafkaEventServerOptions {
   maxEventsPerCall?: number;
   /** The group's session timeout: a member silent this long is dropped and its partitions move. */
   sessionTimeoutMs?: number;
+  /** Called with the main consumer's partitions (by topic) each time it (re)joins its group. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
 const H = {
@@ -195,6 +197,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     );
 
     this.consumer = this.newConsumer(groupId, (joined) => (this.joined = joined));
+    const onAssignment = this.options.onAssignment;
+    if (onAssignment) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) =>
+        onAssignment(payload.memberAssignment),
+      );
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({

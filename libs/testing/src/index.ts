@@ -6,3 +6,4 @@ export * from './factories';
 export { ensureTestInfra, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
 export * from './consumer-groups';
+export * from './smsc-simulator';

@@ -7,6 +7,12 @@ import { waitFor } from './wait-for';
 
 export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay';
 
+/** Every child still running: a test that failed before stopping its services must not leave them. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * One smsgate service started from the build (dist/) as a real process on a free port, the way
  * `npm start` runs it. Output is kept for assertions and for failure messages.
@@ -40,6 +46,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -52,6 +60,7 @@ export class ServiceProcess {
       },
       { timeoutMs: 60_000, intervalMs: 200, message: `${this.name} to become ready` },
     ).catch((error: Error) => {
+      child.kill('SIGKILL');
       throw new Error(`${error.message}\n--- ${this.name} output ---\n${this.output.slice(-3_000)}`);
     });
   }

@@ -14,7 +14,14 @@ describe('parseSmppConfig', () => {
         binds: 1,
         window: 10,
         enquire_link_seconds: 30,
+        response_timeout_seconds: 10,
+        reconnect_initial_seconds: 1,
+        reconnect_max_seconds: 60,
+        tls: false,
+        tls_verify: true,
         registered_delivery: true,
+        data_coding: 0,
+        gsm7_packed: false,
         long_message: 'udh8',
         message_id_format: 'hex',
       },
@@ -32,6 +39,14 @@ describe('parseSmppConfig', () => {
       window: 50,
       tps: 12.5,
       enquire_link_seconds: 15,
+      response_timeout_seconds: 5,
+      reconnect_initial_seconds: 0.5,
+      reconnect_max_seconds: 30,
+      tls: true,
+      tls_verify: false,
+      data_coding: 3,
+      gsm7_packed: true,
+      receipt_message_id_format: 'hex',
       source_ton: 5,
       source_npi: 0,
       dest_ton: 1,
@@ -60,6 +75,9 @@ describe('validateSmppConfig', () => {
       'secrets.password: is required',
     ]);
     expect(validateSmppConfig(minimal, { password: '' })).toEqual(['secrets.password: is required']);
+    expect(validateSmppConfig(minimal, { password: '123456789' })).toEqual([
+      'secrets.password: must be at most 8 characters (SMPP 3.4)',
+    ]);
   });
 
   it.each<[Record<string, unknown>, string]>([
@@ -81,6 +99,13 @@ describe('validateSmppConfig', () => {
     [{ registered_delivery: 1 }, 'config.registered_delivery: must be true or false'],
     [{ long_message: 'udh' }, 'config.long_message: must be udh8, udh16, sar or payload'],
     [{ message_id_format: 'base64' }, 'config.message_id_format: must be hex or decimal'],
+    [{ response_timeout_seconds: 0 }, 'config.response_timeout_seconds: must be at least 1'],
+    [{ data_coding: 8 }, 'config.data_coding: must be 0, 1 or 3'],
+    [{ tls: 'yes' }, 'config.tls: must be true or false'],
+    [
+      { reconnect_initial_seconds: 10, reconnect_max_seconds: 5 },
+      'config.reconnect_max_seconds: must be at least reconnect_initial_seconds',
+    ],
   ])('reports %j', (config, problem) => {
     expect(problemsOf(config)).toEqual([problem]);
   });

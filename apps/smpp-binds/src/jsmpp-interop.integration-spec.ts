@@ -1,0 +1,143 @@
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import { SecretBox } from '@smsgate/db';
+import { createKafka, EventPublisher } from '@smsgate/kafka';
+import { freePort, ProbedMessage, repoRoot, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+
+const brokers = process.env.KAFKA_BROKERS!;
+const databaseUrl = process.env.DATABASE_URL!;
+
+/**
+ * Submit → receipt interoperability with jsmpp's SMPPServerSimulator (org.jsmpp:jsmpp-examples from
+ * Maven Central, fetched by the project's script). It answers submit_sm with a hexadecimal message id
+ * and sends the receipt a second later with the same id in decimal — the mismatch
+ * `receipt_message_id_format` exists for. It also sends one MO ("Hello World") after each bind.
+ */
+describe('interoperability with jsmpp SMPPServerSimulator', () => {
+  let db: Client;
+  let publisher: EventPublisher;
+  let probe: TopicProbe;
+  let service: StartedSmppBinds;
+  let simulator: ChildProcess;
+  let simulatorLog = '';
+  const workspace = uuidv7();
+  const channel = uuidv7();
+
+  beforeAll(async () => {
+    const classpath = execFileSync('bash', [path.join(repoRoot, 'scripts', 'jsmpp-simulator.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    const port = await freePort();
+    simulator = spawn(
+      'java',
+      [
+        '-Djsmpp.client.systemId=smsgate',
+        '-Djsmpp.client.password=secret',
+        `-Djsmpp.simulator.port=${port}`,
+        '-cp',
+        classpath,
+        'org.jsmpp.examples.SMPPServerSimulator',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    simulator.stdout?.on('data', (chunk: Buffer) => (simulatorLog += chunk.toString()));
+    simulator.stderr?.on('data', (chunk: Buffer) => (simulatorLog += chunk.toString()));
+    await waitFor(() => simulatorLog.includes('Listening on port'), {
+      timeoutMs: 30_000,
+      message: 'the jsmpp simulator to listen',
+    });
+
+    db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    await db.query(
+      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'jsmpp', $2, 'jsmpp')`,
+      [workspace, `hash-${workspace}`],
+    );
+    await db.query(
+      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
+       VALUES ($1, $2, 'smpp', 'jsmpp', 'SMSGATE', $3, $4, '{password}')`,
+      [
+        channel,
+        workspace,
+        JSON.stringify({
+          host: '127.0.0.1',
+          port,
+          system_id: 'smsgate',
+          message_id_format: 'hex',
+          receipt_message_id_format: 'decimal',
+        }),
+        new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
+      ],
+    );
+    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'jsmpp-it' }));
+    await publisher.connect();
+    probe = await TopicProbe.start(brokers, [
+      Topics.outboundStatus,
+      Topics.receiptReceived,
+      Topics.inboundReceived,
+    ]);
+    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-jsmpp-${uuidv7()}` });
+  });
+
+  afterAll(async () => {
+    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
+    await service?.app.close();
+    simulator?.kill('SIGTERM');
+    await Promise.all([publisher?.disconnect(), probe?.stop()]);
+    await db?.end();
+  });
+
+  const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
+
+  it('matches the decimal id of its receipt to the hexadecimal id of its submit_sm_resp', async () => {
+    const id = uuidv7();
+    await publisher.publish(
+      Topics.smppSubmitRequested,
+      {
+        id,
+        workspace,
+        channel,
+        to: '+254712345678',
+        text: 'hello jsmpp',
+        priority: 'normal',
+        requestedAt: new Date().toISOString(),
+      },
+      { key: channel },
+    );
+    const sent = value(
+      await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === id, {
+        timeoutMs: 30_000,
+      }),
+    );
+    expect(sent.status).toBe('sent');
+    const providerMessageId = String(sent.providerMessageId);
+    expect(providerMessageId).toMatch(/^[0-9a-f]+$/);
+    const receipt = value(
+      await probe.waitFor(
+        (m) =>
+          m.topic === Topics.receiptReceived &&
+          value(m).channel === channel &&
+          value(m).providerMessageId === providerMessageId,
+        { timeoutMs: 30_000 },
+      ),
+    );
+    expect(receipt).toMatchObject({ status: 'delivered', detail: { stat: 'DELIVRD' } });
+    // The receipt wrote the id in decimal; we publish the canonical (hexadecimal) form.
+    expect((receipt.detail as { smscMessageId: string }).smscMessageId).toBe(
+      BigInt(`0x${providerMessageId}`).toString(),
+    );
+  });
+
+  it('publishes the MO it sends after the bind', async () => {
+    const mo = value(
+      await probe.waitFor((m) => m.topic === Topics.inboundReceived && value(m).channel === channel, {
+        timeoutMs: 30_000,
+      }),
+    );
+    expect(mo).toMatchObject({ text: 'Hello World', channelType: 'smpp', workspace });
+  });
+});

@@ -1,0 +1,140 @@
+import { Topics, uuidv7 } from '@smsgate/contracts';
+import { SecretBox } from '@smsgate/db';
+import { createKafka, EventPublisher } from '@smsgate/kafka';
+import { freePort, ProbedMessage, repoRoot, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+
+const brokers = process.env.KAFKA_BROKERS!;
+const databaseUrl = process.env.DATABASE_URL!;
+const MESSAGES = 50;
+
+/**
+ * Interoperability with an SMSC we did not write: Kannel's drive_smpp (Debian's kannel-extras). It
+ * accepts bind_transmitter and bind_receiver (not transceiver), sends N deliver_sm MOs and counts the
+ * submit_sm it gets back; its submit_sm_resp carry no message id and it sends no receipts. The
+ * project's script installs it when missing; if that fails, this test fails (it never skips).
+ */
+describe('interoperability with Kannel drive_smpp', () => {
+  let db: Client;
+  let publisher: EventPublisher;
+  let probe: TopicProbe;
+  let service: StartedSmppBinds;
+  let driver: ChildProcess;
+  let driverLog = '';
+  const workspace = uuidv7();
+  const channel = uuidv7();
+
+  beforeAll(async () => {
+    const executable = execFileSync('bash', [path.join(repoRoot, 'scripts', 'kannel-driver.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+    const port = await freePort();
+    driver = spawn(executable, ['-p', String(port), '-m', String(MESSAGES), '-v', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    driver.stdout?.on('data', (chunk: Buffer) => (driverLog += chunk.toString()));
+    driver.stderr?.on('data', (chunk: Buffer) => (driverLog += chunk.toString()));
+    await waitFor(() => driverLog.includes('Starting drive_smpp test'), { message: 'drive_smpp to start' });
+
+    db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    await db.query(
+      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'kannel', $2, 'kannel')`,
+      [workspace, `hash-${workspace}`],
+    );
+    await db.query(
+      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
+       VALUES ($1, $2, 'smpp', 'drive_smpp', '123', $3, $4, '{password}')`,
+      [
+        channel,
+        workspace,
+        JSON.stringify({
+          host: '127.0.0.1',
+          port,
+          system_id: 'smsgate',
+          bind: 'transmitter_receiver',
+          window: 20,
+        }),
+        new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
+      ],
+    );
+    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'kannel-it' }));
+    await publisher.connect();
+    probe = await TopicProbe.start(brokers, [Topics.inboundReceived, Topics.outboundStatus]);
+    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-kannel-${uuidv7()}` });
+  });
+
+  afterAll(async () => {
+    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
+    await service?.app.close();
+    driver?.kill('SIGTERM');
+    await Promise.all([publisher?.disconnect(), probe?.stop()]);
+    await db?.end();
+  });
+
+  const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
+
+  it(`receives its ${MESSAGES} MOs, answers each with a send, and drive_smpp counts all of them`, async () => {
+    const answered = new Set<string>();
+    const sends: string[] = [];
+    await waitFor(
+      async () => {
+        const mos = probe.find((m) => m.topic === Topics.inboundReceived && value(m).channel === channel);
+        for (const mo of mos) {
+          const event = value(mo);
+          const moId = String(event.id);
+          if (answered.has(moId)) continue;
+          answered.add(moId);
+          // What the dispatcher would hand over for a reply to this MO.
+          const id = uuidv7();
+          sends.push(id);
+          await publisher.publish(
+            Topics.smppSubmitRequested,
+            {
+              id,
+              workspace,
+              channel,
+              to: String(event.from),
+              from: typeof event.to === 'string' ? event.to : '123',
+              text: `reply to ${String(event.text)}`,
+              priority: 'normal',
+              requestedAt: new Date().toISOString(),
+            },
+            { key: channel },
+          );
+        }
+        return answered.size >= MESSAGES;
+      },
+      { timeoutMs: 60_000, message: `${MESSAGES} MOs from drive_smpp` },
+    );
+    const mos = probe
+      .find((m) => m.topic === Topics.inboundReceived && value(m).channel === channel)
+      .map(value);
+    expect(new Set(mos.map((mo) => mo.text))).toEqual(
+      new Set(Array.from({ length: MESSAGES }, (_, i) => String(i + 1))),
+    );
+    expect(mos.every((mo) => mo.from === '456' && mo.channelType === 'smpp')).toBe(true);
+
+    await waitFor(() => driverLog.includes('ESME has submitted all messages to SMSC'), {
+      timeoutMs: 60_000,
+      message: `drive_smpp to count ${MESSAGES} submit_sm\n${driverLog.slice(-2_000)}`,
+    });
+    await waitFor(
+      () =>
+        sends.every(
+          (id) =>
+            probe.find(
+              (m) => m.topic === Topics.outboundStatus && value(m).id === id && value(m).status === 'sent',
+            ).length > 0,
+        ),
+      { timeoutMs: 30_000, message: 'a sent status for every reply' },
+    );
+    // drive_smpp answers without a message id: nothing to correlate, so none is claimed.
+    const sent = probe.find((m) => m.topic === Topics.outboundStatus && value(m).id === sends[0]).map(value);
+    expect(sent[0].providerMessageId).toBeUndefined();
+  });
+});

@@ -1,0 +1,359 @@
+import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
+import { SecretBox } from '@smsgate/db';
+import { createKafka, EventPublisher } from '@smsgate/kafka';
+import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
+import {
+  ADMIN_TOKEN,
+  ProbedMessage,
+  SECRETS_KEY,
+  SmscSimulator,
+  TopicProbe,
+  waitFor,
+} from '@smsgate/testing';
+import { Client } from 'pg';
+import { register } from 'prom-client';
+import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+
+const brokers = process.env.KAFKA_BROKERS!;
+const databaseUrl = process.env.DATABASE_URL!;
+
+type Submit = PayloadInput<typeof Topics.smppSubmitRequested>;
+
+describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
+  let db: Client;
+  let publisher: EventPublisher;
+  let probe: TopicProbe;
+  let service: StartedSmppBinds;
+  let smsc: SmscSimulator;
+  const box = new SecretBox(SECRETS_KEY);
+  let workspace: string;
+
+  beforeAll(async () => {
+    db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'smpp-binds-it' }));
+    await publisher.connect();
+    probe = await TopicProbe.start(brokers, [
+      Topics.outboundStatus,
+      Topics.receiptReceived,
+      Topics.inboundReceived,
+      Topics.deadLetter,
+    ]);
+    smsc = await new SmscSimulator({ systemId: 'smsgate', password: 'secret' }).start();
+    workspace = uuidv7();
+    await db.query(
+      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'smpp-it', $2, 'smpp-it')`,
+      [workspace, `hash-${workspace}`],
+    );
+    service = await startSmppBinds({
+      brokers,
+      databaseUrl,
+      groupId: `smpp-binds-it-${uuidv7()}`,
+      logs: !!process.env.TEST_LOGS,
+    });
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await smsc?.stop();
+    await Promise.all([publisher?.disconnect(), probe?.stop()]);
+    await db?.end();
+  });
+
+  beforeEach(() => {
+    smsc.options = { systemId: 'smsgate', password: 'secret' };
+  });
+
+  /** An SMPP channel of the test workspace pointing at `port` (the simulator by default). */
+  const channel = async (config: Record<string, unknown> = {}, password = 'secret', port = smsc.port) => {
+    const id = uuidv7();
+    await db.query(
+      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
+       VALUES ($1, $2, 'smpp', 'smpp-it', '22000', $3, $4, '{password}')`,
+      [
+        id,
+        workspace,
+        JSON.stringify({ host: '127.0.0.1', port, system_id: 'smsgate', enquire_link_seconds: 5, ...config }),
+        box.seal({ password }),
+      ],
+    );
+    return id;
+  };
+
+  const binds = async () => {
+    const response = await fetch(`${service.url}/v1/binds`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    return (await response.json()) as {
+      channels: { channel: string; state: string; status?: { name: string }; binds: { state: string }[] }[];
+    };
+  };
+  const bindsOf = async (id: string) => (await binds()).channels.find((entry) => entry.channel === id);
+
+  const submit = async (channelId: string, fields: Partial<Submit> = {}): Promise<string> => {
+    const id = uuidv7();
+    await publisher.publish(
+      Topics.smppSubmitRequested,
+      {
+        id,
+        workspace,
+        channel: channelId,
+        to: '+254712345678',
+        from: 'SMSGATE',
+        text: 'hello',
+        priority: 'normal',
+        requestedAt: new Date().toISOString(),
+        ...fields,
+      },
+      { key: channelId },
+    );
+    return id;
+  };
+
+  const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
+  const statusesOf = (id: string) =>
+    probe.find((m) => m.topic === Topics.outboundStatus && value(m).id === id).map(value);
+
+  it('opens the binds of a new channel without a restart and lists them (admin token only)', async () => {
+    const id = await channel();
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'the channel bound' });
+    expect((await fetch(`${service.url}/v1/binds`)).status).toBe(401);
+    // /metrics is served by the runtime module around the service (see e2e); the registry is the same.
+    const metrics = await register.metrics();
+    expect(metrics).toContain(`smsgate_smpp_binds{channel="${id}",state="bound"`);
+  });
+
+  it('keeps binding other channels when the secrets of one cannot be decrypted, and fails its messages', async () => {
+    const broken = uuidv7();
+    await db.query(
+      `INSERT INTO channels (id, workspace_id, type, name, config, secrets, secret_fields)
+       VALUES ($1, $2, 'smpp', 'sealed elsewhere', $3, $4, '{password}')`,
+      [
+        broken,
+        workspace,
+        JSON.stringify({ host: '127.0.0.1', port: smsc.port, system_id: 'smsgate' }),
+        new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal({ password: 'secret' }),
+      ],
+    );
+    const id = await channel();
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'the good channel bound' });
+    expect(await bindsOf(broken)).toBeUndefined();
+    const message = await submit(broken);
+    const failed = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === message, {
+      timeoutMs: 30_000,
+    });
+    expect(value(failed)).toMatchObject({ status: 'failed' });
+    expect(String((value(failed).detail as { reason: string }).reason)).toContain('cannot be decrypted');
+    await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [broken]);
+  });
+
+  it('submits, publishes sent with the SMSC id, and turns the receipt into a receipt event with the same id', async () => {
+    const id = await channel({ message_id_format: 'decimal' });
+    smsc.options.idFormat = 'decimal';
+    const message = await submit(id, { text: 'hello SMPP' });
+    const sent = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === message, {
+      timeoutMs: 30_000,
+    });
+    const submitted = smsc.submits.find((s) => s.text === 'hello SMPP')!;
+    expect(submitted.pdu.destination).toEqual({ ton: 1, npi: 1, addr: '254712345678' });
+    expect(submitted.pdu.source).toEqual({ ton: 5, npi: 0, addr: 'SMSGATE' });
+    expect(submitted.pdu.registeredDelivery).toBe(1);
+    const providerMessageId = canonicalSmppId(submitted.messageId, 'decimal');
+    expect(value(sent)).toMatchObject({ status: 'sent', channel: id, providerMessageId });
+    const receipt = await probe.waitFor(
+      (m) =>
+        m.topic === Topics.receiptReceived &&
+        value(m).providerMessageId === providerMessageId &&
+        value(m).channel === id,
+    );
+    expect(value(receipt)).toMatchObject({ status: 'delivered', workspace, detail: { stat: 'DELIVRD' } });
+  });
+
+  it('sends a 300-character UCS-2 message as 5 parts with one reference and reports every part', async () => {
+    const id = await channel();
+    const text = 'Привет, мир! '.repeat(24).slice(0, 300);
+    const message = await submit(id, { text });
+    await waitFor(() => statusesOf(message).length === 5, { timeoutMs: 30_000, message: '5 sent statuses' });
+    const parts = smsc.submits.filter(
+      (s) => s.pdu.dataCoding === 8 && s.concatenation && text.includes(s.text),
+    );
+    const ours = parts.filter((p) => p.concatenation!.total === 5).slice(-5);
+    expect(ours).toHaveLength(5);
+    expect(new Set(ours.map((p) => p.concatenation!.reference)).size).toBe(1);
+    expect(ours.map((p) => p.text).join('')).toBe(text);
+    expect(
+      statusesOf(message)
+        .map((s) => (s.part as { index: number }).index)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('does not submit a replayed message whose submit was already acknowledged', async () => {
+    const id = await channel();
+    const message = uuidv7();
+    const payload: Submit = {
+      id: message,
+      workspace,
+      channel: id,
+      to: '+254712345678',
+      text: `replay ${message}`,
+      priority: 'normal',
+      requestedAt: new Date().toISOString(),
+    };
+    await publisher.publish(Topics.smppSubmitRequested, payload, { key: id });
+    await waitFor(() => statusesOf(message).length === 1, { timeoutMs: 30_000, message: 'the first sent' });
+    await publisher.publish(Topics.smppSubmitRequested, payload, { key: id });
+    const marker = await submit(id, { text: `marker ${message}` });
+    await waitFor(() => statusesOf(marker).length === 1, { timeoutMs: 30_000, message: 'the marker sent' });
+    expect(smsc.submits.filter((s) => s.text === `replay ${message}`)).toHaveLength(1);
+  });
+
+  it('fails a message the SMSC refuses with the status code and name, and retries throttled ones', async () => {
+    const id = await channel();
+    smsc.options.onSubmit = (s) =>
+      s.text === 'refuse me'
+        ? { status: Status.ESME_RINVDSTADR }
+        : s.text === 'throttle me' && smsc.received % 2 === 1
+          ? { status: Status.ESME_RTHROTTLED }
+          : undefined;
+    const refused = await submit(id, { text: 'refuse me' });
+    const throttled = await submit(id, { text: 'throttle me' });
+    const failed = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === refused, {
+      timeoutMs: 30_000,
+    });
+    expect(value(failed)).toMatchObject({
+      status: 'failed',
+      detail: { smppStatus: 0x0b, smppStatusName: 'ESME_RINVDSTADR' },
+    });
+    const sent = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === throttled, {
+      timeoutMs: 30_000,
+    });
+    expect(value(sent).status).toBe('sent');
+  });
+
+  it('marks a channel whose bind is rejected bind_failed with the SMSC status and stops trying', async () => {
+    const id = await channel({}, 'wrong');
+    await waitFor(async () => (await bindsOf(id))?.state === 'bind_failed', { message: 'bind_failed' });
+    expect((await bindsOf(id))?.status).toEqual({ code: Status.ESME_RINVPASWD, name: 'ESME_RINVPASWD' });
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT state, status_name FROM smpp_channel_states WHERE channel_id = $1`, [id]))
+          .rows[0]?.status_name === 'ESME_RINVPASWD',
+      { message: 'the recorded state' },
+    );
+    const attempts = smsc.bindAttempts.filter((a) => !a.accepted).length;
+    // A message for it goes to the retry topic, then fails with the reason.
+    const message = await submit(id, { text: 'never bound' });
+    const failed = await probe.waitFor(
+      (m) => m.topic === Topics.outboundStatus && value(m).id === message && value(m).status === 'failed',
+      { timeoutMs: 30_000 },
+    );
+    expect(String((value(failed).detail as { reason: string }).reason)).toContain('ESME_RINVPASWD');
+    expect(smsc.bindAttempts.filter((a) => !a.accepted).length).toBe(attempts);
+  });
+
+  it('closes the binds of a disabled channel and opens them again when it is enabled', async () => {
+    const id = await channel();
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound' });
+    const before = smsc.boundCount;
+    await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [id]);
+    await waitFor(async () => (await bindsOf(id)) === undefined && smsc.boundCount === before - 1, {
+      message: 'the binds closed',
+    });
+    await db.query(`UPDATE channels SET enabled = true WHERE id = $1`, [id]);
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound again' });
+  });
+
+  describe('MO messages', () => {
+    // A simulator of their own: it delivers to the first receiving bind it has, which must be ours.
+    let mo: SmscSimulator;
+    let id: string;
+    beforeAll(async () => {
+      mo = await new SmscSimulator({ systemId: 'smsgate', password: 'secret' }).start();
+      id = await channel({}, 'secret', mo.port);
+      await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound' });
+    });
+    afterAll(async () => {
+      await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [id]);
+      await mo?.stop();
+    });
+    const inbound = (text: string) =>
+      probe.waitFor(
+        (m) => m.topic === Topics.inboundReceived && value(m).channel === id && value(m).text === text,
+        {
+          timeoutMs: 20_000,
+        },
+      );
+    const from = { ton: 1, npi: 1, addr: '254712345678' };
+    const to = { ton: 0, npi: 0, addr: '22000' };
+    const deliverToOurs = (message: Parameters<SmscSimulator['deliverMo']>[0]) => mo.deliverMo(message);
+
+    it('publishes GSM, Latin-1 and UCS-2 MOs and answers them ESME_ROK', async () => {
+      expect(await deliverToOurs({ from, to, text: 'Hello {world} €5' })).toEqual([0]);
+      expect(value(await inbound('Hello {world} €5'))).toMatchObject({
+        workspace,
+        channelType: 'smpp',
+        from: '+254712345678',
+        to: '22000',
+      });
+      await deliverToOurs({ from, to, text: 'Café crème', encoding: 'latin1' });
+      await inbound('Café crème');
+      await deliverToOurs({ from, to, text: 'Привет 😀', encoding: 'ucs2' });
+      await inbound('Привет 😀');
+    });
+
+    it.each(['udh8', 'udh16', 'sar'] as const)(
+      'reassembles a long MO sent with %s into one message',
+      async (concat) => {
+        const text = `${concat}: ` + 'Long message number one. '.repeat(20);
+        const statuses = await deliverToOurs({
+          from,
+          to,
+          text,
+          concat,
+          reference: 0x1234 & (concat === 'udh8' ? 0xff : 0xffff),
+        });
+        expect(statuses.every((status) => status === 0)).toBe(true);
+        expect(value(await inbound(text)).metadata).toMatchObject({ smppParts: '4/4' });
+        expect(
+          probe.find(
+            (m) => m.topic === Topics.inboundReceived && value(m).channel === id && value(m).text === text,
+          ),
+        ).toHaveLength(1);
+      },
+    );
+
+    it('publishes an incomplete long MO with what arrived once the reassembly timeout passed', async () => {
+      const text = 'Incomplete. '.repeat(30);
+      await deliverToOurs({ from, to, text, reference: 77, partSize: 100, onlyParts: [0, 2] });
+      const chunks = [text.slice(0, 100), text.slice(200, 300)];
+      const event = await inbound(chunks.join(''));
+      expect(value(event).metadata).toMatchObject({ smppParts: '2/4', smppIncomplete: '1,3' });
+    });
+
+    it('turns receipts sent as data_sm-style TLVs into receipt events', async () => {
+      await mo.deliver(
+        shortMessage('deliver_sm', {
+          source: from,
+          destination: to,
+          esmClass: 0x04,
+          optional: {
+            receiptedMessageId: '00ABCDEF',
+            messageState: 5,
+            networkErrorCode: { type: 3, code: 1 },
+          },
+        }),
+      );
+      const receipt = await probe.waitFor(
+        (m) =>
+          m.topic === Topics.receiptReceived &&
+          value(m).channel === id &&
+          value(m).providerMessageId === 'abcdef',
+      );
+      expect(value(receipt)).toMatchObject({
+        status: 'failed',
+        detail: { stat: 'UNDELIV', networkErrorType: 3, networkErrorCode: 1 },
+      });
+    });
+  });
+});

@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SmppSubmitRequestedV1, stableId, Topics } from '@smsgate/contracts';
+import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
+import {
+  addressFor,
+  BindsUnavailableError,
+  buildParts,
+  canonicalSmppId,
+  shortMessage,
+  ShortMessagePdu,
+  smppAbsoluteTime,
+  SubmitPart,
+} from '@smsgate/smpp';
+import type { SmppSettings } from '@smsgate/channel-config';
+import { createHash } from 'node:crypto';
+import { BindRegistry } from '../binds/bind-registry';
+import { Ownership } from '../binds/ownership';
+import { SmppChannel, SmppChannels } from '../channels/smpp-channels';
+import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
+import { submitsTotal } from '../metrics';
+import { SubmittedPart, SubmitLedger } from './submit-ledger';
+
+type Detail = Record<string, string | number | boolean | null>;
+
+/**
+ * Submits one message handed over by the dispatcher: splits it into parts (one concatenation
+ * reference, derived from the message id so a replay reuses it), skips parts the SMSC already
+ * acknowledged (the ledger), submits the rest through the channel's binds and publishes `sent` with
+ * each part's SMSC message id. Returns only once the SMSC answered every part, so the consumer
+ * commits the offset only then. A refused part fails the message with the SMSC's status; a channel
+ * without a usable bind sends the message to the retry topic, and `failed` after the last attempt.
+ */
+@Injectable()
+export class SubmitMessage {
+  private readonly logger = new Logger(SubmitMessage.name);
+
+  constructor(
+    private readonly channels: SmppChannels,
+    private readonly registry: BindRegistry,
+    private readonly ownership: Ownership,
+    private readonly ledger: SubmitLedger,
+    private readonly publisher: EventPublisher,
+    @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
+  ) {}
+
+  async execute(event: ConsumedEvent<SmppSubmitRequestedV1>): Promise<Outcome> {
+    const message = event.payload;
+    const channel = await this.channels.get(message.channel);
+    if (!channel || channel.workspaceId !== message.workspace) {
+      await this.status(message, 'failed', { reason: 'channel unknown, disabled or deleted' });
+      return Outcomes.done();
+    }
+    if (!channel.settings) {
+      await this.status(message, 'failed', {
+        reason: `channel config invalid: ${(channel.problems ?? []).join('; ')}`,
+      });
+      return Outcomes.done();
+    }
+    // A retried event may reach a replica that does not hold the channel: hand it back to the owner.
+    if (event.attempt > 1 && !this.ownership.owns(channel.id)) {
+      await this.publisher.publish(Topics.smppSubmitRequested, message, { key: channel.id });
+      return Outcomes.done();
+    }
+
+    const done = await this.ledger.partsOf(message.id);
+    const parts = buildParts(message.text, {
+      preferred: preferredEncoding(channel.settings),
+      longMessage: channel.settings.long_message,
+      reference: referenceOf(message.id),
+    });
+    const acknowledged = new Map(done.map((part) => [part.index, part]));
+    if (acknowledged.size === 0 && message.expiresAt && Date.parse(message.expiresAt) <= Date.now()) {
+      await this.status(message, 'expired', { reason: 'expired before it was submitted' });
+      return Outcomes.done();
+    }
+
+    const pool = this.registry.poolFor(channel);
+    if (!pool) return Outcomes.retry('smpp-binds is shutting down');
+    const deadline = Date.now() + this.config.SUBMIT_HOLD_MS;
+    const results = await Promise.allSettled(
+      parts
+        .filter((part) => !acknowledged.has(part.index))
+        .map(async (part) => {
+          const result = await pool.submit(this.pduOf(channel, message, part), deadline);
+          submitsTotal.inc({ channel: channel.id, result: result.kind });
+          if (result.kind === 'refused') return { part, result };
+          const submitted: SubmittedPart = {
+            index: part.index,
+            count: part.count,
+            smscMessageId: result.messageId,
+          };
+          await this.ledger.record(message.id, channel.id, submitted);
+          acknowledged.set(part.index, submitted);
+          return { part, result };
+        }),
+    );
+
+    const unavailable = results.find((result) => result.status === 'rejected');
+    if (unavailable) {
+      const reason = (unavailable.reason as Error).message;
+      if (!(unavailable.reason instanceof BindsUnavailableError)) throw unavailable.reason;
+      if (event.attempt > this.config.RETRY_DELAYS_MS.length) {
+        await this.status(message, 'failed', { reason: `no SMPP bind: ${reason}` });
+        return Outcomes.deadLetter(`no SMPP bind after ${event.attempt} attempts: ${reason}`);
+      }
+      return Outcomes.retry(`no SMPP bind: ${reason}`);
+    }
+    const refused = results.flatMap((result) =>
+      result.status === 'fulfilled' && result.value.result.kind === 'refused' ? [result.value] : [],
+    );
+    if (refused.length > 0) {
+      const [{ part, result }] = refused;
+      if (result.kind === 'refused') {
+        await this.status(message, 'failed', {
+          smppStatus: result.status,
+          smppStatusName: result.statusName,
+          part: part.index,
+        });
+      }
+      return Outcomes.done();
+    }
+
+    await Promise.all(
+      [...acknowledged.values()].map((part) =>
+        this.publisher.publish(
+          Topics.outboundStatus,
+          {
+            eventId: stableId('smpp-sent', message.id, part.index),
+            id: message.id,
+            workspace: message.workspace,
+            channel: channel.id,
+            status: 'sent',
+            ...(part.count > 1 ? { part: { index: part.index, count: part.count } } : {}),
+            providerMessageId:
+              canonicalSmppId(part.smscMessageId, channel.settings!.message_id_format).slice(0, 128) ||
+              undefined,
+            detail: { smscMessageId: part.smscMessageId },
+            at: new Date().toISOString(),
+          },
+          { key: message.id },
+        ),
+      ),
+    );
+    return Outcomes.done();
+  }
+
+  private pduOf(channel: SmppChannel, message: SmppSubmitRequestedV1, part: SubmitPart): ShortMessagePdu {
+    const settings = channel.settings!;
+    const from = message.from ?? channel.address ?? '';
+    return shortMessage('submit_sm', {
+      serviceType: '',
+      source: from
+        ? addressFor(from, { ton: settings.source_ton, npi: settings.source_npi })
+        : { ton: 0, npi: 0, addr: '' },
+      destination: addressFor(message.to, { ton: settings.dest_ton, npi: settings.dest_npi }),
+      esmClass: part.esmClass,
+      priorityFlag: message.priority === 'high' ? 1 : 0,
+      validityPeriod: message.expiresAt ? smppAbsoluteTime(new Date(message.expiresAt)) : '',
+      registeredDelivery: settings.registered_delivery ? 1 : 0,
+      dataCoding: part.dataCoding,
+      shortMessage: part.shortMessage,
+      optional: part.optional,
+    });
+  }
+
+  private async status(
+    message: SmppSubmitRequestedV1,
+    status: 'failed' | 'expired',
+    detail: Detail,
+  ): Promise<void> {
+    this.logger.warn(
+      `message ${message.id} on channel ${message.channel}: ${status} ${JSON.stringify(detail)}`,
+    );
+    await this.publisher.publish(
+      Topics.outboundStatus,
+      {
+        eventId: stableId('smpp-result', message.id, status),
+        id: message.id,
+        workspace: message.workspace,
+        channel: message.channel,
+        status,
+        detail,
+        at: new Date().toISOString(),
+      },
+      { key: message.id },
+    );
+  }
+}
+
+function preferredEncoding(settings: SmppSettings): 'gsm7' | 'gsm7_packed' | 'ia5' | 'latin1' {
+  switch (settings.data_coding) {
+    case 0:
+      return settings.gsm7_packed ? 'gsm7_packed' : 'gsm7';
+    case 1:
+      return 'ia5';
+    case 3:
+      return 'latin1';
+  }
+}
+
+/** A concatenation reference from the message id: the same on every replay of the message. */
+function referenceOf(messageId: string): number {
+  return createHash('sha256').update(messageId).digest().readUInt16BE(0);
+}
