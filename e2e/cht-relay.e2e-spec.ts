@@ -7,6 +7,7 @@ import {
   RecordingServer,
   SECRETS_KEY,
   ServiceProcess,
+  SmscSimulator,
   TestChannel,
   TestWorkspace,
   TopicProbe,
@@ -29,6 +30,8 @@ describe('cht-relay', () => {
   let probe: TopicProbe;
   let aggregator: RecordingServer;
   let cht: FakeCht;
+  let smppBinds: ServiceProcess;
+  let smsc: SmscSimulator;
 
   const CHT_KEY = 'cht-incoming-key-0123456789';
 
@@ -42,10 +45,12 @@ describe('cht-relay', () => {
     };
     // Each group starts where the topics end now: the shared topics' history is other suites' business.
     const brokers = process.env.KAFKA_BROKERS!;
-    const [dispatcherGroup, trackerGroup, relayGroup] = await Promise.all([
+    smsc = await new SmscSimulator({ systemId: 'cht-smpp', password: 'chtpw42' }).start();
+    const [dispatcherGroup, trackerGroup, relayGroup, smppGroup] = await Promise.all([
       freshGroupAtEnd(brokers, 'dispatcher-cht-e2e'),
       freshGroupAtEnd(brokers, 'dlr-tracker-cht-e2e'),
       freshGroupAtEnd(brokers, 'cht-relay-e2e'),
+      freshGroupAtEnd(brokers, 'smpp-binds-cht-e2e'),
     ]);
     [aggregator, cht] = await Promise.all([RecordingServer.start(), FakeCht.start(CHT_KEY)]);
     [ingress, dispatcher, tracker, relay, probe] = await Promise.all([
@@ -73,6 +78,11 @@ describe('cht-relay', () => {
       }),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.deadLetter]),
     ]);
+    smppBinds = await ServiceProcess.start('smpp-binds', {
+      ...common,
+      KAFKA_GROUP_ID: smppGroup,
+      RECONCILE_INTERVAL_MS: '300',
+    });
   });
 
   afterAll(async () => {
@@ -81,6 +91,8 @@ describe('cht-relay', () => {
       dispatcher?.stop(),
       tracker?.stop(),
       relay?.stop(),
+      smppBinds?.stop(),
+      smsc?.stop(),
       probe?.stop(),
       aggregator?.stop(),
       cht?.stop(),
@@ -160,6 +172,37 @@ describe('cht-relay', () => {
     const line = text.split('\n').find((l) => pattern.test(l));
     return line ? Number(line.split(' ').pop()) : 0;
   };
+
+  describe('CHT sending over an SMPP bind', () => {
+    it('sends a broadcast through smpp-binds to the SMSC, and CHT polls it to delivered by the receipt', async () => {
+      const workspace = await createWorkspace(ingress.url, 'cht-smpp');
+      const channel = await createChannel(ingress.url, workspace.apiKey, {
+        type: 'smpp',
+        address: '22141',
+        config: { host: '127.0.0.1', port: smsc.port, system_id: 'cht-smpp' },
+        secrets: { password: 'chtpw42' },
+      });
+      const saved = await call(relay, 'PUT', '/v1/cht/target', workspace.apiKey, {
+        url: cht.url,
+        apiKey: CHT_KEY,
+        defaultChannel: channel.uuid,
+      });
+      expect(saved.status).toBe(200);
+      const client = new ChtRapidProClient(relay.url, workspace.apiKey);
+
+      const sent = await client.send({ to: '+254712000191', content: 'ANC visit tomorrow over SMPP' });
+      expect(typeof sent!.gatewayRef).toBe('number');
+      await waitFor(async () => (await client.state(sent!.gatewayRef!)) === 'delivered', {
+        timeoutMs: 60_000,
+        message: 'CHT to see the SMPP message delivered',
+      });
+      const submits = smsc.submits.filter((submit) => submit.text === 'ANC visit tomorrow over SMPP');
+      expect(submits).toHaveLength(1);
+      // International number: TON 1 / NPI 1 with the plus stripped; a short code sender: TON 3.
+      expect(submits[0].pdu.destination).toEqual({ ton: 1, npi: 1, addr: '254712000191' });
+      expect(submits[0].pdu.source).toMatchObject({ ton: 3, addr: '22141' });
+    });
+  });
 
   describe('CHT sending through the RapidPro API', () => {
     let workspace: TestWorkspace;

@@ -5,7 +5,7 @@ import { MessageStatus, PayloadInput, Topics, uuidv7 } from '@smsgate/contracts'
 import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
-import { freePort, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
+import { freePort, freshGroupAtEnd, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { Client } from 'pg';
 import { verifyCallback } from './callbacks/signature';
@@ -94,9 +94,11 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
   let publisher: EventPublisher;
   let probe: TopicProbe;
   let tracker: Tracker;
-  const groupId = 'dlr-tracker-it';
+  let groupId = '';
 
   beforeAll(async () => {
+    // A group of its own that starts at the topics' end: other suites' history is not replayed here.
+    groupId = await freshGroupAtEnd(brokers, 'dlr-tracker-it');
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
     publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'dlr-tracker-it' }));
