@@ -37,7 +37,7 @@ module.exports = {
       ...withInfra,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/timeout-180s.ts'],
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/e2e-setup.ts'],
     },
   ],
 };

@@ -26,19 +26,23 @@ export async function ensureTopics(kafka: Kafka, extra: TopicSpec[] = []): Promi
     const missing: ITopicConfig[] = wanted
       .filter(({ topic }) => !existing.has(topic))
       .map(({ topic, numPartitions }) => ({ topic, numPartitions, replicationFactor: -1 }));
+    let createError: unknown;
     if (missing.length > 0) {
       try {
         await admin.createTopics({ topics: missing, waitForLeaders: true });
       } catch (error) {
-        // Another service created some of them between our list and create: fine if they all exist now.
-        const now = new Set(await admin.listTopics());
-        if (!missing.every(({ topic }) => now.has(topic))) throw error;
+        // Another service created some of them between our list and create, or the new topics are not
+        // in the metadata yet (kafkajs waits out LEADER_NOT_AVAILABLE, not UNKNOWN_TOPIC_OR_PARTITION):
+        // fine if they all have leaders in a moment.
+        createError = error;
       }
     }
     await waitForLeaders(
       admin,
       wanted.map(({ topic }) => topic),
-    );
+    ).catch((error: unknown) => {
+      throw createError ?? error;
+    });
   } finally {
     await admin.disconnect();
   }

@@ -14,6 +14,27 @@ process.once('exit', () => {
 });
 
 /**
+ * Stops every service this test file started and did not stop (run after each e2e file): a suite whose
+ * set-up failed half-way must not leave consumers behind to take the next suite's messages.
+ */
+export async function stopAllServices(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/**
  * One smsgate service started from the build (dist/) as a real process on a free port, the way
  * `npm start` runs it. Output is kept for assertions and for failure messages.
  */
