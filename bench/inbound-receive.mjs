@@ -62,8 +62,7 @@ for (let i = 0; i < ROUNDS; i++) {
     `round ${i + 1}: ${round.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${round.p50} ms, p99 ${round.p99} ms, non-2xx ${round.non2xx}, errors ${round.errors}`,
   );
 }
-const rssMiB =
-  Number(execFileSync('ps', ['-o', 'rss=', '-p', String(ingress.pid)], { encoding: 'utf8' }).trim()) / 1024;
+const rssMiB = ingress.rssMiB();
 console.log(
   `inbound receive (1 ingress, ${CONNECTIONS} connections, ${ROUNDS}x${SECONDS}s): median ${median(rounds.map((r) => r.acceptedPerSecond)).toFixed(0)} accepted/s, ` +
     `p50 ${median(rounds.map((r) => r.p50))} ms, p99 ${median(rounds.map((r) => r.p99))} ms, ingress RSS ${rssMiB.toFixed(0)} MiB ` +
