@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
-import { MessageStatus, PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
+import { MessageStatus, PayloadInput, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
@@ -181,7 +181,9 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
     receivedAt: new Date().toISOString(),
   });
   const publishReceipt = (event: Receipt) =>
-    publisher.publish(Topics.receiptReceived, event, { key: event.channel });
+    publisher.publish(Topics.receiptReceived, event, {
+      key: receiptKey(event.channel, event.providerMessageId),
+    });
 
   const get = async (f: Fixture, path: string) => {
     const response = await fetch(`${tracker.url}${path}`, {

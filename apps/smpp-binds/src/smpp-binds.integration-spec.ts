@@ -1,4 +1,4 @@
-import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
+import { PayloadInput, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
@@ -167,6 +167,8 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
         value(m).channel === id,
     );
     expect(value(receipt)).toMatchObject({ status: 'delivered', workspace, detail: { stat: 'DELIVRD' } });
+    // Keyed by channel and provider id: a busy channel's receipts spread over the topic's partitions.
+    expect(receipt.key).toBe(receiptKey(id, providerMessageId));
   });
 
   it('sends a 300-character UCS-2 message as 5 parts with one reference and reports every part', async () => {

@@ -240,6 +240,13 @@ export class StatusLedger {
     const messageIds = [...new Set(targets.filter((id, index): id is string => !!id && !results[index]))];
     const messages = new Map<string, MessageState>();
     const parts = new Map<string, PartState>();
+    const partsOf = new Map<string, PartState[]>();
+    const addPart = (part: PartState) => {
+      parts.set(partKey(part.message_id, part.part_index), part);
+      const siblings = partsOf.get(part.message_id);
+      if (siblings) siblings.push(part);
+      else partsOf.set(part.message_id, [part]);
+    };
     if (messageIds.length > 0) {
       const rows = await db.query<MessageRow[]>(
         `SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
@@ -253,8 +260,7 @@ export class StatusLedger {
          FROM message_parts WHERE message_id = ANY($1::uuid[])`,
         [messageIds],
       );
-      for (const row of partRows)
-        parts.set(partKey(row.message_id, row.part_index), { ...row, changed: false });
+      for (const row of partRows) addPart({ ...row, changed: false });
     }
 
     const events: EventRow[] = [];
@@ -316,17 +322,19 @@ export class StatusLedger {
           message.part_count = count;
           message.changed = true;
         }
-        const key = partKey(message.id, partIndex);
-        const part: PartState = parts.get(key) ?? {
-          message_id: message.id,
-          part_index: partIndex,
-          channel_id: command.channel ?? message.channel_id,
-          provider_message_id: null,
-          status: 'accepted',
-          attempt: 0,
-          changed: true,
-        };
-        parts.set(key, part);
+        let part = parts.get(partKey(message.id, partIndex));
+        if (!part) {
+          part = {
+            message_id: message.id,
+            part_index: partIndex,
+            channel_id: command.channel ?? message.channel_id,
+            provider_message_id: null,
+            status: 'accepted',
+            attempt: 0,
+            changed: true,
+          };
+          addPart(part);
+        }
         if (providerId && command.channel && part.provider_message_id !== providerId) {
           const holder = owners.get(pairKey(command.channel, providerId));
           if (holder && (holder.messageId !== message.id || holder.partIndex !== partIndex)) {
@@ -347,9 +355,7 @@ export class StatusLedger {
           part.changed = true;
           partApplied = true;
           if (isFinal(decision.next.status)) {
-            const siblings = [...parts.values()]
-              .filter((p) => p.message_id === message.id)
-              .map((p) => p.status);
+            const siblings = (partsOf.get(message.id) ?? []).map((p) => p.status);
             const aggregate = aggregateParts(siblings, message.part_count ?? 1);
             candidate = aggregate ? { status: aggregate, attempt: decision.next.attempt } : undefined;
           }

@@ -7,7 +7,7 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import { stableId, Topics } from '@smsgate/contracts';
+import { receiptKey, stableId, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
@@ -85,7 +85,7 @@ export class ReceiveImiController {
               at,
               receivedAt: new Date().toISOString(),
             },
-            { key: channel.id },
+            { key: receiptKey(channel.id, dr.transid!) },
           ),
     );
     return { status: 'accepted' };

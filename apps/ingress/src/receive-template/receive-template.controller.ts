@@ -15,7 +15,7 @@ import {
   type WebhookModel,
   type WebhookValues,
 } from '@smsgate/channel-config';
-import { isUuid, stableId, Topics } from '@smsgate/contracts';
+import { isUuid, receiptKey, stableId, Topics } from '@smsgate/contracts';
 import { ChannelEntity } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { normalizePhone } from '@smsgate/sms';
@@ -124,7 +124,7 @@ export class ReceiveTemplateController {
               at,
               receivedAt: new Date().toISOString(),
             },
-            { key: channel.id },
+            { key: receiptKey(channel.id, messageId.slice(0, 128)) },
           )
         : this.publisher.publish(
             Topics.outboundStatus,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageStatus, Topics, uuidv7 } from '@smsgate/contracts';
+import { MessageStatus, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import {
   canonicalSmppId,
@@ -141,19 +141,20 @@ export class InboundHandler {
     }
     if (receipt.submitDate) detail.submitDate = receipt.submitDate;
     if (receipt.doneDate) detail.doneDate = receipt.doneDate;
+    const providerMessageId = canonicalSmppId(receipt.messageId, format).slice(0, 128);
     await this.publisher.publish(
       Topics.receiptReceived,
       {
         eventId: uuidv7(),
         workspace: channel.workspaceId,
         channel: channel.id,
-        providerMessageId: canonicalSmppId(receipt.messageId, format).slice(0, 128),
+        providerMessageId,
         status: STATUS_OF_STAT[receipt.stat] ?? 'sent',
         detail,
         at: receiptDate(receipt.doneDate) ?? now,
         receivedAt: now,
       },
-      { key: channel.id },
+      { key: receiptKey(channel.id, providerMessageId) },
     );
   }
 }

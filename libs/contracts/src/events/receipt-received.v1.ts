@@ -4,7 +4,9 @@ import { Detail, Id, MessageStatus, Timestamp } from './common';
 /**
  * A delivery report as a provider sent it: it names the provider's message id on a channel, not ours.
  * dlr-tracker correlates it by (channel, provider message id), parking it when the id is not known
- * yet (the receipt raced ahead of the submit response). Keyed by channel.
+ * yet (the receipt raced ahead of the submit response). Keyed by `receiptKey(channel, providerMessageId)`:
+ * one message's receipts stay in order on one partition while a busy channel's receipts spread over
+ * all of them (keyed by channel alone, one channel's receipts were applied one batch at a time).
  */
 export const ReceiptReceivedV1 = z.object({
   eventId: Id,
@@ -19,3 +21,7 @@ export const ReceiptReceivedV1 = z.object({
   receivedAt: Timestamp,
 });
 export type ReceiptReceivedV1 = z.infer<typeof ReceiptReceivedV1>;
+
+/** The Kafka key of a receipt: see `ReceiptReceivedV1`. */
+export const receiptKey = (channel: string, providerMessageId: string): string =>
+  `${channel}:${providerMessageId}`;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): `traceparent` is
@@ -32,10 +32,22 @@ export const formatTraceparent = ({ traceId, spanId, flags }: TraceContext): str
 /** A new span: in the same trace as `parent` when there is one, else the root of a new trace (sampled). */
 export function childSpan(parent?: TraceContext): TraceContext {
   return {
-    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: parent?.traceId ?? randomHex(16),
+    spanId: randomHex(8),
     flags: parent?.flags ?? '01',
   };
+}
+
+// Ids come from a pool filled 4 KiB at a time: a crypto call per span costs more than the span.
+const pool = Buffer.alloc(4_096);
+let used = pool.length;
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString('hex', used - bytes, used);
 }
 
 export const currentTrace = (): TraceContext | undefined => storage.getStore();
