@@ -87,15 +87,31 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       [limit, leaseMs],
     );
     if (due.length === 0) return false;
+    const done: { id: string; attempts: number }[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < due.length && !this.stopped) await this.deliver(due[next++]);
+      while (next < due.length && !this.stopped) await this.deliver(due[next++], done);
     };
-    await Promise.all(Array.from({ length: Math.min(this.config.CALLBACK_CONCURRENCY, due.length) }, worker));
+    try {
+      await Promise.all(
+        Array.from({ length: Math.min(this.config.CALLBACK_CONCURRENCY, due.length) }, worker),
+      );
+    } finally {
+      // One statement for the round's successes. Should it fail (or the process die first), their
+      // leases expire and they are sent again: receivers deduplicate on X-Smsgate-Event-Id.
+      if (done.length > 0)
+        await this.dataSource.query(
+          `UPDATE callback_outbox o
+           SET state = 'delivered', attempts = u.attempts, finished_at = now(), last_error = NULL
+           FROM unnest($1::bigint[], $2::int[]) AS u(id, attempts)
+           WHERE o.id = u.id`,
+          [done.map((d) => d.id), done.map((d) => d.attempts)],
+        );
+    }
     return due.length === limit;
   }
 
-  private async deliver(callback: DueCallback): Promise<void> {
+  private async deliver(callback: DueCallback, done: { id: string; attempts: number }[]): Promise<void> {
     const secret = await this.signingSecret(callback.workspace_id);
     const headers: Record<string, string> = { 'x-smsgate-event-id': callback.event_id };
     if (secret)
@@ -104,11 +120,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     const attempts = callback.attempts + 1;
     if (result.ok) {
       delivered.inc({ result: 'delivered' });
-      await this.dataSource.query(
-        `UPDATE callback_outbox SET state = 'delivered', attempts = $2, finished_at = now(), last_error = NULL
-         WHERE id = $1`,
-        [callback.id, attempts],
-      );
+      done.push({ id: callback.id, attempts });
       return;
     }
     const delays = this.config.CALLBACK_RETRY_DELAYS_MS;
