@@ -4,9 +4,13 @@
 //  2. CHT polling: GET /api/v2/messages.json?broadcast=<id>, requests/s and p50/p99.
 import autocannon from 'autocannon';
 import { benchInfra, postJson, secrets, startService } from './lib.mjs';
+import testing from '../dist/libs/testing/src/consumer-groups.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const infra = benchInfra();
+// A group of its own that starts where the topics end now: earlier runs' events are not this bench's.
+const group = `cht-relay-bench-${Date.now()}`;
+await testing.startGroupsAtEnd(infra.KAFKA_BROKERS, [group]);
 
 const ingress = await startService('ingress', { ...infra });
 const relay = await startService('cht-relay', {
@@ -14,7 +18,7 @@ const relay = await startService('cht-relay', {
   DATABASE_POOL_SIZE: '20',
   CHT_API_RATE_PER_MINUTE: '100000000',
   LOOP_MAX_EXCHANGES: '1000000',
-  KAFKA_GROUP_ID: `cht-relay-bench-${Date.now()}`,
+  KAFKA_GROUP_ID: group,
 });
 const workspace = await postJson(`${ingress.url}/v1/workspaces`, { name: 'bench cht' }, secrets.ADMIN_TOKEN);
 ingress.child.kill('SIGTERM');

@@ -3,9 +3,11 @@
 // (own process, receipt at once), back through the receipt to dlr-tracker storing `delivered`.
 // Printed, never asserted. Target: >= 1,500 messages/s on this 2-core machine.
 import { spawn } from 'node:child_process';
-import { Kafka, logLevel } from 'kafkajs';
 import path from 'node:path';
 import { benchInfra, postJson, root, secrets, startService } from './lib.mjs';
+import testing from '../dist/libs/testing/src/consumer-groups.js';
+
+const { startGroupsAtEnd } = testing;
 
 const MESSAGES = Number(process.env.BENCH_SMPP_E2E_MESSAGES ?? 20_000);
 const infra = benchInfra();
@@ -33,18 +35,10 @@ const groups = {
     ],
   ],
 };
-const admin = new Kafka({
-  clientId: 'bench',
-  brokers: infra.KAFKA_BROKERS.split(','),
-  logLevel: logLevel.NOTHING,
-}).admin();
-await admin.connect();
-const existing = new Set(await admin.listTopics());
-for (const [group, topics] of Object.values(groups)) {
-  for (const topic of topics.filter((t) => existing.has(t)))
-    await admin.resetOffsets({ groupId: group, topic });
-}
-await admin.disconnect();
+await startGroupsAtEnd(
+  infra.KAFKA_BROKERS,
+  Object.values(groups).map(([group]) => group),
+);
 
 const common = { ...infra, DATABASE_POOL_SIZE: '20' };
 const ingress = await startService('ingress', common);

@@ -56,9 +56,15 @@ export class SubmitMessage {
       });
       return Outcomes.done();
     }
+    // Attempts spent before the event was handed over between replicas count too, so a message whose
+    // channel has no bind anywhere fails after the configured retries instead of circling.
+    const attempt = event.attempt + priorAttempts(event.headers);
     // A retried event may reach a replica that does not hold the channel: hand it back to the owner.
     if (event.attempt > 1 && !this.ownership.owns(channel.id)) {
-      await this.publisher.publish(Topics.smppSubmitRequested, message, { key: channel.id });
+      await this.publisher.publish(Topics.smppSubmitRequested, message, {
+        key: channel.id,
+        headers: { [PRIOR_ATTEMPTS_HEADER]: String(attempt - 1) },
+      });
       return Outcomes.done();
     }
 
@@ -99,9 +105,9 @@ export class SubmitMessage {
     if (unavailable) {
       const reason = (unavailable.reason as Error).message;
       if (!(unavailable.reason instanceof BindsUnavailableError)) throw unavailable.reason;
-      if (event.attempt > this.config.RETRY_DELAYS_MS.length) {
+      if (attempt > this.config.RETRY_DELAYS_MS.length) {
         await this.status(message, 'failed', { reason: `no SMPP bind: ${reason}` });
-        return Outcomes.deadLetter(`no SMPP bind after ${event.attempt} attempts: ${reason}`);
+        return Outcomes.deadLetter(`no SMPP bind after ${attempt} attempts: ${reason}`);
       }
       return Outcomes.retry(`no SMPP bind: ${reason}`);
     }
@@ -202,3 +208,11 @@ function preferredEncoding(settings: SmppSettings): 'gsm7' | 'gsm7_packed' | 'ia
 function referenceOf(messageId: string): number {
   return createHash('sha256').update(messageId).digest().readUInt16BE(0);
 }
+
+/** Set on an event handed back to the channel's owner: the attempts it had used up until then. */
+export const PRIOR_ATTEMPTS_HEADER = 'smsgate-prior-attempts';
+
+const priorAttempts = (headers: Record<string, string>): number => {
+  const value = Number(headers[PRIOR_ATTEMPTS_HEADER]);
+  return Number.isInteger(value) && value > 0 && value < 1_000 ? value : 0;
+};
