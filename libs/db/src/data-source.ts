@@ -16,6 +16,7 @@ import { DeliveryTracking1763800000002 } from './migrations/1763800000002-delive
 import { Dispatch1763800000003 } from './migrations/1763800000003-dispatch';
 import { ChtRelay1763800000004 } from './migrations/1763800000004-cht-relay';
 import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
+import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-queue';
 
 export const entities = [
   WorkspaceEntity,
@@ -37,6 +38,7 @@ export const migrations = [
   Dispatch1763800000003,
   ChtRelay1763800000004,
   SmppBinds1763800000005,
+  CallbackQueue1763800000006,
 ];
 
 export interface DataSourceSettings {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { CallbackSender } from './callback-sender';
 import { SIGNATURE_HEADER, signCallback } from './signature';
@@ -38,6 +38,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private nextStrandedCheck = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -73,21 +74,21 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   async tick(): Promise<boolean> {
     const limit = this.config.CALLBACK_CONCURRENCY * 4;
     const leaseMs = this.config.CALLBACK_TIMEOUT_MS * 2 + 5_000;
+    await this.promoteStranded();
+    // Only the head of each message's line is pending: a range scan of the due index, nothing more.
     const due = await this.dataSource.query<DueCallback[]>(
       `WITH claimed AS (
          UPDATE callback_outbox o SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
          WHERE o.id IN (
            SELECT c.id FROM callback_outbox c
            WHERE c.state = 'pending' AND c.next_attempt_at <= now()
-             AND NOT EXISTS (SELECT 1 FROM callback_outbox e
-                             WHERE e.message_id = c.message_id AND e.state = 'pending' AND e.id < c.id)
            ORDER BY c.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING o.id, o.event_id, o.message_id, o.workspace_id, o.url, o.body, o.attempts)
        SELECT * FROM claimed ORDER BY id`,
       [limit, leaseMs],
     );
     if (due.length === 0) return false;
-    const done: { id: string; attempts: number }[] = [];
+    const done: { id: string; messageId: string; attempts: number }[] = [];
     let next = 0;
     const worker = async () => {
       while (next < due.length && !this.stopped) await this.deliver(due[next++], done);
@@ -97,21 +98,50 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
         Array.from({ length: Math.min(this.config.CALLBACK_CONCURRENCY, due.length) }, worker),
       );
     } finally {
-      // One statement for the round's successes. Should it fail (or the process die first), their
+      // One transaction for the round's successes. Should it fail (or the process die first), their
       // leases expire and they are sent again: receivers deduplicate on X-Smsgate-Event-Id.
       if (done.length > 0)
-        await this.dataSource.query(
-          `UPDATE callback_outbox o
-           SET state = 'delivered', attempts = u.attempts, finished_at = now(), last_error = NULL
-           FROM unnest($1::bigint[], $2::int[]) AS u(id, attempts)
-           WHERE o.id = u.id`,
-          [done.map((d) => d.id), done.map((d) => d.attempts)],
-        );
+        await this.dataSource.transaction(async (db) => {
+          const messageIds = [...new Set(done.map((d) => d.messageId))];
+          await lockMessages(db, messageIds);
+          await db.query(
+            `UPDATE callback_outbox o
+             SET state = 'delivered', attempts = u.attempts, finished_at = now(), last_error = NULL
+             FROM unnest($1::bigint[], $2::int[]) AS u(id, attempts)
+             WHERE o.id = u.id`,
+            [done.map((d) => d.id), done.map((d) => d.attempts)],
+          );
+          await promoteNext(db, messageIds);
+        });
     }
     return due.length === limit;
   }
 
-  private async deliver(callback: DueCallback, done: { id: string; attempts: number }[]): Promise<void> {
+  /**
+   * Promotes the head of any line left without a pending callback, at most once a minute. The locks in
+   * `lockMessages` keep that from happening; this is the safety net, so a line can never stall.
+   */
+  private async promoteStranded(): Promise<void> {
+    if (Date.now() < this.nextStrandedCheck) return;
+    this.nextStrandedCheck = Date.now() + 60_000;
+    const promoted = await this.dataSource.query<{ id: string }[]>(
+      `WITH promoted AS (
+         UPDATE callback_outbox SET state = 'pending', next_attempt_at = now()
+         WHERE id IN (
+           SELECT min(q.id) FROM callback_outbox q
+           WHERE q.state = 'queued' AND q.created_at < now() - interval '1 minute'
+             AND NOT EXISTS (SELECT 1 FROM callback_outbox p WHERE p.message_id = q.message_id AND p.state = 'pending')
+           GROUP BY q.message_id)
+         RETURNING id)
+       SELECT id FROM promoted`,
+    );
+    if (promoted.length > 0) this.logger.warn(`promoted ${promoted.length} stranded queued callbacks`);
+  }
+
+  private async deliver(
+    callback: DueCallback,
+    done: { id: string; messageId: string; attempts: number }[],
+  ): Promise<void> {
     const secret = await this.signingSecret(callback.workspace_id);
     const headers: Record<string, string> = { 'x-smsgate-event-id': callback.event_id };
     if (secret)
@@ -120,7 +150,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     const attempts = callback.attempts + 1;
     if (result.ok) {
       delivered.inc({ result: 'delivered' });
-      done.push({ id: callback.id, attempts });
+      done.push({ id: callback.id, messageId: callback.message_id, attempts });
       return;
     }
     const delays = this.config.CALLBACK_RETRY_DELAYS_MS;
@@ -139,17 +169,19 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       `callback ${callback.event_id} for message ${callback.message_id} failed: ${result.error}`,
     );
     await this.dataSource.transaction(async (db) => {
-      await db.query(
-        `UPDATE callback_outbox SET state = 'failed', attempts = $2, last_error = $3, finished_at = now()
-         WHERE id = $1`,
-        [callback.id, attempts, result.error.slice(0, 500)],
-      );
+      // The message first: its row lock orders this after any ledger transaction queueing behind us.
       await db.query(
         `UPDATE messages SET callback_failure = jsonb_build_object('eventId', $2::text, 'url', $3::text,
                   'error', $4::text, 'attempts', $5::int, 'at', now()), updated_at = now()
          WHERE id = $1`,
         [callback.message_id, callback.event_id, callback.url, result.error.slice(0, 500), attempts],
       );
+      await db.query(
+        `UPDATE callback_outbox SET state = 'failed', attempts = $2, last_error = $3, finished_at = now()
+         WHERE id = $1`,
+        [callback.id, attempts, result.error.slice(0, 500)],
+      );
+      await promoteNext(db, [callback.message_id]);
     });
   }
 
@@ -171,4 +203,26 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     this.secrets.set(workspace, { secret, until: Date.now() + 60_000 });
     return secret;
   }
+}
+
+/**
+ * Waits for ledger transactions that hold these messages (they may be queueing callbacks behind the
+ * ones this transaction finishes) and keeps new ones out until it commits: either way, the next
+ * callback is promoted or is inserted as pending itself.
+ */
+async function lockMessages(db: EntityManager, messageIds: string[]): Promise<void> {
+  await db.query(`SELECT 1 FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`, [messageIds]);
+}
+
+/** Makes the oldest queued callback of each message pending, for messages left without one. */
+async function promoteNext(db: EntityManager, messageIds: string[]): Promise<void> {
+  await db.query(
+    `UPDATE callback_outbox SET state = 'pending', next_attempt_at = now()
+     WHERE id IN (
+       SELECT min(q.id) FROM callback_outbox q
+       WHERE q.message_id = ANY($1::uuid[]) AND q.state = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM callback_outbox p WHERE p.message_id = q.message_id AND p.state = 'pending')
+       GROUP BY q.message_id)`,
+    [messageIds],
+  );
 }

@@ -4,7 +4,7 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
-import { StatusLedger } from '../tracking/status-ledger';
+import { CALLBACK_STATE_SQL, StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
 
 interface Accepted {
@@ -125,15 +125,18 @@ export class RecordSendRequests {
       );
       if (callbacks.length > 0)
         await db.query(
-          `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, next_attempt_at, created_at)
-           SELECT u.*, now(), now()
-           FROM unnest($1::uuid[], $1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS u
+          `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,
+                                        created_at)
+           SELECT u.event_id, u.message_id, u.workspace_id, u.url, u.body, ${CALLBACK_STATE_SQL}, now(), now()
+           FROM unnest($1::uuid[], $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
+             AS u(event_id, message_id, workspace_id, url, body, first)
            ON CONFLICT (event_id) DO NOTHING`,
           [
             callbacks.map((c) => c.id),
             callbacks.map((c) => c.workspace),
             callbacks.map((c) => c.url),
             callbacks.map((c) => c.body),
+            callbacks.map(() => true), // one 'accepted' callback per message
           ],
         );
     });

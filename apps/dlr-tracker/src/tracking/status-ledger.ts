@@ -501,6 +501,10 @@ export class StatusLedger {
     return released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at));
   }
 
+  /**
+   * Each statement gets its rows as one JSON document (`jsonb_to_recordset`): one parameter, encoded
+   * natively, instead of one array literal per column that the driver escapes element by element.
+   */
   private async write(
     db: EntityManager,
     events: EventRow[],
@@ -513,19 +517,24 @@ export class StatusLedger {
       await db.query(
         `INSERT INTO message_events (event_id, message_id, status, previous_status, applied, part_index, source,
                                      detail, at)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[], $6::int[],
-                              $7::text[], $8::jsonb[], $9::timestamptz[])
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS u(event_id uuid, message_id uuid, status text, previous_status text, applied boolean,
+                part_index int, source text, detail jsonb, at timestamptz)
          ON CONFLICT (event_id) DO NOTHING`,
         [
-          events.map((e) => e.eventId),
-          events.map((e) => e.messageId),
-          events.map((e) => e.status),
-          events.map((e) => e.previousStatus),
-          events.map((e) => e.applied),
-          events.map((e) => e.partIndex),
-          events.map((e) => e.source),
-          events.map((e) => JSON.stringify(e.detail)),
-          events.map((e) => e.at),
+          JSON.stringify(
+            events.map((e) => ({
+              event_id: e.eventId,
+              message_id: e.messageId,
+              status: e.status,
+              previous_status: e.previousStatus,
+              applied: e.applied,
+              part_index: e.partIndex,
+              source: e.source,
+              detail: e.detail,
+              at: e.at,
+            })),
+          ),
         ],
       );
     const changed = messages.filter((m) => m.changed);
@@ -536,17 +545,22 @@ export class StatusLedger {
              channel_id = COALESCE(m.channel_id, u.channel_id),
              status_at = COALESCE(u.status_at, m.status_at), error = COALESCE(u.error, m.error),
              updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::uuid[], $6::timestamptz[], $7::jsonb[])
-              AS u(id, status, attempt, part_count, channel_id, status_at, error)
+         FROM jsonb_to_recordset($1::jsonb)
+           AS u(id uuid, status text, attempt int, part_count int, channel_id uuid, status_at timestamptz,
+                error jsonb)
          WHERE m.id = u.id`,
         [
-          changed.map((m) => m.id),
-          changed.map((m) => m.status),
-          changed.map((m) => m.attempt),
-          changed.map((m) => m.part_count),
-          changed.map((m) => m.channel_id),
-          changed.map((m) => m.statusAt ?? null),
-          changed.map((m) => (m.error ? JSON.stringify(m.error) : null)),
+          JSON.stringify(
+            changed.map((m) => ({
+              id: m.id,
+              status: m.status,
+              attempt: m.attempt,
+              part_count: m.part_count,
+              channel_id: m.channel_id,
+              status_at: m.statusAt ?? null,
+              error: m.error ?? null,
+            })),
+          ),
         ],
       );
     const changedParts = parts.filter((p) => p.changed);
@@ -554,55 +568,82 @@ export class StatusLedger {
       await db.query(
         `INSERT INTO message_parts (message_id, part_index, channel_id, provider_message_id, status, attempt,
                                     updated_at)
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::int[],
-                              $7::timestamptz[])
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS u(message_id uuid, part_index int, channel_id uuid, provider_message_id text, status text,
+                attempt int, updated_at timestamptz)
          ON CONFLICT (message_id, part_index) DO UPDATE
          SET channel_id = EXCLUDED.channel_id, provider_message_id = EXCLUDED.provider_message_id,
              status = EXCLUDED.status, attempt = EXCLUDED.attempt, updated_at = EXCLUDED.updated_at`,
         [
-          changedParts.map((p) => p.message_id),
-          changedParts.map((p) => p.part_index),
-          changedParts.map((p) => p.channel_id),
-          changedParts.map((p) => p.provider_message_id),
-          changedParts.map((p) => p.status),
-          changedParts.map((p) => p.attempt),
-          changedParts.map((p) => p.updatedAt ?? new Date().toISOString()),
+          JSON.stringify(
+            changedParts.map((p) => ({
+              message_id: p.message_id,
+              part_index: p.part_index,
+              channel_id: p.channel_id,
+              provider_message_id: p.provider_message_id,
+              status: p.status,
+              attempt: p.attempt,
+              updated_at: p.updatedAt ?? new Date().toISOString(),
+            })),
+          ),
         ],
       );
-    if (outbox.length > 0)
+    if (outbox.length > 0) {
+      const seen = new Set<string>();
       await db.query(
-        `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, next_attempt_at, created_at)
-         SELECT u.*, now(), now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS u
+        `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,
+                                      created_at)
+         SELECT u.event_id, u.message_id, u.workspace_id, u.url, u.body,
+                ${CALLBACK_STATE_SQL}, now(), now()
+         FROM jsonb_to_recordset($1::jsonb)
+           AS u(n int, event_id uuid, message_id uuid, workspace_id uuid, url text, body text, first boolean)
+         ORDER BY u.n
          ON CONFLICT (event_id) DO NOTHING`,
         [
-          outbox.map((o) => o.eventId),
-          outbox.map((o) => o.messageId),
-          outbox.map((o) => o.workspaceId),
-          outbox.map((o) => o.url),
-          outbox.map((o) => o.body),
+          JSON.stringify(
+            outbox.map((o, n) => {
+              const first = !seen.has(o.messageId);
+              seen.add(o.messageId);
+              return {
+                n,
+                event_id: o.eventId,
+                message_id: o.messageId,
+                workspace_id: o.workspaceId,
+                url: o.url,
+                body: o.body,
+                first,
+              };
+            }),
+          ),
         ],
       );
+    }
     if (parked.length > 0)
       await db.query(
         `INSERT INTO parked_events (event_id, kind, workspace_id, channel_id, message_id, provider_message_id,
                                     payload, source_topic, source_partition, source_offset, reason, parked_at)
          SELECT u.*, now()
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::jsonb[],
-                     $8::text[], $9::int[], $10::text[], $11::text[]) AS u
+         FROM jsonb_to_recordset($1::jsonb)
+           AS u(event_id uuid, kind text, workspace_id uuid, channel_id uuid, message_id uuid,
+                provider_message_id text, payload jsonb, source_topic text, source_partition int,
+                source_offset text, reason text)
          ON CONFLICT (event_id) DO NOTHING`,
         [
-          parked.map((p) => p.command.eventId),
-          parked.map((p) => p.kind),
-          parked.map((p) => p.command.workspace),
-          parked.map((p) => p.channel),
-          parked.map((p) => p.command.messageId ?? null),
-          parked.map((p) => p.providerMessageId),
-          parked.map((p) => JSON.stringify(p.command)),
-          parked.map((p) => p.command.origin?.topic ?? ''),
-          parked.map((p) => p.command.origin?.partition ?? 0),
-          parked.map((p) => p.command.origin?.offset ?? '0'),
-          parked.map((p) => p.reason),
+          JSON.stringify(
+            parked.map((p) => ({
+              event_id: p.command.eventId,
+              kind: p.kind,
+              workspace_id: p.command.workspace,
+              channel_id: p.channel,
+              message_id: p.command.messageId ?? null,
+              provider_message_id: p.providerMessageId,
+              payload: p.command,
+              source_topic: p.command.origin?.topic ?? '',
+              source_partition: p.command.origin?.partition ?? 0,
+              source_offset: p.command.origin?.offset ?? '0',
+              reason: p.reason,
+            })),
+          ),
         ],
       );
   }
@@ -613,3 +654,13 @@ function publicDetail(detail: Detail): Detail {
   const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
   return rest;
 }
+
+/**
+ * The state a new callback starts in, for rows `u(message_id, first)` inserted in order: `pending`
+ * when nothing of its message is waiting before it, else `queued` behind it (one callback of a message
+ * at a time, oldest first; the worker promotes the next when one finishes). `first` marks the first
+ * row of its message in the statement, which cannot see the statement's own earlier rows.
+ */
+export const CALLBACK_STATE_SQL = `CASE WHEN u.first AND NOT EXISTS (
+    SELECT 1 FROM callback_outbox w WHERE w.message_id = u.message_id AND w.state IN ('pending', 'queued'))
+  THEN 'pending' ELSE 'queued' END`;

@@ -23,7 +23,8 @@ export class CallbackOutboxEntity {
   body!: string;
 
   @Column('text', { default: 'pending' })
-  state!: 'pending' | 'delivered' | 'failed';
+  /** `queued`: waiting behind an unfinished callback of the same message (see migration 0006). */
+  state!: 'pending' | 'queued' | 'delivered' | 'failed';
 
   @Column('int', { default: 0 })
   attempts!: number;
