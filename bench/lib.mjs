@@ -48,7 +48,7 @@ export async function startService(name, env) {
   const port = await freePort();
   // BENCH_PROFILE=1 writes V8 CPU profiles to .local/profiles (open them in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.local', 'profiles')}`]
+    ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${path.join(root, '.local', 'profiles')}`]
     : [];
   const child = spawn(process.execPath, [...profile, path.join(root, `dist/apps/${name}/src/main.js`)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...secrets, ...env, PORT: String(port) },

@@ -1,5 +1,14 @@
-import { ADMIN_TOKEN, freshGroupAtEnd, SECRETS_KEY, ServiceName, ServiceProcess } from '@smsgate/testing';
+import {
+  ADMIN_TOKEN,
+  freshGroupAtEnd,
+  SECRETS_KEY,
+  ServiceName,
+  ServiceProcess,
+  waitFor,
+} from '@smsgate/testing';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 const ALL: ServiceName[] = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
@@ -50,6 +59,48 @@ describe('every service', () => {
       expect(service.output).not.toContain(SECRETS_KEY);
       expect(service.output).not.toContain(ADMIN_TOKEN);
     }
+  });
+
+  it("exports OpenTelemetry spans over OTLP/HTTP when a collector is configured, in the caller's trace", async () => {
+    const posts: { path: string; body: string }[] = [];
+    const collector = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        posts.push({ path: request.url ?? '', body });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const ingress = await ServiceProcess.start('ingress', {
+      ...env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    try {
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const answer = await fetch(`${ingress.url}/v1/workspaces`, {
+        method: 'POST',
+        headers: {
+          traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+          authorization: 'Bearer wrong',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'traced' }),
+      });
+      expect(answer.status).toBe(401);
+      // OTLP/JSON names ids in hex; the request's span is a server span of the caller's trace.
+      await waitFor(() => posts.some((post) => post.body.includes(traceId)), { timeoutMs: 15_000 });
+      const post = posts.find((p) => p.body.includes(traceId))!;
+      expect(post.path).toBe('/v1/traces');
+      expect(post.body).toContain('smsgate-ingress');
+      expect(post.body).toContain('b7ad6b7169203331'); // the parent span id from the header
+    } finally {
+      expect(await ingress.stop('SIGTERM')).toBe(0);
+      collector.close();
+    }
+    expect(ingress.output).toContain('exporting OpenTelemetry spans');
   });
 
   it.each([

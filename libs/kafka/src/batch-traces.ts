@@ -1,4 +1,4 @@
-import { childSpan, currentTrace, formatTraceparent, parseTraceparent } from '@smsgate/runtime';
+import { currentTrace, outgoingTraceparent, parseTraceparent } from '@smsgate/runtime';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const batches = new AsyncLocalStorage<ReadonlyMap<string, string>>();
@@ -22,8 +22,8 @@ export function runWithBatchTraces<T>(
  * The `traceparent` for a record about to be published: a child of the current span when there is
  * one, else of the batch event with the same key, else the root of a new trace.
  */
-export function traceparentFor(key: string | undefined): string {
+export function traceparentFor(key: string | undefined, topic = 'kafka'): string {
   const current = currentTrace();
   const parent = current ?? (key === undefined ? undefined : parseTraceparent(batches.getStore()?.get(key)));
-  return formatTraceparent(childSpan(parent));
+  return outgoingTraceparent(parent, `${topic} publish`, 'producer');
 }

@@ -71,7 +71,7 @@ export class EventPublisher {
         // The record continues the trace of the work publishing it (W3C trace context in a header).
         headers: {
           'content-type': 'application/json',
-          traceparent: traceparentFor(options.key),
+          traceparent: traceparentFor(options.key, topic),
           ...options.headers,
         },
       },

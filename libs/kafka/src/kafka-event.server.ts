@@ -94,8 +94,10 @@ const consumerLag = new Gauge({
  * Runs `fn` in the trace of the consumed event (its `traceparent` header, W3C trace context): log lines
  * name that trace and what `fn` publishes continues it. Batch handlers call this per event.
  */
-export const withEventTrace = <T>(event: { headers: Record<string, string> }, fn: () => T): T =>
-  runInTrace(event.headers.traceparent, fn);
+export const withEventTrace = <T>(
+  event: { headers: Record<string, string>; topic?: string },
+  fn: () => T,
+): T => runInTrace(event.headers.traceparent, fn, `${event.topic ?? 'kafka'} process`, 'consumer');
 
 class KafkaBatchContext extends BaseRpcContext<[string, number]> {}
 
@@ -500,8 +502,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private deadLetter(message: KafkaMessage, at: Coordinates, reason: string): Promise<void> {
-    return runInTrace(headerString(message.headers, 'traceparent'), () =>
-      this.deadLetterInTrace(message, at, reason),
+    return runInTrace(
+      headerString(message.headers, 'traceparent'),
+      () => this.deadLetterInTrace(message, at, reason),
+      `${at.topic} dead-letter`,
+      'internal',
     );
   }
 

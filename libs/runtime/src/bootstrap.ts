@@ -9,6 +9,7 @@ import { Readiness } from './health/readiness';
 import { ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
 import { createLogger, JsonLogger } from './logging/logger';
 import { instrumentHttp } from './metrics/http-metrics';
+import { startTracing, stopTracing, TracingEnv } from './tracing/otel';
 import { traceHttp } from './tracing/trace-http';
 import { MetricsController } from './metrics/metrics.controller';
 
@@ -16,7 +17,7 @@ export interface HealthCheckProvider {
   check(): Promise<boolean>;
 }
 
-export interface ServiceConfig {
+export interface ServiceConfig extends TracingEnv {
   PORT: number;
   LOG_LEVEL: string;
   SHUTDOWN_TIMEOUT_SECONDS: number;
@@ -79,6 +80,8 @@ async function startService<C extends ServiceConfig>(
   Logger.overrideLogger(logger);
   register.setDefaultLabels({ service: definition.name });
   collectDefaultMetrics();
+  const exporting = startTracing(definition.name, config);
+  if (exporting !== 'off') pino.info({ exporting }, 'exporting OpenTelemetry spans');
 
   @Module({ imports: [RuntimeModule, definition.module(config)] })
   class ServiceRoot {}
@@ -119,16 +122,19 @@ async function startService<C extends ServiceConfig>(
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_SECONDS * 1_000);
     timer.unref();
-    app.close().then(
-      () => {
-        pino.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        pino.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => stopTracing())
+      .then(
+        () => {
+          pino.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          pino.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -9,6 +9,12 @@ export const serviceEnv = (defaultPort: number) =>
     LOG_LEVEL: LogLevel.default('info'),
     /** Seconds SIGTERM waits for in-flight work before the process exits anyway. */
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+    // OpenTelemetry's standard variables that decide whether spans are exported (see tracing/otel.ts);
+    // the SDK reads its other settings (headers, batching) itself.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   });
 
 /** Services that read or write channel secrets. */

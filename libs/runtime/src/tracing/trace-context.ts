@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomFillSync } from 'node:crypto';
+import { startOtelSpan } from './otel';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): `traceparent` is
@@ -52,10 +53,66 @@ function randomHex(bytes: number): string {
 
 export const currentTrace = (): TraceContext | undefined => storage.getStore();
 
-/** Runs `fn` as a new span of the trace in `traceparent` (or of a new trace when it is missing or invalid). */
-export function runInTrace<T>(traceparent: string | undefined, fn: () => T): T {
-  return storage.run(childSpan(parseTraceparent(traceparent)), fn);
+export type SpanKindName = 'server' | 'consumer' | 'producer' | 'client' | 'internal';
+
+export interface OpenSpan {
+  ids: TraceContext;
+  /** Ends the span (exported when OpenTelemetry is on; see otel.ts). `failed` marks it as an error. */
+  end(failed?: string): void;
 }
 
-/** The `traceparent` to send on an outgoing request or record: a child of the current span. */
-export const outgoingTraceparent = (): string => formatTraceparent(childSpan(currentTrace()));
+/** A new span under `parent`: exported through OpenTelemetry when that is on, else just its ids. */
+export function startSpan(
+  name: string,
+  kind: SpanKindName,
+  parent: TraceContext | undefined,
+  attributes?: Record<string, string | number>,
+): OpenSpan {
+  const otel = startOtelSpan(name, kind, parent, attributes);
+  if (!otel) return { ids: childSpan(parent), end: () => undefined };
+  return {
+    ids: otel.ids,
+    end: (failed) => {
+      if (failed !== undefined) otel.span.setStatus({ code: 2, message: failed.slice(0, 500) });
+      otel.span.end();
+    },
+  };
+}
+
+/** Runs `fn` with `span` current: its log lines name it, and what it publishes continues it. */
+export const runInSpan = <T>(span: TraceContext, fn: () => T): T => storage.run(span, fn);
+
+/**
+ * Runs `fn` as a new span of the trace in `traceparent` (or of a new trace when it is missing or
+ * invalid); the span ends when `fn` returns or its promise settles.
+ */
+export function runInTrace<T>(
+  traceparent: string | undefined,
+  fn: () => T,
+  name = 'handle',
+  kind: SpanKindName = 'consumer',
+): T {
+  const span = startSpan(name, kind, parseTraceparent(traceparent));
+  const result = storage.run(span.ids, fn);
+  if (result instanceof Promise)
+    result.then(
+      () => span.end(),
+      (error: unknown) => span.end(error instanceof Error ? error.message : String(error)),
+    );
+  else span.end();
+  return result;
+}
+
+/**
+ * The `traceparent` to send on an outgoing request or record: a span that is a child of `parent` (by
+ * default the current span), ended at once (it stands for the send; the receiver continues it).
+ */
+export function outgoingTraceparent(
+  parent: TraceContext | undefined = currentTrace(),
+  name = 'send',
+  kind: SpanKindName = 'client',
+): string {
+  const span = startSpan(name, kind, parent);
+  span.end();
+  return formatTraceparent(span.ids);
+}
