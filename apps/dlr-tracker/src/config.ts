@@ -35,6 +35,14 @@ export const dlrTrackerEnv = serviceEnv(8083)
     CALLBACK_RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000,600000'),
     CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+    /** Finished callbacks (delivered or failed) are deleted from the outbox after this many hours. */
+    CALLBACK_RETENTION_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .default(7 * 24),
+    CALLBACK_PRUNE_INTERVAL_MS: z.coerce.number().int().min(50).default(600_000),
     /**
      * Hosts, IP addresses or IPv4 CIDRs callbacks may reach although they are private, loopback or
      * link-local (refused otherwise), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`.

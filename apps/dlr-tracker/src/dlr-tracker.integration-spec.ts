@@ -9,6 +9,7 @@ import { freePort, freshGroupAtEnd, SECRETS_KEY, TopicProbe, waitFor } from '@sm
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { Client } from 'pg';
 import { verifyCallback } from './callbacks/signature';
+import { CallbackPruner } from './maintenance/callback-pruner';
 import { dlrTrackerEnv } from './config';
 import { DlrTrackerModule } from './dlr-tracker.module';
 
@@ -462,6 +463,33 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
       attempts: 1,
       error: expect.stringContaining('refused internal address 169.254.169.254'),
     });
+  });
+
+  it('prunes finished callbacks past their retention, and only those', async () => {
+    const f = await fixture();
+    const id = await request(f);
+    await waitStatus(f, id, 'accepted');
+    const insert = (state: string, finishedDaysAgo: number | null) =>
+      db.query<{ id: string }>(
+        `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,
+                                      created_at, finished_at)
+         VALUES ($1, $2, $3, 'https://example.org/hook', '{}', $4, now() + interval '1 day', now(),
+                 CASE WHEN $5::int IS NULL THEN NULL ELSE now() - make_interval(days => $5::int) END)
+         RETURNING id`,
+        [uuidv7(), id, f.workspace, state, finishedDaysAgo],
+      );
+    const old = [await insert('delivered', 8), await insert('failed', 9)].map((r) => r.rows[0].id);
+    const kept = [
+      await insert('delivered', 1),
+      await insert('pending', null),
+      await insert('queued', null),
+    ].map((r) => r.rows[0].id);
+    await tracker.app.get(CallbackPruner).prune();
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM callback_outbox WHERE id = ANY($1::bigint[])`,
+      [[...old, ...kept]],
+    );
+    expect(rows.map((r) => r.id).sort()).toEqual([...kept].sort());
   });
 
   it('answers the HTTP API: workspace-scoped, validated, filtered and paginated', async () => {

@@ -6,6 +6,7 @@ import { CallbackWorker } from './callbacks/callback-worker';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
 import { InboundConsumer } from './inbound/inbound.consumer';
 import { StoreInboundMessages } from './inbound/store-inbound.use-case';
+import { CallbackPruner } from './maintenance/callback-pruner';
 import { ExpirySweeper } from './maintenance/expiry-sweeper';
 import { ParkedReporter } from './maintenance/parked-reporter';
 import { MessagesController } from './messages/messages.controller';
@@ -38,6 +39,7 @@ export class DlrTrackerModule {
         TrackStatuses,
         CallbackWorker,
         ExpirySweeper,
+        CallbackPruner,
         ParkedReporter,
       ],
     };
