@@ -19,3 +19,13 @@ export {
   type Cidr,
   type IpAddress,
 } from './ip-address';
+export {
+  HttpTransportError,
+  NodeHttpClient,
+  type HttpClient,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type NodeHttpClientOptions,
+  type TransportFailure,
+} from './http-client';

@@ -1,4 +1,4 @@
-import type { HttpClient } from './http-client';
+import type { HttpClient } from '@smsgate/egress';
 
 /** The HTTP aggregator channel types; `smpp` channels go through smpp-binds instead. */
 export const ADAPTER_TYPES = ['ex', 'imi', 'template'] as const;

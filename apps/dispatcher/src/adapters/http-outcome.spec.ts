@@ -1,4 +1,4 @@
-import { HttpTransportError } from './http-client';
+import { HttpTransportError } from '@smsgate/egress';
 import { excerpt, outcomeOfError, outcomeOfStatus, parseRetryAfter, redactorFor } from './http-outcome';
 
 const none = redactorFor([]);

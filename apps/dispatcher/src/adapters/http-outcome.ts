@@ -1,5 +1,5 @@
 import type { Detail, SendResult } from './channel-adapter';
-import { HttpTransportError, type HttpResponse } from './http-client';
+import { HttpTransportError, type HttpResponse } from '@smsgate/egress';
 
 const EXCERPT_LENGTH = 200;
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;

@@ -15,16 +15,6 @@ export {
   type OutboundMessage,
   type SendResult,
 } from './channel-adapter';
-export {
-  HttpTransportError,
-  NodeHttpClient,
-  type HttpClient,
-  type HttpMethod,
-  type HttpRequest,
-  type HttpResponse,
-  type NodeHttpClientOptions,
-  type TransportFailure,
-} from './http-client';
 export { ExAdapter, ImiAdapter, TemplateAdapter };
 
 /** One adapter per HTTP channel type. */

@@ -10,7 +10,7 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { sendDuration } from '@smsgate/runtime';
 import { countSegments } from '@smsgate/sms';
 import { ChannelAdapter, Detail, SendResult } from '../adapters/channel-adapter';
-import type { HttpClient } from '../adapters/http-client';
+import type { HttpClient } from '@smsgate/egress';
 import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { RouteResolver } from '../routing/route-resolver';

@@ -1,4 +1,4 @@
-import { NodeHttpClient } from '../http-client';
+import { NodeHttpClient } from '@smsgate/egress';
 import {
   CHANNEL_ID,
   MESSAGE_ID,

@@ -15,7 +15,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel-adapter';
-import type { HttpClient, HttpRequest } from '../http-client';
+import type { HttpClient, HttpRequest } from '@smsgate/egress';
 import { excerpt, isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
 import { splitText } from './split-text';
 

@@ -9,7 +9,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel-adapter';
-import type { HttpClient, HttpResponse } from '../http-client';
+import type { HttpClient, HttpResponse } from '@smsgate/egress';
 import {
   excerpt,
   isSuccess,

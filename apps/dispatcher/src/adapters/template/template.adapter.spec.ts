@@ -1,4 +1,4 @@
-import type { NodeHttpClient } from '../http-client';
+import type { NodeHttpClient } from '@smsgate/egress';
 import {
   CHANNEL_ID,
   MESSAGE_ID,

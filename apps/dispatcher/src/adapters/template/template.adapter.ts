@@ -18,7 +18,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../channel-adapter';
-import type { HttpClient, HttpRequest, HttpResponse } from '../http-client';
+import type { HttpClient, HttpRequest, HttpResponse } from '@smsgate/egress';
 import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
 
 /**

@@ -1,5 +1,5 @@
 import type { AdapterChannel, OutboundMessage } from '../channel-adapter';
-import { NodeHttpClient } from '../http-client';
+import { NodeHttpClient } from '@smsgate/egress';
 
 export const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 export const CHANNEL_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';

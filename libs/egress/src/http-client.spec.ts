@@ -1,8 +1,10 @@
-import { EgressGuard } from '@smsgate/egress';
+import { EgressGuard } from './egress-guard';
 import { createServer } from 'node:net';
 import { HttpTransportError, NodeHttpClient } from './http-client';
-import { localHttpClient } from './testing/fixtures';
 import { RecordingServer } from '@smsgate/testing';
+
+/** A client that may reach the local test servers, and only those. */
+const localHttpClient = (): NodeHttpClient => new NodeHttpClient({ egress: { allowHosts: ['127.0.0.1'] } });
 
 async function transportError(promise: Promise<unknown>): Promise<HttpTransportError> {
   try {

@@ -1,4 +1,4 @@
-import { EgressGuard, EgressRefusedError, pinnedLookup, type EgressGuardOptions } from '@smsgate/egress';
+import { EgressGuard, EgressRefusedError, pinnedLookup, type EgressGuardOptions } from './egress-guard';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -38,7 +38,7 @@ export class HttpTransportError extends Error {
 }
 
 /**
- * The one way adapters reach the network. Any HTTP status is a response, not an error; redirects
+ * The one way services reach HTTP endpoints configured by users (aggregators, CHT, RapidPro). Any HTTP status is a response, not an error; redirects
  * are returned, never followed (a redirect could lead past the egress guard).
  */
 export interface HttpClient {
