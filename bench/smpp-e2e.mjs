@@ -23,33 +23,22 @@ const smscPort = await new Promise((resolve) =>
 // Fresh consumer groups that start at the end of their topics: earlier benchmarks' traffic stays there.
 const run = Date.now();
 const groups = {
-  dispatcher: [`dispatcher-bench-smpp-${run}`, ['sms.outbound.requested.v1']],
-  'smpp-binds': [`smpp-binds-bench-${run}`, ['sms.outbound.smpp.v1']],
-  'dlr-tracker': [
-    `dlr-tracker-bench-smpp-${run}`,
-    [
-      'sms.outbound.requested.v1',
-      'sms.outbound.status.v1',
-      'sms.outbound.receipt.v1',
-      'sms.inbound.received.v1',
-    ],
-  ],
+  dispatcher: `dispatcher-bench-smpp-${run}`,
+  'smpp-binds': `smpp-binds-bench-${run}`,
+  'dlr-tracker': `dlr-tracker-bench-smpp-${run}`,
 };
-await startGroupsAtEnd(
-  infra.KAFKA_BROKERS,
-  Object.values(groups).map(([group]) => group),
-);
+await startGroupsAtEnd(infra.KAFKA_BROKERS, Object.values(groups));
 
 const common = { ...infra, DATABASE_POOL_SIZE: '20' };
 const ingress = await startService('ingress', common);
 const [dispatcher, smppBinds, tracker] = await Promise.all([
-  startService('dispatcher', { ...common, KAFKA_GROUP_ID: groups.dispatcher[0], CONFIG_CACHE_MS: '5000' }),
+  startService('dispatcher', { ...common, KAFKA_GROUP_ID: groups.dispatcher, CONFIG_CACHE_MS: '5000' }),
   startService('smpp-binds', {
     ...common,
-    KAFKA_GROUP_ID: groups['smpp-binds'][0],
+    KAFKA_GROUP_ID: groups['smpp-binds'],
     RECONCILE_INTERVAL_MS: '500',
   }),
-  startService('dlr-tracker', { ...common, KAFKA_GROUP_ID: groups['dlr-tracker'][0] }),
+  startService('dlr-tracker', { ...common, KAFKA_GROUP_ID: groups['dlr-tracker'] }),
 ]);
 
 const workspace = await postJson(`${ingress.url}/v1/workspaces`, { name: 'bench smpp' }, secrets.ADMIN_TOKEN);

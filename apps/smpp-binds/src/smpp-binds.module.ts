@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
 import { BindsController, AdminTokenGuard } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
@@ -25,33 +26,34 @@ import { SubmitConsumer } from './submit/submit.consumer';
 @Injectable()
 class MoSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MoSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: IntervalTask;
 
   constructor(
     private readonly reassembly: MoReassembly,
     private readonly channels: SmppChannels,
-    @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.reassembly
-        .sweep(this.config.MO_PARTS_TIMEOUT_SECONDS, async (id) => (await this.channels.get(id))?.workspaceId)
-        .then(
-          (count) =>
-            count > 0 && this.logger.warn(`published ${count} incomplete concatenated MO message(s)`),
-        )
-        .catch((error: unknown) => this.logger.warn(`MO sweep failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.MO_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    @Inject(SMPP_BINDS_CONFIG) config: SmppBindsConfig,
+  ) {
+    this.task = new IntervalTask(
+      'MO sweep',
+      config.MO_SWEEP_INTERVAL_MS,
+      async () => {
+        const count = await this.reassembly.sweep(
+          config.MO_PARTS_TIMEOUT_SECONDS,
+          async (id) => (await this.channels.get(id))?.workspaceId,
+        );
+        if (count > 0) this.logger.warn(`published ${count} incomplete concatenated MO message(s)`);
+        return false;
+      },
+      this.logger,
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }
 

@@ -6,5 +6,6 @@ export * from './http-error.filter';
 export * from './bootstrap';
 export * from './micro-batcher';
 export * from './tracing/trace-context';
-export { startTracing, stopTracing, tracingEnabled, useTracerProvider } from './tracing/otel';
+export { startTracing, stopTracing, useTracerProvider } from './tracing/otel';
 export * from './metrics/message-metrics';
+export * from './interval-task';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MessageStatus } from '@smsgate/contracts';
+import { IntervalTask } from '@smsgate/runtime';
 import { normalizePhone } from '@smsgate/sms';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -49,8 +50,7 @@ interface UpdateRow {
 @Injectable()
 export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('gateway');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: IntervalTask;
   private stopped = false;
 
   constructor(
@@ -59,28 +59,25 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
     private readonly settings: RelaySettings,
     private readonly outbound: OutboundMessages,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
-  ) {}
+  ) {
+    this.task = new IntervalTask(
+      'gateway poll',
+      config.GATEWAY_POLL_INTERVAL_MS,
+      async () => {
+        await this.tick();
+        return false;
+      },
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.error(`gateway poll failed: ${(error as Error).message}`))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.config.GATEWAY_POLL_INTERVAL_MS);
+    await this.task.stop();
   }
 
   async tick(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { IntervalTask } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 
@@ -13,8 +14,15 @@ const KEEP_DAYS = 7;
  */
 @Injectable()
 export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('housekeeping');
-  private timer?: NodeJS.Timeout;
+  private readonly task = new IntervalTask(
+    'pruning',
+    INTERVAL_MS,
+    async () => {
+      await this.prune();
+      return false;
+    },
+    new Logger('housekeeping'),
+  );
 
   constructor(
     private readonly db: DataSource,
@@ -22,14 +30,11 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.prune().catch((error: unknown) => this.logger.warn(`pruning failed: ${(error as Error).message}`));
-    }, INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async prune(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
+import { IntervalTask } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
@@ -35,8 +36,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly sender: CallbackSender;
   private readonly box: SecretBox;
   private readonly secrets = new Map<string, { secret: string | null; until: number }>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: IntervalTask;
   private stopped = false;
   private nextStrandedCheck = 0;
 
@@ -49,25 +49,16 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       config.CALLBACK_TIMEOUT_MS,
     );
     this.box = new SecretBox(config.SECRETS_KEY);
+    this.task = new IntervalTask('callback round', config.CALLBACK_POLL_INTERVAL_MS, () => this.tick());
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.task.start(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.warn(`callback round failed: ${String(error)}`))
-        .then((busy) => this.schedule(busy === true ? 0 : this.config.CALLBACK_POLL_INTERVAL_MS));
-    }, delay);
+    await this.task.stop();
   }
 
   /** One round; true when it found a full batch (more are probably due). */

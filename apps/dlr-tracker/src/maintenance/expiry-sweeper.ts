@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { IntervalTask } from '@smsgate/runtime';
 import { messageIdFromRecord, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { IntervalTask } from './interval-task';
 
 const BATCH = 500;
 /** How long a published expiry is not published again while it waits to be applied. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { IntervalTask } from '@smsgate/runtime';
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { Gauge } from 'prom-client';
@@ -6,7 +7,6 @@ import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { StatusCommand, StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
-import { IntervalTask } from './interval-task';
 
 const BATCH = 500;
 

@@ -4,7 +4,8 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
-import { CALLBACK_STATE_SQL, StatusLedger } from '../tracking/status-ledger';
+import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
+import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
 
 interface Accepted {
@@ -68,7 +69,7 @@ export class RecordSendRequests {
     if (valid.length === 0) return outcomes;
 
     const segments = valid.map((a) => countSegments(a.request.text));
-    const callbacks = valid.flatMap((a) => {
+    const callbacks = valid.flatMap((a): NewCallback[] => {
       if (!a.request.notifyUrl) return [];
       const body = callbackBody((a.request.notifyFormat ?? 'smsgate') as NotifyFormat, {
         eventId: a.id,
@@ -82,7 +83,18 @@ export class RecordSendRequests {
         detail: { source: 'request' },
         at: a.at,
       });
-      return body ? [{ id: a.id, workspace: a.request.workspace, url: a.request.notifyUrl, body }] : [];
+      // The 'accepted' callback takes the message's id as its event id, like the history event.
+      return body
+        ? [
+            {
+              eventId: a.id,
+              messageId: a.id,
+              workspaceId: a.request.workspace,
+              url: a.request.notifyUrl,
+              body,
+            },
+          ]
+        : [];
     });
 
     await this.dataSource.transaction(async (db) => {
@@ -123,22 +135,7 @@ export class RecordSendRequests {
          ON CONFLICT (event_id) DO NOTHING`,
         [valid.map((a) => a.id), valid.map((a) => a.at)],
       );
-      if (callbacks.length > 0)
-        await db.query(
-          `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,
-                                        created_at)
-           SELECT u.event_id, u.message_id, u.workspace_id, u.url, u.body, ${CALLBACK_STATE_SQL}, now(), now()
-           FROM unnest($1::uuid[], $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
-             AS u(event_id, message_id, workspace_id, url, body, first)
-           ON CONFLICT (event_id) DO NOTHING`,
-          [
-            callbacks.map((c) => c.id),
-            callbacks.map((c) => c.workspace),
-            callbacks.map((c) => c.url),
-            callbacks.map((c) => c.body),
-            callbacks.map(() => true), // one 'accepted' callback per message
-          ],
-        );
+      await enqueueCallbacks(db, callbacks);
     });
     // Statuses that arrived before their request were parked; the message exists now (see settleRaces).
     const released = await this.ledger.settleRaces(this.dataSource, {

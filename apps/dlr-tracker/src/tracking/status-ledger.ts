@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
+import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { normaliseProviderId } from './provider-id';
 import { aggregateParts, decide, isFinal } from './status-machine';
 
@@ -99,14 +100,6 @@ interface EventRow {
   source: string;
   detail: Detail;
   at: string;
-}
-
-interface OutboxRow {
-  eventId: string;
-  messageId: string;
-  workspaceId: string;
-  url: string;
-  body: string;
 }
 
 interface ParkRow {
@@ -264,7 +257,7 @@ export class StatusLedger {
     }
 
     const events: EventRow[] = [];
-    const outbox: OutboxRow[] = [];
+    const outbox: NewCallback[] = [];
     const parked: ParkRow[] = [];
     const learned: { channel: string; providerId: string }[] = [];
 
@@ -510,7 +503,7 @@ export class StatusLedger {
     events: EventRow[],
     messages: MessageState[],
     parts: PartState[],
-    outbox: OutboxRow[],
+    outbox: NewCallback[],
     parked: ParkRow[],
   ): Promise<void> {
     if (events.length > 0)
@@ -588,36 +581,7 @@ export class StatusLedger {
           ),
         ],
       );
-    if (outbox.length > 0) {
-      const seen = new Set<string>();
-      await db.query(
-        `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,
-                                      created_at)
-         SELECT u.event_id, u.message_id, u.workspace_id, u.url, u.body,
-                ${CALLBACK_STATE_SQL}, now(), now()
-         FROM jsonb_to_recordset($1::jsonb)
-           AS u(n int, event_id uuid, message_id uuid, workspace_id uuid, url text, body text, first boolean)
-         ORDER BY u.n
-         ON CONFLICT (event_id) DO NOTHING`,
-        [
-          JSON.stringify(
-            outbox.map((o, n) => {
-              const first = !seen.has(o.messageId);
-              seen.add(o.messageId);
-              return {
-                n,
-                event_id: o.eventId,
-                message_id: o.messageId,
-                workspace_id: o.workspaceId,
-                url: o.url,
-                body: o.body,
-                first,
-              };
-            }),
-          ),
-        ],
-      );
-    }
+    await enqueueCallbacks(db, outbox);
     if (parked.length > 0)
       await db.query(
         `INSERT INTO parked_events (event_id, kind, workspace_id, channel_id, message_id, provider_message_id,
@@ -654,13 +618,3 @@ function publicDetail(detail: Detail): Detail {
   const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
   return rest;
 }
-
-/**
- * The state a new callback starts in, for rows `u(message_id, first)` inserted in order: `pending`
- * when nothing of its message is waiting before it, else `queued` behind it (one callback of a message
- * at a time, oldest first; the worker promotes the next when one finishes). `first` marks the first
- * row of its message in the statement, which cannot see the statement's own earlier rows.
- */
-export const CALLBACK_STATE_SQL = `CASE WHEN u.first AND NOT EXISTS (
-    SELECT 1 FROM callback_outbox w WHERE w.message_id = u.message_id AND w.state IN ('pending', 'queued'))
-  THEN 'pending' ELSE 'queued' END`;

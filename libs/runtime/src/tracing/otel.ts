@@ -64,8 +64,6 @@ export function useTracerProvider(provider: TracerProvider | undefined, stop?: (
   shutdown = stop;
 }
 
-export const tracingEnabled = (): boolean => tracer !== undefined;
-
 export interface SpanIds {
   traceId: string;
   spanId: string;

@@ -16,8 +16,9 @@ export class IntervalTask {
     private readonly logger = new Logger(name),
   ) {}
 
-  start(): void {
-    this.schedule(this.intervalMs);
+  /** The first round runs after `firstDelayMs` (one interval unless given). */
+  start(firstDelayMs = this.intervalMs): void {
+    this.schedule(firstDelayMs);
   }
 
   async stop(): Promise<void> {
