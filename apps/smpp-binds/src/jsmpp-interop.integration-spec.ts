@@ -1,11 +1,16 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { freePort, ProbedMessage, repoRoot, TopicProbe } from '@smsgate/testing';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+import {
+  insertSmppChannel,
+  PeerSmsc,
+  startPeerSmsc,
+  startSmppBinds,
+  StartedSmppBinds,
+} from './smpp-binds.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
 const databaseUrl = process.env.DATABASE_URL!;
@@ -21,8 +26,7 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
   let publisher: EventPublisher;
   let probe: TopicProbe;
   let service: StartedSmppBinds;
-  let simulator: ChildProcess;
-  let simulatorLog = '';
+  let simulator: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
 
@@ -32,7 +36,7 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
     const port = await freePort();
-    simulator = spawn(
+    simulator = await startPeerSmsc(
       'java',
       [
         '-Djsmpp.client.systemId=smsgate',
@@ -42,37 +46,19 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
         classpath,
         'org.jsmpp.examples.SMPPServerSimulator',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      'Listening on port',
+      30_000,
     );
-    simulator.stdout?.on('data', (chunk: Buffer) => (simulatorLog += chunk.toString()));
-    simulator.stderr?.on('data', (chunk: Buffer) => (simulatorLog += chunk.toString()));
-    await waitFor(() => simulatorLog.includes('Listening on port'), {
-      timeoutMs: 30_000,
-      message: 'the jsmpp simulator to listen',
-    });
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    await db.query(
-      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'jsmpp', $2, 'jsmpp')`,
-      [workspace, `hash-${workspace}`],
-    );
-    await db.query(
-      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
-       VALUES ($1, $2, 'smpp', 'jsmpp', 'SMSGATE', $3, $4, '{password}')`,
-      [
-        channel,
-        workspace,
-        JSON.stringify({
-          host: '127.0.0.1',
-          port,
-          system_id: 'smsgate',
-          message_id_format: 'hex',
-          receipt_message_id_format: 'decimal',
-        }),
-        new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
-      ],
-    );
+    await insertSmppChannel(db, { workspace, channel }, 'jsmpp', 'SMSGATE', {
+      host: '127.0.0.1',
+      port,
+      system_id: 'smsgate',
+      message_id_format: 'hex',
+      receipt_message_id_format: 'decimal',
+    });
     publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'jsmpp-it' }));
     await publisher.connect();
     probe = await TopicProbe.start(brokers, [
@@ -86,7 +72,7 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
   afterAll(async () => {
     await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
     await service?.app.close();
-    simulator?.kill('SIGTERM');
+    simulator?.process.kill('SIGTERM');
     await Promise.all([publisher?.disconnect(), probe?.stop()]);
     await db?.end();
   });

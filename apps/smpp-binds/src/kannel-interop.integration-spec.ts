@@ -1,11 +1,16 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { freePort, ProbedMessage, repoRoot, TopicProbe, waitFor } from '@smsgate/testing';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+import {
+  insertSmppChannel,
+  PeerSmsc,
+  startPeerSmsc,
+  startSmppBinds,
+  StartedSmppBinds,
+} from './smpp-binds.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
 const databaseUrl = process.env.DATABASE_URL!;
@@ -22,8 +27,7 @@ describe('interoperability with Kannel drive_smpp', () => {
   let publisher: EventPublisher;
   let probe: TopicProbe;
   let service: StartedSmppBinds;
-  let driver: ChildProcess;
-  let driverLog = '';
+  let driver: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
 
@@ -33,35 +37,22 @@ describe('interoperability with Kannel drive_smpp', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
     const port = await freePort();
-    driver = spawn(executable, ['-p', String(port), '-m', String(MESSAGES), '-v', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    driver.stdout?.on('data', (chunk: Buffer) => (driverLog += chunk.toString()));
-    driver.stderr?.on('data', (chunk: Buffer) => (driverLog += chunk.toString()));
-    await waitFor(() => driverLog.includes('Starting drive_smpp test'), { message: 'drive_smpp to start' });
+    driver = await startPeerSmsc(
+      executable,
+      ['-p', String(port), '-m', String(MESSAGES), '-v', '1'],
+      'Starting drive_smpp test',
+    );
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    await db.query(
-      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'kannel', $2, 'kannel')`,
-      [workspace, `hash-${workspace}`],
-    );
-    await db.query(
-      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
-       VALUES ($1, $2, 'smpp', 'drive_smpp', '123', $3, $4, '{password}')`,
-      [
-        channel,
-        workspace,
-        JSON.stringify({
-          host: '127.0.0.1',
-          port,
-          system_id: 'smsgate',
-          bind: 'transmitter_receiver',
-          window: 20,
-        }),
-        new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
-      ],
-    );
+    // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
+    await insertSmppChannel(db, { workspace, channel }, 'kannel', '123', {
+      host: '127.0.0.1',
+      port,
+      system_id: 'smsgate',
+      bind: 'transmitter_receiver',
+      window: 20,
+    });
     publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'kannel-it' }));
     await publisher.connect();
     probe = await TopicProbe.start(brokers, [Topics.inboundReceived, Topics.outboundStatus]);
@@ -71,7 +62,7 @@ describe('interoperability with Kannel drive_smpp', () => {
   afterAll(async () => {
     await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
     await service?.app.close();
-    driver?.kill('SIGTERM');
+    driver?.process.kill('SIGTERM');
     await Promise.all([publisher?.disconnect(), probe?.stop()]);
     await db?.end();
   });
@@ -119,9 +110,9 @@ describe('interoperability with Kannel drive_smpp', () => {
     );
     expect(mos.every((mo) => mo.from === '456' && mo.channelType === 'smpp')).toBe(true);
 
-    await waitFor(() => driverLog.includes('ESME has submitted all messages to SMSC'), {
+    await waitFor(() => driver.output().includes('ESME has submitted all messages to SMSC'), {
       timeoutMs: 60_000,
-      message: `drive_smpp to count ${MESSAGES} submit_sm\n${driverLog.slice(-2_000)}`,
+      message: `drive_smpp to count ${MESSAGES} submit_sm\n${driver.output().slice(-2_000)}`,
     });
     await waitFor(
       () =>

@@ -2,7 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
+import { SecretBox } from '@smsgate/db';
 import { ADMIN_TOKEN, freePort, SECRETS_KEY, waitFor } from '@smsgate/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
 import { Ownership } from './binds/ownership';
 import { smppBindsEnv } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
@@ -59,4 +63,55 @@ export async function startSmppBinds(options: {
   await app.listen(port, '127.0.0.1');
   await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${options.groupId} to join` });
   return { app, url: `http://127.0.0.1:${port}` };
+}
+
+/** An SMSC we did not write, run as a child process, with everything it printed so far. */
+export interface PeerSmsc {
+  process: ChildProcess;
+  output: () => string;
+}
+
+/** Starts a peer SMSC and resolves once it printed `ready`. */
+export async function startPeerSmsc(
+  command: string,
+  args: string[],
+  ready: string,
+  timeoutMs = 20_000,
+): Promise<PeerSmsc> {
+  let output = '';
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(() => output.includes(ready), {
+    timeoutMs,
+    message: `${path.basename(command)} to print "${ready}"`,
+  });
+  return { process: child, output: () => output };
+}
+
+/** A workspace and an SMPP channel of its own (bind password `secret`), straight into the database. */
+export async function insertSmppChannel(
+  db: Client,
+  ids: { workspace: string; channel: string },
+  name: string,
+  address: string,
+  config: Record<string, unknown>,
+): Promise<void> {
+  await db.query(`INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, $2, $3, $2)`, [
+    ids.workspace,
+    name,
+    `hash-${ids.workspace}`,
+  ]);
+  await db.query(
+    `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
+     VALUES ($1, $2, 'smpp', $3, $4, $5, $6, '{password}')`,
+    [
+      ids.channel,
+      ids.workspace,
+      name,
+      address,
+      JSON.stringify(config),
+      new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
+    ],
+  );
 }

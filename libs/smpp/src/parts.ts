@@ -71,33 +71,14 @@ export function buildParts(text: string, options: PartsOptions): SubmitPart[] {
   const encoding = chooseEncoding(text, options.preferred);
   const dataCoding = encoding === 'ucs2' ? DataCoding.UCS2 : DATA_CODING_OF[encoding];
   const limits = LIMITS[encoding];
+  // The whole text in one submit_sm: in short_message, or in message_payload when that is the mode.
+  const whole = (shortMessage: Buffer, optional: SubmitPart['optional']): SubmitPart[] => [
+    { index: 0, count: 1, text, dataCoding, esmClass: 0, shortMessage, optional },
+  ];
   const single = chunkText(text, encoding, limits.single);
-  if (single.length === 1) {
-    return [
-      {
-        index: 0,
-        count: 1,
-        text,
-        dataCoding,
-        esmClass: 0,
-        shortMessage: encodeText(text, encoding),
-        optional: {},
-      },
-    ];
-  }
-  if (options.longMessage === 'payload') {
-    return [
-      {
-        index: 0,
-        count: 1,
-        text,
-        dataCoding,
-        esmClass: 0,
-        shortMessage: Buffer.alloc(0),
-        optional: { messagePayload: encodeText(text, encoding) },
-      },
-    ];
-  }
+  if (single.length === 1) return whole(encodeText(text, encoding), {});
+  if (options.longMessage === 'payload')
+    return whole(Buffer.alloc(0), { messagePayload: encodeText(text, encoding) });
   const bits = options.longMessage === 'udh16' ? 16 : 8;
   const chunks = chunkText(text, encoding, options.longMessage === 'udh16' ? limits.udh16 : limits.udh8);
   const reference = options.reference & (bits === 16 || options.longMessage === 'sar' ? 0xffff : 0xff);
