@@ -57,6 +57,8 @@ export type SpanKindName = 'server' | 'consumer' | 'producer' | 'client' | 'inte
 
 export interface OpenSpan {
   ids: TraceContext;
+  /** False when OpenTelemetry is off: the span is only its ids and `end` does nothing. */
+  recording: boolean;
   /** Ends the span (exported when OpenTelemetry is on; see otel.ts). `failed` marks it as an error. */
   end(failed?: string): void;
 }
@@ -69,9 +71,10 @@ export function startSpan(
   attributes?: Record<string, string | number>,
 ): OpenSpan {
   const otel = startOtelSpan(name, kind, parent, attributes);
-  if (!otel) return { ids: childSpan(parent), end: () => undefined };
+  if (!otel) return { ids: childSpan(parent), recording: false, end: () => undefined };
   return {
     ids: otel.ids,
+    recording: true,
     end: (failed) => {
       if (failed !== undefined) otel.span.setStatus({ code: 2, message: failed.slice(0, 500) });
       otel.span.end();
@@ -94,6 +97,8 @@ export function runInTrace<T>(
 ): T {
   const span = startSpan(name, kind, parseTraceparent(traceparent));
   const result = storage.run(span.ids, fn);
+  // Tracing off (the usual case, on the hot path): nothing to end.
+  if (!span.recording) return result;
   if (result instanceof Promise)
     result.then(
       () => span.end(),

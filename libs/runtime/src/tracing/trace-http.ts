@@ -16,7 +16,7 @@ export function traceHttp(fastify: FastifyInstance): void {
       parseTraceparent(Array.isArray(header) ? header[0] : header),
       { 'http.request.method': request.method },
     );
-    spans.set(request, span);
+    if (span.recording) spans.set(request, span);
     runInSpan(span.ids, done);
   });
   fastify.addHook('onRequestAbort', (request, done) => {
