@@ -9,3 +9,4 @@ export * from './tracing/trace-context';
 export { startTracing, stopTracing, useTracerProvider } from './tracing/otel';
 export * from './metrics/message-metrics';
 export * from './interval-task';
+export * from './concurrently';

@@ -3,7 +3,8 @@ import type { InboundReceivedV1 } from '@smsgate/contracts';
 import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
-import { mapLimited, UnavailableTargets } from '../http/unavailable-targets';
+import { mapConcurrently } from '@smsgate/runtime';
+import { UnavailableTargets } from '../http/unavailable-targets';
 import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
 import { CHT_INCOMING_PATHS, ChtTarget, RapidProChannel, RelaySettings } from '../settings/relay-settings';
 import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
@@ -32,7 +33,7 @@ export class ForwardInboundUseCase {
   async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
     // A few at a time: each may wait on CHT for up to HTTP_TIMEOUT_MS.
     const unavailable = new UnavailableTargets();
-    return mapLimited(events, CONCURRENCY, (event) => this.forward(event.payload, unavailable));
+    return mapConcurrently(events, CONCURRENCY, (event) => this.forward(event.payload, unavailable));
   }
 
   private async forward(message: InboundReceivedV1, unavailable: UnavailableTargets): Promise<Outcome> {

@@ -4,7 +4,8 @@ import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { excerpt, isSuccess } from '../http/http-client';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
-import { mapLimited, UnavailableTargets } from '../http/unavailable-targets';
+import { mapConcurrently } from '@smsgate/runtime';
+import { UnavailableTargets } from '../http/unavailable-targets';
 import type { OutboundRow } from '../outbound/outbound-messages';
 import { isForward, toExCallback } from '../outbound/statuses';
 import { RelaySettings } from '../settings/relay-settings';
@@ -43,7 +44,7 @@ export class TrackStatusUseCase {
     );
     const outcomes = new Array<Outcome>(events.length);
     const unavailable = new UnavailableTargets();
-    await mapLimited([...groups.values()], CONCURRENCY, async (indexes) => {
+    await mapConcurrently([...groups.values()], CONCURRENCY, async (indexes) => {
       for (const index of indexes) {
         const event = events[index];
         const row = byId.get(event.payload.id);

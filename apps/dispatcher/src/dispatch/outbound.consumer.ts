@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics } from '@smsgate/contracts';
 import { ConsumedBatch, Outcome, Outcomes, withEventTrace } from '@smsgate/kafka';
+import { mapConcurrently } from '@smsgate/runtime';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { DispatchMessage } from './dispatch-message.use-case';
 
@@ -21,20 +22,13 @@ export class OutboundConsumer {
       .map((event, index) => ({ event, index }))
       .sort((a, b) => RANK[a.event.payload.priority] - RANK[b.event.payload.priority] || a.index - b.index);
     const outcomes: Outcome[] = new Array<Outcome>(batch.events.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < order.length) {
-        const { event, index } = order[next++];
-        // One message's trouble (a database or Kafka hiccup) is that message's retry, not the batch's.
-        outcomes[index] = await withEventTrace(event, () => this.dispatch.execute(event)).catch(
-          (error: unknown) =>
-            Outcomes.retry(`dispatch error: ${error instanceof Error ? error.message : String(error)}`),
-        );
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(this.config.DISPATCH_CONCURRENCY, order.length) }, worker),
-    );
+    await mapConcurrently(order, this.config.DISPATCH_CONCURRENCY, async ({ event, index }) => {
+      // One message's trouble (a database or Kafka hiccup) is that message's retry, not the batch's.
+      outcomes[index] = await withEventTrace(event, () => this.dispatch.execute(event)).catch(
+        (error: unknown) =>
+          Outcomes.retry(`dispatch error: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
     return outcomes;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
-import { IntervalTask } from '@smsgate/runtime';
+import { IntervalTask, mapConcurrently } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
@@ -80,14 +80,11 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     );
     if (due.length === 0) return false;
     const done: { id: string; messageId: string; attempts: number }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length && !this.stopped) await this.deliver(due[next++], done);
-    };
     try {
-      await Promise.all(
-        Array.from({ length: Math.min(this.config.CALLBACK_CONCURRENCY, due.length) }, worker),
-      );
+      // Once stopping, the callbacks not started yet are left to their leases.
+      await mapConcurrently(due, this.config.CALLBACK_CONCURRENCY, async (callback) => {
+        if (!this.stopped) await this.deliver(callback, done);
+      });
     } finally {
       // One transaction for the round's successes. Should it fail (or the process die first), their
       // leases expire and they are sent again: receivers deduplicate on X-Smsgate-Event-Id.
