@@ -140,7 +140,11 @@ EOF
   local cp="$KAFKA_LIB/*"
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
     local cluster_id
-    cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    # An id starting with '-' would be read as an option by the tool (Kafka's own generator avoids it too).
+    cluster_id=-
+    while [[ "$cluster_id" == -* ]]; do
+      cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    done
     java -cp "$cp" -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" \
       kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 \
       || { cat "$KAFKA_DIR/format.log" >&2; die "formatting Kafka storage failed"; }
