@@ -15,7 +15,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-INFRA_DIR="${SMSGATE_INFRA_DIR:-$ROOT/.local/infra}"
+# Absolute: postgres runs as another user and the folder walk below climbs to /.
+INFRA_DIR="$(realpath -m "${SMSGATE_INFRA_DIR:-$ROOT/.local/infra}")"
 KAFKA_LIB="$ROOT/.local/kafka-lib"
 KAFKA_POM="$ROOT/scripts/infra/kafka-pom.xml"
 STATE="$INFRA_DIR/infra.env"
