@@ -10,6 +10,7 @@
 // Targets: >= 10,000 status events/s; callback throughput is reported.
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { benchInfra, postJson, secrets, startService } from './lib.mjs';
@@ -19,6 +20,28 @@ const MESSAGES = Number(process.env.BENCH_STATUS_MESSAGES ?? 10_000);
 const STATUS_TOPICS = ['sms.outbound.status.v1', 'sms.outbound.receipt.v1'];
 const TOPICS = ['sms.outbound.requested.v1', ...STATUS_TOPICS, 'sms.inbound.received.v1'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** CPU seconds (user + system) used so far by these processes; those that ended count as 0. */
+const cpuSeconds = (pids) => {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended
+    }
+  }
+  return ticks / 100;
+};
+const postgresPids = () =>
+  readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+    } catch {
+      return false;
+    }
+  });
 
 const infra = benchInfra();
 const db = new pg.Client({ connectionString: infra.DATABASE_URL });
@@ -114,6 +137,8 @@ async function round(channel, withCallbacks, race) {
     CALLBACK_POLL_INTERVAL_MS: '50',
     CALLBACK_CONCURRENCY: '64',
     DATABASE_POOL_SIZE: '20',
+    ...(process.env.LEDGER_CONCURRENCY ? { LEDGER_CONCURRENCY: process.env.LEDGER_CONCURRENCY } : {}),
+    ...(process.env.LEDGER_BATCH_SIZE ? { LEDGER_BATCH_SIZE: process.env.LEDGER_BATCH_SIZE } : {}),
   };
   const messages = Array.from({ length: MESSAGES }, (_, n) => ({
     id: randomUUID(),
@@ -184,17 +209,25 @@ async function round(channel, withCallbacks, race) {
     const deadline = Date.now() + 600_000;
     let firstAt = 0;
     let appliedAtFirst = 0;
+    let pgPids = [];
+    let cpuAtFirst;
     for (;;) {
       const left = await uncommitted(group, STATUS_TOPICS, from, to);
       if (left < total && !firstAt) {
         firstAt = performance.now();
         appliedAtFirst = total - left;
+        pgPids = postgresPids();
+        cpuAtFirst = { tracker: cpuSeconds([tracker.child.pid]), postgres: cpuSeconds(pgPids) };
       }
       if (left === 0) break;
       if (Date.now() > deadline) throw new Error(`${left} of ${total} status events not applied`);
       await sleep(20);
     }
     const seconds = (performance.now() - firstAt) / 1_000;
+    const cpu = {
+      tracker: cpuSeconds([tracker.child.pid]) - cpuAtFirst.tracker,
+      postgres: cpuSeconds(pgPids) - cpuAtFirst.postgres,
+    };
     const rss = tracker.rssMiB();
     let callbackSeconds = 0;
     if (withCallbacks) {
@@ -203,7 +236,7 @@ async function round(channel, withCallbacks, race) {
     }
     tracker.child.kill('SIGTERM');
     await new Promise((resolve) => tracker.child.once('exit', resolve));
-    return { events: total - appliedAtFirst, seconds, rss, callbackSeconds };
+    return { events: total - appliedAtFirst, seconds, rss, callbackSeconds, cpu };
   };
 
   callbacks = 0;
@@ -213,6 +246,7 @@ async function round(channel, withCallbacks, race) {
   const events = phases.reduce((sum, p) => sum + p.events, 0);
   const seconds = phases.reduce((sum, p) => sum + p.seconds, 0);
   const total = 2 * MESSAGES;
+  const perEvent = (what) => ((1e6 * phases.reduce((sum, p) => sum + p.cpu[what], 0)) / events).toFixed(0);
   const { rows } = await db.query(
     `SELECT (SELECT count(*) FROM messages WHERE channel_id = $1 AND status = 'delivered') AS delivered,
             (SELECT count(*) FROM message_events e JOIN messages m ON m.id = e.message_id
@@ -228,6 +262,7 @@ async function round(channel, withCallbacks, race) {
     `status apply, ${withCallbacks ? 'with' : 'without'} callbacks (1 dlr-tracker, ${total} events; ${how}): ` +
       `${(events / seconds).toFixed(0)} events/s (${events} events after each first committed batch, over ` +
       `${seconds.toFixed(1)} s); ${rows[0].delivered} delivered, ${rows[0].history} history rows, ` +
+      `CPU per event: dlr-tracker ${perEvent('tracker')} µs, PostgreSQL ${perEvent('postgres')} µs; ` +
       `RSS ${Math.max(...phases.map((p) => p.rss)).toFixed(0)} MiB (target >= 10000/s)`,
   );
   if (withCallbacks) {

@@ -20,6 +20,8 @@ export const dlrTrackerEnv = serviceEnv(8083)
     RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000'),
     /** Events applied per ledger transaction, at most. */
     LEDGER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Partitions applied at once, each in its own transaction: hides the round trips' latency. */
+    LEDGER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** How often messages past their expiresAt are marked expired. */
     EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
     /** Parked receipts older than this are reported to the dead-letter topic (still applied if their id comes). */

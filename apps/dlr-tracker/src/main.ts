@@ -18,5 +18,6 @@ void runService({
       retryDelaysMs: config.RETRY_DELAYS_MS,
       // The ledger does a fixed number of round trips per call, whatever its size: big calls amortise them.
       maxEventsPerCall: config.LEDGER_BATCH_SIZE,
+      partitionsConsumedConcurrently: config.LEDGER_CONCURRENCY,
     }),
 });
