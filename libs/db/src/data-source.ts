@@ -17,6 +17,7 @@ import { Dispatch1763800000003 } from './migrations/1763800000003-dispatch';
 import { ChtRelay1763800000004 } from './migrations/1763800000004-cht-relay';
 import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
 import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-queue';
+import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-write-path';
 
 export const entities = [
   WorkspaceEntity,
@@ -39,6 +40,7 @@ export const migrations = [
   ChtRelay1763800000004,
   SmppBinds1763800000005,
   CallbackQueue1763800000006,
+  LedgerWritePath1763800000007,
 ];
 
 export interface DataSourceSettings {

@@ -2,6 +2,10 @@ import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/c
 import { messagesTotal } from '@smsgate/runtime';
 import { traceparentFor } from './batch-traces';
 import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { installRecordEncoder } from './record-encoder';
+
+// Before any produce request: kafkajs' own record encoding cost a fifth of a publishing service's CPU.
+installRecordEncoder();
 
 export class PublishTimeoutError extends Error {
   constructor(ms: number) {
@@ -21,8 +25,8 @@ export interface PublishOptions {
 interface Pending {
   topic: string;
   message: Message;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  /** Called once: without an argument when the broker acknowledged the message. */
+  settle: (error?: unknown) => void;
 }
 
 const MAX_MESSAGES_PER_REQUEST = 1_000;
@@ -62,36 +66,59 @@ export class EventPublisher {
 
   /** Validates `payload` against `topic`'s schema, then publishes it; resolves once acknowledged. */
   publish<T extends Topic>(topic: T, payload: PayloadInput<T>, options: PublishOptions = {}): Promise<void> {
-    const parsed = parsePayload(topic, payload);
-    if (!parsed.ok) return Promise.reject(new InvalidEventError(`invalid ${topic} event: ${parsed.reason}`));
-    return this.publishRaw(topic, [
-      {
-        key: options.key,
-        value: JSON.stringify(parsed.value),
+    return this.publishAll(topic, [{ payload, ...options }]);
+  }
+
+  /**
+   * Publishes several events of one topic, each validated like `publish`; resolves once all are
+   * acknowledged, and rejects (publishing none) if one is invalid. One promise and one timer for the
+   * lot: what a batch handler wants for the events of its batch.
+   */
+  publishAll<T extends Topic>(
+    topic: T,
+    events: ({ payload: PayloadInput<T> } & PublishOptions)[],
+  ): Promise<void> {
+    const parsed: PayloadOf<T>[] = [];
+    const messages: Message[] = [];
+    for (const event of events) {
+      const result = parsePayload(topic, event.payload);
+      if (!result.ok)
+        return Promise.reject(new InvalidEventError(`invalid ${topic} event: ${result.reason}`));
+      parsed.push(result.value);
+      messages.push({
+        key: event.key,
+        value: JSON.stringify(result.value),
         // The record continues the trace of the work publishing it (W3C trace context in a header).
         headers: {
           'content-type': 'application/json',
-          traceparent: traceparentFor(options.key, topic),
-          ...options.headers,
+          traceparent: traceparentFor(event.key, topic),
+          ...event.headers,
         },
-      },
-    ]).then(() => countMessage(topic, parsed.value, options.channelType));
+      });
+    }
+    return this.publishRaw(topic, messages).then(() => {
+      parsed.forEach((payload, index) => countMessage(topic, payload, events[index].channelType));
+    });
   }
 
   /** Publishes already-encoded messages (retries and dead letters keep the original bytes). */
   publishRaw(topic: string, messages: Message[]): Promise<void> {
     if (!this.connected) return Promise.reject(new Error('the Kafka producer is not connected'));
-    const settled = messages.map(
-      (message) =>
-        new Promise<void>((resolve, reject) => {
-          this.queue.push({ topic, message, resolve, reject });
-        }),
-    );
+    if (messages.length === 0) return Promise.resolve();
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      let left = messages.length;
+      let failed = false;
+      const settle = (error?: unknown) => {
+        if (failed) return;
+        if (error !== undefined) {
+          failed = true;
+          reject(error);
+        } else if (--left === 0) resolve();
+      };
+      for (const message of messages) this.queue.push({ topic, message, settle });
+    });
     this.kick();
-    return withTimeout(
-      Promise.all(settled).then(() => undefined),
-      this.publishTimeoutMs,
-    );
+    return withTimeout(acknowledged, this.publishTimeoutMs);
   }
 
   /** Waits for everything queued, then disconnects. */
@@ -123,9 +150,9 @@ export class EventPublisher {
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     try {
       await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
-      for (const pending of batch) pending.resolve();
+      for (const pending of batch) pending.settle();
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) pending.settle(error ?? new Error('the Kafka producer failed'));
     }
   }
 }

@@ -7,3 +7,4 @@ export * from './kafka-event.server';
 export * from './kafka.module';
 export * from './dead-letter-replay';
 export * from './batch-traces';
+export * from './record-encoder';

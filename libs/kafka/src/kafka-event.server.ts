@@ -371,10 +371,23 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             batch,
           )
         : [];
+    // Done and skipped events need nothing more than counting, by batch: the common case stays cheap.
+    let done = 0;
+    let skipped = 0;
+    const settling: Promise<void>[] = [];
+    valid.forEach((item, index) => {
+      const outcome = results[index];
+      if (outcome.kind === 'done') done++;
+      else if (outcome.kind === 'skipped') skipped++;
+      else settling.push(this.settle(item.message, item.event, outcome));
+    });
+    const group = this.options.groupId;
+    if (done > 0) outcomes.inc({ topic: valid[0].event.topic, group, outcome: 'done' }, done);
+    if (skipped > 0) outcomes.inc({ topic: valid[0].event.topic, group, outcome: 'skipped' }, skipped);
     // Publishes start only once the handler is done, so none is left unobserved while it runs.
     await Promise.all([
       ...invalid.map((item) => this.deadLetter(item.message, item.coordinates, item.reason)),
-      ...valid.map((item, index) => this.settle(item.message, item.event, results[index])),
+      ...settling,
     ]);
   }
 
@@ -459,9 +472,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     // A dead letter is counted where it is published (also for retries that ran out).
     if (outcome.kind !== 'dead-letter')
       outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: outcome.kind });
-    this.logger.debug?.(
-      `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt}: ${outcome.kind}`,
-    );
     switch (outcome.kind) {
       case 'done':
       case 'skipped':

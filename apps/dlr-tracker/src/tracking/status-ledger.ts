@@ -247,13 +247,15 @@ export class StatusLedger {
          FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [messageIds],
       );
-      for (const row of rows) messages.set(row.id, { ...row, changed: false });
+      // Every field set up front: one object shape for all of them.
+      for (const row of rows)
+        messages.set(row.id, { ...row, changed: false, statusAt: undefined, error: undefined });
       const partRows = await db.query<PartRow[]>(
         `SELECT message_id, part_index, channel_id, provider_message_id, status, attempt
          FROM message_parts WHERE message_id = ANY($1::uuid[])`,
         [messageIds],
       );
-      for (const row of partRows) addPart({ ...row, changed: false });
+      for (const row of partRows) addPart({ ...row, changed: false, updatedAt: undefined });
     }
 
     const events: EventRow[] = [];
@@ -325,6 +327,7 @@ export class StatusLedger {
             status: 'accepted',
             attempt: 0,
             changed: true,
+            updatedAt: undefined,
           };
           addPart(part);
         }

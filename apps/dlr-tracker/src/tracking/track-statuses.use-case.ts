@@ -61,14 +61,11 @@ export class TrackStatuses {
   }
 }
 
-export const publishChanges = async (
-  publisher: EventPublisher,
-  changes: MessageStatusChangedV1[],
-): Promise<void> => {
-  await Promise.all(
-    changes.map((change) => publisher.publish(Topics.messageStatusChanged, change, { key: change.id })),
+export const publishChanges = (publisher: EventPublisher, changes: MessageStatusChangedV1[]): Promise<void> =>
+  publisher.publishAll(
+    Topics.messageStatusChanged,
+    changes.map((change) => ({ payload: change, key: change.id })),
   );
-};
 
 function toOutcome(result: CommandResult): Outcome {
   switch (result.kind) {
