@@ -23,6 +23,24 @@ export function benchInfra() {
       .split('\n')
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+  // Every bench starts from an empty database: figures of one run compare with those of another
+  // (PostgreSQL's cost per row grows as the tables outgrow its buffers).
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `const pg = require('pg');
+       const url = new URL(process.env.DATABASE_URL);
+       const database = url.pathname.slice(1);
+       url.pathname = '/postgres';
+       const client = new pg.Client({ connectionString: url.toString() });
+       client.connect()
+         .then(() => client.query('DROP DATABASE IF EXISTS "' + database + '" WITH (FORCE)'))
+         .then(() => client.query('CREATE DATABASE "' + database + '"'))
+         .then(() => client.end());`,
+    ],
+    { env: { ...process.env, DATABASE_URL: infra.DATABASE_URL }, cwd: root, stdio: 'inherit' },
+  );
   execFileSync(process.execPath, [path.join(root, 'dist/libs/db/src/migrate.js')], {
     env: { ...process.env, ...infra },
     stdio: 'ignore',

@@ -1,7 +1,8 @@
 import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/contracts';
 import { messagesTotal } from '@smsgate/runtime';
 import { traceparentFor } from './batch-traces';
-import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { fastDefaultPartitioner } from './partitioner';
 import { installRecordEncoder } from './record-encoder';
 
 // Before any produce request: kafkajs' own record encoding cost a fifth of a publishing service's CPU.
@@ -52,7 +53,7 @@ export class EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: fastDefaultPartitioner,
       // Unbounded retries keep the idempotent producer's ordering guarantees; callers stop waiting
       // after publishTimeoutMs and answer 503, while the send goes on once the broker is back.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },

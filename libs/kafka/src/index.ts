@@ -8,3 +8,4 @@ export * from './kafka.module';
 export * from './dead-letter-replay';
 export * from './batch-traces';
 export * from './record-encoder';
+export * from './partitioner';
