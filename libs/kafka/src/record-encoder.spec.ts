@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { encodeRecord, installRecordEncoder, RECORD_MODULE, RecordInput } from './record-encoder';
+import {
+  CRC_MODULE,
+  crc32c,
+  encodeRecord,
+  installRecordEncoder,
+  RECORD_MODULE,
+  RecordInput,
+} from './record-encoder';
 
 type Encoded = { buffer: Buffer };
 type ProduceRequest = (options: object) => { encode: () => Promise<Encoded> };
@@ -41,6 +48,17 @@ describe('record encoder', () => {
       const input = sample(seed);
       expect(encodeRecord(input).buffer.equals(kafkajsRecord(input).buffer)).toBe(true);
     }
+  });
+
+  it('computes the CRC-32C kafkajs computes, for every length and content', () => {
+    const kafkajsCrc = pristine<(buffer: Buffer) => number>(CRC_MODULE);
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283); // the standard check value
+    for (let length = 0; length < 300; length++) {
+      const buffer = randomBytes(length);
+      expect(crc32c(buffer)).toBe(kafkajsCrc(buffer));
+    }
+    const big = randomBytes(1_000_003);
+    expect(crc32c(big)).toBe(kafkajsCrc(big));
   });
 
   it('gives kafkajs an encoder result it can place in a batch', () => {

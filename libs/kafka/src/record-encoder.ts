@@ -113,16 +113,58 @@ export function encodeRecord({
   return { buf: out, buffer: out };
 }
 
-export const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+/** CRC-32C (Castagnoli) tables for slicing by 8: eight bytes per step instead of one. */
+const CRC_TABLES = (() => {
+  const tables = Array.from({ length: 8 }, () => new Int32Array(256));
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    tables[0][n] = c;
+  }
+  for (let n = 0; n < 256; n++)
+    for (let t = 1; t < 8; t++) tables[t][n] = (tables[t - 1][n] >>> 8) ^ tables[0][tables[t - 1][n] & 0xff];
+  return tables;
+})();
 
-/**
- * Makes kafkajs' produce requests use `encoder` (`encodeRecord`; the spec passes a counting one). Call
- * before the first produce request: the request module takes its record encoder when it first loads.
- */
-export function installRecordEncoder(encoder: (input: RecordInput) => EncodedRecord = encodeRecord): void {
-  const path = require.resolve(RECORD_MODULE);
+/** The CRC-32C of `buffer`, unsigned: what a record batch header carries. */
+export function crc32c(buffer: Buffer): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES;
+  let crc = -1;
+  let i = 0;
+  const whole = buffer.length - (buffer.length % 8);
+  for (; i < whole; i += 8) {
+    const low = crc ^ (buffer[i] | (buffer[i + 1] << 8) | (buffer[i + 2] << 16) | (buffer[i + 3] << 24));
+    crc =
+      t7[low & 0xff] ^
+      t6[(low >>> 8) & 0xff] ^
+      t5[(low >>> 16) & 0xff] ^
+      t4[low >>> 24] ^
+      t3[buffer[i + 4]] ^
+      t2[buffer[i + 5]] ^
+      t1[buffer[i + 6]] ^
+      t0[buffer[i + 7]];
+  }
+  for (; i < buffer.length; i++) crc = t0[(crc ^ buffer[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+export const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+export const CRC_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C/index.js';
+
+function replaceModule(name: string, exports: unknown): void {
+  const path = require.resolve(name);
   require(path);
   const cached = require.cache[path];
-  if (!cached) throw new Error(`${RECORD_MODULE} is not in the module cache`);
-  cached.exports = encoder;
+  if (!cached) throw new Error(`${name} is not in the module cache`);
+  cached.exports = exports;
+}
+
+/**
+ * Makes kafkajs' produce requests use `encoder` (`encodeRecord`; the spec passes a counting one) and
+ * `crc32c` for their record batches. Call before the first produce request: the request modules take
+ * both when they first load.
+ */
+export function installRecordEncoder(encoder: (input: RecordInput) => EncodedRecord = encodeRecord): void {
+  replaceModule(RECORD_MODULE, encoder);
+  replaceModule(CRC_MODULE, crc32c);
 }

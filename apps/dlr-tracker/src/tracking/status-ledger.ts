@@ -90,13 +90,14 @@ interface PartState extends PartRow {
   updatedAt?: string;
 }
 
+/** A history row, named as its columns: written as it is (one JSON document per statement). */
 interface EventRow {
-  eventId: string;
-  messageId: string;
+  event_id: string;
+  message_id: string;
   status: MessageStatus;
-  previousStatus: MessageStatus;
+  previous_status: MessageStatus;
   applied: boolean;
-  partIndex: number | null;
+  part_index: number | null;
   source: string;
   detail: Detail;
   at: string;
@@ -247,15 +248,41 @@ export class StatusLedger {
          FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [messageIds],
       );
-      // Every field set up front: one object shape for all of them.
+      // Every field set up front, in one literal: one object shape for all of them.
       for (const row of rows)
-        messages.set(row.id, { ...row, changed: false, statusAt: undefined, error: undefined });
+        messages.set(row.id, {
+          id: row.id,
+          workspace_id: row.workspace_id,
+          channel_id: row.channel_id,
+          direction: row.direction,
+          status: row.status,
+          attempt: row.attempt,
+          part_count: row.part_count,
+          correlation_id: row.correlation_id,
+          notify_url: row.notify_url,
+          notify_format: row.notify_format,
+          callback_data: row.callback_data,
+          to_addr: row.to_addr,
+          changed: false,
+          statusAt: undefined,
+          error: undefined,
+        });
       const partRows = await db.query<PartRow[]>(
         `SELECT message_id, part_index, channel_id, provider_message_id, status, attempt
          FROM message_parts WHERE message_id = ANY($1::uuid[])`,
         [messageIds],
       );
-      for (const row of partRows) addPart({ ...row, changed: false, updatedAt: undefined });
+      for (const row of partRows)
+        addPart({
+          message_id: row.message_id,
+          part_index: row.part_index,
+          channel_id: row.channel_id,
+          provider_message_id: row.provider_message_id,
+          status: row.status,
+          attempt: row.attempt,
+          changed: false,
+          updatedAt: undefined,
+        });
     }
 
     const events: EventRow[] = [];
@@ -405,12 +432,12 @@ export class StatusLedger {
         }
       }
       events.push({
-        eventId: command.eventId,
-        messageId: message.id,
+        event_id: command.eventId,
+        message_id: message.id,
         status: command.status,
-        previousStatus: previous,
+        previous_status: previous,
         applied: applied || partApplied,
-        partIndex: partIndex ?? null,
+        part_index: partIndex ?? null,
         source: command.source,
         detail,
         at: command.at,
@@ -517,21 +544,7 @@ export class StatusLedger {
            AS u(event_id uuid, message_id uuid, status text, previous_status text, applied boolean,
                 part_index int, source text, detail jsonb, at timestamptz)
          ON CONFLICT (event_id) DO NOTHING`,
-        [
-          JSON.stringify(
-            events.map((e) => ({
-              event_id: e.eventId,
-              message_id: e.messageId,
-              status: e.status,
-              previous_status: e.previousStatus,
-              applied: e.applied,
-              part_index: e.partIndex,
-              source: e.source,
-              detail: e.detail,
-              at: e.at,
-            })),
-          ),
-        ],
+        [JSON.stringify(events)],
       );
     const changed = messages.filter((m) => m.changed);
     if (changed.length > 0)
