@@ -3,8 +3,9 @@
 // (own process, receipt at once), back through the receipt to dlr-tracker storing `delivered`.
 // Printed, never asserted. Target: >= 1,500 messages/s on this 2-core machine.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchInfra, postJson, root, secrets, startService } from './lib.mjs';
+import { benchInfra, cpuSeconds, postgresPids, postJson, root, secrets, startService } from './lib.mjs';
 import testing from '../dist/libs/testing/src/consumer-groups.js';
 
 const { startGroupsAtEnd } = testing;
@@ -72,6 +73,20 @@ const delivered = async () => {
   return stats.byStatus?.delivered ?? 0;
 };
 
+// CPU of each process while the messages flow: where a message's cost goes.
+const kafkaPid = readFileSync(path.join(root, '.local/bench-infra/kafka/kafka.pid'), 'utf8').trim();
+const processes = () => ({
+  ingress: [ingress.child.pid],
+  dispatcher: [dispatcher.child.pid],
+  'smpp-binds': [smppBinds.child.pid],
+  'dlr-tracker': [tracker.child.pid],
+  simulator: [simulator.pid],
+  Kafka: [kafkaPid],
+  PostgreSQL: postgresPids(),
+});
+const cpuAtStart = Object.fromEntries(
+  Object.entries(processes()).map(([name, pids]) => [name, cpuSeconds(pids)]),
+);
 const started = performance.now();
 for (let sent = 0; sent < MESSAGES; sent += 1_000) {
   const to = Array.from(
@@ -110,5 +125,10 @@ console.log(
     `(sends accepted in ${((accepted - started) / 1_000).toFixed(1)} s, all submitted to the SMSC in ` +
     `${submittedAt ? ((submittedAt - started) / 1_000).toFixed(1) : '?'} s; target >= 1,500/s)`,
 );
+const cpu = Object.entries(processes()).map(
+  ([name, pids]) =>
+    `${name} ${((1e6 * (cpuSeconds(pids) - cpuAtStart[name])) / Math.max(count, 1)).toFixed(0)}`,
+);
+console.log(`CPU per delivered message, µs: ${cpu.join(', ')}`);
 for (const service of [ingress, dispatcher, smppBinds, tracker]) service.child.kill('SIGTERM');
 simulator.kill('SIGTERM');

@@ -10,39 +10,15 @@
 // Targets: >= 10,000 status events/s; callback throughput is reported.
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import pg from 'pg';
-import { benchInfra, postJson, secrets, startService } from './lib.mjs';
+import { benchInfra, cpuSeconds, postgresPids, postJson, secrets, startService } from './lib.mjs';
 import testing from '../dist/libs/testing/src/consumer-groups.js';
 
 const MESSAGES = Number(process.env.BENCH_STATUS_MESSAGES ?? 10_000);
 const STATUS_TOPICS = ['sms.outbound.status.v1', 'sms.outbound.receipt.v1'];
 const TOPICS = ['sms.outbound.requested.v1', ...STATUS_TOPICS, 'sms.inbound.received.v1'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** CPU seconds (user + system) used so far by these processes; those that ended count as 0. */
-const cpuSeconds = (pids) => {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // ended
-    }
-  }
-  return ticks / 100;
-};
-const postgresPids = () =>
-  readdirSync('/proc').filter((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-    } catch {
-      return false;
-    }
-  });
-
 const infra = benchInfra();
 const db = new pg.Client({ connectionString: infra.DATABASE_URL });
 await db.connect();

@@ -18,8 +18,12 @@ export const dlrTrackerEnv = serviceEnv(8083)
     KAFKA_GROUP_ID: z.string().min(1).default('dlr-tracker'),
     /** Comma-separated retry delays in ms; attempts = delays + 1, then the dead-letter topic. */
     RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000'),
-    /** Events applied per ledger transaction, at most. */
-    LEDGER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    /**
+     * Events applied per ledger transaction, at most (a batch is what Kafka has ready, so this only
+     * bounds a backlog). Bigger transactions amortise each one's fixed cost: measured on 2 cores, 2,000
+     * took a quarter less CPU per event than 500.
+     */
+    LEDGER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
     /** Partitions applied at once, each in its own transaction: hides the round trips' latency. */
     LEDGER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** How often messages past their expiresAt are marked expired. */
