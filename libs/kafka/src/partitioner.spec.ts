@@ -25,8 +25,8 @@ describe('partitioner', () => {
   });
 
   it('puts keyed messages on the partitions kafkajs DefaultPartitioner picks', () => {
-    const ours = fastDefaultPartitioner({});
-    const theirs = Partitioners.DefaultPartitioner({});
+    const ours = fastDefaultPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
     for (const count of [1, 3, 6, 12, 13]) {
       const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({
         partitionId,
@@ -55,7 +55,7 @@ describe('partitioner', () => {
       isr: [1],
       partitionErrorCode: 0,
     }));
-    const pick = fastDefaultPartitioner({});
+    const pick = fastDefaultPartitioner();
     const picked = Array.from({ length: 6 }, () =>
       pick({ topic: 't', partitionMetadata, message: { value: 'v' } }),
     );

@@ -51,22 +51,25 @@ function writeUnsigned(buffer: Buffer, offset: number, value: number): number {
   return offset;
 }
 
-const toBuffer = (value: Bytes): Buffer | null =>
-  value === null || value === undefined
-    ? null
-    : Buffer.isBuffer(value)
-      ? value
-      : Buffer.from(String(value), 'utf8');
+/** A field's content: a buffer, or a string written as UTF-8 straight into the record. */
+type Field = Buffer | string | null;
+
+const toField = (value: Bytes): Field =>
+  value === null || value === undefined ? null : Buffer.isBuffer(value) ? value : String(value);
+
+const fieldLength = (field: Buffer | string): number =>
+  typeof field === 'string' ? Buffer.byteLength(field, 'utf8') : field.length;
 
 /** A varint length then the bytes; null is length -1. */
-const bytesFieldSize = (bytes: Buffer | null): number =>
-  bytes === null ? 1 : unsignedSize(zigzag32(bytes.length)) + bytes.length;
+const bytesFieldSize = (field: Field, length: number): number =>
+  field === null ? 1 : unsignedSize(zigzag32(length)) + length;
 
-function writeBytesField(target: Buffer, offset: number, bytes: Buffer | null): number {
-  if (bytes === null) return writeUnsigned(target, offset, zigzag32(-1));
-  offset = writeUnsigned(target, offset, zigzag32(bytes.length));
-  bytes.copy(target, offset);
-  return offset + bytes.length;
+function writeBytesField(target: Buffer, offset: number, field: Field, length: number): number {
+  if (field === null) return writeUnsigned(target, offset, zigzag32(-1));
+  offset = writeUnsigned(target, offset, zigzag32(length));
+  if (typeof field === 'string') target.write(field, offset, length, 'utf8');
+  else field.copy(target, offset);
+  return offset + length;
 }
 
 export function encodeRecord({
@@ -76,25 +79,36 @@ export function encodeRecord({
   value,
   headers = {},
 }: RecordInput): EncodedRecord {
-  const keyBytes = toBuffer(key);
-  const valueBytes = toBuffer(value);
-  const headerFields: [Buffer, Buffer | null][] = [];
+  const keyField = toField(key);
+  const keyLength = keyField === null ? 0 : fieldLength(keyField);
+  const valueField = toField(value);
+  const valueLength = valueField === null ? 0 : fieldLength(valueField);
+  // Header names and values, with their byte lengths: [name, length, value, length, ...].
+  const headerFields: (Field | number)[] = [];
+  let headerCount = 0;
+  let headerBytes = 0;
   for (const name of Object.keys(headers)) {
     const values = headers[name];
-    for (const one of Array.isArray(values) ? values : [values])
-      headerFields.push([Buffer.from(name, 'utf8'), toBuffer(one)]);
+    for (const one of Array.isArray(values) ? values : [values]) {
+      const nameLength = Buffer.byteLength(name, 'utf8');
+      const field = toField(one);
+      const length = field === null ? 0 : fieldLength(field);
+      headerFields.push(name, nameLength, field, length);
+      headerCount++;
+      headerBytes += bytesFieldSize(name, nameLength) + bytesFieldSize(field, length);
+    }
   }
 
   const timestamp = zigzag64(Number(timestampDelta));
   const offset = zigzag32(offsetDelta);
-  let body =
+  const body =
     1 + // attributes
     unsignedSize(timestamp) +
     unsignedSize(offset) +
-    bytesFieldSize(keyBytes) +
-    bytesFieldSize(valueBytes) +
-    unsignedSize(zigzag32(headerFields.length));
-  for (const [name, headerValue] of headerFields) body += bytesFieldSize(name) + bytesFieldSize(headerValue);
+    bytesFieldSize(keyField, keyLength) +
+    bytesFieldSize(valueField, valueLength) +
+    unsignedSize(zigzag32(headerCount)) +
+    headerBytes;
 
   const length = zigzag32(body);
   const out = Buffer.allocUnsafe(unsignedSize(length) + body);
@@ -102,12 +116,12 @@ export function encodeRecord({
   out[at++] = 0; // attributes: none
   at = writeUnsigned(out, at, timestamp);
   at = writeUnsigned(out, at, offset);
-  at = writeBytesField(out, at, keyBytes);
-  at = writeBytesField(out, at, valueBytes);
-  at = writeUnsigned(out, at, zigzag32(headerFields.length));
-  for (const [name, headerValue] of headerFields) {
-    at = writeBytesField(out, at, name);
-    at = writeBytesField(out, at, headerValue);
+  at = writeBytesField(out, at, keyField, keyLength);
+  at = writeBytesField(out, at, valueField, valueLength);
+  at = writeUnsigned(out, at, zigzag32(headerCount));
+  for (let i = 0; i < headerFields.length; i += 4) {
+    at = writeBytesField(out, at, headerFields[i] as string, headerFields[i + 1] as number);
+    at = writeBytesField(out, at, headerFields[i + 2] as Field, headerFields[i + 3] as number);
   }
   if (at !== out.length) throw new Error(`record encoder wrote ${at} of ${out.length} bytes`);
   return { buf: out, buffer: out };

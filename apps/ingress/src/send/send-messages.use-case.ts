@@ -88,8 +88,9 @@ export class SendMessages {
       });
     }
     await unavailableOnTimeout(
-      Promise.all(
-        events.map((event) => this.publisher.publish(Topics.outboundRequested, event, { key: event.id })),
+      this.publisher.publishAll(
+        Topics.outboundRequested,
+        events.map((event) => ({ payload: event, key: event.id })),
       ),
     );
     return results;

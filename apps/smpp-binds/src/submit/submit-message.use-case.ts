@@ -126,26 +126,24 @@ export class SubmitMessage {
       return Outcomes.done();
     }
 
-    await Promise.all(
-      [...acknowledged.values()].map((part) =>
-        this.publisher.publish(
-          Topics.outboundStatus,
-          {
-            eventId: stableId('smpp-sent', message.id, part.index),
-            id: message.id,
-            workspace: message.workspace,
-            channel: channel.id,
-            status: 'sent',
-            ...(part.count > 1 ? { part: { index: part.index, count: part.count } } : {}),
-            providerMessageId:
-              canonicalSmppId(part.smscMessageId, channel.settings!.message_id_format).slice(0, 128) ||
-              undefined,
-            detail: { smscMessageId: part.smscMessageId },
-            at: new Date().toISOString(),
-          },
-          { key: message.id },
-        ),
-      ),
+    await this.publisher.publishAll(
+      Topics.outboundStatus,
+      [...acknowledged.values()].map((part) => ({
+        payload: {
+          eventId: stableId('smpp-sent', message.id, part.index),
+          id: message.id,
+          workspace: message.workspace,
+          channel: channel.id,
+          status: 'sent' as const,
+          ...(part.count > 1 ? { part: { index: part.index, count: part.count } } : {}),
+          providerMessageId:
+            canonicalSmppId(part.smscMessageId, channel.settings!.message_id_format).slice(0, 128) ||
+            undefined,
+          detail: { smscMessageId: part.smscMessageId },
+          at: new Date().toISOString(),
+        },
+        key: message.id,
+      })),
     );
     return Outcomes.done();
   }
