@@ -24,6 +24,12 @@ export const dlrTrackerEnv = serviceEnv(8083)
      * took a quarter less CPU per event than 500.
      */
     LEDGER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
+    /**
+     * A fetch of status events waits for this many bytes, or LEDGER_FETCH_WAIT_MS: under steady traffic
+     * the ledger then applies batches of hundreds rather than a few (its cost is largely per batch).
+     */
+    LEDGER_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(131_072),
+    LEDGER_FETCH_WAIT_MS: z.coerce.number().int().min(10).max(1_000).default(100),
     /** Partitions applied at once, each in its own transaction: hides the round trips' latency. */
     LEDGER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** How often messages past their expiresAt are marked expired. */

@@ -19,5 +19,7 @@ void runService({
       // The ledger does a fixed number of round trips per call, whatever its size: big calls amortise them.
       maxEventsPerCall: config.LEDGER_BATCH_SIZE,
       partitionsConsumedConcurrently: config.LEDGER_CONCURRENCY,
+      fetchMinBytes: config.LEDGER_FETCH_MIN_BYTES,
+      fetchMaxWaitMs: config.LEDGER_FETCH_WAIT_MS,
     }),
 });

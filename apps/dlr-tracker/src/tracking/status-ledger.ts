@@ -210,10 +210,13 @@ export class StatusLedger {
       const rows = await db.query<
         { message_id: string; part_index: number; channel_id: string; pid: string }[]
       >(
+        // One index probe per receipt, whatever the statistics say (taken while the table was small,
+        // they made the planner hash-join a scan of every part, a cost growing with the table).
         `SELECT p.message_id, p.part_index, p.channel_id, p.provider_message_id AS pid
-         FROM message_parts p
-         JOIN unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-           ON p.channel_id = u.ch AND p.provider_message_id = u.pid`,
+         FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+         CROSS JOIN LATERAL (
+           SELECT message_id, part_index, channel_id, provider_message_id FROM message_parts
+           WHERE channel_id = u.ch AND provider_message_id = u.pid LIMIT 1) p`,
         [lookups.map((l) => l.command.channel), lookups.map((l) => l.providerId)],
       );
       for (const row of rows)
@@ -496,12 +499,17 @@ export class StatusLedger {
       released.push(
         ...(await db.query<{ payload: StatusCommand }[]>(
           // (A CTE, because TypeORM hands back [rows, count] for a bare DELETE … RETURNING.)
+          // Index probes per key (parked receipts, then the part), as for the owner lookup in apply().
           `WITH released AS (
              DELETE FROM parked_events p
-             USING unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-             WHERE p.kind = 'receipt' AND p.channel_id = u.ch AND p.provider_message_id = u.pid
-               AND EXISTS (SELECT 1 FROM message_parts mp
-                           WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid)
+             WHERE p.event_id IN (
+               SELECT q.event_id
+               FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+               CROSS JOIN LATERAL (
+                 SELECT event_id FROM parked_events
+                 WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q
+               WHERE EXISTS (SELECT 1 FROM message_parts mp
+                             WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid))
              RETURNING p.payload)
            SELECT * FROM released`,
           [keys.receiptKeys.map((k) => k.channel), keys.receiptKeys.map((k) => k.providerId)],
