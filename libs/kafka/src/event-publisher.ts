@@ -27,7 +27,7 @@ interface Pending {
   topic: string;
   message: Message;
   /** Called once: without an argument when the broker acknowledged the message. */
-  settle: (error?: unknown) => void;
+  settle: (error?: Error) => void;
 }
 
 const MAX_MESSAGES_PER_REQUEST = 1_000;
@@ -109,7 +109,7 @@ export class EventPublisher {
     const acknowledged = new Promise<void>((resolve, reject) => {
       let left = messages.length;
       let failed = false;
-      const settle = (error?: unknown) => {
+      const settle = (error?: Error) => {
         if (failed) return;
         if (error !== undefined) {
           failed = true;
@@ -153,7 +153,9 @@ export class EventPublisher {
       await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
       for (const pending of batch) pending.settle();
     } catch (error) {
-      for (const pending of batch) pending.settle(error ?? new Error('the Kafka producer failed'));
+      const failure =
+        error instanceof Error ? error : new Error(`the Kafka producer failed: ${String(error)}`);
+      for (const pending of batch) pending.settle(failure);
     }
   }
 }

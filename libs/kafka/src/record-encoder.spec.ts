@@ -15,6 +15,7 @@ type ProduceRequest = (options: object) => { encode: () => Promise<Encoded> };
 function pristine<T>(path: string): T {
   let loaded: T | undefined;
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module, by path
     loaded = require(path) as T;
   });
   return loaded as T;
@@ -90,6 +91,7 @@ describe('record encoder', () => {
     ];
     const options = { acks: -1, timeout: 30_000, topicData };
     const path = 'kafkajs/src/protocol/requests/produce/v3/request.js';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs' own request module
     const patched = await (require(path) as ProduceRequest)(options).encode();
     const original = await pristine<ProduceRequest>(path)(options).encode();
     expect(records).toBe(10);
