@@ -30,6 +30,8 @@ export const dlrTrackerEnv = serviceEnv(8083)
      */
     LEDGER_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(131_072),
     LEDGER_FETCH_WAIT_MS: z.coerce.number().int().min(10).max(1_000).default(100),
+    /** Receipts younger than this wait to be this old before they are applied (0: no wait). */
+    LEDGER_RECEIPT_SETTLE_MS: z.coerce.number().int().min(0).max(5_000).default(200),
     /** Partitions applied at once, each in its own transaction: hides the round trips' latency. */
     LEDGER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** How often messages past their expiresAt are marked expired. */

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MessageStatusChangedV1, OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
+import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { EXPIRY_SOURCE } from '../maintenance/expiry-sweeper';
 import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
 
@@ -12,11 +13,16 @@ import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './stat
  */
 @Injectable()
 export class TrackStatuses {
+  private readonly receiptSettleMs: number;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly ledger: StatusLedger,
     private readonly publisher: EventPublisher,
-  ) {}
+    @Inject(DLR_TRACKER_CONFIG) config: Pick<DlrTrackerConfig, 'LEDGER_RECEIPT_SETTLE_MS'>,
+  ) {
+    this.receiptSettleMs = config.LEDGER_RECEIPT_SETTLE_MS;
+  }
 
   fromDispatch(events: ConsumedEvent<OutboundStatusV1>[]): Promise<Outcome[]> {
     return this.run(
@@ -37,7 +43,16 @@ export class TrackStatuses {
     );
   }
 
-  fromReceipts(events: ConsumedEvent<ReceiptReceivedV1>[]): Promise<Outcome[]> {
+  /**
+   * Receipts younger than LEDGER_RECEIPT_SETTLE_MS wait until they are that old. An SMSC that answers
+   * a submit and sends its receipt within milliseconds has the receipt on Kafka as soon as the `sent`
+   * that names its provider id; applied first, the receipt would be parked and applied again once the
+   * `sent` lands (twice the work). The wait lets the dispatch results of the moment go first.
+   */
+  async fromReceipts(events: ConsumedEvent<ReceiptReceivedV1>[]): Promise<Outcome[]> {
+    const newest = Math.max(...events.map((event) => Number(event.timestamp) || 0));
+    const wait = Math.min(newest + this.receiptSettleMs - Date.now(), this.receiptSettleMs);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     return this.run(
       events.map(({ payload, topic, partition, offset }) => ({
         eventId: payload.eventId,
