@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
@@ -122,6 +122,8 @@ const partKey = (messageId: string, index: number) => `${messageId}\u0000${index
  */
 @Injectable()
 export class StatusLedger {
+  private readonly logger = new Logger(StatusLedger.name);
+
   async apply(db: EntityManager, commands: StatusCommand[]): Promise<LedgerOutput> {
     const results: (CommandResult | undefined)[] = commands.map(() => undefined);
     const changes: MessageStatusChangedV1[] = [];
@@ -293,10 +295,11 @@ export class StatusLedger {
     const parked: ParkRow[] = [];
     const learned: { channel: string; providerId: string }[] = [];
 
-    commands.forEach((command, index) => {
-      if (results[index]) return;
-      const messageId = targets[index];
-      const providerId = providerIds[index];
+    const applyOne = (
+      command: StatusCommand,
+      messageId: string | undefined,
+      providerId: string | undefined,
+    ): CommandResult => {
       const message = messageId ? messages.get(messageId) : undefined;
       if (!message) {
         const receipt = !command.messageId;
@@ -311,17 +314,15 @@ export class StatusLedger {
             providerMessageId: providerId ?? null,
             reason,
           });
-          results[index] = { kind: 'parked', reason };
-        } else results[index] = { kind: 'rejected', reason };
-        return;
+          return { kind: 'parked', reason };
+        }
+        return { kind: 'rejected', reason };
       }
       if (message.workspace_id !== command.workspace) {
-        results[index] = { kind: 'rejected', reason: `message ${message.id} belongs to another workspace` };
-        return;
+        return { kind: 'rejected', reason: `message ${message.id} belongs to another workspace` };
       }
       if (message.direction !== 'out') {
-        results[index] = { kind: 'rejected', reason: `message ${message.id} is inbound` };
-        return;
+        return { kind: 'rejected', reason: `message ${message.id} is inbound` };
       }
 
       const detail: Detail = { ...command.detail, source: command.source };
@@ -445,14 +446,33 @@ export class StatusLedger {
         detail,
         at: command.at,
       });
-      results[index] =
-        applied || partApplied
-          ? { kind: 'applied' }
-          : {
-              kind: 'kept',
-              reason: `kept in history: ${decision && !decision.apply ? decision.reason : 'part not newer'}`,
-            };
+      return applied || partApplied
+        ? { kind: 'applied' }
+        : {
+            kind: 'kept',
+            reason: `kept in history: ${decision && !decision.apply ? decision.reason : 'part not newer'}`,
+          };
+    };
+
+    commands.forEach((command, index) => {
+      if (!results[index]) results[index] = applyOne(command, targets[index], providerIds[index]);
     });
+
+    // Receipts parked for a provider id this transaction learned are applied here, to the message
+    // already locked and in hand: one write of its final state rather than a second transaction that
+    // reads it all again (SMSCs often send a receipt before the submit response has been applied).
+    if (learned.length > 0) {
+      for (const command of await this.takeParked(db, learned)) {
+        if (seen.has(command.eventId) || !command.channel || !command.providerMessageId) continue;
+        seen.add(command.eventId);
+        const channel = channels.get(command.channel);
+        const providerId = channel && normaliseProviderId(channel.type, command.providerMessageId);
+        const owner = providerId ? owners.get(pairKey(command.channel, providerId)) : undefined;
+        const result = applyOne(command, owner?.messageId, providerId);
+        if (result.kind === 'rejected')
+          this.logger.warn(`parked receipt ${command.eventId} not applied: ${result.reason}`);
+      }
+    }
 
     await this.write(db, events, [...messages.values()], [...parts.values()], outbox, parked);
 
@@ -491,6 +511,27 @@ export class StatusLedger {
       next = output.followUp;
     }
     return changes;
+  }
+
+  /** Takes the receipts parked on these keys (their parts are known to the caller's transaction). */
+  private async takeParked(
+    db: EntityManager,
+    keys: { channel: string; providerId: string }[],
+  ): Promise<StatusCommand[]> {
+    const rows = await db.query<{ payload: StatusCommand }[]>(
+      `WITH released AS (
+         DELETE FROM parked_events p
+         WHERE p.event_id IN (
+           SELECT q.event_id
+           FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+           CROSS JOIN LATERAL (
+             SELECT event_id FROM parked_events
+             WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q)
+         RETURNING p.payload)
+       SELECT * FROM released`,
+      [keys.map((k) => k.channel), keys.map((k) => k.providerId)],
+    );
+    return rows.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at));
   }
 
   private async takeReleasable(db: EntityManager, keys: FollowUp): Promise<StatusCommand[]> {
