@@ -27,9 +27,11 @@ RUN node scripts/build.mjs
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
+# A 64 MiB young generation: the services allocate a short-lived object or buffer per event, and with
+# Node's default (16 MiB) scavenges and promotions cost a tenth of their CPU (docs/operations.md).
 ENV NODE_ENV=production \
     APP=${APP} \
-    NODE_OPTIONS=--enable-source-maps
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=64"
 WORKDIR /app
 RUN test -n "$APP" || (echo "build with --build-arg APP=<service>" >&2; exit 1)
 COPY --from=prod-deps --chown=root:root /app/node_modules node_modules

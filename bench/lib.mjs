@@ -69,7 +69,9 @@ export async function startService(name, env) {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${path.join(root, '.local', 'profiles')}`]
     : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, `dist/apps/${name}/src/main.js`)], {
+  // The young generation the image gives the services (Dockerfile).
+  const node = [...profile, '--max-semi-space-size=64'];
+  const child = spawn(process.execPath, [...node, path.join(root, `dist/apps/${name}/src/main.js`)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...secrets, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -47,7 +47,9 @@ export MESSAGES_API_URL=${MESSAGES_API_URL:-http://127.0.0.1:8083}
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
   port=${entry##*:}
-  PORT=$port node --enable-source-maps "$ROOT/dist/apps/$name/src/main.js" >>"$LOGS/$name.log" 2>&1 &
+  # As in the image (Dockerfile): a 64 MiB young generation.
+  PORT=$port node --enable-source-maps --max-semi-space-size=64 "$ROOT/dist/apps/$name/src/main.js" \
+    >>"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done
 
