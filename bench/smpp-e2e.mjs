@@ -129,6 +129,9 @@ const cpu = Object.entries(processes()).map(
   ([name, pids]) =>
     `${name} ${((1e6 * (cpuSeconds(pids) - cpuAtStart[name])) / Math.max(count, 1)).toFixed(0)}`,
 );
-console.log(`CPU per delivered message, µs: ${cpu.join(', ')}`);
+const rss = Object.entries({ ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker }).map(
+  ([name, service]) => `${name} ${service.rssMiB().toFixed(0)}`,
+);
+console.log(`CPU per delivered message, µs: ${cpu.join(', ')}; RSS at the end, MiB: ${rss.join(', ')}`);
 for (const service of [ingress, dispatcher, smppBinds, tracker]) service.child.kill('SIGTERM');
 simulator.kill('SIGTERM');
