@@ -518,6 +518,20 @@ export class StatusLedger {
     db: EntityManager,
     keys: { channel: string; providerId: string }[],
   ): Promise<StatusCommand[]> {
+    const released = await this.takeParkedReceipts(db, keys, false);
+    return released.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /**
+   * DELETE … RETURNING of the receipts parked on these keys; with `committedPart`, only those whose
+   * part (the provider id's owner) exists for this transaction to see. Index probes per key, as for
+   * the owner lookup in apply(). (A CTE, because TypeORM hands back [rows, count] for a bare DELETE.)
+   */
+  private async takeParkedReceipts(
+    db: EntityManager,
+    keys: { channel: string; providerId: string }[],
+    committedPart: boolean,
+  ): Promise<StatusCommand[]> {
     const rows = await db.query<{ payload: StatusCommand }[]>(
       `WITH released AS (
          DELETE FROM parked_events p
@@ -526,51 +540,37 @@ export class StatusLedger {
            FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
            CROSS JOIN LATERAL (
              SELECT event_id FROM parked_events
-             WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q)
+             WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q
+           ${
+             committedPart
+               ? `WHERE EXISTS (SELECT 1 FROM message_parts mp
+                                WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid)`
+               : ''
+           })
          RETURNING p.payload)
        SELECT * FROM released`,
       [keys.map((k) => k.channel), keys.map((k) => k.providerId)],
     );
-    return rows.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at));
+    return rows.map((row) => row.payload);
   }
 
   private async takeReleasable(db: EntityManager, keys: FollowUp): Promise<StatusCommand[]> {
-    const released: { payload: StatusCommand }[] = [];
-    if (keys.receiptKeys.length > 0) {
-      released.push(
-        ...(await db.query<{ payload: StatusCommand }[]>(
-          // (A CTE, because TypeORM hands back [rows, count] for a bare DELETE … RETURNING.)
-          // Index probes per key (parked receipts, then the part), as for the owner lookup in apply().
-          `WITH released AS (
-             DELETE FROM parked_events p
-             WHERE p.event_id IN (
-               SELECT q.event_id
-               FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-               CROSS JOIN LATERAL (
-                 SELECT event_id FROM parked_events
-                 WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q
-               WHERE EXISTS (SELECT 1 FROM message_parts mp
-                             WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid))
-             RETURNING p.payload)
-           SELECT * FROM released`,
-          [keys.receiptKeys.map((k) => k.channel), keys.receiptKeys.map((k) => k.providerId)],
-        )),
-      );
-    }
+    const released: StatusCommand[] = [];
+    if (keys.receiptKeys.length > 0)
+      released.push(...(await this.takeParkedReceipts(db, keys.receiptKeys, true)));
     if (keys.messageIds.length > 0) {
-      released.push(
-        ...(await db.query<{ payload: StatusCommand }[]>(
-          `WITH released AS (
-             DELETE FROM parked_events p
-             WHERE p.kind = 'status' AND p.message_id = ANY($1::uuid[])
-               AND EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
-             RETURNING p.payload)
-           SELECT * FROM released`,
-          [keys.messageIds],
-        )),
+      const rows = await db.query<{ payload: StatusCommand }[]>(
+        `WITH released AS (
+           DELETE FROM parked_events p
+           WHERE p.kind = 'status' AND p.message_id = ANY($1::uuid[])
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
+           RETURNING p.payload)
+         SELECT * FROM released`,
+        [keys.messageIds],
       );
+      released.push(...rows.map((row) => row.payload));
     }
-    return released.map((row) => row.payload).sort((a, b) => a.at.localeCompare(b.at));
+    return released.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /**
