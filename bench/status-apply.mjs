@@ -19,6 +19,7 @@ const MESSAGES = Number(process.env.BENCH_STATUS_MESSAGES ?? 10_000);
 const STATUS_TOPICS = ['sms.outbound.status.v1', 'sms.outbound.receipt.v1'];
 const TOPICS = ['sms.outbound.requested.v1', ...STATUS_TOPICS, 'sms.inbound.received.v1'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const infra = benchInfra();
 const db = new pg.Client({ connectionString: infra.DATABASE_URL });
 await db.connect();
@@ -113,8 +114,6 @@ async function round(channel, withCallbacks, race) {
     CALLBACK_POLL_INTERVAL_MS: '50',
     CALLBACK_CONCURRENCY: '64',
     DATABASE_POOL_SIZE: '20',
-    ...(process.env.LEDGER_CONCURRENCY ? { LEDGER_CONCURRENCY: process.env.LEDGER_CONCURRENCY } : {}),
-    ...(process.env.LEDGER_BATCH_SIZE ? { LEDGER_BATCH_SIZE: process.env.LEDGER_BATCH_SIZE } : {}),
   };
   const messages = Array.from({ length: MESSAGES }, (_, n) => ({
     id: randomUUID(),

@@ -108,6 +108,8 @@ export const withEventTrace = <T>(
 
 class KafkaBatchContext extends BaseRpcContext<[string, number]> {}
 
+type ActionOutcome = Extract<Outcome, { kind: 'retry' | 'dead-letter' }>;
+
 type Decoded<T extends Topic> =
   | { ok: true; event: ConsumedEvent<PayloadOf<T>>; message: KafkaMessage }
   | { ok: false; reason: string; coordinates: Coordinates; message: KafkaMessage };
@@ -468,25 +470,26 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return result;
   }
 
-  private settle(message: KafkaMessage, event: ConsumedEvent<unknown>, outcome: Outcome): Promise<void> {
+  /** The outcomes that need a publish (done and skipped are only counted, per batch, in process()). */
+  private settle(
+    message: KafkaMessage,
+    event: ConsumedEvent<unknown>,
+    outcome: ActionOutcome,
+  ): Promise<void> {
     return withEventTrace(event, () => this.settleInTrace(message, event, outcome));
   }
 
   private async settleInTrace(
     message: KafkaMessage,
     event: ConsumedEvent<unknown>,
-    outcome: Outcome,
+    outcome: ActionOutcome,
   ): Promise<void> {
-    // A dead letter is counted where it is published (also for retries that ran out).
-    if (outcome.kind !== 'dead-letter')
-      outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: outcome.kind });
     switch (outcome.kind) {
-      case 'done':
-      case 'skipped':
-        return;
       case 'dead-letter':
+        // Counted where it is published (also for retries that ran out).
         return this.deadLetter(message, event, outcome.reason);
       case 'retry': {
+        outcomes.inc({ topic: event.topic, group: this.options.groupId, outcome: 'retry' });
         if (event.attempt > this.retryDelays.length) {
           return this.deadLetter(
             message,

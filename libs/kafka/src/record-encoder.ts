@@ -12,14 +12,13 @@
  */
 
 type Bytes = Buffer | string | null | undefined;
-type HeaderValue = Buffer | string | null | undefined;
 
 export interface RecordInput {
   offsetDelta?: number;
   timestampDelta?: number;
   key?: Bytes;
   value?: Bytes;
-  headers?: Record<string, HeaderValue | HeaderValue[]>;
+  headers?: Record<string, Bytes | Bytes[]>;
 }
 
 /** What kafkajs' batch encoder takes from a record: a buffer under `buf`, the bytes under `buffer`. */
@@ -89,8 +88,8 @@ export function encodeRecord({
   let headerBytes = 0;
   for (const name of Object.keys(headers)) {
     const values = headers[name];
+    const nameLength = Buffer.byteLength(name, 'utf8');
     for (const one of Array.isArray(values) ? values : [values]) {
-      const nameLength = Buffer.byteLength(name, 'utf8');
       const field = toField(one);
       const length = field === null ? 0 : fieldLength(field);
       headerFields.push(name, nameLength, field, length);

@@ -111,6 +111,7 @@ interface ParkRow {
   reason: string;
 }
 
+const byTime = (a: StatusCommand, b: StatusCommand) => a.at.localeCompare(b.at);
 const pairKey = (channel: string, providerId: string) => `${channel}\u0000${providerId}`;
 const partKey = (messageId: string, index: number) => `${messageId}\u0000${index}`;
 
@@ -140,11 +141,12 @@ export class StatusLedger {
             )
           ).map((row) => [row.id, row]),
     );
-    const providerIds = commands.map((command) => {
+    const providerIdOf = (command: StatusCommand): string | undefined => {
       if (!command.channel || !command.providerMessageId) return undefined;
       const channel = channels.get(command.channel);
       return channel ? normaliseProviderId(channel.type, command.providerMessageId) : undefined;
-    });
+    };
+    const providerIds = commands.map(providerIdOf);
     commands.forEach((command, index) => {
       if (!command.channel) return;
       const channel = channels.get(command.channel);
@@ -462,12 +464,13 @@ export class StatusLedger {
     // already locked and in hand: one write of its final state rather than a second transaction that
     // reads it all again (SMSCs often send a receipt before the submit response has been applied).
     if (learned.length > 0) {
-      for (const command of await this.takeParked(db, learned)) {
-        if (seen.has(command.eventId) || !command.channel || !command.providerMessageId) continue;
+      const released = await this.takeParkedReceipts(db, learned, false);
+      for (const command of released.sort(byTime)) {
+        if (seen.has(command.eventId)) continue;
         seen.add(command.eventId);
-        const channel = channels.get(command.channel);
-        const providerId = channel && normaliseProviderId(channel.type, command.providerMessageId);
-        const owner = providerId ? owners.get(pairKey(command.channel, providerId)) : undefined;
+        const providerId = providerIdOf(command);
+        const owner =
+          providerId && command.channel ? owners.get(pairKey(command.channel, providerId)) : undefined;
         const result = applyOne(command, owner?.messageId, providerId);
         if (result.kind === 'rejected')
           this.logger.warn(`parked receipt ${command.eventId} not applied: ${result.reason}`);
@@ -511,15 +514,6 @@ export class StatusLedger {
       next = output.followUp;
     }
     return changes;
-  }
-
-  /** Takes the receipts parked on these keys (their parts are known to the caller's transaction). */
-  private async takeParked(
-    db: EntityManager,
-    keys: { channel: string; providerId: string }[],
-  ): Promise<StatusCommand[]> {
-    const released = await this.takeParkedReceipts(db, keys, false);
-    return released.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /**
@@ -570,7 +564,7 @@ export class StatusLedger {
       );
       released.push(...rows.map((row) => row.payload));
     }
-    return released.sort((a, b) => a.at.localeCompare(b.at));
+    return released.sort(byTime);
   }
 
   /**
