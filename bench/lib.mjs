@@ -128,3 +128,99 @@ export const postgresPids = () =>
       return false;
     }
   });
+
+/**
+ * The single-message shape: `total` requests, `concurrency` at a time over kept-alive connections,
+ * each built by `request(i)` as `{ url, method?, headers?, body? }`. Resolves with the latencies (ms)
+ * and the status counts; a status outside `expect` is counted, never thrown, so one run shows all.
+ */
+export async function runConcurrent(total, concurrency, request, expect = [200, 201, 202]) {
+  const http = await import('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies = new Float64Array(total);
+  const statuses = {};
+  let next = 0;
+  const one = (i) =>
+    new Promise((resolve) => {
+      const { url, method = 'POST', headers = {}, body } = request(i);
+      const started = performance.now();
+      const req = http.request(url, { method, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies[i] = performance.now() - started;
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+          resolve();
+        });
+      });
+      req.on('error', (error) => {
+        latencies[i] = performance.now() - started;
+        statuses[error.code ?? 'error'] = (statuses[error.code ?? 'error'] ?? 0) + 1;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await one(next++);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  agent.destroy();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const ok = Object.entries(statuses)
+    .filter(([code]) => expect.includes(Number(code)))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return {
+    seconds,
+    rate: total / seconds,
+    ok,
+    statuses,
+    p50: sorted[Math.floor(total * 0.5)],
+    p99: sorted[Math.min(total - 1, Math.floor(total * 0.99))],
+  };
+}
+
+/**
+ * A local HTTP receiver for status callbacks (smsgate's JSON POSTs, Kannel's dlr-url GETs): `count(fn)`
+ * tells how many requests `fn(url, body)` accepted; `until(n, timeoutMs)` waits for that many.
+ */
+export async function startReceiver(accept) {
+  const http = await import('node:http');
+  let counted = 0;
+  let waiter;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      if (accept(req.url, Buffer.concat(chunks).toString('utf8'))) counted++;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      if (waiter && counted >= waiter.n) waiter.resolve();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    get count() {
+      return counted;
+    },
+    reset() {
+      counted = 0;
+    },
+    until(n, timeoutMs) {
+      if (counted >= n) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        waiter = {
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+        };
+      });
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}

@@ -9,7 +9,7 @@ import {
   Topics,
   uuidv7,
 } from '@smsgate/contracts';
-import { runInTrace } from '@smsgate/runtime';
+import { MicroBatcher, runInTrace } from '@smsgate/runtime';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { Counter, Gauge } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -149,6 +149,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly retryDelays: number[];
   private readonly inPlaceRetryMs: number;
   private readonly maxEventsPerCall: number;
+  /** One OffsetCommit request for whatever partitions finished meanwhile, per consumer. */
+  private readonly commits = new OffsetCommitter();
+  private readonly retryCommits = new OffsetCommitter();
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -289,7 +292,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       await this.process(topic, decoded, payload);
       const last = chunk[chunk.length - 1].offset;
       payload.resolveOffset(last);
-      await commit(payload, topic, batch.partition, last);
+      await this.commits.commit(payload, topic, batch.partition, last);
       await payload.heartbeat();
     }
     this.recordLag(this.options.groupId, payload);
@@ -341,7 +344,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         : ({ ok: false, reason: `no handler for topic "${topic}"`, coordinates, message } as const);
       await this.process(topic, [decoded], payload);
       payload.resolveOffset(message.offset);
-      await commit(payload, batch.topic, batch.partition, message.offset);
+      await this.retryCommits.commit(payload, batch.topic, batch.partition, message.offset);
       await payload.heartbeat();
     }
     this.recordLag(`${this.options.groupId}.retry`, payload);
@@ -567,14 +570,51 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
+interface PendingCommit {
+  payload: EachBatchPayload;
+  topic: string;
+  partition: number;
+  /** The next offset to read: the last one handled + 1. */
+  next: bigint;
+}
+
 /**
- * Commits through the batch, not `consumer.commitOffsets()`: that one silently does nothing once the
- * consumer is stopping, which would lose the commit of the batch that close() lets finish.
+ * Commits handled offsets, one OffsetCommit request for every partition that finished while the
+ * previous request was on the wire: with small batches (one message per request upstream) a commit
+ * per partition batch was a broker round trip per message. Each caller still waits for the request
+ * that carried its offset, so a batch returns only once committed.
+ *
+ * Commits go through a batch (`commitOffsetsIfNecessary` with offsets), not `consumer.commitOffsets()`:
+ * that one silently does nothing once the consumer is stopping, which would lose the commit of the
+ * batch that close() lets finish. Any batch of the consumer will do: they share its group.
  */
-const commit = (payload: EachBatchPayload, topic: string, partition: number, lastOffset: string) =>
-  payload.commitOffsetsIfNecessary({
-    topics: [{ topic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }],
-  });
+export class OffsetCommitter {
+  private readonly batcher = new MicroBatcher<PendingCommit, void>(
+    async (pending) => {
+      const highest = new Map<string, PendingCommit>();
+      for (const item of pending) {
+        const key = `${item.partition}|${item.topic}`;
+        const seen = highest.get(key);
+        if (!seen || item.next > seen.next) highest.set(key, item);
+      }
+      const byTopic = new Map<string, { partition: number; offset: string }[]>();
+      for (const { topic, partition, next } of highest.values()) {
+        const partitions = byTopic.get(topic) ?? [];
+        partitions.push({ partition, offset: next.toString() });
+        byTopic.set(topic, partitions);
+      }
+      await pending[pending.length - 1].payload.commitOffsetsIfNecessary({
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      });
+      return pending.map(() => undefined);
+    },
+    { maxBatch: 10_000, maxInFlight: 1 },
+  );
+
+  commit(payload: EachBatchPayload, topic: string, partition: number, lastOffset: string): Promise<void> {
+    return this.batcher.submit({ payload, topic, partition, next: BigInt(lastOffset) + 1n });
+  }
+}
 
 // Nest's exception filters hand a handler's exception back as a plain `{ status, message }` object.
 const errorText = (error: unknown): string =>

@@ -1,4 +1,5 @@
 import { Topic, TopicPartitions } from '@smsgate/contracts';
+import { ensureTopics } from '@smsgate/kafka';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { waitFor } from './wait-for';
@@ -16,6 +17,8 @@ const kafkaOf = (brokers: string) =>
 export async function startGroupsAtEnd(brokers: string, groupIds: string[]): Promise<void> {
   const kafka = kafkaOf(brokers);
   const topics = Object.keys(TopicPartitions) as Topic[];
+  // A fresh broker (a bench's first run) has no topics yet: the groups start at their (empty) ends.
+  await ensureTopics(kafka);
   const admin = kafka.admin();
   await admin.connect();
   const ends = await Promise.all(
