@@ -85,7 +85,9 @@ export class DispatchMessage {
     }
 
     if (channel.type === 'smpp') {
-      await this.publisher.publish(
+      // Both at once: they leave in one produce request. A `queued` whose hand-over then fails is
+      // published again, with the same event id, by the retry.
+      const handOver = this.publisher.publish(
         Topics.smppSubmitRequested,
         {
           id: context.id,
@@ -101,7 +103,7 @@ export class DispatchMessage {
         },
         { key: channel.id },
       );
-      await this.status(context, 'queued', channel.id, { via: 'smpp-binds' });
+      await Promise.all([handOver, this.status(context, 'queued', channel.id, { via: 'smpp-binds' })]);
       return Outcomes.done();
     }
     const adapter = this.adapters.get(channel.type);

@@ -73,6 +73,9 @@ async function refusal(
   return error.getResponse() as { statusCode: number; message: string; problems: string[] };
 }
 
+// Long enough that the random ciphertext cannot contain it by chance (a 3-character token did, 1 run in ~4,000).
+const SEALED_TOKEN = 'bearer-token-that-must-not-leak';
+
 describe('ChannelsService', () => {
   describe('create', () => {
     it('refuses an ex channel with a bad method, naming config.method, and saves nothing', async () => {
@@ -120,11 +123,11 @@ describe('ChannelsService', () => {
         channel({
           type: 'template',
           config: ringotel({}, { auth: { type: 'bearer' } }),
-          secrets: { token: 't0k' },
+          secrets: { token: SEALED_TOKEN },
         }),
       );
       expect(view).toMatchObject({ type: 'template', secretFields: ['token'] });
-      expect(repository.rows.get(view.uuid)?.secrets).not.toContain('t0k');
+      expect(repository.rows.get(view.uuid)?.secrets).not.toContain(SEALED_TOKEN);
     });
 
     it('requires the smpp password, by name', async () => {
