@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSettings } from './kafka.config';
+import { installRequestQueueTimerFix } from './request-queue-timer';
+
+// Before any connection: see request-queue-timer.ts (an idle 1 ms timer per broker connection).
+installRequestQueueTimerFix();
 
 const logger = new Logger('kafkajs');
 

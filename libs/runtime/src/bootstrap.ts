@@ -79,7 +79,9 @@ async function startService<C extends ServiceConfig>(
   const logger = new JsonLogger(pino);
   Logger.overrideLogger(logger);
   register.setDefaultLabels({ service: definition.name });
-  collectDefaultMetrics();
+  // The event-loop lag histogram samples every 100 ms, not prom-client's 10 ms: a hundred wake-ups a
+  // second were most of an idle service's CPU (2-3 % of a core each).
+  collectDefaultMetrics({ eventLoopMonitoringPrecision: 100 });
   const exporting = startTracing(definition.name, config);
   if (exporting !== 'off') pino.info({ exporting }, 'exporting OpenTelemetry spans');
 
