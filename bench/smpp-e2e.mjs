@@ -1,17 +1,42 @@
-// SMPP end to end (issue 4): messages per second from POST /v1/messages on ingress, through dispatcher
-// and smpp-binds (two transceiver binds, window 100) to the SMSC simulator
-// (own process, receipt at once), back through the receipt to dlr-tracker storing `delivered`.
-// Printed, never asserted. Target: >= 1,500 messages/s on this 2-core machine.
+// SMPP end to end, smsgate beside Kannel on the same SMSC simulator (issue 13). Printed, never asserted.
+//
+// Shapes, each on an empty database and fresh consumer groups:
+//  - single (what real traffic looks like): BENCH_SMPP_E2E_MESSAGES (20,000) POST /v1/messages, one
+//    destination each, 50 at a time, each with a notifyUrl; time until every `delivered` callback is back.
+//  - Kannel, same simulator, same load: sendsms one destination per request, 50 at a time, dlr-mask=1
+//    and a dlr-url; time until every delivery report is back. Skipped (saying how to install it) when
+//    Kannel cannot be had.
+//  - bulk: the same messages 1,000 destinations per request (issue 4's shape); time until dlr-tracker
+//    stores every `delivered`.
+// Also: each service's idle CPU before the load, CPU per message per process, RSS at the end.
+// BENCH_SMPP_E2E_SHAPES=single,kannel,bulk picks shapes; BENCH_SMPP_E2E_ROUNDS repeats them (medians).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchInfra, cpuSeconds, postgresPids, postJson, root, secrets, startService } from './lib.mjs';
+import {
+  benchInfra,
+  cpuSeconds,
+  median,
+  postgresPids,
+  postJson,
+  root,
+  runConcurrent,
+  secrets,
+  startReceiver,
+  startService,
+} from './lib.mjs';
+import { startKannel } from './kannel.mjs';
 import testing from '../dist/libs/testing/src/consumer-groups.js';
 
 const { startGroupsAtEnd } = testing;
 
 const MESSAGES = Number(process.env.BENCH_SMPP_E2E_MESSAGES ?? 20_000);
-const infra = benchInfra();
+const ROUNDS = Number(process.env.BENCH_SMPP_E2E_ROUNDS ?? 1);
+const SHAPES = (process.env.BENCH_SMPP_E2E_SHAPES ?? 'single,kannel,bulk').split(',');
+const CONCURRENCY = 50;
+const WINDOW = 100;
+const TEXT = 'Benchmark message over SMPP';
+const numberOf = (i) => `+2547${String(10_000_000 + i).slice(-8)}`;
 
 const simulator = spawn(process.execPath, [path.join(root, 'bench/smsc-simulator.mjs')], {
   env: { ...process.env, SMSC_RECEIPTS: '1' },
@@ -20,118 +45,227 @@ const simulator = spawn(process.execPath, [path.join(root, 'bench/smsc-simulator
 const smscPort = await new Promise((resolve) =>
   simulator.stdout.once('data', (c) => resolve(Number(String(c)))),
 );
+const kafkaPidOf = () => readFileSync(path.join(root, '.local/bench-infra/kafka/kafka.pid'), 'utf8').trim();
 
-// Fresh consumer groups that start at the end of their topics: earlier benchmarks' traffic stays there.
-const run = Date.now();
-const groups = {
-  dispatcher: `dispatcher-bench-smpp-${run}`,
-  'smpp-binds': `smpp-binds-bench-${run}`,
-  'dlr-tracker': `dlr-tracker-bench-smpp-${run}`,
-};
-await startGroupsAtEnd(infra.KAFKA_BROKERS, Object.values(groups));
-
-const common = { ...infra, DATABASE_POOL_SIZE: '20' };
-const ingress = await startService('ingress', common);
-const [dispatcher, smppBinds, tracker] = await Promise.all([
-  startService('dispatcher', { ...common, KAFKA_GROUP_ID: groups.dispatcher, CONFIG_CACHE_MS: '5000' }),
-  startService('smpp-binds', {
-    ...common,
-    KAFKA_GROUP_ID: groups['smpp-binds'],
-    RECONCILE_INTERVAL_MS: '500',
-  }),
-  startService('dlr-tracker', { ...common, KAFKA_GROUP_ID: groups['dlr-tracker'] }),
-]);
-
-const workspace = await postJson(`${ingress.url}/v1/workspaces`, { name: 'bench smpp' }, secrets.ADMIN_TOKEN);
-const channel = await postJson(
-  `${ingress.url}/v1/channels`,
-  {
-    type: 'smpp',
-    name: 'bench',
-    address: 'SMSGATE',
-    config: { host: '127.0.0.1', port: smscPort, system_id: 'bench', binds: 2, window: 100 },
-    secrets: { password: 'bench' },
-  },
-  workspace.apiKey,
-);
-// Wait for the binds.
-for (;;) {
-  const binds = await (
-    await fetch(`${smppBinds.url}/v1/binds`, { headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` } })
-  ).json();
-  if (binds.channels?.some((c) => c.channel === channel.uuid && c.state === 'bound')) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
-
-const since = new Date(Date.now() - 60_000).toISOString();
-const delivered = async () => {
-  const stats = await (
-    await fetch(`${tracker.url}/v1/stats?since=${encodeURIComponent(since)}`, {
-      headers: { authorization: `Bearer ${workspace.apiKey}` },
-    })
-  ).json();
-  return stats.byStatus?.delivered ?? 0;
-};
-
-// CPU of each process while the messages flow: where a message's cost goes.
-const kafkaPid = readFileSync(path.join(root, '.local/bench-infra/kafka/kafka.pid'), 'utf8').trim();
-const processes = () => ({
-  ingress: [ingress.child.pid],
-  dispatcher: [dispatcher.child.pid],
-  'smpp-binds': [smppBinds.child.pid],
-  'dlr-tracker': [tracker.child.pid],
-  simulator: [simulator.pid],
-  Kafka: [kafkaPid],
-  PostgreSQL: postgresPids(),
-});
-const cpuAtStart = Object.fromEntries(
-  Object.entries(processes()).map(([name, pids]) => [name, cpuSeconds(pids)]),
-);
-const started = performance.now();
-for (let sent = 0; sent < MESSAGES; sent += 1_000) {
-  const to = Array.from(
-    { length: Math.min(1_000, MESSAGES - sent) },
-    (_, i) => `+2547${String(10_000_000 + sent + i).slice(-8)}`,
+/** CPU per message of each process over `work`, in µs; PostgreSQL's backends are read at the end too. */
+async function measured(processes, messages, work) {
+  const before = Object.fromEntries(Object.entries(processes()).map(([n, pids]) => [n, cpuSeconds(pids)]));
+  const result = await work();
+  const after = processes();
+  const cpu = Object.fromEntries(
+    Object.entries(after).map(([n, pids]) => [n, (1e6 * (cpuSeconds(pids) - (before[n] ?? 0))) / messages]),
   );
-  const response = await fetch(`${ingress.url}/v1/messages`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ to, text: 'Benchmark message over SMPP', channel: channel.uuid }),
+  return { ...result, cpu };
+}
+const cpuLine = (cpu) =>
+  Object.entries(cpu)
+    .map(([n, us]) => `${n} ${us.toFixed(0)}`)
+    .join(', ');
+
+/** smsgate's five-service path on a fresh database, one transceiver bind with window 100. */
+async function startSmsgate() {
+  const infra = benchInfra();
+  const run = Date.now();
+  const groups = {
+    dispatcher: `dispatcher-bench-${run}`,
+    'smpp-binds': `smpp-binds-bench-${run}`,
+    'dlr-tracker': `dlr-tracker-bench-${run}`,
+  };
+  await startGroupsAtEnd(infra.KAFKA_BROKERS, Object.values(groups));
+  const common = { ...infra, DATABASE_POOL_SIZE: '20' };
+  const ingress = await startService('ingress', common);
+  const [dispatcher, smppBinds, tracker] = await Promise.all([
+    startService('dispatcher', { ...common, KAFKA_GROUP_ID: groups.dispatcher }),
+    startService('smpp-binds', {
+      ...common,
+      KAFKA_GROUP_ID: groups['smpp-binds'],
+      RECONCILE_INTERVAL_MS: '500',
+    }),
+    startService('dlr-tracker', {
+      ...common,
+      KAFKA_GROUP_ID: groups['dlr-tracker'],
+      CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+    }),
+  ]);
+  const services = { ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker };
+  const workspace = await postJson(
+    `${ingress.url}/v1/workspaces`,
+    { name: 'bench smpp' },
+    secrets.ADMIN_TOKEN,
+  );
+  const channel = await postJson(
+    `${ingress.url}/v1/channels`,
+    {
+      type: 'smpp',
+      name: 'bench',
+      address: 'SMSGATE',
+      config: { host: '127.0.0.1', port: smscPort, system_id: 'bench', binds: 1, window: WINDOW },
+      secrets: { password: 'bench' },
+    },
+    workspace.apiKey,
+  );
+  for (;;) {
+    const binds = await (
+      await fetch(`${smppBinds.url}/v1/binds`, {
+        headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` },
+      })
+    ).json();
+    if (binds.channels?.some((c) => c.channel === channel.uuid && c.state === 'bound')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const kafkaPid = kafkaPidOf();
+  const processes = () => ({
+    ...Object.fromEntries(Object.entries(services).map(([n, s]) => [n, [s.child.pid]])),
+    simulator: [simulator.pid],
+    Kafka: [kafkaPid],
+    PostgreSQL: postgresPids(),
   });
-  if (response.status !== 202) throw new Error(`send answered ${response.status}: ${await response.text()}`);
+  return {
+    services,
+    workspace,
+    channel,
+    processes,
+    rss: () =>
+      Object.entries(services)
+        .map(([n, s]) => `${n} ${s.rssMiB().toFixed(0)}`)
+        .join(', '),
+    stop: async () => {
+      await Promise.all(
+        Object.values(services).map(
+          (s) => new Promise((resolve) => s.child.once('exit', resolve).kill('SIGTERM')),
+        ),
+      );
+    },
+  };
 }
-const accepted = performance.now();
-const submitted = async () => {
-  const text = await (await fetch(`${smppBinds.url}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (l) => l.startsWith('smsgate_smpp_submits_total') && l.includes(channel.uuid) && l.includes('accepted'),
+
+async function idleCpu(processes, seconds = 10) {
+  const before = Object.fromEntries(Object.entries(processes()).map(([n, pids]) => [n, cpuSeconds(pids)]));
+  await new Promise((r) => setTimeout(r, seconds * 1_000));
+  return Object.entries(processes())
+    .filter(([n]) => !['simulator', 'PostgreSQL'].includes(n))
+    .map(([n, pids]) => `${n} ${((100 * (cpuSeconds(pids) - before[n])) / seconds).toFixed(1)}%`)
+    .join(', ');
+}
+
+async function smsgateSingle() {
+  const gate = await startSmsgate();
+  const { ingress } = gate.services;
+  console.log(`  idle CPU (10 s, no traffic), % of a core: ${await idleCpu(gate.processes)}`);
+  const receiver = await startReceiver((url, body) => body.includes('"status":"delivered"'));
+  const headers = { authorization: `Bearer ${gate.workspace.apiKey}`, 'content-type': 'application/json' };
+  const url = `${ingress.url}/v1/messages`;
+  const notifyUrl = `${receiver.url}/status`;
+  const started = performance.now();
+  const result = await measured(gate.processes, MESSAGES, async () => {
+    const accept = await runConcurrent(MESSAGES, CONCURRENCY, (i) => ({
+      url,
+      headers,
+      body: JSON.stringify({ to: numberOf(i), text: TEXT, channel: gate.channel.uuid, notifyUrl }),
+    }));
+    const complete = await receiver.until(MESSAGES, 900_000);
+    return { accept, complete, seconds: (performance.now() - started) / 1_000 };
+  });
+  const rate = receiver.count / result.seconds;
+  console.log(
+    `  smsgate, one destination per request: ${receiver.count} of ${MESSAGES} delivered callbacks in ` +
+      `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s${result.complete ? '' : ' (INCOMPLETE)'}; ` +
+      `send API ${result.accept.rate.toFixed(0)} requests/s, p50 ${result.accept.p50.toFixed(1)} ms, ` +
+      `p99 ${result.accept.p99.toFixed(1)} ms, answers ${JSON.stringify(result.accept.statuses)}`,
+  );
+  console.log(`  CPU per message, µs: ${cpuLine(result.cpu)}; RSS at the end, MiB: ${gate.rss()}`);
+  await receiver.close();
+  await gate.stop();
+  return rate;
+}
+
+async function smsgateBulk() {
+  const gate = await startSmsgate();
+  const { ingress, 'dlr-tracker': tracker } = gate.services;
+  const since = new Date(Date.now() - 60_000).toISOString();
+  const delivered = async () =>
+    (
+      await (
+        await fetch(`${tracker.url}/v1/stats?since=${encodeURIComponent(since)}`, {
+          headers: { authorization: `Bearer ${gate.workspace.apiKey}` },
+        })
+      ).json()
+    ).byStatus?.delivered ?? 0;
+  const started = performance.now();
+  const result = await measured(gate.processes, MESSAGES, async () => {
+    for (let sent = 0; sent < MESSAGES; sent += 1_000) {
+      const to = Array.from({ length: Math.min(1_000, MESSAGES - sent) }, (_, i) => numberOf(sent + i));
+      const response = await fetch(`${ingress.url}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gate.workspace.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to, text: TEXT, channel: gate.channel.uuid }),
+      });
+      if (response.status !== 202)
+        throw new Error(`send answered ${response.status}: ${await response.text()}`);
+    }
+    let count = 0;
+    const deadline = Date.now() + 900_000;
+    while (count < MESSAGES && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      count = await delivered();
+    }
+    return { count, seconds: (performance.now() - started) / 1_000 };
+  });
+  const rate = result.count / result.seconds;
+  console.log(
+    `  smsgate, 1,000 destinations per request: ${result.count} of ${MESSAGES} delivered in ` +
+      `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s`,
+  );
+  console.log(`  CPU per message, µs: ${cpuLine(result.cpu)}; RSS at the end, MiB: ${gate.rss()}`);
+  await gate.stop();
+  return rate;
+}
+
+async function kannelSingle() {
+  const kannel = await startKannel({ smscPort, systemId: 'bench', password: 'bench', window: WINDOW });
+  if (!kannel) return undefined;
+  const receiver = await startReceiver(() => true);
+  const dlrUrl = `${receiver.url}/dlr`;
+  const processes = () => ({ Kannel: kannel.pids, simulator: [simulator.pid] });
+  const started = performance.now();
+  const result = await measured(processes, MESSAGES, async () => {
+    const accept = await runConcurrent(MESSAGES, CONCURRENCY, (i) =>
+      kannel.request(i, numberOf(i), TEXT, dlrUrl),
     );
-  return line ? Number(line.split(' ').at(-1)) : 0;
-};
-let count = 0;
-let submittedAt;
-const deadline = Date.now() + 600_000;
-while (count < MESSAGES && Date.now() < deadline) {
-  await new Promise((r) => setTimeout(r, 250));
-  if (!submittedAt && (await submitted()) >= MESSAGES) submittedAt = performance.now();
-  count = await delivered();
+    const complete = await receiver.until(MESSAGES, 900_000);
+    return { accept, complete, seconds: (performance.now() - started) / 1_000 };
+  });
+  const rate = receiver.count / result.seconds;
+  console.log(
+    `  Kannel, one destination per request: ${receiver.count} of ${MESSAGES} delivery reports in ` +
+      `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s${result.complete ? '' : ' (INCOMPLETE)'}; ` +
+      `sendsms ${result.accept.rate.toFixed(0)} requests/s, p50 ${result.accept.p50.toFixed(1)} ms, ` +
+      `p99 ${result.accept.p99.toFixed(1)} ms, answers ${JSON.stringify(result.accept.statuses)}`,
+  );
+  console.log(`  CPU per message, µs: ${cpuLine(result.cpu)}`);
+  await receiver.close();
+  await kannel.stop();
+  return rate;
 }
-const seconds = (performance.now() - started) / 1_000;
+
+const rates = { single: [], kannel: [], bulk: [] };
+for (let round = 1; round <= ROUNDS; round++) {
+  console.log(
+    `\nSMPP end to end, round ${round} of ${ROUNDS}, ${MESSAGES} messages, ${CONCURRENCY} concurrent:`,
+  );
+  if (SHAPES.includes('single')) rates.single.push(await smsgateSingle());
+  if (SHAPES.includes('kannel')) {
+    const rate = await kannelSingle();
+    if (rate !== undefined) rates.kannel.push(rate);
+  }
+  if (SHAPES.includes('bulk')) rates.bulk.push(await smsgateBulk());
+}
+const m = (list) => (list.length ? median(list) : undefined);
+const [single, kannel, bulk] = [m(rates.single), m(rates.kannel), m(rates.bulk)];
 console.log(
-  `\nSMPP end to end (send API → dispatcher → smpp-binds → simulator → receipt → dlr-tracker delivered): ` +
-    `${count} of ${MESSAGES} delivered in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} messages/s ` +
-    `(sends accepted in ${((accepted - started) / 1_000).toFixed(1)} s, all submitted to the SMSC in ` +
-    `${submittedAt ? ((submittedAt - started) / 1_000).toFixed(1) : '?'} s; target >= 1,500/s)`,
+  `\nSMPP end to end, medians: smsgate single ${single?.toFixed(0) ?? '-'}/s, Kannel single ` +
+    `${kannel?.toFixed(0) ?? '-'}/s, smsgate bulk ${bulk?.toFixed(0) ?? '-'}/s` +
+    (single && kannel ? `; smsgate / Kannel = ${(single / kannel).toFixed(2)} (target >= 1)` : ''),
 );
-const cpu = Object.entries(processes()).map(
-  ([name, pids]) =>
-    `${name} ${((1e6 * (cpuSeconds(pids) - cpuAtStart[name])) / Math.max(count, 1)).toFixed(0)}`,
-);
-const rss = Object.entries({ ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker }).map(
-  ([name, service]) => `${name} ${service.rssMiB().toFixed(0)}`,
-);
-console.log(`CPU per delivered message, µs: ${cpu.join(', ')}; RSS at the end, MiB: ${rss.join(', ')}`);
-for (const service of [ingress, dispatcher, smppBinds, tracker]) service.child.kill('SIGTERM');
 simulator.kill('SIGTERM');
+process.exit(0);
