@@ -449,6 +449,46 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
     }
   });
 
+  it('keeps a line of callbacks in order when one queued behind a slow head fails once', async () => {
+    // The receiver holds `accepted` long enough for `sent` and `delivered` to queue behind it: the
+    // worker then sends them as one line, and `delivered`, failing once, waits for its retry.
+    const received: string[] = [];
+    let failedDelivered = false;
+    const receiver: Server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { status } = JSON.parse(body) as CallbackJson;
+        if (status === 'delivered' && !failedDelivered) {
+          failedDelivered = true;
+          res.writeHead(503).end();
+          return;
+        }
+        setTimeout(
+          () => {
+            received.push(status!);
+            res.writeHead(204).end();
+          },
+          status === 'accepted' ? 600 : 0,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const f = await fixture();
+      const id = await request(f, { notifyUrl: `http://127.0.0.1:${port}/line` });
+      await waitStatus(f, id, 'accepted');
+      await publishStatus(statusEvent(f, id, 'sent', { providerMessageId: 'line-1' }));
+      await publishReceipt(receiptEvent(f, 'line-1', 'delivered'));
+      await waitFor(() => received.length >= 3, { message: 'three callbacks' });
+      expect(received).toEqual(['accepted', 'sent', 'delivered']);
+      expect(failedDelivered).toBe(true);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('records a callback that keeps failing on the message, and refuses internal targets not allow-listed', async () => {
     const f = await fixture();
     const failing = await request(f, { notifyUrl: 'http://127.0.0.1:1/closed' });

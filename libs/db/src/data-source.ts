@@ -18,6 +18,7 @@ import { ChtRelay1763800000004 } from './migrations/1763800000004-cht-relay';
 import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
 import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-queue';
 import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-write-path';
+import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008-callback-outbox-write-path';
 
 export const entities = [
   WorkspaceEntity,
@@ -41,6 +42,7 @@ export const migrations = [
   SmppBinds1763800000005,
   CallbackQueue1763800000006,
   LedgerWritePath1763800000007,
+  CallbackOutboxWritePath1763800000008,
 ];
 
 export interface DataSourceSettings {

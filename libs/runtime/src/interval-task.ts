@@ -8,6 +8,8 @@ export class IntervalTask {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private busy = false;
+  private woken = false;
 
   constructor(
     private readonly name: string,
@@ -21,6 +23,20 @@ export class IntervalTask {
     this.schedule(firstDelayMs);
   }
 
+  /**
+   * Runs a round now rather than at the next interval (work was just handed over); during a round,
+   * runs another as soon as it ends.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -30,12 +46,17 @@ export class IntervalTask {
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.busy = true;
+      this.woken = false;
       this.running = this.round()
         .catch((error: unknown) => {
           this.logger.warn(`${this.name} failed: ${error instanceof Error ? error.message : String(error)}`);
           return false;
         })
-        .then((more) => this.schedule(more ? 0 : this.intervalMs));
+        .then((more) => {
+          this.busy = false;
+          this.schedule(more || this.woken ? 0 : this.intervalMs);
+        });
     }, delay);
   }
 }

@@ -1,5 +1,8 @@
 import { EntityManager } from 'typeorm';
 
+/** Marks a query runner whose transaction wrote callbacks (its `data`, TypeORM's slot for that). */
+export const CALLBACKS_ENQUEUED = 'smsgate.callbacksEnqueued';
+
 /** A status callback to write to the outbox, in the transaction that applied the change. */
 export interface NewCallback {
   eventId: string;
@@ -17,6 +20,8 @@ export interface NewCallback {
  */
 export async function enqueueCallbacks(db: EntityManager, callbacks: NewCallback[]): Promise<void> {
   if (callbacks.length === 0) return;
+  // Read once the transaction commits: the callback worker starts a round then (see CallbackWorker).
+  if (db.queryRunner) db.queryRunner.data[CALLBACKS_ENQUEUED] = true;
   const seen = new Set<string>();
   await db.query(
     `INSERT INTO callback_outbox (event_id, message_id, workspace_id, url, body, state, next_attempt_at,

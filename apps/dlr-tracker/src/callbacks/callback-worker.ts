@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SecretBox } from '@smsgate/db';
 import { IntervalTask, mapConcurrently } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import { CALLBACKS_ENQUEUED } from './callback-outbox';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { CallbackSender } from './callback-sender';
 import { SIGNATURE_HEADER, signCallback } from './signature';
@@ -31,7 +32,9 @@ const delivered = new Counter({
  * Claims are leases: a crashed worker's callbacks become due again.
  */
 @Injectable()
-export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CallbackWorker
+  implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface
+{
   private readonly logger = new Logger(CallbackWorker.name);
   private readonly sender: CallbackSender;
   private readonly box: SecretBox;
@@ -53,11 +56,22 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
+    // Told when a transaction that wrote callbacks commits: they go at once, not at the next poll.
+    // Polling remains for retries that come due and for callbacks other replicas wrote.
+    this.dataSource.subscribers.push(this);
     this.task.start(0);
+  }
+
+  afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    if (!queryRunner.data[CALLBACKS_ENQUEUED]) return;
+    queryRunner.data[CALLBACKS_ENQUEUED] = false;
+    this.task.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    const index = this.dataSource.subscribers.indexOf(this);
+    if (index >= 0) this.dataSource.subscribers.splice(index, 1);
     await this.task.stop();
   }
 
@@ -79,11 +93,29 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       [limit, leaseMs],
     );
     if (due.length === 0) return false;
+    // The callbacks queued behind each claimed head go in the same round, in order, right after it:
+    // the head's lease covers its line, so they need no promotion and no claim of their own. With one
+    // message per request a line is usually the message's whole life (accepted … delivered).
+    const followers = await this.dataSource.query<DueCallback[]>(
+      `SELECT id, event_id, message_id, workspace_id, url, body, attempts FROM callback_outbox
+       WHERE message_id = ANY($1::uuid[]) AND state = 'queued' ORDER BY id`,
+      [[...new Set(due.map((callback) => callback.message_id))]],
+    );
+    const lines = new Map<string, DueCallback[]>();
+    for (const callback of [...due, ...followers]) {
+      const line = lines.get(callback.message_id) ?? [];
+      line.push(callback);
+      lines.set(callback.message_id, line);
+    }
     const done: { id: string; messageId: string; attempts: number }[] = [];
     try {
-      // Once stopping, the callbacks not started yet are left to their leases.
-      await mapConcurrently(due, this.config.CALLBACK_CONCURRENCY, async (callback) => {
-        if (!this.stopped) await this.deliver(callback, done);
+      // Once stopping, the callbacks not started yet are left to their leases. A line stops at its
+      // first callback that did not go through: what follows waits behind it.
+      await mapConcurrently([...lines.values()], this.config.CALLBACK_CONCURRENCY, async (line) => {
+        line.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+        for (const callback of line) {
+          if (this.stopped || !(await this.deliver(callback, done))) return;
+        }
       });
     } finally {
       // One transaction for the round's successes. Should it fail (or the process die first), their
@@ -126,10 +158,11 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     if (promoted.length > 0) this.logger.warn(`promoted ${promoted.length} stranded queued callbacks`);
   }
 
+  /** True when the callback went through (it joins `done`, marked delivered at the end of the round). */
   private async deliver(
     callback: DueCallback,
     done: { id: string; messageId: string; attempts: number }[],
-  ): Promise<void> {
+  ): Promise<boolean> {
     const secret = await this.signingSecret(callback.workspace_id);
     const headers: Record<string, string> = { 'x-smsgate-event-id': callback.event_id };
     if (secret)
@@ -139,18 +172,20 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     if (result.ok) {
       delivered.inc({ result: 'delivered' });
       done.push({ id: callback.id, messageId: callback.message_id, attempts });
-      return;
+      return true;
     }
     const delays = this.config.CALLBACK_RETRY_DELAYS_MS;
     if (result.retry && attempts <= delays.length) {
       delivered.inc({ result: 'retry' });
+      // A follower that fails becomes the head of what is left of its line.
       await this.dataSource.query(
         `UPDATE callback_outbox
-         SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+         SET state = 'pending', attempts = $2, last_error = $3,
+             next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
          WHERE id = $1`,
         [callback.id, attempts, result.error.slice(0, 500), delays[attempts - 1]],
       );
-      return;
+      return false;
     }
     delivered.inc({ result: 'failed' });
     this.logger.warn(
@@ -171,6 +206,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       );
       await promoteNext(db, [callback.message_id]);
     });
+    return false;
   }
 
   private async signingSecret(workspace: string): Promise<string | null> {
