@@ -93,6 +93,24 @@ describe('BindPool against the SMSC simulator', () => {
     expect(smsc.received).toBe(12);
   });
 
+  it('gives a place freed in the window to a part that came while it was full, at once', async () => {
+    smsc.options.onSubmit = () => ({ hold: true });
+    const binds = pool({}, { window: 2, responseTimeoutMs: 30_000 });
+    const first = Promise.all([binds.submit(submitPdu('a')), binds.submit(submitPdu('b'))]);
+    await waitFor(() => smsc.received === 2, { message: 'the window full' });
+    // These find the window full: they wait for the pool, not for the session.
+    const late = Promise.all(Array.from({ length: 6 }, (_, i) => binds.submit(submitPdu(`late${i}`))));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    smsc.options.onSubmit = undefined;
+    const started = Date.now();
+    smsc.releaseHeld();
+    await first;
+    await late;
+    // Each freed place is taken at once; waiting for the pool's next look took a second per window.
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(smsc.received).toBe(8);
+  });
+
   it('slows down and retries on ESME_RTHROTTLED and ESME_RMSGQFUL', async () => {
     let answers = 0;
     smsc.options.onSubmit = () => {
