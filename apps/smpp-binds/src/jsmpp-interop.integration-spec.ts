@@ -95,18 +95,21 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
       { key: channel },
     );
     const sent = value(
-      await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === id, {
-        timeoutMs: 30_000,
-      }),
+      await probe.waitFor(
+        (m) => m.topic === Topics.outboundStatus && value(m).id === id && value(m).status === 'sent',
+        { timeoutMs: 30_000 },
+      ),
     );
     expect(sent.status).toBe('sent');
     const providerMessageId = String(sent.providerMessageId);
     expect(providerMessageId).toMatch(/^[0-9a-f]+$/);
     const receipt = value(
       await probe.waitFor(
+        // Submitted by this bind: published under our message id, behind its `sent`.
         (m) =>
-          m.topic === Topics.receiptReceived &&
-          value(m).channel === channel &&
+          m.topic === Topics.outboundStatus &&
+          value(m).id === id &&
+          value(m).status === 'delivered' &&
           value(m).providerMessageId === providerMessageId,
         { timeoutMs: 30_000 },
       ),

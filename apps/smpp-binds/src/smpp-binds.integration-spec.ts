@@ -1,4 +1,4 @@
-import { PayloadInput, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
+import { PayloadInput, RECEIPT_SOURCE, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
@@ -111,8 +111,11 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   };
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
+  /** The `sent` statuses of a message (its receipts follow on the same topic). */
   const statusesOf = (id: string) =>
-    probe.find((m) => m.topic === Topics.outboundStatus && value(m).id === id).map(value);
+    probe
+      .find((m) => m.topic === Topics.outboundStatus && value(m).id === id && value(m).status === 'sent')
+      .map(value);
 
   it('opens the binds of a new channel without a restart and lists them (admin token only)', async () => {
     const id = await channel();
@@ -147,28 +150,35 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
     await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [broken]);
   });
 
-  it('submits, publishes sent with the SMSC id, and turns the receipt into a receipt event with the same id', async () => {
+  it('submits, publishes sent with the SMSC id, then the receipt under the message id, behind it', async () => {
     const id = await channel({ message_id_format: 'decimal' });
     smsc.options.idFormat = 'decimal';
     const message = await submit(id, { text: 'hello SMPP' });
-    const sent = await probe.waitFor((m) => m.topic === Topics.outboundStatus && value(m).id === message, {
-      timeoutMs: 30_000,
-    });
+    const receipt = await probe.waitFor(
+      (m) => m.topic === Topics.outboundStatus && value(m).id === message && value(m).status === 'delivered',
+      { timeoutMs: 30_000 },
+    );
     const submitted = smsc.submits.find((s) => s.text === 'hello SMPP')!;
     expect(submitted.pdu.destination).toEqual({ ton: 1, npi: 1, addr: '254712345678' });
     expect(submitted.pdu.source).toEqual({ ton: 5, npi: 0, addr: 'SMSGATE' });
     expect(submitted.pdu.registeredDelivery).toBe(1);
     const providerMessageId = canonicalSmppId(submitted.messageId, 'decimal');
-    expect(value(sent)).toMatchObject({ status: 'sent', channel: id, providerMessageId });
-    const receipt = await probe.waitFor(
-      (m) =>
-        m.topic === Topics.receiptReceived &&
-        value(m).providerMessageId === providerMessageId &&
-        value(m).channel === id,
-    );
-    expect(value(receipt)).toMatchObject({ status: 'delivered', workspace, detail: { stat: 'DELIVRD' } });
-    // Keyed by channel and provider id: a busy channel's receipts spread over the topic's partitions.
-    expect(receipt.key).toBe(receiptKey(id, providerMessageId));
+    // In the partition's order: `sent` first, then the receipt, both keyed by the message id.
+    const ours = probe.find((m) => m.topic === Topics.outboundStatus && value(m).id === message);
+    expect(ours.map((m) => value(m).status)).toEqual(['sent', 'delivered']);
+    expect(value(ours[0])).toMatchObject({ status: 'sent', channel: id, providerMessageId });
+    expect(value(receipt)).toMatchObject({
+      workspace,
+      channel: id,
+      providerMessageId,
+      detail: { stat: 'DELIVRD', by: RECEIPT_SOURCE },
+    });
+    expect(ours.map((m) => m.key)).toEqual([message, message]);
+    expect(
+      probe.find(
+        (m) => m.topic === Topics.receiptReceived && value(m).providerMessageId === providerMessageId,
+      ),
+    ).toEqual([]);
   });
 
   it('sends a 300-character UCS-2 message as 5 parts with one reference and reports every part', async () => {

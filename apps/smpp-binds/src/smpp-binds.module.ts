@@ -19,6 +19,7 @@ import { SMPP_BINDS_CONFIG, SmppBindsConfig } from './config';
 import { InboundHandler } from './inbound/inbound-handler';
 import { MoReassembly } from './inbound/mo-reassembly';
 import { SubmitLedger } from './submit/submit-ledger';
+import { SubmittedParts } from './submit/submitted-parts';
 import { SubmitMessage } from './submit/submit-message.use-case';
 import { SubmitConsumer } from './submit/submit.consumer';
 
@@ -93,6 +94,7 @@ export class SmppBindsModule {
         BindRegistry,
         BindMetrics,
         SubmitLedger,
+        SubmittedParts,
         SubmitMessage,
       ],
     };

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MessageStatusChangedV1, OutboundStatusV1, ReceiptReceivedV1, Topics } from '@smsgate/contracts';
+import {
+  MessageStatusChangedV1,
+  OutboundStatusV1,
+  RECEIPT_SOURCE,
+  ReceiptReceivedV1,
+  Topics,
+} from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
@@ -37,7 +43,7 @@ export class TrackStatuses {
         attempt: payload.attempt,
         detail: payload.detail,
         at: payload.at,
-        source: payload.detail?.by === EXPIRY_SOURCE ? 'sweeper' : 'dispatch',
+        source: sourceOf(payload.detail?.by),
         origin: { topic, partition, offset, payload },
       })),
     );
@@ -81,6 +87,9 @@ export const publishChanges = (publisher: EventPublisher, changes: MessageStatus
     Topics.messageStatusChanged,
     changes.map((change) => ({ payload: change, key: change.id })),
   );
+
+const sourceOf = (by: unknown): string =>
+  by === EXPIRY_SOURCE ? 'sweeper' : by === RECEIPT_SOURCE ? 'receipt' : 'dispatch';
 
 function toOutcome(result: CommandResult): Outcome {
   switch (result.kind) {

@@ -1,6 +1,8 @@
+import { RECEIPT_SOURCE, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
-import { shortMessage, Status } from '@smsgate/smpp';
+import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import type { SmppChannel } from '../channels/smpp-channels';
+import { SubmittedParts } from '../submit/submitted-parts';
 import { InboundHandler } from './inbound-handler';
 import { MoReassembly } from './mo-reassembly';
 
@@ -22,7 +24,7 @@ const mo = shortMessage('deliver_sm', {
 
 /** The publisher is the boundary here: what matters is the answer given when it fails or succeeds. */
 const handlerWith = (publish: () => Promise<void>) =>
-  new InboundHandler({ publish } as unknown as EventPublisher, {} as MoReassembly);
+  new InboundHandler({ publish } as unknown as EventPublisher, {} as MoReassembly, new SubmittedParts());
 
 describe('InboundHandler answers', () => {
   it('ESME_RX_T_APPN when Kafka did not acknowledge the event, so the SMSC delivers it again', async () => {
@@ -49,5 +51,85 @@ describe('InboundHandler answers', () => {
     await expect(handler.handle(channel, { ...mo, source: { ton: 0, npi: 0, addr: '' } })).resolves.toEqual({
       status: Status.ESME_RINVSRCADR,
     });
+  });
+});
+
+describe('InboundHandler receipts', () => {
+  const receipt = (id: string) =>
+    shortMessage('deliver_sm', {
+      source: { ton: 1, npi: 1, addr: '254712345678' },
+      destination: { ton: 0, npi: 0, addr: '22000' },
+      esmClass: 0x04,
+      shortMessage: Buffer.from(
+        `id:${id} sub:001 dlvrd:001 submit date:2611221000 done date:2611221001 stat:DELIVRD err:000 text:hi`,
+        'latin1',
+      ),
+    });
+  const recording = () => {
+    const published: { topic: string; payload: Record<string, unknown>; key?: string }[] = [];
+    const publisher = {
+      publish: (topic: string, payload: Record<string, unknown>, options: { key?: string }) => {
+        published.push({ topic, payload, key: options.key });
+        return Promise.resolve();
+      },
+    } as unknown as EventPublisher;
+    const submitted = new SubmittedParts();
+    return { published, submitted, handler: new InboundHandler(publisher, {} as MoReassembly, submitted) };
+  };
+  const messageId = '01a20000-0000-7000-8000-0000000000aa';
+
+  it("publishes the receipt of a part submitted here under its message's id, once its sent is queued", async () => {
+    const { published, submitted, handler } = recording();
+    let queueSent!: () => void;
+    const sent = new Promise<void>((resolve) => (queueSent = resolve));
+    const providerId = canonicalSmppId('1a2b3c', 'hex');
+    submitted.remember(channel.id, providerId, {
+      messageId,
+      workspace: channel.workspaceId,
+      part: { index: 1, count: 2 },
+      sent,
+    });
+    const answer = handler.handle(channel, receipt('1a2b3c'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toHaveLength(0);
+    queueSent();
+    await expect(answer).resolves.toEqual({ status: Status.ESME_ROK });
+    expect(published).toEqual([
+      {
+        topic: Topics.outboundStatus,
+        key: messageId,
+        payload: expect.objectContaining({
+          id: messageId,
+          workspace: channel.workspaceId,
+          channel: channel.id,
+          status: 'delivered',
+          part: { index: 1, count: 2 },
+          providerMessageId: providerId,
+          detail: expect.objectContaining({ stat: 'DELIVRD', by: RECEIPT_SOURCE }),
+        }),
+      },
+    ]);
+  });
+
+  it('publishes a receipt for a part not submitted here by provider id, on the receipt topic', async () => {
+    const { published, handler } = recording();
+    await expect(handler.handle(channel, receipt('ffee01'))).resolves.toEqual({ status: Status.ESME_ROK });
+    expect(published).toEqual([
+      expect.objectContaining({
+        topic: Topics.receiptReceived,
+        payload: expect.objectContaining({ providerMessageId: canonicalSmppId('ffee01', 'hex') }),
+      }),
+    ]);
+  });
+});
+
+describe('SubmittedParts', () => {
+  it('forgets the oldest parts beyond its bound', () => {
+    const parts = new SubmittedParts();
+    const ref = { messageId: 'm', workspace: 'w', sent: Promise.resolve() };
+    for (let i = 0; i < 100_010; i++) parts.remember('c', String(i), ref);
+    expect(parts.size).toBe(100_000);
+    expect(parts.find('c', '9')).toBeUndefined();
+    expect(parts.find('c', '100009')).toBe(ref);
   });
 });

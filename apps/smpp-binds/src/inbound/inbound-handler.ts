@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageStatus, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
+import { MessageStatus, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import {
   canonicalSmppId,
@@ -17,7 +17,11 @@ import {
 } from '@smsgate/smpp';
 import type { SmppChannel } from '../channels/smpp-channels';
 import { inboundTotal } from '../metrics';
+import { SubmittedParts } from '../submit/submitted-parts';
 import { MoReassembly } from './mo-reassembly';
+
+/** How long a receipt waits for its message's `sent` to be queued before it goes anyway. */
+const SENT_WAIT_MS = 5_000;
 
 /** SMSC receipt states (the text's `stat:` word) as smsgate statuses. */
 const STATUS_OF_STAT: Record<string, MessageStatus> = {
@@ -46,6 +50,7 @@ export class InboundHandler {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly reassembly: MoReassembly,
+    private readonly submitted: SubmittedParts,
   ) {}
 
   async handle(channel: SmppChannel, pdu: ShortMessagePdu | DataSmPdu): Promise<InboundAnswer> {
@@ -142,6 +147,35 @@ export class InboundHandler {
     if (receipt.submitDate) detail.submitDate = receipt.submitDate;
     if (receipt.doneDate) detail.doneDate = receipt.doneDate;
     const providerMessageId = canonicalSmppId(receipt.messageId, format).slice(0, 128);
+    const status = STATUS_OF_STAT[receipt.stat] ?? 'sent';
+    const at = receiptDate(receipt.doneDate) ?? now;
+    // An SMSC sends the receipt right behind the submit_sm_resp, often in the same read: let the
+    // submit's answer reach SubmitMessage (a few promise hops) before looking the part up.
+    await new Promise((resolve) => setImmediate(resolve));
+    const part = this.submitted.find(channel.id, providerMessageId);
+    if (part) {
+      // Submitted here: under the message's id, behind its `sent` (see SubmittedParts). Bounded: a
+      // `sent` that cannot be queued (Kafka away) must not hold the SMSC's receipts for long.
+      await Promise.race([part.sent, new Promise((resolve) => setTimeout(resolve, SENT_WAIT_MS).unref())]);
+      await this.publisher.publish(
+        Topics.outboundStatus,
+        {
+          eventId: uuidv7(),
+          id: part.messageId,
+          workspace: part.workspace,
+          channel: channel.id,
+          status,
+          ...(part.part ? { part: part.part } : {}),
+          providerMessageId,
+          detail: { ...detail, by: RECEIPT_SOURCE },
+          // When we learned it: statuses of a message are ordered by `at`, and a receipt's done date
+          // (kept in the detail) has whole minutes at best, before the `sent` it follows.
+          at: now,
+        },
+        { key: part.messageId },
+      );
+      return;
+    }
     await this.publisher.publish(
       Topics.receiptReceived,
       {
@@ -149,9 +183,9 @@ export class InboundHandler {
         workspace: channel.workspaceId,
         channel: channel.id,
         providerMessageId,
-        status: STATUS_OF_STAT[receipt.stat] ?? 'sent',
+        status,
         detail,
-        at: receiptDate(receipt.doneDate) ?? now,
+        at,
         receivedAt: now,
       },
       { key: receiptKey(channel.id, providerMessageId) },

@@ -7,6 +7,7 @@ import { Ownership } from '../binds/ownership';
 import { SmppChannels } from '../channels/smpp-channels';
 import { SmppBindsConfig } from '../config';
 import { SubmitLedger } from './submit-ledger';
+import { SubmittedParts } from './submitted-parts';
 import { PRIOR_ATTEMPTS_HEADER, SubmitMessage } from './submit-message.use-case';
 
 // The retry bookkeeping of a message whose channel has no usable bind, across replicas: the
@@ -45,7 +46,10 @@ function setUp(owns: boolean) {
   const ownership = { owns: () => owns } as unknown as Ownership;
   const ledger = { partsOf: () => Promise.resolve([]) } as unknown as SubmitLedger;
   const config = { RETRY_DELAYS_MS, SUBMIT_HOLD_MS: 1_000 } as unknown as SmppBindsConfig;
-  return { published, use: new SubmitMessage(channels, registry, ownership, ledger, publisher, config) };
+  return {
+    published,
+    use: new SubmitMessage(channels, registry, ownership, ledger, new SubmittedParts(), publisher, config),
+  };
 }
 
 const consumed = (

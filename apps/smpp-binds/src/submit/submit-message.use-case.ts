@@ -19,6 +19,7 @@ import { SmppChannel, SmppChannels } from '../channels/smpp-channels';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
 import { submitsTotal } from '../metrics';
 import { SubmittedPart, SubmitLedger } from './submit-ledger';
+import { SubmittedParts } from './submitted-parts';
 
 type Detail = Record<string, string | number | boolean | null>;
 
@@ -39,11 +40,28 @@ export class SubmitMessage {
     private readonly registry: BindRegistry,
     private readonly ownership: Ownership,
     private readonly ledger: SubmitLedger,
+    private readonly submitted: SubmittedParts,
     private readonly publisher: EventPublisher,
     @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
   ) {}
 
   async execute(event: ConsumedEvent<SmppSubmitRequestedV1>): Promise<Outcome> {
+    // Receipts of this message's parts wait for its `sent` to be queued (see SubmittedParts); on any
+    // other way out they wait for nothing.
+    let releaseSent!: () => void;
+    const sent = new Promise<void>((resolve) => (releaseSent = resolve));
+    try {
+      return await this.submit(event, sent, releaseSent);
+    } finally {
+      releaseSent();
+    }
+  }
+
+  private async submit(
+    event: ConsumedEvent<SmppSubmitRequestedV1>,
+    sent: Promise<void>,
+    releaseSent: () => void,
+  ): Promise<Outcome> {
     const message = event.payload;
     const channel = await this.channels.get(message.channel);
     if (!channel || channel.workspaceId !== message.workspace) {
@@ -95,6 +113,12 @@ export class SubmitMessage {
             count: part.count,
             smscMessageId: result.messageId,
           };
+          this.submitted.remember(channel.id, providerIdOf(channel, result.messageId), {
+            messageId: message.id,
+            workspace: message.workspace,
+            part: part.count > 1 ? { index: part.index, count: part.count } : undefined,
+            sent,
+          });
           await this.ledger.record(message.id, channel.id, submitted);
           acknowledged.set(part.index, submitted);
           return { part, result };
@@ -126,7 +150,7 @@ export class SubmitMessage {
       return Outcomes.done();
     }
 
-    await this.publisher.publishAll(
+    const publishing = this.publisher.publishAll(
       Topics.outboundStatus,
       [...acknowledged.values()].map((part) => ({
         payload: {
@@ -136,15 +160,16 @@ export class SubmitMessage {
           channel: channel.id,
           status: 'sent' as const,
           ...(part.count > 1 ? { part: { index: part.index, count: part.count } } : {}),
-          providerMessageId:
-            canonicalSmppId(part.smscMessageId, channel.settings!.message_id_format).slice(0, 128) ||
-            undefined,
+          providerMessageId: providerIdOf(channel, part.smscMessageId) || undefined,
           detail: { smscMessageId: part.smscMessageId },
           at: new Date().toISOString(),
         },
         key: message.id,
       })),
     );
+    // publishAll has queued the events: a receipt published from now on is behind them.
+    releaseSent();
+    await publishing;
     return Outcomes.done();
   }
 
@@ -201,6 +226,10 @@ function preferredEncoding(settings: SmppSettings): 'gsm7' | 'gsm7_packed' | 'ia
       return 'latin1';
   }
 }
+
+/** A part's provider id as the tracker matches it (the channel's message-id format, canonical). */
+const providerIdOf = (channel: SmppChannel, smscMessageId: string): string =>
+  canonicalSmppId(smscMessageId, channel.settings!.message_id_format).slice(0, 128);
 
 /** A concatenation reference from the message id: the same on every replay of the message. */
 function referenceOf(messageId: string): number {
