@@ -24,7 +24,8 @@ export async function startGroupsAtEnd(brokers: string, groupIds: string[]): Pro
   const ends = await Promise.all(
     topics.map(async (topic) => ({
       topic,
-      partitions: (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+      // Just created, a partition may have no leader for a moment (NOT_LEADER_FOR_PARTITION).
+      partitions: (await withRetries(() => admin.fetchTopicOffsets(topic))).map(({ partition, high }) => ({
         partition,
         offset: high,
       })),
@@ -49,6 +50,17 @@ export async function startGroupsAtEnd(brokers: string, groupIds: string[]): Pro
       }
     }),
   );
+}
+
+async function withRetries<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** A new consumer group id (`<prefix>-<uuid>`) whose offsets start at the end of every contract topic. */
