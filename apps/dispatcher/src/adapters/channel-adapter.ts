@@ -17,6 +17,11 @@ export interface OutboundMessage {
   text: string;
   /** The channel's uuid. */
   channel: string;
+  /**
+   * Requests of a split text the provider already took, on an earlier attempt on this channel: the
+   * adapter sends from the next one (one send per part, whatever failed after them).
+   */
+  partsDelivered?: number;
 }
 
 export interface AdapterChannel {

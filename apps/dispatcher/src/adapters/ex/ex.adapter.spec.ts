@@ -180,6 +180,19 @@ describe('ExAdapter', () => {
       });
       expect(server.requests).toHaveLength(2);
     });
+
+    it('sends from the part after those an earlier attempt delivered', async () => {
+      const result = await adapter.send(
+        { ...outboundMessage({ text: 'aaaa bbbb cccc dddd eeee' }), partsDelivered: 1 },
+        adapterChannel({ send_url: server.url('/p'), max_length: 10, content_type: 'json' }),
+        http,
+      );
+      expect(result).toMatchObject({ kind: 'accepted', parts: 3 });
+      expect(server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text)).toEqual([
+        'cccc dddd',
+        'eeee',
+      ]);
+    });
   });
 
   describe('mt_response_check', () => {

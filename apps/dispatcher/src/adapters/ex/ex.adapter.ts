@@ -41,6 +41,7 @@ export class ExAdapter implements ChannelAdapter {
     const parts = splitText(message.text, settings.maxLength);
 
     for (const [index, part] of parts.entries()) {
+      if (index < (message.partsDelivered ?? 0)) continue;
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
       const request = this.requestFor(settings, variablesOf(message, channel, part), channel.secrets);
       let response;
