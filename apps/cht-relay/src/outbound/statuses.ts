@@ -12,6 +12,9 @@ export const toRapidProStatus = (status: string): RapidProStatus => {
     case 'wired':
       return 'wired';
     case 'sent':
+    // No final report within the channel's receipt timeout: it did go out, and RapidPro has no
+    // "unknown"; `failed` would invite a resend of a message that may well have arrived.
+    case 'unknown':
       return 'sent';
     case 'delivered':
       return 'delivered';
