@@ -92,6 +92,14 @@ describe('validateChannelConfig', () => {
           'config.max_length: must be at least 1',
         ],
       ],
+      [
+        "headers that would replace smsgate's dedupe headers",
+        { send_url: 'https://x.example/', headers: { 'x-smsgate-message-id': '1', 'X-Smsgate-Part': '1' } },
+        [
+          'config.headers.x-smsgate-message-id: is set by smsgate',
+          'config.headers.X-Smsgate-Part: is set by smsgate',
+        ],
+      ],
     ])('reports %s', (_name, config, problems) => {
       expect(problemsOf('ex', config, {})).toEqual(problems);
     });
