@@ -291,9 +291,11 @@ describe('validateChannelConfig', () => {
     it.each(Object.keys(valid) as (keyof typeof valid)[])('checks it on %s channels', (type) => {
       const [config, secrets] = valid[type];
       for (const seconds of [1, 3_600, 30 * 24 * 3_600, 0])
-        expect(validateChannelConfig(type, { ...config, receipt_timeout_seconds: seconds }, secrets)).toEqual({
-          ok: true,
-        });
+        expect(validateChannelConfig(type, { ...config, receipt_timeout_seconds: seconds }, secrets)).toEqual(
+          {
+            ok: true,
+          },
+        );
       expect(problemsOf(type, { ...config, receipt_timeout_seconds: -1 }, secrets)).toEqual([
         'config.receipt_timeout_seconds: must be at least 0 (0: never time out)',
       ]);

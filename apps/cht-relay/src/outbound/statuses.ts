@@ -11,9 +11,9 @@ export const toRapidProStatus = (status: string): RapidProStatus => {
       return 'queued';
     case 'wired':
       return 'wired';
+    // `unknown`: no final report within the channel's receipt timeout. It did go out, and RapidPro
+    // has no "unknown"; `failed` would invite a resend of a message that may well have arrived.
     case 'sent':
-    // No final report within the channel's receipt timeout: it did go out, and RapidPro has no
-    // "unknown"; `failed` would invite a resend of a message that may well have arrived.
     case 'unknown':
       return 'sent';
     case 'delivered':

@@ -33,7 +33,9 @@ function sweeperOver(rows: OverdueMessage[]) {
       return Promise.resolve();
     }),
   } as unknown as EventPublisher & { publishAll: jest.Mock };
-  const sweeper = new ReceiptTimeoutSweeper(repository, publisher, { RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: 1_000 });
+  const sweeper = new ReceiptTimeoutSweeper(repository, publisher, {
+    RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: 1_000,
+  });
   return { sweeper, repository, publisher, published, skipped };
 }
 

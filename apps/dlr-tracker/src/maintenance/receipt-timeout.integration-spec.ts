@@ -5,7 +5,14 @@ import { PayloadInput, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsga
 import { SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
 import { loadConfig } from '@smsgate/runtime';
-import { freePort, freshGroupAtEnd, RecordingServer, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
+import {
+  freePort,
+  freshGroupAtEnd,
+  RecordingServer,
+  SECRETS_KEY,
+  TopicProbe,
+  waitFor,
+} from '@smsgate/testing';
 import { Client } from 'pg';
 import { dlrTrackerEnv } from '../config';
 import { DlrTrackerModule } from '../dlr-tracker.module';
@@ -72,7 +79,9 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
     const groupId = await freshGroupAtEnd(brokers, 'receipt-timeout-it');
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'receipt-timeout-it' }));
+    publisher = new EventPublisher(
+      createKafka({ brokers: brokers.split(','), clientId: 'receipt-timeout-it' }),
+    );
     await publisher.connect();
     probe = await TopicProbe.start(brokers, [Topics.messageStatusChanged]);
     receiver = await RecordingServer.start();
@@ -82,7 +91,12 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
     const apiKey = generateApiKey();
     await db.query(
       `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix, signing_secret) VALUES ($1, 'rt', $2, $3, $4)`,
-      [workspace, hashApiKey(apiKey), apiKey.slice(0, 10), new SecretBox(SECRETS_KEY).seal({ signingSecret: 'whsec_rt' })],
+      [
+        workspace,
+        hashApiKey(apiKey),
+        apiKey.slice(0, 10),
+        new SecretBox(SECRETS_KEY).seal({ signingSecret: 'whsec_rt' }),
+      ],
     );
   });
 
@@ -185,7 +199,9 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
         (m.value as { status: string }).status === 'unknown',
       { message: 'the unknown status change' },
     );
-    await waitFor(() => callbacks(id).some((c) => c.status === 'unknown'), { message: 'the unknown callback' });
+    await waitFor(() => callbacks(id).some((c) => c.status === 'unknown'), {
+      message: 'the unknown callback',
+    });
     const callback = callbacks(id).find((c) => c.status === 'unknown')!;
     expect(callback).toEqual({
       status: 'unknown',

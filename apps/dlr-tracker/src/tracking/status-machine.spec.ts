@@ -120,7 +120,10 @@ describe('decide, for the receipt timeout', () => {
     const delivered = decide(at('unknown'), { status: 'delivered' });
     expect(delivered.apply).toBe(true);
     if (!delivered.apply) return;
-    expect(decide(delivered.next, { status: 'delivered' })).toEqual({ apply: false, reason: 'already final' });
+    expect(decide(delivered.next, { status: 'delivered' })).toEqual({
+      apply: false,
+      reason: 'already final',
+    });
     expect(decide(delivered.next, { status: 'failed' })).toEqual({ apply: false, reason: 'already final' });
   });
 
