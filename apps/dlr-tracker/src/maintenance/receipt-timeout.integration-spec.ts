@@ -266,6 +266,17 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
     expect((await history(id)).find((row) => row.status === 'failed')?.applied).toBe(false);
     expect(await statusOf(id)).toBe('delivered');
 
+    // A tracker that died after POSTing a callback but before recording it sends it again when the
+    // lease ends (here: the record is undone by hand), under the same event id for the receiver.
+    await db.query(
+      `UPDATE callback_outbox SET state = 'pending', finished_at = NULL, next_attempt_at = now() WHERE event_id = $1`,
+      [unknown.event_id],
+    );
+    await waitFor(() => callbacks(id).filter((c) => c.status === 'unknown').length === 2, {
+      message: 'the unknown callback again',
+    });
+    expect(callbacks(id).filter((c) => c.status === 'unknown')).toEqual([callback, callback]);
+
     // A channel with the timeout turned off leaves its message waiting.
     expect(await statusOf(waiting)).toBe('sent');
   });
