@@ -6,6 +6,7 @@ export interface OverdueMessage {
   id: string;
   workspaceId: string;
   channelId: string;
+  channelType: string;
   status: 'wired' | 'sent';
   attempt: number;
   /** When it got to `status`: the wait is counted from here. */
@@ -29,6 +30,7 @@ export class OverdueReceipts {
         id: string;
         workspace_id: string;
         channel_id: string;
+        channel_type: string;
         status: 'wired' | 'sent';
         attempt: number;
         status_at: Date;
@@ -39,6 +41,7 @@ export class OverdueReceipts {
       id: row.id,
       workspaceId: row.workspace_id,
       channelId: row.channel_id,
+      channelType: row.channel_type,
       status: row.status,
       attempt: row.attempt,
       awaitingSince: row.status_at,
@@ -49,9 +52,10 @@ export class OverdueReceipts {
 
 /** $1 the default timeout in seconds, $2 the most rows, $3 message ids to leave out. */
 export const OVERDUE_SQL = `
-  SELECT m.id, m.workspace_id, m.channel_id, m.status, m.attempt, m.status_at, c.timeout_s
+  SELECT m.id, m.workspace_id, m.channel_id, c.type AS channel_type, m.status, m.attempt, m.status_at,
+         c.timeout_s
   FROM (
-    SELECT id,
+    SELECT id, type,
            CASE WHEN jsonb_typeof(config -> 'receipt_timeout_seconds') = 'number'
                      AND (config ->> 'receipt_timeout_seconds')::numeric >= 0
                 THEN floor((config ->> 'receipt_timeout_seconds')::numeric)

@@ -7,6 +7,7 @@ const overdue = (id: string, fields: Partial<OverdueMessage> = {}): OverdueMessa
   id,
   workspaceId: '0190a3c2-1111-7aaa-8bbb-000000000001',
   channelId: '0190a3c2-2222-7aaa-8bbb-000000000002',
+  channelType: 'smpp',
   status: 'sent',
   attempt: 1,
   awaitingSince: new Date('2026-11-22T10:00:00.000Z'),
@@ -19,7 +20,7 @@ const B = '0190a3c2-3333-7aaa-8bbb-00000000000b';
 
 /** A sweeper over a repository that answers `rows` (less those it is told to skip). */
 function sweeperOver(rows: OverdueMessage[]) {
-  const published: { payload: unknown; key?: string }[] = [];
+  const published: { payload: unknown; key?: string; channelType?: string }[] = [];
   const skipped: string[][] = [];
   const repository = {
     oldest: jest.fn((limit: number, _defaultSeconds: number, skip: readonly string[]) => {
@@ -28,10 +29,12 @@ function sweeperOver(rows: OverdueMessage[]) {
     }),
   } as unknown as OverdueReceipts & { oldest: jest.Mock };
   const publisher = {
-    publishAll: jest.fn((_topic: string, events: { payload: unknown; key?: string }[]) => {
-      published.push(...events);
-      return Promise.resolve();
-    }),
+    publishAll: jest.fn(
+      (_topic: string, events: { payload: unknown; key?: string; channelType?: string }[]) => {
+        published.push(...events);
+        return Promise.resolve();
+      },
+    ),
   } as unknown as EventPublisher & { publishAll: jest.Mock };
   const sweeper = new ReceiptTimeoutSweeper(repository, publisher, {
     RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: 1_000,
@@ -77,6 +80,11 @@ describe('ReceiptTimeoutSweeper', () => {
     expect(publisher.publishAll).toHaveBeenCalledTimes(1);
     expect(publisher.publishAll.mock.calls[0][0]).toBe(Topics.outboundStatus);
     expect(published.map((event) => event.key)).toEqual([A, B]);
+    // Counted by the channel's type in smsgate_messages_total.
+    expect(publisher.publishAll.mock.calls[0][1]).toEqual([
+      expect.objectContaining({ channelType: 'smpp' }),
+      expect.objectContaining({ channelType: 'smpp' }),
+    ]);
     expect(published.map((event) => (event.payload as { status: string }).status)).toEqual([
       'unknown',
       'unknown',

@@ -53,7 +53,12 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
     if (due.length === 0) return false;
     await this.publisher.publishAll(
       Topics.outboundStatus,
-      due.map((message) => ({ payload: timeoutEvent(message), key: message.id })),
+      // Counted in smsgate_messages_total{status="unknown"} by the channel's type.
+      due.map((message) => ({
+        payload: timeoutEvent(message),
+        key: message.id,
+        channelType: message.channelType,
+      })),
     );
     for (const message of due) this.published.set(message.id, now);
     return due.length === BATCH;
