@@ -19,7 +19,7 @@ import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
 import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-queue';
 import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-write-path';
 import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008-callback-outbox-write-path';
-import { ReceiptTimeout1763800000009 } from './migrations/1763800000009-receipt-timeout';
+import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-timeout';
 
 export const entities = [
   WorkspaceEntity,
@@ -44,7 +44,7 @@ export const migrations = [
   CallbackQueue1763800000006,
   LedgerWritePath1763800000007,
   CallbackOutboxWritePath1763800000008,
-  ReceiptTimeout1763800000009,
+  ReceiptTimeout1763800000011,
 ];
 
 export interface DataSourceSettings {

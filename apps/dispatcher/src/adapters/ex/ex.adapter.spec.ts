@@ -161,7 +161,7 @@ describe('ExAdapter', () => {
           request.headers['x-smsgate-message-id'],
           request.headers['x-smsgate-part'],
         ]);
-      // The second part fails: the retry sends the first one again, under the same key.
+      // Sent again (a retry, a replay after a crash), each request names the same message and part.
       server.reply({ status: 200 }, { status: 503 });
       expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'retry' });
       expect(dedupe()).toEqual([

@@ -9,8 +9,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * migration lock is polled for that: see migrate.ts). A build that failed leaves an invalid index
  * behind: it is dropped before the next try.
  */
-export class ReceiptTimeout1763800000009 implements MigrationInterface {
-  name = 'ReceiptTimeout1763800000009';
+export class ReceiptTimeout1763800000011 implements MigrationInterface {
+  name = 'ReceiptTimeout1763800000011';
   transaction = false;
 
   async up(db: QueryRunner): Promise<void> {
