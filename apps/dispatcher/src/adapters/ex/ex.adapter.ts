@@ -9,6 +9,7 @@ import {
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  dedupeHeaders,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -44,6 +45,7 @@ export class ExAdapter implements ChannelAdapter {
       if (index < (message.partsDelivered ?? 0)) continue;
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
       const request = this.requestFor(settings, variablesOf(message, channel, part), channel.secrets);
+      Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));
       let response;
       try {
         response = await http.request(request);
