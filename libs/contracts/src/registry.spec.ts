@@ -72,3 +72,68 @@ describe('exported JSON Schemas', () => {
     expect(validate({ workspace, text: 'hi' })).toBe(false);
   });
 });
+
+describe('strings PostgreSQL cannot store', () => {
+  const request = { workspace, to: '+254712345678', text: 'hi' };
+  const inbound = {
+    id: '0190a3c2-3333-7aaa-8bbb-000000000003',
+    workspace,
+    channel,
+    channelType: 'ex',
+    from: '+254712345678',
+    text: 'hello',
+    receivedAt: '2026-11-22T10:00:00.000Z',
+  };
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone high surrogate', 'a\ud83db'],
+    ['a lone low surrogate at the end', 'ab\ude00'],
+  ])('refuses %s in any string field, naming it', (_case, bad) => {
+    for (const [field, value] of [
+      ['text', bad],
+      ['from', bad],
+      ['correlationId', bad],
+      ['callbackData', bad],
+      ['notifyUrl', `https://example.org/${bad}`],
+    ] as const) {
+      const result = parsePayload(Topics.outboundRequested, { ...request, [field]: value });
+      expect(result).toEqual({ ok: false, reason: expect.stringContaining(`${field}: must not contain NUL`) });
+    }
+    expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { k: bad } }).ok).toBe(false);
+    expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { [bad]: 'v' } }).ok).toBe(false);
+    expect(parsePayload(Topics.inboundReceived, { ...inbound, text: bad }).ok).toBe(false);
+    expect(
+      parsePayload(Topics.outboundStatus, {
+        eventId: inbound.id,
+        id: inbound.id,
+        workspace,
+        status: 'sent',
+        detail: { reason: bad },
+        at: inbound.receivedAt,
+      }).ok,
+    ).toBe(false);
+  });
+
+  it('accepts text with paired surrogates (emoji) and other control characters', () => {
+    expect(parsePayload(Topics.outboundRequested, { ...request, text: 'ok 😀 \u0001\t\n' }).ok).toBe(true);
+    expect(parsePayload(Topics.inboundReceived, { ...inbound, text: '😀'.repeat(100) }).ok).toBe(true);
+  });
+
+  it('still dead-letters such an event: a dead letter carries the bytes it was given', () => {
+    const deadLetter = {
+      id: inbound.id,
+      group: 'dlr-tracker',
+      sourceTopic: Topics.outboundRequested,
+      partition: 0,
+      offset: '1',
+      value: '{"text":"a\u0000b"}',
+      valueEncoding: 'utf8',
+      headers: {},
+      reason: 'invalid payload',
+      attempts: 1,
+      failedAt: inbound.receivedAt,
+    };
+    expect(parsePayload(Topics.deadLetter, deadLetter).ok).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 
 export const ChannelType = z.enum(['ex', 'imi', 'template', 'smpp']);
 export type ChannelType = z.infer<typeof ChannelType>;
@@ -27,5 +28,5 @@ export const Priority = z.enum(['high', 'normal', 'bulk']);
 export const Timestamp = z.iso.datetime({ offset: true });
 export const Id = z.uuid();
 /** Free-form detail (provider codes, SMSC stat/err, reasons): flat and JSON-friendly. */
-export const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-export const Metadata = z.record(z.string().max(64), z.string().max(1024));
+export const Detail = z.record(StoredText, z.union([StoredText, z.number(), z.boolean(), z.null()]));
+export const Metadata = z.record(StoredText.max(64), StoredText.max(1024));
