@@ -96,6 +96,7 @@ describe('refuseUnstorableInput on a Nest app', () => {
       statusCode: 400,
       error: 'Bad Request',
       message: 'text: must not contain NUL (U+0000) or an unpaired UTF-16 surrogate',
+      field: 'text',
     });
   });
 
