@@ -39,6 +39,21 @@ describe('topic payloads', () => {
     if (!bad.ok) expect(bad.reason).toMatch(/notifyUrl.*expiresAt|expiresAt.*notifyUrl/s);
   });
 
+  it.each([
+    ['year 0000', '0000-06-01T00:00:00Z'],
+    ['year 10000 in UTC', '9999-12-31T23:00:00-05:00'],
+    ['an offset PostgreSQL refuses', '2026-11-22T10:00:00+16:00'],
+  ])('refuses a timestamp in %s', (_case, expiresAt) => {
+    const result = parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt });
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('expiresAt: must be within years') });
+  });
+
+  it('accepts timestamps at the ends of the range and with offsets up to ±15:59', () => {
+    for (const expiresAt of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-11-22T10:00:00-15:59']) {
+      expect(parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt }).ok).toBe(true);
+    }
+  });
+
   it('accepts an inbound message and refuses an unknown channel type', () => {
     const inbound = {
       id: '0190a3c2-3333-7aaa-8bbb-000000000003',

@@ -57,8 +57,10 @@ function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined {
 function expiryOf(value: unknown): string | undefined | null {
   const text = str(value);
   if (!text) return undefined;
-  const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
+  const date = new Date(iso);
+  const year = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || year < 1 || year > 9999 ? null : date.toISOString();
 }
 
 /**
