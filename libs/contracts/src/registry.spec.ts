@@ -85,6 +85,9 @@ describe('exported JSON Schemas', () => {
     expect(validate({ workspace, to: '+254712345678', text: 'hi', priority: 'bulk' })).toBe(true);
     expect(validate({ workspace, to: '+254712345678', text: 'hi', priority: 'urgent' })).toBe(false);
     expect(validate({ workspace, text: 'hi' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'a\u0000b' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'a\ud800b' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'ok 😀' })).toBe(true);
   });
 });
 
