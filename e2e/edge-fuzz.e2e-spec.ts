@@ -16,7 +16,17 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 
 /** Every public route of every service, from their controllers. */
 const routes = (ids: { exChannel: string; message: string; rapidpro: string }): RouteSpec[] => {
-  const listFields = ['status', 'correlationId', 'to', 'channel', 'since', 'until', 'direction', 'limit', 'cursor'];
+  const listFields = [
+    'status',
+    'correlationId',
+    'to',
+    'channel',
+    'since',
+    'until',
+    'direction',
+    'limit',
+    'cursor',
+  ];
   const ingress = (method: string, path: string, valid?: Record<string, unknown>, fields?: string[]) => ({
     service: 'ingress',
     method,
@@ -55,10 +65,19 @@ const routes = (ids: { exChannel: string; message: string; rapidpro: string }): 
     ingress('PATCH', '/v1/channels/:uuid', { name: 'renamed', enabled: true, address: '+254700000001' }),
     ingress('DELETE', '/v1/channels/:uuid'),
     ingress('GET', '/c/ex/:uuid/receive', undefined, ['from', 'sender', 'text', 'date', 'time']),
-    ingress('POST', '/c/ex/:uuid/receive', { from: '+254712345678', text: 'habari', date: '2026-11-22T10:15:00Z' }),
+    ingress('POST', '/c/ex/:uuid/receive', {
+      from: '+254712345678',
+      text: 'habari',
+      date: '2026-11-22T10:15:00Z',
+    }),
     ingress('GET', '/c/ex/:uuid/:action', undefined, ['id', 'from']),
     ingress('POST', '/c/ex/:uuid/:action', { id: ids.message, from: '+254712345678' }),
-    ingress('POST', '/c/imi/:uuid/receive', { oa: '254712345678', message: 'habari', tid: 't1', ts: 1_795_000_000_000 }),
+    ingress('POST', '/c/imi/:uuid/receive', {
+      oa: '254712345678',
+      message: 'habari',
+      tid: 't1',
+      ts: 1_795_000_000_000,
+    }),
     ingress('POST', '/c/imi/:uuid/status', {
       deliveryInfoNotification: {
         correlationid: ids.message,
@@ -68,7 +87,13 @@ const routes = (ids: { exChannel: string; message: string; rapidpro: string }): 
     }),
     ingress('POST', '/c/template/:uuid/:event', {
       method: 'message',
-      params: { from: '+254712345678', to: '+254700000001', content: 'habari', messageid: 'm1', status: 'DELIVRD' },
+      params: {
+        from: '+254712345678',
+        to: '+254700000001',
+        content: 'habari',
+        messageid: 'm1',
+        status: 'DELIVRD',
+      },
     }),
     ingress('POST', '/v1/messages', {
       to: ['+254712345678', { to: '0712345679', variables: { name: 'Amina' } }],
@@ -134,7 +159,8 @@ async function send(request: FuzzRequest): Promise<Answer> {
 
 /** Message ids ingress accepted, read from its answers, to check that each one was stored. */
 function acceptedIds(request: FuzzRequest, answer: Answer): string[] {
-  if (answer.status >= 300 || !answer.contentType.includes('json') || request.service !== 'ingress') return [];
+  if (answer.status >= 300 || !answer.contentType.includes('json') || request.service !== 'ingress')
+    return [];
   const body = JSON.parse(answer.text) as Record<string, unknown>;
   const list = (value: unknown) => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
   return [
@@ -185,7 +211,9 @@ describe('edge fuzz: no 5xx from any public route', () => {
     // Rotating keys is fuzzed on a workspace of its own: the fuzzer's key keeps working.
     const victim = await createWorkspace(ingress.url, 'edge fuzz victim');
     const [ex, imi, template] = await Promise.all(
-      (['ex', 'imi', 'template'] as const).map((type) => createChannel(ingress.url, workspace.apiKey, { type })),
+      (['ex', 'imi', 'template'] as const).map((type) =>
+        createChannel(ingress.url, workspace.apiKey, { type }),
+      ),
     );
     const sent = await fetch(`${ingress.url}/v1/messages`, {
       method: 'POST',
@@ -237,7 +265,10 @@ describe('edge fuzz: no 5xx from any public route', () => {
       const live = await fetch(`${service.url}/health/live`).catch(() => undefined);
       expect({ name, live: live?.status }).toEqual({ name, live: 200 });
       const lines = service.output.split('\n');
-      expect({ name, errors: lines.filter((line) => line.includes('"level":"error"') && line.includes('"context":"http"')) }).toEqual({
+      expect({
+        name,
+        errors: lines.filter((line) => line.includes('"level":"error"') && line.includes('"context":"http"')),
+      }).toEqual({
         name,
         errors: [],
       });

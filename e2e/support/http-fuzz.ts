@@ -98,14 +98,23 @@ export const nastyValue = (): fc.Arbitrary<unknown> =>
 
 /** A body for `route`: its valid body with fields replaced or added, or fields of its own, or anything. */
 const bodyObject = (route: RouteSpec): fc.Arbitrary<unknown> => {
-  const names = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(route.fields ?? ['x'])) }, nastyString());
+  const names = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...(route.fields ?? ['x'])) },
+    nastyString(),
+  );
   const fields = fc.dictionary(names, nastyValue(), { maxKeys: 4 });
   return fc.oneof(
     { weight: 4, arbitrary: fields.map((extra) => ({ ...route.valid, ...extra })) },
     { weight: 2, arbitrary: fields },
     { weight: 1, arbitrary: fc.constant(route.valid ?? {}) },
     { weight: 1, arbitrary: nastyValue() },
-    { weight: 1, arbitrary: fc.array(fields.map((extra) => ({ ...route.valid, ...extra })), { maxLength: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        fields.map((extra) => ({ ...route.valid, ...extra })),
+        { maxLength: 3 },
+      ),
+    },
   );
 };
 
@@ -122,7 +131,10 @@ const segment = (): fc.Arbitrary<string> =>
 const formOf = (value: unknown): string => {
   const fields = typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { value };
   return Object.entries(fields)
-    .map(([name, field]) => `${pct(name)}=${pct(typeof field === 'string' ? field : JSON.stringify(field) ?? '')}`)
+    .map(
+      ([name, field]) =>
+        `${pct(name)}=${pct(typeof field === 'string' ? field : (JSON.stringify(field) ?? ''))}`,
+    )
     .join('&');
 };
 
@@ -142,10 +154,16 @@ type Encoded = { type?: string; body?: string | Uint8Array };
 
 const encodedBody = (route: RouteSpec): fc.Arbitrary<Encoded> =>
   fc.oneof(
-    { weight: 6, arbitrary: bodyObject(route).map((v) => ({ type: 'application/json', body: JSON.stringify(v) })) },
+    {
+      weight: 6,
+      arbitrary: bodyObject(route).map((v) => ({ type: 'application/json', body: JSON.stringify(v) })),
+    },
     {
       weight: 2,
-      arbitrary: bodyObject(route).map((v) => ({ type: 'application/x-www-form-urlencoded', body: formOf(v) })),
+      arbitrary: bodyObject(route).map((v) => ({
+        type: 'application/x-www-form-urlencoded',
+        body: formOf(v),
+      })),
     },
     {
       weight: 2,
@@ -154,10 +172,15 @@ const encodedBody = (route: RouteSpec): fc.Arbitrary<Encoded> =>
         body: multipartOf(v, 'fuzzfuzz'),
       })),
     },
-    { weight: 1, arbitrary: bodyObject(route).map((v) => ({ type: 'multipart/form-data', body: multipartOf(v, 'b') })) },
     {
       weight: 1,
-      arbitrary: fc.string({ maxLength: 40 }).map((s) => ({ type: 'multipart/form-data; boundary=x', body: s })),
+      arbitrary: bodyObject(route).map((v) => ({ type: 'multipart/form-data', body: multipartOf(v, 'b') })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .string({ maxLength: 40 })
+        .map((s) => ({ type: 'multipart/form-data; boundary=x', body: s })),
     },
     {
       weight: 1,
@@ -210,7 +233,10 @@ export function fuzzRequest(routes: RouteSpec[], world: FuzzWorld): fc.Arbitrary
     const params = route.path.match(/:[A-Za-z]+/g) ?? [];
     const paramValues = fc.tuple(
       ...params.map((param) =>
-        fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...(world.ids[param.slice(1)] ?? ['x'])) }, segment()),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...(world.ids[param.slice(1)] ?? ['x'])) },
+          segment(),
+        ),
       ),
     );
     const query = fc.oneof(
@@ -221,7 +247,12 @@ export function fuzzRequest(routes: RouteSpec[], world: FuzzWorld): fc.Arbitrary
           fc.oneof(nastyString().map(pct), fc.constantFrom(...RAW_SEGMENTS)),
           { minKeys: 1, maxKeys: 3 },
         )
-        .map((fields) => `?${Object.entries(fields).map(([k, v]) => `${pct(k)}=${v}`).join('&')}`),
+        .map(
+          (fields) =>
+            `?${Object.entries(fields)
+              .map(([k, v]) => `${pct(k)}=${v}`)
+              .join('&')}`,
+        ),
     );
     return fc
       .record({
@@ -259,7 +290,8 @@ export function hasReason(body: unknown): boolean {
   const nonEmpty = (value: unknown) => typeof value === 'string' && value.length > 0;
   if (nonEmpty(b.message) && b.message !== 'Error') return true;
   if (nonEmpty(b.detail)) return true;
-  const first = (list: unknown) => (Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined);
+  const first = (list: unknown) =>
+    Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
   if (nonEmpty(first(b.response)?.description)) return true;
   if (nonEmpty(first(b.data)?.error)) return true;
   // RapidPro's field errors: {"urns": ["…"]}.

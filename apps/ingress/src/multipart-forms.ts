@@ -7,7 +7,9 @@ const FIELD_SIZE = 65_536;
 /** The plugin's own request errors (limits, prototype field names): 4xx with an FST_ code, kept. */
 const isPluginClientError = (error: unknown): boolean => {
   const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  return typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode < 500;
+  return (
+    typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode < 500
+  );
 };
 
 /**
@@ -30,7 +32,9 @@ export async function registerMultipartForms(app: NestFastifyApplication): Promi
           continue;
         }
         if (part.valueTruncated)
-          throw new PayloadTooLargeException(`${part.fieldname.slice(0, 64)}: longer than ${FIELD_SIZE} bytes`);
+          throw new PayloadTooLargeException(
+            `${part.fieldname.slice(0, 64)}: longer than ${FIELD_SIZE} bytes`,
+          );
         const previous = body[part.fieldname];
         body[part.fieldname] =
           previous === undefined

@@ -49,8 +49,14 @@ describe('topic payloads', () => {
   });
 
   it('accepts timestamps at the ends of the range and with offsets up to ±15:59', () => {
-    for (const expiresAt of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-11-22T10:00:00-15:59']) {
-      expect(parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt }).ok).toBe(true);
+    for (const expiresAt of [
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2026-11-22T10:00:00-15:59',
+    ]) {
+      expect(parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt }).ok).toBe(
+        true,
+      );
     }
   });
 
@@ -116,7 +122,10 @@ describe('strings PostgreSQL cannot store', () => {
       ['notifyUrl', `https://example.org/${bad}`],
     ] as const) {
       const result = parsePayload(Topics.outboundRequested, { ...request, [field]: value });
-      expect(result).toEqual({ ok: false, reason: expect.stringContaining(`${field}: must not contain NUL`) });
+      expect(result).toEqual({
+        ok: false,
+        reason: expect.stringContaining(`${field}: must not contain NUL`),
+      });
     }
     expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { k: bad } }).ok).toBe(false);
     expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { [bad]: 'v' } }).ok).toBe(false);

@@ -14,6 +14,7 @@ import { type ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
 interface Sent {
   status: number;
   body: unknown;
+  headers: Record<string, string>;
 }
 
 const fakeHttp = () => {
@@ -25,12 +26,13 @@ const fakeHttp = () => {
   const status = jest.fn();
   const send = jest.fn();
   const headers: Record<string, string> = {};
-  const header = jest.fn((name: string, value: string) => {
+  const header = jest.fn();
+  const hasHeader = (name: string) => name.toLowerCase() in headers;
+  const reply = { status, send, header, hasHeader };
+  header.mockImplementation((name: string, value: string) => {
     headers[name.toLowerCase()] = value;
     return reply;
   });
-  const hasHeader = (name: string) => name.toLowerCase() in headers;
-  const reply = { status, send, header, hasHeader };
   status.mockReturnValue(reply);
   send.mockReturnValue(reply);
   const host = {
@@ -238,23 +240,35 @@ describe('HttpErrorFilter', () => {
     const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
     const typeormError = (driverError: Error) =>
       Object.assign(new Error(driverError.message), {
-        name: 'QueryFailedError',
         ...driverError,
+        name: 'QueryFailedError',
         driverError,
       });
 
     it.each([
-      ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-      ['a refused connection to every address', new AggregateError([sqlError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432')], 'x')],
+      [
+        'connection refused',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ],
+      [
+        'a refused connection to every address',
+        new AggregateError([sqlError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432')], 'x'),
+      ],
       ['connection terminated', new Error('Connection terminated unexpectedly')],
       ['the pool timing out', new Error('timeout exceeded when trying to connect')],
       ['the connect timeout', new Error('Connection terminated due to connection timeout')],
       ['a broken client', new Error('Client has encountered a connection error and is not queryable')],
       ['08006 connection_failure', typeormError(sqlError('08006', 'connection failure'))],
-      ['57P01 admin_shutdown', typeormError(sqlError('57P01', 'terminating connection due to administrator command'))],
+      [
+        '57P01 admin_shutdown',
+        typeormError(sqlError('57P01', 'terminating connection due to administrator command')),
+      ],
       ['57P03 cannot_connect_now', sqlError('57P03', 'the database system is starting up')],
       ['53300 too_many_connections', sqlError('53300', 'sorry, too many clients already')],
-      ['TypeORM not connected', Object.assign(new Error('Cannot execute operation'), { name: 'CannotExecuteNotConnectedError' })],
+      [
+        'TypeORM not connected',
+        Object.assign(new Error('Cannot execute operation'), { name: 'CannotExecuteNotConnectedError' }),
+      ],
       ['a cause chain', new Error('query failed', { cause: sqlError('57P02', 'crash shutdown') })],
     ])('answers 503 with Retry-After and a reason for %s, logging one warning line', (_case, error) => {
       const result = handle(error);
@@ -269,7 +283,9 @@ describe('HttpErrorFilter', () => {
     });
 
     it('adds Retry-After to a deliberate 503 and keeps its reason', () => {
-      expect(handle(new ServiceUnavailableException('temporarily unable to accept messages, retry'))).toMatchObject({
+      expect(
+        handle(new ServiceUnavailableException('temporarily unable to accept messages, retry')),
+      ).toMatchObject({
         status: 503,
         body: { statusCode: 503, message: 'temporarily unable to accept messages, retry' },
         headers: { 'retry-after': '5' },
@@ -279,7 +295,12 @@ describe('HttpErrorFilter', () => {
     it('gives the shaper the 503 and its reason', () => {
       const shape = jest.fn(() => ({ detail: 'shaped' }));
       const result = handle(new Error('Connection terminated unexpectedly'), shape);
-      expect(shape).toHaveBeenCalledWith(expect.anything(), 503, expect.stringContaining('database'), undefined);
+      expect(shape).toHaveBeenCalledWith(
+        expect.anything(),
+        503,
+        expect.stringContaining('database'),
+        undefined,
+      );
       expect(result).toMatchObject({ status: 503, body: { detail: 'shaped' } });
     });
 

@@ -24,15 +24,16 @@ export function gatewayOutbound(
   country: string | undefined,
 ): NewOutbound {
   const phone = normalizePhone(message.to, country);
-  const failure = !isStorable(message.to) || !isStorable(message.content)
-    ? 'the message holds characters that cannot be stored (NUL or an unpaired surrogate)'
-    : !phone.ok
-      ? `invalid number: ${phone.reason}`
-      : message.content.trim() === ''
-        ? 'empty message'
-        : message.content.length > MAX_OUTBOUND_TEXT
-          ? `longer than ${MAX_OUTBOUND_TEXT} characters`
-          : undefined;
+  const failure =
+    !isStorable(message.to) || !isStorable(message.content)
+      ? 'the message holds characters that cannot be stored (NUL or an unpaired surrogate)'
+      : !phone.ok
+        ? `invalid number: ${phone.reason}`
+        : message.content.trim() === ''
+          ? 'empty message'
+          : message.content.length > MAX_OUTBOUND_TEXT
+            ? `longer than ${MAX_OUTBOUND_TEXT} characters`
+            : undefined;
   return {
     workspaceId,
     source: 'gateway',

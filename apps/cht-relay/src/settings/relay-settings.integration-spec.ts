@@ -62,13 +62,20 @@ describe('RelaySettings races', () => {
       'password',
     );
     expect(refused).toBeUndefined();
-    expect(await settings.target(workspaceId, true)).toMatchObject({ mode: 'rapidpro', secretFields: ['apiKey'] });
+    expect(await settings.target(workspaceId, true)).toMatchObject({
+      mode: 'rapidpro',
+      secretFields: ['apiKey'],
+    });
   });
 
   it('keeps stored secrets the request does not repeat', async () => {
     const workspaceId = await newWorkspace();
     await settings.saveTarget(workspaceId, target(), 'apiKey');
-    const saved = await settings.saveTarget(workspaceId, target({ secrets: {}, url: 'https://cht2.example.org' }), 'apiKey');
+    const saved = await settings.saveTarget(
+      workspaceId,
+      target({ secrets: {}, url: 'https://cht2.example.org' }),
+      'apiKey',
+    );
     expect(saved).toMatchObject({ url: 'https://cht2.example.org', secrets: { apiKey: 'incoming-key' } });
   });
 

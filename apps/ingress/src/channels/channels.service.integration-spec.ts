@@ -15,7 +15,11 @@ describe('ChannelsService races', () => {
 
   beforeAll(async () => {
     db = await createDataSource({ url: process.env.DATABASE_URL! }).initialize();
-    const config = { SECRETS_KEY, EGRESS_ALLOW: [], publicUrl: 'https://sms.example.org' } as unknown as IngressConfig;
+    const config = {
+      SECRETS_KEY,
+      EGRESS_ALLOW: [],
+      publicUrl: 'https://sms.example.org',
+    } as unknown as IngressConfig;
     channels = new ChannelsService(db, config);
   });
 
@@ -49,7 +53,9 @@ describe('ChannelsService races', () => {
       await channels.remove(workspaceId, uuid);
       return row;
     });
-    await expect(channels.update(workspaceId, uuid, { name: 'renamed' })).rejects.toBeInstanceOf(NotFoundException);
+    await expect(channels.update(workspaceId, uuid, { name: 'renamed' })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
     const [row] = await db.query<{ deleted_at: Date | null; name: string }[]>(
       `SELECT deleted_at, name FROM channels WHERE id = $1`,
       [uuid],
@@ -59,7 +65,10 @@ describe('ChannelsService races', () => {
 
   it('of two DELETEs racing, one answers and the other is a 404', async () => {
     const { uuid } = await create();
-    const results = await Promise.allSettled([channels.remove(workspaceId, uuid), channels.remove(workspaceId, uuid)]);
+    const results = await Promise.allSettled([
+      channels.remove(workspaceId, uuid),
+      channels.remove(workspaceId, uuid),
+    ]);
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(rejected?.reason).toBeInstanceOf(NotFoundException);
@@ -74,9 +83,10 @@ describe('ChannelsService races', () => {
       ]);
       if (patched.status === 'rejected') expect(patched.reason).toBeInstanceOf(NotFoundException);
       expect(removed.status).toBe('fulfilled');
-      const [row] = await db.query<{ deleted_at: Date | null }[]>(`SELECT deleted_at FROM channels WHERE id = $1`, [
-        uuid,
-      ]);
+      const [row] = await db.query<{ deleted_at: Date | null }[]>(
+        `SELECT deleted_at FROM channels WHERE id = $1`,
+        [uuid],
+      );
       expect(row.deleted_at).toBeInstanceOf(Date);
     }
   });

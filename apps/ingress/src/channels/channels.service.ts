@@ -4,6 +4,7 @@ import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { ChannelEntity, SecretBox } from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
 import { DataSource, IsNull, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
@@ -65,9 +66,11 @@ export class ChannelsService {
     }
     // Written only if the channel is still there: a DELETE that landed since the read wins (404), where
     // saving the entity read before it brought the deleted channel back.
-    const changes = { ...fields, ...(secrets ? this.sealed(secrets) : {}) };
+    const changes: Partial<ChannelEntity> = { ...fields, ...(secrets ? this.sealed(secrets) : {}) };
     if (Object.keys(changes).length > 0) {
-      const result = await this.repository.update({ id, workspaceId, deletedAt: IsNull() }, changes);
+      // TypeORM's deep-partial type cannot take jsonb's `unknown` values; the columns are the entity's.
+      const values = changes as QueryDeepPartialEntity<ChannelEntity>;
+      const result = await this.repository.update({ id, workspaceId, deletedAt: IsNull() }, values);
       if (!result.affected) throw new NotFoundException(`channel ${id} not found`);
     }
     this.lookups.delete(id);

@@ -86,7 +86,8 @@ export class ImiMessagingController {
     if (typeof body !== 'object' || body === null) throw imiError(400, '7000', 'Invalid JSON');
 
     const requests = (Array.isArray(body) ? body : [body]) as ImiRequest[];
-    if (!requests.every(isObject)) throw imiError(400, '7000', 'Invalid JSON: each request must be an object');
+    if (!requests.every(isObject))
+      throw imiError(400, '7000', 'Invalid JSON: each request must be an object');
     const total = requests.reduce(
       (sum, request) => sum + destinationsOf(request).reduce((n, d) => n + d.msisdn.length, 0),
       0,
@@ -165,7 +166,9 @@ const isObject = (value: unknown): value is ImiRequest =>
 /** Values the send path cannot carry, refused as IMIconnect refuses a bad parameter (7003). */
 function invalidParameter(request: ImiRequest): string | undefined {
   const tooLong = (name: string, value: unknown, max: number) =>
-    typeof value === 'string' && value.length > max ? `param '${name}' is longer than ${max} characters` : undefined;
+    typeof value === 'string' && value.length > max
+      ? `param '${name}' is longer than ${max} characters`
+      : undefined;
   const notifyUrl = str(request.notifyurl);
   return (
     tooLong('text', request.channels?.sms?.text, MAX_OUTBOUND_TEXT) ??

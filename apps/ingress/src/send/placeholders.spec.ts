@@ -7,7 +7,10 @@ describe('substitute', () => {
       ok: true,
       text: 'Hi Amina, 42',
     });
-    expect(substitute('Hi $(name) $(x)', {})).toEqual({ ok: false, reason: 'no value for variable $(name), $(x)' });
+    expect(substitute('Hi $(name) $(x)', {})).toEqual({
+      ok: false,
+      reason: 'no value for variable $(name), $(x)',
+    });
   });
 
   it('rejects a text its variables make longer than a send request carries (the event would be refused)', () => {
@@ -20,7 +23,11 @@ describe('substitute', () => {
     const fits = substitute(text, { v: 'b'.repeat(10) });
     expect(fits.ok).toBe(true);
     if (fits.ok) {
-      const event = { workspace: '0190a3c2-1111-7aaa-8bbb-000000000001', to: '+254712345678', text: fits.text };
+      const event = {
+        workspace: '0190a3c2-1111-7aaa-8bbb-000000000001',
+        to: '+254712345678',
+        text: fits.text,
+      };
       expect(parsePayload(Topics.outboundRequested, event).ok).toBe(true);
     }
   });

@@ -50,13 +50,16 @@ describe('InboundHandler answers', () => {
   it.each([
     ['a NUL', [0x00, 0x41, 0x00, 0x00]],
     ['a lone surrogate', [0x00, 0x41, 0xd8, 0x3d]],
-  ])('ESME_RX_P_APPN for an MO whose UCS-2 text holds %s (PostgreSQL cannot store it; resending cannot help)', async (_case, bytes) => {
-    const publish = jest.fn(() => Promise.resolve());
-    const handler = handlerWith(publish);
-    const ucs2 = { ...mo, dataCoding: 8, shortMessage: Buffer.from(bytes) };
-    await expect(handler.handle(channel, ucs2)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
-    expect(publish).not.toHaveBeenCalled();
-  });
+  ])(
+    'ESME_RX_P_APPN for an MO whose UCS-2 text holds %s (PostgreSQL cannot store it; resending cannot help)',
+    async (_case, bytes) => {
+      const publish = jest.fn(() => Promise.resolve());
+      const handler = handlerWith(publish);
+      const ucs2 = { ...mo, dataCoding: 8, shortMessage: Buffer.from(bytes) };
+      await expect(handler.handle(channel, ucs2)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
+      expect(publish).not.toHaveBeenCalled();
+    },
+  );
 
   it('ESME_RX_P_APPN when the contract refuses the event (the real publisher validates before sending)', async () => {
     const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Metadata, Priority, Timestamp } from './common';
-import { STORABLE_TEXT, StoredText, UNSTORABLE_REASON } from './storable';
+import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
 
 /** The longest text one send request may carry (after `$(variable)` substitution). */
 export const MAX_OUTBOUND_TEXT = 10_000;
@@ -17,7 +17,11 @@ export const OutboundRequestedV1 = z.object({
   from: StoredText.min(1).max(32).optional(),
   text: StoredText.min(1).max(MAX_OUTBOUND_TEXT),
   correlationId: StoredText.min(1).max(128).optional(),
-  notifyUrl: z.url({ protocol: /^https?$/ }).regex(STORABLE_TEXT, UNSTORABLE_REASON).optional(),
+  // A refinement, not a pattern: a pattern would replace `format: uri` in the JSON Schema.
+  notifyUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine(isStorable, UNSTORABLE_REASON)
+    .optional(),
   /**
    * The body shape of status callbacks to `notifyUrl`: smsgate's own (default), or IMIconnect's
    * `deliveryInfoNotification` for requests that came in through the IMIconnect-compatible API.

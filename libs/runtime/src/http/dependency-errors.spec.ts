@@ -44,7 +44,9 @@ describe('dependencyFailure with the errors node-postgres and TypeORM really rai
   });
 
   it('leaves ordinary errors alone', () => {
-    expect(dependencyFailure(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBeUndefined();
+    expect(
+      dependencyFailure(new TypeError("Cannot read properties of undefined (reading 'x')")),
+    ).toBeUndefined();
     expect(dependencyFailure(Object.assign(new Error('syntax'), { code: '42601' }))).toBeUndefined();
     expect(dependencyFailure('Connection terminated')).toBeUndefined();
     expect(dependencyFailure(null)).toBeUndefined();

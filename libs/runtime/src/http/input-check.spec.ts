@@ -64,7 +64,9 @@ describe('refuseUnstorableInput on a Nest app', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    app = await NestFactory.create<NestFastifyApplication>(EchoModule, new FastifyAdapter(), { logger: false });
+    app = await NestFactory.create<NestFastifyApplication>(EchoModule, new FastifyAdapter(), {
+      logger: false,
+    });
     refuseUnstorableInput(app.getHttpAdapter().getInstance());
     app.useGlobalFilters(
       new HttpErrorFilter((request, status, reason) =>
@@ -77,12 +79,15 @@ describe('refuseUnstorableInput on a Nest app', () => {
   afterAll(() => app.close());
 
   const inject = (options: { method: 'GET' | 'POST'; url: string; payload?: string; type?: string }) =>
-    app.getHttpAdapter().getInstance().inject({
-      method: options.method,
-      url: options.url,
-      payload: options.payload,
-      headers: options.type ? { 'content-type': options.type } : {},
-    });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: options.method,
+        url: options.url,
+        payload: options.payload,
+        headers: options.type ? { 'content-type': options.type } : {},
+      });
 
   it('refuses NUL in a JSON body with a 400 naming the field', async () => {
     const response = await inject({
@@ -123,7 +128,12 @@ describe('refuseUnstorableInput on a Nest app', () => {
     const query = await inject({ method: 'GET', url: '/items?to=%2B1%00' });
     expect(query.statusCode).toBe(400);
     expect(query.json<{ message: string }>().message).toMatch(/^query parameter to: must not contain NUL/);
-    const path = await inject({ method: 'POST', url: '/items/a%00b', payload: '{}', type: 'application/json' });
+    const path = await inject({
+      method: 'POST',
+      url: '/items/a%00b',
+      payload: '{}',
+      type: 'application/json',
+    });
     expect(path.statusCode).toBe(400);
     expect(path.json<{ message: string }>().message).toMatch(/^path parameter id: must not contain NUL/);
   });
@@ -136,7 +146,10 @@ describe('refuseUnstorableInput on a Nest app', () => {
       type: 'application/x-www-form-urlencoded',
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ errors: [expect.stringMatching(/^text: must not contain NUL/)], status: 400 });
+    expect(response.json()).toEqual({
+      errors: [expect.stringMatching(/^text: must not contain NUL/)],
+      status: 400,
+    });
   });
 
   it('lets storable input through unchanged', async () => {
