@@ -55,7 +55,7 @@ export function dependencyFailure(error: unknown, depth = 0): DependencyFailure 
   }
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return 'unavailable';
   if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return 'unavailable';
-  for (const inner of [driverError, cause, ...(Array.isArray(errors) ? errors : [])]) {
+  for (const inner of [driverError, cause, ...(Array.isArray(errors) ? (errors as unknown[]) : [])]) {
     const found = dependencyFailure(inner, depth + 1);
     if (found) return found;
   }
