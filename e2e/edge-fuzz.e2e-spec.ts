@@ -10,12 +10,30 @@ import {
 } from '@smsgate/testing';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { FuzzRequest, FuzzWorld, fuzzRequest, hasReason, RouteSpec } from './support/http-fuzz';
+import { Auth, FuzzRequest, FuzzWorld, fuzzRequest, hasReason, RouteSpec } from './support/http-fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 
+const authOf = (path: string): Auth =>
+  path.startsWith('/v1/workspaces')
+    ? 'admin'
+    : path.startsWith('/c/') || path.startsWith('/rapidpro/') || path.startsWith('/health')
+      ? 'none'
+      : path.startsWith('/resources/')
+        ? 'imi'
+        : path.startsWith('/api/v2/')
+          ? 'token'
+          : 'workspace';
+
 /** Every public route of every service, from their controllers. */
-const routes = (ids: { exChannel: string; message: string; rapidpro: string }): RouteSpec[] => {
+const routes = (ids: {
+  exChannel: string;
+  imiChannel: string;
+  templateChannel: string;
+  message: string;
+  rapidpro: string;
+  edited: string;
+}): RouteSpec[] => {
   const listFields = [
     'status',
     'correlationId',
@@ -33,8 +51,18 @@ const routes = (ids: { exChannel: string; message: string; rapidpro: string }): 
     path,
     valid,
     fields: fields ?? Object.keys(valid ?? {}),
+    auth: authOf(path),
+    // Inbound routes mostly get a channel of their type.
+    params: path.startsWith('/c/ex/')
+      ? { uuid: [ids.exChannel] }
+      : path.startsWith('/c/imi/')
+        ? { uuid: [ids.imiChannel] }
+        : path.startsWith('/c/template/')
+          ? { uuid: [ids.templateChannel] }
+          : undefined,
   });
   const relay = (method: string, path: string, valid?: Record<string, unknown>, fields?: string[]) => ({
+    auth: authOf(path),
     service: 'cht-relay',
     method,
     path,
@@ -61,9 +89,12 @@ const routes = (ids: { exChannel: string; message: string; rapidpro: string }): 
       secrets: { token: 'x' },
     }),
     ingress('GET', '/v1/channels'),
-    ingress('GET', '/v1/channels/:uuid'),
-    ingress('PATCH', '/v1/channels/:uuid', { name: 'renamed', enabled: true, address: '+254700000001' }),
-    ingress('DELETE', '/v1/channels/:uuid'),
+    { ...ingress('GET', '/v1/channels/:uuid'), params: { uuid: [ids.edited, ids.exChannel] } },
+    {
+      ...ingress('PATCH', '/v1/channels/:uuid', { name: 'renamed', enabled: true, address: '+254700000001' }),
+      params: { uuid: [ids.edited] },
+    },
+    { ...ingress('DELETE', '/v1/channels/:uuid'), params: { uuid: [ids.edited] } },
     ingress('GET', '/c/ex/:uuid/receive', undefined, ['from', 'sender', 'text', 'date', 'time']),
     ingress('POST', '/c/ex/:uuid/receive', {
       from: '+254712345678',
@@ -121,19 +152,26 @@ const routes = (ids: { exChannel: string; message: string; rapidpro: string }): 
     relay('GET', '/v1/cht/target'),
     relay('DELETE', '/v1/cht/target'),
     relay('POST', '/v1/rapidpro/channels', {
-      uuid: ids.rapidpro,
+      uuid: randomUUID(),
       rapidproUrl: 'https://rapidpro.example.org',
       inboundChannels: [ids.exChannel],
     }),
     relay('GET', '/v1/rapidpro/channels'),
-    relay('DELETE', '/v1/rapidpro/channels/:uuid'),
+    // Deletes a mapping the fuzzer made, or none: the send route keeps the fixture's.
+    { ...relay('DELETE', '/v1/rapidpro/channels/:uuid'), params: { uuid: [randomUUID()] } },
     relay('POST', '/api/v2/broadcasts.json', { urns: ['tel:+254712345678'], text: 'habari' }),
     relay('GET', '/api/v2/messages.json', undefined, ['broadcast', 'id', 'uuid']),
     relay('POST', '/rapidpro/:channelUuid/send', { id: '42', text: 'habari', to: '+254712345678' }),
-    { service: 'dlr-tracker', method: 'GET', path: '/v1/messages/:id' },
-    { service: 'dlr-tracker', method: 'GET', path: '/v1/messages', fields: listFields },
-    { service: 'dlr-tracker', method: 'GET', path: '/v1/stats', fields: ['since', 'until'] },
-    { service: 'smpp-binds', method: 'GET', path: '/v1/binds' },
+    { service: 'dlr-tracker', method: 'GET', path: '/v1/messages/:id', auth: 'workspace' },
+    { service: 'dlr-tracker', method: 'GET', path: '/v1/messages', fields: listFields, auth: 'workspace' },
+    {
+      service: 'dlr-tracker',
+      method: 'GET',
+      path: '/v1/stats',
+      fields: ['since', 'until'],
+      auth: 'workspace',
+    },
+    { service: 'smpp-binds', method: 'GET', path: '/v1/binds', auth: 'admin' },
   ];
 };
 
@@ -161,6 +199,7 @@ async function send(request: FuzzRequest): Promise<Answer> {
 function acceptedIds(request: FuzzRequest, answer: Answer): string[] {
   if (answer.status >= 300 || !answer.contentType.includes('json') || request.service !== 'ingress')
     return [];
+  if (request.method === 'HEAD' || answer.text === '') return [];
   const body = JSON.parse(answer.text) as Record<string, unknown>;
   const list = (value: unknown) => (Array.isArray(value) ? (value as Record<string, unknown>[]) : []);
   return [
@@ -210,8 +249,9 @@ describe('edge fuzz: no 5xx from any public route', () => {
     workspace = await createWorkspace(ingress.url, 'edge fuzz');
     // Rotating keys is fuzzed on a workspace of its own: the fuzzer's key keeps working.
     const victim = await createWorkspace(ingress.url, 'edge fuzz victim');
-    const [ex, imi, template] = await Promise.all(
-      (['ex', 'imi', 'template'] as const).map((type) =>
+    // The channel routes edit, disable and delete a channel of their own; the inbound ones keep theirs.
+    const [ex, imi, template, edited] = await Promise.all(
+      (['ex', 'imi', 'template', 'ex'] as const).map((type) =>
         createChannel(ingress.url, workspace.apiKey, { type }),
       ),
     );
@@ -222,13 +262,26 @@ describe('edge fuzz: no 5xx from any public route', () => {
     });
     const message = ((await sent.json()) as { messages: { id: string }[] }).messages[0].id;
     const rapidpro = randomUUID();
-    specs = routes({ exChannel: ex.uuid, message, rapidpro });
+    const mapped = await fetch(`${relay.url}/v1/rapidpro/channels`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ uuid: rapidpro, rapidproUrl: 'https://rapidpro.example.org' }),
+    });
+    expect(mapped.status).toBe(201);
+    specs = routes({
+      exChannel: ex.uuid,
+      imiChannel: imi.uuid,
+      templateChannel: template.uuid,
+      message,
+      rapidpro,
+      edited: edited.uuid,
+    });
     world = {
       urls: Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.url])),
       apiKey: workspace.apiKey,
       adminToken: ADMIN_TOKEN,
       ids: {
-        uuid: [ex.uuid, imi.uuid, template.uuid, rapidpro],
+        uuid: [ex.uuid, imi.uuid, template.uuid, edited.uuid, rapidpro],
         id: [victim.id, message],
         action: ['sent', 'delivered', 'failed', 'stopped', 'receive'],
         event: ['message', 'file', 'delivered', 'dlr'],
@@ -243,6 +296,7 @@ describe('edge fuzz: no 5xx from any public route', () => {
 
   it(`answers ${RUNS} random requests without a 5xx, each error JSON with a reason`, async () => {
     const accepted: string[] = [];
+    const answered = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(fuzzRequest(specs, world), async (request) => {
         const answer = await send(request);
@@ -253,6 +307,8 @@ describe('edge fuzz: no 5xx from any public route', () => {
           if (!hasReason(JSON.parse(answer.text))) throw new Error(`error without a reason: ${where}`);
         }
         accepted.push(...acceptedIds(request, answer));
+        const key = `${request.route} ${answer.status}`;
+        answered.set(key, (answered.get(key) ?? 0) + 1);
       }),
       {
         numRuns: RUNS,
@@ -260,6 +316,15 @@ describe('edge fuzz: no 5xx from any public route', () => {
         path: process.env.FUZZ_PATH,
       },
     );
+
+    // FUZZ_STATS=1 prints how often each route answered each status: what the fuzzer reached.
+    if (process.env.FUZZ_STATS)
+      console.log(
+        [...answered]
+          .sort()
+          .map(([key, n]) => `${n}\t${key}`)
+          .join('\n'),
+      );
 
     for (const [name, service] of Object.entries(services)) {
       const live = await fetch(`${service.url}/health/live`).catch(() => undefined);

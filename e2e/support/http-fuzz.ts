@@ -9,6 +9,10 @@ export interface RouteSpec {
   fields?: string[];
   /** A body that passes validation, which the fuzzer mutates to reach deeper code. */
   valid?: Record<string, unknown>;
+  /** Real values for this route's path params (else the world's, by name). */
+  params?: Record<string, string[]>;
+  /** The credentials the route takes. */
+  auth?: Auth;
 }
 
 /** What the fuzzer can put in a request: credentials and ids of real fixtures. */
@@ -96,17 +100,18 @@ export const nastyValue = (): fc.Arbitrary<unknown> =>
     ),
   })).value;
 
+const fieldNames = (route: RouteSpec): string[] => (route.fields?.length ? route.fields : ['x']);
+
 /** A body for `route`: its valid body with fields replaced or added, or fields of its own, or anything. */
 const bodyObject = (route: RouteSpec): fc.Arbitrary<unknown> => {
-  const names = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...(route.fields ?? ['x'])) },
-    nastyString(),
-  );
+  const names = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...fieldNames(route)) }, nastyString());
   const fields = fc.dictionary(names, nastyValue(), { maxKeys: 4 });
+  const oneField = fc.dictionary(names, nastyValue(), { minKeys: 1, maxKeys: 1 });
   return fc.oneof(
-    { weight: 4, arbitrary: fields.map((extra) => ({ ...route.valid, ...extra })) },
+    { weight: 4, arbitrary: oneField.map((extra) => ({ ...route.valid, ...extra })) },
+    { weight: 2, arbitrary: fields.map((extra) => ({ ...route.valid, ...extra })) },
     { weight: 2, arbitrary: fields },
-    { weight: 1, arbitrary: fc.constant(route.valid ?? {}) },
+    { weight: 2, arbitrary: fc.constant(route.valid ?? {}) },
     { weight: 1, arbitrary: nastyValue() },
     {
       weight: 1,
@@ -155,7 +160,7 @@ type Encoded = { type?: string; body?: string | Uint8Array };
 const encodedBody = (route: RouteSpec): fc.Arbitrary<Encoded> =>
   fc.oneof(
     {
-      weight: 6,
+      weight: 10,
       arbitrary: bodyObject(route).map((v) => ({ type: 'application/json', body: JSON.stringify(v) })),
     },
     {
@@ -203,13 +208,27 @@ const encodedBody = (route: RouteSpec): fc.Arbitrary<Encoded> =>
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
-const credentials = (world: FuzzWorld): fc.Arbitrary<Record<string, string>> =>
+export type Auth = 'workspace' | 'admin' | 'token' | 'imi' | 'none';
+
+const credentialsOf = (auth: Auth, world: FuzzWorld): Record<string, string> =>
+  ({
+    workspace: { authorization: `Bearer ${world.apiKey}` },
+    admin: { authorization: `Bearer ${world.adminToken}` },
+    token: { authorization: `Token ${world.apiKey}` },
+    imi: { key: world.apiKey },
+    none: {},
+  })[auth];
+
+/** The route's own credentials most often; others, none or garbage sometimes. */
+const credentials = (route: RouteSpec, world: FuzzWorld): fc.Arbitrary<Record<string, string>> =>
   fc.oneof(
-    { weight: 2, arbitrary: fc.constant({}) },
-    { weight: 4, arbitrary: fc.constant({ authorization: `Bearer ${world.apiKey}` }) },
-    { weight: 2, arbitrary: fc.constant({ authorization: `Bearer ${world.adminToken}` }) },
-    { weight: 2, arbitrary: fc.constant({ authorization: `Token ${world.apiKey}` }) },
-    { weight: 2, arbitrary: fc.constant({ key: world.apiKey }) },
+    { weight: 8, arbitrary: fc.constant(credentialsOf(route.auth ?? 'none', world)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .constantFrom<Auth>('workspace', 'admin', 'token', 'imi', 'none')
+        .map((auth) => credentialsOf(auth, world)),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -225,6 +244,11 @@ const extraHeaders = (): fc.Arbitrary<Record<string, string>> =>
     { maxKeys: 2 },
   );
 
+const realValues = (route: RouteSpec, world: FuzzWorld, name: string): string[] => {
+  const values = route.params?.[name] ?? world.ids[name];
+  return values?.length ? values : ['x'];
+};
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** Requests against `routes`: mostly their own method and real ids, sometimes anything. */
@@ -234,7 +258,7 @@ export function fuzzRequest(routes: RouteSpec[], world: FuzzWorld): fc.Arbitrary
     const paramValues = fc.tuple(
       ...params.map((param) =>
         fc.oneof(
-          { weight: 3, arbitrary: fc.constantFrom(...(world.ids[param.slice(1)] ?? ['x'])) },
+          { weight: 4, arbitrary: fc.constantFrom(...realValues(route, world, param.slice(1))) },
           segment(),
         ),
       ),
@@ -243,7 +267,7 @@ export function fuzzRequest(routes: RouteSpec[], world: FuzzWorld): fc.Arbitrary
       { weight: 3, arbitrary: fc.constant('') },
       fc
         .dictionary(
-          fc.oneof(fc.constantFrom(...(route.fields ?? ['x'])), nastyString()),
+          fc.oneof(fc.constantFrom(...fieldNames(route)), nastyString()),
           fc.oneof(nastyString().map(pct), fc.constantFrom(...RAW_SEGMENTS)),
           { minKeys: 1, maxKeys: 3 },
         )
@@ -260,7 +284,7 @@ export function fuzzRequest(routes: RouteSpec[], world: FuzzWorld): fc.Arbitrary
         values: paramValues,
         query,
         body: encodedBody(route),
-        credentials: credentials(world),
+        credentials: credentials(route, world),
         headers: extraHeaders(),
       })
       .map(({ method, values, query, body, credentials, headers }) => {
