@@ -223,6 +223,7 @@ describe('edge fuzz: no 5xx from any public route', () => {
   let workspace: TestWorkspace;
   let world: FuzzWorld;
   let specs: RouteSpec[];
+  let exChannel: string;
 
   beforeAll(async () => {
     const brokers = process.env.KAFKA_BROKERS!;
@@ -261,6 +262,7 @@ describe('edge fuzz: no 5xx from any public route', () => {
       body: JSON.stringify({ to: '+254712345678', text: 'fixture' }),
     });
     const message = ((await sent.json()) as { messages: { id: string }[] }).messages[0].id;
+    exChannel = ex.uuid;
     const rapidpro = randomUUID();
     const mapped = await fetch(`${relay.url}/v1/rapidpro/channels`, {
       method: 'POST',
@@ -292,6 +294,116 @@ describe('edge fuzz: no 5xx from any public route', () => {
 
   afterAll(async () => {
     await Promise.all(Object.values(services).map((service) => service.stop()));
+  });
+
+  it("refuses the inputs the fault run found, each with a 400 naming the field in its route's shape", async () => {
+    const call = async (service: string, path: string, init: RequestInit) => {
+      const response = await fetch(`${world.urls[service]}${path}`, init);
+      return { status: response.status, body: await response.json() };
+    };
+    const json = (auth: Record<string, string>, body: unknown): RequestInit => ({
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const bearer = { authorization: `Bearer ${workspace.apiKey}` };
+    const nul = 'must not contain NUL (U+0000) or an unpaired UTF-16 surrogate';
+
+    expect(
+      await call('ingress', '/v1/messages', json(bearer, { to: '+254712345678', text: 'a\u0000b' })),
+    ).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: `text: ${nul}`, field: 'text' },
+    });
+    expect(
+      await call('ingress', '/v1/messages', json(bearer, { to: '+254712345678', text: 'a\ud800' })),
+    ).toEqual({
+      status: 400,
+      body: expect.objectContaining({ field: 'text' }),
+    });
+    expect(
+      await call('ingress', `/c/ex/${exChannel}/receive`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'from=%2B254712345678&text=in%00nul',
+      }),
+    ).toEqual({ status: 400, body: { message: 'Error', data: [{ type: 'error', error: `text: ${nul}` }] } });
+    expect(
+      await call('ingress', `/c/ex/${exChannel}/receive`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data' },
+        body: 'from=%2B254712345678&text=hi',
+      }),
+    ).toEqual({
+      status: 400,
+      body: {
+        message: 'Error',
+        data: [{ type: 'error', error: expect.stringMatching(/^malformed multipart/) }],
+      },
+    });
+    expect(
+      await call(
+        'ingress',
+        '/v1/workspaces',
+        json({ authorization: `Bearer ${ADMIN_TOKEN}` }, { name: 'a\u0000' }),
+      ),
+    ).toMatchObject({ status: 400, body: { field: 'name' } });
+    expect(
+      await call('ingress', '/v1/channels', json(bearer, { type: 'ex', name: 'n\u0000', config: {} })),
+    ).toMatchObject({ status: 400, body: { field: 'name' } });
+    expect(
+      await call(
+        'ingress',
+        '/resources/v1/messaging',
+        json(
+          { key: workspace.apiKey },
+          { channels: { sms: { text: 'x\u0000' } }, destination: [{ msisdn: ['254712345678'] }] },
+        ),
+      ),
+    ).toEqual({
+      status: 400,
+      body: { response: [{ code: '7003', description: `channels.sms.text: ${nul}` }] },
+    });
+    expect(
+      await call(
+        'ingress',
+        '/resources/v1/messaging',
+        json(
+          { key: workspace.apiKey },
+          { channels: { sms: { text: 'x'.repeat(10_001) } }, destination: [{ msisdn: ['254712345678'] }] },
+        ),
+      ),
+    ).toEqual({
+      status: 400,
+      body: { response: [{ code: '7003', description: "param 'text' is longer than 10000 characters" }] },
+    });
+    expect(
+      await call(
+        'cht-relay',
+        '/api/v2/broadcasts.json',
+        json(
+          { authorization: `Token ${workspace.apiKey}` },
+          { urns: ['tel:+254712345678'], text: 'a\u0000' },
+        ),
+      ),
+    ).toEqual({ status: 400, body: { detail: `text: ${nul}` } });
+    expect(
+      await call('cht-relay', '/v1/cht/target', {
+        ...json(bearer, { url: 'not a url', apiKey: 'k' }),
+        method: 'PUT',
+      }),
+    ).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^url: /) } });
+    expect(
+      await call(
+        'cht-relay',
+        '/v1/rapidpro/channels',
+        json(bearer, { uuid: randomUUID(), rapidproUrl: 'x' }),
+      ),
+    ).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^rapidproUrl: /) } });
+    expect(await call('dlr-tracker', '/v1/messages?to=%2B1%00', { headers: bearer })).toMatchObject({
+      status: 400,
+      body: { field: 'query parameter to' },
+    });
   });
 
   it(`answers ${RUNS} random requests without a 5xx, each error JSON with a reason`, async () => {
