@@ -108,6 +108,64 @@ describe('send API', () => {
       expect(((await response.json()) as { message: string }).message).toContain('unknown channel');
       expect((await send({ to: '+254712345678', text: 'x' }, 'sg_wrong')).status).toBe(401);
     });
+
+    describe('repeated requests', () => {
+      const sendWithKey = (body: unknown, idempotencyKey: string) =>
+        fetch(`${ingress.url}/v1/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${workspace.apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': idempotencyKey,
+          },
+          body: JSON.stringify(body),
+        });
+      const published = (id: string) =>
+        probe.messages.filter((m) => (m.value as { id?: string }).id === id).length;
+
+      it('answers a repeat with the same Idempotency-Key with the first answer and sends nothing new', async () => {
+        const key = `order-${uuidv7()}`;
+        const body = { to: ['+254712345678', '+254733000111'], text: `repeat ${key}` };
+        const first = await sendWithKey(body, key);
+        expect(first.status).toBe(202);
+        const { messages } = (await first.json()) as { messages: { id: string }[] };
+        await Promise.all(messages.map((message) => eventOf(message.id)));
+        // The same request, its keys in another order, from another connection: the same request.
+        const again = await sendWithKey({ text: body.text, to: body.to }, key);
+        expect(again.status).toBe(202);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(((await again.json()) as { messages: { id: string }[] }).messages).toEqual(messages);
+        // Nothing else with this text went to Kafka, however long one waits for it.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(probe.messages.filter((m) => (m.value as { text?: string }).text === body.text).length).toBe(
+          2,
+        );
+        expect(messages.map((message) => published(message.id))).toEqual([1, 1]);
+      });
+
+      it('refuses the key with another request (422) and a malformed key (400)', async () => {
+        const key = `order-${uuidv7()}`;
+        expect((await sendWithKey({ to: '+254712345678', text: 'one' }, key)).status).toBe(202);
+        const other = await sendWithKey({ to: '+254712345678', text: 'two' }, key);
+        expect(other.status).toBe(422);
+        expect(((await other.json()) as { message: string }).message).toContain('Idempotency-Key');
+        const bad = await sendWithKey({ to: '+254712345678', text: 'one' }, 'with space');
+        expect(bad.status).toBe(400);
+      });
+
+      it('recognises the same request with a correlation id, and sends a different one', async () => {
+        const correlationId = `corr-${uuidv7()}`;
+        const body = { to: '+254712345678', text: 'correlated', correlationId };
+        const first = (await (await send(body)).json()) as { messages: { id: string }[] };
+        const again = await send(body);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(((await again.json()) as { messages: { id: string }[] }).messages).toEqual(first.messages);
+        const changed = (await (await send({ ...body, text: 'correlated, changed' })).json()) as {
+          messages: { id: string }[];
+        };
+        expect(changed.messages[0].id).not.toBe(first.messages[0].id);
+      });
+    });
   });
 
   describe('POST /resources/v1/messaging (IMIconnect-compatible)', () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { consumerTimingsFrom, EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { chtRelayConfig } from './config';
 import { ChtRelayModule } from './cht-relay.module';
@@ -17,6 +17,7 @@ void runService({
       kafka: app.get(KAFKA),
       publisher: app.get(EventPublisher),
       groupId: config.KAFKA_GROUP_ID,
+      ...consumerTimingsFrom(config),
       retryDelaysMs: config.RETRY_DELAYS_MS,
     }),
 });

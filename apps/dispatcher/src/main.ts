@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { consumerTimingsFrom, EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { dispatcherConfig } from './config';
 import { DispatcherModule } from './dispatcher.module';
@@ -15,6 +15,7 @@ void runService({
       kafka: app.get(KAFKA),
       publisher: app.get(EventPublisher),
       groupId: config.KAFKA_GROUP_ID,
+      ...consumerTimingsFrom(config),
       retryDelaysMs: config.RETRY_DELAYS_MS,
       maxEventsPerCall: 200,
     }),

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { consumerTimingsFrom, EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { dlrTrackerConfig } from './config';
 import { DlrTrackerModule } from './dlr-tracker.module';
@@ -15,6 +15,7 @@ void runService({
       kafka: app.get(KAFKA),
       publisher: app.get(EventPublisher),
       groupId: config.KAFKA_GROUP_ID,
+      ...consumerTimingsFrom(config),
       retryDelaysMs: config.RETRY_DELAYS_MS,
       // The ledger does a fixed number of round trips per call, whatever its size: big calls amortise them.
       maxEventsPerCall: config.LEDGER_BATCH_SIZE,

@@ -21,6 +21,11 @@ export const ingressEnv = serviceEnv(8080)
     /** A re-post of the same inbound message within this many seconds returns the original id. */
     INBOUND_DEDUP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
     /**
+     * How long a send request may be repeated (same Idempotency-Key, or the same request with a
+     * correlation id) and get its first answer instead of sending again.
+     */
+    SEND_REPEAT_WINDOW_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
+    /**
      * The dispatcher's egress allow-list (hosts or CIDRs), so a channel saved here is checked against
      * the policy its sends will run under: an IP-literal URL outside it is refused on save.
      */

@@ -16,6 +16,7 @@ import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
+import { SendRequestsStore } from './send/send-requests.store';
 import { AdminTokenGuard } from './workspaces/admin-token.guard';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
@@ -52,6 +53,7 @@ export class IngressModule {
         InboundDedupStore,
         AcceptInbound,
         SendMessages,
+        SendRequestsStore,
       ],
     };
   }

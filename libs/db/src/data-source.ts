@@ -19,6 +19,7 @@ import { SmppBinds1763800000005 } from './migrations/1763800000005-smpp-binds';
 import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-queue';
 import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-write-path';
 import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008-callback-outbox-write-path';
+import { SendRequests1763800000010 } from './migrations/1763800000010-send-requests';
 
 export const entities = [
   WorkspaceEntity,
@@ -43,6 +44,7 @@ export const migrations = [
   CallbackQueue1763800000006,
   LedgerWritePath1763800000007,
   CallbackOutboxWritePath1763800000008,
+  SendRequests1763800000010,
 ];
 
 export interface DataSourceSettings {

@@ -59,6 +59,8 @@ export interface KafkaEventServerOptions {
   fetchMaxWaitMs?: number;
   /** The group's session timeout: a member silent this long is dropped and its partitions move. */
   sessionTimeoutMs?: number;
+  /** kafkajs heartbeats at most this often (after each batch, and every second during a handler). */
+  heartbeatIntervalMs?: number;
   /** Called with the main consumer's partitions (by topic) each time it (re)joins its group. */
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
@@ -124,7 +126,7 @@ interface Coordinates {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// kafkajs sends a heartbeat only when heartbeatInterval (3 s) has passed: ask often so none is late.
+// kafkajs heartbeats only when asked (and heartbeatInterval has passed): during a handler, ask every second.
 const HANDLER_HEARTBEAT_MS = 1_000;
 
 /** ±20 %: messages that failed together (an aggregator's outage) do not all come back together. */
@@ -242,11 +244,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const consumer = this.options.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 6_000,
       // Bounds how long close() waits for an idle fetch to return (kafkajs' default is 5 s).
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1_000,
       minBytes: this.options.fetchMinBytes ?? 1,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 1_000,
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.crashed = false;

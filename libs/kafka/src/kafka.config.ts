@@ -8,8 +8,25 @@ export const kafkaEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
   /** Milliseconds a caller waits for Kafka to acknowledge a publish before answering 503. */
   KAFKA_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * How long the group coordinator waits for a silent member before handing its partitions to the
+   * others: after a SIGKILL, the time until the partitions are consumed again. Kafka refuses less than
+   * its group.min.session.timeout.ms (6 s by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(6_000),
+  /** How often a consumer heartbeats (kafkajs only while asked: after each batch and during handlers). */
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(1_000),
 });
 export type KafkaEnv = z.infer<typeof kafkaEnv>;
+
+/** The consumer group timings of a service's KafkaEventServer, from its environment. */
+export const consumerTimingsFrom = (env: KafkaEnv) => ({
+  sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+  heartbeatIntervalMs: Math.min(
+    env.KAFKA_HEARTBEAT_INTERVAL_MS,
+    Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 3),
+  ),
+});
 
 export interface KafkaSettings {
   brokers: string[];

@@ -10,3 +10,4 @@ export { startTracing, stopTracing, useTracerProvider } from './tracing/otel';
 export * from './metrics/message-metrics';
 export * from './interval-task';
 export * from './concurrently';
+export * from './until-done';

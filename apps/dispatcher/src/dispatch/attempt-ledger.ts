@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { MicroBatcher } from '@smsgate/runtime';
+import { Injectable, Logger } from '@nestjs/common';
+import { MicroBatcher, untilDone } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 import type { SendResult } from '../adapters/channel-adapter';
 
 export type AttemptStart =
   | { kind: 'new' }
-  | { kind: 'finished'; result: SendResult }
+  /** `attempt`: the attempt whose result it is (an earlier one the provider accepted, or this one). */
+  | { kind: 'finished'; result: SendResult; attempt: number }
   | { kind: 'interrupted' };
 
 interface Begin {
@@ -24,7 +25,12 @@ interface Finish {
  * Records each send attempt before the provider is called and its result after. A request replayed
  * after a crash finds its attempt: finished → its result is published again without sending; still
  * 'sending' → the crash hit while the provider was being called, so it is sent again (the documented
- * at-least-once window: one attempt's request may reach a provider twice).
+ * at-least-once window: one attempt's request may reach a provider twice). A later attempt of a
+ * message an earlier attempt already delivered to the provider (its status could not be published,
+ * so the consumer retried it) finds that attempt's result and sends nothing.
+ *
+ * A provider's answer is recorded whatever it takes: a failing write is repeated (PostgreSQL
+ * restarting) rather than given up, which would send the message again.
  *
  * Concurrent sends share round trips: begins and finishes arriving while one is running go together
  * in the next statement.
@@ -40,6 +46,8 @@ export class AttemptLedger {
     maxInFlight: 2,
   });
 
+  private readonly logger = new Logger(AttemptLedger.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
   begin(messageId: string, attempt: number, channelId: string): Promise<AttemptStart> {
@@ -47,24 +55,53 @@ export class AttemptLedger {
   }
 
   finish(messageId: string, attempt: number, result: SendResult): Promise<void> {
-    return this.finishes.submit({ messageId, attempt, result });
+    return untilDone(() => this.finishes.submit({ messageId, attempt, result }), {
+      onFailure: (error, tries, delay) => {
+        if (tries === 1 || tries % 10 === 0)
+          this.logger.warn(
+            `recording the provider's answer to ${messageId} attempt ${attempt} failed (${
+              error instanceof Error ? error.message : String(error)
+            }); try ${tries + 1} in ${delay} ms: the message is not sent again`,
+          );
+      },
+    });
   }
 
   private async beginMany(items: Begin[]): Promise<AttemptStart[]> {
     // One statement may not touch a row twice: a repeated key within the batch sees the first's row.
     const unique = [...new Map(items.map((item) => [keyOf(item), item])).values()];
     const rows = await this.dataSource.query<
-      { message_id: string; attempt: number; state: string; result: SendResult | null; inserted: boolean }[]
+      {
+        message_id: string;
+        attempt: number;
+        state: string;
+        result: SendResult | null;
+        inserted: boolean;
+        earlier: boolean;
+      }[]
     >(
-      `INSERT INTO dispatch_attempts AS a (message_id, attempt, channel_id, state, started_at)
-       SELECT m, n, c, 'sending', now() FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS u(m, n, c)
-       ON CONFLICT (message_id, attempt) DO UPDATE SET started_at = a.started_at
-       RETURNING message_id, attempt, state, result, (xmax = 0) AS inserted`,
+      `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS u(m, n, c)),
+       earlier AS (
+         SELECT DISTINCT ON (a.message_id) a.message_id, a.attempt, a.result
+         FROM dispatch_attempts a JOIN u ON a.message_id = u.m AND a.attempt < u.n
+         WHERE a.state = 'done' AND a.result->>'kind' = 'accepted'
+         ORDER BY a.message_id, a.attempt),
+       begun AS (
+         INSERT INTO dispatch_attempts AS a (message_id, attempt, channel_id, state, started_at)
+         SELECT m, n, c, 'sending', now() FROM u WHERE NOT EXISTS (SELECT FROM earlier e WHERE e.message_id = u.m)
+         ON CONFLICT (message_id, attempt) DO UPDATE SET started_at = a.started_at
+         RETURNING a.message_id, a.attempt, a.state, a.result, (xmax = 0) AS inserted)
+       SELECT message_id, attempt, state, result, inserted, false AS earlier FROM begun
+       UNION ALL SELECT message_id, attempt, 'done', result, false, true FROM earlier`,
       [unique.map((i) => i.messageId), unique.map((i) => i.attempt), unique.map((i) => i.channelId)],
     );
-    const byKey = new Map(rows.map((row) => [`${row.message_id}:${row.attempt}`, row]));
+    const byKey = new Map(rows.filter((row) => !row.earlier).map((row) => [keyOf(rowKey(row)), row]));
+    const earlier = new Map(rows.filter((row) => row.earlier).map((row) => [row.message_id, row]));
     const seen = new Set<string>();
     return items.map((item) => {
+      const delivered = earlier.get(item.messageId);
+      if (delivered?.result)
+        return { kind: 'finished', result: delivered.result, attempt: delivered.attempt };
       const key = keyOf(item);
       const row = byKey.get(key);
       if (!row) throw new Error(`attempt ${key} was not recorded`);
@@ -72,7 +109,7 @@ export class AttemptLedger {
       seen.add(key);
       if (row.inserted && first) return { kind: 'new' };
       return row.state === 'done' && row.result
-        ? { kind: 'finished', result: row.result }
+        ? { kind: 'finished', result: row.result, attempt: row.attempt }
         : { kind: 'interrupted' };
     });
   }
@@ -93,3 +130,7 @@ export class AttemptLedger {
 }
 
 const keyOf = (item: { messageId: string; attempt: number }) => `${item.messageId}:${item.attempt}`;
+const rowKey = (row: { message_id: string; attempt: number }) => ({
+  messageId: row.message_id,
+  attempt: row.attempt,
+});

@@ -127,6 +127,14 @@ export class DispatchMessage {
       const started = await this.attempts.begin(context.id, context.attempt, channel.id);
       let result: SendResult;
       if (started.kind === 'finished') {
+        // Its statuses again, under the attempt that sent it: the tracker has them once.
+        if (started.attempt !== context.attempt)
+          return await this.settle(
+            { ...context, attempt: started.attempt },
+            channel,
+            candidates.length,
+            started.result,
+          );
         result = started.result;
       } else {
         const parts = countSegments(request.text).segments;

@@ -1,7 +1,17 @@
-import { Body, Controller, Headers, HttpCode, HttpException, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpException, Post, Res } from '@nestjs/common';
 import { WorkspaceKeys } from '@smsgate/auth';
-import type { FastifyRequest } from 'fastify';
-import { DestinationResult, MAX_DESTINATIONS, SendMessages } from './send-messages.use-case';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { unknownOutcomeReason } from './messages.controller';
+import {
+  DestinationResult,
+  fingerprintOf,
+  idempotencyKeyOf,
+  MAX_DESTINATIONS,
+  OutcomeUnknownError,
+  Repeatable,
+  SendMessages,
+} from './send-messages.use-case';
+import type { PlannedSend } from './send-requests.store';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -69,16 +79,28 @@ export class ImiMessagingController {
     private readonly sendMessages: SendMessages,
   ) {}
 
+  /**
+   * Every request of a batch is validated before any is sent, and all go to Kafka together. Repeatable
+   * as POST /v1/messages is: an Idempotency-Key, or the same body with a `correlationid`.
+   */
   @Post()
   @HttpCode(200)
   async send(
     @Headers('key') key: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ response: ImiResponseEntry[] }> {
     if (!key) throw imiError(401, '7002', 'Service Key Missing');
     const workspace = await this.keys.resolve(key);
     if (!workspace) throw imiError(401, '7001', 'Authentication failed');
     if (typeof body !== 'object' || body === null) throw imiError(400, '7000', 'Invalid JSON');
+    let repeatKey: string | undefined;
+    try {
+      repeatKey = idempotencyKeyOf(idempotencyKey);
+    } catch (error) {
+      throw imiError(400, '7003', (error as Error).message);
+    }
 
     const requests = (Array.isArray(body) ? body : [body]) as ImiRequest[];
     const total = requests.reduce(
@@ -88,7 +110,8 @@ export class ImiMessagingController {
     if (total > MAX_DESTINATIONS)
       throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
 
-    const response: ImiResponseEntry[] = [];
+    const planned: PlannedSend = { results: [], events: [] };
+    let correlated = false;
     for (const request of requests) {
       const problem = missingParameter(request);
       if (problem) throw imiError(400, '7003', problem);
@@ -101,7 +124,8 @@ export class ImiMessagingController {
           variables: destination.variables,
         })),
       );
-      const results = await this.sendMessages.execute({
+      correlated ||= destinations.some((destination) => destination.correlationId !== undefined);
+      const plan = await this.sendMessages.plan({
         workspace: workspace.id,
         destinations,
         text: String(request.channels?.sms?.text),
@@ -113,9 +137,32 @@ export class ImiMessagingController {
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata),
       });
-      response.push(...results.map(entryOf));
+      planned.results.push(...plan.results);
+      planned.events.push(...plan.events);
     }
-    return { response };
+    const fingerprint = fingerprintOf('resources/v1/messaging', body);
+    const repeat: Repeatable | undefined = repeatKey
+      ? { key: `key:${repeatKey}`, fingerprint }
+      : correlated
+        ? { key: `same:${fingerprint}`, fingerprint }
+        : undefined;
+    try {
+      const outcome = await this.sendMessages.accept(workspace.id, planned, repeat);
+      if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+      return { response: outcome.results.map(entryOf) };
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      // 504 and smsgate's code 7504 (not IMIconnect's): the outcome is not known, see the description.
+      void reply.status(504);
+      const description = unknownOutcomeReason(repeatKey ? 'key' : repeat ? 'same request' : undefined);
+      return {
+        response: error.results.map((result) =>
+          result.ok
+            ? { code: '7504', description, transid: result.id, correlationid: result.correlationId }
+            : entryOf(result),
+        ),
+      };
+    }
   }
 }
 

@@ -1,9 +1,27 @@
-import { BadRequestException, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { Metadata, Priority, Timestamp } from '@smsgate/contracts';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from '../zod-body';
-import { DestinationResult, MAX_DESTINATIONS, SendMessages } from './send-messages.use-case';
+import {
+  DestinationResult,
+  fingerprintOf,
+  idempotencyKeyOf,
+  MAX_DESTINATIONS,
+  OutcomeUnknownError,
+  Repeatable,
+  SendMessages,
+} from './send-messages.use-case';
 
 const Variables = z.record(
   z
@@ -50,26 +68,75 @@ const view = (result: DestinationResult) =>
         correlationId: result.correlationId,
       };
 
+/** The answer when Kafka did not confirm in time: honest about it, never "retry" without a key. */
+export function unknownOutcomeReason(repeat: 'key' | 'same request' | undefined): string {
+  const unknown = 'Kafka did not confirm the messages in time: they may still go out.';
+  switch (repeat) {
+    case 'key':
+      return `${unknown} Repeat this request with the same Idempotency-Key to settle it: nothing is sent twice.`;
+    case 'same request':
+      return `${unknown} Repeat exactly this request (it carries a correlation id) to settle it: nothing is sent twice.`;
+    case undefined:
+      return (
+        `${unknown} Do not send them again: look them up by id. ` +
+        'Send with an Idempotency-Key header to be able to repeat a request safely.'
+      );
+  }
+}
+
 @Controller('v1/messages')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
   constructor(private readonly sendMessages: SendMessages) {}
 
-  /** Accepts messages for sending; 202 once every accepted one is durably on Kafka. */
+  /**
+   * Accepts messages for sending; 202 once every accepted one is durably on Kafka. Repeatable with an
+   * Idempotency-Key (or, without one, the same request with a correlation id): a repeat answers the
+   * first request's answer (`Idempotent-Replayed: true`) and sends nothing new.
+   */
   @Post()
   @HttpCode(202)
-  async send(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
+  async send(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = idempotencyKeyOf(idempotencyKey);
     const input = parseBody(SendBody, body);
     const destinations = (Array.isArray(input.to) ? input.to : [input.to]).map((entry) =>
       typeof entry === 'string'
         ? { to: entry, variables: input.variables }
         : { ...entry, variables: { ...input.variables, ...entry.variables } },
     );
-    const results = await this.sendMessages.execute({ ...input, workspace: workspace.id, destinations });
-    const messages = results.map(view);
-    if (!results.some((result) => result.ok)) {
+    const fingerprint = fingerprintOf('v1/messages', body);
+    const correlated =
+      input.correlationId !== undefined || destinations.some((destination) => 'correlationId' in destination);
+    const repeat: Repeatable | undefined = key
+      ? { key: `key:${key}`, fingerprint }
+      : correlated
+        ? { key: `same:${fingerprint}`, fingerprint }
+        : undefined;
+    let outcome;
+    try {
+      outcome = await this.sendMessages.execute({ ...input, workspace: workspace.id, destinations }, repeat);
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      void reply.status(504);
+      return {
+        statusCode: 504,
+        outcome: 'unknown',
+        message: unknownOutcomeReason(key ? 'key' : repeat ? 'same request' : undefined),
+        messages: error.results.map((result) =>
+          result.ok ? { ...view(result), status: 'unknown' as const } : view(result),
+        ),
+      };
+    }
+    const messages = outcome.results.map(view);
+    if (!outcome.results.some((result) => result.ok)) {
       throw new BadRequestException({ statusCode: 400, message: 'no valid destination', messages });
     }
+    if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     return { messages };
   }
 }

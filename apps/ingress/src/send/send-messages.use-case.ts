@@ -1,9 +1,17 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { normalizePhone } from '@smsgate/sms';
+import { createHash } from 'node:crypto';
 import { ChannelsService } from '../channels/channels.service';
-import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
+import { INGRESS_CONFIG, IngressConfig } from '../config';
+import { PlannedSend, SendRequestsStore } from './send-requests.store';
 import { substitute } from './placeholders';
 
 export const MAX_DESTINATIONS = 1_000;
@@ -33,19 +41,59 @@ export type DestinationResult =
   | { ok: true; id: string; to: string; correlationId?: string }
   | { ok: false; to: string; reason: string; correlationId?: string };
 
+/** How a request may be repeated: its key (Idempotency-Key, or derived) and what it asked. */
+export interface Repeatable {
+  key: string;
+  fingerprint: string;
+}
+
+export interface SendOutcome {
+  results: DestinationResult[];
+  /** The answer of an earlier request with the same key: nothing new was sent. */
+  replayed: boolean;
+}
+
 /**
- * Turns one send request into one `sms.outbound.requested.v1` event per valid destination and returns
+ * Kafka did not confirm the events in time (or failed after they may have been sent): they may still
+ * go out. Never a "retry": with a key, repeating the request settles it without a second send.
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(
+    readonly results: DestinationResult[],
+    readonly repeatable: boolean,
+    cause: unknown,
+  ) {
+    super(`publish outcome unknown: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * Turns send requests into one `sms.outbound.requested.v1` event per valid destination and answers
  * only once Kafka acknowledged all of them. Invalid destinations are reported with a reason; the valid
- * ones still go.
+ * ones still go. A repeatable request is claimed by its key first: a repeat gets the first answer,
+ * and a repeat of one whose publish was never confirmed publishes the first one's events (same
+ * message ids, applied once by consumers) instead of new ones.
  */
 @Injectable()
 export class SendMessages {
+  /** A repeat younger than this may race the first request, still waiting for Kafka. */
+  private readonly inProgressMs: number;
+
   constructor(
     private readonly channels: ChannelsService,
     private readonly publisher: EventPublisher,
-  ) {}
+    private readonly requests: SendRequestsStore,
+    @Inject(INGRESS_CONFIG) config: IngressConfig,
+  ) {
+    this.inProgressMs = config.KAFKA_PUBLISH_TIMEOUT_MS + 2_000;
+  }
 
-  async execute(command: SendCommand): Promise<DestinationResult[]> {
+  async execute(command: SendCommand, repeat?: Repeatable): Promise<SendOutcome> {
+    return this.accept(command.workspace, await this.plan(command), repeat);
+  }
+
+  /** Validates one request and builds its events, with new message ids; publishes nothing. */
+  async plan(command: SendCommand): Promise<PlannedSend> {
     if (command.destinations.length > MAX_DESTINATIONS) {
       throw new BadRequestException(`at most ${MAX_DESTINATIONS} destinations per request`);
     }
@@ -87,12 +135,71 @@ export class SendMessages {
         callbackData: command.callbackData,
       });
     }
-    await unavailableOnTimeout(
-      this.publisher.publishAll(
-        Topics.outboundRequested,
-        events.map((event) => ({ payload: event, key: event.id })),
-      ),
-    );
-    return results;
+    return { results, events };
   }
+
+  /** Publishes planned events, once per key when the request is repeatable. */
+  async accept(workspace: string, planned: PlannedSend, repeat?: Repeatable): Promise<SendOutcome> {
+    // Nothing to send (every destination refused): the same answer is computed again on a repeat.
+    if (!repeat || planned.events.length === 0) {
+      await this.publish(planned, false);
+      return { results: planned.results, replayed: false };
+    }
+    const claim = await this.requests.claim(workspace, repeat.key, repeat.fingerprint, planned);
+    switch (claim.kind) {
+      case 'mismatch':
+        throw new UnprocessableEntityException(
+          'this Idempotency-Key was used with a different request: use a new key for a new request',
+        );
+      case 'accepted':
+        return { results: claim.planned.results, replayed: true };
+      case 'unsettled':
+        if (claim.ageMs < this.inProgressMs)
+          throw new ConflictException(
+            'the first request with this key is still waiting for Kafka: repeat it in a few seconds',
+          );
+        await this.publish(claim.planned, true);
+        await this.requests.markAccepted(workspace, repeat.key);
+        return { results: claim.planned.results, replayed: true };
+      case 'claimed':
+        await this.publish(planned, true);
+        await this.requests.markAccepted(workspace, repeat.key);
+        return { results: planned.results, replayed: false };
+    }
+  }
+
+  private async publish(planned: PlannedSend, repeatable: boolean): Promise<void> {
+    if (planned.events.length === 0) return;
+    try {
+      await this.publisher.publishAll(
+        Topics.outboundRequested,
+        planned.events.map((event) => ({ payload: event, key: event.id })),
+      );
+    } catch (error) {
+      throw new OutcomeUnknownError(planned.results, repeatable, error);
+    }
+  }
+}
+
+/** What a request asked, independent of key order and spacing: a repeat is recognised by it. */
+export function fingerprintOf(api: string, body: unknown): string {
+  return createHash('sha256').update(api).update('\n').update(canonicalJson(body)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** An Idempotency-Key header: 1 to 255 visible ASCII characters. */
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(header))
+    throw new BadRequestException('Idempotency-Key must be 1 to 255 visible ASCII characters');
+  return header;
 }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { MicroBatcher } from '@smsgate/runtime';
+import { Injectable, Logger } from '@nestjs/common';
+import { MicroBatcher, untilDone } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 
 export interface SubmittedPart {
@@ -19,9 +19,13 @@ interface Record {
  * read before submitting: a message replayed after a crash (offsets are committed only after the
  * SMSC answered) submits only the parts the SMSC has not acknowledged yet. Reads and writes of
  * concurrent messages are batched into one round trip each.
+ *
+ * A write that fails (PostgreSQL restarting) is repeated until it lands, holding the message's
+ * handler: a part the SMSC acknowledged must never look unsubmitted to a later replay.
  */
 @Injectable()
 export class SubmitLedger {
+  private readonly logger = new Logger(SubmitLedger.name);
   private readonly reads: MicroBatcher<string, SubmittedPart[]>;
   private readonly writes: MicroBatcher<Record, void>;
 
@@ -35,7 +39,16 @@ export class SubmitLedger {
   }
 
   record(messageId: string, channelId: string, part: SubmittedPart): Promise<void> {
-    return this.writes.submit({ messageId, channelId, part });
+    return untilDone(() => this.writes.submit({ messageId, channelId, part }), {
+      onFailure: (error, attempt, delay) => {
+        if (attempt === 1 || attempt % 10 === 0)
+          this.logger.warn(
+            `recording the acknowledged part ${part.index} of ${messageId} failed (${String(
+              (error as Error).message ?? error,
+            )}); try ${attempt + 1} in ${delay} ms: the part is not submitted again`,
+          );
+      },
+    });
   }
 
   private async read(ids: string[]): Promise<SubmittedPart[][]> {

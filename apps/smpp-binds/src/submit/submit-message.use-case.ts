@@ -45,7 +45,32 @@ export class SubmitMessage {
     @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
   ) {}
 
-  async execute(event: ConsumedEvent<SmppSubmitRequestedV1>): Promise<Outcome> {
+  /** The message ids being submitted here, each with the end of its last handling. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  /**
+   * Copies of one message (a hand-over the dispatcher published again after a publish timeout, a
+   * batch fetched again after the consumer restarted while its handlers still ran) are handled one
+   * after the other: the second reads the ledger the first wrote and submits nothing it submitted.
+   */
+  execute(event: ConsumedEvent<SmppSubmitRequestedV1>): Promise<Outcome> {
+    const id = event.payload.id;
+    const previous = this.inFlight.get(id);
+    const run = previous
+      ? previous.then(
+          () => this.executeOnce(event),
+          () => this.executeOnce(event),
+        )
+      : this.executeOnce(event);
+    this.inFlight.set(id, run);
+    const forget = () => {
+      if (this.inFlight.get(id) === run) this.inFlight.delete(id);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async executeOnce(event: ConsumedEvent<SmppSubmitRequestedV1>): Promise<Outcome> {
     // Receipts of this message's parts wait for its `sent` to be queued (see SubmittedParts); on any
     // other way out they wait for nothing.
     let releaseSent!: () => void;

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { OutboundRequestedV1 } from '@smsgate/contracts';
+import { DataSource } from 'typeorm';
+import { INGRESS_CONFIG, IngressConfig } from '../config';
+import type { DestinationResult } from './send-messages.use-case';
+
+export interface PlannedSend {
+  results: DestinationResult[];
+  events: OutboundRequestedV1[];
+}
+
+export type SendClaim =
+  /** First of its key within the window: the caller publishes. */
+  | { kind: 'claimed' }
+  /** A repeat of a request Kafka took: its answer again. */
+  | { kind: 'accepted'; planned: PlannedSend }
+  /** A repeat of a request whose publish was not confirmed (or is still under way `ageMs` later). */
+  | { kind: 'unsettled'; planned: PlannedSend; ageMs: number }
+  /** The key came with another request. */
+  | { kind: 'mismatch' };
+
+interface Row {
+  claimed: boolean;
+  fingerprint: string | null;
+  state: 'publishing' | 'accepted' | null;
+  results: DestinationResult[] | null;
+  events: OutboundRequestedV1[] | null;
+  age_ms: number | null;
+}
+
+/**
+ * Send requests a client may repeat, by workspace and key, for SEND_REPEAT_WINDOW_SECONDS. Kept in
+ * PostgreSQL so a repeat is recognised after a restart and by any ingress replica.
+ */
+@Injectable()
+export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SendRequestsStore.name);
+  private cleanupTimer?: NodeJS.Timeout;
+  private readonly windowSeconds: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INGRESS_CONFIG) config: IngressConfig,
+  ) {
+    this.windowSeconds = config.SEND_REPEAT_WINDOW_SECONDS;
+  }
+
+  onModuleInit(): void {
+    this.cleanupTimer = setInterval(() => void this.cleanup(), 600_000);
+    this.cleanupTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.cleanupTimer);
+  }
+
+  /** Claims the key for this request (or takes over one older than the window), else reads it. */
+  async claim(workspace: string, key: string, fingerprint: string, planned: PlannedSend): Promise<SendClaim> {
+    for (let tries = 0; ; tries++) {
+      const [row] = await this.dataSource.query<Row[]>(
+        `WITH claimed AS (
+           INSERT INTO send_requests AS r (workspace_id, key, fingerprint, state, results, events, created_at)
+           VALUES ($1, $2, $3, 'publishing', $4, $5, now())
+           ON CONFLICT (workspace_id, key) DO UPDATE
+             SET fingerprint = EXCLUDED.fingerprint, state = 'publishing', results = EXCLUDED.results,
+                 events = EXCLUDED.events, created_at = EXCLUDED.created_at
+             WHERE r.created_at < now() - make_interval(secs => $6)
+           RETURNING true AS claimed
+         )
+         SELECT true AS claimed, NULL AS fingerprint, NULL AS state, NULL AS results, NULL AS events, NULL AS age_ms
+         FROM claimed
+         UNION ALL
+         SELECT false, r.fingerprint, r.state, r.results, r.events,
+                (extract(epoch FROM now() - r.created_at) * 1000)::float8
+         FROM send_requests r
+         WHERE r.workspace_id = $1 AND r.key = $2 AND NOT EXISTS (SELECT FROM claimed)`,
+        [
+          workspace,
+          key,
+          fingerprint,
+          JSON.stringify(planned.results),
+          JSON.stringify(planned.events),
+          this.windowSeconds,
+        ],
+      );
+      if (row?.claimed) return { kind: 'claimed' };
+      if (row) {
+        if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+        const stored = { results: row.results ?? [], events: row.events ?? [] };
+        return row.state === 'accepted'
+          ? { kind: 'accepted', planned: stored }
+          : { kind: 'unsettled', planned: stored, ageMs: row.age_ms ?? 0 };
+      }
+      // Claimed by a concurrent request whose row this statement's snapshot could not see: read again.
+      if (tries >= 3) throw new Error(`send request ${key} could be neither claimed nor read`);
+    }
+  }
+
+  /**
+   * Kafka took the request's events. If this write is lost, a repeat publishes the same events again,
+   * which consumers apply once: the answer does not wait for it to succeed.
+   */
+  async markAccepted(workspace: string, key: string): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `UPDATE send_requests SET state = 'accepted' WHERE workspace_id = $1 AND key = $2`,
+        [workspace, key],
+      );
+    } catch (error) {
+      this.logger.warn(`could not mark send request accepted: ${(error as Error).message}`);
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `DELETE FROM send_requests WHERE created_at < now() - make_interval(secs => $1)`,
+        [this.windowSeconds],
+      );
+    } catch (error) {
+      this.logger.warn(`send request cleanup failed: ${(error as Error).message}`);
+    }
+  }
+}
