@@ -17,7 +17,8 @@ import path from 'node:path';
  * The short fault suite (the whole one is `npm run faults`): single-message load on an SMPP and an
  * HTTP channel while the dispatcher and smpp-binds are SIGKILLed, PostgreSQL is stopped and Kafka is
  * SIGKILLed, each started again. Nothing accepted may be lost, nothing may reach the SMSC or the
- * aggregator twice, and no answer may be a 5xx other than the documented 503.
+ * aggregator twice, and no answer may be a 5xx other than the documented 503 (nothing accepted) and 504 outcome
+ * unknown (repeat with the key).
  *
  * It kills its own Kafka and PostgreSQL (.local/faults-test-infra), never the instance the other test
  * files share, and stops them at the end.
@@ -51,7 +52,7 @@ describe('faults without duplicates (short)', () => {
   ];
 
   it.each(scenarios.map((scenario, index) => [scenario.name, scenario, index] as const))(
-    '%s: loses nothing, sends nothing twice, answers no 5xx but 503',
+    '%s: loses nothing, sends nothing twice, answers no 5xx but the documented 503 and 504 outcome unknown',
     async (_name, scenario, index) => {
       await stack.bound(60_000);
       const result = await runScenario(stack, scenario, index, shape);

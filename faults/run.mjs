@@ -5,7 +5,7 @@
 // a unique Idempotency-Key each, retried with the same key when the outcome is open, a notifyUrl each,
 // SMPP and HTTP channels alternately), breaks one thing mid-load, and prints what came of it.
 // Logs and evidence: .local/faults/<run>/. Exit code 1 when a message was lost, reached a provider
-// twice, or an answer was a 5xx other than the documented 503.
+// twice, or an answer was a 5xx other than the documented ones (503 nothing accepted, 504 outcome unknown).
 //
 // Settings: FAULTS_RATE (messages/s, 100), FAULTS_CONCURRENCY (50), FAULTS_BEFORE_S (10),
 // FAULTS_AFTER_S (20), FAULTS_SETTLE_S (240), FAULTS_KEEP_INFRA=1 leaves Kafka and PostgreSQL running.
@@ -65,14 +65,14 @@ try {
     await stack.bound(120_000);
   }
 } finally {
-  console.log('\nsummary (lost, duplicated submits SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 503/other 5xx, recovered in s):');
+  console.log('\nsummary (lost, duplicated submits SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 5xx documented 503+504-unknown/other, recovered in s):');
   for (const result of results) {
     const f = figuresOf(result.tally);
     const recovered = recoveredIn(result);
     console.log(
       `  ${result.scenario.name.padEnd(16)} accepted ${String(f.accepted).padStart(5)} final ${String(f.final).padStart(5)} ` +
         `lost ${f.lost} dup ${f.duplicateSubmits}/${f.duplicateSends} callbacks ${f.callbackRedeliveries}/${f.callbackDuplicateEvents} ` +
-        `5xx ${f.answers503}/${f.answersOther5xx} recovered ${recovered === undefined ? 'never' : recovered.toFixed(1)}`,
+        `5xx ${f.answers503}+${f.answers504Unknown}/${f.answersOther5xx} recovered ${recovered === undefined ? 'never' : recovered.toFixed(1)}`,
     );
   }
   const kills = results.filter((result) => result.scenario.service);

@@ -9,7 +9,7 @@ export interface Attempt {
   ms: number;
   /** HTTP status, or the error's code (ECONNREFUSED, ECONNRESET, TIMEOUT, …). */
   status: number | string;
-  /** The answer's body, cut short, for anything but a plain 202. */
+  /** The answer's body, cut short. */
   body?: string;
 }
 
@@ -53,8 +53,9 @@ const FILLER =
 /**
  * The single-message client of the fault suite: one destination per POST /v1/messages with a notifyUrl,
  * at a steady rate over `concurrency` workers. Every message has its own Idempotency-Key; an answer that
- * leaves the outcome open (5xx including 503, 408, 429, a 202 without `accepted`, a dropped connection,
- * a time-out) is retried with the same key and the same body.
+ * leaves the outcome open or asks for a repeat (503 nothing accepted, 504 outcome unknown, any other 5xx,
+ * 409 first request still waiting, 408, 429, a 202 without `accepted`, a dropped connection, a time-out)
+ * is repeated with the same key and the same body.
  */
 export class LoadClient {
   readonly messages: ClientMessage[] = [];
@@ -159,7 +160,9 @@ export class LoadClient {
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => done(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+          response.on('end', () =>
+            done(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8').slice(0, 1_000)),
+          );
           response.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'error'));
         },
       );
@@ -172,7 +175,10 @@ export class LoadClient {
 
 type Verdict = { kind: 'accepted'; id: string } | { kind: 'rejected' } | { kind: 'retry' };
 
-/** What an answer says about the message: the client's side of the send API's contract. */
+/**
+ * What an answer says about the message: the client's side of the send API's contract (README, "repeating
+ * a send request safely").
+ */
 export function verdictOf(attempt: Attempt): Verdict {
   const { status } = attempt;
   if (status === 202) {
@@ -186,7 +192,7 @@ export function verdictOf(attempt: Attempt): Verdict {
     }
     return { kind: 'retry' };
   }
-  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429)
+  if (typeof status === 'number' && status >= 400 && status < 500 && ![408, 409, 429].includes(status))
     return { kind: 'rejected' };
   return { kind: 'retry' };
 }

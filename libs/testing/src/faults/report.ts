@@ -16,6 +16,7 @@ export function figuresOf(tally: Tally) {
     callbackRedeliveries: tally.callbackRedeliveries,
     callbackDuplicateEvents: tally.callbackDuplicateEvents.length,
     answers503: tally.answers503,
+    answers504Unknown: tally.answers504Unknown,
     answersOther5xx: tally.answersOther5xx.length,
   };
 }
@@ -32,8 +33,9 @@ export function reportLines(result: ScenarioResult): string[] {
   const neverFinal = t.lost.filter((l) => l.reason === 'never final').length;
   const ready = window.marks?.ready;
   const recovered = recoveredIn(result);
-  const other5xx = Object.entries(t.answers)
-    .filter(([status]) => Number(status) >= 500 && Number(status) !== 503)
+  const other5xx = Object.entries(
+    t.answersOther5xx.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {}),
+  )
     .map(([status, n]) => `${n}×${status}`)
     .join(', ');
   return [
@@ -45,7 +47,8 @@ export function reportLines(result: ScenarioResult): string[] {
       `reached the provider without an acceptance ${f.unacceptedButSent}; messages with more than one id ${t.extraIds.length}`,
     `  duplicated callbacks: ${f.callbackRedeliveries} redeliveries of an event id (at least once, by design), ` +
       `${f.callbackDuplicateEvents} statuses under distinct event ids; final callbacks missing ${t.missingFinalCallbacks.length}`,
-    `  answers ${JSON.stringify(t.answers)}: 503 (documented) ${f.answers503}, other 5xx ${f.answersOther5xx}` +
+    `  answers ${JSON.stringify(t.answers)}: documented 503 ${f.answers503} and 504 outcome unknown ` +
+      `${f.answers504Unknown}, other 5xx ${f.answersOther5xx}` +
       `${other5xx ? ` (${other5xx})` : ''}, connection errors/time-outs ${t.connectionErrors}`,
     `  resume after the fault's end, s: accept ${s(t.resume.accept)}, SMSC ${s(t.resume.smsc)}, ` +
       `aggregator ${s(t.resume.aggregator)}, callbacks ${s(t.resume.callbacks)} → recovered in ${s(recovered)} s` +

@@ -45,7 +45,9 @@ export interface Tally {
   /** Final in the ledger, but no callback of that status came. */
   missingFinalCallbacks: { id: string; status: string }[];
   answers: Record<string, number>;
+  /** 503 (nothing accepted, repeat) and 504 `"outcome":"unknown"` (repeat with the key): documented. */
   answers503: number;
+  answers504Unknown: number;
   answersOther5xx: { key: string; status: number; body?: string; at: number }[];
   connectionErrors: number;
   /** Seconds from the fault's end until each kind of traffic flowed again (undefined: never). */
@@ -126,10 +128,12 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   const answers: Record<string, number> = {};
   const answersOther5xx: Tally['answersOther5xx'] = [];
   let connectionErrors = 0;
+  let answers504Unknown = 0;
   for (const message of messages)
     for (const attempt of message.attempts) {
       answers[attempt.status] = (answers[attempt.status] ?? 0) + 1;
       if (typeof attempt.status !== 'number') connectionErrors += 1;
+      else if (attempt.status === 504 && attempt.body?.includes('"outcome":"unknown"')) answers504Unknown += 1;
       else if (attempt.status >= 500 && attempt.status !== 503)
         answersOther5xx.push({ key: message.key, status: attempt.status, body: attempt.body?.slice(0, 300), at: attempt.at });
     }
@@ -150,6 +154,7 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     missingFinalCallbacks,
     answers,
     answers503: answers[503] ?? 0,
+    answers504Unknown,
     answersOther5xx,
     connectionErrors,
     resume: resumeOf(messages, ours, oursRequests, oursCallbacks, window),
