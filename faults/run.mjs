@@ -44,13 +44,7 @@ console.log(
   `fault suite: ${scenarios.length} scenarios, ${shape.rate} messages/s over ${shape.concurrency} concurrent ` +
     `requests, ${shape.beforeMs / 1_000} s before each fault and ${shape.afterMs / 1_000} s after; logs in ${logDir}`,
 );
-const stack = await FaultStack.start({
-  infraDir,
-  logDir,
-  // Sends the aggregator refused come back sooner than the default 2, 10, 60 s (30 s of 500s are
-  // still outlasted: the retries span 104 s), which keeps the aggregator scenario short.
-  env: { dispatcher: { RETRY_DELAYS_MS: '1000,3000,10000,30000,60000' } },
-});
+const stack = await FaultStack.start({ infraDir, logDir });
 
 const results = [];
 let failed = false;

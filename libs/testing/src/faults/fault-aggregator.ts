@@ -85,7 +85,7 @@ export class FaultAggregator {
       if (index < 0) return;
       const [report] = this.reports.splice(index, 1);
       this.reportsInFlight += 1;
-      fetch(target, { method: 'POST', body: new URLSearchParams({ id: report.id }), signal: AbortSignal.timeout(15_000) })
+      void fetch(target, { method: 'POST', body: new URLSearchParams({ id: report.id }), signal: AbortSignal.timeout(15_000) })
         .then(
           async (response) => {
             await response.arrayBuffer();

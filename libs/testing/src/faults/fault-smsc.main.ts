@@ -85,7 +85,7 @@ function sendReceipt(entry: { submit: SmscSubmit; inFlight: boolean; nextAt: num
     entry.nextAt = Date.now() + 1_000;
   };
   const timer = setTimeout(retry, RECEIPT_TIMEOUT_MS);
-  smsc.deliver(pdu).then(
+  void smsc.deliver(pdu).then(
     (status) => {
       clearTimeout(timer);
       if (settled) return;

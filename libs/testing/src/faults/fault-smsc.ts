@@ -17,8 +17,20 @@ export class FaultSmsc {
     readonly password = 'faults',
   ) {}
 
+  /** Starts the process (again on its port after a kill; the port may take a moment to be free). */
   async start(): Promise<void> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.spawn();
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
+  private async spawn(): Promise<void> {
     const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
       env: {
         ...process.env,
@@ -33,7 +45,7 @@ export class FaultSmsc {
     process.once('exit', () => child.kill('SIGKILL'));
     this.port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the fault SMSC exited with ${code} before listening`)));
-      child.stdout!.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+      child.stdout?.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim())));
     });
   }
 
