@@ -1,7 +1,9 @@
 // The fault suite's SMSC, as a process of its own so that it can be killed with SIGKILL and restarted
 // on the same port. It logs every submit_sm (before answering) and every receipt the ESME acknowledged
 // to FAULT_SMSC_LOG, synchronously. Like a real SMSC it keeps the receipts it has not delivered yet and
-// sends them once a receiving bind is back, after a restart too (rebuilt from the log). Prints its port.
+// sends them once a receiving bind is back, after a restart too (rebuilt from the log). It answers each
+// submit after FAULT_SMSC_DELAY_MS (default 100, an SMSC's usual latency), so that a kill finds submits
+// in the window: received and logged, never answered. Prints its port.
 import { formatReceiptText, shortMessage } from '@smsgate/smpp';
 import { appendFileSync } from 'node:fs';
 import { SmscSimulator } from '../smsc-simulator';
@@ -9,6 +11,7 @@ import { readSmscLog, type SmscLogLine, type SmscSubmit } from './smsc-log';
 
 const file = process.env.FAULT_SMSC_LOG ?? '';
 if (!file) throw new Error('FAULT_SMSC_LOG is required');
+const DELAY_MS = Number(process.env.FAULT_SMSC_DELAY_MS ?? 100);
 const write = (line: SmscLogLine) => appendFileSync(file, `${JSON.stringify(line)}\n`);
 
 const history = readSmscLog(file);
@@ -49,8 +52,8 @@ const smsc = new SmscSimulator({
     write(submit);
     if ((pdu.registeredDelivery & 0x03) !== 0)
       // after the submit_sm_resp, which goes out when this returns
-      pending.set(submit.id, { submit, inFlight: false, nextAt: Date.now() + 5 });
-    return { receipt: false };
+      pending.set(submit.id, { submit, inFlight: false, nextAt: Date.now() + DELAY_MS + 5 });
+    return { receipt: false, ...(DELAY_MS > 0 ? { delayMs: DELAY_MS } : {}) };
   },
 });
 // The log is the history; the simulator's own arrays would only grow.
