@@ -1,4 +1,3 @@
-import { runMigrations } from '@smsgate/db';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -59,6 +58,8 @@ export class FaultStack {
     mkdirSync(logDir, { recursive: true });
     this.infra = ensureInfra(infraDir);
     await freshDatabase(this.infra.databaseUrl);
+    // Loaded here: everything importing @smsgate/testing (unit specs too) need not load TypeORM.
+    const { runMigrations } = await import('@smsgate/db');
     await runMigrations(this.infra.databaseUrl);
     const run = Date.now().toString(36);
     const groups = {
