@@ -34,7 +34,11 @@ const scenarios = allScenarios()
   .map((scenario, index) => ({ scenario, index }))
   .filter(({ scenario }) => words.length === 0 || words.some((word) => scenario.name.includes(word)));
 if (scenarios.length === 0) {
-  console.error(`no scenario matches ${words.join(' ')}; there are: ${allScenarios().map((s) => s.name).join(', ')}`);
+  console.error(
+    `no scenario matches ${words.join(' ')}; there are: ${allScenarios()
+      .map((s) => s.name)
+      .join(', ')}`,
+  );
   process.exit(2);
 }
 
@@ -59,7 +63,9 @@ try {
     await stack.bound(120_000);
   }
 } finally {
-  console.log('\nsummary (lost, duplicated submits SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 5xx documented 503+504-unknown/other, recovered in s):');
+  console.log(
+    '\nsummary (lost, duplicated submits SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 5xx documented 503+504-unknown/other, recovered in s):',
+  );
   for (const result of results) {
     const f = figuresOf(result.tally);
     const recovered = recoveredIn(result);

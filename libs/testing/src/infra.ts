@@ -43,7 +43,9 @@ export function ensureTestInfra(): TestInfra {
 export function infraCommand(dir: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile('bash', [script, ...args], { env: infraEnv(dir) }, (error, stdout, stderr) =>
-      error ? reject(new Error(`infra.sh ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
+      error
+        ? reject(new Error(`infra.sh ${args.join(' ')} failed: ${stderr || error.message}`))
+        : resolve(stdout),
     ),
   );
 }

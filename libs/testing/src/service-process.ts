@@ -95,7 +95,9 @@ export class ServiceProcess {
     running.add(child);
     child.once('exit', () => running.delete(child));
     if (this.options.logFile && !this.log) this.log = createWriteStream(this.options.logFile, { flags: 'a' });
-    this.log?.write(`--- ${this.name} pid ${child.pid} spawned at ${new Date(this.spawnedAt).toISOString()}\n`);
+    this.log?.write(
+      `--- ${this.name} pid ${child.pid} spawned at ${new Date(this.spawnedAt).toISOString()}\n`,
+    );
     const keep = (chunk: Buffer) => {
       this.log?.write(chunk);
       this.output += chunk.toString();

@@ -20,10 +20,11 @@ export class CallbackSink {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         const header = request.headers['x-smsgate-event-id'];
+        const text = (value: unknown) => (typeof value === 'string' ? value : '');
         this.callbacks.push({
-          eventId: String((typeof header === 'string' ? header : undefined) ?? body.eventId ?? ''),
-          id: String(body.id ?? ''),
-          status: String(body.status ?? ''),
+          eventId: typeof header === 'string' ? header : text(body.eventId),
+          id: text(body.id),
+          status: text(body.status),
           at: Date.now(),
         });
       } catch {

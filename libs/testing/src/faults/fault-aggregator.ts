@@ -42,7 +42,9 @@ export class FaultAggregator {
         };
         this.requests.push(record);
         appendFileSync(this.logFile, `${JSON.stringify(record)}\n`);
-        response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'unavailable');
+        response
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status === 200 ? 'ok' : 'unavailable');
         if (status === 200) this.reports.push({ id: record.id, nextAt: Date.now() + 20 });
       });
     });
@@ -85,7 +87,11 @@ export class FaultAggregator {
       if (index < 0) return;
       const [report] = this.reports.splice(index, 1);
       this.reportsInFlight += 1;
-      void fetch(target, { method: 'POST', body: new URLSearchParams({ id: report.id }), signal: AbortSignal.timeout(15_000) })
+      void fetch(target, {
+        method: 'POST',
+        body: new URLSearchParams({ id: report.id }),
+        signal: AbortSignal.timeout(15_000),
+      })
         .then(
           async (response) => {
             await response.arrayBuffer();

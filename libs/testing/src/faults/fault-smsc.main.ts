@@ -46,7 +46,11 @@ const smsc = new SmscSimulator({
       destination: { ...pdu.destination },
       to: pdu.destination.addr,
       text: received.text,
-      ...(udh ? { part: { ref: udh.reference, total: udh.total, seq: udh.sequence } } : sar ? { part: sar } : {}),
+      ...(udh
+        ? { part: { ref: udh.reference, total: udh.total, seq: udh.sequence } }
+        : sar
+          ? { part: sar }
+          : {}),
       at: received.at,
     };
     write(submit);

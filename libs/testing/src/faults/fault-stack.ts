@@ -104,7 +104,13 @@ export class FaultStack {
       type: 'smpp',
       name: 'faults smsc',
       address: 'SMSGATE',
-      config: { host: '127.0.0.1', port: this.smsc.port, system_id: this.smsc.systemId, binds: 1, window: 100 },
+      config: {
+        host: '127.0.0.1',
+        port: this.smsc.port,
+        system_id: this.smsc.systemId,
+        binds: 1,
+        window: 100,
+      },
       secrets: { password: this.smsc.password },
     });
     const ex = await createChannel(ingress.url, this.workspace.apiKey, {

@@ -34,7 +34,10 @@ export function reportLines(result: ScenarioResult): string[] {
   const ready = window.marks?.ready;
   const recovered = recoveredIn(result);
   const other5xx = Object.entries(
-    t.answersOther5xx.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {}),
+    t.answersOther5xx.reduce<Record<number, number>>(
+      (counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }),
+      {},
+    ),
   )
     .map(([status, n]) => `${n}×${status}`)
     .join(', ');
@@ -52,7 +55,9 @@ export function reportLines(result: ScenarioResult): string[] {
       `${other5xx ? ` (${other5xx})` : ''}, connection errors/time-outs ${t.connectionErrors}`,
     `  resume after the fault's end, s: accept ${s(t.resume.accept)}, SMSC ${s(t.resume.smsc)}, ` +
       `aggregator ${s(t.resume.aggregator)}, callbacks ${s(t.resume.callbacks)} → recovered in ${s(recovered)} s` +
-      (scenario.service && ready ? ` (${scenario.service} ready ${s((ready - window.end) / 1_000)} s after its restart)` : '') +
+      (scenario.service && ready
+        ? ` (${scenario.service} ready ${s((ready - window.end) / 1_000)} s after its restart)`
+        : '') +
       `; fault lasted ${s((window.end - window.start) / 1_000)} s; scenario ${result.seconds.toFixed(0)} s`,
     `  evidence: ${result.evidenceFile}`,
   ];

@@ -92,7 +92,13 @@ export async function runScenario(
   return { scenario, window, tally: result, seconds: (Date.now() - started) / 1_000, settled, evidenceFile };
 }
 
-function evidenceOf(stack: FaultStack, scenario: Scenario, window: FaultWindow, result: Tally, client: LoadClient) {
+function evidenceOf(
+  stack: FaultStack,
+  scenario: Scenario,
+  window: FaultWindow,
+  result: Tally,
+  client: LoadClient,
+) {
   const logs = FAULT_SERVICES.map((name) => {
     const file = path.join(stack.options.logDir, `${name}.log`);
     return { name, lines: existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [] };
@@ -101,19 +107,26 @@ function evidenceOf(stack: FaultStack, scenario: Scenario, window: FaultWindow, 
   const logLinesOf = (ids: string[]) =>
     Object.fromEntries(
       logs
-        .map(({ name, lines }) => [name, lines.filter((line) => ids.some((id) => line.includes(id))).slice(0, 40)] as const)
+        .map(
+          ({ name, lines }) =>
+            [name, lines.filter((line) => ids.some((id) => line.includes(id))).slice(0, 40)] as const,
+        )
         .filter(([, lines]) => lines.length > 0),
     );
   const attemptsOf = (key: string) => client.messages.find((message) => message.key === key)?.attempts;
   const cases = <T extends { key: string; ids?: string[] }>(list: T[]) =>
-    list.slice(0, 20).map((entry) => ({ ...entry, attempts: attemptsOf(entry.key), logs: logLinesOf(entry.ids ?? []) }));
+    list
+      .slice(0, 20)
+      .map((entry) => ({ ...entry, attempts: attemptsOf(entry.key), logs: logLinesOf(entry.ids ?? []) }));
   return {
     scenario: scenario.name,
     title: scenario.title,
     window: {
       start: new Date(window.start).toISOString(),
       end: new Date(window.end).toISOString(),
-      marks: Object.fromEntries(Object.entries(window.marks ?? {}).map(([k, v]) => [k, new Date(v).toISOString()])),
+      marks: Object.fromEntries(
+        Object.entries(window.marks ?? {}).map(([k, v]) => [k, new Date(v).toISOString()]),
+      ),
     },
     figures: { ...figuresOf(result), answers: result.answers, resume: result.resume },
     lost: cases(result.lost),

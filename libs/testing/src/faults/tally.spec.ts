@@ -67,7 +67,9 @@ describe('tally', () => {
       }),
     );
     expect(result.duplicateSends).toEqual([]);
-    expect(result.lost).toEqual([expect.objectContaining({ key: 'k3', reason: expect.stringContaining('without the provider') })]);
+    expect(result.lost).toEqual([
+      expect.objectContaining({ key: 'k3', reason: expect.stringContaining('without the provider') }),
+    ]);
   });
 
   it('tells redelivered callbacks from a status under two event ids, and documented 5xx from others', () => {
@@ -93,14 +95,19 @@ describe('tally', () => {
       }),
     );
     expect(result.callbackRedeliveries).toBe(1);
-    expect(result.callbackDuplicateEvents).toEqual([{ id: 'id4', status: 'delivered', eventIds: ['e1', 'e2'] }]);
+    expect(result.callbackDuplicateEvents).toEqual([
+      { id: 'id4', status: 'delivered', eventIds: ['e1', 'e2'] },
+    ]);
     expect([result.answers503, result.answers504Unknown, result.answersOther5xx.length]).toEqual([1, 1, 1]);
   });
 
   it('measures resume from the fault end: the first submit of a message accepted after the fault began', () => {
     const late = message(5, { acceptedAt: 2_500 });
     const result = tally(
-      input({ messages: [message(6), late], submits: [submit('+254700000006', 2_100), submit(late.to, 4_500)] }),
+      input({
+        messages: [message(6), late],
+        submits: [submit('+254700000006', 2_100), submit(late.to, 4_500)],
+      }),
     );
     expect(result.resume.smsc).toBe(1.5);
     expect(result.resume.accept).toBeUndefined();

@@ -85,7 +85,8 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     if (isFinal) final += 1;
     const base = { key: message.key, to: message.to, ids: message.ids, statuses: states };
     if (!isFinal) lost.push({ ...base, reason: 'never final' });
-    else if (!reached(message)) lost.push({ ...base, reason: `final (${states.join(',')}) without the provider having it` });
+    else if (!reached(message))
+      lost.push({ ...base, reason: `final (${states.join(',')}) without the provider having it` });
   }
 
   const duplicateSubmits: Tally['duplicateSubmits'] = [];
@@ -93,7 +94,13 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     for (const [part, copies] of group(list, (submit) => String(submit.part?.seq ?? 1))) {
       if (copies.length < 2) continue;
       const message = byTo.get(to)!;
-      duplicateSubmits.push({ key: message.key, to: message.to, ids: message.ids, part: Number(part), submits: copies });
+      duplicateSubmits.push({
+        key: message.key,
+        to: message.to,
+        ids: message.ids,
+        part: Number(part),
+        submits: copies,
+      });
     }
   }
   const duplicateSends: Tally['duplicateSends'] = [];
@@ -104,7 +111,10 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   }
   const unacceptedButSent = messages
     .filter((message) => message.outcome !== 'accepted')
-    .filter((message) => (submitsOf.get(plain(message.to))?.length ?? 0) + (takenOf.get(plain(message.to))?.length ?? 0) > 0)
+    .filter(
+      (message) =>
+        (submitsOf.get(plain(message.to))?.length ?? 0) + (takenOf.get(plain(message.to))?.length ?? 0) > 0,
+    )
     .map((message) => ({
       key: message.key,
       to: message.to,
@@ -118,7 +128,8 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   const callbackDuplicateEvents: Tally['callbackDuplicateEvents'] = [];
   for (const copies of group(oursCallbacks, (callback) => `${callback.id} ${callback.status}`).values()) {
     const eventIds = [...new Set(copies.map((callback) => callback.eventId))];
-    if (eventIds.length > 1) callbackDuplicateEvents.push({ id: copies[0].id, status: copies[0].status, eventIds });
+    if (eventIds.length > 1)
+      callbackDuplicateEvents.push({ id: copies[0].id, status: copies[0].status, eventIds });
   }
   const finalCallbacks = new Set(oursCallbacks.map((callback) => `${callback.id} ${callback.status}`));
   const missingFinalCallbacks = [...ids]
@@ -133,9 +144,15 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     for (const attempt of message.attempts) {
       answers[attempt.status] = (answers[attempt.status] ?? 0) + 1;
       if (typeof attempt.status !== 'number') connectionErrors += 1;
-      else if (attempt.status === 504 && attempt.body?.includes('"outcome":"unknown"')) answers504Unknown += 1;
+      else if (attempt.status === 504 && attempt.body?.includes('"outcome":"unknown"'))
+        answers504Unknown += 1;
       else if (attempt.status >= 500 && attempt.status !== 503)
-        answersOther5xx.push({ key: message.key, status: attempt.status, body: attempt.body?.slice(0, 300), at: attempt.at });
+        answersOther5xx.push({
+          key: message.key,
+          status: attempt.status,
+          body: attempt.body?.slice(0, 300),
+          at: attempt.at,
+        });
     }
 
   return {
@@ -148,7 +165,9 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     duplicateSubmits,
     duplicateSends,
     unacceptedButSent,
-    extraIds: messages.filter((message) => message.ids.length > 1).map(({ key, ids: list }) => ({ key, ids: list })),
+    extraIds: messages
+      .filter((message) => message.ids.length > 1)
+      .map(({ key, ids: list }) => ({ key, ids: list })),
     callbackRedeliveries,
     callbackDuplicateEvents,
     missingFinalCallbacks,
@@ -173,10 +192,13 @@ function resumeOf(
   callbacks: ReceivedCallback[],
   window: FaultWindow,
 ): Tally['resume'] {
-  const since = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, at - window.end) / 1_000);
+  const since = (at: number | undefined) =>
+    at === undefined ? undefined : Math.max(0, at - window.end) / 1_000;
   const first = (times: number[]) => (times.length ? Math.min(...times) : undefined);
   const lateTo = new Set(
-    messages.filter((m) => m.acceptedAt !== undefined && m.acceptedAt >= window.start).map((m) => plain(m.to)),
+    messages
+      .filter((m) => m.acceptedAt !== undefined && m.acceptedAt >= window.start)
+      .map((m) => plain(m.to)),
   );
   const lateIds = new Set(
     messages.filter((m) => m.acceptedAt !== undefined && m.acceptedAt >= window.start).flatMap((m) => m.ids),
@@ -190,7 +212,9 @@ function resumeOf(
       ),
     ),
     smsc: since(first(submits.filter((s) => lateTo.has(plain(s.to))).map((s) => s.at))),
-    aggregator: since(first(requests.filter((r) => r.status === 200 && lateTo.has(plain(r.to))).map((r) => r.at))),
+    aggregator: since(
+      first(requests.filter((r) => r.status === 200 && lateTo.has(plain(r.to))).map((r) => r.at)),
+    ),
     callbacks: since(first(callbacks.filter((c) => lateIds.has(c.id)).map((c) => c.at))),
   };
 }
