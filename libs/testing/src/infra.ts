@@ -2,7 +2,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+const libRoot = path.resolve(__dirname, '../../..');
+/** The repository, whether this runs from the sources (tests) or from dist/ (`npm run faults`). */
+export const repoRoot = path.basename(libRoot) === 'dist' ? path.dirname(libRoot) : libRoot;
 export const testInfraDir = path.join(repoRoot, '.local', 'test-infra');
 const script = path.join(repoRoot, 'scripts', 'infra.sh');
 
