@@ -7,6 +7,9 @@ export interface ReceivedCallback {
   /** The message id. */
   id: string;
   status: string;
+  previousStatus: string;
+  /** The change's detail, as JSON (a retry's `errored` names its attempt, …). */
+  detail: string;
   at: number;
 }
 
@@ -25,6 +28,8 @@ export class CallbackSink {
           eventId: typeof header === 'string' ? header : text(body.eventId),
           id: text(body.id),
           status: text(body.status),
+          previousStatus: text(body.previousStatus),
+          detail: JSON.stringify(body.detail ?? null),
           at: Date.now(),
         });
       } catch {

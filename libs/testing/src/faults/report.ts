@@ -49,7 +49,9 @@ export function reportLines(result: ScenarioResult): string[] {
       `aggregator ${f.duplicateSends} extra sends (${t.duplicateSends.length} messages); ` +
       `reached the provider without an acceptance ${f.unacceptedButSent}; messages with more than one id ${t.extraIds.length}`,
     `  duplicated callbacks: ${f.callbackRedeliveries} redeliveries of an event id (at least once, by design), ` +
-      `${f.callbackDuplicateEvents} statuses under distinct event ids; final callbacks missing ${t.missingFinalCallbacks.length}`,
+      `${f.callbackDuplicateEvents} changes under distinct event ids (and ${t.callbackRepeatedStatuses} ` +
+      `statuses reported again as another change, e.g. errored per attempt); final callbacks missing ` +
+      `${t.missingFinalCallbacks.length}`,
     `  answers ${JSON.stringify(t.answers)}: documented 503 ${f.answers503} and 504 outcome unknown ` +
       `${f.answers504Unknown}, other 5xx ${f.answersOther5xx}` +
       `${other5xx ? ` (${other5xx})` : ''}, connection errors/time-outs ${t.connectionErrors}`,

@@ -36,6 +36,15 @@ const input = (overrides: Partial<TallyInput>): TallyInput => ({
   ...overrides,
 });
 
+const callback = {
+  eventId: '',
+  id: 'id4',
+  status: 'delivered',
+  previousStatus: 'sent',
+  detail: '{}',
+  at: 1_500,
+};
+
 describe('tally', () => {
   it('counts a part the SMSC got twice as a duplicate submit, and a message never final as lost', () => {
     const long = message(1, { parts: 2 });
@@ -88,16 +97,19 @@ describe('tally', () => {
         submits: [submit('+254700000004', 1_100)],
         statuses: new Map([['id4', 'delivered']]),
         callbacks: [
-          { eventId: 'e1', id: 'id4', status: 'delivered', at: 1_200 },
-          { eventId: 'e1', id: 'id4', status: 'delivered', at: 1_300 },
-          { eventId: 'e2', id: 'id4', status: 'delivered', at: 1_400 },
+          { ...callback, eventId: 'e1', at: 1_200 },
+          { ...callback, eventId: 'e1', at: 1_300 },
+          { ...callback, eventId: 'e2', at: 1_400 },
+          { ...callback, eventId: 'e3', status: 'errored', detail: '{"attempt":1}' },
+          { ...callback, eventId: 'e4', status: 'errored', detail: '{"attempt":2}' },
         ],
       }),
     );
     expect(result.callbackRedeliveries).toBe(1);
     expect(result.callbackDuplicateEvents).toEqual([
-      { id: 'id4', status: 'delivered', eventIds: ['e1', 'e2'] },
+      { id: 'id4', status: 'sent → delivered', eventIds: ['e1', 'e2'], detail: '{}' },
     ]);
+    expect(result.callbackRepeatedStatuses).toBe(1);
     expect([result.answers503, result.answers504Unknown, result.answersOther5xx.length]).toEqual([1, 1, 1]);
   });
 

@@ -40,8 +40,10 @@ export interface Tally {
   extraIds: { key: string; ids: string[] }[];
   /** Deliveries of an event id already delivered (at least once, by design). */
   callbackRedeliveries: number;
-  /** The same status of a message under more than one event id. */
-  callbackDuplicateEvents: { id: string; status: string; eventIds: string[] }[];
+  /** The same change of a message (status, previous status, detail) under more than one event id. */
+  callbackDuplicateEvents: { id: string; status: string; eventIds: string[]; detail: string }[];
+  /** A status reported again as a different change (e.g. `errored` once per failed attempt): expected. */
+  callbackRepeatedStatuses: number;
   /** Final in the ledger, but no callback of that status came. */
   missingFinalCallbacks: { id: string; status: string }[];
   answers: Record<string, number>;
@@ -126,11 +128,20 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   for (const copies of group(oursCallbacks, (callback) => callback.eventId).values())
     callbackRedeliveries += copies.length - 1;
   const callbackDuplicateEvents: Tally['callbackDuplicateEvents'] = [];
-  for (const copies of group(oursCallbacks, (callback) => `${callback.id} ${callback.status}`).values()) {
+  const change = (c: ReceivedCallback) => `${c.id} ${c.status} ${c.previousStatus} ${c.detail}`;
+  for (const copies of group(oursCallbacks, change).values()) {
     const eventIds = [...new Set(copies.map((callback) => callback.eventId))];
     if (eventIds.length > 1)
-      callbackDuplicateEvents.push({ id: copies[0].id, status: copies[0].status, eventIds });
+      callbackDuplicateEvents.push({
+        id: copies[0].id,
+        status: `${copies[0].previousStatus} → ${copies[0].status}`,
+        eventIds,
+        detail: copies[0].detail,
+      });
   }
+  let callbackRepeatedStatuses = 0;
+  for (const copies of group(oursCallbacks, (c) => `${c.id} ${c.status}`).values())
+    callbackRepeatedStatuses += new Set(copies.map(change)).size - 1;
   const finalCallbacks = new Set(oursCallbacks.map((callback) => `${callback.id} ${callback.status}`));
   const missingFinalCallbacks = [...ids]
     .map((id) => ({ id, status: statuses.get(id) ?? 'unknown' }))
@@ -170,6 +181,7 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
       .map(({ key, ids: list }) => ({ key, ids: list })),
     callbackRedeliveries,
     callbackDuplicateEvents,
+    callbackRepeatedStatuses,
     missingFinalCallbacks,
     answers,
     answers503: answers[503] ?? 0,
