@@ -44,7 +44,8 @@ export function reportLines(result: ScenarioResult): string[] {
   return [
     `${scenario.name}: ${scenario.title}${result.settled ? '' : ' (NOT SETTLED: some messages were still open at the deadline)'}`,
     `  accepted ${f.accepted} of ${f.sent} sent (rejected ${t.rejected}, given up ${t.gaveUp}); final ${f.final}; ` +
-      `lost ${f.lost} (never final ${neverFinal}, final without the provider having it ${f.lost - neverFinal})`,
+      `lost ${f.lost} (never final ${neverFinal}, final without the provider having it ${f.lost - neverFinal}); ` +
+      `statuses ${JSON.stringify(t.byStatus)}, failed although the provider has it ${t.failedButSent.length}`,
     `  duplicated submits: SMSC ${f.duplicateSubmits} extra part submits (${t.duplicateSubmits.length} parts), ` +
       `aggregator ${f.duplicateSends} extra sends (${t.duplicateSends.length} messages); ` +
       `reached the provider without an acceptance ${f.unacceptedButSent}; messages with more than one id ${t.extraIds.length}`,

@@ -130,6 +130,7 @@ function evidenceOf(
     },
     figures: { ...figuresOf(result), answers: result.answers, resume: result.resume },
     lost: cases(result.lost),
+    failedButSent: cases(result.failedButSent),
     duplicateSubmits: cases(result.duplicateSubmits),
     duplicateSends: cases(result.duplicateSends),
     unacceptedButSent: cases(result.unacceptedButSent),

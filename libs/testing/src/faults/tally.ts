@@ -30,6 +30,10 @@ export interface Tally {
   rejected: number;
   gaveUp: number;
   final: number;
+  /** Accepted messages by their status in the ledger. */
+  byStatus: Record<string, number>;
+  /** Final as failed (or expired, rejected) although the provider has it: the outcome is not honest. */
+  failedButSent: { key: string; to: string; ids: string[]; statuses: string[] }[];
   lost: { key: string; to: string; ids: string[]; statuses: string[]; reason: string }[];
   /** Parts the SMSC got more than once, and messages the aggregator took more than once. */
   duplicateSubmits: { key: string; to: string; ids: string[]; part: number; submits: SmscSubmit[] }[];
@@ -80,9 +84,14 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   };
 
   const lost: Tally['lost'] = [];
+  const byStatus: Record<string, number> = {};
+  const failedButSent: Tally['failedButSent'] = [];
   let final = 0;
   for (const message of accepted) {
     const states = message.ids.map((id) => statuses.get(id) ?? 'unknown');
+    for (const status of states) byStatus[status] = (byStatus[status] ?? 0) + 1;
+    if (states.some((status) => FINAL.has(status) && status !== 'delivered') && reached(message))
+      failedButSent.push({ key: message.key, to: message.to, ids: message.ids, statuses: states });
     const isFinal = states.every((status) => FINAL.has(status));
     if (isFinal) final += 1;
     const base = { key: message.key, to: message.to, ids: message.ids, statuses: states };
@@ -172,6 +181,8 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
     rejected: messages.filter((message) => message.outcome === 'rejected').length,
     gaveUp: messages.filter((message) => message.outcome === 'gave-up').length,
     final,
+    byStatus,
+    failedButSent,
     lost,
     duplicateSubmits,
     duplicateSends,
