@@ -62,6 +62,37 @@ export function reportLines(result: ScenarioResult): string[] {
         ? ` (${scenario.service} ready ${s((ready - window.end) / 1_000)} s after its restart)`
         : '') +
       `; fault lasted ${s((window.end - window.start) / 1_000)} s; scenario ${result.seconds.toFixed(0)} s`,
+    ...examples(t),
     `  evidence: ${result.evidenceFile}`,
   ];
+}
+
+/** One case of each problem found, so that a failing run names what to look for. */
+function examples(t: Tally): string[] {
+  const lines: string[] = [];
+  const [lost] = t.lost;
+  if (lost) lines.push(`  e.g. lost: ${lost.key} to ${lost.to}, ids ${lost.ids.join(',')}: ${lost.reason}`);
+  const [submit] = t.duplicateSubmits;
+  if (submit)
+    lines.push(
+      `  e.g. duplicate submit: ${submit.to} part ${submit.part}, message ${submit.ids.join(',')}, SMSC ids ` +
+        submit.submits.map((s) => `${s.id} at ${new Date(s.at).toISOString()}`).join(', '),
+    );
+  const [send] = t.duplicateSends;
+  if (send)
+    lines.push(
+      `  e.g. duplicate send: ${send.to}, message ${send.ids.join(',')}, taken at ` +
+        send.requests.map((r) => new Date(r.at).toISOString()).join(', '),
+    );
+  const [failed] = t.failedButSent;
+  if (failed)
+    lines.push(
+      `  e.g. failed although sent: ${failed.to}, ${failed.ids.join(',')} ${failed.statuses.join(',')}`,
+    );
+  const [other] = t.answersOther5xx;
+  if (other)
+    lines.push(
+      `  e.g. ${other.status} at ${new Date(other.at).toISOString()} for ${other.key}: ${other.body ?? ''}`,
+    );
+  return lines;
 }
