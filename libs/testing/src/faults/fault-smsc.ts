@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../infra';
 import { readSmscLog, type SmscSubmit } from './smsc-log';
@@ -60,6 +61,18 @@ export class FaultSmsc {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));
+  }
+
+  /** Resolves true as soon as the log grows (a submit_sm arrived), false after `timeoutMs`. */
+  async nextSubmit(timeoutMs: number): Promise<boolean> {
+    const size = async () => (await stat(this.logFile).catch(() => ({ size: 0 }))).size;
+    const before = await size();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await size()) > before) return true;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return false;
   }
 
   /** Every submit_sm the SMSC got, in order, over all its runs. */

@@ -166,13 +166,17 @@ export class FaultStack {
     return { stoppedAt, readyAt: Date.now() };
   }
 
-  /** SIGKILL of the SMSC, restarted on its port after `downMs`. */
-  async killSmsc(downMs: number): Promise<{ killedAt: number; restartedAt: number }> {
+  /**
+   * SIGKILL of the SMSC right after a submit_sm arrived (it answers after 100 ms, so that one and any
+   * behind it are in the window, received and unanswered), restarted on its port after `downMs`.
+   */
+  async killSmsc(downMs: number): Promise<{ killedAt: number; restartedAt: number; inFlight: boolean }> {
+    const inFlight = await this.smsc.nextSubmit(10_000);
     const killedAt = Date.now();
     await this.smsc.kill();
     await sleep(downMs);
     await this.smsc.start();
-    return { killedAt, restartedAt: Date.now() };
+    return { killedAt, restartedAt: Date.now(), inFlight };
   }
 
   /** The aggregator answers 500 to every send for `ms`. */

@@ -68,10 +68,12 @@ export const postgresScenario = (downMs = 10_000): Scenario => ({
 
 export const smscScenario = (downMs = 5_000): Scenario => ({
   name: 'kill-smsc',
-  title: `the SMSC SIGKILLed mid-window, restarted after ${downMs / 1_000} s`,
+  title: `the SMSC SIGKILLed just after a submit_sm came in (unanswered), restarted after ${downMs / 1_000} s`,
   resumeBy: ['smsc'],
   async inject(stack) {
-    const { killedAt, restartedAt } = await stack.killSmsc(downMs);
+    const { killedAt, restartedAt, inFlight } = await stack.killSmsc(downMs);
+    if (!inFlight)
+      throw new Error('no submit_sm reached the SMSC within 10 s: nothing to kill it in the middle of');
     return { start: killedAt, end: restartedAt };
   },
 });
