@@ -132,4 +132,25 @@ describe('channel config checked on save', () => {
     expect(response.status).toBe(400);
     expect((response.json as unknown as Refusal).problems).toEqual(['config.tps: must be a number']);
   });
+
+  it('checks the receipt timeout when saved and shows the one in force: 48 h by default, null when off', async () => {
+    const config = { host: 'smsc.example.com', system_id: 'smsgate' };
+    const refused = await create({
+      type: 'smpp',
+      config: { ...config, receipt_timeout_seconds: -5 },
+      secrets: { password: 'pw' },
+    });
+    expect(refused.status).toBe(400);
+    expect((refused.json as unknown as Refusal).problems).toEqual([
+      'config.receipt_timeout_seconds: must be at least 0 (0: never time out)',
+    ]);
+    const created = await create({ type: 'smpp', config, secrets: { password: 'pw' } });
+    expect(created.json).toMatchObject({ receiptTimeoutSeconds: 172_800 });
+    const path = `/v1/channels/${created.json.uuid as string}`;
+    const shortened = await call('PATCH', path, { config: { ...config, receipt_timeout_seconds: 600 } });
+    expect(shortened.json).toMatchObject({ receiptTimeoutSeconds: 600 });
+    const off = await call('PATCH', path, { config: { ...config, receipt_timeout_seconds: 0 } });
+    expect(off.json).toMatchObject({ receiptTimeoutSeconds: null });
+    expect((await call('GET', path)).json).toMatchObject({ receiptTimeoutSeconds: null });
+  });
 });

@@ -110,6 +110,8 @@ describe('dispatch to an HTTP aggregator', () => {
     expect(request.url).toBe('/send');
     expect(request.headers['content-type']).toContain('application/json');
     expect(request.headers.authorization).toBe('Token s3cr3t-aggregator');
+    expect(request.headers['x-smsgate-message-id']).toBe(id);
+    expect(request.headers['x-smsgate-part']).toBe('1/1');
     expect(JSON.parse(request.body)).toEqual({
       id,
       text: 'Hello from smsgate',
@@ -126,7 +128,14 @@ describe('dispatch to an HTTP aggregator', () => {
     aggregator.reply({ status: 503 }, { status: 503 });
     const id = await send({ to: '+254712345679', text: 'try again', channel: channel.uuid });
     await statusOf(id, 'wired');
-    expect(aggregator.requests.filter((r) => r.body.includes(id))).toHaveLength(3);
+    const tries = aggregator.requests.filter((r) => r.body.includes(id));
+    expect(tries).toHaveLength(3);
+    // Every try names the same message and part: the aggregator's key to deduplicate on.
+    expect(tries.map((r) => [r.headers['x-smsgate-message-id'], r.headers['x-smsgate-part']])).toEqual([
+      [id, '1/1'],
+      [id, '1/1'],
+      [id, '1/1'],
+    ]);
     const errored = probe.find(
       (m) =>
         (m.value as { id?: string; status?: string }).id === id &&

@@ -36,6 +36,11 @@ export const dlrTrackerEnv = serviceEnv(8083)
     LEDGER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
     /** How often messages past their expiresAt are marked expired. */
     EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(30_000),
+    /**
+     * How often messages handed to their provider are checked against their channel's receipt timeout
+     * (`receipt_timeout_seconds`; the timeout itself is per channel).
+     */
+    RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
     /** Parked receipts older than this are reported to the dead-letter topic (still applied if their id comes). */
     PARKED_HORIZON_SECONDS: z.coerce
       .number()

@@ -8,7 +8,9 @@ import { InboundConsumer } from './inbound/inbound.consumer';
 import { StoreInboundMessages } from './inbound/store-inbound.use-case';
 import { CallbackPruner } from './maintenance/callback-pruner';
 import { ExpirySweeper } from './maintenance/expiry-sweeper';
+import { OverdueReceipts } from './maintenance/overdue-receipts.repository';
 import { ParkedReporter } from './maintenance/parked-reporter';
+import { ReceiptTimeoutSweeper } from './maintenance/receipt-timeout-sweeper';
 import { MessagesController } from './messages/messages.controller';
 import { RecordSendRequests } from './requests/record-requests.use-case';
 import { RequestsConsumer } from './requests/requests.consumer';
@@ -39,6 +41,8 @@ export class DlrTrackerModule {
         TrackStatuses,
         CallbackWorker,
         ExpirySweeper,
+        OverdueReceipts,
+        ReceiptTimeoutSweeper,
         CallbackPruner,
         ParkedReporter,
       ],

@@ -1,4 +1,11 @@
-export { CommonConfigSchema, commonConfigProblems, type CommonConfig } from './common.config';
+export {
+  CommonConfigSchema,
+  DEFAULT_RECEIPT_TIMEOUT_SECONDS,
+  MAX_RECEIPT_TIMEOUT_SECONDS,
+  commonConfigProblems,
+  receiptTimeoutOf,
+  type CommonConfig,
+} from './common.config';
 export {
   HTTP_METHODS,
   METHOD_PROBLEM,

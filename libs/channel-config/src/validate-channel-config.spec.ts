@@ -1,4 +1,5 @@
 import { EgressGuard } from '@smsgate/egress';
+import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './common.config';
 import { validateChannelConfig } from './validate-channel-config';
 
 const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[] => {
@@ -89,6 +90,14 @@ describe('validateChannelConfig', () => {
           'config.headers.Bad Header: is not a valid header name',
           'config.headers.X-A: must not contain line breaks',
           'config.max_length: must be at least 1',
+        ],
+      ],
+      [
+        "headers that would replace smsgate's dedupe headers",
+        { send_url: 'https://x.example/', headers: { 'x-smsgate-message-id': '1', 'X-Smsgate-Part': '1' } },
+        [
+          'config.headers.x-smsgate-message-id: is set by smsgate',
+          'config.headers.X-Smsgate-Part: is set by smsgate',
         ],
       ],
     ])('reports %s', (_name, config, problems) => {
@@ -268,6 +277,47 @@ describe('validateChannelConfig', () => {
         'config.method: must be GET, POST or PUT',
         'config.tps: must be greater than 0',
       ]);
+    });
+  });
+
+  describe('receipt_timeout_seconds, which every type may carry', () => {
+    const valid = {
+      ex: [{ send_url: 'https://x.example/' }, {}],
+      imi: [{}, { service_key: 'k' }],
+      template: [ringotel({}), {}],
+      smpp: [{ host: 'smsc.example.com', system_id: 'smsgate' }, { password: 'p' }],
+    } as const;
+
+    it.each(Object.keys(valid) as (keyof typeof valid)[])('checks it on %s channels', (type) => {
+      const [config, secrets] = valid[type];
+      for (const seconds of [1, 3_600, 30 * 24 * 3_600, 0])
+        expect(validateChannelConfig(type, { ...config, receipt_timeout_seconds: seconds }, secrets)).toEqual(
+          {
+            ok: true,
+          },
+        );
+      expect(problemsOf(type, { ...config, receipt_timeout_seconds: -1 }, secrets)).toEqual([
+        'config.receipt_timeout_seconds: must be at least 0 (0: never time out)',
+      ]);
+      expect(problemsOf(type, { ...config, receipt_timeout_seconds: 1.5 }, secrets)).toEqual([
+        'config.receipt_timeout_seconds: must be a whole number of seconds',
+      ]);
+      expect(problemsOf(type, { ...config, receipt_timeout_seconds: '48h' }, secrets)).toEqual([
+        'config.receipt_timeout_seconds: must be a number of seconds',
+      ]);
+      expect(problemsOf(type, { ...config, receipt_timeout_seconds: 31 * 24 * 3_600 }, secrets)).toEqual([
+        'config.receipt_timeout_seconds: must be at most 2592000 (30 days)',
+      ]);
+    });
+  });
+
+  describe('receiptTimeoutOf', () => {
+    it('is 48 hours unless the channel says otherwise, and null when turned off with 0', () => {
+      expect(receiptTimeoutOf({})).toBe(172_800);
+      expect(receiptTimeoutOf(undefined)).toBe(DEFAULT_RECEIPT_TIMEOUT_SECONDS);
+      expect(receiptTimeoutOf({ receipt_timeout_seconds: 90 })).toBe(90);
+      expect(receiptTimeoutOf({ receipt_timeout_seconds: 0 })).toBeNull();
+      expect(receiptTimeoutOf({ receipt_timeout_seconds: 'soon' })).toBe(172_800);
     });
   });
 

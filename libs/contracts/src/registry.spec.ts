@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MessageStatus } from './events/common';
 import { jsonSchemaDir, renderJsonSchema } from './export-json-schemas';
 import { jsonSchemaOf, parsePayload } from './registry';
 import { Topics } from './topics';
@@ -51,6 +52,44 @@ describe('topic payloads', () => {
     };
     expect(parsePayload(Topics.inboundReceived, inbound).ok).toBe(true);
     expect(parsePayload(Topics.inboundReceived, { ...inbound, channelType: 'fax' }).ok).toBe(false);
+  });
+});
+
+describe('message statuses', () => {
+  // Every value ever published, in the order it was added. Readers keep reading all of them: the
+  // list is only appended to (a rename or removal would strand events already on the topics).
+  const published = [
+    'received',
+    'accepted',
+    'queued',
+    'wired',
+    'sent',
+    'delivered',
+    'failed',
+    'expired',
+    'rejected',
+    'errored',
+    'no_route',
+    'unknown',
+  ];
+
+  it('are only ever appended to', () => {
+    expect(MessageStatus.options.slice(0, published.length)).toEqual(published);
+  });
+
+  it.each(published)('a status change to %s, as published before, is still read', (status) => {
+    const change = {
+      eventId: '0190a3c2-4444-7aaa-8bbb-000000000004',
+      id: '0190a3c2-5555-7aaa-8bbb-000000000005',
+      workspace,
+      direction: 'out',
+      status,
+      previousStatus: 'sent',
+      at: '2026-11-22T10:00:00.000Z',
+    };
+    expect(parsePayload(Topics.messageStatusChanged, change)).toEqual({ ok: true, value: change });
+    const report = { eventId: change.eventId, id: change.id, workspace, channel, status, at: change.at };
+    expect(parsePayload(Topics.outboundStatus, report).ok).toBe(true);
   });
 });
 

@@ -20,6 +20,7 @@ import { CallbackQueue1763800000006 } from './migrations/1763800000006-callback-
 import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-write-path';
 import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008-callback-outbox-write-path';
 import { SendRequests1763800000010 } from './migrations/1763800000010-send-requests';
+import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-timeout';
 
 export const entities = [
   WorkspaceEntity,
@@ -45,6 +46,7 @@ export const migrations = [
   LedgerWritePath1763800000007,
   CallbackOutboxWritePath1763800000008,
   SendRequests1763800000010,
+  ReceiptTimeout1763800000011,
 ];
 
 export interface DataSourceSettings {

@@ -51,6 +51,7 @@ describe('migrations', () => {
       'parked_events',
       'rapidpro_channels',
       'routes',
+      'send_requests',
       'smpp_channel_states',
       'smpp_mo_parts',
       'smpp_submits',

@@ -1,14 +1,16 @@
+import { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 
 // Any fixed number: serialises concurrent migration runs (several pods, or a Job racing a dev run).
 const MIGRATION_LOCK = 7_340_211;
+const LOCK_POLL_MS = 200;
 
 /** Applies pending migrations; safe to run from several places at once. */
 export async function runMigrations(url: string): Promise<string[]> {
   const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'smsgate-migrate' });
   await dataSource.initialize();
   try {
-    await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await takeLock(dataSource);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((migration) => migration.name);
@@ -17,6 +19,21 @@ export async function runMigrations(url: string): Promise<string[]> {
     }
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * Polled rather than waited for: a session blocked in pg_advisory_lock holds a snapshot, and a
+ * CREATE INDEX CONCURRENTLY in the session holding the lock waits for every older snapshot to go —
+ * each would wait for the other (PostgreSQL reports the deadlock).
+ */
+async function takeLock(dataSource: DataSource): Promise<void> {
+  for (;;) {
+    const [row] = await dataSource.query<{ locked: boolean }[]>('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK,
+    ]);
+    if (row?.locked) return;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }
 

@@ -98,7 +98,8 @@ export class OutboundMessages {
 
   /**
    * Publishes the rows not yet published (loops excepted), then marks them. A Kafka timeout is a 503
-   * for HTTP callers, who retry; the rows stay unpublished until then.
+   * for HTTP callers, who repeat the request; the rows stay unpublished until then and a repeat
+   * publishes them under the same message ids, so "repeat it" is true: nothing goes out twice.
    */
   async publish(rows: OutboundRow[], channel?: string | null): Promise<void> {
     const pending = rows.filter((row) => !row.published && !refusedBeforeSending(row));
@@ -124,7 +125,9 @@ export class OutboundMessages {
       );
     } catch (error) {
       if (error instanceof PublishTimeoutError)
-        throw new ServiceUnavailableException('temporarily unable to accept messages, retry');
+        throw new ServiceUnavailableException(
+          'Kafka did not confirm in time: repeat the request (the messages keep their ids and go out once)',
+        );
       throw error;
     }
     await this.db.query(`UPDATE cht_messages SET published = true WHERE message_id = ANY($1::uuid[])`, [

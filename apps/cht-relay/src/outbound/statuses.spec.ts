@@ -12,6 +12,7 @@ describe('status mapping', () => {
     ['expired', 'failed', 'FAILED', 'failed'],
     ['rejected', 'failed', 'FAILED', 'failed'],
     ['no_route', 'failed', 'FAILED', 'failed'],
+    ['unknown', 'sent', 'SENT', 'sent'],
   ])('%s is RapidPro %s, medic-gateway %s, External API callback %s', (ours, rapidpro, gateway, callback) => {
     expect(toRapidProStatus(ours)).toBe(rapidpro);
     expect(toGatewayStatus(ours)).toBe(gateway);
@@ -25,5 +26,7 @@ describe('status mapping', () => {
     expect(isForward('delivered', 'sent')).toBe(false);
     expect(isForward('sent', 'wired')).toBe(false);
     expect(isForward('sent', 'sent')).toBe(false);
+    expect(isForward('unknown', 'delivered')).toBe(true);
+    expect(isForward('unknown', 'failed')).toBe(true);
   });
 });

@@ -11,7 +11,10 @@ export const toRapidProStatus = (status: string): RapidProStatus => {
       return 'queued';
     case 'wired':
       return 'wired';
+    // `unknown`: no final report within the channel's receipt timeout. It did go out, and RapidPro
+    // has no "unknown"; `failed` would invite a resend of a message that may well have arrived.
     case 'sent':
+    case 'unknown':
       return 'sent';
     case 'delivered':
       return 'delivered';

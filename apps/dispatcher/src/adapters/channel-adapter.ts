@@ -17,6 +17,11 @@ export interface OutboundMessage {
   text: string;
   /** The channel's uuid. */
   channel: string;
+  /**
+   * Requests of a split text the provider already took, on an earlier attempt on this channel: the
+   * adapter sends from the next one (one send per part, whatever failed after them).
+   */
+  partsDelivered?: number;
 }
 
 export interface AdapterChannel {
@@ -58,3 +63,17 @@ export interface AdapterOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Every request to an aggregator names what it carries, for the aggregator to deduplicate on (see
+ * docs/delivery-guarantees.md): our message id, the same in every retry and replay of the message, and
+ * the part as `<index>/<count>` (1-based; `1/1` when the text goes in one request). A channel's own
+ * headers cannot replace them.
+ */
+export const MESSAGE_ID_HEADER = 'X-Smsgate-Message-Id';
+export const PART_HEADER = 'X-Smsgate-Part';
+
+export const dedupeHeaders = (messageId: string, index = 0, count = 1): Record<string, string> => ({
+  [MESSAGE_ID_HEADER]: messageId,
+  [PART_HEADER]: `${index + 1}/${count}`,
+});

@@ -6,6 +6,9 @@ import { TemplateAdapter } from './template/template.adapter';
 export {
   ADAPTER_TYPES,
   DEFAULT_TIMEOUT_MS,
+  MESSAGE_ID_HEADER,
+  PART_HEADER,
+  dedupeHeaders,
   isAdapterType,
   type AdapterChannel,
   type AdapterOptions,

@@ -63,6 +63,20 @@ describe('attempt ledger', () => {
     expect(await ledger.begin(message, 2, channel)).toEqual({ kind: 'new' });
   });
 
+  it('tells a later attempt on the same channel how many parts of a split text the provider took', async () => {
+    const message = uuidv7();
+    const channel = uuidv7();
+    await ledger.begin(message, 1, channel);
+    await ledger.finish(message, 1, {
+      kind: 'retry',
+      reason: 'HTTP 502',
+      detail: { part: 3, parts: 4, partsAccepted: 2, status: 502 },
+    });
+    expect(await ledger.begin(message, 2, channel)).toEqual({ kind: 'new', partsDelivered: 2 });
+    // Another channel (failover) splits and sends on its own.
+    expect(await ledger.begin(message, 3, uuidv7())).toEqual({ kind: 'new' });
+  });
+
   it('records a provider answer through a failing database: the write is repeated, not given up', async () => {
     const message = uuidv7();
     const channel = uuidv7();

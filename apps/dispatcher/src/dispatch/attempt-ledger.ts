@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import type { SendResult } from '../adapters/channel-adapter';
 
 export type AttemptStart =
-  | { kind: 'new' }
+  /** `partsDelivered`: requests of a split text an earlier attempt on the same channel got through. */
+  | { kind: 'new'; partsDelivered?: number }
   /** `attempt`: the attempt whose result it is (an earlier one the provider accepted, or this one). */
   | { kind: 'finished'; result: SendResult; attempt: number }
   | { kind: 'interrupted' };
@@ -78,6 +79,7 @@ export class AttemptLedger {
         result: SendResult | null;
         inserted: boolean;
         earlier: boolean;
+        parts: number | null;
       }[]
     >(
       `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS u(m, n, c)),
@@ -86,13 +88,19 @@ export class AttemptLedger {
          FROM dispatch_attempts a JOIN u ON a.message_id = u.m AND a.attempt < u.n
          WHERE a.state = 'done' AND a.result->>'kind' = 'accepted'
          ORDER BY a.message_id, a.attempt),
+       resumed AS (
+         SELECT a.message_id, max((a.result->'detail'->>'partsAccepted')::int) AS parts
+         FROM dispatch_attempts a JOIN u ON a.message_id = u.m AND a.attempt < u.n AND a.channel_id = u.c
+         WHERE a.state = 'done' AND a.result->'detail' ? 'partsAccepted'
+         GROUP BY a.message_id),
        begun AS (
          INSERT INTO dispatch_attempts AS a (message_id, attempt, channel_id, state, started_at)
          SELECT m, n, c, 'sending', now() FROM u WHERE NOT EXISTS (SELECT FROM earlier e WHERE e.message_id = u.m)
          ON CONFLICT (message_id, attempt) DO UPDATE SET started_at = a.started_at
          RETURNING a.message_id, a.attempt, a.state, a.result, (xmax = 0) AS inserted)
-       SELECT message_id, attempt, state, result, inserted, false AS earlier FROM begun
-       UNION ALL SELECT message_id, attempt, 'done', result, false, true FROM earlier`,
+       SELECT b.message_id, b.attempt, b.state, b.result, b.inserted, false AS earlier, r.parts
+       FROM begun b LEFT JOIN resumed r USING (message_id)
+       UNION ALL SELECT message_id, attempt, 'done', result, false, true, NULL FROM earlier`,
       [unique.map((i) => i.messageId), unique.map((i) => i.attempt), unique.map((i) => i.channelId)],
     );
     const byKey = new Map(rows.filter((row) => !row.earlier).map((row) => [keyOf(rowKey(row)), row]));
@@ -107,7 +115,8 @@ export class AttemptLedger {
       if (!row) throw new Error(`attempt ${key} was not recorded`);
       const first = !seen.has(key);
       seen.add(key);
-      if (row.inserted && first) return { kind: 'new' };
+      if (row.inserted && first)
+        return row.parts ? { kind: 'new', partsDelivered: row.parts } : { kind: 'new' };
       return row.state === 'done' && row.result
         ? { kind: 'finished', result: row.result, attempt: row.attempt }
         : { kind: 'interrupted' };

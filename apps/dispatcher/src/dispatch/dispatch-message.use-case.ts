@@ -141,7 +141,14 @@ export class DispatchMessage {
         await this.limiter.take(channel.id, channel.tps, parts, request.priority);
         const timer = sendDuration.startTimer({ channel_type: channel.type });
         result = await adapter.send(
-          { id: context.id, to: request.to, from, text: request.text, channel: channel.id },
+          {
+            id: context.id,
+            to: request.to,
+            from,
+            text: request.text,
+            channel: channel.id,
+            partsDelivered: started.kind === 'new' ? started.partsDelivered : undefined,
+          },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
           this.http,
         );

@@ -24,6 +24,9 @@ const IMICONNECT_CODES: Partial<Record<MessageStatus, [string, string, string]>>
   failed: ['7201', 'Delivery failed at Operator', 'Failed'],
   rejected: ['7202', 'Delivery failed at platform', 'Failed'],
   no_route: ['7202', 'Delivery failed at platform', 'Failed'],
+  // IMIconnect has no "unknown" code; 7208 is its own name for "not delivered within the validity
+  // period", as near as its list comes. A late report of what happened follows with its own code.
+  unknown: ['7208', 'Message expired', 'Un-Delivered'],
 };
 
 /**

@@ -110,6 +110,17 @@ describe('callback bodies', () => {
     });
   });
 
+  it('report unknown (the receipt timeout) as 7208 to IMIconnect receivers, its nearest code, and as itself otherwise', () => {
+    const unknown = { ...change, status: 'unknown' as const, detail: { reason: 'no final report' } };
+    expect(JSON.parse(callbackBody('imiconnect', unknown)!)).toMatchObject({
+      deliveryInfoNotification: { deliveryInfo: { code: '7208', deliveryStatus: 'Un-Delivered' } },
+    });
+    expect(JSON.parse(callbackBody('smsgate', unknown)!)).toMatchObject({
+      status: 'unknown',
+      previousStatus: 'sent',
+    });
+  });
+
   it('leaves out the states IMIconnect does not report', () => {
     expect(callbackBody('imiconnect', { ...change, status: 'queued' })).toBeUndefined();
     expect(callbackBody('imiconnect', { ...change, status: 'accepted' })).toBeUndefined();

@@ -4,7 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { normaliseProviderId } from './provider-id';
-import { aggregateParts, decide, isFinal } from './status-machine';
+import { aggregateParts, decide, IncomingStatus, isFinal } from './status-machine';
+
+/** `source` of the statuses our sweepers conclude (expiry, receipt timeout): verdicts, not reports. */
+export const SWEEPER_SOURCE = 'sweeper';
 
 type Detail = Record<string, string | number | boolean | null>;
 
@@ -337,9 +340,11 @@ export class StatusLedger {
       const partIndex =
         command.part?.index ?? owner?.partIndex ?? (command.providerMessageId ? 0 : undefined);
       const previous = message.status;
-      let candidate: { status: MessageStatus; attempt?: number } | undefined = {
+      const verdict = command.source === SWEEPER_SOURCE;
+      let candidate: IncomingStatus | undefined = {
         status: command.status,
         attempt: command.attempt,
+        verdict,
       };
       let partApplied = false;
 
@@ -376,7 +381,7 @@ export class StatusLedger {
             learned.push({ channel: command.channel, providerId });
           }
         }
-        const decision = decide(part, command);
+        const decision = decide(part, candidate);
         if (decision.apply) {
           part.status = decision.next.status;
           part.attempt = decision.next.attempt;
@@ -386,7 +391,9 @@ export class StatusLedger {
           if (isFinal(decision.next.status)) {
             const siblings = (partsOf.get(message.id) ?? []).map((p) => p.status);
             const aggregate = aggregateParts(siblings, message.part_count ?? 1);
-            candidate = aggregate ? { status: aggregate, attempt: decision.next.attempt } : undefined;
+            candidate = aggregate
+              ? { status: aggregate, attempt: decision.next.attempt, verdict }
+              : undefined;
           }
         } else candidate = undefined;
       }
@@ -398,7 +405,9 @@ export class StatusLedger {
         message.attempt = decision.next.attempt;
         message.statusAt = command.at;
         message.changed = true;
-        if (isFinal(message.status) && message.status !== 'delivered') message.error = { ...command.detail };
+        // `unknown` is no error, and may yet become delivered.
+        if (isFinal(message.status) && message.status !== 'delivered' && message.status !== 'unknown')
+          message.error = { ...command.detail };
         detail.messageStatus = message.status;
         detail.previousMessageStatus = previous;
         if (command.channel && !message.channel_id) message.channel_id = command.channel;

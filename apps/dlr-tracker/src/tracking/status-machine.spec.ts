@@ -79,6 +79,77 @@ describe('decide', () => {
   });
 });
 
+describe('decide, for the receipt timeout', () => {
+  it.each<MessageStatus>(['wired', 'sent'])('closes a message left %s as unknown', (from) => {
+    expect(decide(at(from, 2), { status: 'unknown', attempt: 2, verdict: true })).toEqual({
+      apply: true,
+      next: at('unknown', 2),
+    });
+    expect(decide(at(from, 2), { status: 'unknown', verdict: true }).apply).toBe(true);
+  });
+
+  it.each<MessageStatus>(['accepted', 'queued', 'errored'])(
+    'leaves a message %s alone: it is not waiting for a receipt',
+    (from) => {
+      expect(decide(at(from), { status: 'unknown', attempt: 1, verdict: true })).toEqual({
+        apply: false,
+        reason: 'not awaiting a receipt',
+      });
+    },
+  );
+
+  it('leaves a message alone that was sent again in a newer attempt since the sweeper looked', () => {
+    expect(decide(at('sent', 3), { status: 'unknown', attempt: 2, verdict: true })).toEqual({
+      apply: false,
+      reason: 'not awaiting a receipt',
+    });
+  });
+
+  it.each<MessageStatus>(['delivered', 'failed', 'expired', 'rejected'])(
+    'lets a late %s report replace unknown: it tells what happened',
+    (report) => {
+      expect(decide(at('unknown', 1), { status: report })).toEqual({ apply: true, next: at(report, 1) });
+      expect(decide(at('unknown', 1), { status: report, attempt: 2 })).toEqual({
+        apply: true,
+        next: at(report, 2),
+      });
+    },
+  );
+
+  it('keeps the first late final report: a second one, or one out of order, is only kept in history', () => {
+    const delivered = decide(at('unknown'), { status: 'delivered' });
+    expect(delivered.apply).toBe(true);
+    if (!delivered.apply) return;
+    expect(decide(delivered.next, { status: 'delivered' })).toEqual({
+      apply: false,
+      reason: 'already final',
+    });
+    expect(decide(delivered.next, { status: 'failed' })).toEqual({ apply: false, reason: 'already final' });
+  });
+
+  it.each<MessageStatus>(['sent', 'wired', 'queued', 'errored', 'accepted', 'unknown'])(
+    'keeps unknown when %s arrives',
+    (report) => {
+      expect(decide(at('unknown'), { status: report, attempt: 1 })).toEqual({
+        apply: false,
+        reason: 'already final',
+      });
+    },
+  );
+
+  it("keeps unknown against another verdict, such as the expiry sweeper's expired", () => {
+    expect(decide(at('unknown'), { status: 'expired', verdict: true })).toEqual({
+      apply: false,
+      reason: 'already final',
+    });
+  });
+
+  it('counts unknown as final, but not as a failure of the parts', () => {
+    expect(isFinal('unknown')).toBe(true);
+    expect(aggregateParts(['unknown', 'delivered'], 2)).toBeUndefined();
+  });
+});
+
 describe('aggregateParts', () => {
   it('is delivered only when every part is', () => {
     expect(aggregateParts(['delivered', 'delivered', 'delivered'], 3)).toBe('delivered');

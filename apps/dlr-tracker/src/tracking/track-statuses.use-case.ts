@@ -10,7 +10,8 @@ import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { EXPIRY_SOURCE } from '../maintenance/expiry-sweeper';
-import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
+import { RECEIPT_TIMEOUT_SOURCE } from '../maintenance/receipt-timeout-sweeper';
+import { CommandResult, LedgerOutput, StatusCommand, StatusLedger, SWEEPER_SOURCE } from './status-ledger';
 
 /**
  * Applies a consumed batch of dispatch results or provider receipts in one transaction, then publishes
@@ -89,7 +90,11 @@ export const publishChanges = (publisher: EventPublisher, changes: MessageStatus
   );
 
 const sourceOf = (by: unknown): string =>
-  by === EXPIRY_SOURCE ? 'sweeper' : by === RECEIPT_SOURCE ? 'receipt' : 'dispatch';
+  by === EXPIRY_SOURCE || by === RECEIPT_TIMEOUT_SOURCE
+    ? SWEEPER_SOURCE
+    : by === RECEIPT_SOURCE
+      ? 'receipt'
+      : 'dispatch';
 
 function toOutcome(result: CommandResult): Outcome {
   switch (result.kind) {

@@ -78,6 +78,7 @@ describe('toChannelView', () => {
       config: { url: 'https://aggregator.example/send' },
       secretFields: ['api_key', 'password'],
       enabled: true,
+      receiptTimeoutSeconds: 172_800,
       inboundUrls: expect.objectContaining({ receive: `${PUBLIC_URL}/c/ex/${CHANNEL_ID}/receive` }),
       createdAt: '2026-11-22T10:15:00.000Z',
       updatedAt: '2026-11-23T08:00:00.500Z',
@@ -110,6 +111,13 @@ describe('toChannelView', () => {
       secretFields: [],
       inboundUrls: {},
     });
+  });
+
+  it('shows the receipt timeout in force: the channel setting, or null when turned off', () => {
+    const timeout = (config: Record<string, unknown>) =>
+      toChannelView(channel({ config }), PUBLIC_URL).receiptTimeoutSeconds;
+    expect(timeout({ receipt_timeout_seconds: 600 })).toBe(600);
+    expect(timeout({ receipt_timeout_seconds: 0 })).toBeNull();
   });
 
   it('shows a disabled channel as disabled', () => {

@@ -1,4 +1,4 @@
-import { parseWebhookModels } from '@smsgate/channel-config';
+import { parseWebhookModels, receiptTimeoutOf } from '@smsgate/channel-config';
 import { ChannelEntity } from '@smsgate/db';
 
 export interface ChannelView {
@@ -11,6 +11,11 @@ export interface ChannelView {
   /** Names of the secret fields that are set; their values are never returned. */
   secretFields: string[];
   enabled: boolean;
+  /**
+   * Seconds a message handed to the provider waits for its final report before it becomes `unknown`
+   * (`config.receipt_timeout_seconds`, or the default); null when turned off.
+   */
+  receiptTimeoutSeconds: number | null;
   inboundUrls: Record<string, string>;
   createdAt: string;
   updatedAt: string;
@@ -63,6 +68,7 @@ export function toChannelView(channel: ChannelEntity, publicUrl: string): Channe
     config: channel.config,
     secretFields: channel.secretFields,
     enabled: channel.enabled,
+    receiptTimeoutSeconds: receiptTimeoutOf(channel.config),
     inboundUrls: inboundUrlsOf(channel, publicUrl),
     createdAt: channel.createdAt.toISOString(),
     updatedAt: channel.updatedAt.toISOString(),

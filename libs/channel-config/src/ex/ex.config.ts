@@ -37,7 +37,15 @@ export const DEFAULT_JSON_BODY =
 const VARIABLE = /\{\{([^{}]*)\}\}/g;
 const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
+// The last two name the message and part in every request (the aggregator's dedupe key).
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'x-smsgate-message-id',
+  'x-smsgate-part',
+]);
 
 const ExConfigSchema = z.object({
   send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),

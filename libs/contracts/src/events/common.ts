@@ -6,7 +6,12 @@ export type ChannelType = z.infer<typeof ChannelType>;
 export const Direction = z.enum(['in', 'out']);
 export type Direction = z.infer<typeof Direction>;
 
-/** Every state a message can be in; see dlr-tracker for the allowed transitions. */
+/**
+ * Every state a message can be in; see dlr-tracker for the allowed transitions. Values are only ever
+ * appended, never renamed or removed (a reader of these topics meets every value ever published).
+ * `unknown`: handed to the provider, but no final report came within the channel's receipt timeout;
+ * a final report that arrives later still replaces it.
+ */
 export const MessageStatus = z.enum([
   'received',
   'accepted',
@@ -19,6 +24,7 @@ export const MessageStatus = z.enum([
   'rejected',
   'errored',
   'no_route',
+  'unknown',
 ]);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 

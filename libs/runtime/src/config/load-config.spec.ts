@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_SECONDS: 25,
       KAFKA_BROKERS: BROKERS,
       KAFKA_PUBLISH_TIMEOUT_MS: 10_000,
+      KAFKA_SESSION_TIMEOUT_MS: 6_000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 1_000,
     });
   });
 

@@ -154,6 +154,36 @@ describe('ExAdapter', () => {
       expect(server.requests.every((request) => request.body.includes(`"id":"${MESSAGE_ID}"`))).toBe(true);
     });
 
+    it('names the message and the part in every request, the same again when the message is retried', async () => {
+      const config = { send_url: server.url('/p'), max_length: 10 };
+      const dedupe = () =>
+        server.requests.map((request) => [
+          request.headers['x-smsgate-message-id'],
+          request.headers['x-smsgate-part'],
+        ]);
+      // Sent again (a retry, a replay after a crash), each request names the same message and part.
+      server.reply({ status: 200 }, { status: 503 });
+      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'retry' });
+      expect(dedupe()).toEqual([
+        [MESSAGE_ID, '1/2'],
+        [MESSAGE_ID, '2/2'],
+      ]);
+      server.reset();
+      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'accepted', parts: 2 });
+      expect(dedupe()).toEqual([
+        [MESSAGE_ID, '1/2'],
+        [MESSAGE_ID, '2/2'],
+      ]);
+    });
+
+    it('names a message sent in one request part 1/1, for GET too', async () => {
+      await send({ send_url: server.url('/get'), method: 'GET' });
+      expect(server.requests[0]?.headers).toMatchObject({
+        'x-smsgate-message-id': MESSAGE_ID,
+        'x-smsgate-part': '1/1',
+      });
+    });
+
     it('cuts a word longer than max_length hard', async () => {
       const result = await send(
         { send_url: server.url('/p'), content_type: 'json', max_length: 5 },
@@ -179,6 +209,19 @@ describe('ExAdapter', () => {
         detail: { part: 2, parts: 3, partsAccepted: 1, status: 502 },
       });
       expect(server.requests).toHaveLength(2);
+    });
+
+    it('sends from the part after those an earlier attempt delivered', async () => {
+      const result = await adapter.send(
+        { ...outboundMessage({ text: 'aaaa bbbb cccc dddd eeee' }), partsDelivered: 1 },
+        adapterChannel({ send_url: server.url('/p'), max_length: 10, content_type: 'json' }),
+        http,
+      );
+      expect(result).toMatchObject({ kind: 'accepted', parts: 3 });
+      expect(server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text)).toEqual([
+        'cccc dddd',
+        'eeee',
+      ]);
     });
   });
 

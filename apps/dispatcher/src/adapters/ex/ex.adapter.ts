@@ -9,6 +9,7 @@ import {
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  dedupeHeaders,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -41,8 +42,10 @@ export class ExAdapter implements ChannelAdapter {
     const parts = splitText(message.text, settings.maxLength);
 
     for (const [index, part] of parts.entries()) {
+      if (index < (message.partsDelivered ?? 0)) continue;
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
       const request = this.requestFor(settings, variablesOf(message, channel, part), channel.secrets);
+      Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));
       let response;
       try {
         response = await http.request(request);

@@ -62,6 +62,17 @@ describe('ImiAdapter', () => {
     });
   });
 
+  it('names the message in a dedupe header beside its correlationid, one part', async () => {
+    server.replyAlways({ status: 200, body: queued() });
+    await send();
+    await send();
+    expect(server.requests.map((request) => request.headers['x-smsgate-message-id'])).toEqual([
+      MESSAGE_ID,
+      MESSAGE_ID,
+    ]);
+    expect(server.requests[0]?.headers['x-smsgate-part']).toBe('1/1');
+  });
+
   it('adds notifyurl when configured and joins a base URL with a path or trailing slash', async () => {
     server.reply({ status: 200, body: queued() });
     await send({ base_url: server.url('/imi/'), notify_url: 'https://gw.example.com/c/imi/dr' });

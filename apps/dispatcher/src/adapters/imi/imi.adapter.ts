@@ -2,6 +2,7 @@ import { IMI_SERVICE_KEY_SECRET, parseImiConfig } from '@smsgate/channel-config'
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  dedupeHeaders,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -68,7 +69,7 @@ export class ImiAdapter implements ChannelAdapter {
       response = await http.request({
         method: 'POST',
         url: parsed.value.url,
-        headers: { 'Content-Type': 'application/json', key: serviceKey },
+        headers: { 'Content-Type': 'application/json', key: serviceKey, ...dedupeHeaders(message.id) },
         body: JSON.stringify(body),
         timeoutMs: this.timeoutMs,
       });

@@ -71,6 +71,20 @@ describe('TemplateAdapter', () => {
     });
   });
 
+  it('names the message and its one part in headers, whatever the method', async () => {
+    for (const request_method of ['POST', 'GET']) {
+      await send({
+        request_method,
+        request_url: server.url('/t'),
+        request_content_type: 'application/json',
+        request_parameters: { to: '$to$', content: '$content$' },
+      });
+    }
+    expect(server.requests).toHaveLength(2);
+    for (const request of server.requests)
+      expect(request.headers).toMatchObject({ 'x-smsgate-message-id': MESSAGE_ID, 'x-smsgate-part': '1/1' });
+  });
+
   it('fills nested parameters, inside longer strings too, and keeps numbers, booleans and nulls', async () => {
     await send(
       {

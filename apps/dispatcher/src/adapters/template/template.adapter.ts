@@ -12,6 +12,7 @@ import {
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  dedupeHeaders,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -49,7 +50,9 @@ export class TemplateAdapter implements ChannelAdapter {
 
     let response: HttpResponse;
     try {
-      response = await http.request(this.requestFor(settings, valuesOf(message, channel), authorization));
+      const request = this.requestFor(settings, valuesOf(message, channel), authorization);
+      Object.assign(request.headers, dedupeHeaders(message.id));
+      response = await http.request(request);
     } catch (error) {
       return outcomeOfError(error, redact);
     }

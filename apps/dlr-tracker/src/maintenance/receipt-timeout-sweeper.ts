@@ -1,0 +1,85 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DEFAULT_RECEIPT_TIMEOUT_SECONDS } from '@smsgate/channel-config';
+import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
+import { EventPublisher } from '@smsgate/kafka';
+import { IntervalTask } from '@smsgate/runtime';
+import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
+
+const BATCH = 500;
+/** How long a published timeout is not published again while it waits to be applied. */
+const REPUBLISH_AFTER_MS = 60_000;
+
+/** Marks receipt-timeout events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
+export const RECEIPT_TIMEOUT_SOURCE = 'receipt-timeout';
+
+/**
+ * Closes messages that were handed to their provider (`wired`, `sent`) and got no final report within
+ * their channel's receipt timeout: publishes `unknown` for each on `sms.outbound.status.v1`, where the
+ * status consumer applies it like any other report (history, status change, callback), in order with
+ * the message's other events. The event id is derived from the message, its attempt and when it got to
+ * where it waits: sweeping twice, or on two replicas, records it once. `unknown` rather than `expired`
+ * or `failed`: the message may well have arrived (the receipt was lost, not the message), and a sender
+ * told `failed` sends it again; a provider's report that comes later still replaces `unknown`.
+ */
+@Injectable()
+export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: IntervalTask;
+  private readonly published = new Map<string, number>();
+
+  constructor(
+    private readonly overdue: OverdueReceipts,
+    private readonly publisher: EventPublisher,
+    @Inject(DLR_TRACKER_CONFIG) config: Pick<DlrTrackerConfig, 'RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS'>,
+  ) {
+    this.task = new IntervalTask('receipt timeout sweeper', config.RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS, () =>
+      this.sweep(),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /** One round; true when there may be more to close. */
+  async sweep(): Promise<boolean> {
+    const now = Date.now();
+    for (const [id, at] of this.published) if (now - at > REPUBLISH_AFTER_MS) this.published.delete(id);
+    const due = await this.overdue.oldest(BATCH, DEFAULT_RECEIPT_TIMEOUT_SECONDS, [...this.published.keys()]);
+    if (due.length === 0) return false;
+    await this.publisher.publishAll(
+      Topics.outboundStatus,
+      // Counted in smsgate_messages_total{status="unknown"} by the channel's type.
+      due.map((message) => ({
+        payload: timeoutEvent(message),
+        key: message.id,
+        channelType: message.channelType,
+      })),
+    );
+    for (const message of due) this.published.set(message.id, now);
+    return due.length === BATCH;
+  }
+}
+
+/** The `unknown` status event for an overdue message: the same every time it is built. */
+export function timeoutEvent(message: OverdueMessage): PayloadInput<typeof Topics.outboundStatus> {
+  const since = message.awaitingSince.getTime();
+  return {
+    eventId: stableId('dlr-tracker.receipt-timeout', message.id, message.attempt, since),
+    id: message.id,
+    workspace: message.workspaceId,
+    channel: message.channelId,
+    status: 'unknown',
+    ...(message.attempt >= 1 ? { attempt: message.attempt } : {}),
+    detail: {
+      reason: `no final report within the channel's receipt timeout after ${message.status}`,
+      receiptTimeoutSeconds: message.timeoutSeconds,
+      by: RECEIPT_TIMEOUT_SOURCE,
+    },
+    at: new Date(since + message.timeoutSeconds * 1_000).toISOString(),
+  };
+}
