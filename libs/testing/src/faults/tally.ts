@@ -4,7 +4,9 @@ import type { ClientMessage } from './load-client';
 import type { SmscSubmit } from './smsc-log';
 
 /** Final states of the message ledger (dlr-tracker's FINAL_STATUSES, `received` being inbound only). */
-export const FINAL = new Set(['delivered', 'failed', 'expired', 'rejected', 'no_route']);
+export const FINAL = new Set(['delivered', 'failed', 'expired', 'rejected', 'no_route', 'unknown']);
+/** Final states that say the message did not go out. */
+const NOT_SENT = new Set(['failed', 'expired', 'rejected', 'no_route']);
 
 /** When the fault began and when it ended (the service restarted, the broker back, …). */
 export interface FaultWindow {
@@ -90,7 +92,7 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   for (const message of accepted) {
     const states = message.ids.map((id) => statuses.get(id) ?? 'unknown');
     for (const status of states) byStatus[status] = (byStatus[status] ?? 0) + 1;
-    if (states.some((status) => FINAL.has(status) && status !== 'delivered') && reached(message))
+    if (states.some((status) => NOT_SENT.has(status)) && reached(message))
       failedButSent.push({ key: message.key, to: message.to, ids: message.ids, statuses: states });
     const isFinal = states.every((status) => FINAL.has(status));
     if (isFinal) final += 1;
