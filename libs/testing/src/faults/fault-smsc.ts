@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../infra';
 import { readSmscLog, type SmscSubmit } from './smsc-log';
@@ -63,16 +63,22 @@ export class FaultSmsc {
     await new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));
   }
 
-  /** Resolves true as soon as the log grows (a submit_sm arrived), false after `timeoutMs`. */
+  /** Resolves true as soon as a submit_sm arrives (its log line), false after `timeoutMs`. */
   async nextSubmit(timeoutMs: number): Promise<boolean> {
-    const size = async () => (await stat(this.logFile).catch(() => ({ size: 0 }))).size;
-    const before = await size();
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if ((await size()) > before) return true;
-      await new Promise((resolve) => setTimeout(resolve, 2));
+    const file = await open(this.logFile, 'r');
+    try {
+      let offset = (await file.stat()).size;
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const { bytesRead, buffer } = await file.read({ buffer: Buffer.alloc(1 << 16), position: offset });
+        offset += bytesRead;
+        if (buffer.subarray(0, bytesRead).includes('"e":"submit"')) return true;
+        if (bytesRead === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return false;
+    } finally {
+      await file.close();
     }
-    return false;
   }
 
   /** Every submit_sm the SMSC got, in order, over all its runs. */
