@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startGroupsAtEnd } from '../consumer-groups';
@@ -56,6 +56,8 @@ export class FaultStack {
   private async boot(): Promise<void> {
     const { infraDir, logDir } = this.options;
     mkdirSync(logDir, { recursive: true });
+    // The SMSC's log is this run's record of submits (destinations repeat from run to run).
+    for (const log of ['smsc.jsonl', 'aggregator.jsonl']) rmSync(path.join(logDir, log), { force: true });
     this.infra = ensureInfra(infraDir);
     await freshDatabase(this.infra.databaseUrl);
     // Loaded here: everything importing @smsgate/testing (unit specs too) need not load TypeORM.
