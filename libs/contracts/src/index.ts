@@ -2,6 +2,7 @@ export * from './topics';
 export * from './ids';
 export * from './registry';
 export * from './events/common';
+export * from './events/storable';
 export * from './events/inbound-received.v1';
 export * from './events/outbound-requested.v1';
 export * from './events/outbound-status.v1';

@@ -40,6 +40,27 @@ describe('topic payloads', () => {
     if (!bad.ok) expect(bad.reason).toMatch(/notifyUrl.*expiresAt|expiresAt.*notifyUrl/s);
   });
 
+  it.each([
+    ['year 0000', '0000-06-01T00:00:00Z'],
+    ['year 10000 in UTC', '9999-12-31T23:00:00-05:00'],
+    ['an offset PostgreSQL refuses', '2026-11-22T10:00:00+16:00'],
+  ])('refuses a timestamp in %s', (_case, expiresAt) => {
+    const result = parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt });
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('expiresAt: must be within years') });
+  });
+
+  it('accepts timestamps at the ends of the range and with offsets up to ±15:59', () => {
+    for (const expiresAt of [
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2026-11-22T10:00:00-15:59',
+    ]) {
+      expect(parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', expiresAt }).ok).toBe(
+        true,
+      );
+    }
+  });
+
   it('accepts an inbound message and refuses an unknown channel type', () => {
     const inbound = {
       id: '0190a3c2-3333-7aaa-8bbb-000000000003',
@@ -109,5 +130,76 @@ describe('exported JSON Schemas', () => {
     expect(validate({ workspace, to: '+254712345678', text: 'hi', priority: 'bulk' })).toBe(true);
     expect(validate({ workspace, to: '+254712345678', text: 'hi', priority: 'urgent' })).toBe(false);
     expect(validate({ workspace, text: 'hi' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'a\u0000b' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'a\ud800b' })).toBe(false);
+    expect(validate({ workspace, to: '+254712345678', text: 'ok 😀' })).toBe(true);
+  });
+});
+
+describe('strings PostgreSQL cannot store', () => {
+  const request = { workspace, to: '+254712345678', text: 'hi' };
+  const inbound = {
+    id: '0190a3c2-3333-7aaa-8bbb-000000000003',
+    workspace,
+    channel,
+    channelType: 'ex',
+    from: '+254712345678',
+    text: 'hello',
+    receivedAt: '2026-11-22T10:00:00.000Z',
+  };
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone high surrogate', 'a\ud83db'],
+    ['a lone low surrogate at the end', 'ab\ude00'],
+  ])('refuses %s in any string field, naming it', (_case, bad) => {
+    for (const [field, value] of [
+      ['text', bad],
+      ['from', bad],
+      ['correlationId', bad],
+      ['callbackData', bad],
+      ['notifyUrl', `https://example.org/${bad}`],
+    ] as const) {
+      const result = parsePayload(Topics.outboundRequested, { ...request, [field]: value });
+      expect(result).toEqual({
+        ok: false,
+        reason: expect.stringContaining(`${field}: must not contain NUL`),
+      });
+    }
+    expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { k: bad } }).ok).toBe(false);
+    expect(parsePayload(Topics.outboundRequested, { ...request, metadata: { [bad]: 'v' } }).ok).toBe(false);
+    expect(parsePayload(Topics.inboundReceived, { ...inbound, text: bad }).ok).toBe(false);
+    expect(
+      parsePayload(Topics.outboundStatus, {
+        eventId: inbound.id,
+        id: inbound.id,
+        workspace,
+        status: 'sent',
+        detail: { reason: bad },
+        at: inbound.receivedAt,
+      }).ok,
+    ).toBe(false);
+  });
+
+  it('accepts text with paired surrogates (emoji) and other control characters', () => {
+    expect(parsePayload(Topics.outboundRequested, { ...request, text: 'ok 😀 \u0001\t\n' }).ok).toBe(true);
+    expect(parsePayload(Topics.inboundReceived, { ...inbound, text: '😀'.repeat(100) }).ok).toBe(true);
+  });
+
+  it('still dead-letters such an event: a dead letter carries the bytes it was given', () => {
+    const deadLetter = {
+      id: inbound.id,
+      group: 'dlr-tracker',
+      sourceTopic: Topics.outboundRequested,
+      partition: 0,
+      offset: '1',
+      value: '{"text":"a\u0000b"}',
+      valueEncoding: 'utf8',
+      headers: {},
+      reason: 'invalid payload',
+      attempts: 1,
+      failedAt: inbound.receivedAt,
+    };
+    expect(parsePayload(Topics.deadLetter, deadLetter).ok).toBe(true);
   });
 });

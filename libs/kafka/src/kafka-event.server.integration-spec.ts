@@ -386,6 +386,31 @@ describe('KafkaEventServer against Kafka', () => {
     expect(scenario.handledOf(event.id)).toHaveLength(1);
   });
 
+  it('dead-letters an event whose text PostgreSQL could not store (NUL, a lone surrogate), before the handler sees it', async () => {
+    const groupId = await newGroup();
+    const scenario = new Scenario();
+    await start(groupId, scenario);
+    // As an internal app would publish them: JSON.stringify escapes both, so the bytes are valid UTF-8.
+    const nul = { ...scenario.event({ text: 'in\u0000nul' }) };
+    const surrogate = { ...scenario.event({ text: 'lone \ud83d' }) };
+    await raw.send({
+      topic,
+      acks: -1,
+      messages: [nul, surrogate].map((event) => ({ key: scenario.channel, value: JSON.stringify(event) })),
+    });
+    const marker = await publish(scenario, { text: 'ok' });
+    await waitHandled(scenario, marker.id);
+
+    for (const event of [nul, surrogate]) {
+      const letter = letterOf((await deadLetterOf(groupId, (l) => l.value.includes(event.id))).value);
+      expect(letter.reason).toMatch(
+        /^invalid sms\.inbound\.received\.v1 payload: text: must not contain NUL/,
+      );
+      expect(JSON.parse(letter.value)).toEqual(event);
+      expect(scenario.handledOf(event.id)).toHaveLength(0);
+    }
+  });
+
   it('dead-letters undecodable and schema-invalid events without calling the handler', async () => {
     const groupId = await newGroup();
     const scenario = new Scenario();

@@ -7,6 +7,7 @@ import { ConfigError } from './config/load-config';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
+import { refuseUnstorableInput } from './http/input-check';
 import { createLogger, JsonLogger } from './logging/logger';
 import { instrumentHttp } from './metrics/http-metrics';
 import { startTracing, stopTracing, TracingEnv } from './tracing/otel';
@@ -95,6 +96,7 @@ async function startService<C extends ServiceConfig>(
   });
   instrumentHttp(app.getHttpAdapter().getInstance());
   traceHttp(app.getHttpAdapter().getInstance());
+  refuseUnstorableInput(app.getHttpAdapter().getInstance());
   await definition.configureHttp?.(app, config);
   app.useGlobalFilters(new HttpErrorFilter(definition.errorBody));
 

@@ -6,6 +6,7 @@ import {
   Logger,
   NotFoundException,
   PayloadTooLargeException,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
@@ -13,13 +14,25 @@ import { type ErrorBodyShaper, HttpErrorFilter } from './http-error.filter';
 interface Sent {
   status: number;
   body: unknown;
+  headers: Record<string, string>;
 }
 
 const fakeHttp = () => {
-  const request = { url: '/c/ex/123/receive', method: 'POST' } as FastifyRequest;
+  const request = {
+    url: '/c/ex/123/receive?from=%2B254700000001',
+    method: 'POST',
+    routeOptions: { url: '/c/ex/:uuid/receive' },
+  } as FastifyRequest;
   const status = jest.fn();
   const send = jest.fn();
-  const reply = { status, send };
+  const headers: Record<string, string> = {};
+  const header = jest.fn();
+  const hasHeader = (name: string) => name.toLowerCase() in headers;
+  const reply = { status, send, header, hasHeader };
+  header.mockImplementation((name: string, value: string) => {
+    headers[name.toLowerCase()] = value;
+    return reply;
+  });
   status.mockReturnValue(reply);
   send.mockReturnValue(reply);
   const host = {
@@ -30,7 +43,7 @@ const fakeHttp = () => {
     expect(status).toHaveBeenCalledTimes(1);
     expect(send).toHaveBeenCalledTimes(1);
     expect(status.mock.invocationCallOrder[0]).toBeLessThan(send.mock.invocationCallOrder[0] ?? 0);
-    return { status: status.mock.calls[0]?.[0] as number, body: send.mock.calls[0]?.[0] };
+    return { status: status.mock.calls[0]?.[0] as number, body: send.mock.calls[0]?.[0], headers };
   };
   return { request, host, sent };
 };
@@ -39,21 +52,25 @@ const fakeHttp = () => {
 const fastifyError = (statusCode: number, code: string, message: string): Error =>
   Object.assign(new Error(message), { statusCode, code });
 
-const handle = (error: unknown, shape?: ErrorBodyShaper) => {
+const handle = (error: unknown, shape?: ErrorBodyShaper, filter = new HttpErrorFilter(shape)) => {
   const http = fakeHttp();
-  new HttpErrorFilter(shape).catch(error, http.host);
+  filter.catch(error, http.host);
   return { ...http.sent(), request: http.request };
 };
 
 describe('HttpErrorFilter', () => {
   let logError: jest.SpyInstance;
+  let logWarn: jest.SpyInstance;
+  let logInfo: jest.SpyInstance;
 
   beforeEach(() => {
     logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    logWarn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    logInfo = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
 
   afterEach(() => {
-    logError.mockRestore();
+    jest.restoreAllMocks();
   });
 
   describe('HttpException', () => {
@@ -85,9 +102,12 @@ describe('HttpErrorFilter', () => {
       });
     });
 
-    it('does not log a client error', () => {
-      handle(new NotFoundException());
+    it('logs a client error as one line (method, route pattern, status, reason), without a stack', () => {
+      handle(new BadRequestException('text: must not contain NUL'));
       expect(logError).not.toHaveBeenCalled();
+      expect(logWarn).not.toHaveBeenCalled();
+      expect(logInfo).toHaveBeenCalledTimes(1);
+      expect(logInfo).toHaveBeenCalledWith('POST /c/ex/:uuid/receive 400: text: must not contain NUL');
     });
   });
 
@@ -212,6 +232,126 @@ describe('HttpErrorFilter', () => {
         status: 500,
         body: { statusCode: 500, message: 'internal error' },
       });
+    });
+  });
+
+  describe('a dependency that cannot serve', () => {
+    /** Errors as node-postgres, pg-pool and TypeORM raise them when PostgreSQL is down or refusing. */
+    const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const typeormError = (driverError: Error) =>
+      Object.assign(new Error(driverError.message), {
+        ...driverError,
+        name: 'QueryFailedError',
+        driverError,
+      });
+
+    it.each([
+      [
+        'connection refused',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ],
+      [
+        'a refused connection to every address',
+        new AggregateError([sqlError('ECONNREFUSED', 'connect ECONNREFUSED ::1:5432')], 'x'),
+      ],
+      ['connection terminated', new Error('Connection terminated unexpectedly')],
+      ['the pool timing out', new Error('timeout exceeded when trying to connect')],
+      ['the connect timeout', new Error('Connection terminated due to connection timeout')],
+      ['a broken client', new Error('Client has encountered a connection error and is not queryable')],
+      ['08006 connection_failure', typeormError(sqlError('08006', 'connection failure'))],
+      [
+        '57P01 admin_shutdown',
+        typeormError(sqlError('57P01', 'terminating connection due to administrator command')),
+      ],
+      ['57P03 cannot_connect_now', sqlError('57P03', 'the database system is starting up')],
+      ['53300 too_many_connections', sqlError('53300', 'sorry, too many clients already')],
+      [
+        'TypeORM not connected',
+        Object.assign(new Error('Cannot execute operation'), { name: 'CannotExecuteNotConnectedError' }),
+      ],
+      ['a cause chain', new Error('query failed', { cause: sqlError('57P02', 'crash shutdown') })],
+    ])('answers 503 with Retry-After and a reason for %s, logging one warning line', (_case, error) => {
+      const result = handle(error);
+      expect(result).toMatchObject({
+        status: 503,
+        body: { statusCode: 503, message: 'the database is unavailable right now; retry shortly' },
+        headers: { 'retry-after': '5' },
+      });
+      expect(logError).not.toHaveBeenCalled();
+      expect(logWarn).toHaveBeenCalledTimes(1);
+      expect(logWarn.mock.calls[0]?.[0]).toMatch(/^POST \/c\/ex\/:uuid\/receive 503: /);
+    });
+
+    it('adds Retry-After to a deliberate 503 and keeps its reason', () => {
+      expect(
+        handle(new ServiceUnavailableException('temporarily unable to accept messages, retry')),
+      ).toMatchObject({
+        status: 503,
+        body: { statusCode: 503, message: 'temporarily unable to accept messages, retry' },
+        headers: { 'retry-after': '5' },
+      });
+    });
+
+    it('gives the shaper the 503 and its reason', () => {
+      const shape = jest.fn(() => ({ detail: 'shaped' }));
+      const result = handle(new Error('Connection terminated unexpectedly'), shape);
+      expect(shape).toHaveBeenCalledWith(
+        expect.anything(),
+        503,
+        expect.stringContaining('database'),
+        undefined,
+      );
+      expect(result).toMatchObject({ status: 503, body: { detail: 'shaped' } });
+    });
+
+    it('does not take a data error for an outage', () => {
+      expect(handle(sqlError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'))).toMatchObject({
+        status: 500,
+      });
+    });
+  });
+
+  describe('a race lost in PostgreSQL', () => {
+    it.each([
+      ['23505', 'duplicate key value violates unique constraint "x"'],
+      ['23503', 'insert or update violates foreign key constraint "y"'],
+      ['40001', 'could not serialize access due to concurrent update'],
+      ['40P01', 'deadlock detected'],
+    ])('answers %s with 409 and a reason that names no constraint', (code, message) => {
+      const result = handle(Object.assign(new Error(message), { code }));
+      expect(result).toMatchObject({ status: 409, body: { statusCode: 409 } });
+      expect(JSON.stringify(result.body)).not.toMatch(/constraint|"x"|"y"/);
+      expect(logError).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('log volume', () => {
+    it('writes at most the budget of client-error lines per interval, then says how many it dropped', () => {
+      let now = 0;
+      const filter = new HttpErrorFilter(undefined, { logLines: 3, logIntervalMs: 1_000, now: () => now });
+      for (let i = 0; i < 10; i++) handle(new BadRequestException(`bad ${i}`), undefined, filter);
+      expect(logInfo).toHaveBeenCalledTimes(3);
+      now = 1_000;
+      handle(new BadRequestException('bad again'), undefined, filter);
+      expect(logInfo).toHaveBeenCalledTimes(4);
+      expect(logInfo.mock.calls[3]?.[0]).toBe(
+        'POST /c/ex/:uuid/receive 400: bad again (7 similar lines not logged)',
+      );
+    });
+
+    it('limits internal errors and outages on their own budgets', () => {
+      const filter = new HttpErrorFilter(undefined, { logLines: 2, logIntervalMs: 60_000 });
+      for (let i = 0; i < 5; i++) handle(new Error(`bug ${i}`), undefined, filter);
+      for (let i = 0; i < 5; i++) handle(new Error('Connection terminated unexpectedly'), undefined, filter);
+      for (let i = 0; i < 5; i++) handle(new NotFoundException(), undefined, filter);
+      expect(logError).toHaveBeenCalledTimes(2);
+      expect(logWarn).toHaveBeenCalledTimes(2);
+      expect(logInfo).toHaveBeenCalledTimes(2);
+    });
+
+    it('truncates a long reason in the log line', () => {
+      handle(new BadRequestException('x'.repeat(5_000)));
+      expect((logInfo.mock.calls[0]?.[0] as string).length).toBeLessThan(400);
     });
   });
 });

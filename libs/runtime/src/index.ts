@@ -3,6 +3,7 @@ export * from './config/fragments';
 export * from './logging/logger';
 export * from './health/readiness';
 export * from './http-error.filter';
+export * from './http/input-check';
 export * from './bootstrap';
 export * from './micro-batcher';
 export * from './tracing/trace-context';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MessageStatus } from '@smsgate/contracts';
 import { IntervalTask } from '@smsgate/runtime';
-import { normalizePhone } from '@smsgate/sms';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { excerpt, isSuccess } from '../http/http-client';
+import { gatewayOutbound } from './gateway-message';
 import { joinUrl, RelayHttp } from '../http/relay-http';
 import { OutboundMessages, OutboundRow, refusedBeforeSending } from '../outbound/outbound-messages';
 import { GatewayStatus, toGatewayStatus } from '../outbound/statuses';
@@ -198,22 +198,7 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
       });
       return this.outbound.insert(
         manager,
-        fresh.map((message) => {
-          const phone = normalizePhone(message.to, country);
-          const text = message.content.trim() === '' ? undefined : message.content.slice(0, 10_000);
-          return {
-            workspaceId: target.workspaceId,
-            source: 'gateway' as const,
-            to: phone.ok ? phone.e164 : message.to.slice(0, 32),
-            text: message.content,
-            externalRef: message.id,
-            failure: !phone.ok
-              ? `invalid number: ${phone.reason}`
-              : text === undefined
-                ? 'empty message'
-                : undefined,
-          };
-        }),
+        fresh.map((message) => gatewayOutbound(target.workspaceId, message, country)),
       );
     });
     await this.outbound.publish(rows, target.defaultChannel);

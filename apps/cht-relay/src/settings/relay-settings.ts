@@ -134,33 +134,51 @@ export class RelaySettings {
     return rows.map((row) => this.toTarget(row));
   }
 
-  async saveTarget(workspaceId: string, input: TargetInput): Promise<ChtTarget> {
-    const existing = await this.target(workspaceId, true);
-    const secrets = { ...existing?.secrets, ...input.secrets };
-    const fields = Object.keys(secrets).sort();
-    await this.db.query(
-      `INSERT INTO cht_targets (workspace_id, mode, url, api_version, username, secrets, secret_fields,
-         default_channel, api_rate_per_minute, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
-         api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
-         secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
-         api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()`,
-      [
-        workspaceId,
-        input.mode,
-        input.url,
-        input.apiVersion,
-        input.username ?? null,
-        fields.length > 0 ? this.box.seal(secrets) : null,
-        fields,
-        input.defaultChannel ?? null,
-        input.apiRatePerMinute ?? null,
-        input.enabled,
-      ],
-    );
+  /**
+   * Creates or replaces the workspace's target, its secrets merged into the stored ones, in one
+   * transaction that locks the row: a concurrent PUT or DELETE waits its turn instead of interleaving
+   * (a DELETE between the write and a re-read made the PUT fail). Saves nothing and returns undefined
+   * when the merged secrets lack `required`.
+   */
+  async saveTarget(
+    workspaceId: string,
+    input: TargetInput,
+    required: 'apiKey' | 'password',
+  ): Promise<ChtTarget | undefined> {
+    const row = await this.db.transaction(async (manager) => {
+      const [current] = await manager.query<Pick<TargetRow, 'secrets'>[]>(
+        `SELECT secrets FROM cht_targets WHERE workspace_id = $1 FOR UPDATE`,
+        [workspaceId],
+      );
+      const secrets = { ...(current?.secrets ? this.box.open(current.secrets) : {}), ...input.secrets };
+      if (!secrets[required]) return undefined;
+      const fields = Object.keys(secrets).sort();
+      const [saved] = await manager.query<TargetRow[]>(
+        `INSERT INTO cht_targets (workspace_id, mode, url, api_version, username, secrets, secret_fields,
+           default_channel, api_rate_per_minute, enabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
+           api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
+           secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
+           api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()
+         RETURNING *`,
+        [
+          workspaceId,
+          input.mode,
+          input.url,
+          input.apiVersion,
+          input.username ?? null,
+          this.box.seal(secrets),
+          fields,
+          input.defaultChannel ?? null,
+          input.apiRatePerMinute ?? null,
+          input.enabled,
+        ],
+      );
+      return saved;
+    });
     this.targets.delete(workspaceId);
-    return (await this.target(workspaceId, true))!;
+    return row && this.toTarget(row);
   }
 
   async deleteTarget(workspaceId: string): Promise<boolean> {
@@ -208,32 +226,44 @@ export class RelaySettings {
     return this.channelsByInbound.value.get(channelId) ?? [];
   }
 
-  /** Creates the mapping, or updates it when it is the same workspace's; false when another workspace owns it. */
+  /**
+   * Creates the mapping, or updates it when it is the same workspace's; undefined when another
+   * workspace owns it. One transaction locks the row, and the upsert only updates a row of the same
+   * workspace, so two workspaces racing for one uuid cannot overwrite each other.
+   */
   async saveRapidProChannel(
     workspaceId: string,
     input: RapidProChannelInput,
   ): Promise<RapidProChannel | undefined> {
-    const existing = await this.rapidProChannel(input.uuid);
-    if (existing && existing.workspaceId !== workspaceId) return undefined;
-    const secrets = { ...existing?.secrets, ...input.secrets };
-    const fields = Object.keys(secrets).sort();
-    await this.db.query(
-      `INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets, secret_fields)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (uuid) DO UPDATE SET rapidpro_url = EXCLUDED.rapidpro_url, send_channel = EXCLUDED.send_channel,
-         inbound_channels = EXCLUDED.inbound_channels, secrets = EXCLUDED.secrets, secret_fields = EXCLUDED.secret_fields`,
-      [
-        input.uuid,
-        workspaceId,
-        input.rapidproUrl,
-        input.sendChannel ?? null,
-        input.inboundChannels,
-        fields.length > 0 ? this.box.seal(secrets) : null,
-        fields,
-      ],
-    );
+    const row = await this.db.transaction(async (manager) => {
+      const [current] = await manager.query<Pick<ChannelRow, 'workspace_id' | 'secrets'>[]>(
+        `SELECT workspace_id, secrets FROM rapidpro_channels WHERE uuid = $1 FOR UPDATE`,
+        [input.uuid],
+      );
+      if (current && current.workspace_id !== workspaceId) return undefined;
+      const secrets = { ...(current?.secrets ? this.box.open(current.secrets) : {}), ...input.secrets };
+      const fields = Object.keys(secrets).sort();
+      const [saved] = await manager.query<ChannelRow[]>(
+        `INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets, secret_fields)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (uuid) DO UPDATE SET rapidpro_url = EXCLUDED.rapidpro_url, send_channel = EXCLUDED.send_channel,
+           inbound_channels = EXCLUDED.inbound_channels, secrets = EXCLUDED.secrets, secret_fields = EXCLUDED.secret_fields
+         WHERE rapidpro_channels.workspace_id = EXCLUDED.workspace_id
+         RETURNING *`,
+        [
+          input.uuid,
+          workspaceId,
+          input.rapidproUrl,
+          input.sendChannel ?? null,
+          input.inboundChannels,
+          fields.length > 0 ? this.box.seal(secrets) : null,
+          fields,
+        ],
+      );
+      return saved;
+    });
     this.channelsByInbound = undefined;
-    return this.rapidProChannel(input.uuid);
+    return row && this.toChannel(row);
   }
 
   async deleteRapidProChannel(workspaceId: string, uuid: string): Promise<boolean> {

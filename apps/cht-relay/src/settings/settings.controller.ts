@@ -19,43 +19,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RelayHttp } from '../http/relay-http';
 import { ChtTarget, RapidProChannel, RelaySettings } from './relay-settings';
-
-const HttpUrl = z.url({ protocol: /^https?$/ }).refine((value) => {
-  const url = new URL(value);
-  return url.username === '' && url.password === '';
-}, 'must not carry credentials (give them as secrets)');
-const Secret = z.string().min(1).max(1_024);
-
-const TargetBody = z
-  .object({
-    mode: z.enum(['rapidpro', 'gateway']).default('rapidpro'),
-    /** The CHT instance's base URL, e.g. https://cht.example.org */
-    url: HttpUrl,
-    apiVersion: z.enum(['v1', 'v2']).default('v2'),
-    /** rapidpro mode: CHT's `rapidpro:incoming` key; gateway mode: the gateway user's password. */
-    apiKey: Secret.optional(),
-    username: z.string().min(1).max(128).optional(),
-    password: Secret.optional(),
-    defaultChannel: z.uuid().optional(),
-    apiRatePerMinute: z.int().min(1).max(1_000_000).optional(),
-    enabled: z.boolean().default(true),
-  })
-  .strict();
-
-const RapidProChannelBody = z
-  .object({
-    /** The RapidPro External API channel's uuid (its /c/ex/<uuid>/… URLs). */
-    uuid: z.uuid(),
-    /** RapidPro's base URL, e.g. https://rapidpro.example.org */
-    rapidproUrl: HttpUrl,
-    /** The smsgate channel its messages go out on (omit to use the workspace's routes). */
-    sendChannel: z.uuid().optional(),
-    /** smsgate channels whose inbound messages are posted to this RapidPro channel. */
-    inboundChannels: z.array(z.uuid()).max(100).default([]),
-    /** When set, RapidPro must send `Authorization: <sendAuthorization>` to the send URL. */
-    sendAuthorization: Secret.optional(),
-  })
-  .strict();
+import { RapidProChannelBody, TargetBody } from './settings.input';
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -112,12 +76,9 @@ export class SettingsController {
     const secrets: Record<string, string> = {};
     if (input.apiKey) secrets.apiKey = input.apiKey;
     if (input.password) secrets.password = input.password;
-    const saved = await this.settings.saveTarget(workspace.id, { ...input, secrets });
-    const missing = input.mode === 'gateway' ? 'password' : 'apiKey';
-    if (!saved.secretFields.includes(missing)) {
-      await this.settings.deleteTarget(workspace.id);
-      throw new BadRequestException(`${missing}: required in ${input.mode} mode`);
-    }
+    const required = input.mode === 'gateway' ? 'password' : 'apiKey';
+    const saved = await this.settings.saveTarget(workspace.id, { ...input, secrets }, required);
+    if (!saved) throw new BadRequestException(`${required}: required in ${input.mode} mode`);
     return targetView(saved);
   }
 

@@ -23,6 +23,23 @@ class FakeChannelRepository {
     return structuredClone(row);
   }
 
+  async update(
+    where: { id: string; workspaceId: string },
+    changes: Partial<ChannelEntity>,
+  ): Promise<{ affected: number }> {
+    const row = this.rows.get(where.id);
+    if (!row || row.deletedAt || row.workspaceId !== where.workspaceId) return { affected: 0 };
+    Object.assign(row, structuredClone(changes), { updatedAt: new Date() });
+    return { affected: 1 };
+  }
+
+  async softDelete(where: { id: string; workspaceId: string }): Promise<{ affected: number }> {
+    const row = this.rows.get(where.id);
+    if (!row || row.deletedAt || row.workspaceId !== where.workspaceId) return { affected: 0 };
+    row.deletedAt = new Date();
+    return { affected: 1 };
+  }
+
   async findOne({ where }: { where: { id: string; workspaceId?: string } }): Promise<ChannelEntity | null> {
     const row = this.rows.get(where.id);
     if (!row || row.deletedAt || (where.workspaceId && row.workspaceId !== where.workspaceId)) return null;

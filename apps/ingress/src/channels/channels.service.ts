@@ -4,6 +4,7 @@ import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { ChannelEntity, SecretBox } from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
 import { DataSource, IsNull, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
@@ -63,16 +64,25 @@ export class ChannelsService {
     if (fields.config !== undefined || secrets !== undefined) {
       this.checkConfig(channel.type, fields.config ?? channel.config, secrets ?? this.opened(channel));
     }
-    Object.assign(channel, fields);
-    if (secrets) Object.assign(channel, this.sealed(secrets));
-    const saved = await this.repository.save(channel);
+    // Written only if the channel is still there: a DELETE that landed since the read wins (404), where
+    // saving the entity read before it brought the deleted channel back.
+    const changes: Partial<ChannelEntity> = { ...fields, ...(secrets ? this.sealed(secrets) : {}) };
+    if (Object.keys(changes).length > 0) {
+      // TypeORM's deep-partial type cannot take jsonb's `unknown` values; the columns are the entity's.
+      const values = changes as QueryDeepPartialEntity<ChannelEntity>;
+      const result = await this.repository.update({ id, workspaceId, deletedAt: IsNull() }, values);
+      if (!result.affected) throw new NotFoundException(`channel ${id} not found`);
+    }
     this.lookups.delete(id);
-    return this.view(saved);
+    return this.view(await this.owned(workspaceId, id));
   }
 
+  /** One statement: of two DELETEs racing, one answers 204 and the other 404. */
   async remove(workspaceId: string, id: string): Promise<void> {
-    const channel = await this.owned(workspaceId, id);
-    await this.repository.softRemove(channel);
+    const result = isUuid(id)
+      ? await this.repository.softDelete({ id, workspaceId, deletedAt: IsNull() })
+      : { affected: 0 };
+    if (!result.affected) throw new NotFoundException(`channel ${id.slice(0, 64)} not found`);
     this.lookups.delete(id);
   }
 

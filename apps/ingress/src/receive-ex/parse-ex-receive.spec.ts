@@ -223,4 +223,16 @@ describe('parseIsoDate', () => {
       expect(parseIsoDate(raw)).toBeUndefined();
     },
   );
+
+  it.each(['0000-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00', '0001-01-01T00:30:00+01:00'])(
+    'rejects %j, which falls outside years 0001 to 9999 in UTC (events could not carry it)',
+    (raw) => {
+      expect(parseIsoDate(raw)).toBeUndefined();
+    },
+  );
+
+  it('accepts the first and last instants of the range', () => {
+    expect(parseIsoDate('0001-01-01T00:00:00Z')?.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseIsoDate('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
+  });
 });

@@ -22,8 +22,16 @@ export function parseIsoDate(raw: string): Date | undefined {
   if (hour > 23 || minute > 59 || Number(seconds) > 59) return undefined;
   const ms = (fraction + '000').slice(0, 3);
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
-  const date = new Date(`${day}T${hm}:${seconds}.${ms}${offset}`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return storableDate(new Date(`${day}T${hm}:${seconds}.${ms}${offset}`));
+}
+
+/**
+ * The date when events can carry it (a 4-digit year in UTC: 9999-12-31T23:00-05:00 is in year 10000),
+ * else undefined, as for a date that does not parse.
+ */
+export function storableDate(date: Date): Date | undefined {
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? date : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isUuid, MessageStatus } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
-import { parseIsoDate } from '../receive-ex/parse-ex-receive';
+import { parseIsoDate, storableDate } from '../receive-ex/parse-ex-receive';
 
 export type ImiMo =
   | { ok: true; from: string; text: string; sentAt?: Date; providerMessageId?: string }
@@ -28,7 +28,7 @@ export function parseImiMo(body: unknown, country: string | null): ImiMo {
   const ts = Number(fields.ts);
   const sentAt =
     (datetime ? parseIsoDate(datetime) : undefined) ??
-    (Number.isFinite(ts) && ts > 0 ? new Date(ts) : undefined);
+    (Number.isFinite(ts) && ts > 0 ? storableDate(new Date(ts)) : undefined);
   return { ok: true, from: phone.e164, text, sentAt, providerMessageId: str(fields.tid) };
 }
 

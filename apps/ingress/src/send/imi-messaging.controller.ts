@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Post, Res } from '@nestjs/common';
 import { WorkspaceKeys } from '@smsgate/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_OUTBOUND_TEXT, OutboundRequestedV1 } from '@smsgate/contracts';
 import { unknownOutcomeReason } from './messages.controller';
 import {
   DestinationResult,
@@ -33,6 +34,8 @@ export function imiErrorBody(
 ): unknown {
   if (!request.url.startsWith('/resources/')) return undefined;
   if (body && Array.isArray((body as { response?: unknown }).response)) return body;
+  // A field the edge check refused (NUL, a lone surrogate) is a bad parameter, not bad JSON.
+  if (status === 400 && body && 'field' in body) return { response: [{ code: '7003', description: reason }] };
   if (status === 400 || status === 415)
     return { response: [{ code: '7000', description: `Invalid JSON: ${reason}` }] };
   return { response: [{ code: String(status), description: reason }] };
@@ -64,8 +67,10 @@ function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined {
 function expiryOf(value: unknown): string | undefined | null {
   const text = str(value);
   if (!text) return undefined;
-  const date = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
+  const date = new Date(iso);
+  const year = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || year < 1 || year > 9999 ? null : date.toISOString();
 }
 
 /**
@@ -103,6 +108,8 @@ export class ImiMessagingController {
     }
 
     const requests = (Array.isArray(body) ? body : [body]) as ImiRequest[];
+    if (!requests.every(isObject))
+      throw imiError(400, '7000', 'Invalid JSON: each request must be an object');
     const total = requests.reduce(
       (sum, request) => sum + destinationsOf(request).reduce((n, d) => n + d.msisdn.length, 0),
       0,
@@ -113,7 +120,7 @@ export class ImiMessagingController {
     const planned: PlannedSend = { results: [], events: [] };
     let correlated = false;
     for (const request of requests) {
-      const problem = missingParameter(request);
+      const problem = missingParameter(request) ?? invalidParameter(request);
       if (problem) throw imiError(400, '7003', problem);
       const expiresAt = expiryOf(request.expiry);
       if (expiresAt === null) throw imiError(400, '7003', "param 'expiry' is not a date");
@@ -198,6 +205,30 @@ function destinationsOf(request: ImiRequest): ImiDestination[] {
     ) as Record<string, string>;
     return [{ msisdn, correlationid: str(record.correlationid), variables }];
   });
+}
+
+const isObject = (value: unknown): value is ImiRequest =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Values the send path cannot carry, refused as IMIconnect refuses a bad parameter (7003). */
+function invalidParameter(request: ImiRequest): string | undefined {
+  const tooLong = (name: string, value: unknown, max: number) =>
+    typeof value === 'string' && value.length > max
+      ? `param '${name}' is longer than ${max} characters`
+      : undefined;
+  const notifyUrl = str(request.notifyurl);
+  return (
+    tooLong('text', request.channels?.sms?.text, MAX_OUTBOUND_TEXT) ??
+    tooLong('senderid', str(request.channels?.sms?.senderid), 32) ??
+    tooLong('correlationid', str(request.correlationid), 128) ??
+    tooLong('notifydata', str(request.notifydata), 1_024) ??
+    destinationsOf(request)
+      .map((destination) => tooLong('correlationid', destination.correlationid, 128))
+      .find(Boolean) ??
+    (notifyUrl !== undefined && !OutboundRequestedV1.shape.notifyUrl.safeParse(notifyUrl).success
+      ? "param 'notifyurl' must be an http(s) URL"
+      : undefined)
+  );
 }
 
 function missingParameter(request: ImiRequest): string | undefined {

@@ -1,8 +1,14 @@
+import { MAX_OUTBOUND_TEXT } from '@smsgate/contracts';
+
 const PLACEHOLDER = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
 
 export type Substitution = { ok: true; text: string } | { ok: false; reason: string };
 
-/** Replaces `$(name)` placeholders (IMIconnect's syntax) with per-destination values. */
+/**
+ * Replaces `$(name)` placeholders (IMIconnect's syntax) with per-destination values. The result must
+ * still be a text the send path carries (1 to MAX_OUTBOUND_TEXT characters): that destination is
+ * rejected with a reason rather than the request failing when its event is refused.
+ */
 export function substitute(template: string, variables: Record<string, string>): Substitution {
   const missing = new Set<string>();
   const text = template.replace(PLACEHOLDER, (whole, name: string) => {
@@ -10,7 +16,13 @@ export function substitute(template: string, variables: Record<string, string>):
     missing.add(name);
     return whole;
   });
-  return missing.size > 0
-    ? { ok: false, reason: `no value for variable ${[...missing].map((n) => `$(${n})`).join(', ')}` }
-    : { ok: true, text };
+  if (missing.size > 0)
+    return { ok: false, reason: `no value for variable ${[...missing].map((n) => `$(${n})`).join(', ')}` };
+  if (text.length === 0) return { ok: false, reason: 'the text is empty once its variables are filled in' };
+  if (text.length > MAX_OUTBOUND_TEXT)
+    return {
+      ok: false,
+      reason: `the text is longer than ${MAX_OUTBOUND_TEXT} characters once its variables are filled in`,
+    };
+  return { ok: true, text };
 }

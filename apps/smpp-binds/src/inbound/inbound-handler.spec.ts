@@ -1,5 +1,6 @@
 import { RECEIPT_SOURCE, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
+import type { Kafka } from 'kafkajs';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import type { SmppChannel } from '../channels/smpp-channels';
 import { SubmittedParts } from '../submit/submitted-parts';
@@ -44,6 +45,32 @@ describe('InboundHandler answers', () => {
     expect(answered).toBe(false);
     acknowledge();
     await expect(answer).resolves.toEqual({ status: Status.ESME_ROK });
+  });
+
+  it.each([
+    ['a NUL', [0x00, 0x41, 0x00, 0x00]],
+    ['a lone surrogate', [0x00, 0x41, 0xd8, 0x3d]],
+  ])(
+    'ESME_RX_P_APPN for an MO whose UCS-2 text holds %s (PostgreSQL cannot store it; resending cannot help)',
+    async (_case, bytes) => {
+      const publish = jest.fn(() => Promise.resolve());
+      const handler = handlerWith(publish);
+      const ucs2 = { ...mo, dataCoding: 8, shortMessage: Buffer.from(bytes) };
+      await expect(handler.handle(channel, ucs2)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
+      expect(publish).not.toHaveBeenCalled();
+    },
+  );
+
+  it('ESME_RX_P_APPN when the contract refuses the event (the real publisher validates before sending)', async () => {
+    const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka);
+    const handler = new InboundHandler(publisher, {} as MoReassembly, new SubmittedParts());
+    // message_payload carries up to 64 KiB: more text than an inbound event holds.
+    const long = {
+      ...mo,
+      shortMessage: Buffer.alloc(0),
+      optional: { ...mo.optional, messagePayload: Buffer.from('a'.repeat(20_001)) },
+    };
+    await expect(handler.handle(channel, long)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
   });
 
   it('ESME_RINVSRCADR for an MO without a sender (it could never be published)', async () => {

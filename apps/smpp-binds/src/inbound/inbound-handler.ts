@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageStatus, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
-import { EventPublisher } from '@smsgate/kafka';
+import {
+  isStorable,
+  MessageStatus,
+  RECEIPT_SOURCE,
+  receiptKey,
+  Topics,
+  UNSTORABLE_REASON,
+  uuidv7,
+} from '@smsgate/contracts';
+import { EventPublisher, InvalidEventError } from '@smsgate/kafka';
 import {
   canonicalSmppId,
   DataSmPdu,
@@ -55,10 +63,12 @@ export class InboundHandler {
 
   async handle(channel: SmppChannel, pdu: ShortMessagePdu | DataSmPdu): Promise<InboundAnswer> {
     const answer = await this.dispatch(channel, pdu).catch((error: unknown) => {
+      // An event the contract refuses would be refused again on every redelivery: a permanent error.
+      const status = error instanceof InvalidEventError ? Status.ESME_RX_P_APPN : Status.ESME_RX_T_APPN;
       this.logger.warn(
-        `channel ${channel.id}: ${pdu.command} not accepted (${error instanceof Error ? error.message : String(error)}); answering ESME_RX_T_APPN`,
+        `channel ${channel.id}: ${pdu.command} not accepted (${error instanceof Error ? error.message : String(error)}); answering ${status === Status.ESME_RX_P_APPN ? 'ESME_RX_P_APPN' : 'ESME_RX_T_APPN'}`,
       );
-      return { status: Status.ESME_RX_T_APPN, kind: 'failed' };
+      return { status, kind: status === Status.ESME_RX_P_APPN ? 'invalid' : 'failed' };
     });
     inboundTotal.inc({
       channel: channel.id,
@@ -91,6 +101,11 @@ export class InboundHandler {
       return { status: Status.ESME_ROK, kind: 'invalid' };
     }
 
+    if (!isStorable(text)) {
+      // NUL or a lone surrogate (UCS-2 can carry both): refused at this edge, as on every HTTP one.
+      this.logger.warn(`channel ${channel.id}: MO refused: its text ${UNSTORABLE_REASON}`);
+      return { status: Status.ESME_RX_P_APPN, kind: 'invalid' };
+    }
     const from = readAddress(pdu.source);
     const to = readAddress(pdu.destination) || channel.address || '';
     if (!from || from.length > 32) return { status: Status.ESME_RINVSRCADR, kind: 'invalid' };

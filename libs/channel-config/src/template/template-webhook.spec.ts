@@ -65,6 +65,13 @@ describe('template webhooks', () => {
     expect(webhookStatus(dlr, 'pending-ish')).toBeUndefined();
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'does not take %j for a status (Object.prototype made it one, and its event was refused: a 500)',
+    (status) => {
+      expect(webhookStatus(model('delivered'), status)).toBeUndefined();
+    },
+  );
+
   it('refuses a body without what the event needs, or naming another event', () => {
     expect(readWebhook(model('message'), { method: 'message', params: { to: '+1' } })).toEqual({
       ok: false,

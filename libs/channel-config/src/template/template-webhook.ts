@@ -249,7 +249,9 @@ const BUILT_IN_STATUSES: Record<string, WebhookStatus> = {
 export function webhookStatus(model: WebhookModel, value: string | undefined): WebhookStatus | undefined {
   if (value === undefined) return 'delivered';
   const key = value.trim().toLowerCase();
-  return model.statusMap[key] ?? BUILT_IN_STATUSES[key];
+  // Own keys only: a provider's "constructor" or "__proto__" must not find Object.prototype's.
+  if (Object.hasOwn(model.statusMap, key)) return model.statusMap[key];
+  return Object.hasOwn(BUILT_IN_STATUSES, key) ? BUILT_IN_STATUSES[key] : undefined;
 }
 
 function valueAt(body: object, path: PathSegment[]): unknown {

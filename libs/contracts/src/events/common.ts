@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 
 export const ChannelType = z.enum(['ex', 'imi', 'template', 'smpp']);
 export type ChannelType = z.infer<typeof ChannelType>;
@@ -30,8 +31,27 @@ export type MessageStatus = z.infer<typeof MessageStatus>;
 
 export const Priority = z.enum(['high', 'normal', 'bulk']);
 
-export const Timestamp = z.iso.datetime({ offset: true });
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the instants an ISO date-time with a 4-digit year names. */
+const FIRST_INSTANT = -62_135_596_800_000;
+const END_INSTANT = 253_402_300_800_000;
+const OFFSET = /([+-])(\d{2}):?\d{2}$/;
+
+/**
+ * An instant PostgreSQL stores and we print back alike: a 4-digit year once in UTC (a date in year
+ * 9999 with a negative offset is in year 10000, which toISOString cannot print in 4 digits), and an
+ * offset within ±15:59 (PostgreSQL refuses larger ones).
+ */
+export const isStorableInstant = (value: string): boolean => {
+  const offset = OFFSET.exec(value);
+  if (offset && Number(offset[2]) > 15) return false;
+  const ms = Date.parse(value);
+  return ms >= FIRST_INSTANT && ms < END_INSTANT;
+};
+
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine(isStorableInstant, 'must be within years 0001 to 9999 (UTC), with an offset of at most ±15:59');
 export const Id = z.uuid();
 /** Free-form detail (provider codes, SMSC stat/err, reasons): flat and JSON-friendly. */
-export const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-export const Metadata = z.record(z.string().max(64), z.string().max(1024));
+export const Detail = z.record(StoredText, z.union([StoredText, z.number(), z.boolean(), z.null()]));
+export const Metadata = z.record(StoredText.max(64), StoredText.max(1024));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 import { ChannelType, Id, Metadata, Timestamp } from './common';
 
 /** An inbound (MO) message accepted by ingress. Keyed by channel. */
@@ -9,15 +10,15 @@ export const InboundReceivedV1 = z.object({
   channel: Id,
   channelType: ChannelType,
   /** Sender: E.164 with plus, or a short code's digits. */
-  from: z.string().min(1).max(32),
+  from: StoredText.min(1).max(32),
   /** The channel address the message was sent to, when known. */
-  to: z.string().min(1).max(32).optional(),
-  text: z.string().max(20_000),
+  to: StoredText.min(1).max(32).optional(),
+  text: StoredText.max(20_000),
   /** When ingress accepted it. */
   receivedAt: Timestamp,
   /** When the provider says it was sent, if it told us. */
   sentAt: Timestamp.optional(),
-  providerMessageId: z.string().min(1).max(128).optional(),
+  providerMessageId: StoredText.min(1).max(128).optional(),
   metadata: Metadata.optional(),
 });
 export type InboundReceivedV1 = z.infer<typeof InboundReceivedV1>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 import { Detail, Direction, Id, MessageStatus, Timestamp } from './common';
 
 /** Published by dlr-tracker for every applied change of a message's state. Keyed by `id`. */
@@ -7,7 +8,7 @@ export const MessageStatusChangedV1 = z.object({
   id: Id,
   workspace: Id,
   direction: Direction,
-  correlationId: z.string().max(128).optional(),
+  correlationId: StoredText.max(128).optional(),
   status: MessageStatus,
   previousStatus: MessageStatus.optional(),
   detail: Detail.optional(),

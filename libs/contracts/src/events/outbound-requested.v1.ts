@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { Id, Metadata, Priority, Timestamp } from './common';
+import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
+
+/** The longest text one send request may carry (after `$(variable)` substitution). */
+export const MAX_OUTBOUND_TEXT = 10_000;
 
 /**
  * A request to send one SMS, produced by internal apps or by ingress's send API. Keyed by `id`
@@ -9,18 +13,22 @@ export const OutboundRequestedV1 = z.object({
   id: Id.optional(),
   workspace: Id,
   channel: Id.optional(),
-  to: z.string().min(1).max(32),
-  from: z.string().min(1).max(32).optional(),
-  text: z.string().min(1).max(10_000),
-  correlationId: z.string().min(1).max(128).optional(),
-  notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  to: StoredText.min(1).max(32),
+  from: StoredText.min(1).max(32).optional(),
+  text: StoredText.min(1).max(MAX_OUTBOUND_TEXT),
+  correlationId: StoredText.min(1).max(128).optional(),
+  // A refinement, not a pattern: a pattern would replace `format: uri` in the JSON Schema.
+  notifyUrl: z
+    .url({ protocol: /^https?$/ })
+    .refine(isStorable, UNSTORABLE_REASON)
+    .optional(),
   /**
    * The body shape of status callbacks to `notifyUrl`: smsgate's own (default), or IMIconnect's
    * `deliveryInfoNotification` for requests that came in through the IMIconnect-compatible API.
    */
   notifyFormat: z.enum(['smsgate', 'imiconnect']).optional(),
   /** Echoed in every status callback (IMIconnect's `notifydata` / `callbackData`). */
-  callbackData: z.string().max(1_024).optional(),
+  callbackData: StoredText.max(1_024).optional(),
   expiresAt: Timestamp.optional(),
   priority: Priority.default('normal'),
   metadata: Metadata.optional(),

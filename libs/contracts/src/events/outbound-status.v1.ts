@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 import { Detail, Id, MessageStatus, Timestamp } from './common';
 
 /**
@@ -18,7 +19,7 @@ export const OutboundStatusV1 = z.object({
   channel: Id.optional(),
   status: MessageStatus,
   part: z.object({ index: z.int().min(0), count: z.int().min(1) }).optional(),
-  providerMessageId: z.string().min(1).max(128).optional(),
+  providerMessageId: StoredText.min(1).max(128).optional(),
   /** Dispatch attempt that produced this result (1 = first). */
   attempt: z.int().min(1).optional(),
   detail: Detail.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 import { Detail, Id, MessageStatus, Timestamp } from './common';
 
 /**
@@ -12,7 +13,7 @@ export const ReceiptReceivedV1 = z.object({
   eventId: Id,
   workspace: Id,
   channel: Id,
-  providerMessageId: z.string().min(1).max(128),
+  providerMessageId: StoredText.min(1).max(128),
   status: MessageStatus,
   /** Provider codes as given (SMPP stat/err, IMIconnect code, …). */
   detail: Detail.optional(),

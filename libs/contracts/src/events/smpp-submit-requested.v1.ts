@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredText } from './storable';
 import { Id, Priority, Timestamp } from './common';
 
 /**
@@ -9,12 +10,12 @@ export const SmppSubmitRequestedV1 = z.object({
   id: Id,
   workspace: Id,
   channel: Id,
-  to: z.string().min(1).max(32),
-  from: z.string().min(1).max(32).optional(),
-  text: z.string().min(1).max(10_000),
+  to: StoredText.min(1).max(32),
+  from: StoredText.min(1).max(32).optional(),
+  text: StoredText.min(1).max(10_000),
   priority: Priority,
   expiresAt: Timestamp.optional(),
-  correlationId: z.string().min(1).max(128).optional(),
+  correlationId: StoredText.min(1).max(128).optional(),
   requestedAt: Timestamp,
 });
 export type SmppSubmitRequestedV1 = z.infer<typeof SmppSubmitRequestedV1>;

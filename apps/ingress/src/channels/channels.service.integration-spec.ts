@@ -1,0 +1,98 @@
+import { NotFoundException } from '@nestjs/common';
+import { generateApiKey, hashApiKey } from '@smsgate/auth';
+import { uuidv7 } from '@smsgate/contracts';
+import { ChannelEntity, createDataSource } from '@smsgate/db';
+import { SECRETS_KEY } from '@smsgate/testing';
+import { DataSource } from 'typeorm';
+import type { IngressConfig } from '../config';
+import { ChannelsService } from './channels.service';
+
+/** Edits of one channel racing each other, against real PostgreSQL. */
+describe('ChannelsService races', () => {
+  let db: DataSource;
+  let channels: ChannelsService;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    db = await createDataSource({ url: process.env.DATABASE_URL! }).initialize();
+    const config = {
+      SECRETS_KEY,
+      EGRESS_ALLOW: [],
+      publicUrl: 'https://sms.example.org',
+    } as unknown as IngressConfig;
+    channels = new ChannelsService(db, config);
+  });
+
+  beforeEach(async () => {
+    workspaceId = uuidv7();
+    await db.query(
+      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'it', $2, 'sg_it')`,
+      [workspaceId, hashApiKey(generateApiKey())],
+    );
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(() => db?.destroy());
+
+  const create = () =>
+    channels.create(workspaceId, {
+      type: 'ex',
+      name: 'race',
+      config: { send_url: 'https://aggregator.example/send' },
+      enabled: true,
+    });
+
+  it('a PATCH whose channel is deleted after it was read answers 404 and does not bring it back', async () => {
+    const { uuid } = await create();
+    const repository = db.getRepository(ChannelEntity);
+    const findOne = repository.findOne.bind(repository);
+    // The DELETE lands between the PATCH's read and its write.
+    jest.spyOn(repository, 'findOne').mockImplementationOnce(async (options) => {
+      const row = await findOne(options);
+      await channels.remove(workspaceId, uuid);
+      return row;
+    });
+    await expect(channels.update(workspaceId, uuid, { name: 'renamed' })).rejects.toBeInstanceOf(
+      NotFoundException,
+    );
+    const [row] = await db.query<{ deleted_at: Date | null; name: string }[]>(
+      `SELECT deleted_at, name FROM channels WHERE id = $1`,
+      [uuid],
+    );
+    expect(row).toMatchObject({ name: 'race', deleted_at: expect.any(Date) });
+  });
+
+  it('of two DELETEs racing, one answers and the other is a 404', async () => {
+    const { uuid } = await create();
+    const results = await Promise.allSettled([
+      channels.remove(workspaceId, uuid),
+      channels.remove(workspaceId, uuid),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    expect(rejected?.reason).toBeInstanceOf(NotFoundException);
+  });
+
+  it('PATCHes racing DELETEs never fail otherwise, and a deleted channel stays deleted', async () => {
+    for (let round = 0; round < 10; round++) {
+      const { uuid } = await create();
+      const [patched, removed] = await Promise.allSettled([
+        channels.update(workspaceId, uuid, { name: `round ${round}` }),
+        channels.remove(workspaceId, uuid),
+      ]);
+      if (patched.status === 'rejected') expect(patched.reason).toBeInstanceOf(NotFoundException);
+      expect(removed.status).toBe('fulfilled');
+      const [row] = await db.query<{ deleted_at: Date | null }[]>(
+        `SELECT deleted_at FROM channels WHERE id = $1`,
+        [uuid],
+      );
+      expect(row.deleted_at).toBeInstanceOf(Date);
+    }
+  });
+
+  it('a PATCH that changes nothing answers the channel', async () => {
+    const { uuid } = await create();
+    await expect(channels.update(workspaceId, uuid, {})).resolves.toMatchObject({ uuid, name: 'race' });
+  });
+});
