@@ -220,14 +220,14 @@ function resumeOf(
   const since = (at: number | undefined) =>
     at === undefined ? undefined : Math.max(0, at - window.end) / 1_000;
   const first = (times: number[]) => (times.length ? Math.min(...times) : undefined);
-  const lateTo = new Set(
-    messages
-      .filter((m) => m.acceptedAt !== undefined && m.acceptedAt >= window.start)
-      .map((m) => plain(m.to)),
-  );
-  const lateIds = new Set(
-    messages.filter((m) => m.acceptedAt !== undefined && m.acceptedAt >= window.start).flatMap((m) => m.ids),
-  );
+  // Sent after the fault began (the accepting request's start: its answer may come after a consumer
+  // already took the message from Kafka).
+  const late = messages.filter((m) => {
+    const accepting = m.attempts.find((a) => a.status === 202);
+    return m.outcome === 'accepted' && accepting !== undefined && accepting.at >= window.start;
+  });
+  const lateTo = new Set(late.map((m) => plain(m.to)));
+  const lateIds = new Set(late.flatMap((m) => m.ids));
   return {
     accept: since(
       first(
