@@ -1,11 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { repoRoot } from './infra';
 import { waitFor } from './wait-for';
 
 export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay';
+
+export interface ServiceOptions {
+  /**
+   * Appends the output (every run of the process, each headed by a line saying so) to this file, and
+   * keeps only its last megabyte in `output`: a long run under load logs more than memory should hold.
+   */
+  logFile?: string;
+}
+
+const KEPT_OUTPUT = 1 << 20;
 
 /** Every child still running: a test that failed before stopping its services must not leave them. */
 const running = new Set<ChildProcess>();
@@ -40,21 +50,34 @@ export async function stopAllServices(): Promise<void> {
  */
 export class ServiceProcess {
   output = '';
+  /** When the current process was spawned and when it answered ready (Date.now()). */
+  spawnedAt = 0;
+  readyAt = 0;
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
+  private log?: WriteStream;
 
   private constructor(
     readonly name: ServiceName,
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly options: ServiceOptions = {},
   ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, await freePort(), env);
+  static async start(
+    name: ServiceName,
+    env: NodeJS.ProcessEnv = {},
+    options: ServiceOptions = {},
+  ): Promise<ServiceProcess> {
+    const service = new ServiceProcess(name, await freePort(), env, options);
     await service.spawn();
     return service;
   }
@@ -67,17 +90,30 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.spawnedAt = Date.now();
+    this.readyAt = 0;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    if (this.options.logFile && !this.log) this.log = createWriteStream(this.options.logFile, { flags: 'a' });
+    this.log?.write(
+      `--- ${this.name} pid ${child.pid} spawned at ${new Date(this.spawnedAt).toISOString()}\n`,
+    );
+    const keep = (chunk: Buffer) => {
+      this.log?.write(chunk);
+      this.output += chunk.toString();
+      if (this.log && this.output.length > 2 * KEPT_OUTPUT) this.output = this.output.slice(-KEPT_OUTPUT);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await waitFor(
       async () => {
         if (child.exitCode !== null)
           throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output.slice(-3_000)}`);
         const response = await fetch(`${this.url}/health/ready`).catch(() => undefined);
-        return response?.status === 200;
+        if (response?.status !== 200) return false;
+        this.readyAt = Date.now();
+        return true;
       },
       { timeoutMs: 60_000, intervalMs: 200, message: `${this.name} to become ready` },
     ).catch((error: Error) => {

@@ -54,6 +54,8 @@ export interface SimulatorOptions {
   /** Message ids in submit_sm_resp: hex (default) or decimal; receipts may use the other. */
   idFormat?: 'hex' | 'decimal';
   receiptIdFormat?: 'hex' | 'decimal';
+  /** The first message id given (default 0x10000); a restarted SMSC must not hand out its old ids. */
+  firstMessageId?: number;
   /** Do not answer enquire_link (a silent SMSC). */
   silent?: boolean;
   /** Decides per submit; default accepts with a DELIVRD receipt. */
@@ -83,11 +85,13 @@ export class SmscSimulator {
   /** submit_sm received, answered or not. */
   received = 0;
   private readonly connections = new Set<Connection>();
-  private nextId = 0x10000;
+  private nextId: number;
   private server?: Server;
   port = 0;
 
-  constructor(public options: SimulatorOptions = {}) {}
+  constructor(public options: SimulatorOptions = {}) {
+    this.nextId = options.firstMessageId ?? 0x10000;
+  }
 
   get boundCount(): number {
     return [...this.connections].filter((connection) => connection.mode).length;
