@@ -64,14 +64,14 @@ try {
   }
 } finally {
   console.log(
-    '\nsummary (lost, duplicated submits SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 5xx documented 503+504-unknown/other, recovered in s):',
+    '\nsummary (lost, duplicated submits SMSC/aggregator, sent again after a SIGKILL lost the answer SMSC/aggregator, callbacks redelivered/distinct-event duplicates, 5xx documented 503+504-unknown/other, recovered in s):',
   );
   for (const result of results) {
     const f = figuresOf(result.tally);
     const recovered = recoveredIn(result);
     console.log(
       `  ${result.scenario.name.padEnd(16)} accepted ${String(f.accepted).padStart(5)} final ${String(f.final).padStart(5)} ` +
-        `lost ${f.lost} dup ${f.duplicateSubmits}/${f.duplicateSends} callbacks ${f.callbackRedeliveries}/${f.callbackDuplicateEvents} ` +
+        `lost ${f.lost} dup ${f.duplicateSubmits}/${f.duplicateSends} at-crash ${f.submitsAgainAtCrash}/${f.sendsAgainAtCrash} callbacks ${f.callbackRedeliveries}/${f.callbackDuplicateEvents} ` +
         `5xx ${f.answers503}+${f.answers504Unknown}/${f.answersOther5xx} recovered ${recovered === undefined ? 'never' : recovered.toFixed(1)}`,
     );
   }

@@ -10,8 +10,12 @@ export function figuresOf(tally: Tally) {
     accepted: tally.accepted,
     final: tally.final,
     lost: tally.lost.length,
-    duplicateSubmits: tally.duplicateSubmits.reduce((sum, d) => sum + d.submits.length - 1, 0),
-    duplicateSends: tally.duplicateSends.reduce((sum, d) => sum + d.requests.length - 1, 0),
+    /** Extra copies after an answer the sender had time to record: what smsgate promises never to make. */
+    duplicateSubmits: tally.duplicateSubmits.reduce((sum, d) => sum + d.submits.length - 1 - d.atCrash, 0),
+    duplicateSends: tally.duplicateSends.reduce((sum, d) => sum + d.requests.length - 1 - d.atCrash, 0),
+    /** Extra copies whose earlier copy's answer was lost to a SIGKILL: at least once, documented. */
+    submitsAgainAtCrash: tally.duplicateSubmits.reduce((sum, d) => sum + d.atCrash, 0),
+    sendsAgainAtCrash: tally.duplicateSends.reduce((sum, d) => sum + d.atCrash, 0),
     unacceptedButSent: tally.unacceptedButSent.length,
     callbackRedeliveries: tally.callbackRedeliveries,
     callbackDuplicateEvents: tally.callbackDuplicateEvents.length,
@@ -46,8 +50,9 @@ export function reportLines(result: ScenarioResult): string[] {
     `  accepted ${f.accepted} of ${f.sent} sent (rejected ${t.rejected}, given up ${t.gaveUp}); final ${f.final}; ` +
       `lost ${f.lost} (never final ${neverFinal}, final without the provider having it ${f.lost - neverFinal}); ` +
       `statuses ${JSON.stringify(t.byStatus)}, failed although the provider has it ${t.failedButSent.length}`,
-    `  duplicated submits: SMSC ${f.duplicateSubmits} extra part submits (${t.duplicateSubmits.length} parts), ` +
-      `aggregator ${f.duplicateSends} extra sends (${t.duplicateSends.length} messages); ` +
+    `  duplicated submits: SMSC ${f.duplicateSubmits} extra part submits, aggregator ${f.duplicateSends} extra sends; ` +
+      `sent again because a SIGKILL lost the answer to the copy before (at least once, same message id and ` +
+      `part): SMSC ${f.submitsAgainAtCrash}, aggregator ${f.sendsAgainAtCrash}; ` +
       `reached the provider without an acceptance ${f.unacceptedButSent}; messages with more than one id ${t.extraIds.length}`,
     `  duplicated callbacks: ${f.callbackRedeliveries} redeliveries of an event id (at least once, by design), ` +
       `${f.callbackDuplicateEvents} changes under distinct event ids (and ${t.callbackRepeatedStatuses} ` +

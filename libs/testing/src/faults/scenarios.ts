@@ -27,7 +27,12 @@ export const killScenario = (service: FaultService): Scenario => ({
   resumeBy: CARRIES[service],
   async inject(stack) {
     const { killedAt, spawnedAt, readyAt } = await stack.killService(service);
-    return { start: killedAt, end: spawnedAt, marks: { ready: readyAt } };
+    return {
+      start: killedAt,
+      end: spawnedAt,
+      marks: { ready: readyAt },
+      crashes: [{ who: service, at: killedAt }],
+    };
   },
 });
 
@@ -42,6 +47,7 @@ export const killTogetherScenario = (services: FaultService[]): Scenario => ({
       start: Math.min(...runs.map((run) => run.killedAt)),
       end: Math.max(...runs.map((run) => run.spawnedAt)),
       marks: { ready: Math.max(...runs.map((run) => run.readyAt)) },
+      crashes: services.map((who, index) => ({ who, at: runs[index].killedAt })),
     };
   },
 });
@@ -74,7 +80,7 @@ export const smscScenario = (downMs = 5_000): Scenario => ({
     const { killedAt, restartedAt, inFlight } = await stack.killSmsc(downMs);
     if (!inFlight)
       throw new Error('no submit_sm reached the SMSC within 10 s: nothing to kill it in the middle of');
-    return { start: killedAt, end: restartedAt };
+    return { start: killedAt, end: restartedAt, crashes: [{ who: 'smsc', at: killedAt }] };
   },
 });
 

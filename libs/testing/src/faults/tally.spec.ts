@@ -1,5 +1,6 @@
 import type { ClientMessage } from './load-client';
 import type { SmscSubmit } from './smsc-log';
+import { figuresOf } from './report';
 import { tally, type TallyInput } from './tally';
 
 const message = (n: number, overrides: Partial<ClientMessage> = {}): ClientMessage => ({
@@ -123,5 +124,64 @@ describe('tally', () => {
     );
     expect(result.resume.smsc).toBe(1.5);
     expect(result.resume.accept).toBeUndefined(); // no 202 after the fault's end
+  });
+
+  describe('copies sent again', () => {
+    const one = message(5);
+    const ex = message(6, { channel: 'ex' });
+    const statuses = new Map([
+      ['id5', 'delivered'],
+      ['id6', 'delivered'],
+    ]);
+    const copies = {
+      submits: [submit(one.to, 1_000), submit(one.to, 9_000)],
+      requests: [
+        { id: 'id6', to: ex.to, text: 't6', status: 200, at: 1_000 },
+        { id: 'id6', to: ex.to, text: 't6', status: 200, at: 9_000 },
+      ],
+    };
+    const figures = (window: TallyInput['window']) =>
+      figuresOf(tally(input({ messages: [one, ex], statuses, ...copies, window })));
+
+    it('are duplicates when nothing was killed around the first copy', () => {
+      expect(figures({ start: 2_000, end: 3_000 })).toMatchObject({
+        duplicateSubmits: 1,
+        duplicateSends: 1,
+        submitsAgainAtCrash: 0,
+        sendsAgainAtCrash: 0,
+      });
+    });
+
+    it('are at least once when the sender was SIGKILLed before it could record the answer', () => {
+      const window = {
+        start: 1_050,
+        end: 3_000,
+        crashes: [
+          { who: 'smpp-binds' as const, at: 1_050 },
+          { who: 'dispatcher' as const, at: 1_050 },
+        ],
+      };
+      expect(figures(window)).toMatchObject({
+        duplicateSubmits: 0,
+        duplicateSends: 0,
+        submitsAgainAtCrash: 1,
+        sendsAgainAtCrash: 1,
+      });
+    });
+
+    it('are duplicates when the crash came after the answer had time to be recorded', () => {
+      const window = { start: 5_000, end: 6_000, crashes: [{ who: 'smpp-binds' as const, at: 5_000 }] };
+      expect(figures(window)).toMatchObject({ duplicateSubmits: 1, submitsAgainAtCrash: 0 });
+    });
+
+    it('are at least once when the SMSC died before answering the first copy, not after', () => {
+      const killed = (at: number) => ({
+        start: at,
+        end: at + 1_000,
+        crashes: [{ who: 'smsc' as const, at }],
+      });
+      expect(figures(killed(1_050))).toMatchObject({ duplicateSubmits: 0, submitsAgainAtCrash: 1 });
+      expect(figures(killed(1_200))).toMatchObject({ duplicateSubmits: 1, submitsAgainAtCrash: 0 });
+    });
   });
 });

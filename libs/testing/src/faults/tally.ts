@@ -14,7 +14,23 @@ export interface FaultWindow {
   end: number;
   /** Further moments worth printing, e.g. `ready` of a restarted service. */
   marks?: Record<string, number>;
+  /** Processes the fault SIGKILLed, and when: what a copy sent right before may be explained by. */
+  crashes?: Crash[];
 }
+
+export interface Crash {
+  who: 'smsc' | 'smpp-binds' | 'dispatcher' | 'ingress' | 'dlr-tracker';
+  at: number;
+}
+
+/**
+ * A copy is "in flight at a crash" when the process that would have recorded the answer to the copy
+ * before it (smpp-binds, the dispatcher), or the SMSC that would have answered it, was SIGKILLed between
+ * that copy and this long after its answer: the documented at-least-once window (the answer never
+ * reached the ledger), whose repeats carry the same message id and part to deduplicate on. A copy after
+ * an answer the sender had time to record is a duplicate smsgate promises never to make.
+ */
+export const CRASH_WINDOW_MS = 1_000;
 
 export interface TallyInput {
   messages: ClientMessage[];
@@ -24,6 +40,8 @@ export interface TallyInput {
   callbacks: ReceivedCallback[];
   statuses: Map<string, string>;
   window: FaultWindow;
+  /** How long the fault SMSC waits before answering a submit_sm (FAULT_SMSC_DELAY_MS). */
+  smscDelayMs?: number;
 }
 
 export interface Tally {
@@ -37,9 +55,25 @@ export interface Tally {
   /** Final as failed (or expired, rejected) although the provider has it: the outcome is not honest. */
   failedButSent: { key: string; to: string; ids: string[]; statuses: string[] }[];
   lost: { key: string; to: string; ids: string[]; statuses: string[]; reason: string }[];
-  /** Parts the SMSC got more than once, and messages the aggregator took more than once. */
-  duplicateSubmits: { key: string; to: string; ids: string[]; part: number; submits: SmscSubmit[] }[];
-  duplicateSends: { key: string; to: string; ids: string[]; requests: AggregatorRequest[] }[];
+  /**
+   * Parts the SMSC got more than once, and messages the aggregator took more than once; `atCrash` of
+   * the extra copies were in flight at a crash (see CRASH_WINDOW_MS), the others are duplicates.
+   */
+  duplicateSubmits: {
+    key: string;
+    to: string;
+    ids: string[];
+    part: number;
+    submits: SmscSubmit[];
+    atCrash: number;
+  }[];
+  duplicateSends: {
+    key: string;
+    to: string;
+    ids: string[];
+    requests: AggregatorRequest[];
+    atCrash: number;
+  }[];
   /** Reached the provider although the client never got an acceptance. */
   unacceptedButSent: { key: string; to: string; outcome: string; attempts: string }[];
   /** Client messages that got more than one message id (a retry made a new message). */
@@ -64,7 +98,26 @@ export interface Tally {
 
 const plain = (to: string) => to.replace(/^\+/, '');
 
-export function tally({ messages, submits, requests, callbacks, statuses, window }: TallyInput): Tally {
+export function tally({
+  messages,
+  submits,
+  requests,
+  callbacks,
+  statuses,
+  window,
+  smscDelayMs = 100,
+}: TallyInput): Tally {
+  const crashes = window.crashes ?? [];
+  const crashedBetween = (who: Crash['who'][], from: number, to: number) =>
+    crashes.some((crash) => who.includes(crash.who) && crash.at >= from && crash.at <= to);
+  /** Extra copies that follow a copy whose answer was lost to a crash. */
+  const atCrash = <T extends { at: number }>(
+    copies: T[],
+    answered: (copy: T) => number,
+    who: Crash['who'][],
+  ) =>
+    copies.slice(1).filter((_, i) => crashedBetween(who, copies[i].at, answered(copies[i]) + CRASH_WINDOW_MS))
+      .length;
   const byTo = new Map(messages.map((message) => [plain(message.to), message]));
   const ours = submits.filter((submit) => byTo.has(plain(submit.to)));
   const oursRequests = requests.filter((request) => byTo.has(plain(request.to)));
@@ -113,6 +166,15 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
         ids: message.ids,
         part: Number(part),
         submits: copies,
+        atCrash:
+          // The SMSC killed before it answered, or smpp-binds killed before it recorded the answer.
+          copies
+            .slice(1)
+            .filter(
+              (_, i) =>
+                crashedBetween(['smsc'], copies[i].at, copies[i].at + smscDelayMs) ||
+                crashedBetween(['smpp-binds'], copies[i].at, copies[i].at + smscDelayMs + CRASH_WINDOW_MS),
+            ).length,
       });
     }
   }
@@ -120,7 +182,14 @@ export function tally({ messages, submits, requests, callbacks, statuses, window
   for (const [to, list] of takenOf) {
     if (list.length < 2) continue;
     const message = byTo.get(to)!;
-    duplicateSends.push({ key: message.key, to: message.to, ids: message.ids, requests: list });
+    const sorted = [...list].sort((a, b) => a.at - b.at);
+    duplicateSends.push({
+      key: message.key,
+      to: message.to,
+      ids: message.ids,
+      requests: sorted,
+      atCrash: atCrash(sorted, (request) => request.at, ['dispatcher']),
+    });
   }
   const unacceptedButSent = messages
     .filter((message) => message.outcome !== 'accepted')
