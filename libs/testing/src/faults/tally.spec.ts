@@ -181,6 +181,8 @@ describe('tally', () => {
         crashes: [{ who: 'smsc' as const, at }],
       });
       expect(figures(killed(1_050))).toMatchObject({ duplicateSubmits: 0, submitsAgainAtCrash: 1 });
+      // Logged just after the kill was sent, before the process died: never answered either.
+      expect(figures(killed(990))).toMatchObject({ duplicateSubmits: 0, submitsAgainAtCrash: 1 });
       expect(figures(killed(1_200))).toMatchObject({ duplicateSubmits: 1, submitsAgainAtCrash: 0 });
     });
   });

@@ -31,6 +31,7 @@ export interface Crash {
  * an answer the sender had time to record is a duplicate smsgate promises never to make.
  */
 export const CRASH_WINDOW_MS = 1_000;
+const KILL_LANDING_MS = 1_000;
 
 export interface TallyInput {
   messages: ClientMessage[];
@@ -168,13 +169,12 @@ export function tally({
         submits: copies,
         atCrash:
           // The SMSC killed before it answered, or smpp-binds killed before it recorded the answer.
-          copies
-            .slice(1)
-            .filter(
-              (_, i) =>
-                crashedBetween(['smsc'], copies[i].at, copies[i].at + smscDelayMs) ||
-                crashedBetween(['smpp-binds'], copies[i].at, copies[i].at + smscDelayMs + CRASH_WINDOW_MS),
-            ).length,
+          copies.slice(1).filter(
+            (_, i) =>
+              // (A SIGKILL lands a moment after it is sent: a submit logged just after it went unanswered too.)
+              crashedBetween(['smsc'], copies[i].at - KILL_LANDING_MS, copies[i].at + smscDelayMs) ||
+              crashedBetween(['smpp-binds'], copies[i].at, copies[i].at + smscDelayMs + CRASH_WINDOW_MS),
+          ).length,
       });
     }
   }
