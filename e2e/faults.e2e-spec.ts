@@ -25,7 +25,8 @@ import path from 'node:path';
  */
 describe('faults without duplicates (short)', () => {
   const infraDir = path.join(repoRoot, '.local', 'faults-test-infra');
-  const logDir = path.join(repoRoot, '.local', 'test-results', 'faults');
+  // Not under .local/test-results: npm test reads every file there as a Jest result.
+  const logDir = path.join(repoRoot, '.local', 'faults-test');
   const shape: LoadShape = {
     rate: 25,
     concurrency: 10,

@@ -31,7 +31,7 @@ npx jest -c jest.config.js --selectProjects e2e --runInBand --forceExit --json -
 
 node -e '
   const fs = require("fs"); let passed = 0, failed = 0, skipped = 0;
-  for (const f of fs.readdirSync(process.argv[1])) {
+  for (const f of fs.readdirSync(process.argv[1]).filter((name) => name.endsWith(".json"))) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
   }
