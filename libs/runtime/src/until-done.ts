@@ -22,3 +22,19 @@ export async function untilDone<T>(work: () => Promise<T>, options: UntilDoneOpt
     }
   }
 }
+
+/**
+ * An `onFailure` that warns on the first failure and every tenth after it (a database down for a
+ * minute must not write a line per try): "<what> failed (<reason>); try n in d ms: <consequence>".
+ */
+export function warnSometimes(
+  warn: (line: string) => void,
+  what: string,
+  consequence: string,
+): NonNullable<UntilDoneOptions['onFailure']> {
+  return (error, attempt, delayMs) => {
+    if (attempt !== 1 && attempt % 10 !== 0) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    warn(`${what} failed (${reason}); try ${attempt + 1} in ${delayMs} ms: ${consequence}`);
+  };
+}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MicroBatcher, untilDone } from '@smsgate/runtime';
+import { MicroBatcher, untilDone, warnSometimes } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 import type { SendResult } from '../adapters/channel-adapter';
 
@@ -57,14 +57,11 @@ export class AttemptLedger {
 
   finish(messageId: string, attempt: number, result: SendResult): Promise<void> {
     return untilDone(() => this.finishes.submit({ messageId, attempt, result }), {
-      onFailure: (error, tries, delay) => {
-        if (tries === 1 || tries % 10 === 0)
-          this.logger.warn(
-            `recording the provider's answer to ${messageId} attempt ${attempt} failed (${
-              error instanceof Error ? error.message : String(error)
-            }); try ${tries + 1} in ${delay} ms: the message is not sent again`,
-          );
-      },
+      onFailure: warnSometimes(
+        (line) => this.logger.warn(line),
+        `recording the provider's answer to ${messageId} attempt ${attempt}`,
+        'the message is not sent again',
+      ),
     });
   }
 

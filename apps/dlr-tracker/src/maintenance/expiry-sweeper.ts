@@ -4,10 +4,9 @@ import { messageIdFromRecord, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { RecentlyPublished } from './recently-published';
 
 const BATCH = 500;
-/** How long a published expiry is not published again while it waits to be applied. */
-const REPUBLISH_AFTER_MS = 60_000;
 
 /** Marks expiry events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
 export const EXPIRY_SOURCE = 'expiry-sweeper';
@@ -22,7 +21,7 @@ export const EXPIRY_SOURCE = 'expiry-sweeper';
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: IntervalTask;
-  private readonly published = new Map<string, number>();
+  private readonly published = new RecentlyPublished();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,7 +42,6 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   /** One round; true when there may be more to expire. */
   async sweep(): Promise<boolean> {
     const now = Date.now();
-    for (const [id, at] of this.published) if (now - at > REPUBLISH_AFTER_MS) this.published.delete(id);
     const due = await this.dataSource.query<
       { id: string; workspace_id: string; channel_id: string | null; expires_at: Date }[]
     >(
@@ -51,7 +49,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
        WHERE expires_at <= now() AND status IN ('accepted', 'queued', 'wired', 'sent', 'errored')
          AND NOT (id = ANY($1::uuid[]))
        ORDER BY expires_at LIMIT ${BATCH}`,
-      [[...this.published.keys()]],
+      [this.published.current(now)],
     );
     await Promise.all(
       due.map((row) =>
@@ -70,7 +68,10 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
         ),
       ),
     );
-    for (const row of due) this.published.set(row.id, now);
+    this.published.add(
+      due.map((row) => row.id),
+      now,
+    );
     return due.length === BATCH;
   }
 }

@@ -4,11 +4,10 @@ import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { IntervalTask } from '@smsgate/runtime';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { RecentlyPublished } from './recently-published';
 import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
 
 const BATCH = 500;
-/** How long a published timeout is not published again while it waits to be applied. */
-const REPUBLISH_AFTER_MS = 60_000;
 
 /** Marks receipt-timeout events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
 export const RECEIPT_TIMEOUT_SOURCE = 'receipt-timeout';
@@ -25,7 +24,7 @@ export const RECEIPT_TIMEOUT_SOURCE = 'receipt-timeout';
 @Injectable()
 export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: IntervalTask;
-  private readonly published = new Map<string, number>();
+  private readonly published = new RecentlyPublished();
 
   constructor(
     private readonly overdue: OverdueReceipts,
@@ -48,8 +47,11 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
   /** One round; true when there may be more to close. */
   async sweep(): Promise<boolean> {
     const now = Date.now();
-    for (const [id, at] of this.published) if (now - at > REPUBLISH_AFTER_MS) this.published.delete(id);
-    const due = await this.overdue.oldest(BATCH, DEFAULT_RECEIPT_TIMEOUT_SECONDS, [...this.published.keys()]);
+    const due = await this.overdue.oldest(
+      BATCH,
+      DEFAULT_RECEIPT_TIMEOUT_SECONDS,
+      this.published.current(now),
+    );
     if (due.length === 0) return false;
     await this.publisher.publishAll(
       Topics.outboundStatus,
@@ -60,7 +62,10 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
         channelType: message.channelType,
       })),
     );
-    for (const message of due) this.published.set(message.id, now);
+    this.published.add(
+      due.map((message) => message.id),
+      now,
+    );
     return due.length === BATCH;
   }
 }

@@ -2,14 +2,13 @@ import { Body, Controller, Headers, HttpCode, HttpException, Post, Res } from '@
 import { WorkspaceKeys } from '@smsgate/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_OUTBOUND_TEXT, OutboundRequestedV1 } from '@smsgate/contracts';
-import { unknownOutcomeReason } from './messages.controller';
 import {
   DestinationResult,
-  fingerprintOf,
   idempotencyKeyOf,
   MAX_DESTINATIONS,
   OutcomeUnknownError,
-  Repeatable,
+  repeatableOf,
+  unknownOutcomeReason,
   SendMessages,
 } from './send-messages.use-case';
 import type { PlannedSend } from './send-requests.store';
@@ -147,12 +146,7 @@ export class ImiMessagingController {
       planned.results.push(...plan.results);
       planned.events.push(...plan.events);
     }
-    const fingerprint = fingerprintOf('resources/v1/messaging', body);
-    const repeat: Repeatable | undefined = repeatKey
-      ? { key: `key:${repeatKey}`, fingerprint }
-      : correlated
-        ? { key: `same:${fingerprint}`, fingerprint }
-        : undefined;
+    const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
     try {
       const outcome = await this.sendMessages.accept(workspace.id, planned, repeat);
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
@@ -161,7 +155,7 @@ export class ImiMessagingController {
       if (!(error instanceof OutcomeUnknownError)) throw error;
       // 504 and smsgate's code 7504 (not IMIconnect's): the outcome is not known, see the description.
       void reply.status(504);
-      const description = unknownOutcomeReason(repeatKey ? 'key' : repeat ? 'same request' : undefined);
+      const description = unknownOutcomeReason(repeat);
       return {
         response: error.results.map((result) =>
           result.ok

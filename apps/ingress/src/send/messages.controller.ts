@@ -15,11 +15,11 @@ import { z } from 'zod';
 import { parseBody } from '../zod-body';
 import {
   DestinationResult,
-  fingerprintOf,
   idempotencyKeyOf,
   MAX_DESTINATIONS,
   OutcomeUnknownError,
-  Repeatable,
+  repeatableOf,
+  unknownOutcomeReason,
   SendMessages,
 } from './send-messages.use-case';
 
@@ -68,22 +68,6 @@ const view = (result: DestinationResult) =>
         correlationId: result.correlationId,
       };
 
-/** The answer when Kafka did not confirm in time: honest about it, never "retry" without a key. */
-export function unknownOutcomeReason(repeat: 'key' | 'same request' | undefined): string {
-  const unknown = 'Kafka did not confirm the messages in time: they may still go out.';
-  switch (repeat) {
-    case 'key':
-      return `${unknown} Repeat this request with the same Idempotency-Key to settle it: nothing is sent twice.`;
-    case 'same request':
-      return `${unknown} Repeat exactly this request (it carries a correlation id) to settle it: nothing is sent twice.`;
-    case undefined:
-      return (
-        `${unknown} Do not send them again: look them up by id. ` +
-        'Send with an Idempotency-Key header to be able to repeat a request safely.'
-      );
-  }
-}
-
 @Controller('v1/messages')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
@@ -109,14 +93,9 @@ export class MessagesController {
         ? { to: entry, variables: input.variables }
         : { ...entry, variables: { ...input.variables, ...entry.variables } },
     );
-    const fingerprint = fingerprintOf('v1/messages', body);
     const correlated =
       input.correlationId !== undefined || destinations.some((destination) => 'correlationId' in destination);
-    const repeat: Repeatable | undefined = key
-      ? { key: `key:${key}`, fingerprint }
-      : correlated
-        ? { key: `same:${fingerprint}`, fingerprint }
-        : undefined;
+    const repeat = repeatableOf('v1/messages', body, key, correlated);
     let outcome;
     try {
       outcome = await this.sendMessages.execute({ ...input, workspace: workspace.id, destinations }, repeat);
@@ -126,7 +105,7 @@ export class MessagesController {
       return {
         statusCode: 504,
         outcome: 'unknown',
-        message: unknownOutcomeReason(key ? 'key' : repeat ? 'same request' : undefined),
+        message: unknownOutcomeReason(repeat),
         messages: error.results.map((result) =>
           result.ok ? { ...view(result), status: 'unknown' as const } : view(result),
         ),

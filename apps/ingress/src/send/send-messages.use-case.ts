@@ -181,6 +181,34 @@ export class SendMessages {
   }
 }
 
+/**
+ * How a request may be repeated: by its Idempotency-Key, else (when it carries a correlation id) as
+ * the same request, by what it asked; else not.
+ */
+export function repeatableOf(
+  api: string,
+  body: unknown,
+  idempotencyKey: string | undefined,
+  correlated: boolean,
+): Repeatable | undefined {
+  const fingerprint = fingerprintOf(api, body);
+  if (idempotencyKey) return { key: `key:${idempotencyKey}`, fingerprint };
+  return correlated ? { key: `same:${fingerprint}`, fingerprint } : undefined;
+}
+
+/** The answer when Kafka did not confirm in time: honest about it, never "retry" without a key. */
+export function unknownOutcomeReason(repeat: Repeatable | undefined): string {
+  const unknown = 'Kafka did not confirm the messages in time: they may still go out.';
+  if (repeat?.key.startsWith('key:'))
+    return `${unknown} Repeat this request with the same Idempotency-Key to settle it: nothing is sent twice.`;
+  if (repeat)
+    return `${unknown} Repeat exactly this request (it carries a correlation id) to settle it: nothing is sent twice.`;
+  return (
+    `${unknown} Do not send them again: look them up by id. ` +
+    'Send with an Idempotency-Key header to be able to repeat a request safely.'
+  );
+}
+
 /** What a request asked, independent of key order and spacing: a repeat is recognised by it. */
 export function fingerprintOf(api: string, body: unknown): string {
   return createHash('sha256').update(api).update('\n').update(canonicalJson(body)).digest('base64url');

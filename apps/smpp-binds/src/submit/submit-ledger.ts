@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MicroBatcher, untilDone } from '@smsgate/runtime';
+import { MicroBatcher, untilDone, warnSometimes } from '@smsgate/runtime';
 import { DataSource } from 'typeorm';
 
 export interface SubmittedPart {
@@ -40,14 +40,11 @@ export class SubmitLedger {
 
   record(messageId: string, channelId: string, part: SubmittedPart): Promise<void> {
     return untilDone(() => this.writes.submit({ messageId, channelId, part }), {
-      onFailure: (error, attempt, delay) => {
-        if (attempt === 1 || attempt % 10 === 0)
-          this.logger.warn(
-            `recording the acknowledged part ${part.index} of ${messageId} failed (${String(
-              (error as Error).message ?? error,
-            )}); try ${attempt + 1} in ${delay} ms: the part is not submitted again`,
-          );
-      },
+      onFailure: warnSometimes(
+        (line) => this.logger.warn(line),
+        `recording the acknowledged part ${part.index} of ${messageId}`,
+        'the part is not submitted again',
+      ),
     });
   }
 
