@@ -3,13 +3,17 @@
 // Shapes, each on an empty database and fresh consumer groups:
 //  - single (what real traffic looks like): BENCH_SMPP_E2E_MESSAGES (20,000) POST /v1/messages, one
 //    destination each, 50 at a time, each with a notifyUrl; time until every `delivered` callback is back.
+//    Every status is called back (4 callbacks a message).
+//  - single-final: the same with notifyOn the final statuses (1 callback a message): what Kannel is
+//    asked below (dlr-mask=1), so the like-for-like comparison.
+//  - single-none (not run unless asked): no notifyUrl; until dlr-tracker stores every `delivered`.
 //  - Kannel, same simulator, same load: sendsms one destination per request, 50 at a time, dlr-mask=1
 //    and a dlr-url; time until every delivery report is back. Skipped (saying how to install it) when
 //    Kannel cannot be had.
 //  - bulk: the same messages 1,000 destinations per request (issue 4's shape); time until dlr-tracker
 //    stores every `delivered`.
 // Also: each service's idle CPU before the load, CPU per message per process, RSS at the end.
-// BENCH_SMPP_E2E_SHAPES=single,kannel,bulk picks shapes; BENCH_SMPP_E2E_ROUNDS repeats them (medians).
+// BENCH_SMPP_E2E_SHAPES=single,single-final,kannel,bulk (the default) picks shapes; BENCH_SMPP_E2E_ROUNDS repeats them (medians).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +36,7 @@ const { startGroupsAtEnd } = testing;
 
 const MESSAGES = Number(process.env.BENCH_SMPP_E2E_MESSAGES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_SMPP_E2E_ROUNDS ?? 1);
-const SHAPES = (process.env.BENCH_SMPP_E2E_SHAPES ?? 'single,kannel,bulk').split(',');
+const SHAPES = (process.env.BENCH_SMPP_E2E_SHAPES ?? 'single,single-final,kannel,bulk').split(',');
 const CONCURRENCY = 50;
 const WINDOW = 100;
 const TEXT = 'Benchmark message over SMPP';
@@ -148,28 +152,66 @@ async function idleCpu(processes, seconds = 10) {
     .join(', ');
 }
 
-async function smsgateSingle() {
+/** Messages dlr-tracker has stored as delivered since the start of this run (its stats API). */
+const deliveredCount = (tracker, apiKey) => {
+  const since = new Date(Date.now() - 60_000).toISOString();
+  return async () =>
+    (
+      await (
+        await fetch(`${tracker.url}/v1/stats?since=${encodeURIComponent(since)}`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        })
+      ).json()
+    ).byStatus?.delivered ?? 0;
+};
+
+/** Polls `count` until it reaches `n` (or 15 minutes pass); resolves with the last count. */
+async function pollUntil(count, n) {
+  let seen = 0;
+  const deadline = Date.now() + 900_000;
+  while (seen < n && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    seen = await count();
+  }
+  return seen;
+}
+
+/**
+ * One destination per request, 50 at a time. `notify`: 'all' (a notifyUrl, called back on every
+ * status: the default), 'final' (notifyOn the final statuses: what Kannel's dlr-mask=1 asks of it), or
+ * 'none' (no notifyUrl: until dlr-tracker stores every delivered).
+ */
+async function smsgateSingle({ notify }) {
   const gate = await startSmsgate();
-  const { ingress } = gate.services;
+  const { ingress, 'dlr-tracker': tracker } = gate.services;
   console.log(`  idle CPU (10 s, no traffic), % of a core: ${await idleCpu(gate.processes)}`);
   const receiver = await startReceiver((url, body) => body.includes('"status":"delivered"'));
   const headers = { authorization: `Bearer ${gate.workspace.apiKey}`, 'content-type': 'application/json' };
   const url = `${ingress.url}/v1/messages`;
-  const notifyUrl = `${receiver.url}/status`;
+  const notifyUrl = notify === 'none' ? undefined : `${receiver.url}/status`;
+  const notifyOn = notify === 'final' ? ['delivered', 'failed', 'expired', 'rejected', 'unknown'] : undefined;
+  const stored = deliveredCount(tracker, gate.workspace.apiKey);
   const started = performance.now();
   const result = await measured(gate.processes, MESSAGES, async () => {
     const accept = await runConcurrent(MESSAGES, CONCURRENCY, (i) => ({
       url,
       headers,
-      body: JSON.stringify({ to: numberOf(i), text: TEXT, channel: gate.channel.uuid, notifyUrl }),
+      body: JSON.stringify({ to: numberOf(i), text: TEXT, channel: gate.channel.uuid, notifyUrl, notifyOn }),
     }));
-    const complete = await receiver.until(MESSAGES, 900_000);
-    return { accept, complete, seconds: (performance.now() - started) / 1_000 };
+    const count = notifyUrl
+      ? (await receiver.until(MESSAGES, 900_000), receiver.count)
+      : await pollUntil(stored, MESSAGES);
+    return { accept, count, seconds: (performance.now() - started) / 1_000 };
   });
-  const rate = receiver.count / result.seconds;
+  const rate = result.count / result.seconds;
+  const what = {
+    all: 'delivered callbacks (every status called back)',
+    final: 'delivered callbacks (notifyOn final statuses)',
+    none: 'delivered stored (no notifyUrl)',
+  }[notify];
   console.log(
-    `  smsgate, one destination per request: ${receiver.count} of ${MESSAGES} delivered callbacks in ` +
-      `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s${result.complete ? '' : ' (INCOMPLETE)'}; ` +
+    `  smsgate, one destination per request: ${result.count} of ${MESSAGES} ${what} in ` +
+      `${result.seconds.toFixed(1)} s = ${rate.toFixed(0)} messages/s${result.count >= MESSAGES ? '' : ' (INCOMPLETE)'}; ` +
       `send API ${result.accept.rate.toFixed(0)} requests/s, p50 ${result.accept.p50.toFixed(1)} ms, ` +
       `p99 ${result.accept.p99.toFixed(1)} ms, answers ${JSON.stringify(result.accept.statuses)}`,
   );
@@ -182,15 +224,7 @@ async function smsgateSingle() {
 async function smsgateBulk() {
   const gate = await startSmsgate();
   const { ingress, 'dlr-tracker': tracker } = gate.services;
-  const since = new Date(Date.now() - 60_000).toISOString();
-  const delivered = async () =>
-    (
-      await (
-        await fetch(`${tracker.url}/v1/stats?since=${encodeURIComponent(since)}`, {
-          headers: { authorization: `Bearer ${gate.workspace.apiKey}` },
-        })
-      ).json()
-    ).byStatus?.delivered ?? 0;
+  const delivered = deliveredCount(tracker, gate.workspace.apiKey);
   const started = performance.now();
   const result = await measured(gate.processes, MESSAGES, async () => {
     for (let sent = 0; sent < MESSAGES; sent += 1_000) {
@@ -203,12 +237,7 @@ async function smsgateBulk() {
       if (response.status !== 202)
         throw new Error(`send answered ${response.status}: ${await response.text()}`);
     }
-    let count = 0;
-    const deadline = Date.now() + 900_000;
-    while (count < MESSAGES && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      count = await delivered();
-    }
+    const count = await pollUntil(delivered, MESSAGES);
     return { count, seconds: (performance.now() - started) / 1_000 };
   });
   const rate = result.count / result.seconds;
@@ -248,12 +277,14 @@ async function kannelSingle() {
   return rate;
 }
 
-const rates = { single: [], kannel: [], bulk: [] };
+const rates = { single: [], 'single-final': [], 'single-none': [], kannel: [], bulk: [] };
 for (let round = 1; round <= ROUNDS; round++) {
   console.log(
     `\nSMPP end to end, round ${round} of ${ROUNDS}, ${MESSAGES} messages, ${CONCURRENCY} concurrent:`,
   );
-  if (SHAPES.includes('single')) rates.single.push(await smsgateSingle());
+  if (SHAPES.includes('single')) rates.single.push(await smsgateSingle({ notify: 'all' }));
+  if (SHAPES.includes('single-final')) rates['single-final'].push(await smsgateSingle({ notify: 'final' }));
+  if (SHAPES.includes('single-none')) rates['single-none'].push(await smsgateSingle({ notify: 'none' }));
   if (SHAPES.includes('kannel')) {
     const rate = await kannelSingle();
     if (rate !== undefined) rates.kannel.push(rate);
@@ -261,11 +292,20 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (SHAPES.includes('bulk')) rates.bulk.push(await smsgateBulk());
 }
 const m = (list) => (list.length ? median(list) : undefined);
-const [single, kannel, bulk] = [m(rates.single), m(rates.kannel), m(rates.bulk)];
+const [single, final, none, kannel, bulk] = [
+  m(rates.single),
+  m(rates['single-final']),
+  m(rates['single-none']),
+  m(rates.kannel),
+  m(rates.bulk),
+];
+const rate = (value) => (value === undefined ? '-' : `${value.toFixed(0)}/s`);
+const ratio = (value) =>
+  value !== undefined && kannel !== undefined ? ` (${(value / kannel).toFixed(2)} of Kannel)` : '';
 console.log(
-  `\nSMPP end to end, medians: smsgate single ${single?.toFixed(0) ?? '-'}/s, Kannel single ` +
-    `${kannel?.toFixed(0) ?? '-'}/s, smsgate bulk ${bulk?.toFixed(0) ?? '-'}/s` +
-    (single && kannel ? `; smsgate / Kannel = ${(single / kannel).toFixed(2)} (target >= 1)` : ''),
+  `\nSMPP end to end, medians: smsgate single ${rate(single)}${ratio(single)}, single with notifyOn ` +
+    `final ${rate(final)}${ratio(final)}, single without callbacks ${rate(none)}${ratio(none)}; ` +
+    `Kannel single ${rate(kannel)}; smsgate bulk ${rate(bulk)}. Target: smsgate single >= Kannel.`,
 );
 simulator.kill('SIGTERM');
 process.exit(0);

@@ -54,6 +54,7 @@ describe('send API', () => {
         correlationId,
         priority: 'high',
         notifyUrl: 'https://example.org/hooks/sms',
+        notifyOn: ['delivered', 'failed', 'delivered'],
         expiresAt: '2030-01-01T00:00:00Z',
       });
       expect(response.status).toBe(202);
@@ -71,6 +72,7 @@ describe('send API', () => {
         priority: 'high',
         correlationId,
         notifyUrl: 'https://example.org/hooks/sms',
+        notifyOn: ['delivered', 'failed'],
         expiresAt: '2030-01-01T00:00:00Z',
       });
       expect((await eventOf(messages[1].id)).text).toBe('Hello Wanjiru, your code is 1234');
@@ -94,6 +96,21 @@ describe('send API', () => {
         'to',
       ],
       ['a bad priority', { to: '+254712345678', text: 'x', priority: 'urgent' }, 'priority'],
+      [
+        'notifyOn without a notifyUrl',
+        { to: '+254712345678', text: 'x', notifyOn: ['delivered'] },
+        'notifyOn',
+      ],
+      [
+        'a notifyOn status that is not one',
+        { to: '+254712345678', text: 'x', notifyUrl: 'https://example.org/h', notifyOn: ['done'] },
+        'notifyOn',
+      ],
+      [
+        'an empty notifyOn',
+        { to: '+254712345678', text: 'x', notifyUrl: 'https://example.org/h', notifyOn: [] },
+        'notifyOn',
+      ],
     ])('answers %s with 400 naming the field', async (_label, body, field) => {
       const response = await send(body);
       expect(response.status).toBe(400);

@@ -449,6 +449,36 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
     }
   });
 
+  it('calls back only the statuses a request lists in notifyOn', async () => {
+    const received: string[] = [];
+    const receiver: Server = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push((JSON.parse(body) as CallbackJson).status!);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const f = await fixture();
+      const id = await request(f, {
+        notifyUrl: `http://127.0.0.1:${port}/final`,
+        notifyOn: ['delivered', 'failed'],
+      });
+      await waitStatus(f, id, 'accepted');
+      await publishStatus(statusEvent(f, id, 'sent', { providerMessageId: 'final-1' }));
+      await publishReceipt(receiptEvent(f, 'final-1', 'delivered'));
+      // Callbacks of one message go in order: had accepted or sent been queued, they came first.
+      await waitFor(() => received.length >= 1, { message: 'the delivered callback' });
+      expect(received).toEqual(['delivered']);
+      expect((await message(f, id)).status).toBe('delivered');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('keeps a line of callbacks in order when one queued behind a slow head fails once', async () => {
     // The receiver holds `accepted` long enough for `sent` and `delivered` to queue behind it: the
     // worker then sends them as one line, and `delivered`, failing once, waits for its retry.

@@ -21,6 +21,7 @@ import { LedgerWritePath1763800000007 } from './migrations/1763800000007-ledger-
 import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008-callback-outbox-write-path';
 import { SendRequests1763800000010 } from './migrations/1763800000010-send-requests';
 import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-timeout';
+import { NotifyOn1763800000012 } from './migrations/1763800000012-notify-on';
 
 export const entities = [
   WorkspaceEntity,
@@ -47,6 +48,7 @@ export const migrations = [
   CallbackOutboxWritePath1763800000008,
   SendRequests1763800000010,
   ReceiptTimeout1763800000011,
+  NotifyOn1763800000012,
 ];
 
 export interface DataSourceSettings {

@@ -29,6 +29,10 @@ const IMICONNECT_CODES: Partial<Record<MessageStatus, [string, string, string]>>
   unknown: ['7208', 'Message expired', 'Un-Delivered'],
 };
 
+/** Whether a change to `status` is called back: always without a `notifyOn`, else when listed. */
+export const callsBack = (notifyOn: readonly string[] | null | undefined, status: MessageStatus): boolean =>
+  !notifyOn || notifyOn.includes(status);
+
 /**
  * The JSON body POSTed to a message's notifyUrl for one applied change, or undefined when the format
  * does not report this status (IMIconnect reports submission and final states only).

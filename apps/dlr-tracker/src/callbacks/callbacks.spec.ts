@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { callbackBody, CallbackChange } from './callback-body';
+import { callbackBody, CallbackChange, callsBack } from './callback-body';
 import { signCallback, verifyCallback } from './signature';
 import { CallbackAllowList, isInternalAddress } from './ssrf-guard';
 
@@ -124,5 +124,15 @@ describe('callback bodies', () => {
   it('leaves out the states IMIconnect does not report', () => {
     expect(callbackBody('imiconnect', { ...change, status: 'queued' })).toBeUndefined();
     expect(callbackBody('imiconnect', { ...change, status: 'accepted' })).toBeUndefined();
+  });
+});
+
+describe('notifyOn', () => {
+  it('calls back every status without a list, and only the listed ones with one', () => {
+    expect(callsBack(null, 'sent')).toBe(true);
+    expect(callsBack(undefined, 'accepted')).toBe(true);
+    expect(callsBack(['delivered', 'failed'], 'delivered')).toBe(true);
+    expect(callsBack(['delivered', 'failed'], 'sent')).toBe(false);
+    expect(callsBack(['delivered'], 'failed')).toBe(false);
   });
 });

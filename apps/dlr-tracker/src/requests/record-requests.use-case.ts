@@ -3,7 +3,7 @@ import { messageIdFromRecord, MessageStatusChangedV1, OutboundRequestedV1 } from
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
-import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
+import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/track-statuses.use-case';
@@ -70,7 +70,7 @@ export class RecordSendRequests {
 
     const segments = valid.map((a) => countSegments(a.request.text));
     const callbacks = valid.flatMap((a): NewCallback[] => {
-      if (!a.request.notifyUrl) return [];
+      if (!a.request.notifyUrl || !callsBack(a.request.notifyOn, 'accepted')) return [];
       const body = callbackBody((a.request.notifyFormat ?? 'smsgate') as NotifyFormat, {
         eventId: a.id,
         messageId: a.id,
@@ -101,12 +101,15 @@ export class RecordSendRequests {
       await db.query(
         `INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
                                segments, encoding, correlation_id, metadata, expires_at, notify_url,
-                               notify_format, callback_data, priority, status_at, created_at, updated_at)
-         SELECT id, ws, ch, 'out', f, t, txt, 'accepted', seg, enc, corr, meta, exp, url, fmt, cbd, prio, at, at, at
+                               notify_format, notify_on, callback_data, priority, status_at, created_at,
+                               updated_at)
+         SELECT id, ws, ch, 'out', f, t, txt, 'accepted', seg, enc, corr, meta, exp, url, fmt,
+                CASE WHEN n IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(n)) END,
+                cbd, prio, at, at, at
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
                      $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[],
-                     $14::text[], $15::text[], $16::timestamptz[])
-              AS u(id, ws, ch, f, t, txt, seg, enc, corr, meta, exp, url, fmt, cbd, prio, at)
+                     $14::text[], $15::text[], $16::timestamptz[], $17::jsonb[])
+              AS u(id, ws, ch, f, t, txt, seg, enc, corr, meta, exp, url, fmt, cbd, prio, at, n)
          ON CONFLICT (id) DO NOTHING`,
         [
           valid.map((a) => a.id),
@@ -125,6 +128,8 @@ export class RecordSendRequests {
           valid.map((a) => a.request.callbackData ?? null),
           valid.map((a) => a.request.priority),
           valid.map((a) => a.at),
+          // text[][] must be rectangular: each message's list travels as one jsonb array.
+          valid.map((a) => (a.request.notifyOn ? JSON.stringify(a.request.notifyOn) : null)),
         ],
       );
       // The 'accepted' event of a message takes the message's id as its event id: one per message.

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { callbackBody, NotifyFormat } from '../callbacks/callback-body';
+import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { normaliseProviderId } from './provider-id';
 import { aggregateParts, decide, IncomingStatus, isFinal } from './status-machine';
@@ -69,6 +69,7 @@ interface MessageRow {
   correlation_id: string | null;
   notify_url: string | null;
   notify_format: string | null;
+  notify_on: string[] | null;
   callback_data: string | null;
   to_addr: string | null;
 }
@@ -254,7 +255,7 @@ export class StatusLedger {
     if (messageIds.length > 0) {
       const rows = await db.query<MessageRow[]>(
         `SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
-                notify_url, notify_format, callback_data, to_addr
+                notify_url, notify_format, notify_on, callback_data, to_addr
          FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [messageIds],
       );
@@ -271,6 +272,7 @@ export class StatusLedger {
           correlation_id: row.correlation_id,
           notify_url: row.notify_url,
           notify_format: row.notify_format,
+          notify_on: row.notify_on,
           callback_data: row.callback_data,
           to_addr: row.to_addr,
           changed: false,
@@ -423,7 +425,7 @@ export class StatusLedger {
           at: command.at,
         };
         changes.push(change);
-        if (message.notify_url) {
+        if (message.notify_url && callsBack(message.notify_on, message.status)) {
           const body = callbackBody((message.notify_format ?? 'smsgate') as NotifyFormat, {
             eventId: command.eventId,
             messageId: message.id,

@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
-import { Metadata, Priority, Timestamp } from '@smsgate/contracts';
+import { MessageStatus, Metadata, Priority, Timestamp } from '@smsgate/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from '../zod-body';
@@ -50,13 +50,23 @@ const SendBody = z
     from: z.string().trim().min(1).max(32).optional(),
     correlationId: z.string().min(1).max(128).optional(),
     notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The statuses called back to notifyUrl (default: every change), e.g. only the final ones. */
+    notifyOn: z
+      .array(MessageStatus.exclude(['received'], { error: 'must be an outbound message status' }))
+      .min(1)
+      .max(16)
+      .optional(),
     expiresAt: Timestamp.optional(),
     priority: Priority.optional(),
     metadata: Metadata.optional(),
     /** Values for `$(name)` placeholders shared by every destination (a destination's own win). */
     variables: Variables.optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.notifyOn === undefined || body.notifyUrl !== undefined, {
+    path: ['notifyOn'],
+    message: 'needs a notifyUrl to call back',
+  });
 
 const view = (result: DestinationResult) =>
   result.ok
@@ -98,7 +108,15 @@ export class MessagesController {
     const repeat = repeatableOf('v1/messages', body, key, correlated);
     let outcome;
     try {
-      outcome = await this.sendMessages.execute({ ...input, workspace: workspace.id, destinations }, repeat);
+      outcome = await this.sendMessages.execute(
+        {
+          ...input,
+          notifyOn: input.notifyOn && [...new Set(input.notifyOn)],
+          workspace: workspace.id,
+          destinations,
+        },
+        repeat,
+      );
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error;
       void reply.status(504);

@@ -5,7 +5,7 @@ import {
   Injectable,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
+import { MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { normalizePhone } from '@smsgate/sms';
 import { createHash } from 'node:crypto';
@@ -34,6 +34,8 @@ export interface SendCommand {
   priority?: 'high' | 'normal' | 'bulk';
   metadata?: Record<string, string>;
   notifyFormat?: 'smsgate' | 'imiconnect';
+  /** The statuses called back to notifyUrl; every change when absent. */
+  notifyOn?: MessageStatus[];
   callbackData?: string;
 }
 
@@ -132,6 +134,7 @@ export class SendMessages {
         priority: command.priority ?? 'normal',
         metadata: command.metadata,
         notifyFormat: command.notifyFormat,
+        notifyOn: command.notifyOn,
         callbackData: command.callbackData,
       });
     }

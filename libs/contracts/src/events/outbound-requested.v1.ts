@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Metadata, Priority, Timestamp } from './common';
+import { Id, MessageStatus, Metadata, Priority, Timestamp } from './common';
 import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
 
 /** The longest text one send request may carry (after `$(variable)` substitution). */
@@ -27,6 +27,11 @@ export const OutboundRequestedV1 = z.object({
    * `deliveryInfoNotification` for requests that came in through the IMIconnect-compatible API.
    */
   notifyFormat: z.enum(['smsgate', 'imiconnect']).optional(),
+  /**
+   * The statuses that are called back to `notifyUrl` (Kannel's dlr-mask, Jasmin's dlr-level): e.g.
+   * only the final ones. Without it, every change is.
+   */
+  notifyOn: z.array(MessageStatus).min(1).max(16).optional(),
   /** Echoed in every status callback (IMIconnect's `notifydata` / `callbackData`). */
   callbackData: StoredText.max(1_024).optional(),
   expiresAt: Timestamp.optional(),

@@ -61,6 +61,10 @@ export class MessageEntity {
   @Column('text', { name: 'notify_format', nullable: true })
   notifyFormat!: string | null;
 
+  /** The statuses called back to notifyUrl; NULL: every change. */
+  @Column('text', { name: 'notify_on', array: true, nullable: true })
+  notifyOn!: string[] | null;
+
   @Column('text', { name: 'callback_data', nullable: true })
   callbackData!: string | null;
 
