@@ -194,9 +194,11 @@ export function repeatableOf(
   idempotencyKey: string | undefined,
   correlated: boolean,
 ): Repeatable | undefined {
+  // Hashing the canonical body costs a request as much as its phone numbers: only when repeatable.
+  if (!idempotencyKey && !correlated) return undefined;
   const fingerprint = fingerprintOf(api, body);
   if (idempotencyKey) return { key: `key:${idempotencyKey}`, fingerprint };
-  return correlated ? { key: `same:${fingerprint}`, fingerprint } : undefined;
+  return { key: `same:${fingerprint}`, fingerprint };
 }
 
 /** The answer when Kafka did not confirm in time: honest about it, never "retry" without a key. */

@@ -33,8 +33,19 @@ export class ExAdapter implements ChannelAdapter {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /**
+   * Settings parsed once per channel config object: the channel directory hands out the same object
+   * while it caches the channel, and a changed channel comes as a new one.
+   */
+  private readonly settings = new WeakMap<object, ReturnType<typeof parseExConfig>>();
+
   async send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult> {
-    const parsed = parseExConfig(channel.config);
+    const key = typeof channel.config === 'object' && channel.config !== null ? channel.config : undefined;
+    let parsed = key && this.settings.get(key);
+    if (!parsed) {
+      parsed = parseExConfig(channel.config);
+      if (key) this.settings.set(key, parsed);
+    }
     if (!parsed.ok)
       return { kind: 'failed', reason: `invalid channel config: ${parsed.problems.join('; ')}` };
     const settings = parsed.value;
