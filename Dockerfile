@@ -31,7 +31,7 @@ ARG APP
 # Node's default (16 MiB) scavenges and promotions cost a tenth of their CPU (docs/operations.md).
 ENV NODE_ENV=production \
     APP=${APP} \
-    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=64"
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=32"
 WORKDIR /app
 RUN test -n "$APP" || (echo "build with --build-arg APP=<service>" >&2; exit 1)
 COPY --from=prod-deps --chown=root:root /app/node_modules node_modules

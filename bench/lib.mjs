@@ -70,7 +70,7 @@ export async function startService(name, env) {
     ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${path.join(root, '.local', 'profiles')}`]
     : [];
   // The young generation the image gives the services (Dockerfile).
-  const node = [...profile, '--max-semi-space-size=64'];
+  const node = [...profile, `--max-semi-space-size=${process.env.BENCH_SEMI_SPACE ?? 32}`];
   const child = spawn(process.execPath, [...node, path.join(root, `dist/apps/${name}/src/main.js`)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...secrets, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -48,7 +48,7 @@ for entry in "${SERVICES[@]}"; do
   name=${entry%%:*}
   port=${entry##*:}
   # As in the image (Dockerfile): a 64 MiB young generation.
-  PORT=$port node --enable-source-maps --max-semi-space-size=64 "$ROOT/dist/apps/$name/src/main.js" \
+  PORT=$port node --enable-source-maps --max-semi-space-size=32 "$ROOT/dist/apps/$name/src/main.js" \
     >>"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
 done

@@ -143,7 +143,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/NODE_ENV=production/);
     // The young generation the services are measured with (docs/operations.md, scripts/start.sh).
-    expect(runtime).toMatch(/NODE_OPTIONS="[^"]*--max-semi-space-size=64[^"]*"/);
+    expect(runtime).toMatch(/NODE_OPTIONS="[^"]*--max-semi-space-size=32[^"]*"/);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*\/health\/live/m);
     expect(runtime).toMatch(/COPY --from=prod-deps .*node_modules/);
     expect(runtime).not.toMatch(/COPY --from=(deps|build) \S* ?\/app\/node_modules/);
