@@ -6,7 +6,7 @@ import { benchInfra, median, postJson, secrets, startService } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50); // the single-message shape: 50 concurrent
 
 const infra = benchInfra();
 const ingress = await startService('ingress', { ...infra, DATABASE_POOL_SIZE: '20' });
