@@ -1,4 +1,4 @@
-import { currentTrace, outgoingTraceparent, parseTraceparent } from '@smsgate/runtime';
+import { currentTrace, outgoingTraceparent, parseTraceparent, TraceContext } from '@smsgate/runtime';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const batches = new AsyncLocalStorage<ReadonlyMap<string, string>>();
@@ -19,11 +19,14 @@ export function runWithBatchTraces<T>(
 }
 
 /**
- * The `traceparent` for a record about to be published: a child of the current span when there is
- * one, else of the batch event with the same key, else the root of a new trace.
+ * The `traceparent` for a record about to be published: a child of `parent` when given (a span
+ * passed on by hand), else of the current span when there is one, else of the batch event with the
+ * same key, else the root of a new trace.
  */
-export function traceparentFor(key: string | undefined, topic = 'kafka'): string {
+export function traceparentFor(key: string | undefined, topic = 'kafka', parent?: TraceContext): string {
+  if (parent) return outgoingTraceparent(parent, `${topic} publish`, 'producer');
   const current = currentTrace();
-  const parent = current ?? (key === undefined ? undefined : parseTraceparent(batches.getStore()?.get(key)));
-  return outgoingTraceparent(parent, `${topic} publish`, 'producer');
+  const inherited =
+    current ?? (key === undefined ? undefined : parseTraceparent(batches.getStore()?.get(key)));
+  return outgoingTraceparent(inherited, `${topic} publish`, 'producer');
 }

@@ -1,5 +1,5 @@
 import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/contracts';
-import { messagesTotal } from '@smsgate/runtime';
+import { messagesTotal, TraceContext } from '@smsgate/runtime';
 import { traceparentFor } from './batch-traces';
 import { CompressionTypes, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { fastDefaultPartitioner } from './partitioner';
@@ -21,6 +21,11 @@ export interface PublishOptions {
   headers?: Record<string, string>;
   /** The channel's type, when the producer knows it: a label of `smsgate_messages_total`. */
   channelType?: string;
+  /**
+   * The span the record continues when it is not the current one: an HTTP request's where that is
+   * not ambient (`traceOf(request)`).
+   */
+  trace?: TraceContext;
 }
 
 interface Pending {
@@ -92,7 +97,7 @@ export class EventPublisher {
         // The record continues the trace of the work publishing it (W3C trace context in a header).
         headers: {
           'content-type': 'application/json',
-          traceparent: traceparentFor(event.key, topic),
+          traceparent: traceparentFor(event.key, topic, event.trace),
           ...event.headers,
         },
       });

@@ -38,6 +38,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   bodyLimitBytes?: number;
   /** Routes that speak another product's API answer errors in that product's shape. */
   errorBody?: ErrorBodyShaper;
+  /** How HTTP requests carry their trace: see `TraceHttpOptions.ambient` (default true). */
+  ambientHttpTrace?: boolean;
 }
 
 @Module({ controllers: [HealthController, MetricsController], providers: [Readiness], exports: [Readiness] })
@@ -95,7 +97,7 @@ async function startService<C extends ServiceConfig>(
     abortOnError: false,
   });
   instrumentHttp(app.getHttpAdapter().getInstance());
-  traceHttp(app.getHttpAdapter().getInstance());
+  traceHttp(app.getHttpAdapter().getInstance(), { ambient: definition.ambientHttpTrace });
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
   await definition.configureHttp?.(app, config);
   app.useGlobalFilters(new HttpErrorFilter(definition.errorBody));

@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dependencyFailure, errorLabel } from './http/dependency-errors';
 import { LogBudget } from './http/log-budget';
+import { inTraceSync } from './tracing/trace-context';
+import { traceOf } from './tracing/trace-http';
 
 /** Returns the error body for a request whose route has its own error format, else undefined. */
 export type ErrorBodyShaper = (
@@ -68,6 +70,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    // Its lines name the request's trace also where that is not ambient (see traceHttp).
+    inTraceSync(traceOf(request), () => this.answer(error, request, reply));
+  }
+
+  private answer(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     if (error instanceof HttpException && error.getStatus() < 500) {
       const body = error.getResponse();
       const reason = typeof body === 'string' ? body : reasonOf(body, error.message);

@@ -7,6 +7,7 @@ export * from './http/input-check';
 export * from './bootstrap';
 export * from './micro-batcher';
 export * from './tracing/trace-context';
+export { traceOf } from './tracing/trace-http';
 export { startTracing, stopTracing, useTracerProvider } from './tracing/otel';
 export * from './metrics/message-metrics';
 export * from './interval-task';

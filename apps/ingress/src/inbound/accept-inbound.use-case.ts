@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChannelType, Topics, uuidv7 } from '@smsgate/contracts';
 import { ChannelEntity } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
+import type { TraceContext } from '@smsgate/runtime';
 import { createHash } from 'node:crypto';
 import { InboundDedupStore } from './inbound-dedup.store';
 
@@ -15,6 +16,8 @@ export interface InboundInput {
   sentAt?: Date;
   providerMessageId?: string;
   metadata?: Record<string, string>;
+  /** The request's span, which the event continues (see traceOf). */
+  trace?: TraceContext;
 }
 
 export interface Accepted {
@@ -83,7 +86,7 @@ export class AcceptInbound {
         providerMessageId: input.providerMessageId,
         metadata: input.metadata,
       },
-      { key: input.channel.id },
+      { key: input.channel.id, trace: input.trace },
     );
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { isUuid, stableId, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
+import { traceOf } from '@smsgate/runtime';
 import { normalizePhone } from '@smsgate/sms';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -85,7 +86,7 @@ export class ExStatusController {
           detail: { source: 'ex callback' },
           at: new Date().toISOString(),
         },
-        { key: id },
+        { key: id, trace: traceOf(request) },
       ),
     );
     return {

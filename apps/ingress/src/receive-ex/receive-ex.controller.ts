@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
+import { traceOf } from '@smsgate/runtime';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
 import { parseExReceive } from './parse-ex-receive';
@@ -50,6 +51,7 @@ export class ReceiveExController {
         from: parsed.from,
         text: parsed.text,
         sentAt: parsed.sentAt,
+        trace: traceOf(request),
       }),
     );
     return {

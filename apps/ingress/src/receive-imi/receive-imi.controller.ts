@@ -6,9 +6,12 @@ import {
   NotFoundException,
   Param,
   Post,
+  Req,
 } from '@nestjs/common';
 import { receiptKey, stableId, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
+import { traceOf } from '@smsgate/runtime';
+import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
@@ -25,7 +28,7 @@ export class ReceiveImiController {
 
   @Post(':uuid/receive')
   @HttpCode(200)
-  async receive(@Param('uuid') uuid: string, @Body() body: unknown) {
+  async receive(@Param('uuid') uuid: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const channel = await this.channel(uuid);
     const mo = parseImiMo(body, channel.country);
     if (!mo.ok) throw new BadRequestException(mo.reason);
@@ -37,6 +40,7 @@ export class ReceiveImiController {
         text: mo.text,
         sentAt: mo.sentAt,
         providerMessageId: mo.providerMessageId,
+        trace: traceOf(request),
       }),
     );
     return { status: 'accepted', id: accepted.messageId };
@@ -44,7 +48,8 @@ export class ReceiveImiController {
 
   @Post(':uuid/status')
   @HttpCode(200)
-  async status(@Param('uuid') uuid: string, @Body() body: unknown) {
+  async status(@Param('uuid') uuid: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const trace = traceOf(request);
     const channel = await this.channel(uuid);
     const dr = parseImiDr(body);
     if (!dr.ok) throw new BadRequestException(dr.reason);
@@ -71,7 +76,7 @@ export class ReceiveImiController {
               detail,
               at,
             },
-            { key: dr.messageId },
+            { key: dr.messageId, trace },
           )
         : this.publisher.publish(
             Topics.receiptReceived,
@@ -85,7 +90,7 @@ export class ReceiveImiController {
               at,
               receivedAt: new Date().toISOString(),
             },
-            { key: receiptKey(channel.id, dr.transid!) },
+            { key: receiptKey(channel.id, dr.transid!), trace },
           ),
     );
     return { status: 'accepted' };

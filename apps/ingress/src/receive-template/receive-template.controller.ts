@@ -6,6 +6,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  Req,
 } from '@nestjs/common';
 import {
   parseTemplateConfig,
@@ -18,7 +19,9 @@ import {
 import { isUuid, receiptKey, stableId, Topics } from '@smsgate/contracts';
 import { ChannelEntity } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
+import { traceOf, type TraceContext } from '@smsgate/runtime';
 import { normalizePhone } from '@smsgate/sms';
+import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
@@ -42,7 +45,12 @@ export class ReceiveTemplateController {
 
   @Post(':uuid/:event')
   @HttpCode(200)
-  async receive(@Param('uuid') uuid: string, @Param('event') event: string, @Body() body: unknown) {
+  async receive(
+    @Param('uuid') uuid: string,
+    @Param('event') event: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
     const channel = await this.channels.findForInbound(uuid, 'template');
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
     const webhooks = this.settingsOf(channel)?.webhooks ?? [];
@@ -55,11 +63,16 @@ export class ReceiveTemplateController {
     const read = readWebhook(model, body);
     if (!read.ok) throw new BadRequestException(read.reason);
     return model.type === 'delivered'
-      ? this.report(channel, model, read.values)
-      : this.inbound(channel, model, read.values);
+      ? this.report(channel, model, read.values, traceOf(request))
+      : this.inbound(channel, model, read.values, traceOf(request));
   }
 
-  private async inbound(channel: ChannelEntity, model: WebhookModel, values: WebhookValues) {
+  private async inbound(
+    channel: ChannelEntity,
+    model: WebhookModel,
+    values: WebhookValues,
+    trace: TraceContext | undefined,
+  ) {
     const from = normalizePhone(values.from ?? '', channel.country ?? undefined);
     if (!from.ok) throw new BadRequestException(`invalid 'from' number: ${from.reason}`);
     let to: string | undefined;
@@ -83,6 +96,7 @@ export class ReceiveTemplateController {
         sentAt: this.date(values),
         providerMessageId: values.messageid,
         metadata: mediaUrl ? { mediaUrl } : undefined,
+        trace,
       }),
     );
     return { status: 'accepted', id: accepted.messageId };
@@ -93,7 +107,12 @@ export class ReceiveTemplateController {
    * id and are correlated by dlr-tracker. Without one, the provider only knows ours ($messageid$ in
    * the send request), so reports must name it.
    */
-  private async report(channel: ChannelEntity, model: WebhookModel, values: WebhookValues) {
+  private async report(
+    channel: ChannelEntity,
+    model: WebhookModel,
+    values: WebhookValues,
+    trace: TraceContext | undefined,
+  ) {
     const status = webhookStatus(model, values.status);
     if (!status) {
       throw new BadRequestException(
@@ -124,7 +143,7 @@ export class ReceiveTemplateController {
               at,
               receivedAt: new Date().toISOString(),
             },
-            { key: receiptKey(channel.id, messageId.slice(0, 128)) },
+            { key: receiptKey(channel.id, messageId.slice(0, 128)), trace },
           )
         : this.publisher.publish(
             Topics.outboundStatus,
@@ -137,7 +156,7 @@ export class ReceiveTemplateController {
               detail,
               at,
             },
-            { key: messageId },
+            { key: messageId, trace },
           ),
     );
     return { status: 'accepted' };

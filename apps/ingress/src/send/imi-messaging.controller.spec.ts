@@ -28,7 +28,10 @@ function controller() {
   const reply = { header: () => reply, status: () => reply } as unknown as FastifyReply;
   const controller = new ImiMessagingController(keys, send);
   return {
-    imi: { send: (key: string, body: unknown) => controller.send(key, undefined, body, reply) },
+    imi: {
+      send: (key: string, body: unknown) =>
+        controller.send(key, undefined, body, reply, {} as unknown as FastifyRequest),
+    },
     published,
   };
 }

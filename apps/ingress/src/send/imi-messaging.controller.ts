@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, HttpException, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
+import { traceOf } from '@smsgate/runtime';
 import { WorkspaceKeys } from '@smsgate/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_OUTBOUND_TEXT, OutboundRequestedV1 } from '@smsgate/contracts';
@@ -94,6 +95,7 @@ export class ImiMessagingController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Req() httpRequest: FastifyRequest,
   ): Promise<{ response: ImiResponseEntry[] }> {
     if (!key) throw imiError(401, '7002', 'Service Key Missing');
     const workspace = await this.keys.resolve(key);
@@ -148,7 +150,7 @@ export class ImiMessagingController {
     }
     const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
     try {
-      const outcome = await this.sendMessages.accept(workspace.id, planned, repeat);
+      const outcome = await this.sendMessages.accept(workspace.id, planned, repeat, traceOf(httpRequest));
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
       return { response: outcome.results.map(entryOf) };
     } catch (error) {

@@ -5,12 +5,14 @@ import {
   Headers,
   HttpCode,
   Post,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { MessageStatus, Metadata, Priority, Timestamp } from '@smsgate/contracts';
-import type { FastifyReply } from 'fastify';
+import { traceOf } from '@smsgate/runtime';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from '../zod-body';
 import {
@@ -95,6 +97,7 @@ export class MessagesController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Req() request: FastifyRequest,
   ) {
     const key = idempotencyKeyOf(idempotencyKey);
     const input = parseBody(SendBody, body);
@@ -114,6 +117,7 @@ export class MessagesController {
           notifyOn: input.notifyOn && [...new Set(input.notifyOn)],
           workspace: workspace.id,
           destinations,
+          trace: traceOf(request),
         },
         repeat,
       );

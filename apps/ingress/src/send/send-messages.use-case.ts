@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
+import type { TraceContext } from '@smsgate/runtime';
 import { normalizePhone } from '@smsgate/sms';
 import { createHash } from 'node:crypto';
 import { ChannelsService } from '../channels/channels.service';
@@ -37,6 +38,8 @@ export interface SendCommand {
   /** The statuses called back to notifyUrl; every change when absent. */
   notifyOn?: MessageStatus[];
   callbackData?: string;
+  /** The request's span, which the events continue (see traceOf). */
+  trace?: TraceContext;
 }
 
 export type DestinationResult =
@@ -91,7 +94,7 @@ export class SendMessages {
   }
 
   async execute(command: SendCommand, repeat?: Repeatable): Promise<SendOutcome> {
-    return this.accept(command.workspace, await this.plan(command), repeat);
+    return this.accept(command.workspace, await this.plan(command), repeat, command.trace);
   }
 
   /** Validates one request and builds its events, with new message ids; publishes nothing. */
@@ -142,10 +145,15 @@ export class SendMessages {
   }
 
   /** Publishes planned events, once per key when the request is repeatable. */
-  async accept(workspace: string, planned: PlannedSend, repeat?: Repeatable): Promise<SendOutcome> {
+  async accept(
+    workspace: string,
+    planned: PlannedSend,
+    repeat?: Repeatable,
+    trace?: TraceContext,
+  ): Promise<SendOutcome> {
     // Nothing to send (every destination refused): the same answer is computed again on a repeat.
     if (!repeat || planned.events.length === 0) {
-      await this.publish(planned, false);
+      await this.publish(planned, false, trace);
       return { results: planned.results, replayed: false };
     }
     const claim = await this.requests.claim(workspace, repeat.key, repeat.fingerprint, planned);
@@ -161,22 +169,22 @@ export class SendMessages {
           throw new ConflictException(
             'the first request with this key is still waiting for Kafka: repeat it in a few seconds',
           );
-        await this.publish(claim.planned, true);
+        await this.publish(claim.planned, true, trace);
         await this.requests.markAccepted(workspace, repeat.key);
         return { results: claim.planned.results, replayed: true };
       case 'claimed':
-        await this.publish(planned, true);
+        await this.publish(planned, true, trace);
         await this.requests.markAccepted(workspace, repeat.key);
         return { results: planned.results, replayed: false };
     }
   }
 
-  private async publish(planned: PlannedSend, repeatable: boolean): Promise<void> {
+  private async publish(planned: PlannedSend, repeatable: boolean, trace?: TraceContext): Promise<void> {
     if (planned.events.length === 0) return;
     try {
       await this.publisher.publishAll(
         Topics.outboundRequested,
-        planned.events.map((event) => ({ payload: event, key: event.id })),
+        planned.events.map((event) => ({ payload: event, key: event.id, trace })),
       );
     } catch (error) {
       throw new OutcomeUnknownError(planned.results, repeatable, error);
