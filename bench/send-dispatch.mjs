@@ -80,7 +80,7 @@ await sendRun(200); // warm-up
 for (const rate of [1_000, undefined]) {
   const result = await sendRun(rate);
   console.log(
-    `send API (1 ingress, 50 connections, one destination per request, ${rate ? `${rate}/s offered` : "flat out"}, ${SECONDS}s): ${(result['2xx'] / SECONDS).toFixed(0)} accepted/s, ` +
+    `send API (1 ingress, 50 connections, one destination per request, ${rate ? `${rate}/s offered` : 'flat out'}, ${SECONDS}s): ${(result['2xx'] / SECONDS).toFixed(0)} accepted/s, ` +
       `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}` +
       (rate ? '' : ' (target >= 5000/s, p99 < 50 ms)'),
   );

@@ -143,7 +143,9 @@ async function startSmsgate() {
   };
 }
 
+/** CPU of each process over `seconds` without traffic, after as long again to settle (start-up is not idle). */
 async function idleCpu(processes, seconds = 10) {
+  await new Promise((r) => setTimeout(r, seconds * 1_000));
   const before = Object.fromEntries(Object.entries(processes()).map(([n, pids]) => [n, cpuSeconds(pids)]));
   await new Promise((r) => setTimeout(r, seconds * 1_000));
   return Object.entries(processes())
@@ -184,7 +186,9 @@ async function pollUntil(count, n) {
 async function smsgateSingle({ notify }) {
   const gate = await startSmsgate();
   const { ingress, 'dlr-tracker': tracker } = gate.services;
-  console.log(`  idle CPU (10 s, no traffic), % of a core: ${await idleCpu(gate.processes)}`);
+  console.log(
+    `  idle CPU (10 s without traffic after 10 s to settle), % of a core: ${await idleCpu(gate.processes)}`,
+  );
   const receiver = await startReceiver((url, body) => body.includes('"status":"delivered"'));
   const headers = { authorization: `Bearer ${gate.workspace.apiKey}`, 'content-type': 'application/json' };
   const url = `${ingress.url}/v1/messages`;
