@@ -13,7 +13,7 @@ async function seen(ambient: boolean | undefined) {
   });
   const response = await app.inject({ method: 'GET', url: '/', headers: { traceparent: CALLER } });
   await app.close();
-  return response.json() as { current: string | null; passed: string | null };
+  return response.json<{ current: string | null; passed: string | null }>();
 }
 
 describe('HTTP request traces', () => {
