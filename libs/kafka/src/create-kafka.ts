@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSettings } from './kafka.config';
+import { installIdleFetch } from './idle-fetch';
 import { installRequestQueueTimerFix } from './request-queue-timer';
 
-// Before any connection: see request-queue-timer.ts (an idle 1 ms timer per broker connection).
+// Before any connection: see request-queue-timer.ts (an idle 1 ms timer per broker connection) and
+// idle-fetch.ts (a consumer tuned to batch asks the broker for nothing ten times a second).
 installRequestQueueTimerFix();
+installIdleFetch();
 
 const logger = new Logger('kafkajs');
 

@@ -185,7 +185,14 @@ describe('KafkaEventServer against Kafka', () => {
     {
       sessionTimeoutMs,
       retryDelaysMs = [200, 400],
-    }: { sessionTimeoutMs?: number; retryDelaysMs?: number[] } = {},
+      fetchMinBytes,
+      fetchMaxWaitMs,
+    }: {
+      sessionTimeoutMs?: number;
+      retryDelaysMs?: number[];
+      fetchMinBytes?: number;
+      fetchMaxWaitMs?: number;
+    } = {},
   ) => {
     const server = new KafkaEventServer({
       kafka,
@@ -194,6 +201,8 @@ describe('KafkaEventServer against Kafka', () => {
       retryDelaysMs,
       inPlaceRetryMs: 1_000,
       sessionTimeoutMs,
+      fetchMinBytes,
+      fetchMaxWaitMs,
     });
     const app = await NestFactory.createMicroservice(InboundTestModule.with(scenario), {
       strategy: server,
@@ -539,6 +548,24 @@ describe('KafkaEventServer against Kafka', () => {
     const [handled] = scenario.handledOf(event.id);
     expect(handled).toBeDefined();
     expect(await committed(groupId, handled.partition)).toBe(BigInt(handled.offset) + 1n);
+  });
+
+  it('hands a record that comes after a quiet spell over at once, however long its fetches are tuned to wait for bytes', async () => {
+    const groupId = await newGroup();
+    const scenario = new Scenario();
+    // Tuned to batch: wait up to 2 s for 10 MiB. Without the idle fetch each record below would wait
+    // for the rest of a 2 s fetch (0-2 s, about 1 s on average); all four under 400 ms by chance: < 0.2%.
+    await start(groupId, scenario, { fetchMinBytes: 10 * 1024 * 1024, fetchMaxWaitMs: 2_000 });
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      // Quiet for longer than a tuned fetch waits: the last fetch came back empty.
+      await new Promise((resolve) => setTimeout(resolve, 2_300 + 100 * i));
+      const sent = Date.now();
+      const event = await publish(scenario, { text: 'ok' });
+      await waitHandled(scenario, event.id);
+      waits.push(scenario.handledOf(event.id)[0].at - sent);
+    }
+    expect(waits.filter((wait) => wait < 400)).toEqual(waits);
   });
 
   it('keeps its group membership while a handler outlasts the session timeout: the event is handled once', async () => {
