@@ -14,38 +14,30 @@
 const MODULE = 'kafkajs/src/consumer/consumerGroup.js';
 export const IDLE_FETCH_WAIT_MS = 1_000;
 
-interface FetchSettings {
+interface ConsumerGroupLike {
   maxWaitTime: number;
   minBytes: number;
 }
-type ConsumerGroupLike = FetchSettings & object;
 type Fetch = (this: ConsumerGroupLike, nodeId: number) => Promise<Array<{ isEmpty(): boolean }>>;
 
 /** Brokers whose last fetch came back without a record, per consumer group instance. */
 const idleBrokers = new WeakMap<object, Set<number>>();
 
-/** The settings the next fetch from `nodeId` uses. */
-export function fetchSettings(group: ConsumerGroupLike, nodeId: number): FetchSettings {
-  if (!idleBrokers.get(group)?.has(nodeId))
-    return { maxWaitTime: group.maxWaitTime, minBytes: group.minBytes };
-  return { maxWaitTime: Math.max(group.maxWaitTime, IDLE_FETCH_WAIT_MS), minBytes: 1 };
-}
+/**
+ * The group as an idle fetch sees it. kafkajs reads both settings from `this` (after awaiting) and
+ * fetches from several brokers at once: the call gets a view of its own, and writes nothing else to it.
+ */
+const idleView = (group: ConsumerGroupLike): ConsumerGroupLike =>
+  Object.create(group, {
+    maxWaitTime: { value: Math.max(group.maxWaitTime, IDLE_FETCH_WAIT_MS) },
+    minBytes: { value: 1 },
+  }) as ConsumerGroupLike;
 
 export function idleAwareFetch(original: Fetch): Fetch {
   return async function fetch(this: ConsumerGroupLike, nodeId: number) {
-    const settings = fetchSettings(this, nodeId);
-    // kafkajs reads both settings from `this` (after awaiting) and fetches from several brokers at
-    // once: the call sees them on a view of the group of its own, and writes nothing else to `this`.
-    const view =
-      settings.maxWaitTime === this.maxWaitTime && settings.minBytes === this.minBytes
-        ? this
-        : (Object.create(this, {
-            maxWaitTime: { value: settings.maxWaitTime },
-            minBytes: { value: settings.minBytes },
-          }) as ConsumerGroupLike);
-    const batches = await original.call(view, nodeId);
     let idle = idleBrokers.get(this);
     if (!idle) idleBrokers.set(this, (idle = new Set()));
+    const batches = await original.call(idle.has(nodeId) ? idleView(this) : this, nodeId);
     if (batches.every((batch) => batch.isEmpty())) idle.add(nodeId);
     else idle.delete(nodeId);
     return batches;
