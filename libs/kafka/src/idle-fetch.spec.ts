@@ -59,6 +59,32 @@ describe('idle-aware fetch', () => {
     ]);
   });
 
+  it('lets kafkajs write to the group during an idle fetch: a fetch that re-joins leaves the group joined', async () => {
+    // kafkajs recovers from stale metadata inside fetch (joinAndSync), writing memberId, generationId and
+    // its offset manager to `this`; those must reach the group, or it later heartbeats, commits and
+    // leaves under a membership that no longer exists.
+    interface Member {
+      maxWaitTime: number;
+      minBytes: number;
+      memberId?: string;
+      fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
+    }
+    const self: Member = {
+      maxWaitTime: 100,
+      minBytes: 128 * 1024,
+      memberId: 'member-1',
+      fetch: idleAwareFetch(async function (this: Member) {
+        await Promise.resolve();
+        if (this.minBytes === 1) this.memberId = 'member-2';
+        return [];
+      }),
+    };
+    await self.fetch(1); // nothing: the next fetch is idle
+    await self.fetch(1); // idle, and re-joins
+    expect(self.memberId).toBe('member-2');
+    expect([self.maxWaitTime, self.minBytes]).toEqual([100, 128 * 1024]);
+  });
+
   it('never waits less than the tuned wait', async () => {
     const { self, asked, answer } = group(5_000, 1);
     answer();

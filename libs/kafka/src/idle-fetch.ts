@@ -24,14 +24,22 @@ type Fetch = (this: ConsumerGroupLike, nodeId: number) => Promise<Array<{ isEmpt
 const idleBrokers = new WeakMap<object, Set<number>>();
 
 /**
- * The group as an idle fetch sees it. kafkajs reads both settings from `this` (after awaiting) and
- * fetches from several brokers at once: the call gets a view of its own, and writes nothing else to it.
+ * The group as an idle fetch sees it: the two settings read differently, everything else is the group.
+ * kafkajs reads both settings from `this` (after awaiting) and fetches from several brokers at once, so
+ * the group's own settings stay as tuned. Writes go to the group: a fetch that meets stale metadata
+ * re-joins the group from inside fetch, setting its member id, generation and offset manager on `this`.
  */
-const idleView = (group: ConsumerGroupLike): ConsumerGroupLike =>
-  Object.create(group, {
-    maxWaitTime: { value: Math.max(group.maxWaitTime, IDLE_FETCH_WAIT_MS) },
-    minBytes: { value: 1 },
-  }) as ConsumerGroupLike;
+const idleView = (group: ConsumerGroupLike): ConsumerGroupLike => {
+  const maxWaitTime = Math.max(group.maxWaitTime, IDLE_FETCH_WAIT_MS);
+  return new Proxy(group, {
+    get: (target, property, receiver) =>
+      property === 'maxWaitTime'
+        ? maxWaitTime
+        : property === 'minBytes'
+          ? 1
+          : (Reflect.get(target, property, receiver) as unknown),
+  });
+};
 
 export function idleAwareFetch(original: Fetch): Fetch {
   return async function fetch(this: ConsumerGroupLike, nodeId: number) {
