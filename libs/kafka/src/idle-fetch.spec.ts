@@ -63,17 +63,16 @@ describe('idle-aware fetch', () => {
     // kafkajs recovers from stale metadata inside fetch (joinAndSync), writing memberId, generationId and
     // its offset manager to `this`; those must reach the group, or it later heartbeats, commits and
     // leaves under a membership that no longer exists.
-    interface Member {
+    interface Settings {
       maxWaitTime: number;
       minBytes: number;
       memberId?: string;
-      fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>>;
     }
-    const self: Member = {
+    const self: Settings & { fetch(nodeId: number): Promise<Array<{ isEmpty(): boolean }>> } = {
       maxWaitTime: 100,
       minBytes: 128 * 1024,
       memberId: 'member-1',
-      fetch: idleAwareFetch(async function (this: Member) {
+      fetch: idleAwareFetch(async function (this: Settings) {
         await Promise.resolve();
         if (this.minBytes === 1) this.memberId = 'member-2';
         return [];
