@@ -169,6 +169,24 @@ describe('tally', () => {
       });
     });
 
+    it('are at least once when the first copy was logged a moment after the sender was SIGKILLed', () => {
+      // The kill was sent at 990 and landed after the copy had left: the provider logged it at 1,000.
+      const window = {
+        start: 990,
+        end: 3_000,
+        crashes: [
+          { who: 'smpp-binds' as const, at: 990 },
+          { who: 'dispatcher' as const, at: 990 },
+        ],
+      };
+      expect(figures(window)).toMatchObject({
+        duplicateSubmits: 0,
+        duplicateSends: 0,
+        submitsAgainAtCrash: 1,
+        sendsAgainAtCrash: 1,
+      });
+    });
+
     it('are duplicates when the crash came after the answer had time to be recorded', () => {
       const window = { start: 5_000, end: 6_000, crashes: [{ who: 'smpp-binds' as const, at: 5_000 }] };
       expect(figures(window)).toMatchObject({ duplicateSubmits: 1, submitsAgainAtCrash: 0 });
