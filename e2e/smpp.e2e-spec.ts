@@ -172,4 +172,25 @@ describe('sending over SMPP, end to end', () => {
     const id = await send({ to: '+254712345672', text: 'race' });
     await stored(id, 'delivered');
   });
+
+  it('sends a message a route picks the SMPP channel for', async () => {
+    const route = await fetch(`${ingress.url}/v1/routes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prefix: '+25478', channels: [channel] }),
+    });
+    expect(route.status).toBe(201);
+    const response = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '+254780000001', text: 'routed over SMPP' }),
+    });
+    expect(response.status).toBe(202);
+    const [{ id }] = ((await response.json()) as { messages: { id: string }[] }).messages;
+    const message = await stored(id, 'delivered');
+    expect(smsc.submits.filter((s) => s.text === 'routed over SMPP')).toHaveLength(1);
+    expect(message.history.map((event) => event.status)).toEqual(
+      expect.arrayContaining(['queued', 'sent', 'delivered']),
+    );
+  });
 });
