@@ -152,40 +152,27 @@ describe('tally', () => {
       });
     });
 
-    it('are at least once when the sender was SIGKILLed before it could record the answer', () => {
-      const window = {
-        start: 1_050,
-        end: 3_000,
-        crashes: [
-          { who: 'smpp-binds' as const, at: 1_050 },
-          { who: 'dispatcher' as const, at: 1_050 },
-        ],
-      };
-      expect(figures(window)).toMatchObject({
-        duplicateSubmits: 0,
-        duplicateSends: 0,
-        submitsAgainAtCrash: 1,
-        sendsAgainAtCrash: 1,
-      });
-    });
-
-    it('are at least once when the first copy was logged a moment after the sender was SIGKILLed', () => {
-      // The kill was sent at 990 and landed after the copy had left: the provider logged it at 1,000.
-      const window = {
-        start: 990,
-        end: 3_000,
-        crashes: [
-          { who: 'smpp-binds' as const, at: 990 },
-          { who: 'dispatcher' as const, at: 990 },
-        ],
-      };
-      expect(figures(window)).toMatchObject({
-        duplicateSubmits: 0,
-        duplicateSends: 0,
-        submitsAgainAtCrash: 1,
-        sendsAgainAtCrash: 1,
-      });
-    });
+    // 1,050: after the first copy (logged at 1,000). 990: the kill was sent just before the provider logged
+    // the copy, which had left before the kill landed.
+    it.each([1_050, 990])(
+      'are at least once when the sender was SIGKILLed (at %i) before it could record the answer',
+      (at) => {
+        const window = {
+          start: at,
+          end: 3_000,
+          crashes: [
+            { who: 'smpp-binds' as const, at },
+            { who: 'dispatcher' as const, at },
+          ],
+        };
+        expect(figures(window)).toMatchObject({
+          duplicateSubmits: 0,
+          duplicateSends: 0,
+          submitsAgainAtCrash: 1,
+          sendsAgainAtCrash: 1,
+        });
+      },
+    );
 
     it('are duplicates when the crash came after the answer had time to be recorded', () => {
       const window = { start: 5_000, end: 6_000, crashes: [{ who: 'smpp-binds' as const, at: 5_000 }] };

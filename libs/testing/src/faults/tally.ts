@@ -112,20 +112,19 @@ export function tally({
   const crashedBetween = (who: Crash['who'][], from: number, to: number) =>
     crashes.some((crash) => who.includes(crash.who) && crash.at >= from && crash.at <= to);
   /**
-   * Extra copies that follow a copy whose answer was lost to a crash. A SIGKILL lands a moment after it
-   * is sent, and the provider logs a copy a moment after it left: a copy logged just after the sender's
-   * kill was sent by the dying process, before the kill landed, and its answer was lost too.
+   * Whether the answer to a copy sent at `sentAt` (answered at `answeredAt`) was lost with its sender
+   * (`who`), SIGKILLed before it could record it. A SIGKILL lands a moment after it is sent, and the
+   * provider logs a copy a moment after it left: a copy logged just after the sender's kill was sent
+   * by the dying process, before the kill landed, and its answer was lost too.
    */
+  const lostWithSender = (who: Crash['who'][], sentAt: number, answeredAt: number) =>
+    crashedBetween(who, sentAt - KILL_LANDING_MS, answeredAt + CRASH_WINDOW_MS);
+  /** Extra copies that follow a copy whose answer was lost to a crash. */
   const atCrash = <T extends { at: number }>(
     copies: T[],
     answered: (copy: T) => number,
     who: Crash['who'][],
-  ) =>
-    copies
-      .slice(1)
-      .filter((_, i) =>
-        crashedBetween(who, copies[i].at - KILL_LANDING_MS, answered(copies[i]) + CRASH_WINDOW_MS),
-      ).length;
+  ) => copies.slice(1).filter((_, i) => lostWithSender(who, copies[i].at, answered(copies[i]))).length;
   const byTo = new Map(messages.map((message) => [plain(message.to), message]));
   const ours = submits.filter((submit) => byTo.has(plain(submit.to)));
   const oursRequests = requests.filter((request) => byTo.has(plain(request.to)));
@@ -180,11 +179,7 @@ export function tally({
             (_, i) =>
               // (A SIGKILL lands a moment after it is sent: a submit logged just after it went unanswered too.)
               crashedBetween(['smsc'], copies[i].at - KILL_LANDING_MS, copies[i].at + smscDelayMs) ||
-              crashedBetween(
-                ['smpp-binds'],
-                copies[i].at - KILL_LANDING_MS,
-                copies[i].at + smscDelayMs + CRASH_WINDOW_MS,
-              ),
+              lostWithSender(['smpp-binds'], copies[i].at, copies[i].at + smscDelayMs),
           ).length,
       });
     }
