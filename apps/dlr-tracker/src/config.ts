@@ -48,8 +48,14 @@ export const dlrTrackerEnv = serviceEnv(8083)
       .min(1)
       .default(48 * 3_600),
     PARKED_REPORT_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
-    /** How often the callback worker looks for due callbacks. */
+    /** How often the callback worker looks for due callbacks while it finds some. */
     CALLBACK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /**
+     * How often at most while it finds none (the wait doubles from CALLBACK_POLL_INTERVAL_MS up to
+     * this). Callbacks this replica writes and retries it schedules go when due regardless; this bounds
+     * the wait for callbacks another replica left behind.
+     */
+    CALLBACK_IDLE_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     /** Delay before each callback retry; attempts = delays + 1, then the failure is recorded on the message. */
     CALLBACK_RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000,600000'),
     CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
@@ -75,6 +81,10 @@ export const dlrTrackerEnv = serviceEnv(8083)
           .map((entry) => entry.trim().toLowerCase())
           .filter(Boolean),
       ),
+  })
+  .refine((env) => env.CALLBACK_IDLE_POLL_INTERVAL_MS >= env.CALLBACK_POLL_INTERVAL_MS, {
+    path: ['CALLBACK_IDLE_POLL_INTERVAL_MS'],
+    message: 'must be at least CALLBACK_POLL_INTERVAL_MS',
   });
 
 export type DlrTrackerConfig = z.output<typeof dlrTrackerEnv>;

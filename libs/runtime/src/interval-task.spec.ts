@@ -69,4 +69,80 @@ describe('IntervalTask', () => {
     await jest.advanceTimersByTimeAsync(5_000);
     expect(round).not.toHaveBeenCalled();
   });
+
+  it('spaces out rounds that find nothing, up to the idle interval, and comes back once one finds work', async () => {
+    const results: ('idle' | boolean)[] = ['idle', 'idle', 'idle', 'idle', 'idle', false, 'idle'];
+    const at: number[] = [];
+    const round = jest.fn(async () => {
+      at.push(Date.now());
+      return results.shift() ?? 'idle';
+    });
+    const task = new IntervalTask('t', 100, round, quiet, 500);
+    const start = Date.now();
+    task.start();
+    await jest.advanceTimersByTimeAsync(100 + 100 + 200 + 400 + 500 + 500 + 100);
+    await task.stop();
+    // Waits before each round: 100 (first), then 100, 200, 400 after idle rounds, capped at 500; a round
+    // that did work brings the next wait back to 100.
+    expect(at.map((time, index) => time - (index === 0 ? start : at[index - 1]))).toEqual([
+      100, 100, 200, 400, 500, 500, 100,
+    ]);
+  });
+
+  it('is woken at once by wake() however idle it has become', async () => {
+    const round = jest.fn().mockResolvedValue('idle');
+    const task = new IntervalTask('t', 100, round, quiet, 10_000);
+    task.start(0);
+    await jest.advanceTimersByTimeAsync(5_000);
+    const before = round.mock.calls.length;
+    task.wake();
+    await flush();
+    expect(round).toHaveBeenCalledTimes(before + 1);
+    await task.stop();
+  });
+
+  it('wakeIn runs a round when the work comes due, between rounds or when asked during one', async () => {
+    const at: number[] = [];
+    let duringRound: (() => void) | undefined;
+    const round = jest.fn(async () => {
+      at.push(Date.now());
+      duringRound?.();
+      duringRound = undefined;
+      return 'idle' as const;
+    });
+    const task = new IntervalTask('t', 1_000, round, quiet, 60_000);
+    const start = Date.now();
+    task.start();
+    task.wakeIn(300); // earlier than the first round: brought forward
+    task.wakeIn(700); // later than the round now due: changes nothing
+    await jest.advanceTimersByTimeAsync(300);
+    expect(at).toEqual([start + 300]);
+    duringRound = () => task.wakeIn(250); // asked during the next round
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(at).toEqual([start + 300, start + 1_300]);
+    // The idle wait after that round would be 2,000: the round asked for 250.
+    await jest.advanceTimersByTimeAsync(250);
+    expect(at).toEqual([start + 300, start + 1_300, start + 1_550]);
+    await task.stop();
+    task.wakeIn(0);
+    await jest.advanceTimersByTimeAsync(100_000);
+    expect(at).toHaveLength(3);
+  });
+
+  it('keeps a wakeIn deadline when woken before it (work handed over does not cancel a retry)', async () => {
+    const at: number[] = [];
+    const round = jest.fn(async () => {
+      at.push(Date.now());
+      return false;
+    });
+    const task = new IntervalTask('t', 60_000, round, quiet);
+    const start = Date.now();
+    task.start();
+    task.wakeIn(100);
+    await jest.advanceTimersByTimeAsync(40);
+    task.wake();
+    await jest.advanceTimersByTimeAsync(60);
+    expect(at).toEqual([start + 40, start + 100]);
+    await task.stop();
+  });
 });

@@ -1,21 +1,33 @@
 import { Logger } from '@nestjs/common';
 
 /**
+ * What a round reports: `true` more work is probably waiting (the next round runs at once), `false`
+ * it did its work, `'idle'` it found nothing to do.
+ */
+export type RoundResult = boolean | 'idle';
+
+/**
  * Runs `round` every `intervalMs` (and again at once while it reports more work), never two at a
- * time; stop() waits for the round in hand.
+ * time; stop() waits for the round in hand. With `idleIntervalMs`, rounds that find nothing space the
+ * next one out (twice the wait each time, up to `idleIntervalMs`): a poll that is mostly idle costs
+ * little, and the first round that finds work, or a wake, brings the interval back.
  */
 export class IntervalTask {
   private timer?: NodeJS.Timeout;
+  private dueAt = Infinity;
+  private wakeAt = Infinity;
   private running?: Promise<void>;
   private stopped = false;
   private busy = false;
   private woken = false;
+  private idleRounds = 0;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
-    private readonly round: () => Promise<boolean>,
+    private readonly round: () => Promise<RoundResult>,
     private readonly logger = new Logger(name),
+    private readonly idleIntervalMs = intervalMs,
   ) {}
 
   /** The first round runs after `firstDelayMs` (one interval unless given). */
@@ -37,6 +49,19 @@ export class IntervalTask {
     this.schedule(0);
   }
 
+  /**
+   * Makes sure a round starts within `delayMs` (work comes due then, e.g. a retry), idle or not. The
+   * deadline holds until a round starts at or after it: a round woken earlier does not cancel it.
+   */
+  wakeIn(delayMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + delayMs;
+    this.wakeAt = Math.min(this.wakeAt, at);
+    if (this.busy || this.dueAt <= at) return;
+    clearTimeout(this.timer);
+    this.schedule(delayMs);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -45,17 +70,28 @@ export class IntervalTask {
 
   private schedule(delay: number): void {
     if (this.stopped) return;
+    this.dueAt = Date.now() + delay;
     this.timer = setTimeout(() => {
       this.busy = true;
       this.woken = false;
+      this.dueAt = Infinity;
+      if (Date.now() >= this.wakeAt) this.wakeAt = Infinity;
       this.running = this.round()
-        .catch((error: unknown) => {
+        .catch((error: unknown): RoundResult => {
           this.logger.warn(`${this.name} failed: ${error instanceof Error ? error.message : String(error)}`);
           return false;
         })
-        .then((more) => {
+        .then((result) => {
           this.busy = false;
-          this.schedule(more || this.woken ? 0 : this.intervalMs);
+          this.idleRounds = result === 'idle' ? this.idleRounds + 1 : 0;
+          const wait =
+            result === true || this.woken
+              ? 0
+              : Math.min(
+                  this.intervalMs * 2 ** Math.max(this.idleRounds - 1, 0),
+                  Math.max(this.idleIntervalMs, this.intervalMs),
+                );
+          this.schedule(Math.max(0, Math.min(wait, this.wakeAt - Date.now())));
         });
     }, delay);
   }

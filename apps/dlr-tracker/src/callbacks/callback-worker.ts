@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
-import { IntervalTask, mapConcurrently } from '@smsgate/runtime';
+import { IntervalTask, mapConcurrently, RoundResult } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { CALLBACKS_ENQUEUED } from './callback-outbox';
@@ -52,12 +52,20 @@ export class CallbackWorker
       config.CALLBACK_TIMEOUT_MS,
     );
     this.box = new SecretBox(config.SECRETS_KEY);
-    this.task = new IntervalTask('callback round', config.CALLBACK_POLL_INTERVAL_MS, () => this.tick());
+    this.task = new IntervalTask(
+      'callback round',
+      config.CALLBACK_POLL_INTERVAL_MS,
+      () => this.tick(),
+      undefined,
+      config.CALLBACK_IDLE_POLL_INTERVAL_MS,
+    );
   }
 
   onApplicationBootstrap(): void {
     // Told when a transaction that wrote callbacks commits: they go at once, not at the next poll.
-    // Polling remains for retries that come due and for callbacks other replicas wrote.
+    // Retries this worker schedules wake it when due. Polling remains for callbacks other replicas
+    // wrote or left behind (an expired lease): every CALLBACK_POLL_INTERVAL_MS while rounds find
+    // work, backing off to CALLBACK_IDLE_POLL_INTERVAL_MS while they find none.
     this.dataSource.subscribers.push(this);
     this.task.start(0);
   }
@@ -75,8 +83,8 @@ export class CallbackWorker
     await this.task.stop();
   }
 
-  /** One round; true when it found a full batch (more are probably due). */
-  async tick(): Promise<boolean> {
+  /** One round; true when it found a full batch (more are probably due), 'idle' when none was due. */
+  async tick(): Promise<RoundResult> {
     const limit = this.config.CALLBACK_CONCURRENCY * 4;
     const leaseMs = this.config.CALLBACK_TIMEOUT_MS * 2 + 5_000;
     await this.promoteStranded();
@@ -92,7 +100,7 @@ export class CallbackWorker
        SELECT * FROM claimed ORDER BY id`,
       [limit, leaseMs],
     );
-    if (due.length === 0) return false;
+    if (due.length === 0) return 'idle';
     // The callbacks queued behind each claimed head go in the same round, in order, right after it:
     // the head's lease covers its line, so they need no promotion and no claim of their own. With one
     // message per request a line is usually the message's whole life (accepted … delivered).
@@ -108,6 +116,7 @@ export class CallbackWorker
       lines.set(callback.message_id, line);
     }
     const done: { id: string; messageId: string; attempts: number }[] = [];
+    let promoted = 0;
     try {
       // Once stopping, the callbacks not started yet are left to their leases. A line stops at its
       // first callback that did not go through: what follows waits behind it.
@@ -131,10 +140,11 @@ export class CallbackWorker
              WHERE o.id = u.id`,
             [done.map((d) => d.id), done.map((d) => d.attempts)],
           );
-          await promoteNext(db, messageIds);
+          promoted += await promoteNext(db, messageIds);
         });
     }
-    return due.length === limit;
+    // Callbacks this round made pending (queued behind one it finished) are due now.
+    return due.length === limit || promoted > 0;
   }
 
   /**
@@ -185,12 +195,14 @@ export class CallbackWorker
          WHERE id = $1`,
         [callback.id, attempts, result.error.slice(0, 500), delays[attempts - 1]],
       );
+      this.task.wakeIn(delays[attempts - 1]);
       return false;
     }
     delivered.inc({ result: 'failed' });
     this.logger.warn(
       `callback ${callback.event_id} for message ${callback.message_id} failed: ${result.error}`,
     );
+    let promoted = 0;
     await this.dataSource.transaction(async (db) => {
       // The message first: its row lock orders this after any ledger transaction queueing behind us.
       await db.query(
@@ -204,8 +216,9 @@ export class CallbackWorker
          WHERE id = $1`,
         [callback.id, attempts, result.error.slice(0, 500)],
       );
-      await promoteNext(db, [callback.message_id]);
+      promoted = await promoteNext(db, [callback.message_id]);
     });
+    if (promoted > 0) this.task.wakeIn(0);
     return false;
   }
 
@@ -238,15 +251,22 @@ async function lockMessages(db: EntityManager, messageIds: string[]): Promise<vo
   await db.query(`SELECT 1 FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`, [messageIds]);
 }
 
-/** Makes the oldest queued callback of each message pending, for messages left without one. */
-async function promoteNext(db: EntityManager, messageIds: string[]): Promise<void> {
-  await db.query(
-    `UPDATE callback_outbox SET state = 'pending', next_attempt_at = now()
-     WHERE id IN (
-       SELECT min(q.id) FROM callback_outbox q
-       WHERE q.message_id = ANY($1::uuid[]) AND q.state = 'queued'
-         AND NOT EXISTS (SELECT 1 FROM callback_outbox p WHERE p.message_id = q.message_id AND p.state = 'pending')
-       GROUP BY q.message_id)`,
+/**
+ * Makes the oldest queued callback of each message pending, for messages left without one; how many
+ * it made pending (due now).
+ */
+async function promoteNext(db: EntityManager, messageIds: string[]): Promise<number> {
+  const [{ promoted }] = await db.query<{ promoted: number }[]>(
+    `WITH promoted AS (
+       UPDATE callback_outbox SET state = 'pending', next_attempt_at = now()
+       WHERE id IN (
+         SELECT min(q.id) FROM callback_outbox q
+         WHERE q.message_id = ANY($1::uuid[]) AND q.state = 'queued'
+           AND NOT EXISTS (SELECT 1 FROM callback_outbox p WHERE p.message_id = q.message_id AND p.state = 'pending')
+         GROUP BY q.message_id)
+       RETURNING 1)
+     SELECT count(*)::int AS promoted FROM promoted`,
     [messageIds],
   );
+  return promoted;
 }
