@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { consumerTimingsFrom, EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { consumerTimingsFrom, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { chtRelayConfig } from './config';
 import { ChtRelayModule } from './cht-relay.module';
@@ -13,9 +13,7 @@ void runService({
   readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
   errorBody: rapidProApiErrorBody,
   consumer: (app, config) =>
-    new KafkaEventServer({
-      kafka: app.get(KAFKA),
-      publisher: app.get(EventPublisher),
+    KafkaEventServer.forApp(app, {
       groupId: config.KAFKA_GROUP_ID,
       ...consumerTimingsFrom(config),
       retryDelaysMs: config.RETRY_DELAYS_MS,

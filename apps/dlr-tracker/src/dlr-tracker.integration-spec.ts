@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { MessageStatus, PayloadInput, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
+import { createKafka, EventPublisher, KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { freePort, freshGroupAtEnd, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
 import { createServer, IncomingMessage, Server } from 'node:http';
@@ -49,9 +49,7 @@ async function startTracker(groupId: string): Promise<Tracker> {
   );
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();
-  const server = new KafkaEventServer({
-    kafka: app.get(KAFKA),
-    publisher: app.get(EventPublisher),
+  const server = KafkaEventServer.forApp(app, {
     groupId,
     retryDelaysMs: config.RETRY_DELAYS_MS,
     inPlaceRetryMs: 2_000,

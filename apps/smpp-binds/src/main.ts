@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DatabaseHealth } from '@smsgate/db';
-import { consumerTimingsFrom, EventPublisher, KAFKA, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
+import { consumerTimingsFrom, KafkaEventServer, KafkaHealth } from '@smsgate/kafka';
 import { runService } from '@smsgate/runtime';
 import { Ownership } from './binds/ownership';
 import { smppBindsConfig } from './config';
@@ -13,9 +13,7 @@ void runService({
   readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
   consumer: (app, config) => {
     const ownership = app.get(Ownership);
-    return new KafkaEventServer({
-      kafka: app.get(KAFKA),
-      publisher: app.get(EventPublisher),
+    return KafkaEventServer.forApp(app, {
       groupId: config.KAFKA_GROUP_ID,
       ...consumerTimingsFrom(config),
       retryDelaysMs: config.RETRY_DELAYS_MS,

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
+import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
 import { ADMIN_TOKEN, freePort, SECRETS_KEY, waitFor } from '@smsgate/testing';
@@ -49,9 +49,7 @@ export async function startSmppBinds(options: {
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();
   const ownership = app.get(Ownership);
-  const server = new KafkaEventServer({
-    kafka: app.get(KAFKA),
-    publisher: app.get(EventPublisher),
+  const server = KafkaEventServer.forApp(app, {
     groupId: options.groupId,
     retryDelaysMs: config.RETRY_DELAYS_MS,
     inPlaceRetryMs: 2_000,

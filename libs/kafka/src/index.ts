@@ -4,7 +4,7 @@ export * from './ensure-topics';
 export * from './event-publisher';
 export * from './outcome';
 export * from './kafka-event.server';
-export * from './kafka.module';
+export { KafkaHealth, KafkaModule } from './kafka.module';
 export * from './dead-letter-replay';
 export * from './batch-traces';
 export * from './record-encoder';

@@ -1,3 +1,4 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import {
   DeadLetterV1,
@@ -16,6 +17,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { runWithBatchTraces } from './batch-traces';
 import { ensureTopics } from './ensure-topics';
 import { EventPublisher, headerString } from './event-publisher';
+import { KAFKA } from './kafka.module';
 import { Outcome, Outcomes } from './outcome';
 
 export interface ConsumedEvent<T> {
@@ -154,6 +156,21 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   /** One OffsetCommit request for whatever partitions finished meanwhile, per consumer. */
   private readonly commits = new OffsetCommitter();
   private readonly retryCommits = new OffsetCommitter();
+
+  /**
+   * The consumer of a service built on KafkaModule: its Kafka client and publisher, with `options`. The
+   * client stays inside this library (services never hold kafkajs objects).
+   */
+  static forApp(
+    app: INestApplicationContext,
+    options: Omit<KafkaEventServerOptions, 'kafka' | 'publisher'>,
+  ): KafkaEventServer {
+    return new KafkaEventServer({
+      ...options,
+      kafka: app.get<Kafka>(KAFKA),
+      publisher: app.get(EventPublisher),
+    });
+  }
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
-import { fastDefaultPartitioner, murmur2 } from './partitioner';
+import { fastDefaultPartitioner, murmur2, partitionOfKey } from './partitioner';
 
 // kafkajs' own hash, as its DefaultPartitioner uses it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,10 +36,11 @@ describe('partitioner', () => {
         partitionErrorCode: 0,
       }));
       for (let n = 0; n < 300; n++) {
-        const message = { key: `message-${n}`, value: 'v' };
-        expect(ours({ topic: 't', partitionMetadata, message })).toBe(
-          theirs({ topic: 't', partitionMetadata, message }),
-        );
+        // Message ids and channel ids (uuids): what smpp-binds' ownership computes with partitionOfKey.
+        const message = { key: n % 2 ? `message-${n}` : randomUUID(), value: 'v' };
+        const partition = theirs({ topic: 't', partitionMetadata, message });
+        expect(ours({ topic: 't', partitionMetadata, message })).toBe(partition);
+        expect(partitionOfKey(message.key, count)).toBe(partition);
       }
       expect(ours({ topic: 't', partitionMetadata, message: { key: 'k', value: 'v', partition: 0 } })).toBe(
         0,

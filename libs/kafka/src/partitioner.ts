@@ -36,12 +36,20 @@ export function murmur2(key: Buffer | string): number {
 
 const toPositive = (x: number) => x & 0x7fffffff;
 
+/**
+ * The partition a keyed record goes to on a topic of `partitions` partitions, as every producer here
+ * (and the Java client) places it: a consumer can tell which of its partitions a key belongs to.
+ */
+export function partitionOfKey(key: Buffer | string, partitions: number): number {
+  return toPositive(murmur2(key)) % partitions;
+}
+
 export const fastDefaultPartitioner: ICustomPartitioner = () => {
   const counters = new Map<string, number>();
   return ({ topic, partitionMetadata, message }) => {
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     if (message.key !== null && message.key !== undefined)
-      return toPositive(murmur2(message.key)) % partitionMetadata.length;
+      return partitionOfKey(message.key, partitionMetadata.length);
     const counter = (counters.get(topic) ?? randomBytes(4).readUInt32BE(0)) + 1;
     counters.set(topic, counter);
     const available = partitionMetadata.filter((p) => p.leader >= 0);

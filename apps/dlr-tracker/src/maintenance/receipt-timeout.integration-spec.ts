@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { PayloadInput, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher, KAFKA, KafkaEventServer } from '@smsgate/kafka';
+import { createKafka, EventPublisher, KafkaEventServer } from '@smsgate/kafka';
 import { loadConfig } from '@smsgate/runtime';
 import {
   freePort,
@@ -53,9 +53,7 @@ async function startTracker(groupId: string): Promise<NestFastifyApplication> {
     { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false },
   );
   await app.init();
-  const server = new KafkaEventServer({
-    kafka: app.get(KAFKA),
-    publisher: app.get(EventPublisher),
+  const server = KafkaEventServer.forApp(app, {
     groupId,
     retryDelaysMs: config.RETRY_DELAYS_MS,
     inPlaceRetryMs: 2_000,

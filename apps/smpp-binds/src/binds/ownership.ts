@@ -1,27 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Topics, TopicPartitions } from '@smsgate/contracts';
-import { Partitioners, PartitionMetadata } from 'kafkajs';
+import { partitionOfKey } from '@smsgate/kafka';
 
 const SMPP_TOPIC = Topics.smppSubmitRequested;
-const partitioner = Partitioners.DefaultPartitioner();
-const metadata: PartitionMetadata[] = Array.from(
-  { length: TopicPartitions[SMPP_TOPIC] },
-  (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }),
-);
 
 /** The partition of `sms.outbound.smpp.v1` a channel's messages go to (they are keyed by channel). */
 export function partitionOfChannel(channelId: string): number {
-  return partitioner({
-    topic: SMPP_TOPIC,
-    partitionMetadata: metadata,
-    message: { key: channelId, value: null },
-  });
+  return partitionOfKey(channelId, TopicPartitions[SMPP_TOPIC]);
 }
 
 /**
