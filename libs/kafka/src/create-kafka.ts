@@ -1,13 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSettings } from './kafka.config';
-import { installIdleFetch } from './idle-fetch';
-import { installRequestQueueTimerFix } from './request-queue-timer';
-
-// Before any connection: see request-queue-timer.ts (an idle 1 ms timer per broker connection) and
-// idle-fetch.ts (a consumer tuned to batch asks the broker for nothing ten times a second).
-installRequestQueueTimerFix();
-installIdleFetch();
+import { installKafkajsPatches } from './kafkajs-patches';
 
 const logger = new Logger('kafkajs');
 
@@ -19,7 +13,9 @@ function logEntry({ level, label, log }: LogEntry): void {
   else logger.debug?.(line);
 }
 
+/** The one way smsgate makes a kafkajs client: patched (kafkajs-patches.ts), logging through Nest. */
 export function createKafka(settings: Pick<KafkaSettings, 'brokers' | 'clientId'>): Kafka {
+  installKafkajsPatches();
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
