@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@smsgate/auth';
+import { ADMIN_TOKEN, AdminTokenGuard, AuthModule } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { ChannelsController } from './channels/channels.controller';
@@ -17,7 +17,6 @@ import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
-import { AdminTokenGuard } from './workspaces/admin-token.guard';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 @Module({})
@@ -48,6 +47,7 @@ export class IngressModule {
       ],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
         ChannelsService,
         InboundDedupStore,

@@ -7,11 +7,12 @@ import {
   Logger,
   Inject,
 } from '@nestjs/common';
+import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
-import { BindsController, AdminTokenGuard } from './binds/binds.controller';
+import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
 import { SmppChannels } from './channels/smpp-channels';
 import { onBindMetricsScrape } from './metrics';
@@ -85,6 +86,7 @@ export class SmppBindsModule {
       controllers: [SubmitConsumer, BindsController],
       providers: [
         { provide: SMPP_BINDS_CONFIG, useValue: config },
+        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
         SmppChannels,
         Ownership,

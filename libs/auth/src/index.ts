@@ -2,3 +2,4 @@ export * from './api-keys';
 export * from './workspace-keys';
 export * from './workspace-auth.guard';
 export * from './auth.module';
+export * from './admin-token.guard';

@@ -8,7 +8,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from '@smsgate/auth';
+import { AdminTokenGuard, apiKeyPrefix, generateApiKey, hashApiKey } from '@smsgate/auth';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { SecretBox, WorkspaceEntity } from '@smsgate/db';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,6 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { parseBody } from '../zod-body';
-import { AdminTokenGuard } from './admin-token.guard';
 
 const CreateWorkspace = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 
