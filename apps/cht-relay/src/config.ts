@@ -1,24 +1,7 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { commaList, loadConfig, millisecondsList, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
-
-const milliseconds = (fallback: string) =>
-  z
-    .string()
-    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
-    .default(fallback)
-    .transform((value) => value.split(',').map(Number));
-
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  );
 
 export const chtRelayEnv = serviceEnv(8084)
   .extend(kafkaEnv.shape)
@@ -27,11 +10,11 @@ export const chtRelayEnv = serviceEnv(8084)
   .extend({
     KAFKA_GROUP_ID: z.string().min(1).default('cht-relay'),
     /** Forwarding retries (CHT or RapidPro down, 403, 5xx, timeouts); then the dead-letter topic. */
-    RETRY_DELAYS_MS: milliseconds('2000,10000,60000,300000,900000,3600000'),
+    RETRY_DELAYS_MS: millisecondsList('2000,10000,60000,300000,900000,3600000'),
     /** One request to CHT or RapidPro. */
     HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** Hosts or CIDRs that CHT / RapidPro URLs may reach although private/loopback/link-local. */
-    EGRESS_ALLOW: list,
+    EGRESS_ALLOW: commaList(),
     /** A broadcast with the same text and URNs within this window is CHT retrying: answered, not re-sent. */
     CHT_IDEMPOTENCY_SECONDS: z.coerce.number().int().min(1).default(600),
     /** RapidPro-API requests per minute and workspace, unless the workspace's CHT target sets its own. */

@@ -1,14 +1,7 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { commaList, loadConfig, millisecondsList, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
-
-const commaList = z.string().transform((value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean),
-);
 
 export const dispatcherEnv = serviceEnv(8081)
   .extend(kafkaEnv.shape)
@@ -17,18 +10,14 @@ export const dispatcherEnv = serviceEnv(8081)
   .extend({
     KAFKA_GROUP_ID: z.string().min(1).default('dispatcher'),
     /** Delays before each retry of a send (ms); attempts = delays + 1. Jittered ±20 %. */
-    RETRY_DELAYS_MS: z
-      .string()
-      .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
-      .default('2000,10000,60000,300000,900000')
-      .transform((value) => value.split(',').map(Number)),
+    RETRY_DELAYS_MS: millisecondsList('2000,10000,60000,300000,900000'),
     /** One request to an aggregator, connect to last byte. */
     HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
     /**
      * Hosts or CIDRs that outbound requests may reach although they are private, loopback or
      * link-local (SSRF guard). Empty by default: only public addresses.
      */
-    EGRESS_ALLOW: commaList.default([]),
+    EGRESS_ALLOW: commaList(),
     /** How long channels and routes are cached: their edits reach dispatch within this time. */
     CONFIG_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /**

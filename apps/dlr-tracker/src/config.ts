@@ -1,14 +1,7 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { commaList, loadConfig, millisecondsList, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
-
-const milliseconds = (fallback: string) =>
-  z
-    .string()
-    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
-    .default(fallback)
-    .transform((value) => value.split(',').map(Number));
 
 export const dlrTrackerEnv = serviceEnv(8083)
   .extend(kafkaEnv.shape)
@@ -17,7 +10,7 @@ export const dlrTrackerEnv = serviceEnv(8083)
   .extend({
     KAFKA_GROUP_ID: z.string().min(1).default('dlr-tracker'),
     /** Comma-separated retry delays in ms; attempts = delays + 1, then the dead-letter topic. */
-    RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000'),
+    RETRY_DELAYS_MS: millisecondsList('1000,5000,30000,120000'),
     /**
      * Events applied per ledger transaction, at most (a batch is what Kafka has ready, so this only
      * bounds a backlog). Bigger transactions amortise each one's fixed cost: measured on 2 cores, 2,000
@@ -57,7 +50,7 @@ export const dlrTrackerEnv = serviceEnv(8083)
      */
     CALLBACK_IDLE_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
     /** Delay before each callback retry; attempts = delays + 1, then the failure is recorded on the message. */
-    CALLBACK_RETRY_DELAYS_MS: milliseconds('1000,5000,30000,120000,600000'),
+    CALLBACK_RETRY_DELAYS_MS: millisecondsList('1000,5000,30000,120000,600000'),
     CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
     CALLBACK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
     /** Finished callbacks (delivered or failed) are deleted from the outbox after this many hours. */
@@ -72,15 +65,7 @@ export const dlrTrackerEnv = serviceEnv(8083)
      * Hosts, IP addresses or IPv4 CIDRs callbacks may reach although they are private, loopback or
      * link-local (refused otherwise), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`.
      */
-    CALLBACK_ALLOW_HOSTS: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((entry) => entry.trim().toLowerCase())
-          .filter(Boolean),
-      ),
+    CALLBACK_ALLOW_HOSTS: commaList({ lowerCase: true }),
   })
   .refine((env) => env.CALLBACK_IDLE_POLL_INTERVAL_MS >= env.CALLBACK_POLL_INTERVAL_MS, {
     path: ['CALLBACK_IDLE_POLL_INTERVAL_MS'],

@@ -1,6 +1,6 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { commaList, loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
 
 export const ingressEnv = serviceEnv(8080)
@@ -29,15 +29,7 @@ export const ingressEnv = serviceEnv(8080)
      * The dispatcher's egress allow-list (hosts or CIDRs), so a channel saved here is checked against
      * the policy its sends will run under: an IP-literal URL outside it is refused on save.
      */
-    EGRESS_ALLOW: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
+    EGRESS_ALLOW: commaList(),
   });
 
 export type IngressConfig = z.output<typeof ingressEnv> & { publicUrl: string };

@@ -1,6 +1,6 @@
 import { dbEnv } from '@smsgate/db';
 import { kafkaEnv } from '@smsgate/kafka';
-import { loadConfig, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { loadConfig, millisecondsList, secretsEnv, serviceEnv } from '@smsgate/runtime';
 import { z } from 'zod';
 
 const whole = (min: number, max: number, fallback: number) =>
@@ -16,11 +16,7 @@ export const smppBindsEnv = serviceEnv(8082)
       .min(16, 'must be at least 16 characters'),
     KAFKA_GROUP_ID: z.string().min(1).default('smpp-binds'),
     /** Delays before each retry of a message whose channel had no bind (ms); then failed + dead letter. */
-    RETRY_DELAYS_MS: z
-      .string()
-      .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
-      .default('5000,30000,120000,600000')
-      .transform((value) => value.split(',').map(Number)),
+    RETRY_DELAYS_MS: millisecondsList('5000,30000,120000,600000'),
     /** How often the channels table is read to open, re-open and close binds. */
     RECONCILE_INTERVAL_MS: whole(100, 300_000, 5_000),
     /** How long a message waits for a bind of its channel before it goes to the retry topic. */

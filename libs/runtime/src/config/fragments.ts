@@ -23,3 +23,26 @@ export const secretsEnv = z.object({
     .string({ error: 'is required (32 random bytes, base64: `openssl rand -base64 32`)' })
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
 });
+
+/** Comma-separated milliseconds (`1000,5000,30000`), e.g. retry delays; `fallback` when unset. */
+export const millisecondsList = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+    .default(fallback)
+    .transform((value) => value.split(',').map(Number));
+
+/**
+ * A comma-separated list (hosts, CIDRs): entries trimmed, empty ones dropped, lower-cased with
+ * `lowerCase`; empty when unset.
+ */
+export const commaList = ({ lowerCase = false }: { lowerCase?: boolean } = {}) =>
+  z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => (lowerCase ? entry.trim().toLowerCase() : entry.trim()))
+        .filter(Boolean),
+    );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { kafkaEnv } from '@smsgate/kafka';
 import { z } from 'zod';
-import { secretsEnv, serviceEnv } from './fragments';
+import { commaList, millisecondsList, secretsEnv, serviceEnv } from './fragments';
 import { ConfigError, loadConfig } from './load-config';
 
 const BROKERS = 'kafka-1:9092,kafka-2:9092';
@@ -168,4 +168,37 @@ describe('loadConfig', () => {
       expect(everythingShownBy(error)).not.toContain('short');
     });
   });
+});
+
+describe('shared variable parsers', () => {
+  const env = z.object({
+    DELAYS_MS: millisecondsList('100,200'),
+    HOSTS: commaList({ lowerCase: true }),
+    LIST: commaList(),
+  });
+
+  it('parse comma-separated milliseconds and lists, with their defaults when unset', () => {
+    expect(loadConfig('test', env, {})).toEqual({ DELAYS_MS: [100, 200], HOSTS: [], LIST: [] });
+    expect(
+      loadConfig('test', env, {
+        DELAYS_MS: '5,60000',
+        HOSTS: ' Hooks.Internal ,,10.0.0.0/8',
+        LIST: 'A, b ,',
+      }),
+    ).toEqual({ DELAYS_MS: [5, 60_000], HOSTS: ['hooks.internal', '10.0.0.0/8'], LIST: ['A', 'b'] });
+  });
+
+  it.each(['1s', '100,', ',100', '100;200', '-5'])(
+    'refuse %j as milliseconds, naming the variable',
+    (value) => {
+      let error: unknown;
+      try {
+        loadConfig('test', env, { DELAYS_MS: value });
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual(['DELAYS_MS must be comma-separated milliseconds']);
+    },
+  );
 });
