@@ -13,3 +13,4 @@ export * from './metrics/message-metrics';
 export * from './interval-task';
 export * from './concurrently';
 export * from './until-done';
+export * from './ttl-cache';

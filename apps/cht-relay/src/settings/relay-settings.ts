@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
+import { TtlCache } from '@smsgate/runtime';
 
 export type ChtMode = 'rapidpro' | 'gateway';
 
@@ -89,42 +90,39 @@ export const CHT_INCOMING_PATHS = {
 @Injectable()
 export class RelaySettings {
   private readonly box: SecretBox;
-  private readonly targets = new Map<string, { value: ChtTarget | undefined; until: number }>();
+  private readonly targets: TtlCache<string, ChtTarget | undefined>;
   private channelsByInbound?: { value: Map<string, RapidProChannel[]>; until: number };
-  private readonly countries = new Map<string, { value: string | undefined; until: number }>();
+  private readonly countries: TtlCache<string, string | undefined>;
 
   constructor(
     private readonly db: DataSource,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
   ) {
     this.box = new SecretBox(config.SECRETS_KEY);
+    this.targets = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
+    this.countries = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
   }
 
   async target(workspaceId: string, fresh = false): Promise<ChtTarget | undefined> {
-    const cached = this.targets.get(workspaceId);
-    if (!fresh && cached && cached.until > Date.now()) return cached.value;
-    const rows = await this.db.query<TargetRow[]>(`SELECT * FROM cht_targets WHERE workspace_id = $1`, [
-      workspaceId,
-    ]);
-    const value = rows[0] ? this.toTarget(rows[0]) : undefined;
-    if (this.targets.size > 10_000) this.targets.clear();
-    this.targets.set(workspaceId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
-    return value;
+    if (fresh) this.targets.delete(workspaceId);
+    return this.targets.get(workspaceId, async () => {
+      const rows = await this.db.query<TargetRow[]>(`SELECT * FROM cht_targets WHERE workspace_id = $1`, [
+        workspaceId,
+      ]);
+      return rows[0] ? this.toTarget(rows[0]) : undefined;
+    });
   }
 
   /** The country of an smsgate channel, for reading national numbers the way it does. */
   async channelCountry(channelId: string | null | undefined): Promise<string | undefined> {
     if (!channelId) return undefined;
-    const cached = this.countries.get(channelId);
-    if (cached && cached.until > Date.now()) return cached.value;
-    const rows = await this.db.query<{ country: string | null }[]>(
-      `SELECT country FROM channels WHERE id = $1`,
-      [channelId],
-    );
-    const value = rows[0]?.country ?? undefined;
-    if (this.countries.size > 10_000) this.countries.clear();
-    this.countries.set(channelId, { value, until: Date.now() + this.config.CONFIG_CACHE_MS });
-    return value;
+    return this.countries.get(channelId, async () => {
+      const rows = await this.db.query<{ country: string | null }[]>(
+        `SELECT country FROM channels WHERE id = $1`,
+        [channelId],
+      );
+      return rows[0]?.country ?? undefined;
+    });
   }
 
   async gatewayTargets(): Promise<ChtTarget[]> {

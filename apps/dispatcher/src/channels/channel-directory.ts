@@ -3,6 +3,7 @@ import { isUuid } from '@smsgate/contracts';
 import { ChannelEntity, SecretBox } from '@smsgate/db';
 import { DataSource, IsNull } from 'typeorm';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
+import { TtlCache } from '@smsgate/runtime';
 
 export interface DispatchChannel {
   id: string;
@@ -20,13 +21,14 @@ export interface DispatchChannel {
 @Injectable()
 export class ChannelDirectory {
   private readonly secretBox: SecretBox;
-  private readonly cache = new Map<string, { channel: DispatchChannel | null; until: number }>();
+  private readonly cache: TtlCache<string, DispatchChannel | null>;
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+    @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
   ) {
     this.secretBox = new SecretBox(config.SECRETS_KEY);
+    this.cache = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
   }
 
   /** The channel if it exists, belongs to `workspace` and is enabled. */
@@ -37,8 +39,10 @@ export class ChannelDirectory {
 
   private async load(id: string): Promise<DispatchChannel | null> {
     if (!isUuid(id)) return null;
-    const cached = this.cache.get(id);
-    if (cached && cached.until > Date.now()) return cached.channel;
+    return this.cache.get(id, () => this.read(id));
+  }
+
+  private async read(id: string): Promise<DispatchChannel | null> {
     const row = await this.dataSource
       .getRepository(ChannelEntity)
       .findOne({ where: { id, deletedAt: IsNull() } });
@@ -54,8 +58,6 @@ export class ChannelDirectory {
           tps: typeof row.config.tps === 'number' && row.config.tps > 0 ? row.config.tps : undefined,
         }
       : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { channel, until: Date.now() + this.config.CONFIG_CACHE_MS });
     return channel;
   }
 }

@@ -3,6 +3,7 @@ import { RouteEntity } from '@smsgate/db';
 import { countryOf } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
+import { TtlCache } from '@smsgate/runtime';
 
 export type RouteRule = Pick<RouteEntity, 'prefix' | 'country' | 'channels'>;
 
@@ -21,26 +22,26 @@ export function chooseRoute(rules: RouteRule[], to: string, country: string | un
 
 @Injectable()
 export class RouteResolver {
-  private readonly cache = new Map<string, { rules: RouteRule[]; until: number }>();
+  private readonly cache: TtlCache<string, RouteRule[]>;
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
-  ) {}
+    @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
+  ) {
+    this.cache = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
+  }
 
   async channelsFor(workspace: string, to: string): Promise<string[]> {
     return chooseRoute(await this.rules(workspace), to, countryOf(to));
   }
 
   private async rules(workspace: string): Promise<RouteRule[]> {
-    const cached = this.cache.get(workspace);
-    if (cached && cached.until > Date.now()) return cached.rules;
-    const rules = await this.dataSource.getRepository(RouteEntity).find({
-      where: { workspaceId: workspace },
-      select: { prefix: true, country: true, channels: true },
-      order: { id: 'ASC' },
-    });
-    this.cache.set(workspace, { rules, until: Date.now() + this.config.CONFIG_CACHE_MS });
-    return rules;
+    return this.cache.get(workspace, () =>
+      this.dataSource.getRepository(RouteEntity).find({
+        where: { workspaceId: workspace },
+        select: { prefix: true, country: true, channels: true },
+        order: { id: 'ASC' },
+      }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SecretBox } from '@smsgate/db';
-import { IntervalTask, mapConcurrently, RoundResult } from '@smsgate/runtime';
+import { IntervalTask, mapConcurrently, RoundResult, TtlCache } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { CALLBACKS_ENQUEUED } from './callback-outbox';
@@ -38,7 +38,7 @@ export class CallbackWorker
   private readonly logger = new Logger(CallbackWorker.name);
   private readonly sender: CallbackSender;
   private readonly box: SecretBox;
-  private readonly secrets = new Map<string, { secret: string | null; until: number }>();
+  private readonly secrets = new TtlCache<string, string | null>(60_000, 10_000);
   private readonly task: IntervalTask;
   private stopped = false;
   private nextStrandedCheck = 0;
@@ -222,9 +222,11 @@ export class CallbackWorker
     return false;
   }
 
-  private async signingSecret(workspace: string): Promise<string | null> {
-    const cached = this.secrets.get(workspace);
-    if (cached && cached.until > Date.now()) return cached.secret;
+  private signingSecret(workspace: string): Promise<string | null> {
+    return this.secrets.get(workspace, () => this.readSigningSecret(workspace));
+  }
+
+  private async readSigningSecret(workspace: string): Promise<string | null> {
     const [row] = await this.dataSource.query<{ signing_secret: string | null }[]>(
       `SELECT signing_secret FROM workspaces WHERE id = $1`,
       [workspace],
@@ -237,7 +239,6 @@ export class CallbackWorker
         this.logger.error(`signing secret of workspace ${workspace} cannot be opened: ${String(error)}`);
       }
     }
-    this.secrets.set(workspace, { secret, until: Date.now() + 60_000 });
     return secret;
   }
 }

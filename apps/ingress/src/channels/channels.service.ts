@@ -8,6 +8,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
+import { TtlCache } from '@smsgate/runtime';
 
 const LOOKUP_TTL_MS = 5_000;
 
@@ -18,7 +19,7 @@ export class ChannelsService {
   /** The dispatcher's egress policy (same EGRESS_ALLOW), for the static checks of send URLs. */
   private readonly egress: EgressGuard;
   /** Inbound traffic looks channels up on every request; changes reach every replica within 5 s. */
-  private readonly lookups = new Map<string, { channel: ChannelEntity | null; until: number }>();
+  private readonly lookups = new TtlCache<string, ChannelEntity | null>(LOOKUP_TTL_MS, 50_000);
 
   constructor(
     dataSource: DataSource,
@@ -101,12 +102,7 @@ export class ChannelsService {
   /** Hot-path lookups are cached briefly: edits reach every replica within LOOKUP_TTL_MS. */
   private async lookup(id: string): Promise<ChannelEntity | null> {
     if (!isUuid(id)) return null;
-    const cached = this.lookups.get(id);
-    if (cached && cached.until > Date.now()) return cached.channel;
-    const channel = await this.repository.findOne({ where: { id, deletedAt: IsNull() } });
-    if (this.lookups.size > 50_000) this.lookups.clear();
-    this.lookups.set(id, { channel, until: Date.now() + LOOKUP_TTL_MS });
-    return channel;
+    return this.lookups.get(id, () => this.repository.findOne({ where: { id, deletedAt: IsNull() } }));
   }
 
   private async owned(workspaceId: string, id: string): Promise<ChannelEntity> {
