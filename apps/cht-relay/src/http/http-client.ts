@@ -1,5 +1,3 @@
-import { EgressGuard, HttpTransportError, NodeHttpClient } from '@smsgate/egress';
-
 export interface OutgoingRequest {
   method: 'GET' | 'POST';
   url: string;
@@ -20,41 +18,6 @@ export class TransportError extends Error {
     message: string,
   ) {
     super(message);
-  }
-}
-
-/**
- * HTTP to CHT and RapidPro: the egress library's client (connections go to the addresses the guard
- * checked, redirects are not followed, errors name the host, never the URL) with the relay's timeout.
- */
-export class RelayHttpClient {
-  private readonly client: NodeHttpClient;
-
-  constructor(
-    guard: EgressGuard,
-    private readonly timeoutMs: number,
-  ) {
-    this.client = new NodeHttpClient({ egress: guard });
-  }
-
-  async request(request: OutgoingRequest): Promise<IncomingResponse> {
-    try {
-      const { status, body } = await this.client.request({
-        method: request.method,
-        url: request.url,
-        headers: request.headers ?? {},
-        body: request.body,
-        timeoutMs: this.timeoutMs,
-      });
-      return { status, body };
-    } catch (error) {
-      if (!(error instanceof HttpTransportError)) throw error;
-      throw new TransportError(error.failure === 'dns' ? 'connection' : error.failure, error.message);
-    }
-  }
-
-  close(): void {
-    this.client.close();
   }
 }
 

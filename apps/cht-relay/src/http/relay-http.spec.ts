@@ -1,9 +1,9 @@
-import { EgressGuard } from '@smsgate/egress';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RelayHttpClient, TransportError } from './http-client';
+import { TransportError } from './http-client';
+import { Exchange, RelayHttp } from './relay-http';
 
-describe('RelayHttpClient', () => {
+describe('RelayHttp', () => {
   let server: Server;
   let base: string;
   const hanging: (() => void)[] = [];
@@ -33,50 +33,54 @@ describe('RelayHttpClient', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const allowed = () => new RelayHttpClient(new EgressGuard({ allowHosts: ['127.0.0.1'] }), 500);
+  const allowed = () => new RelayHttp({ EGRESS_ALLOW: ['127.0.0.1'], HTTP_TIMEOUT_MS: 500 });
+  const response = (exchange: Exchange) => {
+    if (!exchange.ok) throw exchange.error;
+    return exchange.response;
+  };
+  const failure = (exchange: Exchange) => {
+    if (exchange.ok) throw new Error(`answered ${exchange.response.status}`);
+    return exchange.error;
+  };
 
   it('returns any status as a response, with the body', async () => {
     const client = allowed();
-    const response = await client.request({
+    const exchange = await client.send({
       method: 'POST',
       url: `${base}/x`,
       headers: { authorization: 'Token k' },
       body: 'a=1',
     });
-    expect(response).toEqual({ status: 201, body: 'POST Token k a=1' });
-    client.close();
+    expect(response(exchange)).toEqual({ status: 201, body: 'POST Token k a=1' });
+    client.onApplicationShutdown();
   });
 
   it('does not follow redirects', async () => {
     const client = allowed();
-    expect((await client.request({ method: 'GET', url: `${base}/redirect` })).status).toBe(302);
-    client.close();
+    expect(response(await client.send({ method: 'GET', url: `${base}/redirect` })).status).toBe(302);
+    client.onApplicationShutdown();
   });
 
   it('refuses loopback unless allowed, naming the host but not the path', async () => {
-    const client = new RelayHttpClient(new EgressGuard(), 500);
-    const error = await client
-      .request({ method: 'GET', url: `${base}/secret-path?key=k` })
-      .catch((e: unknown) => e);
+    const client = new RelayHttp({ EGRESS_ALLOW: [], HTTP_TIMEOUT_MS: 500 });
+    const error = failure(await client.send({ method: 'GET', url: `${base}/secret-path?key=k` }));
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).failure).toBe('refused');
-    expect((error as TransportError).message).not.toContain('secret-path');
-    client.close();
+    expect(error.failure).toBe('refused');
+    expect(error.message).not.toContain('secret-path');
+    client.onApplicationShutdown();
   });
 
   it('times out a server that never answers', async () => {
     const client = allowed();
-    const error = await client.request({ method: 'GET', url: `${base}/hang` }).catch((e: unknown) => e);
-    expect((error as TransportError).failure).toBe('timeout');
-    client.close();
+    expect(failure(await client.send({ method: 'GET', url: `${base}/hang` })).failure).toBe('timeout');
+    client.onApplicationShutdown();
   });
 
   it('reports a connection failure', async () => {
     const client = allowed();
-    const error = await client
-      .request({ method: 'GET', url: 'http://127.0.0.1:1/' })
-      .catch((e: unknown) => e);
-    expect((error as TransportError).failure).toBe('connection');
-    client.close();
+    expect(failure(await client.send({ method: 'GET', url: 'http://127.0.0.1:1/' })).failure).toBe(
+      'connection',
+    );
+    client.onApplicationShutdown();
   });
 });
