@@ -40,6 +40,24 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // kafkajs 2.2.4 is pinned and unmaintained: services and other libraries use libs/kafka's interface
+    // (publish, consume batches with outcomes, admin), so the client can be patched or replaced in one
+    // place. Tests may drive Kafka directly.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/kafka/**', 'libs/testing/**', '**/*.spec.ts', '**/*.integration-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kafkajs', message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' }],
+          patterns: [
+            { group: ['kafkajs/*'], message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
