@@ -1,5 +1,5 @@
 import { MessageStatus } from '@smsgate/contracts';
-import { isFinal } from '../tracking/status-machine';
+import { isFinal } from '../domain/status-machine';
 
 export type NotifyFormat = 'smsgate' | 'imiconnect';
 

@@ -4,12 +4,12 @@ import { messageIdFromRecord, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { EXPIRY_SOURCE } from '../domain/sources';
 import { RecentlyPublished } from './recently-published';
 
 const BATCH = 500;
 
 /** Marks expiry events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
-export const EXPIRY_SOURCE = 'expiry-sweeper';
 
 /**
  * Finds outbound messages past their expiresAt with no final state and publishes an `expired` status

@@ -6,7 +6,7 @@ import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { StatusCommand, StatusLedger } from '../tracking/status-ledger';
-import { publishChanges } from '../tracking/track-statuses.use-case';
+import { publishChanges } from '../tracking/publish-changes';
 
 const BATCH = 500;
 

@@ -1,7 +1,8 @@
 import { parsePayload, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
-import { RECEIPT_TIMEOUT_SOURCE, ReceiptTimeoutSweeper, timeoutEvent } from './receipt-timeout-sweeper';
+import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
+import { ReceiptTimeoutSweeper, timeoutEvent } from './receipt-timeout-sweeper';
 
 const overdue = (id: string, fields: Partial<OverdueMessage> = {}): OverdueMessage => ({
   id,

@@ -4,13 +4,13 @@ import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import { IntervalTask } from '@smsgate/runtime';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
 import { RecentlyPublished } from './recently-published';
 import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
 
 const BATCH = 500;
 
 /** Marks receipt-timeout events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
-export const RECEIPT_TIMEOUT_SOURCE = 'receipt-timeout';
 
 /**
  * Closes messages that were handed to their provider (`wired`, `sent`) and got no final report within

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { StatusLedger } from '../tracking/status-ledger';
-import { publishChanges } from '../tracking/track-statuses.use-case';
+import { publishChanges } from '../tracking/publish-changes';
 
 interface Accepted {
   id: string;

@@ -4,10 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { normaliseProviderId } from './provider-id';
-import { aggregateParts, decide, IncomingStatus, isFinal } from './status-machine';
-
-/** `source` of the statuses our sweepers conclude (expiry, receipt timeout): verdicts, not reports. */
-export const SWEEPER_SOURCE = 'sweeper';
+import { SWEEPER_SOURCE } from '../domain/sources';
+import { aggregateParts, decide, IncomingStatus, isFinal } from '../domain/status-machine';
 
 type Detail = Record<string, string | number | boolean | null>;
 

@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  MessageStatusChangedV1,
-  OutboundStatusV1,
-  RECEIPT_SOURCE,
-  ReceiptReceivedV1,
-  Topics,
-} from '@smsgate/contracts';
+import { OutboundStatusV1, RECEIPT_SOURCE, ReceiptReceivedV1 } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { EXPIRY_SOURCE } from '../maintenance/expiry-sweeper';
-import { RECEIPT_TIMEOUT_SOURCE } from '../maintenance/receipt-timeout-sweeper';
-import { CommandResult, LedgerOutput, StatusCommand, StatusLedger, SWEEPER_SOURCE } from './status-ledger';
+import { EXPIRY_SOURCE, RECEIPT_TIMEOUT_SOURCE, SWEEPER_SOURCE } from '../domain/sources';
+import { publishChanges } from './publish-changes';
+import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
 
 /**
  * Applies a consumed batch of dispatch results or provider receipts in one transaction, then publishes
@@ -82,12 +76,6 @@ export class TrackStatuses {
     return output.results.map(toOutcome);
   }
 }
-
-export const publishChanges = (publisher: EventPublisher, changes: MessageStatusChangedV1[]): Promise<void> =>
-  publisher.publishAll(
-    Topics.messageStatusChanged,
-    changes.map((change) => ({ payload: change, key: change.id })),
-  );
 
 const sourceOf = (by: unknown): string =>
   by === EXPIRY_SOURCE || by === RECEIPT_TIMEOUT_SOURCE
