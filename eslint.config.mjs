@@ -1,6 +1,28 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const TESTS = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.testing.ts'];
+const APPS = 'ingress|dispatcher|smpp-binds|dlr-tracker|cht-relay';
+
+/** no-restricted-imports options: the test library, apps reached by relative path, and kafkajs. */
+const restrictedImports = ({ kafkajs }) => ({
+  paths: [
+    { name: '@smsgate/testing', message: 'The test library is for tests only.' },
+    ...(kafkajs
+      ? [{ name: 'kafkajs', message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' }]
+      : []),
+  ],
+  patterns: [
+    {
+      regex: `^(\\.\\./)+(apps/)?(${APPS})/`,
+      message: 'An app is not imported: share code through a library.',
+    },
+    ...(kafkajs
+      ? [{ group: ['kafkajs/*'], message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' }]
+      : []),
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', '.local/**', '.nx/**', 'coverage/**', 'node_modules/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -39,23 +61,24 @@ export default tseslint.config(
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
+  // Layers (Nx tags type:app, type:lib): an app never imports another app, a library never imports an
+  // app, and production code never imports the test library. kafkajs 2.2.4 is pinned and
+  // unmaintained: outside libs/kafka, code uses its interface (publish, consume batches with outcomes,
+  // admin), so the client can be patched or replaced in one place. Tests may do all of these.
   {
-    // kafkajs 2.2.4 is pinned and unmaintained: services and other libraries use libs/kafka's interface
-    // (publish, consume batches with outcomes, admin), so the client can be patched or replaced in one
-    // place. Tests may drive Kafka directly.
-    files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['libs/kafka/**', 'libs/testing/**', '**/*.spec.ts', '**/*.integration-spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'kafkajs', message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' }],
-          patterns: [
-            { group: ['kafkajs/*'], message: 'kafkajs stays inside libs/kafka: use @smsgate/kafka.' },
-          ],
-        },
-      ],
-    },
+    files: ['apps/**/*.ts'],
+    ignores: TESTS,
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ kafkajs: true })] },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/kafka/**', 'libs/testing/**', ...TESTS],
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ kafkajs: true })] },
+  },
+  {
+    files: ['libs/kafka/**/*.ts'],
+    ignores: TESTS,
+    rules: { 'no-restricted-imports': ['error', restrictedImports({ kafkajs: false })] },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
