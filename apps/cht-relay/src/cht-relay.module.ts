@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
+import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { RapidProSendController } from './aggregator/rapidpro-send.controller';
 import { CHT_RELAY_CONFIG, ChtRelayConfig } from './config';
@@ -30,7 +31,7 @@ export class ChtRelayModule {
     return {
       module: ChtRelayModule,
       imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'cht-relay')),
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'cht-relay'), { onAcknowledged: countPublished }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

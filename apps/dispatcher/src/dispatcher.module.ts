@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseModule } from '@smsgate/db';
+import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { createChannelAdapters } from './adapters';
 import { NodeHttpClient } from '@smsgate/egress';
@@ -28,7 +29,7 @@ export class DispatcherModule {
     return {
       module: DispatcherModule,
       imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dispatcher')),
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dispatcher'), { onAcknowledged: countPublished }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
+import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { CallbackWorker } from './callbacks/callback-worker';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
@@ -24,7 +25,7 @@ export class DlrTrackerModule {
     return {
       module: DlrTrackerModule,
       imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dlr-tracker')),
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dlr-tracker'), { onAcknowledged: countPublished }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

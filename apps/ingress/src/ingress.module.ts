@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard, AuthModule } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
+import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { ChannelsController } from './channels/channels.controller';
 import { ChannelsService } from './channels/channels.service';
@@ -25,7 +26,7 @@ export class IngressModule {
     return {
       module: IngressModule,
       imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress')),
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress'), { onAcknowledged: countPublished }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

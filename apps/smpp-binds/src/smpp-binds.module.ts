@@ -10,7 +10,7 @@ import {
 import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
 import { DatabaseModule } from '@smsgate/db';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { IntervalTask } from '@smsgate/runtime';
+import { countPublished, IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
 import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
@@ -76,7 +76,7 @@ export class SmppBindsModule {
     return {
       module: SmppBindsModule,
       imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'smpp-binds')),
+        KafkaModule.forRoot(kafkaSettingsFrom(config, 'smpp-binds'), { onAcknowledged: countPublished }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,

@@ -1,5 +1,5 @@
-import { parsePayload, PayloadInput, PayloadOf, Topic, Topics } from '@smsgate/contracts';
-import { messagesTotal, TraceContext } from '@smsgate/runtime';
+import { parsePayload, PayloadInput, PayloadOf, Topic } from '@smsgate/contracts';
+import { TraceContext } from '@smsgate/runtime';
 import { traceparentFor } from './batch-traces';
 import { CompressionTypes, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { fastDefaultPartitioner } from './partitioner';
@@ -33,6 +33,9 @@ interface Pending {
 
 const MAX_MESSAGES_PER_REQUEST = 1_000;
 
+/** Told of each event a publish carried, once Kafka acknowledged it. */
+export type AcknowledgedListener = (topic: Topic, payload: unknown, channelType: string | undefined) => void;
+
 /**
  * The one way services write to Kafka: an idempotent producer (acks = all) behind an automatic
  * batcher. The idempotent producer keeps one request in flight, so while a request is on the wire the
@@ -46,9 +49,14 @@ export class EventPublisher {
   private inFlight: Promise<void> | null = null;
   private connected = false;
 
+  /**
+   * `onAcknowledged` is told of each validated event once Kafka acknowledged it, with the publish's
+   * `channelType` (services count their message metrics there: `countPublished`).
+   */
   constructor(
     kafka: Kafka,
     private readonly publishTimeoutMs = 10_000,
+    private readonly onAcknowledged?: AcknowledgedListener,
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -99,7 +107,8 @@ export class EventPublisher {
       });
     }
     return this.publishRaw(topic, messages).then(() => {
-      parsed.forEach((payload, index) => countMessage(topic, payload, events[index].channelType));
+      const listener = this.onAcknowledged;
+      if (listener) parsed.forEach((payload, index) => listener(topic, payload, events[index].channelType));
     });
   }
 
@@ -158,20 +167,6 @@ export class EventPublisher {
         error instanceof Error ? error : new Error(`the Kafka producer failed: ${String(error)}`);
       for (const pending of batch) pending.settle(failure);
     }
-  }
-}
-
-/** Counts message status events once Kafka has them (parts after the first are the same message). */
-function countMessage<T extends Topic>(topic: T, payload: PayloadOf<T>, channelType = 'unknown'): void {
-  if (topic === Topics.outboundRequested) {
-    messagesTotal.inc({ direction: 'outbound', status: 'requested', channel_type: 'none' });
-  } else if (topic === Topics.inboundReceived) {
-    const inbound = payload as PayloadOf<typeof Topics.inboundReceived>;
-    messagesTotal.inc({ direction: 'inbound', status: 'received', channel_type: inbound.channelType });
-  } else if (topic === Topics.outboundStatus) {
-    const status = payload as PayloadOf<typeof Topics.outboundStatus>;
-    if ((status.part?.index ?? 0) === 0)
-      messagesTotal.inc({ direction: 'outbound', status: status.status, channel_type: channelType });
   }
 }
 

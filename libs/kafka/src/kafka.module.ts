@@ -10,7 +10,7 @@ import {
 import { Kafka } from 'kafkajs';
 import { createKafka } from './create-kafka';
 import { ensureTopics } from './ensure-topics';
-import { EventPublisher } from './event-publisher';
+import { AcknowledgedListener, EventPublisher } from './event-publisher';
 import { KafkaSettings } from './kafka.config';
 
 export const KAFKA = Symbol('KAFKA');
@@ -62,7 +62,11 @@ export class KafkaHealth {
 @Global()
 @Module({})
 export class KafkaModule {
-  static forRoot(settings: KafkaSettings): DynamicModule {
+  /** `options.onAcknowledged`: told of every event the service's publisher had acknowledged. */
+  static forRoot(
+    settings: KafkaSettings,
+    options: { onAcknowledged?: AcknowledgedListener } = {},
+  ): DynamicModule {
     return {
       module: KafkaModule,
       providers: [
@@ -71,7 +75,8 @@ export class KafkaModule {
         {
           provide: EventPublisher,
           inject: [KAFKA],
-          useFactory: (kafka: Kafka) => new EventPublisher(kafka, settings.publishTimeoutMs),
+          useFactory: (kafka: Kafka) =>
+            new EventPublisher(kafka, settings.publishTimeoutMs, options.onAcknowledged),
         },
         KafkaLifecycle,
         KafkaHealth,
