@@ -1,9 +1,13 @@
 import { Topics } from '@smsgate/contracts';
 import { countPublished, messagesTotal } from './message-metrics';
 
-const count = async (labels: Record<string, string>): Promise<number> =>
+type Labels = Partial<Record<'direction' | 'status' | 'channel_type', string>>;
+
+const count = async (labels: Labels): Promise<number> =>
   (await messagesTotal.get()).values
-    .filter((value) => Object.entries(labels).every(([name, wanted]) => value.labels[name] === wanted))
+    .filter((value) =>
+      (Object.keys(labels) as (keyof Labels)[]).every((name) => value.labels[name] === labels[name]),
+    )
     .reduce((sum, value) => sum + value.value, 0);
 
 describe('countPublished', () => {
