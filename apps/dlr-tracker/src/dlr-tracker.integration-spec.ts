@@ -34,10 +34,8 @@ async function startTracker(groupId: string): Promise<Tracker> {
     EXPIRY_SWEEP_INTERVAL_MS: '200',
     PARKED_HORIZON_SECONDS: '1',
     PARKED_REPORT_INTERVAL_MS: '200',
-    // No polling to speak of: callbacks and their retries go because the worker is told, not because
-    // it looks (tests of other replicas' callbacks poll: see the callbacks tests' own trackers).
-    CALLBACK_POLL_INTERVAL_MS: '60000',
-    CALLBACK_IDLE_POLL_INTERVAL_MS: '60000',
+    CALLBACK_POLL_INTERVAL_MS: '50',
+    CALLBACK_IDLE_POLL_INTERVAL_MS: '1000',
     CALLBACK_RETRY_DELAYS_MS: '100,200',
     CALLBACK_TIMEOUT_MS: '2000',
     CALLBACK_ALLOW_HOSTS: '127.0.0.1',

@@ -19,6 +19,9 @@ interface DueCallback {
   attempts: number;
 }
 
+/** How much later than a retry's delay the worker wakes for it (see deliver). */
+const RETRY_WAKE_SLACK_MS = 25;
+
 const delivered = new Counter({
   name: 'smsgate_callbacks_total',
   help: 'Status callbacks by result',
@@ -195,7 +198,10 @@ export class CallbackWorker
          WHERE id = $1`,
         [callback.id, attempts, result.error.slice(0, 500), delays[attempts - 1]],
       );
-      this.task.wakeIn(delays[attempts - 1]);
+      // PostgreSQL's clock decides when it is due (now() + delay, in microseconds, at the statement's
+      // start); ours only approximates that instant (milliseconds, after the answer): wake a little
+      // later so the round finds it due. Another host's clock may differ more: the poll covers that.
+      this.task.wakeIn(delays[attempts - 1] + RETRY_WAKE_SLACK_MS);
       return false;
     }
     delivered.inc({ result: 'failed' });
