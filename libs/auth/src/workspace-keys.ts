@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WorkspaceEntity } from '@smsgate/db';
-import { DataSource } from 'typeorm';
+import { WorkspacesRepository } from '@smsgate/db';
 import { hashApiKey } from './api-keys';
 
 export interface AuthenticatedWorkspace {
@@ -19,16 +18,13 @@ const MAX_ENTRIES = 10_000;
 export class WorkspaceKeys {
   private readonly cache = new Map<string, { workspace: AuthenticatedWorkspace; until: number }>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly workspaces: WorkspacesRepository) {}
 
   async resolve(apiKey: string): Promise<AuthenticatedWorkspace | undefined> {
     const hash = hashApiKey(apiKey);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.workspace;
-    const row = await this.dataSource.getRepository(WorkspaceEntity).findOne({
-      where: { apiKeyHash: hash },
-      select: { id: true, name: true },
-    });
+    const row = await this.workspaces.findByApiKeyHash(hash);
     if (!row) return undefined;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     const workspace = { id: row.id, name: row.name };

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createDataSource, DataSourceSettings } from './data-source';
+import { repositories } from './repositories/all';
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -36,8 +37,9 @@ export class DatabaseModule {
         { provide: DataSource, useFactory: () => createDataSource(settings).initialize() },
         DatabaseLifecycle,
         DatabaseHealth,
+        ...repositories,
       ],
-      exports: [DataSource, DatabaseHealth],
+      exports: [DataSource, DatabaseHealth, ...repositories],
     };
   }
 }

@@ -14,3 +14,4 @@ export * from './entities/callback-outbox.entity';
 export * from './entities/route.entity';
 export * from './entities/dispatch-attempt.entity';
 export * from './entities/opt-out.entity';
+export * from './repositories';

@@ -10,9 +10,8 @@ import {
 } from '@nestjs/common';
 import { AdminTokenGuard, apiKeyPrefix, generateApiKey, hashApiKey } from '@smsgate/auth';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
-import { SecretBox, WorkspaceEntity } from '@smsgate/db';
+import { SecretBox, WorkspaceKeyFields, WorkspacesRepository } from '@smsgate/db';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { parseBody } from '../zod-body';
@@ -25,7 +24,7 @@ export class WorkspacesController {
   private readonly secretBox: SecretBox;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly workspaces: WorkspacesRepository,
     @Inject(INGRESS_CONFIG) config: IngressConfig,
   ) {
     this.secretBox = new SecretBox(config.SECRETS_KEY);
@@ -41,20 +40,15 @@ export class WorkspacesController {
     const { name } = parseBody(CreateWorkspace, body);
     const apiKey = generateApiKey();
     const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
-    const workspace = await this.dataSource.getRepository(WorkspaceEntity).save({
-      id: uuidv7(),
+    const id = uuidv7();
+    const { createdAt } = await this.workspaces.insert({
+      id,
       name,
       apiKeyHash: hashApiKey(apiKey),
       apiKeyPrefix: apiKeyPrefix(apiKey),
       signingSecret: this.secretBox.seal({ signingSecret }),
     });
-    return {
-      id: workspace.id,
-      name: workspace.name,
-      apiKey,
-      signingSecret,
-      createdAt: workspace.createdAt.toISOString(),
-    };
+    return { id, name, apiKey, signingSecret, createdAt: createdAt.toISOString() };
   }
 
   /**
@@ -78,10 +72,8 @@ export class WorkspacesController {
     return { id, signingSecret };
   }
 
-  private async update(id: string, fields: Partial<WorkspaceEntity>): Promise<void> {
-    const result = isUuid(id)
-      ? await this.dataSource.getRepository(WorkspaceEntity).update({ id }, fields)
-      : { affected: 0 };
-    if (!result.affected) throw new NotFoundException(`workspace ${id.slice(0, 64)} not found`);
+  private async update(id: string, fields: WorkspaceKeyFields): Promise<void> {
+    const found = isUuid(id) && (await this.workspaces.updateKeys(id, fields));
+    if (!found) throw new NotFoundException(`workspace ${id.slice(0, 64)} not found`);
   }
 }

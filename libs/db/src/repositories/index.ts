@@ -1,0 +1,2 @@
+export * from './workspaces.repository';
+export * from './query-catalog';

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface NewWorkspace {
+  id: string;
+  name: string;
+  apiKeyHash: string;
+  apiKeyPrefix: string;
+  /** Sealed with SecretBox. */
+  signingSecret: string;
+}
+
+export interface WorkspaceKeyFields {
+  apiKeyHash?: string;
+  apiKeyPrefix?: string;
+  signingSecret?: string;
+}
+
+export const workspaceQueries = {
+  insert: `
+    INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix, signing_secret)
+    VALUES ($1, $2, $3, $4, $5)
+    RETURNING created_at`,
+  updateKeys: `
+    UPDATE workspaces
+       SET api_key_hash = COALESCE($2, api_key_hash),
+           api_key_prefix = COALESCE($3, api_key_prefix),
+           signing_secret = COALESCE($4, signing_secret),
+           updated_at = now()
+     WHERE id = $1`,
+  findByApiKeyHash: `
+    SELECT id, name FROM workspaces WHERE api_key_hash = $1`,
+} as const;
+
+/** Workspaces: their names, API key hashes and sealed signing secrets. */
+@Injectable()
+export class WorkspacesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(workspace: NewWorkspace): Promise<{ createdAt: Date }> {
+    const [row] = (await this.db.query(workspaceQueries.insert, [
+      workspace.id,
+      workspace.name,
+      workspace.apiKeyHash,
+      workspace.apiKeyPrefix,
+      workspace.signingSecret,
+    ])) as Array<{ created_at: Date }>;
+    return { createdAt: row.created_at };
+  }
+
+  /** Replaces the given key fields; false when no workspace has this id. */
+  async updateKeys(id: string, fields: WorkspaceKeyFields): Promise<boolean> {
+    const [, affected] = (await this.db.query(workspaceQueries.updateKeys, [
+      id,
+      fields.apiKeyHash ?? null,
+      fields.apiKeyPrefix ?? null,
+      fields.signingSecret ?? null,
+    ])) as [unknown, number];
+    return affected > 0;
+  }
+
+  async findByApiKeyHash(hash: string): Promise<{ id: string; name: string } | undefined> {
+    const rows = (await this.db.query(workspaceQueries.findByApiKeyHash, [hash])) as Array<{
+      id: string;
+      name: string;
+    }>;
+    return rows[0];
+  }
+}
