@@ -9,11 +9,11 @@ import {
   Req,
 } from '@nestjs/common';
 import { isUuid, stableId, Topics } from '@smsgate/contracts';
+import { OptOutsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { traceOf } from '@smsgate/runtime';
 import { normalizePhone } from '@smsgate/sms';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
 import { requestFields, textField } from './request-fields';
@@ -31,7 +31,7 @@ export class ExStatusController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly publisher: EventPublisher,
-    private readonly dataSource: DataSource,
+    private readonly optOuts: OptOutsRepository,
   ) {}
 
   @Get(':uuid/:action')
@@ -58,11 +58,7 @@ export class ExStatusController {
       if (!raw) throw new BadRequestException("missing required field 'from'");
       const phone = normalizePhone(raw, channel.country ?? undefined);
       if (!phone.ok) throw new BadRequestException(`invalid 'from' number: ${phone.reason}`);
-      await this.dataSource.query(
-        `INSERT INTO opt_outs (channel_id, address, stopped_at) VALUES ($1, $2, now())
-         ON CONFLICT (channel_id, address) DO UPDATE SET stopped_at = EXCLUDED.stopped_at`,
-        [channel.id, phone.e164],
-      );
+      await this.optOuts.stop(channel.id, phone.e164);
       return {
         message: 'Stop Accepted',
         data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${phone.e164}` }],
