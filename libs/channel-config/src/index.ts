@@ -5,7 +5,7 @@ export {
   commonConfigProblems,
   receiptTimeoutOf,
   type CommonConfig,
-} from './common.config';
+} from './shared/common.config';
 export {
   HTTP_METHODS,
   METHOD_PROBLEM,
@@ -17,7 +17,7 @@ export {
   type HttpMethod,
   type Parsed,
   type PathSegment,
-} from './config-problems';
+} from './shared/config-problems';
 export {
   DEFAULT_FORM_BODY,
   DEFAULT_JSON_BODY,
@@ -32,7 +32,7 @@ export {
   type ExSettings,
   type ExVariable,
   type ExVariables,
-} from './ex/ex.config';
+} from './types/ex/ex.config';
 export {
   IMI_DEFAULT_BASE_URL,
   IMI_MESSAGING_PATH,
@@ -40,7 +40,7 @@ export {
   parseImiConfig,
   validateImiConfig,
   type ImiSettings,
-} from './imi/imi.config';
+} from './types/imi/imi.config';
 export {
   SMPP_BIND_MODES,
   SMPP_LONG_MESSAGE_MODES,
@@ -50,7 +50,7 @@ export {
   parseSmppConfig,
   validateSmppConfig,
   type SmppSettings,
-} from './smpp/smpp.config';
+} from './types/smpp/smpp.config';
 export {
   FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
@@ -67,7 +67,7 @@ export {
   type TemplatePlaceholder,
   type TemplateSettings,
   type TemplateValues,
-} from './template/template.config';
+} from './types/template/template.config';
 export {
   validateChannelConfig,
   type ConfigValidation,
@@ -84,4 +84,4 @@ export {
   type WebhookModel,
   type WebhookStatus,
   type WebhookValues,
-} from './template/template-webhook';
+} from './types/template/template-webhook';

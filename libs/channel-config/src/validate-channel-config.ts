@@ -1,10 +1,10 @@
 import type { ChannelType } from '@smsgate/contracts';
 import { EgressGuard } from '@smsgate/egress';
-import { commonConfigProblems } from './common.config';
-import { validateExConfig } from './ex/ex.config';
-import { validateImiConfig } from './imi/imi.config';
-import { validateSmppConfig } from './smpp/smpp.config';
-import { validateTemplateConfig } from './template/template.config';
+import { commonConfigProblems } from './shared/common.config';
+import { validateExConfig } from './types/ex/ex.config';
+import { validateImiConfig } from './types/imi/imi.config';
+import { validateSmppConfig } from './types/smpp/smpp.config';
+import { validateTemplateConfig } from './types/template/template.config';
 
 export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { missingSecrets, problemsOfZod, type Parsed } from '../config-problems';
-import { CommonConfigSchema } from '../common.config';
+import { missingSecrets, problemsOfZod, type Parsed } from '../../shared/config-problems';
+import { CommonConfigSchema } from '../../shared/common.config';
 
 /** The bind password, sent in bind_transceiver / bind_transmitter and bind_receiver. */
 export const SMPP_PASSWORD_SECRET = 'password';

@@ -11,7 +11,7 @@ import {
   type HttpMethod,
   type Parsed,
   type PathSegment,
-} from '../config-problems';
+} from '../../shared/config-problems';
 import { parseWebhookModels, type WebhookModel } from './template-webhook';
 
 /** `$name$` placeholders of a no-code template (Ringotel's names, plus our own ids). */

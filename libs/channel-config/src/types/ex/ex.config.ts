@@ -10,7 +10,7 @@ import {
   upperCase,
   type HttpMethod,
   type Parsed,
-} from '../config-problems';
+} from '../../shared/config-problems';
 
 /** RapidPro's External API channel variables, `{{name}}` in `send_url` and `body`. */
 export const EX_VARIABLES = ['id', 'text', 'to', 'to_no_plus', 'from', 'from_no_plus', 'channel'] as const;

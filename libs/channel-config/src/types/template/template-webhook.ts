@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problemAt, problemsOfZod, type PathSegment } from '../config-problems';
+import { problemAt, problemsOfZod, type PathSegment } from '../../shared/config-problems';
 import type { JsonValue } from './template.config';
 
 /**
