@@ -1,9 +1,35 @@
 export {
+  trimmedProviderId,
+  type ChannelTypeDescriptor,
+  type InboundUrlChannel,
+  type OutboundRoute,
+} from './channel-type';
+export {
+  CHANNEL_TYPES,
+  channelTypeOf,
+  createChannelAdapters,
+  inboundUrlsOf,
+  normaliseProviderId,
+} from './registry';
+export {
+  type AdapterChannel,
+  type AdapterOptions,
+  type ChannelAdapter,
+  type Detail,
+  type OutboundMessage,
+  type SendResult,
+} from './outbound/channel-adapter';
+export { exChannel } from './types/ex';
+export { imiChannel } from './types/imi';
+export { smppChannel } from './types/smpp';
+export { templateChannel } from './types/template';
+export {
   CommonConfigSchema,
   DEFAULT_RECEIPT_TIMEOUT_SECONDS,
   MAX_RECEIPT_TIMEOUT_SECONDS,
   commonConfigProblems,
   receiptTimeoutOf,
+  withCommonKeys,
   type CommonConfig,
 } from './shared/common.config';
 export {

@@ -1,3 +1,4 @@
+import type { EgressGuard } from '@smsgate/egress';
 import { z } from 'zod';
 import { problemsOfZod } from './config-problems';
 
@@ -33,6 +34,13 @@ export function commonConfigProblems(config: unknown): string[] {
   const parsed = CommonConfigSchema.safeParse(config);
   return parsed.success ? [] : problemsOfZod(parsed.error, 'config');
 }
+
+type Validator = (config: unknown, secrets: Record<string, string>, guard: EgressGuard) => string[];
+
+/** A type's own checks followed by those of the common keys. */
+export const withCommonKeys =
+  (validate: Validator): Validator =>
+  (config, secrets, guard) => [...validate(config, secrets, guard), ...commonConfigProblems(config)];
 
 /**
  * The receipt timeout a channel's config gives, in seconds, or null when it is turned off. dlr-tracker's

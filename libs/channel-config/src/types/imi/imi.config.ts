@@ -1,6 +1,12 @@
 import type { EgressGuard } from '@smsgate/egress';
 import { z } from 'zod';
-import { isHttpUrl, missingSecrets, problemAt, problemsOfZod, type Parsed } from '../../shared/config-problems';
+import {
+  isHttpUrl,
+  missingSecrets,
+  problemAt,
+  problemsOfZod,
+  type Parsed,
+} from '../../shared/config-problems';
 
 export const IMI_DEFAULT_BASE_URL = 'https://api.imiconnect.com';
 export const IMI_MESSAGING_PATH = '/resources/v1/messaging';

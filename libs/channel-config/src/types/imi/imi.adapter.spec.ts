@@ -6,7 +6,7 @@ import {
   expectNoSecrets,
   localHttpClient,
   outboundMessage,
-} from '../testing/fixtures';
+} from '../../outbound/adapter-fixtures.testing';
 import { RecordingServer } from '@smsgate/testing';
 import { ImiAdapter } from './imi.adapter';
 

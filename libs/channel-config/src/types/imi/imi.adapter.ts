@@ -1,4 +1,4 @@
-import { IMI_SERVICE_KEY_SECRET, parseImiConfig } from '@smsgate/channel-config';
+import { IMI_SERVICE_KEY_SECRET, parseImiConfig } from './imi.config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -9,7 +9,7 @@ import {
   type Detail,
   type OutboundMessage,
   type SendResult,
-} from '../channel-adapter';
+} from '../../outbound/channel-adapter';
 import type { HttpClient, HttpResponse } from '@smsgate/egress';
 import {
   excerpt,
@@ -18,7 +18,7 @@ import {
   outcomeOfStatus,
   redactorFor,
   type Redact,
-} from '../http-outcome';
+} from '../../outbound/http-outcome';
 
 /** IMIconnect's "Queued": the platform accepted the message. */
 export const IMI_QUEUED = '1001';

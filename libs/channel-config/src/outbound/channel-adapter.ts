@@ -1,11 +1,5 @@
+import type { ChannelType } from '@smsgate/contracts';
 import type { HttpClient } from '@smsgate/egress';
-
-/** The HTTP aggregator channel types; `smpp` channels go through smpp-binds instead. */
-export const ADAPTER_TYPES = ['ex', 'imi', 'template'] as const;
-export type AdapterType = (typeof ADAPTER_TYPES)[number];
-
-export const isAdapterType = (type: string): type is AdapterType =>
-  (ADAPTER_TYPES as readonly string[]).includes(type);
 
 /** One outbound message, as resolved by the dispatcher (routing done, `from` chosen). */
 export interface OutboundMessage {
@@ -50,8 +44,9 @@ export type SendResult =
   /** Other 4xx, a failed response check, a provider error code, a refused destination, bad config. */
   | { kind: 'failed'; reason: string; detail?: Detail };
 
+/** Sends a channel type's messages to its HTTP aggregator; `smpp` channels go through smpp-binds instead. */
 export interface ChannelAdapter {
-  readonly type: AdapterType;
+  readonly type: ChannelType;
   send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult>;
 }
 

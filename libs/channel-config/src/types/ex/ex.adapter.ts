@@ -5,7 +5,7 @@ import {
   renderExTemplate,
   type ExSettings,
   type ExVariables,
-} from '@smsgate/channel-config';
+} from './ex.config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -15,9 +15,15 @@ import {
   type ChannelAdapter,
   type OutboundMessage,
   type SendResult,
-} from '../channel-adapter';
+} from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest } from '@smsgate/egress';
-import { excerpt, isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
+import {
+  excerpt,
+  isSuccess,
+  outcomeOfError,
+  outcomeOfStatus,
+  redactorFor,
+} from '../../outbound/http-outcome';
 import { splitText } from './split-text';
 
 /**

@@ -1,14 +1,13 @@
+import { formEscape, type PathSegment } from '../../shared/config-problems';
 import {
-  formEscape,
   parseTemplateConfig,
   renderParameters,
   renderPlaceholders,
   secretsFor,
   type JsonValue,
-  type PathSegment,
   type TemplateSettings,
   type TemplateValues,
-} from '@smsgate/channel-config';
+} from './template.config';
 import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -18,9 +17,9 @@ import {
   type ChannelAdapter,
   type OutboundMessage,
   type SendResult,
-} from '../channel-adapter';
+} from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest, HttpResponse } from '@smsgate/egress';
-import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../http-outcome';
+import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../../outbound/http-outcome';
 
 /**
  * A no-code HTTP integration (type `template`), described the way Ringotel's messaging templates

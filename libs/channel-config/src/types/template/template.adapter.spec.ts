@@ -6,7 +6,7 @@ import {
   expectNoSecrets,
   localHttpClient,
   outboundMessage,
-} from '../testing/fixtures';
+} from '../../outbound/adapter-fixtures.testing';
 import { RecordingServer } from '@smsgate/testing';
 import { TemplateAdapter, formEncode } from './template.adapter';
 

@@ -1,4 +1,4 @@
-import type { AdapterChannel, OutboundMessage } from '../channel-adapter';
+import type { AdapterChannel, OutboundMessage } from './channel-adapter';
 import { NodeHttpClient } from '@smsgate/egress';
 
 export const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
