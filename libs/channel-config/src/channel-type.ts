@@ -18,14 +18,18 @@ export interface InboundUrlChannel {
 
 /**
  * Everything type-specific about a channel type, kept in its folder (`types/<type>/`) and listed in
- * `registry.ts`. Services reach a type's behaviour through the registry; a type's inbound parsers
- * are on its own descriptor (`inbound`), for the ingress controller that serves its URLs.
+ * `registry.ts`. Services reach a type's behaviour through the registry.
  */
 export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
   readonly type: Type;
   /** Problems with a channel's config and secrets as it is saved, each `<json path>: <why>`. */
   validate(config: unknown, secrets: Record<string, string>, guard: EgressGuard): string[];
   readonly outbound: OutboundRoute;
+  /**
+   * Readers of what the provider posts to ingress, for the controller that serves the type's URLs;
+   * each type has its own (absent when nothing arrives over HTTP).
+   */
+  readonly inbound?: object;
   /** Where the provider reaches this channel on ingress, by name, as the channel view lists them. */
   inboundUrls(channel: InboundUrlChannel, publicUrl: string): Record<string, string>;
   /**

@@ -4,6 +4,7 @@ export {
   type InboundUrlChannel,
   type OutboundRoute,
 } from './channel-type';
+export type { InboundChannel, InboundText, ProviderReport, Refusal } from './inbound/inbound-event';
 export {
   CHANNEL_TYPES,
   channelTypeOf,

@@ -1,5 +1,12 @@
 import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
+import {
+  exReceiveResponse,
+  isExCallbackAction,
+  parseExReceive,
+  readExStatus,
+  readExStop,
+} from './ex.inbound';
 import { ExAdapter } from './ex.adapter';
 import { validateExConfig } from './ex.config';
 
@@ -18,5 +25,6 @@ export const exChannel = {
       stopped: `${base}/stopped`,
     };
   },
+  inbound: { parseExReceive, exReceiveResponse, isExCallbackAction, readExStop, readExStatus },
   normaliseProviderId: trimmedProviderId,
 } as const satisfies ChannelTypeDescriptor<'ex'>;

@@ -1,5 +1,6 @@
 import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
+import { readTemplateEvent } from './template.inbound';
 import { TemplateAdapter } from './template.adapter';
 import { validateTemplateConfig } from './template.config';
 import { parseWebhookModels } from './template-webhook';
@@ -20,5 +21,6 @@ export const templateChannel = {
       ]),
     );
   },
+  inbound: { readTemplateEvent },
   normaliseProviderId: trimmedProviderId,
 } as const satisfies ChannelTypeDescriptor<'template'>;

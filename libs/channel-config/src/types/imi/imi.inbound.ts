@@ -1,6 +1,7 @@
-import { isUuid, MessageStatus } from '@smsgate/contracts';
+import { isUuid, MessageStatus, stableId } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
-import { parseIsoDate, storableDate } from '../receive-ex/parse-ex-receive';
+import type { ProviderReport, Refusal } from '../../inbound/inbound-event';
+import { parseIsoDate, storableDate } from '../../inbound/provider-dates';
 
 export type ImiMo =
   | { ok: true; from: string; text: string; sentAt?: Date; providerMessageId?: string }
@@ -77,5 +78,23 @@ export function parseImiDr(body: unknown): ImiDr {
     code,
     description: str(info.Description) ?? str(info.description),
     at: (timeStamp ? parseIsoDate(timeStamp) : undefined) ?? new Date(),
+  };
+}
+
+/** A DR notification as the report it is: by our id when it names one, else by IMIconnect's transid. */
+export function readImiReport(
+  body: unknown,
+  channelId: string,
+): { ok: true; report: ProviderReport } | Refusal {
+  const dr = parseImiDr(body);
+  if (!dr.ok) return dr;
+  const detail = { code: dr.code ?? null, description: dr.description ?? null, source: 'imi dr' };
+  const eventId = stableId('imi-dr', channelId, dr.messageId ?? dr.transid ?? '', dr.status, dr.code ?? '');
+  const report = { eventId, status: dr.status, detail, at: dr.at };
+  return {
+    ok: true,
+    report: dr.messageId
+      ? { ...report, messageId: dr.messageId, providerMessageId: dr.transid }
+      : { ...report, providerMessageId: dr.transid! },
   };
 }
