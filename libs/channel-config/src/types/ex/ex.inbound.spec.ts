@@ -1,4 +1,4 @@
-import { parseExReceive } from './ex.inbound';
+import { isExCallbackAction, parseExReceive, readExStatus, readExStop } from './ex.inbound';
 
 const KENYA_MOBILE = '+254712345678';
 
@@ -153,5 +153,43 @@ describe('parseExReceive', () => {
         reason: "missing required field 'from'",
       });
     });
+  });
+});
+
+describe('RapidPro callbacks', () => {
+  const channel = { id: '0190a5c6-1b2c-7d3e-8f40-123456789abc', country: 'KE' };
+  const messageId = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
+
+  it('knows sent, delivered, failed and stopped', () => {
+    expect(['sent', 'delivered', 'failed', 'stopped'].every(isExCallbackAction)).toBe(true);
+    expect(isExCallbackAction('receive')).toBe(false);
+  });
+
+  it('reads a status callback into a report of our message and answers as RapidPro does', () => {
+    const read = readExStatus('delivered', { id: messageId }, channel);
+    expect(read).toMatchObject({
+      ok: true,
+      report: { messageId, status: 'delivered', detail: { source: 'ex callback' } },
+      response: {
+        message: 'Status Update Accepted',
+        data: [{ type: 'status', channel_uuid: channel.id, status: 'D', msg_id: messageId }],
+      },
+    });
+    expect(readExStatus('sent', { id: 'nope' }, channel)).toEqual({
+      ok: false,
+      reason: "'id' must be the message id smsgate sent (a UUID)",
+    });
+  });
+
+  it("reads a stop into the normalised number, with the channel's country", () => {
+    expect(readExStop({ sender: '0712 345 678' }, channel)).toEqual({
+      ok: true,
+      from: KENYA_MOBILE,
+      response: {
+        message: 'Stop Accepted',
+        data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${KENYA_MOBILE}` }],
+      },
+    });
+    expect(readExStop({}, channel)).toEqual({ ok: false, reason: "missing required field 'from'" });
   });
 });
