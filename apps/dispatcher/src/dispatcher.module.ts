@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { DatabaseModule } from '@smsgate/db';
 import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { createChannelAdapters } from './adapters';
+import { createChannelAdapters } from '@smsgate/channel-config';
 import { NodeHttpClient } from '@smsgate/egress';
 import { ChannelDirectory } from './channels/channel-directory';
 import { DISPATCHER_CONFIG, DispatcherConfig } from './config';

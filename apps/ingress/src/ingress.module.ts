@@ -7,6 +7,7 @@ import { ChannelsController } from './channels/channels.controller';
 import { ChannelsService } from './channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from './config';
 import { AcceptInbound } from './inbound/accept-inbound.use-case';
+import { AcceptReport } from './inbound/accept-report.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { ExStatusController } from './receive-ex/ex-status.controller';
 import { ReceiveExController } from './receive-ex/receive-ex.controller';
@@ -53,6 +54,7 @@ export class IngressModule {
         ChannelsService,
         InboundDedupStore,
         AcceptInbound,
+        AcceptReport,
         SendMessages,
         SendRequestsStore,
       ],

@@ -1,11 +1,38 @@
 export {
+  trimmedProviderId,
+  type ChannelTypeDescriptor,
+  type InboundUrlChannel,
+  type OutboundRoute,
+} from './channel-type';
+export type { InboundChannel, InboundText, ProviderReport, Refusal } from './inbound/inbound-event';
+export {
+  CHANNEL_TYPES,
+  channelTypeOf,
+  createChannelAdapters,
+  inboundUrlsOf,
+  normaliseProviderId,
+} from './registry';
+export {
+  type AdapterChannel,
+  type AdapterOptions,
+  type ChannelAdapter,
+  type Detail,
+  type OutboundMessage,
+  type SendResult,
+} from './outbound/channel-adapter';
+export { exChannel } from './types/ex';
+export { imiChannel } from './types/imi';
+export { smppChannel } from './types/smpp';
+export { templateChannel } from './types/template';
+export {
   CommonConfigSchema,
   DEFAULT_RECEIPT_TIMEOUT_SECONDS,
   MAX_RECEIPT_TIMEOUT_SECONDS,
   commonConfigProblems,
   receiptTimeoutOf,
+  withCommonKeys,
   type CommonConfig,
-} from './common.config';
+} from './shared/common.config';
 export {
   HTTP_METHODS,
   METHOD_PROBLEM,
@@ -17,7 +44,7 @@ export {
   type HttpMethod,
   type Parsed,
   type PathSegment,
-} from './config-problems';
+} from './shared/config-problems';
 export {
   DEFAULT_FORM_BODY,
   DEFAULT_JSON_BODY,
@@ -32,7 +59,7 @@ export {
   type ExSettings,
   type ExVariable,
   type ExVariables,
-} from './ex/ex.config';
+} from './types/ex/ex.config';
 export {
   IMI_DEFAULT_BASE_URL,
   IMI_MESSAGING_PATH,
@@ -40,7 +67,7 @@ export {
   parseImiConfig,
   validateImiConfig,
   type ImiSettings,
-} from './imi/imi.config';
+} from './types/imi/imi.config';
 export {
   SMPP_BIND_MODES,
   SMPP_LONG_MESSAGE_MODES,
@@ -50,7 +77,7 @@ export {
   parseSmppConfig,
   validateSmppConfig,
   type SmppSettings,
-} from './smpp/smpp.config';
+} from './types/smpp/smpp.config';
 export {
   FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
@@ -67,7 +94,7 @@ export {
   type TemplatePlaceholder,
   type TemplateSettings,
   type TemplateValues,
-} from './template/template.config';
+} from './types/template/template.config';
 export {
   validateChannelConfig,
   type ConfigValidation,
@@ -84,4 +111,4 @@ export {
   type WebhookModel,
   type WebhookStatus,
   type WebhookValues,
-} from './template/template-webhook';
+} from './types/template/template-webhook';

@@ -1,5 +1,5 @@
 import { EgressGuard } from '@smsgate/egress';
-import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './common.config';
+import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
 import { validateChannelConfig } from './validate-channel-config';
 
 const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[] => {

@@ -1,10 +1,6 @@
 import type { ChannelType } from '@smsgate/contracts';
 import { EgressGuard } from '@smsgate/egress';
-import { commonConfigProblems } from './common.config';
-import { validateExConfig } from './ex/ex.config';
-import { validateImiConfig } from './imi/imi.config';
-import { validateSmppConfig } from './smpp/smpp.config';
-import { validateTemplateConfig } from './template/template.config';
+import { channelTypeOf } from './registry';
 
 export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -12,20 +8,6 @@ export interface ValidateOptions {
   /** The egress policy sends will run under; IP-literal hosts it refuses are reported now. */
   egress?: EgressGuard;
 }
-
-type Validator = (config: unknown, secrets: Record<string, string>, guard: EgressGuard) => string[];
-
-const withCommonKeys =
-  (validate: Validator): Validator =>
-  (config, secrets, guard) => [...validate(config, secrets, guard), ...commonConfigProblems(config)];
-
-const VALIDATORS: Record<ChannelType, Validator> = {
-  ex: withCommonKeys(validateExConfig),
-  imi: withCommonKeys(validateImiConfig),
-  template: withCommonKeys(validateTemplateConfig),
-  // Its schema holds the common keys itself: smpp-binds takes `tps` from the parsed settings.
-  smpp: validateSmppConfig,
-};
 
 const PUBLIC_ONLY = new EgressGuard();
 
@@ -40,6 +22,6 @@ export function validateChannelConfig(
   secrets: Record<string, string> = {},
   options: ValidateOptions = {},
 ): ConfigValidation {
-  const problems = VALIDATORS[type](config, secrets, options.egress ?? PUBLIC_ONLY);
+  const problems = channelTypeOf(type).validate(config, secrets, options.egress ?? PUBLIC_ONLY);
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }

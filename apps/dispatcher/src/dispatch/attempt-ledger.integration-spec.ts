@@ -1,7 +1,7 @@
 import { uuidv7 } from '@smsgate/contracts';
 import { createDataSource, DispatchAttemptsRepository } from '@smsgate/db';
 import { DataSource } from 'typeorm';
-import { SendResult } from '../adapters/channel-adapter';
+import { SendResult } from '@smsgate/channel-config';
 import { AttemptLedger } from './attempt-ledger';
 
 /** The attempt ledger against the real database: what a replayed or retried attempt finds. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MicroBatcher, untilDone, warnSometimes } from '@smsgate/runtime';
 import { AttemptBegin, AttemptFinish, DispatchAttemptsRepository } from '@smsgate/db';
-import type { SendResult } from '../adapters/channel-adapter';
+import type { SendResult } from '@smsgate/channel-config';
 
 export type AttemptStart =
   /** `partsDelivered`: requests of a split text an earlier attempt on the same channel got through. */

@@ -9,7 +9,7 @@ import {
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { sendDuration } from '@smsgate/runtime';
 import { countSegments } from '@smsgate/sms';
-import { ChannelAdapter, Detail, SendResult } from '../adapters/channel-adapter';
+import { channelTypeOf, ChannelAdapter, Detail, SendResult } from '@smsgate/channel-config';
 import type { HttpClient } from '@smsgate/egress';
 import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
@@ -84,7 +84,7 @@ export class DispatchMessage {
       return Outcomes.done();
     }
 
-    if (channel.type === 'smpp') {
+    if (channelTypeOf(channel.type).outbound.via === 'smpp-binds') {
       // Both at once: they leave in one produce request. A `queued` whose hand-over then fails is
       // published again, with the same event id, by the retry.
       const handOver = this.publisher.publish(

@@ -3,7 +3,7 @@ import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/con
 import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
 import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
-import { normaliseProviderId } from './provider-id';
+import { normaliseProviderId } from '@smsgate/channel-config';
 import { SWEEPER_SOURCE } from '../domain/sources';
 import { aggregateParts, decide, IncomingStatus, isFinal } from '../domain/status-machine';
 

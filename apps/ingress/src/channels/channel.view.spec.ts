@@ -1,5 +1,5 @@
 import { ChannelEntity } from '@smsgate/db';
-import { inboundUrlsOf, toChannelView } from './channel.view';
+import { toChannelView } from './channel.view';
 
 const PUBLIC_URL = 'https://sms.example.org';
 const CHANNEL_ID = '0190a5c6-1b2c-7d3e-8f40-123456789abc';
@@ -22,50 +22,6 @@ const channel = (overrides: Partial<ChannelEntity> = {}): ChannelEntity =>
     deletedAt: null,
     ...overrides,
   });
-
-describe('inboundUrlsOf', () => {
-  it('gives an External API channel its receive, status and stop URLs under the public URL', () => {
-    const base = `https://sms.example.org/c/ex/${CHANNEL_ID}`;
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'ex' }, PUBLIC_URL)).toEqual({
-      receive: `${base}/receive`,
-      sent: `${base}/sent`,
-      delivered: `${base}/delivered`,
-      failed: `${base}/failed`,
-      stopped: `${base}/stopped`,
-    });
-  });
-
-  it('keeps a path prefix of the public URL', () => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'ex' }, 'https://example.org/smsgate').receive).toBe(
-      `https://example.org/smsgate/c/ex/${CHANNEL_ID}/receive`,
-    );
-  });
-
-  it('gives an IMIconnect channel its MO and DR notify URLs', () => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'imi' }, PUBLIC_URL)).toEqual({
-      receive: `https://sms.example.org/c/imi/${CHANNEL_ID}/receive`,
-      status: `https://sms.example.org/c/imi/${CHANNEL_ID}/status`,
-    });
-  });
-
-  it('gives a template channel one URL per webhook event, the documented ones by default', () => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'template', config: {} }, PUBLIC_URL)).toEqual({
-      message: `https://sms.example.org/c/template/${CHANNEL_ID}/message`,
-      file: `https://sms.example.org/c/template/${CHANNEL_ID}/file`,
-      delivered: `https://sms.example.org/c/template/${CHANNEL_ID}/delivered`,
-    });
-    const Webhook = [
-      { event_key: 'dlr', event_type: 'delivered', request_parameters: { ref: '$messageid$' } },
-    ];
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'template', config: { Webhook } }, PUBLIC_URL)).toEqual({
-      dlr: `https://sms.example.org/c/template/${CHANNEL_ID}/dlr`,
-    });
-  });
-
-  it('gives an SMPP channel no inbound URLs: its SMSC delivers over the bind', () => {
-    expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'smpp' }, PUBLIC_URL)).toEqual({});
-  });
-});
 
 describe('toChannelView', () => {
   it('shows the channel with its id as uuid, ISO timestamps and inbound URLs', () => {

@@ -1,4 +1,4 @@
-import { parseWebhookModels, receiptTimeoutOf } from '@smsgate/channel-config';
+import { inboundUrlsOf, receiptTimeoutOf } from '@smsgate/channel-config';
 import { ChannelEntity } from '@smsgate/db';
 
 export interface ChannelView {
@@ -19,43 +19,6 @@ export interface ChannelView {
   inboundUrls: Record<string, string>;
   createdAt: string;
   updatedAt: string;
-}
-
-/** Where aggregators send this channel's inbound messages and reports. */
-export function inboundUrlsOf(
-  channel: Pick<ChannelEntity, 'id' | 'type'> & { config?: Record<string, unknown> },
-  publicUrl: string,
-): Record<string, string> {
-  switch (channel.type) {
-    case 'ex': {
-      const base = `${publicUrl}/c/ex/${channel.id}`;
-      return {
-        receive: `${base}/receive`,
-        sent: `${base}/sent`,
-        delivered: `${base}/delivered`,
-        failed: `${base}/failed`,
-        stopped: `${base}/stopped`,
-      };
-    }
-    case 'imi':
-      return {
-        receive: `${publicUrl}/c/imi/${channel.id}/receive`,
-        status: `${publicUrl}/c/imi/${channel.id}/status`,
-      };
-    case 'template': {
-      // One URL per event of the template's `Webhook` section (Ringotel's events by default).
-      const models = parseWebhookModels(channel.config?.Webhook);
-      if (!models.ok) return {};
-      return Object.fromEntries(
-        models.value.map((model) => [
-          model.key,
-          `${publicUrl}/c/template/${channel.id}/${encodeURIComponent(model.key)}`,
-        ]),
-      );
-    }
-    case 'smpp':
-      return {};
-  }
 }
 
 export function toChannelView(channel: ChannelEntity, publicUrl: string): ChannelView {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { InboundText } from '@smsgate/channel-config';
 import { ChannelType, Topics, uuidv7 } from '@smsgate/contracts';
 import { ChannelEntity } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
@@ -6,16 +7,9 @@ import type { TraceContext } from '@smsgate/runtime';
 import { createHash } from 'node:crypto';
 import { InboundDedupStore } from './inbound-dedup.store';
 
-export interface InboundInput {
+export interface InboundInput extends InboundText {
   channel: Pick<ChannelEntity, 'id' | 'workspaceId' | 'address'>;
   channelType: ChannelType;
-  from: string;
-  /** The number written to, when the provider says (else the channel's address). */
-  to?: string;
-  text: string;
-  sentAt?: Date;
-  providerMessageId?: string;
-  metadata?: Record<string, string>;
   /** The request's span, which the event continues (see traceOf). */
   trace?: TraceContext;
 }

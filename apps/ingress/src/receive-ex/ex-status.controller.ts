@@ -8,18 +8,15 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { isUuid, stableId, Topics } from '@smsgate/contracts';
+import { exChannel } from '@smsgate/channel-config';
 import { OptOutsRepository } from '@smsgate/db';
-import { EventPublisher } from '@smsgate/kafka';
 import { traceOf } from '@smsgate/runtime';
-import { normalizePhone } from '@smsgate/sms';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
-import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
-import { requestFields, textField } from './request-fields';
+import { AcceptReport } from '../inbound/accept-report.use-case';
+import { requestFields } from './request-fields';
 
-const STATUS_ACTIONS = { sent: 'S', delivered: 'D', failed: 'F' } as const;
-type StatusAction = keyof typeof STATUS_ACTIONS;
+const { isExCallbackAction, readExStatus, readExStop } = exChannel.inbound;
 
 /**
  * RapidPro External API channel callbacks: `/c/ex/<uuid>/sent|delivered|failed` with `id` (our message
@@ -30,7 +27,7 @@ type StatusAction = keyof typeof STATUS_ACTIONS;
 export class ExStatusController {
   constructor(
     private readonly channels: ChannelsService,
-    private readonly publisher: EventPublisher,
+    private readonly acceptReport: AcceptReport,
     private readonly optOuts: OptOutsRepository,
   ) {}
 
@@ -47,47 +44,21 @@ export class ExStatusController {
   }
 
   private async handle(uuid: string, action: string, request: FastifyRequest) {
-    if (action !== 'stopped' && !(action in STATUS_ACTIONS))
-      throw new NotFoundException(`unknown action ${action.slice(0, 32)}`);
-    const channel = await this.channels.findForInbound(uuid, 'ex');
+    if (!isExCallbackAction(action)) throw new NotFoundException(`unknown action ${action.slice(0, 32)}`);
+    const channel = await this.channels.findForInbound(uuid, exChannel.type);
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
     const fields = requestFields(request);
 
     if (action === 'stopped') {
-      const raw = textField(fields, 'from', 'sender');
-      if (!raw) throw new BadRequestException("missing required field 'from'");
-      const phone = normalizePhone(raw, channel.country ?? undefined);
-      if (!phone.ok) throw new BadRequestException(`invalid 'from' number: ${phone.reason}`);
-      await this.optOuts.stop(channel.id, phone.e164);
-      return {
-        message: 'Stop Accepted',
-        data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${phone.e164}` }],
-      };
+      const stop = readExStop(fields, channel);
+      if (!stop.ok) throw new BadRequestException(stop.reason);
+      await this.optOuts.stop(channel.id, stop.from);
+      return stop.response;
     }
 
-    const status = action as StatusAction;
-    const id = textField(fields, 'id');
-    if (!id) throw new BadRequestException("missing required field 'id'");
-    if (!isUuid(id)) throw new BadRequestException(`'id' must be the message id smsgate sent (a UUID)`);
-    await unavailableOnTimeout(
-      this.publisher.publish(
-        Topics.outboundStatus,
-        {
-          // One event per (message, reported status): a repeated callback is the same event.
-          eventId: stableId('ex-callback', channel.id, id, status),
-          id,
-          workspace: channel.workspaceId,
-          channel: channel.id,
-          status,
-          detail: { source: 'ex callback' },
-          at: new Date().toISOString(),
-        },
-        { key: id, trace: traceOf(request) },
-      ),
-    );
-    return {
-      message: 'Status Update Accepted',
-      data: [{ type: 'status', channel_uuid: channel.id, status: STATUS_ACTIONS[status], msg_id: id }],
-    };
+    const read = readExStatus(action, fields, channel);
+    if (!read.ok) throw new BadRequestException(read.reason);
+    await this.acceptReport.execute(channel, read.report, traceOf(request));
+    return read.response;
   }
 }

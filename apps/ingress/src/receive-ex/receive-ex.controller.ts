@@ -8,13 +8,15 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
+import { exChannel } from '@smsgate/channel-config';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { traceOf } from '@smsgate/runtime';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
-import { parseExReceive } from './parse-ex-receive';
 import { requestFields } from './request-fields';
+
+const { exReceiveResponse, parseExReceive } = exChannel.inbound;
 
 /**
  * RapidPro's External API channel receive (`/c/ex/<uuid>/receive`): an aggregator already integrated
@@ -40,32 +42,25 @@ export class ReceiveExController {
   }
 
   private async receive(uuid: string, request: FastifyRequest) {
-    const channel = await this.channels.findForInbound(uuid, 'ex');
+    const channel = await this.channels.findForInbound(uuid, exChannel.type);
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
     const parsed = parseExReceive(requestFields(request), channel.country);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
     const accepted = await unavailableOnTimeout(
       this.acceptInbound.execute({
         channel,
-        channelType: 'ex',
+        channelType: exChannel.type,
         from: parsed.from,
         text: parsed.text,
         sentAt: parsed.sentAt,
         trace: traceOf(request),
       }),
     );
-    return {
-      message: 'Message Accepted',
-      data: [
-        {
-          type: 'msg',
-          channel_uuid: channel.id,
-          msg_uuid: accepted.messageId,
-          text: parsed.text,
-          urn: `tel:${parsed.from}`,
-          received_on: (parsed.sentAt ?? accepted.receivedAt).toISOString(),
-        },
-      ],
-    };
+    return exReceiveResponse(channel.id, {
+      messageId: accepted.messageId,
+      text: parsed.text,
+      from: parsed.from,
+      receivedOn: parsed.sentAt ?? accepted.receivedAt,
+    });
   }
 }

@@ -10,12 +10,3 @@ export const requestFields = (request: FastifyRequest): Record<string, unknown> 
   ...asFields(request.query),
   ...asFields(request.body),
 });
-
-export function textField(fields: Record<string, unknown>, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = fields[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-    if (typeof value === 'number') return String(value);
-  }
-  return undefined;
-}

@@ -8,14 +8,15 @@ import {
   Post,
   Req,
 } from '@nestjs/common';
-import { receiptKey, stableId, Topics } from '@smsgate/contracts';
-import { EventPublisher } from '@smsgate/kafka';
+import { imiChannel } from '@smsgate/channel-config';
 import { traceOf } from '@smsgate/runtime';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from '../inbound/accept-inbound.use-case';
+import { AcceptReport } from '../inbound/accept-report.use-case';
 import { unavailableOnTimeout } from '../inbound/unavailable-on-timeout';
-import { parseImiDr, parseImiMo } from './parse-imi';
+
+const { parseImiMo, readImiReport } = imiChannel.inbound;
 
 /** IMIconnect's MO notify and DR notify URLs, configured in its service settings. */
 @Controller('c/imi')
@@ -23,7 +24,7 @@ export class ReceiveImiController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly acceptInbound: AcceptInbound,
-    private readonly publisher: EventPublisher,
+    private readonly acceptReport: AcceptReport,
   ) {}
 
   @Post(':uuid/receive')
@@ -35,7 +36,7 @@ export class ReceiveImiController {
     const accepted = await unavailableOnTimeout(
       this.acceptInbound.execute({
         channel,
-        channelType: 'imi',
+        channelType: imiChannel.type,
         from: mo.from,
         text: mo.text,
         sentAt: mo.sentAt,
@@ -51,53 +52,14 @@ export class ReceiveImiController {
   async status(@Param('uuid') uuid: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const trace = traceOf(request);
     const channel = await this.channel(uuid);
-    const dr = parseImiDr(body);
-    if (!dr.ok) throw new BadRequestException(dr.reason);
-    const detail = { code: dr.code ?? null, description: dr.description ?? null, source: 'imi dr' };
-    const eventId = stableId(
-      'imi-dr',
-      channel.id,
-      dr.messageId ?? dr.transid ?? '',
-      dr.status,
-      dr.code ?? '',
-    );
-    const at = dr.at.toISOString();
-    await unavailableOnTimeout(
-      dr.messageId
-        ? this.publisher.publish(
-            Topics.outboundStatus,
-            {
-              eventId,
-              id: dr.messageId,
-              workspace: channel.workspaceId,
-              channel: channel.id,
-              status: dr.status,
-              providerMessageId: dr.transid,
-              detail,
-              at,
-            },
-            { key: dr.messageId, trace },
-          )
-        : this.publisher.publish(
-            Topics.receiptReceived,
-            {
-              eventId,
-              workspace: channel.workspaceId,
-              channel: channel.id,
-              providerMessageId: dr.transid!,
-              status: dr.status,
-              detail,
-              at,
-              receivedAt: new Date().toISOString(),
-            },
-            { key: receiptKey(channel.id, dr.transid!), trace },
-          ),
-    );
+    const read = readImiReport(body, channel.id);
+    if (!read.ok) throw new BadRequestException(read.reason);
+    await this.acceptReport.execute(channel, read.report, trace);
     return { status: 'accepted' };
   }
 
   private async channel(uuid: string) {
-    const channel = await this.channels.findForInbound(uuid, 'imi');
+    const channel = await this.channels.findForInbound(uuid, imiChannel.type);
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
     return channel;
   }

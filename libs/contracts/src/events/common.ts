@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { StoredText } from './storable';
 
+/**
+ * The channel types' names, the one list of them (published in events, so only ever appended to). Each
+ * has its folder in libs/channel-config/src/types/ and a line in its registry: see docs/channel-types.md.
+ */
 export const ChannelType = z.enum(['ex', 'imi', 'template', 'smpp']);
 export type ChannelType = z.infer<typeof ChannelType>;
 

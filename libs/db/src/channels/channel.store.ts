@@ -1,5 +1,4 @@
-import { isUuid } from '@smsgate/contracts';
-import type { ChannelTypeValue } from '../entities/channel.entity';
+import { type ChannelType, isUuid } from '@smsgate/contracts';
 import type { ChannelRecord, ChannelsRepository } from '../repositories/channels.repository';
 import { SecretBox } from '../secret-box';
 
@@ -49,7 +48,7 @@ export class ChannelStore {
   }
 
   /** Every enabled channel of `type`, read now; `get` then answers from the cache. */
-  async listEnabled(type: ChannelTypeValue): Promise<StoredChannel[]> {
+  async listEnabled(type: ChannelType): Promise<StoredChannel[]> {
     const channels = (await this.channels.listEnabledOfType(type)).map((row) => this.withSecrets(row));
     for (const channel of channels) this.options.cache.set(channel.id, channel);
     return channels;

@@ -1,3 +1,4 @@
+import type { ChannelType } from '@smsgate/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -8,8 +9,6 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export type ChannelTypeValue = 'ex' | 'imi' | 'template' | 'smpp';
-
 @Entity({ name: 'channels' })
 @Index('channels_workspace', ['workspaceId'])
 export class ChannelEntity {
@@ -19,8 +18,9 @@ export class ChannelEntity {
   @Column('uuid', { name: 'workspace_id' })
   workspaceId!: string;
 
+  /** A name of ChannelType; the CHECK constraint of the latest migration that names them lists the same. */
   @Column('text')
-  type!: ChannelTypeValue;
+  type!: ChannelType;
 
   @Column('text')
   name!: string;

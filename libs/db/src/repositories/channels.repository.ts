@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ChannelEntity, ChannelTypeValue } from '../entities/channel.entity';
+import type { ChannelType } from '@smsgate/contracts';
+import type { ChannelEntity } from '../entities/channel.entity';
 
 /** A channel as stored: `secrets` sealed with SecretBox. */
 export type ChannelRecord = Pick<ChannelEntity, keyof ChannelEntity>;
@@ -137,7 +138,7 @@ export class ChannelsRepository {
   }
 
   /** Every enabled, not deleted channel of `type`. */
-  async listEnabledOfType(type: ChannelTypeValue): Promise<ChannelRecord[]> {
+  async listEnabledOfType(type: ChannelType): Promise<ChannelRecord[]> {
     return this.db.query<ChannelRecord[]>(channelQueries.listEnabledOfType, [type]);
   }
 }

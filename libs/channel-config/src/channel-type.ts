@@ -1,0 +1,43 @@
+import type { ChannelType } from '@smsgate/contracts';
+import type { EgressGuard } from '@smsgate/egress';
+import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
+
+/**
+ * How the dispatcher sends a type's messages: through the type's HTTP adapter, or handed over to
+ * smpp-binds, which holds the SMPP sessions.
+ */
+export type OutboundRoute =
+  | { via: 'adapter'; createAdapter(options: AdapterOptions): ChannelAdapter }
+  | { via: 'smpp-binds' };
+
+/** What the channel view needs to list a channel's inbound URLs. */
+export interface InboundUrlChannel {
+  id: string;
+  config?: Record<string, unknown>;
+}
+
+/**
+ * Everything type-specific about a channel type, kept in its folder (`types/<type>/`) and listed in
+ * `registry.ts`. Services reach a type's behaviour through the registry.
+ */
+export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
+  readonly type: Type;
+  /** Problems with a channel's config and secrets as it is saved, each `<json path>: <why>`. */
+  validate(config: unknown, secrets: Record<string, string>, guard: EgressGuard): string[];
+  readonly outbound: OutboundRoute;
+  /**
+   * Readers of what the provider posts to ingress, for the controller that serves the type's URLs;
+   * each type has its own (absent when nothing arrives over HTTP).
+   */
+  readonly inbound?: object;
+  /** Where the provider reaches this channel on ingress, by name, as the channel view lists them. */
+  inboundUrls(channel: InboundUrlChannel, publicUrl: string): Record<string, string>;
+  /**
+   * The canonical form of a provider's message id, so the id in a submit response and the id in a
+   * later receipt compare equal.
+   */
+  normaliseProviderId(id: string): string;
+}
+
+/** Opaque provider ids: only surrounding whitespace is dropped. */
+export const trimmedProviderId = (id: string): string => id.trim();

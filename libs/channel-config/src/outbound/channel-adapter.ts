@@ -1,0 +1,74 @@
+import type { ChannelType } from '@smsgate/contracts';
+import type { HttpClient } from '@smsgate/egress';
+
+/** One outbound message, as resolved by the dispatcher (routing done, `from` chosen). */
+export interface OutboundMessage {
+  id: string;
+  /** E.164, with the plus. */
+  to: string;
+  /** Sender: the channel's number or sender id, as the provider expects it. */
+  from: string;
+  text: string;
+  /** The channel's uuid. */
+  channel: string;
+  /**
+   * Requests of a split text the provider already took, on an earlier attempt on this channel: the
+   * adapter sends from the next one (one send per part, whatever failed after them).
+   */
+  partsDelivered?: number;
+}
+
+export interface AdapterChannel {
+  id: string;
+  address: string | null;
+  /** The channel's non-secret config, exactly as stored; each adapter parses its own. */
+  config: unknown;
+  /** The decrypted secrets. Adapters put them in requests only, never in results or errors. */
+  secrets: Record<string, string>;
+}
+
+export type Detail = Record<string, string | number | boolean | null>;
+
+export type SendResult =
+  | {
+      kind: 'accepted';
+      status: 'wired' | 'sent';
+      /** In part order; empty when the provider answers without an id. */
+      providerMessageIds: string[];
+      /** Provider requests the text went out as (more than one only when an adapter splits). */
+      parts: number;
+      detail?: Detail;
+    }
+  /** Transport errors, timeouts, 5xx, 408 and 429: sending again later may work. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; detail?: Detail }
+  /** Other 4xx, a failed response check, a provider error code, a refused destination, bad config. */
+  | { kind: 'failed'; reason: string; detail?: Detail };
+
+/** Sends a channel type's messages to its HTTP aggregator; `smpp` channels go through smpp-binds instead. */
+export interface ChannelAdapter {
+  readonly type: ChannelType;
+  send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult>;
+}
+
+export interface AdapterOptions {
+  /** Per request, connection to last byte. */
+  timeoutMs?: number;
+  /** Ingress's public base URL: where providers' reports come back when a channel names no other. */
+  ingressPublicUrl?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Every request to an aggregator names what it carries, for the aggregator to deduplicate on (see
+ * docs/delivery-guarantees.md): our message id, the same in every retry and replay of the message, and
+ * the part as `<index>/<count>` (1-based; `1/1` when the text goes in one request). A channel's own
+ * headers cannot replace them.
+ */
+export const MESSAGE_ID_HEADER = 'X-Smsgate-Message-Id';
+export const PART_HEADER = 'X-Smsgate-Part';
+
+export const dedupeHeaders = (messageId: string, index = 0, count = 1): Record<string, string> => ({
+  [MESSAGE_ID_HEADER]: messageId,
+  [PART_HEADER]: `${index + 1}/${count}`,
+});

@@ -1,0 +1,37 @@
+import type { ChannelType } from '@smsgate/contracts';
+import type { ChannelTypeDescriptor } from './channel-type';
+import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
+import { exChannel } from './types/ex';
+import { imiChannel } from './types/imi';
+import { smppChannel } from './types/smpp';
+import { templateChannel } from './types/template';
+
+/** Every channel type, by name: the one place a type is registered (see docs/channel-types.md). */
+export const CHANNEL_TYPES = {
+  ex: exChannel,
+  imi: imiChannel,
+  template: templateChannel,
+  smpp: smppChannel,
+} as const satisfies { [Type in ChannelType]: ChannelTypeDescriptor<Type> };
+
+export const channelTypeOf = (type: ChannelType): ChannelTypeDescriptor => CHANNEL_TYPES[type];
+
+/** One adapter per type the dispatcher sends over HTTP itself. */
+export function createChannelAdapters(options: AdapterOptions = {}): Map<ChannelType, ChannelAdapter> {
+  const adapters = new Map<ChannelType, ChannelAdapter>();
+  for (const descriptor of Object.values(CHANNEL_TYPES) as ChannelTypeDescriptor[]) {
+    if (descriptor.outbound.via === 'adapter')
+      adapters.set(descriptor.type, descriptor.outbound.createAdapter(options));
+  }
+  return adapters;
+}
+
+/** A provider's message id on a channel of `type`, in the form submit responses and receipts share. */
+export const normaliseProviderId = (type: ChannelType, id: string): string =>
+  channelTypeOf(type).normaliseProviderId(id);
+
+/** Where providers send a channel's inbound messages and reports. */
+export const inboundUrlsOf = (
+  channel: { id: string; type: ChannelType; config?: Record<string, unknown> },
+  publicUrl: string,
+): Record<string, string> => channelTypeOf(channel.type).inboundUrls(channel, publicUrl);

@@ -1,0 +1,231 @@
+import type { EgressGuard } from '@smsgate/egress';
+import { z } from 'zod';
+import {
+  HTTP_METHODS,
+  METHOD_PROBLEM,
+  formEscape,
+  isHttpUrl,
+  problemAt,
+  problemsOfZod,
+  upperCase,
+  type HttpMethod,
+  type Parsed,
+} from '../../shared/config-problems';
+
+/** RapidPro's External API channel variables, `{{name}}` in `send_url` and `body`. */
+export const EX_VARIABLES = ['id', 'text', 'to', 'to_no_plus', 'from', 'from_no_plus', 'channel'] as const;
+export type ExVariable = (typeof EX_VARIABLES)[number];
+export type ExVariables = Record<ExVariable, string>;
+
+/** How variable values are escaped in the body. */
+export type ExEncoding = 'urlencoded' | 'json' | 'xml' | 'raw';
+
+/** Secret holding the whole `Authorization` header value. */
+export const EX_AUTHORIZATION_SECRET = 'send_authorization';
+
+const NAMED_CONTENT_TYPES: Record<string, { header: string; encoding: ExEncoding }> = {
+  urlencoded: { header: 'application/x-www-form-urlencoded', encoding: 'urlencoded' },
+  json: { header: 'application/json', encoding: 'json' },
+  xml: { header: 'text/xml; charset=utf-8', encoding: 'xml' },
+};
+
+export const DEFAULT_FORM_BODY =
+  'id={{id}}&text={{text}}&to={{to}}&to_no_plus={{to_no_plus}}&from={{from}}&from_no_plus={{from_no_plus}}&channel={{channel}}';
+export const DEFAULT_JSON_BODY =
+  '{"id":{{id}},"text":{{text}},"to":{{to}},"to_no_plus":{{to_no_plus}},"from":{{from}},"from_no_plus":{{from_no_plus}},"channel":{{channel}}}';
+
+const VARIABLE = /\{\{([^{}]*)\}\}/g;
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// The last two name the message and part in every request (the aggregator's dedupe key).
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'x-smsgate-message-id',
+  'x-smsgate-part',
+]);
+
+const ExConfigSchema = z.object({
+  send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+  method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })).default('POST'),
+  content_type: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine(
+      (value) => value in NAMED_CONTENT_TYPES || MEDIA_TYPE.test(value),
+      'must be urlencoded, json, xml or a media type such as application/json',
+    )
+    .default('urlencoded'),
+  body: z.string({ error: 'must be a string' }).optional(),
+  headers: z
+    .record(
+      z
+        .string()
+        .regex(HEADER_NAME, 'is not a valid header name')
+        .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'is set by smsgate'),
+      z
+        .union([z.string(), z.number(), z.boolean()], { error: 'must be a string' })
+        .transform(String)
+        .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
+    )
+    .default({}),
+  max_length: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000')
+    .default(160),
+  mt_response_check: z.string({ error: 'must be a string' }).optional(),
+});
+
+export interface ExSettings {
+  sendUrl: string;
+  method: HttpMethod;
+  /** The Content-Type header sent with a body. */
+  contentType: string;
+  encoding: ExEncoding;
+  /** The body template, defaulted for the content type; unused for GET. */
+  body: string;
+  headers: Record<string, string>;
+  maxLength: number;
+  /** Empty when no check is configured. */
+  responseCheck: string;
+}
+
+export function parseExConfig(config: unknown): Parsed<ExSettings> {
+  const parsed = ExConfigSchema.safeParse(config ?? {});
+  if (!parsed.success) {
+    // Report the URL's own problems alongside, so one save shows everything to fix.
+    const sendUrl = (config as { send_url?: unknown } | null)?.send_url;
+    const urlIssue = parsed.error.issues.some((issue) => issue.path[0] === 'send_url');
+    const more = typeof sendUrl === 'string' && !urlIssue ? sendUrlProblems(sendUrl.trim()) : [];
+    return { ok: false, problems: [...problemsOfZod(parsed.error, 'config'), ...more] };
+  }
+  const raw = parsed.data;
+  const named = NAMED_CONTENT_TYPES[raw.content_type];
+  const encoding = named?.encoding ?? encodingOfMediaType(raw.content_type);
+  const body = raw.body?.trim() ? raw.body : defaultBody(encoding);
+  const problems = sendUrlProblems(raw.send_url);
+  if (raw.method !== 'GET') {
+    if (body === undefined) {
+      problems.push(problemAt(['config', 'body'], `is required for content type ${raw.content_type}`));
+    } else {
+      problems.push(...unknownVariables(body, ['config', 'body']));
+      if (encoding === 'json' && !isJson(renderExTemplate(body, SAMPLE, 'json'))) {
+        problems.push(problemAt(['config', 'body'], 'is not valid JSON once the variables are filled in'));
+      }
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    value: {
+      sendUrl: raw.send_url,
+      method: raw.method,
+      contentType: named?.header ?? raw.content_type,
+      encoding,
+      body: body ?? '',
+      headers: raw.headers,
+      maxLength: raw.max_length,
+      responseCheck: raw.mt_response_check ?? '',
+    },
+  };
+}
+
+/** Problems with an `ex` channel's config as it is saved; `secrets.send_authorization` is optional. */
+export function validateExConfig(
+  config: unknown,
+  _secrets: Record<string, string>,
+  guard: EgressGuard,
+): string[] {
+  const parsed = parseExConfig(config);
+  if (!parsed.ok) return parsed.problems;
+  const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
+  return refusal ? [problemAt(['config', 'send_url'], refusal)] : [];
+}
+
+/** Replaces `{{variable}}` with its value escaped for the encoding; anything else is left as it is. */
+export function renderExTemplate(template: string, variables: ExVariables, encoding: ExEncoding): string {
+  return template.replace(VARIABLE, (match, name: string) =>
+    isExVariable(name) ? escapeValue(variables[name], encoding) : match,
+  );
+}
+
+export function escapeValue(value: string, encoding: ExEncoding): string {
+  switch (encoding) {
+    case 'urlencoded':
+      return formEscape(value);
+    case 'json':
+      return JSON.stringify(value);
+    case 'xml':
+      return escapeXml(value);
+    case 'raw':
+      return value;
+  }
+}
+
+/** XML text escaping; characters XML 1.0 cannot carry at all become U+FFFD, as Go's xml.EscapeText does. */
+export function escapeXml(value: string): string {
+  return value
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function sendUrlProblems(sendUrl: string): string[] {
+  const problems = unknownVariables(sendUrl, ['config', 'send_url']);
+  if (!isHttpUrl(renderExTemplate(sendUrl, SAMPLE, 'urlencoded'))) {
+    problems.push(problemAt(['config', 'send_url'], 'must be an http or https URL'));
+  }
+  return problems;
+}
+
+const isExVariable = (name: string): name is ExVariable => (EX_VARIABLES as readonly string[]).includes(name);
+
+function unknownVariables(template: string, path: readonly string[]): string[] {
+  const unknown = [...template.matchAll(VARIABLE)]
+    .map((match) => match[1] ?? '')
+    .filter((name) => !isExVariable(name));
+  return [...new Set(unknown)].map((name) =>
+    problemAt(path, `unknown variable {{${name}}} (known: ${EX_VARIABLES.map((v) => `{{${v}}}`).join(' ')})`),
+  );
+}
+
+function encodingOfMediaType(mediaType: string): ExEncoding {
+  const type = mediaType.toLowerCase();
+  if (type.includes('x-www-form-urlencoded')) return 'urlencoded';
+  if (type.includes('json')) return 'json';
+  if (type.includes('xml')) return 'xml';
+  return 'raw';
+}
+
+function defaultBody(encoding: ExEncoding): string | undefined {
+  if (encoding === 'urlencoded') return DEFAULT_FORM_BODY;
+  if (encoding === 'json') return DEFAULT_JSON_BODY;
+  return undefined;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SAMPLE: ExVariables = {
+  id: '0190d3c4-0000-7000-8000-000000000000',
+  text: 'sample text',
+  to: '+250788123123',
+  to_no_plus: '250788123123',
+  from: '+5582999489287',
+  from_no_plus: '5582999489287',
+  channel: '0190d3c4-0000-7000-8000-000000000001',
+};

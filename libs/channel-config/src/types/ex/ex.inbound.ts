@@ -1,0 +1,114 @@
+import { isUuid, stableId } from '@smsgate/contracts';
+import { normalizePhone } from '@smsgate/sms';
+import type { InboundChannel, ProviderReport, Refusal } from '../../inbound/inbound-event';
+import { parseIsoDate } from '../../inbound/provider-dates';
+
+export type ExReceive =
+  | { ok: true; from: string; text: string; sentAt?: Date }
+  | { ok: false; reason: string };
+
+const MAX_TEXT = 20_000;
+
+/** The first of the named fields given as a non-blank string or a number, as text. */
+export function textField(fields: Record<string, unknown>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = fields[name];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number') return String(value);
+  }
+  return undefined;
+}
+
+/**
+ * Reads RapidPro External API channel receive fields: `from` (or `sender`), `text`, and an optional
+ * `date` (or `time`) in RFC 3339. The sender is normalised with the channel's country.
+ */
+export function parseExReceive(fields: Record<string, unknown>, country: string | null): ExReceive {
+  const rawFrom = textField(fields, 'from', 'sender');
+  if (rawFrom === undefined || rawFrom.trim() === '')
+    return { ok: false, reason: "missing required field 'from'" };
+  const phone = normalizePhone(rawFrom, country ?? undefined);
+  if (!phone.ok) return { ok: false, reason: `invalid 'from' number: ${phone.reason}` };
+  const text = textField(fields, 'text') ?? '';
+  if (text.length > MAX_TEXT) return { ok: false, reason: `'text' is longer than ${MAX_TEXT} characters` };
+  const rawDate = textField(fields, 'date', 'time');
+  if (rawDate === undefined || rawDate.trim() === '') return { ok: true, from: phone.e164, text };
+  const sentAt = parseIsoDate(rawDate);
+  if (!sentAt)
+    return {
+      ok: false,
+      reason: `invalid date '${rawDate.slice(0, 40)}': expected RFC 3339, e.g. 2026-11-22T10:15:00Z`,
+    };
+  return { ok: true, from: phone.e164, text, sentAt };
+}
+
+/** RapidPro's answer to a receive it accepted. */
+export const exReceiveResponse = (
+  channelId: string,
+  received: { messageId: string; text: string; from: string; receivedOn: Date },
+) => ({
+  message: 'Message Accepted',
+  data: [
+    {
+      type: 'msg',
+      channel_uuid: channelId,
+      msg_uuid: received.messageId,
+      text: received.text,
+      urn: `tel:${received.from}`,
+      received_on: received.receivedOn.toISOString(),
+    },
+  ],
+});
+
+const STATUS_ACTIONS = { sent: 'S', delivered: 'D', failed: 'F' } as const;
+type StatusAction = keyof typeof STATUS_ACTIONS;
+
+/** The callbacks of `/c/ex/<uuid>/<action>`: a message's progress, or `stopped` (an opt-out). */
+export const isExCallbackAction = (action: string): boolean =>
+  action === 'stopped' || action in STATUS_ACTIONS;
+
+/** `/c/ex/<uuid>/stopped`: the number (`from`, or `sender`) that opted out of the channel. */
+export function readExStop(
+  fields: Record<string, unknown>,
+  channel: InboundChannel,
+): { ok: true; from: string; response: object } | Refusal {
+  const raw = textField(fields, 'from', 'sender');
+  if (!raw) return { ok: false, reason: "missing required field 'from'" };
+  const phone = normalizePhone(raw, channel.country ?? undefined);
+  if (!phone.ok) return { ok: false, reason: `invalid 'from' number: ${phone.reason}` };
+  return {
+    ok: true,
+    from: phone.e164,
+    response: {
+      message: 'Stop Accepted',
+      data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${phone.e164}` }],
+    },
+  };
+}
+
+/** `/c/ex/<uuid>/sent|delivered|failed` with `id`, our message id: a status of that message. */
+export function readExStatus(
+  action: string,
+  fields: Record<string, unknown>,
+  channel: InboundChannel,
+): { ok: true; report: ProviderReport; response: object } | Refusal {
+  const status = action as StatusAction;
+  const id = textField(fields, 'id');
+  if (!id) return { ok: false, reason: "missing required field 'id'" };
+  if (!isUuid(id)) return { ok: false, reason: `'id' must be the message id smsgate sent (a UUID)` };
+  return {
+    ok: true,
+    report: {
+      // One event per (message, reported status): a repeated callback is the same event.
+      eventId: stableId('ex-callback', channel.id, id, status),
+      messageId: id,
+      status,
+      detail: { source: 'ex callback' },
+      at: new Date(),
+    },
+    response: {
+      message: 'Status Update Accepted',
+      data: [{ type: 'status', channel_uuid: channel.id, status: STATUS_ACTIONS[status], msg_id: id }],
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
+import { withCommonKeys } from '../../shared/common.config';
+import {
+  exReceiveResponse,
+  isExCallbackAction,
+  parseExReceive,
+  readExStatus,
+  readExStop,
+} from './ex.inbound';
+import { ExAdapter } from './ex.adapter';
+import { validateExConfig } from './ex.config';
+
+/** RapidPro's External API channel: an aggregator already integrated with RapidPro, unchanged. */
+export const exChannel = {
+  type: 'ex',
+  validate: withCommonKeys(validateExConfig),
+  outbound: { via: 'adapter', createAdapter: (options) => new ExAdapter(options) },
+  inboundUrls: (channel, publicUrl) => {
+    const base = `${publicUrl}/c/ex/${channel.id}`;
+    return {
+      receive: `${base}/receive`,
+      sent: `${base}/sent`,
+      delivered: `${base}/delivered`,
+      failed: `${base}/failed`,
+      stopped: `${base}/stopped`,
+    };
+  },
+  inbound: { parseExReceive, exReceiveResponse, isExCallbackAction, readExStop, readExStatus },
+  normaliseProviderId: trimmedProviderId,
+} as const satisfies ChannelTypeDescriptor<'ex'>;

@@ -1,0 +1,19 @@
+import type { ChannelTypeDescriptor } from '../../channel-type';
+import { withCommonKeys } from '../../shared/common.config';
+import { parseImiMo, readImiReport } from './imi.inbound';
+import { ImiAdapter } from './imi.adapter';
+import { validateImiConfig } from './imi.config';
+
+/** IMIconnect's messaging API. */
+export const imiChannel = {
+  type: 'imi',
+  validate: withCommonKeys(validateImiConfig),
+  outbound: { via: 'adapter', createAdapter: (options) => new ImiAdapter(options) },
+  inboundUrls: (channel, publicUrl) => ({
+    receive: `${publicUrl}/c/imi/${channel.id}/receive`,
+    status: `${publicUrl}/c/imi/${channel.id}/status`,
+  }),
+  inbound: { parseImiMo, readImiReport },
+  // IMIconnect's transids are UUIDs, in any case.
+  normaliseProviderId: (id) => id.trim().toLowerCase(),
+} as const satisfies ChannelTypeDescriptor<'imi'>;

@@ -1,0 +1,26 @@
+import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
+import { withCommonKeys } from '../../shared/common.config';
+import { readTemplateEvent } from './template.inbound';
+import { TemplateAdapter } from './template.adapter';
+import { validateTemplateConfig } from './template.config';
+import { parseWebhookModels } from './template-webhook';
+
+/** A no-code HTTP integration described by a JSON template, Ringotel style. */
+export const templateChannel = {
+  type: 'template',
+  validate: withCommonKeys(validateTemplateConfig),
+  outbound: { via: 'adapter', createAdapter: (options) => new TemplateAdapter(options) },
+  inboundUrls: (channel, publicUrl) => {
+    // One URL per event of the template's `Webhook` section (Ringotel's events by default).
+    const models = parseWebhookModels(channel.config?.Webhook);
+    if (!models.ok) return {};
+    return Object.fromEntries(
+      models.value.map((model) => [
+        model.key,
+        `${publicUrl}/c/template/${channel.id}/${encodeURIComponent(model.key)}`,
+      ]),
+    );
+  },
+  inbound: { readTemplateEvent },
+  normaliseProviderId: trimmedProviderId,
+} as const satisfies ChannelTypeDescriptor<'template'>;

@@ -1,0 +1,242 @@
+import type { EgressGuard } from '@smsgate/egress';
+import { z } from 'zod';
+import {
+  HTTP_METHODS,
+  METHOD_PROBLEM,
+  isHttpUrl,
+  missingSecrets,
+  problemAt,
+  problemsOfZod,
+  upperCase,
+  type HttpMethod,
+  type Parsed,
+  type PathSegment,
+} from '../../shared/config-problems';
+import { parseWebhookModels, type WebhookModel } from './template-webhook';
+
+/** `$name$` placeholders of a no-code template (Ringotel's names, plus our own ids). */
+export const TEMPLATE_PLACEHOLDERS = [
+  'from',
+  'to',
+  'content',
+  'messageid',
+  'channel',
+  'to_no_plus',
+  'from_no_plus',
+] as const;
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+export type TemplateValues = Record<TemplatePlaceholder, string>;
+
+/** In `response_map`, the placeholder that marks where the provider's message id is. */
+export const MESSAGE_ID_MARK = '$messageid$';
+
+export const JSON_CONTENT_TYPE = 'application/json';
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+export type TemplateBodyType = 'json' | 'form';
+
+const PLACEHOLDER = /\$([A-Za-z_]+)\$/g;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(JsonValueSchema),
+    z.record(z.string(), JsonValueSchema),
+  ]),
+);
+const JsonObject = z.record(z.string(), JsonValueSchema, { error: 'must be a JSON object' });
+
+const SendMessageSchema = z.object(
+  {
+    request_method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })),
+    request_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+    request_content_type: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .refine(
+        (value) => bodyTypeOf(value) !== undefined,
+        `must be ${JSON_CONTENT_TYPE} or ${FORM_CONTENT_TYPE}`,
+      )
+      .default(JSON_CONTENT_TYPE),
+    request_parameters: JsonObject.default({}),
+    response_map: JsonObject.optional(),
+  },
+  { error: 'is required' },
+);
+
+const TemplateConfigSchema = z.object({
+  API: z.object({ SendMessage: SendMessageSchema }, { error: 'is required' }),
+  Webhook: z.unknown().optional(),
+  auth: z
+    .object({ type: z.enum(['bearer', 'basic', 'none'], { error: 'must be bearer, basic or none' }) })
+    .optional(),
+});
+
+export type TemplateAuth = 'bearer' | 'basic' | 'none';
+
+export interface TemplateSettings {
+  method: HttpMethod;
+  url: string;
+  /** The Content-Type header for POST and PUT. */
+  contentType: string;
+  bodyType: TemplateBodyType;
+  parameters: { [key: string]: JsonValue };
+  /** Path to the provider's message id in the JSON response; null without a response_map. */
+  messageIdPath: PathSegment[] | null;
+  auth: TemplateAuth;
+  /** The requests the provider sends us (`POST /c/template/<channel>/<event_key>`). */
+  webhooks: WebhookModel[];
+}
+
+const SEND_MESSAGE = ['config', 'API', 'SendMessage'] as const;
+
+export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
+  const parsed = TemplateConfigSchema.safeParse(config ?? {});
+  if (!parsed.success) {
+    // Report the URL's own problems alongside, so one save shows everything to fix.
+    const url = (config as { API?: { SendMessage?: { request_url?: unknown } } } | null)?.API?.SendMessage
+      ?.request_url;
+    const urlIssue = parsed.error.issues.some((issue) => issue.path[2] === 'request_url');
+    const more = typeof url === 'string' && url.trim() && !urlIssue ? requestUrlProblems(url.trim()) : [];
+    return { ok: false, problems: [...problemsOfZod(parsed.error, 'config'), ...more] };
+  }
+  const send = parsed.data.API.SendMessage;
+  const problems = requestUrlProblems(send.request_url);
+  problems.push(...unknownPlaceholders(send.request_parameters, [...SEND_MESSAGE, 'request_parameters']));
+
+  let messageIdPath: PathSegment[] | null = null;
+  if (send.response_map) {
+    const marks = pathsOfMark(send.response_map);
+    const at = [...SEND_MESSAGE, 'response_map'];
+    if (marks.length === 0) problems.push(problemAt(at, `must contain "${MESSAGE_ID_MARK}"`));
+    else if (marks.length > 1) problems.push(problemAt(at, `must contain "${MESSAGE_ID_MARK}" once`));
+    else messageIdPath = marks[0] ?? null;
+  }
+  const webhooks = parseWebhookModels(parsed.data.Webhook);
+  if (!webhooks.ok) problems.push(...webhooks.problems);
+  if (problems.length > 0 || !webhooks.ok) return { ok: false, problems };
+
+  return {
+    ok: true,
+    value: {
+      method: send.request_method,
+      url: send.request_url,
+      contentType: send.request_content_type,
+      bodyType: bodyTypeOf(send.request_content_type) ?? 'json',
+      parameters: send.request_parameters,
+      messageIdPath,
+      auth: parsed.data.auth?.type ?? 'none',
+      webhooks: webhooks.value,
+    },
+  };
+}
+
+/** Problems with a `template` channel as it is saved, including the secrets its auth needs. */
+export function validateTemplateConfig(
+  config: unknown,
+  secrets: Record<string, string>,
+  guard: EgressGuard,
+): string[] {
+  const parsed = parseTemplateConfig(config);
+  if (!parsed.ok) return parsed.problems;
+  const problems = missingSecrets(secrets, secretsFor(parsed.value.auth));
+  const refusal = guard.staticRefusal(renderPlaceholders(parsed.value.url, SAMPLE, encodeURIComponent));
+  if (refusal) problems.unshift(problemAt([...SEND_MESSAGE, 'request_url'], refusal));
+  return problems;
+}
+
+export function secretsFor(auth: TemplateAuth): string[] {
+  switch (auth) {
+    case 'bearer':
+      return ['token'];
+    case 'basic':
+      return ['username', 'password'];
+    case 'none':
+      return [];
+  }
+}
+
+/** Replaces known `$placeholder$`s in a string, each value passed through `escape`. */
+export function renderPlaceholders(
+  text: string,
+  values: TemplateValues,
+  escape: (value: string) => string = (value) => value,
+): string {
+  return text.replace(PLACEHOLDER, (match, name: string) =>
+    isPlaceholder(name) ? escape(values[name]) : match,
+  );
+}
+
+/** The parameters with placeholders filled into string values; numbers, booleans and nulls kept. */
+export function renderParameters(value: JsonValue, values: TemplateValues): JsonValue {
+  if (typeof value === 'string') return renderPlaceholders(value, values);
+  if (Array.isArray(value)) return value.map((item) => renderParameters(item, values));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, renderParameters(item, values)]),
+    );
+  }
+  return value;
+}
+
+function requestUrlProblems(url: string): string[] {
+  const problems = unknownPlaceholders(url, [...SEND_MESSAGE, 'request_url']);
+  if (!isHttpUrl(renderPlaceholders(url, SAMPLE, encodeURIComponent))) {
+    problems.push(problemAt([...SEND_MESSAGE, 'request_url'], 'must be an http or https URL'));
+  }
+  return problems;
+}
+
+function bodyTypeOf(contentType: string): TemplateBodyType | undefined {
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === JSON_CONTENT_TYPE) return 'json';
+  if (mediaType === FORM_CONTENT_TYPE) return 'form';
+  return undefined;
+}
+
+const isPlaceholder = (name: string): name is TemplatePlaceholder =>
+  (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name);
+
+function unknownPlaceholders(value: JsonValue, path: readonly PathSegment[]): string[] {
+  if (typeof value === 'string') {
+    const unknown = [...value.matchAll(PLACEHOLDER)]
+      .map((match) => match[1] ?? '')
+      .filter((n) => !isPlaceholder(n));
+    return [...new Set(unknown)].map((name) =>
+      problemAt(
+        path,
+        `unknown placeholder $${name}$ (known: ${TEMPLATE_PLACEHOLDERS.map((known) => `$${known}$`).join(' ')})`,
+      ),
+    );
+  }
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => unknownPlaceholders(item, [...path, index]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => unknownPlaceholders(item, [...path, key]));
+  }
+  return [];
+}
+
+function pathsOfMark(value: JsonValue, path: PathSegment[] = []): PathSegment[][] {
+  if (value === MESSAGE_ID_MARK) return [path];
+  if (Array.isArray(value)) return value.flatMap((item, index) => pathsOfMark(item, [...path, index]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => pathsOfMark(item, [...path, key]));
+  }
+  return [];
+}
+
+const SAMPLE: TemplateValues = {
+  from: '+61855555555',
+  to: '+61123456789',
+  content: 'sample text',
+  messageid: '0190d3c4-0000-7000-8000-000000000000',
+  channel: '0190d3c4-0000-7000-8000-000000000001',
+  to_no_plus: '61123456789',
+  from_no_plus: '61855555555',
+};

@@ -1,0 +1,92 @@
+import { readTemplateEvent } from './template.inbound';
+
+const CHANNEL_ID = '0190a5c6-1b2c-7d3e-8f40-123456789abc';
+const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
+const SEND = { request_method: 'POST', request_url: 'https://provider.example/send' };
+
+const channel = (config: Record<string, unknown> = { API: { SendMessage: SEND } }) => ({
+  id: CHANNEL_ID,
+  country: 'AU',
+  config,
+});
+const delivered = (params: Record<string, unknown>) => ({ method: 'delivered', params });
+
+describe('readTemplateEvent', () => {
+  it("reads a message event into an inbound message, numbers normalised with the channel's country", () => {
+    const body = { method: 'message', params: { from: '0412 345 678', to: '+61855555555', content: 'Hi' } };
+    expect(readTemplateEvent(channel(), 'message', body)).toEqual({
+      ok: true,
+      kind: 'message',
+      message: { from: '+61412345678', to: '+61855555555', text: 'Hi' },
+    });
+  });
+
+  it('keeps the media URL of a file event in the metadata, and refuses one that is not http(s)', () => {
+    const file = (url: string) => ({ method: 'file', params: { from: '+61412345678', text: 'pic', url } });
+    expect(readTemplateEvent(channel(), 'file', file('https://cdn.example/a.jpg'))).toMatchObject({
+      ok: true,
+      message: { text: 'pic', metadata: { mediaUrl: 'https://cdn.example/a.jpg' } },
+    });
+    expect(readTemplateEvent(channel(), 'file', file('ftp://cdn.example/a.jpg'))).toEqual({
+      ok: false,
+      reason: "'url' must be an http(s) URL of at most 1000 characters",
+    });
+  });
+
+  it('calls an event the template does not name unknown, listing the ones it does', () => {
+    expect(readTemplateEvent(channel(), 'nope', {})).toEqual({
+      ok: false,
+      unknown: true,
+      reason: "unknown event nope (this channel's events: message, file, delivered)",
+    });
+  });
+
+  it('takes reports by our message id when the template maps no provider id', () => {
+    const read = readTemplateEvent(channel(), 'delivered', delivered({ messageid: MESSAGE_ID }));
+    expect(read).toMatchObject({
+      ok: true,
+      kind: 'report',
+      report: { messageId: MESSAGE_ID, status: 'delivered', detail: { source: 'template delivered' } },
+    });
+    expect(readTemplateEvent(channel(), 'delivered', delivered({ messageid: 'abc' }))).toEqual({
+      ok: false,
+      reason: "'messageid' must be our message id: this channel's template has no response_map",
+    });
+  });
+
+  it("takes reports by the provider's id when the template maps one", () => {
+    const config = { API: { SendMessage: { ...SEND, response_map: { id: '$messageid$' } } } };
+    const read = readTemplateEvent(
+      channel(config),
+      'delivered',
+      delivered({ messageid: 'P-1', status: 'failed' }),
+    );
+    expect(read).toMatchObject({ ok: true, report: { providerMessageId: 'P-1', status: 'failed' } });
+    expect(read.ok && read.kind === 'report' && read.report.messageId).toBeUndefined();
+  });
+
+  it('refuses an unknown status and a date that is not ISO-8601', () => {
+    expect(
+      readTemplateEvent(channel(), 'delivered', delivered({ messageid: MESSAGE_ID, status: 'odd' })),
+    ).toEqual({
+      ok: false,
+      reason: 'unknown status "odd": map it in the model\'s status_map',
+    });
+    const config = {
+      API: { SendMessage: SEND },
+      Webhook: [
+        {
+          event_key: 'message',
+          event_type: 'message',
+          request_parameters: { from: '$from$', content: '$content$', date: '$date$' },
+        },
+      ],
+    };
+    expect(
+      readTemplateEvent(channel(config), 'message', { from: '+61412345678', content: 'hi', date: 'today' }),
+    ).toEqual({
+      ok: false,
+      reason: "'date' must be an ISO-8601 date: today",
+    });
+  });
+});

@@ -1,0 +1,137 @@
+import { isUuid, stableId } from '@smsgate/contracts';
+import { normalizePhone } from '@smsgate/sms';
+import type { InboundChannel, InboundText, ProviderReport, Refusal } from '../../inbound/inbound-event';
+import { parseIsoDate } from '../../inbound/provider-dates';
+import { parseTemplateConfig, type TemplateSettings } from './template.config';
+import { readWebhook, webhookStatus, type WebhookModel, type WebhookValues } from './template-webhook';
+
+export type TemplateEvent =
+  | { ok: true; kind: 'message'; message: InboundText }
+  | { ok: true; kind: 'report'; report: ProviderReport }
+  | Refusal;
+
+/**
+ * Parsed templates by config object: a cached channel hands out the same object and an edited one a
+ * new object, so this follows edits without parsing on every webhook.
+ */
+const parsedSettings = new WeakMap<object, TemplateSettings | null>();
+
+function settingsOf(config: Record<string, unknown>): TemplateSettings | null {
+  let settings = parsedSettings.get(config);
+  if (settings === undefined) {
+    const parsed = parseTemplateConfig(config);
+    settings = parsed.ok ? parsed.value : null;
+    parsedSettings.set(config, settings);
+  }
+  return settings;
+}
+
+/**
+ * A webhook event of a template channel (`POST /c/template/<channel>/<event_key>`), read through the
+ * model the channel's template gives for that event: messages and files become inbound messages,
+ * delivery reports become reports.
+ */
+export function readTemplateEvent(
+  channel: InboundChannel & { config: Record<string, unknown> },
+  event: string,
+  body: unknown,
+): TemplateEvent {
+  const settings = settingsOf(channel.config);
+  const webhooks = settings?.webhooks ?? [];
+  const model = webhooks.find((candidate) => candidate.key === event);
+  if (!model) {
+    return {
+      ok: false,
+      unknown: true,
+      reason: `unknown event ${event.slice(0, 64)} (this channel's events: ${webhooks.map((w) => w.key).join(', ')})`,
+    };
+  }
+  const read = readWebhook(model, body);
+  if (!read.ok) return { ok: false, reason: read.reason };
+  return model.type === 'delivered'
+    ? report(channel, model, read.values, settings?.messageIdPath !== null)
+    : message(channel, model, read.values);
+}
+
+function message(channel: InboundChannel, model: WebhookModel, values: WebhookValues): TemplateEvent {
+  const from = normalizePhone(values.from ?? '', channel.country ?? undefined);
+  if (!from.ok) return { ok: false, reason: `invalid 'from' number: ${from.reason}` };
+  let to: string | undefined;
+  if (values.to) {
+    const phone = normalizePhone(values.to, channel.country ?? undefined);
+    if (!phone.ok) return { ok: false, reason: `invalid 'to' number: ${phone.reason}` };
+    to = phone.e164;
+  }
+  const text = values.content ?? values.text ?? '';
+  if (text.length > 20_000) return { ok: false, reason: 'the text is longer than 20000 characters' };
+  const mediaUrl = model.type === 'mms' ? values.url : undefined;
+  if (mediaUrl !== undefined && !/^https?:\/\/\S{1,1000}$/i.test(mediaUrl))
+    return { ok: false, reason: "'url' must be an http(s) URL of at most 1000 characters" };
+  const sentAt = dateOf(values);
+  if (sentAt === null) return badDate(values);
+  return {
+    ok: true,
+    kind: 'message',
+    message: {
+      from: from.e164,
+      to,
+      text,
+      sentAt,
+      providerMessageId: values.messageid,
+      metadata: mediaUrl ? { mediaUrl } : undefined,
+    },
+  };
+}
+
+/**
+ * With a `response_map`, the channel learnt the provider's id for each message: reports name that
+ * id and are correlated by dlr-tracker. Without one, the provider only knows ours ($messageid$ in
+ * the send request), so reports must name it.
+ */
+function report(
+  channel: InboundChannel,
+  model: WebhookModel,
+  values: WebhookValues,
+  providerIds: boolean,
+): TemplateEvent {
+  const status = webhookStatus(model, values.status);
+  if (!status) {
+    return {
+      ok: false,
+      reason: `unknown status "${(values.status ?? '').slice(0, 64)}": map it in the model's status_map`,
+    };
+  }
+  const messageId = values.messageid ?? '';
+  if (!providerIds && !isUuid(messageId)) {
+    return {
+      ok: false,
+      reason: "'messageid' must be our message id: this channel's template has no response_map",
+    };
+  }
+  const date = dateOf(values);
+  if (date === null) return badDate(values);
+  const common = {
+    eventId: stableId('template-report', channel.id, messageId, status, values.status ?? ''),
+    status,
+    detail: { source: `template ${model.key}`, providerStatus: values.status ?? null },
+    at: date ?? new Date(),
+  };
+  return {
+    ok: true,
+    kind: 'report',
+    report: providerIds
+      ? { ...common, providerMessageId: messageId.slice(0, 128) }
+      : { ...common, messageId },
+  };
+}
+
+/** The event's date; undefined when it gives none, null when the one it gives does not parse. */
+function dateOf(values: WebhookValues): Date | undefined | null {
+  if (values.date === undefined) return undefined;
+  return parseIsoDate(values.date) ?? null;
+}
+
+const badDate = (values: WebhookValues): Refusal => ({
+  ok: false,
+  reason: `'date' must be an ISO-8601 date: ${(values.date ?? '').slice(0, 64)}`,
+});
