@@ -1,6 +1,6 @@
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { createDataSource } from '@smsgate/db';
+import { ChannelsRepository, createDataSource } from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { loadConfig } from '@smsgate/runtime';
 import { SECRETS_KEY, TopicProbe } from '@smsgate/testing';
@@ -38,7 +38,7 @@ describe('cht-relay outbound', () => {
     broadcasts = new CreateBroadcastUseCase(
       db,
       new OutboundMessages(db, publisher, loops),
-      new RelaySettings(db, config),
+      new RelaySettings(db, config, new ChannelsRepository(db)),
       config,
     );
   });
@@ -104,7 +104,7 @@ describe('cht-relay outbound', () => {
       const tight = new CreateBroadcastUseCase(
         small,
         new OutboundMessages(small, publisher, new LoopGuard(small, config)),
-        new RelaySettings(small, config),
+        new RelaySettings(small, config, new ChannelsRepository(small)),
         config,
       );
       const results = await Promise.all(

@@ -15,3 +15,4 @@ export * from './entities/route.entity';
 export * from './entities/dispatch-attempt.entity';
 export * from './entities/opt-out.entity';
 export * from './repositories';
+export * from './channels/channel.store';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SecretBox } from '@smsgate/db';
+import { ChannelsRepository, ChannelStore, SecretBox } from '@smsgate/db';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { TtlCache } from '@smsgate/runtime';
@@ -92,15 +92,20 @@ export class RelaySettings {
   private readonly box: SecretBox;
   private readonly targets: TtlCache<string, ChtTarget | undefined>;
   private channelsByInbound?: { value: Map<string, RapidProChannel[]>; until: number };
-  private readonly countries: TtlCache<string, string | undefined>;
+  private readonly channels: ChannelStore;
 
   constructor(
     private readonly db: DataSource,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
+    channels: ChannelsRepository,
   ) {
     this.box = new SecretBox(config.SECRETS_KEY);
     this.targets = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
-    this.countries = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
+    this.channels = new ChannelStore(channels, {
+      secretsKey: config.SECRETS_KEY,
+      cache: new TtlCache(config.CONFIG_CACHE_MS, 10_000),
+      includeDeleted: true,
+    });
   }
 
   async target(workspaceId: string, fresh = false): Promise<ChtTarget | undefined> {
@@ -116,13 +121,7 @@ export class RelaySettings {
   /** The country of an smsgate channel, for reading national numbers the way it does. */
   async channelCountry(channelId: string | null | undefined): Promise<string | undefined> {
     if (!channelId) return undefined;
-    return this.countries.get(channelId, async () => {
-      const rows = await this.db.query<{ country: string | null }[]>(
-        `SELECT country FROM channels WHERE id = $1`,
-        [channelId],
-      );
-      return rows[0]?.country ?? undefined;
-    });
+    return (await this.channels.get(channelId))?.country ?? undefined;
   }
 
   async gatewayTargets(): Promise<ChtTarget[]> {

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isUuid } from '@smsgate/contracts';
-import { ChannelEntity, SecretBox } from '@smsgate/db';
-import { DataSource, IsNull } from 'typeorm';
-import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
+import { ChannelEntity, ChannelsRepository, ChannelStore, StoredChannel } from '@smsgate/db';
 import { TtlCache } from '@smsgate/runtime';
+import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 
 export interface DispatchChannel {
   id: string;
@@ -17,47 +15,43 @@ export interface DispatchChannel {
   tps?: number;
 }
 
-/** Channels as dispatch needs them (secrets decrypted), cached for CONFIG_CACHE_MS (5 s by default). */
+/** Channels as dispatch needs them (secrets opened), cached for CONFIG_CACHE_MS (5 s by default). */
 @Injectable()
 export class ChannelDirectory {
-  private readonly secretBox: SecretBox;
-  private readonly cache: TtlCache<string, DispatchChannel | null>;
+  private readonly store: ChannelStore;
+  /** Built once per channel read, as the store keeps it. */
+  private readonly views = new WeakMap<StoredChannel, DispatchChannel>();
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
-  ) {
-    this.secretBox = new SecretBox(config.SECRETS_KEY);
-    this.cache = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
+  constructor(channels: ChannelsRepository, @Inject(DISPATCHER_CONFIG) config: DispatcherConfig) {
+    this.store = new ChannelStore(channels, {
+      secretsKey: config.SECRETS_KEY,
+      cache: new TtlCache(config.CONFIG_CACHE_MS, 10_000),
+    });
   }
 
   /** The channel if it exists, belongs to `workspace` and is enabled. */
   async usable(workspace: string, id: string): Promise<DispatchChannel | null> {
-    const channel = await this.load(id);
-    return channel && channel.workspaceId === workspace ? channel : null;
+    const channel = await this.store.get(id);
+    return channel?.enabled && channel.workspaceId === workspace ? this.view(channel) : null;
   }
 
-  private async load(id: string): Promise<DispatchChannel | null> {
-    if (!isUuid(id)) return null;
-    return this.cache.get(id, () => this.read(id));
-  }
-
-  private async read(id: string): Promise<DispatchChannel | null> {
-    const row = await this.dataSource
-      .getRepository(ChannelEntity)
-      .findOne({ where: { id, deletedAt: IsNull() } });
-    const channel = row?.enabled
-      ? {
-          id: row.id,
-          workspaceId: row.workspaceId,
-          type: row.type,
-          address: row.address,
-          country: row.country,
-          config: row.config,
-          secrets: row.secrets ? this.secretBox.open(row.secrets) : {},
-          tps: typeof row.config.tps === 'number' && row.config.tps > 0 ? row.config.tps : undefined,
-        }
-      : null;
-    return channel;
+  private view(channel: StoredChannel): DispatchChannel {
+    if (channel.opened instanceof Error) throw channel.opened;
+    let view = this.views.get(channel);
+    if (!view) {
+      const tps = channel.config.tps;
+      view = {
+        id: channel.id,
+        workspaceId: channel.workspaceId,
+        type: channel.type,
+        address: channel.address,
+        country: channel.country,
+        config: channel.config,
+        secrets: channel.opened,
+        tps: typeof tps === 'number' && tps > 0 ? tps : undefined,
+      };
+      this.views.set(channel, view);
+    }
+    return view;
   }
 }

@@ -1,5 +1,5 @@
 import { uuidv7 } from '@smsgate/contracts';
-import { createDataSource } from '@smsgate/db';
+import { createDataSource, DispatchAttemptsRepository } from '@smsgate/db';
 import { DataSource } from 'typeorm';
 import { SendResult } from '@smsgate/channel-config';
 import { AttemptLedger } from './attempt-ledger';
@@ -12,7 +12,7 @@ describe('attempt ledger', () => {
   beforeAll(async () => {
     dataSource = createDataSource({ url: process.env.DATABASE_URL!, poolSize: 2 });
     await dataSource.initialize();
-    ledger = new AttemptLedger(dataSource);
+    ledger = new AttemptLedger(new DispatchAttemptsRepository(dataSource));
   });
   afterAll(() => dataSource.destroy());
 
@@ -84,7 +84,7 @@ describe('attempt ledger', () => {
     const query = dataSource.query.bind(dataSource);
     let failures = 2;
     const spy = jest.spyOn(dataSource, 'query').mockImplementation(((sql: string, params?: unknown[]) => {
-      if (sql.trimStart().startsWith('UPDATE') && failures-- > 0)
+      if (sql.includes('UPDATE dispatch_attempts') && failures-- > 0)
         return Promise.reject(new Error('the database system is shutting down'));
       return query(sql, params);
     }) as typeof dataSource.query);

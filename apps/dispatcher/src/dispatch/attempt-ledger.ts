@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MicroBatcher, untilDone, warnSometimes } from '@smsgate/runtime';
-import { DataSource } from 'typeorm';
+import { AttemptBegin, AttemptFinish, DispatchAttemptsRepository } from '@smsgate/db';
 import type { SendResult } from '@smsgate/channel-config';
 
 export type AttemptStart =
@@ -9,18 +9,6 @@ export type AttemptStart =
   /** `attempt`: the attempt whose result it is (an earlier one the provider accepted, or this one). */
   | { kind: 'finished'; result: SendResult; attempt: number }
   | { kind: 'interrupted' };
-
-interface Begin {
-  messageId: string;
-  attempt: number;
-  channelId: string;
-}
-
-interface Finish {
-  messageId: string;
-  attempt: number;
-  result: SendResult;
-}
 
 /**
  * Records each send attempt before the provider is called and its result after. A request replayed
@@ -38,18 +26,21 @@ interface Finish {
  */
 @Injectable()
 export class AttemptLedger {
-  private readonly begins = new MicroBatcher<Begin, AttemptStart>((items) => this.beginMany(items), {
+  private readonly begins = new MicroBatcher<AttemptBegin, AttemptStart>((items) => this.beginMany(items), {
     maxBatch: 500,
     maxInFlight: 2,
   });
-  private readonly finishes = new MicroBatcher<Finish, void>((items) => this.finishMany(items), {
-    maxBatch: 500,
-    maxInFlight: 2,
-  });
+  private readonly finishes = new MicroBatcher<AttemptFinish<SendResult>, void>(
+    (items) => this.finishMany(items),
+    {
+      maxBatch: 500,
+      maxInFlight: 2,
+    },
+  );
 
   private readonly logger = new Logger(AttemptLedger.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly attempts: DispatchAttemptsRepository) {}
 
   begin(messageId: string, attempt: number, channelId: string): Promise<AttemptStart> {
     return this.begins.submit({ messageId, attempt, channelId });
@@ -65,41 +56,10 @@ export class AttemptLedger {
     });
   }
 
-  private async beginMany(items: Begin[]): Promise<AttemptStart[]> {
+  private async beginMany(items: AttemptBegin[]): Promise<AttemptStart[]> {
     // One statement may not touch a row twice: a repeated key within the batch sees the first's row.
     const unique = [...new Map(items.map((item) => [keyOf(item), item])).values()];
-    const rows = await this.dataSource.query<
-      {
-        message_id: string;
-        attempt: number;
-        state: string;
-        result: SendResult | null;
-        inserted: boolean;
-        earlier: boolean;
-        parts: number | null;
-      }[]
-    >(
-      `WITH u AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[]) AS u(m, n, c)),
-       earlier AS (
-         SELECT DISTINCT ON (a.message_id) a.message_id, a.attempt, a.result
-         FROM dispatch_attempts a JOIN u ON a.message_id = u.m AND a.attempt < u.n
-         WHERE a.state = 'done' AND a.result->>'kind' = 'accepted'
-         ORDER BY a.message_id, a.attempt),
-       resumed AS (
-         SELECT a.message_id, max((a.result->'detail'->>'partsAccepted')::int) AS parts
-         FROM dispatch_attempts a JOIN u ON a.message_id = u.m AND a.attempt < u.n AND a.channel_id = u.c
-         WHERE a.state = 'done' AND a.result->'detail' ? 'partsAccepted'
-         GROUP BY a.message_id),
-       begun AS (
-         INSERT INTO dispatch_attempts AS a (message_id, attempt, channel_id, state, started_at)
-         SELECT m, n, c, 'sending', now() FROM u WHERE NOT EXISTS (SELECT FROM earlier e WHERE e.message_id = u.m)
-         ON CONFLICT (message_id, attempt) DO UPDATE SET started_at = a.started_at
-         RETURNING a.message_id, a.attempt, a.state, a.result, (xmax = 0) AS inserted)
-       SELECT b.message_id, b.attempt, b.state, b.result, b.inserted, false AS earlier, r.parts
-       FROM begun b LEFT JOIN resumed r USING (message_id)
-       UNION ALL SELECT message_id, attempt, 'done', result, false, true, NULL FROM earlier`,
-      [unique.map((i) => i.messageId), unique.map((i) => i.attempt), unique.map((i) => i.channelId)],
-    );
+    const rows = await this.attempts.begin<SendResult>(unique);
     const byKey = new Map(rows.filter((row) => !row.earlier).map((row) => [keyOf(rowKey(row)), row]));
     const earlier = new Map(rows.filter((row) => row.earlier).map((row) => [row.message_id, row]));
     const seen = new Set<string>();
@@ -120,17 +80,8 @@ export class AttemptLedger {
     });
   }
 
-  private async finishMany(items: Finish[]): Promise<void[]> {
-    await this.dataSource.query(
-      `UPDATE dispatch_attempts AS a SET state = 'done', result = u.r, finished_at = now()
-       FROM unnest($1::uuid[], $2::int[], $3::jsonb[]) AS u(m, n, r)
-       WHERE a.message_id = u.m AND a.attempt = u.n`,
-      [
-        items.map((i) => i.messageId),
-        items.map((i) => i.attempt),
-        items.map((i) => JSON.stringify(i.result)),
-      ],
-    );
+  private async finishMany(items: AttemptFinish<SendResult>[]): Promise<void[]> {
+    await this.attempts.finish(items);
     return items.map(() => undefined);
   }
 }

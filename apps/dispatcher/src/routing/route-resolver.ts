@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RouteEntity } from '@smsgate/db';
+import { RouteRule, RoutesRepository } from '@smsgate/db';
 import { countryOf } from '@smsgate/sms';
-import { DataSource } from 'typeorm';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { TtlCache } from '@smsgate/runtime';
 
-export type RouteRule = Pick<RouteEntity, 'prefix' | 'country' | 'channels'>;
+export type { RouteRule };
 
 /**
  * Picks a workspace's rule for a destination: the longest matching prefix, else the destination's
@@ -25,7 +24,7 @@ export class RouteResolver {
   private readonly cache: TtlCache<string, RouteRule[]>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly routes: RoutesRepository,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
   ) {
     this.cache = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
@@ -36,12 +35,6 @@ export class RouteResolver {
   }
 
   private async rules(workspace: string): Promise<RouteRule[]> {
-    return this.cache.get(workspace, () =>
-      this.dataSource.getRepository(RouteEntity).find({
-        where: { workspaceId: workspace },
-        select: { prefix: true, country: true, channels: true },
-        order: { id: 'ASC' },
-      }),
-    );
+    return this.cache.get(workspace, () => this.routes.rulesOf(workspace));
   }
 }

@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { uuidv7 } from '@smsgate/contracts';
-import { ChannelEntity, createDataSource } from '@smsgate/db';
+import { ChannelsRepository, createDataSource } from '@smsgate/db';
 import { SECRETS_KEY } from '@smsgate/testing';
 import { DataSource } from 'typeorm';
 import type { IngressConfig } from '../config';
@@ -11,6 +11,7 @@ import { ChannelsService } from './channels.service';
 describe('ChannelsService races', () => {
   let db: DataSource;
   let channels: ChannelsService;
+  let repository: ChannelsRepository;
   let workspaceId: string;
 
   beforeAll(async () => {
@@ -20,7 +21,8 @@ describe('ChannelsService races', () => {
       EGRESS_ALLOW: [],
       publicUrl: 'https://sms.example.org',
     } as unknown as IngressConfig;
-    channels = new ChannelsService(db, config);
+    repository = new ChannelsRepository(db);
+    channels = new ChannelsService(repository, config);
   });
 
   beforeEach(async () => {
@@ -45,11 +47,10 @@ describe('ChannelsService races', () => {
 
   it('a PATCH whose channel is deleted after it was read answers 404 and does not bring it back', async () => {
     const { uuid } = await create();
-    const repository = db.getRepository(ChannelEntity);
-    const findOne = repository.findOne.bind(repository);
+    const findOwned = repository.findOwned.bind(repository);
     // The DELETE lands between the PATCH's read and its write.
-    jest.spyOn(repository, 'findOne').mockImplementationOnce(async (options) => {
-      const row = await findOne(options);
+    jest.spyOn(repository, 'findOwned').mockImplementationOnce(async (workspace, id) => {
+      const row = await findOwned(workspace, id);
       await channels.remove(workspaceId, uuid);
       return row;
     });

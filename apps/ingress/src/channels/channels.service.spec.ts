@@ -1,17 +1,16 @@
 import { BadRequestException } from '@nestjs/common';
-import { ChannelEntity } from '@smsgate/db';
-import type { DataSource } from 'typeorm';
+import { ChannelChanges, ChannelEntity, ChannelRecord, ChannelsRepository, NewChannel } from '@smsgate/db';
 import type { IngressConfig } from '../config';
 import type { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelsService } from './channels.service';
 
 const WORKSPACE = '0190a5c6-0000-7000-8000-000000000001';
 
-/** Just enough of a TypeORM repository: rows are copied in and out, as a database would. */
+/** Just enough of ChannelsRepository: rows are copied in and out, as a database would. */
 class FakeChannelRepository {
   readonly rows = new Map<string, ChannelEntity>();
 
-  async save(channel: Partial<ChannelEntity>): Promise<ChannelEntity> {
+  async insert(channel: NewChannel): Promise<ChannelRecord> {
     const now = new Date();
     const row = Object.assign(new ChannelEntity(), {
       createdAt: now,
@@ -23,39 +22,46 @@ class FakeChannelRepository {
     return structuredClone(row);
   }
 
-  async update(
-    where: { id: string; workspaceId: string },
-    changes: Partial<ChannelEntity>,
-  ): Promise<{ affected: number }> {
-    const row = this.rows.get(where.id);
-    if (!row || row.deletedAt || row.workspaceId !== where.workspaceId) return { affected: 0 };
+  async listByWorkspace(workspaceId: string): Promise<ChannelRecord[]> {
+    return [...this.rows.values()]
+      .filter((row) => !row.deletedAt && row.workspaceId === workspaceId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((row) => structuredClone(row));
+  }
+
+  async update(workspaceId: string, id: string, changes: ChannelChanges): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.deletedAt || row.workspaceId !== workspaceId) return false;
     Object.assign(row, structuredClone(changes), { updatedAt: new Date() });
-    return { affected: 1 };
+    return true;
   }
 
-  async softDelete(where: { id: string; workspaceId: string }): Promise<{ affected: number }> {
-    const row = this.rows.get(where.id);
-    if (!row || row.deletedAt || row.workspaceId !== where.workspaceId) return { affected: 0 };
+  async softDelete(workspaceId: string, id: string): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row || row.deletedAt || row.workspaceId !== workspaceId) return false;
     row.deletedAt = new Date();
-    return { affected: 1 };
+    return true;
   }
 
-  async findOne({ where }: { where: { id: string; workspaceId?: string } }): Promise<ChannelEntity | null> {
-    const row = this.rows.get(where.id);
-    if (!row || row.deletedAt || (where.workspaceId && row.workspaceId !== where.workspaceId)) return null;
-    return structuredClone(row);
+  async findOwned(workspaceId: string, id: string): Promise<ChannelRecord | null> {
+    const row = await this.findById(id);
+    return row && !row.deletedAt && row.workspaceId === workspaceId ? row : null;
+  }
+
+  async findById(id: string): Promise<ChannelRecord | null> {
+    const row = this.rows.get(id);
+    return row ? structuredClone(row) : null;
   }
 }
 
 function service(egressAllow: string[] = []) {
   const repository = new FakeChannelRepository();
-  const dataSource = { getRepository: () => repository } as unknown as DataSource;
   const config = {
     SECRETS_KEY: Buffer.alloc(32, 3).toString('base64'),
     EGRESS_ALLOW: egressAllow,
     publicUrl: 'https://sms.example.org',
   } as IngressConfig;
-  return { channels: new ChannelsService(dataSource, config), repository };
+  return { channels: new ChannelsService(repository as unknown as ChannelsRepository, config), repository };
 }
 
 const channel = (fields: Partial<CreateChannel> & Pick<CreateChannel, 'type'>): CreateChannel => ({

@@ -1,10 +1,8 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { validateChannelConfig } from '@smsgate/channel-config';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
-import { ChannelEntity, SecretBox } from '@smsgate/db';
+import { ChannelChanges, ChannelEntity, ChannelRecord, ChannelsRepository, ChannelStore } from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
-import { DataSource, IsNull, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
@@ -14,41 +12,38 @@ const LOOKUP_TTL_MS = 5_000;
 
 @Injectable()
 export class ChannelsService {
-  private readonly repository: Repository<ChannelEntity>;
-  private readonly secretBox: SecretBox;
+  private readonly store: ChannelStore;
   /** The dispatcher's egress policy (same EGRESS_ALLOW), for the static checks of send URLs. */
   private readonly egress: EgressGuard;
-  /** Inbound traffic looks channels up on every request; changes reach every replica within 5 s. */
-  private readonly lookups = new TtlCache<string, ChannelEntity | null>(LOOKUP_TTL_MS, 50_000);
 
   constructor(
-    dataSource: DataSource,
+    private readonly repository: ChannelsRepository,
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
   ) {
-    this.repository = dataSource.getRepository(ChannelEntity);
-    this.secretBox = new SecretBox(config.SECRETS_KEY);
+    // Inbound traffic looks channels up on every request; changes reach every replica within 5 s.
+    this.store = new ChannelStore(repository, {
+      secretsKey: config.SECRETS_KEY,
+      cache: new TtlCache(LOOKUP_TTL_MS, 50_000),
+    });
     this.egress = new EgressGuard({ allowHosts: config.EGRESS_ALLOW });
   }
 
   async create(workspaceId: string, input: CreateChannel): Promise<ChannelView> {
     const { secrets, ...fields } = input;
     this.checkConfig(fields.type, fields.config, secrets ?? {});
-    const channel = await this.repository.save({
+    const channel = await this.repository.insert({
       id: uuidv7(),
       workspaceId,
       ...fields,
       address: fields.address ?? null,
       country: fields.country ?? null,
-      ...this.sealed(secrets ?? {}),
+      ...this.store.seal(secrets ?? {}),
     });
     return this.view(channel);
   }
 
   async list(workspaceId: string): Promise<ChannelView[]> {
-    const channels = await this.repository.find({
-      where: { workspaceId, deletedAt: IsNull() },
-      order: { id: 'ASC' },
-    });
+    const channels = await this.repository.listByWorkspace(workspaceId);
     return channels.map((channel) => this.view(channel));
   }
 
@@ -59,32 +54,28 @@ export class ChannelsService {
   async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {
     const channel = await this.owned(workspaceId, id);
     const { secrets: secretsPatch, ...fields } = input;
-    const secrets = secretsPatch ? mergeSecrets(this.opened(channel), secretsPatch) : undefined;
+    const secrets = secretsPatch ? mergeSecrets(this.store.open(channel), secretsPatch) : undefined;
     // Checked as it will be after the patch; a patch that leaves config and secrets alone (a rename,
     // disabling) is not held to checks the channel may predate.
     if (fields.config !== undefined || secrets !== undefined) {
-      this.checkConfig(channel.type, fields.config ?? channel.config, secrets ?? this.opened(channel));
+      this.checkConfig(channel.type, fields.config ?? channel.config, secrets ?? this.store.open(channel));
     }
     // Written only if the channel is still there: a DELETE that landed since the read wins (404), where
     // saving the entity read before it brought the deleted channel back.
-    const changes: Partial<ChannelEntity> = { ...fields, ...(secrets ? this.sealed(secrets) : {}) };
+    const changes: ChannelChanges = { ...fields, ...(secrets ? this.store.seal(secrets) : {}) };
     if (Object.keys(changes).length > 0) {
-      // TypeORM's deep-partial type cannot take jsonb's `unknown` values; the columns are the entity's.
-      const values = changes as QueryDeepPartialEntity<ChannelEntity>;
-      const result = await this.repository.update({ id, workspaceId, deletedAt: IsNull() }, values);
-      if (!result.affected) throw new NotFoundException(`channel ${id} not found`);
+      const updated = await this.repository.update(workspaceId, id, changes);
+      if (!updated) throw new NotFoundException(`channel ${id} not found`);
     }
-    this.lookups.delete(id);
+    this.store.forget(id);
     return this.view(await this.owned(workspaceId, id));
   }
 
   /** One statement: of two DELETEs racing, one answers 204 and the other 404. */
   async remove(workspaceId: string, id: string): Promise<void> {
-    const result = isUuid(id)
-      ? await this.repository.softDelete({ id, workspaceId, deletedAt: IsNull() })
-      : { affected: 0 };
-    if (!result.affected) throw new NotFoundException(`channel ${id.slice(0, 64)} not found`);
-    this.lookups.delete(id);
+    const deleted = isUuid(id) && (await this.repository.softDelete(workspaceId, id));
+    if (!deleted) throw new NotFoundException(`channel ${id.slice(0, 64)} not found`);
+    this.store.forget(id);
   }
 
   /** An enabled, not deleted channel of `type`, for inbound traffic. */
@@ -101,14 +92,11 @@ export class ChannelsService {
 
   /** Hot-path lookups are cached briefly: edits reach every replica within LOOKUP_TTL_MS. */
   private async lookup(id: string): Promise<ChannelEntity | null> {
-    if (!isUuid(id)) return null;
-    return this.lookups.get(id, () => this.repository.findOne({ where: { id, deletedAt: IsNull() } }));
+    return this.store.get(id);
   }
 
-  private async owned(workspaceId: string, id: string): Promise<ChannelEntity> {
-    const channel = isUuid(id)
-      ? await this.repository.findOne({ where: { id, workspaceId, deletedAt: IsNull() } })
-      : null;
+  private async owned(workspaceId: string, id: string): Promise<ChannelRecord> {
+    const channel = isUuid(id) ? await this.repository.findOwned(workspaceId, id) : null;
     if (!channel) throw new NotFoundException(`channel ${id} not found`);
     return channel;
   }
@@ -125,16 +113,7 @@ export class ChannelsService {
     }
   }
 
-  private opened(channel: ChannelEntity): Record<string, string> {
-    return channel.secrets ? this.secretBox.open(channel.secrets) : {};
-  }
-
-  private sealed(secrets: Record<string, string>): Pick<ChannelEntity, 'secrets' | 'secretFields'> {
-    const names = Object.keys(secrets).sort();
-    return { secrets: names.length > 0 ? this.secretBox.seal(secrets) : null, secretFields: names };
-  }
-
-  private view(channel: ChannelEntity): ChannelView {
+  private view(channel: ChannelRecord): ChannelView {
     return toChannelView(channel, this.config.publicUrl);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { MicroBatcher } from '@smsgate/runtime';
-import { DataSource } from 'typeorm';
+import { InboundClaimRequest, InboundClaimRow, InboundDedupRepository } from '@smsgate/db';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 
 export interface Claim {
@@ -13,21 +13,7 @@ export interface Claim {
 
 const FLUSH_EVERY_MS = 25;
 
-interface ClaimRequest {
-  key: string;
-  candidateId: string;
-  now: Date;
-}
-
-interface ClaimRow {
-  key: string;
-  message_id: string;
-  created_at: Date;
-  claimed: boolean;
-  published: boolean;
-}
-
-const toRow = (key: string, claim: Claim): ClaimRow => ({
+const toRow = (key: string, claim: Claim): InboundClaimRow => ({
   key,
   message_id: claim.messageId,
   created_at: claim.receivedAt,
@@ -50,13 +36,16 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   private flushTimer?: NodeJS.Timeout;
   private cleanupTimer?: NodeJS.Timeout;
   private readonly windowSeconds: number;
-  private readonly claims = new MicroBatcher<ClaimRequest, Claim>((requests) => this.claimMany(requests), {
-    maxBatch: 500,
-    maxInFlight: 1,
-  });
+  private readonly claims = new MicroBatcher<InboundClaimRequest, Claim>(
+    (requests) => this.claimMany(requests),
+    {
+      maxBatch: 500,
+      maxInFlight: 1,
+    },
+  );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly dedup: InboundDedupRepository,
     @Inject(INGRESS_CONFIG) config: IngressConfig,
   ) {
     this.windowSeconds = config.INBOUND_DEDUP_WINDOW_SECONDS;
@@ -78,33 +67,12 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     return this.claims.submit({ key, candidateId, now });
   }
 
-  private async claimMany(requests: ClaimRequest[]): Promise<Claim[]> {
-    const first = new Map<string, ClaimRequest>();
+  private async claimMany(requests: InboundClaimRequest[]): Promise<Claim[]> {
+    const first = new Map<string, InboundClaimRequest>();
     for (const request of requests) if (!first.has(request.key)) first.set(request.key, request);
     const unique = [...first.values()];
     // One statement: claim new (or expired) keys; for the others read what is there.
-    const rows = await this.dataSource.query<ClaimRow[]>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS i(key, message_id, created_at)
-       ), claimed AS (
-         INSERT INTO inbound_dedup AS d (key, message_id, published, created_at)
-         SELECT key, message_id, false, created_at FROM input
-         ON CONFLICT (key) DO UPDATE SET message_id = EXCLUDED.message_id, published = false, created_at = EXCLUDED.created_at
-           WHERE d.created_at < EXCLUDED.created_at - make_interval(secs => $4)
-         RETURNING d.key, d.message_id, d.created_at
-       )
-       SELECT key, message_id, created_at, true AS claimed, false AS published FROM claimed
-       UNION ALL
-       SELECT d.key, d.message_id, d.created_at, false, d.published
-       FROM inbound_dedup d JOIN input USING (key)
-       WHERE d.key NOT IN (SELECT key FROM claimed)`,
-      [
-        unique.map((r) => r.key),
-        unique.map((r) => r.candidateId),
-        unique.map((r) => r.now),
-        this.windowSeconds,
-      ],
-    );
+    const rows = await this.dedup.claimMany(unique, this.windowSeconds);
     const byKey = new Map(rows.map((row) => [row.key, row]));
     // A key claimed concurrently by another transaction is invisible to this statement's snapshot:
     // ask again for those (rare).
@@ -142,7 +110,7 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     if (keys.length === 0) return;
     this.pendingPublished = [];
     try {
-      await this.dataSource.query(`UPDATE inbound_dedup SET published = true WHERE key = ANY($1)`, [keys]);
+      await this.dedup.markPublished(keys);
       for (const key of keys) this.publishedHere.delete(key);
     } catch (error) {
       this.pendingPublished.push(...keys);
@@ -152,10 +120,7 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
 
   private async cleanup(): Promise<void> {
     try {
-      await this.dataSource.query(
-        `DELETE FROM inbound_dedup WHERE created_at < now() - make_interval(secs => $1)`,
-        [this.windowSeconds * 2],
-      );
+      await this.dedup.deleteOlderThan(this.windowSeconds * 2);
     } catch (error) {
       this.logger.warn(`inbound dedup cleanup failed: ${(error as Error).message}`);
     }

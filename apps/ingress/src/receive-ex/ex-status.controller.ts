@@ -9,9 +9,9 @@ import {
   Req,
 } from '@nestjs/common';
 import { exChannel } from '@smsgate/channel-config';
+import { OptOutsRepository } from '@smsgate/db';
 import { traceOf } from '@smsgate/runtime';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptReport } from '../inbound/accept-report.use-case';
 import { requestFields } from './request-fields';
@@ -28,7 +28,7 @@ export class ExStatusController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly acceptReport: AcceptReport,
-    private readonly dataSource: DataSource,
+    private readonly optOuts: OptOutsRepository,
   ) {}
 
   @Get(':uuid/:action')
@@ -52,11 +52,7 @@ export class ExStatusController {
     if (action === 'stopped') {
       const stop = readExStop(fields, channel);
       if (!stop.ok) throw new BadRequestException(stop.reason);
-      await this.dataSource.query(
-        `INSERT INTO opt_outs (channel_id, address, stopped_at) VALUES ($1, $2, now())
-         ON CONFLICT (channel_id, address) DO UPDATE SET stopped_at = EXCLUDED.stopped_at`,
-        [channel.id, stop.from],
-      );
+      await this.optOuts.stop(channel.id, stop.from);
       return stop.response;
     }
 

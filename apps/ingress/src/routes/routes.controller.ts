@@ -12,9 +12,8 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
-import { ChannelEntity, RouteEntity } from '@smsgate/db';
+import { ChannelsRepository, RouteRecord, RoutesRepository } from '@smsgate/db';
 import { isKnownCountry } from '@smsgate/sms';
-import { DataSource, In, IsNull } from 'typeorm';
 import { z } from 'zod';
 import { parseBody } from '../zod-body';
 
@@ -36,7 +35,7 @@ const CreateRoute = z
   .strict()
   .refine((route) => !(route.prefix && route.country), { message: 'give a prefix or a country, not both' });
 
-const view = (route: RouteEntity) => ({
+const view = (route: RouteRecord) => ({
   id: route.id,
   prefix: route.prefix,
   country: route.country,
@@ -52,19 +51,19 @@ const view = (route: RouteEntity) => ({
 @Controller('v1/routes')
 @UseGuards(WorkspaceAuthGuard)
 export class RoutesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly routes: RoutesRepository,
+    private readonly channels: ChannelsRepository,
+  ) {}
 
   @Post()
   @HttpCode(201)
   async create(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Body() body: unknown) {
     const input = parseBody(CreateRoute, body);
-    const owned = await this.dataSource.getRepository(ChannelEntity).find({
-      where: { id: In(input.channels), workspaceId: workspace.id, deletedAt: IsNull() },
-      select: { id: true },
-    });
-    const unknown = input.channels.filter((id) => !owned.some((channel) => channel.id === id));
+    const owned = await this.channels.ownedIds(workspace.id, input.channels);
+    const unknown = input.channels.filter((id) => !owned.includes(id));
     if (unknown.length > 0) throw new BadRequestException(`unknown channel ${unknown.join(', ')}`);
-    const route = await this.dataSource.getRepository(RouteEntity).save({
+    const route = await this.routes.insert({
       id: uuidv7(),
       workspaceId: workspace.id,
       prefix: input.prefix ?? null,
@@ -76,9 +75,7 @@ export class RoutesController {
 
   @Get()
   async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace) {
-    const routes = await this.dataSource
-      .getRepository(RouteEntity)
-      .find({ where: { workspaceId: workspace.id }, order: { id: 'ASC' } });
+    const routes = await this.routes.listByWorkspace(workspace.id);
     return { results: routes.map(view) };
   }
 
@@ -88,9 +85,7 @@ export class RoutesController {
     @CurrentWorkspace() workspace: AuthenticatedWorkspace,
     @Param('id') id: string,
   ): Promise<void> {
-    const result = isUuid(id)
-      ? await this.dataSource.getRepository(RouteEntity).delete({ id, workspaceId: workspace.id })
-      : { affected: 0 };
-    if (!result.affected) throw new NotFoundException(`route ${id.slice(0, 64)} not found`);
+    const deleted = isUuid(id) && (await this.routes.delete(workspace.id, id));
+    if (!deleted) throw new NotFoundException(`route ${id.slice(0, 64)} not found`);
   }
 }

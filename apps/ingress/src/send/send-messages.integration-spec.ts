@@ -1,6 +1,6 @@
 import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
 import { OutboundRequestedV1, uuidv7 } from '@smsgate/contracts';
-import { createDataSource } from '@smsgate/db';
+import { createDataSource, SendRequestsRepository } from '@smsgate/db';
 import { EventPublisher, PublishTimeoutError } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
@@ -32,7 +32,7 @@ describe('send requests repeated', () => {
     use = new SendMessages(
       {} as ChannelsService,
       publisher,
-      new SendRequestsStore(dataSource, config),
+      new SendRequestsStore(new SendRequestsRepository(dataSource), config),
       config,
     );
   });

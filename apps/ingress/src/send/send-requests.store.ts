@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { OutboundRequestedV1 } from '@smsgate/contracts';
-import { DataSource } from 'typeorm';
+import { SendRequestsRepository } from '@smsgate/db';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import type { DestinationResult } from './send-messages.use-case';
 
@@ -19,15 +19,6 @@ export type SendClaim =
   /** The key came with another request. */
   | { kind: 'mismatch' };
 
-interface Row {
-  claimed: boolean;
-  fingerprint: string | null;
-  state: 'publishing' | 'accepted' | null;
-  results: DestinationResult[] | null;
-  events: OutboundRequestedV1[] | null;
-  age_ms: number | null;
-}
-
 /**
  * Send requests a client may repeat, by workspace and key, for SEND_REPEAT_WINDOW_SECONDS. Kept in
  * PostgreSQL so a repeat is recognised after a restart and by any ingress replica.
@@ -39,7 +30,7 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
   private readonly windowSeconds: number;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly requests: SendRequestsRepository,
     @Inject(INGRESS_CONFIG) config: IngressConfig,
   ) {
     this.windowSeconds = config.SEND_REPEAT_WINDOW_SECONDS;
@@ -57,31 +48,9 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
   /** Claims the key for this request (or takes over one older than the window), else reads it. */
   async claim(workspace: string, key: string, fingerprint: string, planned: PlannedSend): Promise<SendClaim> {
     for (let tries = 0; ; tries++) {
-      const [row] = await this.dataSource.query<Row[]>(
-        `WITH claimed AS (
-           INSERT INTO send_requests AS r (workspace_id, key, fingerprint, state, results, events, created_at)
-           VALUES ($1, $2, $3, 'publishing', $4, $5, now())
-           ON CONFLICT (workspace_id, key) DO UPDATE
-             SET fingerprint = EXCLUDED.fingerprint, state = 'publishing', results = EXCLUDED.results,
-                 events = EXCLUDED.events, created_at = EXCLUDED.created_at
-             WHERE r.created_at < now() - make_interval(secs => $6)
-           RETURNING true AS claimed
-         )
-         SELECT true AS claimed, NULL AS fingerprint, NULL AS state, NULL AS results, NULL AS events, NULL AS age_ms
-         FROM claimed
-         UNION ALL
-         SELECT false, r.fingerprint, r.state, r.results, r.events,
-                (extract(epoch FROM now() - r.created_at) * 1000)::float8
-         FROM send_requests r
-         WHERE r.workspace_id = $1 AND r.key = $2 AND NOT EXISTS (SELECT FROM claimed)`,
-        [
-          workspace,
-          key,
-          fingerprint,
-          JSON.stringify(planned.results),
-          JSON.stringify(planned.events),
-          this.windowSeconds,
-        ],
+      const row = await this.requests.claim<DestinationResult, OutboundRequestedV1>(
+        { workspaceId: workspace, key, fingerprint, results: planned.results, events: planned.events },
+        this.windowSeconds,
       );
       if (row?.claimed) return { kind: 'claimed' };
       if (row) {
@@ -102,10 +71,7 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
    */
   async markAccepted(workspace: string, key: string): Promise<void> {
     try {
-      await this.dataSource.query(
-        `UPDATE send_requests SET state = 'accepted' WHERE workspace_id = $1 AND key = $2`,
-        [workspace, key],
-      );
+      await this.requests.markAccepted(workspace, key);
     } catch (error) {
       this.logger.warn(`could not mark send request accepted: ${(error as Error).message}`);
     }
@@ -113,10 +79,7 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
 
   private async cleanup(): Promise<void> {
     try {
-      await this.dataSource.query(
-        `DELETE FROM send_requests WHERE created_at < now() - make_interval(secs => $1)`,
-        [this.windowSeconds],
-      );
+      await this.requests.deleteOlderThan(this.windowSeconds);
     } catch (error) {
       this.logger.warn(`send request cleanup failed: ${(error as Error).message}`);
     }

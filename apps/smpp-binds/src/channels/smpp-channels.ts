@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parseSmppConfig, SMPP_PASSWORD_SECRET, SmppSettings } from '@smsgate/channel-config';
-import { isUuid } from '@smsgate/contracts';
-import { SecretBox } from '@smsgate/db';
+import { ChannelsRepository, ChannelStore, StoredChannel } from '@smsgate/db';
+import { TtlCache } from '@smsgate/runtime';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
 
 export interface SmppChannel {
@@ -20,75 +19,51 @@ export interface SmppChannel {
   version: string;
 }
 
-interface ChannelRow {
-  id: string;
-  workspace_id: string;
-  name: string;
-  address: string | null;
-  enabled: boolean;
-  config: Record<string, unknown>;
-  secrets: string | null;
-}
-
 const CACHE_MS = 2_000;
 
 /** The SMPP channels (settings parsed, password decrypted), read from the channels table. */
 @Injectable()
 export class SmppChannels {
-  private readonly secretBox: SecretBox;
-  private readonly cache = new Map<string, { channel: SmppChannel | null; until: number }>();
+  private readonly store: ChannelStore;
+  /** Each channel is parsed once per read, as the store keeps it. */
+  private readonly parsed = new WeakMap<StoredChannel, SmppChannel>();
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(SMPP_BINDS_CONFIG) config: SmppBindsConfig,
-  ) {
-    this.secretBox = new SecretBox(config.SECRETS_KEY);
+  constructor(channels: ChannelsRepository, @Inject(SMPP_BINDS_CONFIG) config: SmppBindsConfig) {
+    this.store = new ChannelStore(channels, {
+      secretsKey: config.SECRETS_KEY,
+      cache: new TtlCache(CACHE_MS, 10_000),
+    });
   }
 
   /** Every SMPP channel that exists and is enabled. */
   async enabled(): Promise<SmppChannel[]> {
-    const rows = await this.dataSource.query<ChannelRow[]>(
-      `SELECT id, workspace_id, name, address, enabled, config, secrets FROM channels
-       WHERE type = 'smpp' AND enabled AND deleted_at IS NULL`,
-    );
-    const channels = rows.map((row) => this.toChannel(row));
-    for (const channel of channels) this.cache.set(channel.id, { channel, until: Date.now() + CACHE_MS });
-    return channels;
+    return (await this.store.listEnabled('smpp')).map((channel) => this.parsedOnce(channel));
   }
 
   /** The channel if it exists, is SMPP and is enabled; cached briefly for the send path. */
   async get(id: string): Promise<SmppChannel | null> {
-    if (!isUuid(id)) return null;
-    const cached = this.cache.get(id);
-    if (cached && cached.until > Date.now()) return cached.channel;
-    const [row] = await this.dataSource.query<ChannelRow[]>(
-      `SELECT id, workspace_id, name, address, enabled, config, secrets FROM channels
-       WHERE id = $1 AND type = 'smpp' AND deleted_at IS NULL`,
-      [id],
-    );
-    const channel = row?.enabled ? this.toChannel(row) : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { channel, until: Date.now() + CACHE_MS });
-    return channel;
+    const channel = await this.store.get(id);
+    return channel?.type === 'smpp' && channel.enabled ? this.parsedOnce(channel) : null;
   }
 
-  private toChannel(row: ChannelRow): SmppChannel {
+  private parsedOnce(channel: StoredChannel): SmppChannel {
+    let parsed = this.parsed.get(channel);
+    if (!parsed) this.parsed.set(channel, (parsed = this.toChannel(channel)));
+    return parsed;
+  }
+
+  private toChannel(row: StoredChannel): SmppChannel {
     const parsed = parseSmppConfig(row.config);
-    let password = '';
-    let undecryptable = false;
-    try {
-      password = row.secrets ? (this.secretBox.open(row.secrets)[SMPP_PASSWORD_SECRET] ?? '') : '';
-    } catch {
-      // One channel sealed with another key must not stop every other channel from binding.
-      undecryptable = true;
-    }
+    // One channel sealed with another key must not stop every other channel from binding.
+    const undecryptable = row.opened instanceof Error;
+    const password = row.opened instanceof Error ? '' : (row.opened[SMPP_PASSWORD_SECRET] ?? '');
     const version = createHash('sha256')
       .update(JSON.stringify([row.config, row.secrets, row.address]))
       .digest('hex')
       .slice(0, 16);
     return {
       id: row.id,
-      workspaceId: row.workspace_id,
+      workspaceId: row.workspaceId,
       name: row.name,
       address: row.address,
       enabled: row.enabled,

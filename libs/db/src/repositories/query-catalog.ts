@@ -1,4 +1,10 @@
 import { workspaceQueries } from './workspaces.repository';
+import { channelQueries } from './channels.repository';
+import { routeQueries } from './routes.repository';
+import { sendRequestQueries } from './send-requests.repository';
+import { inboundDedupQueries } from './inbound-dedup.repository';
+import { dispatchAttemptQueries } from './dispatch-attempts.repository';
+import { optOutQueries } from './opt-outs.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -8,6 +14,12 @@ import { workspaceQueries } from './workspaces.repository';
  */
 export const queryCatalog: Record<string, Record<string, string>> = {
   workspaces: workspaceQueries,
+  channels: channelQueries,
+  routes: routeQueries,
+  'send-requests': sendRequestQueries,
+  'inbound-dedup': inboundDedupQueries,
+  'dispatch-attempts': dispatchAttemptQueries,
+  'opt-outs': optOutQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface OptOutKey {
+  channelId: string;
+  address: string;
+}
+
+export const optOutQueries = {
+  stop: `
+    -- hot: a RapidPro stopped callback, per request
+    INSERT INTO opt_outs (channel_id, address, stopped_at) VALUES ($1, $2, now())
+    ON CONFLICT (channel_id, address) DO UPDATE SET stopped_at = EXCLUDED.stopped_at`,
+  findStopped: `
+    -- hot: checked before every send, per batch of sends
+    SELECT o.channel_id, o.address FROM opt_outs o
+    JOIN unnest($1::uuid[], $2::text[]) AS u(c, a) ON o.channel_id = u.c AND o.address = u.a`,
+} as const;
+
+/** Numbers that stopped a channel (RapidPro `stopped`). */
+@Injectable()
+export class OptOutsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Records (or renews) that `address` stopped the channel. */
+  async stop(channelId: string, address: string): Promise<void> {
+    await this.db.query(optOutQueries.stop, [channelId, address]);
+  }
+
+  /** Which of `keys` stopped their channel; one round trip. */
+  async findStopped(keys: OptOutKey[]): Promise<OptOutKey[]> {
+    const rows = await this.db.query<Array<{ channel_id: string; address: string }>>(
+      optOutQueries.findStopped,
+      [keys.map((key) => key.channelId), keys.map((key) => key.address)],
+    );
+    return rows.map((row) => ({ channelId: row.channel_id, address: row.address }));
+  }
+}
