@@ -58,7 +58,8 @@ export class OutcomeSettler {
         const delay = jittered(this.retryDelays[event.attempt - 1]);
         retriesCounter.inc({ topic: event.topic, group: this.groupId });
         this.logger.warn(
-          `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed (${outcome.reason}); retry in ${delay} ms`,
+          `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed ` +
+            `(${outcome.reason}); retry in ${delay} ms`,
         );
         return this.publisher.publishRaw(retryTopicOf(this.groupId, event.attempt), [
           retryRecord(message, event, delay, outcome.reason),
