@@ -1,7 +1,7 @@
 import { DeadLetterV1, parsePayload, Topics } from '@smsgate/contracts';
 import { randomUUID } from 'node:crypto';
-import { Kafka, Message } from 'kafkajs';
-import { EventPublisher } from './event-publisher';
+import { Kafka } from 'kafkajs';
+import { EventPublisher, RawRecord } from './event-publisher';
 
 export interface ReplayFilter {
   /** Only letters from this topic (`sourceTopic`). */
@@ -98,7 +98,7 @@ export async function replayDeadLetters(
   }
   if (dryRun || chosen.length === 0) return report;
 
-  const byTopic = new Map<string, Message[]>();
+  const byTopic = new Map<string, RawRecord[]>();
   for (const letter of chosen) {
     const messages = byTopic.get(letter.sourceTopic) ?? [];
     messages.push({

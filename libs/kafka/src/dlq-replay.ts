@@ -76,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     const report = await replayDeadLetters(kafka, publisher, { filter, dryRun, limit });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(
-      `${report.scanned} dead letters read, ${report.matched.length} matched, ${dryRun ? 'dry run: none' : report.replayed} replayed\n`,
+      `${report.scanned} dead letters read, ${report.matched.length} matched, ` +
+        `${dryRun ? 'dry run: none' : report.replayed} replayed\n`,
     );
     return 0;
   } finally {

@@ -1,7 +1,7 @@
 import { parsePayload, PayloadInput, PayloadOf, Topic } from '@smsgate/contracts';
 import { TraceContext } from '@smsgate/runtime';
 import { traceparentFor } from './batch-traces';
-import { CompressionTypes, IHeaders, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { fastDefaultPartitioner } from './partitioner';
 
 export class PublishTimeoutError extends Error {
@@ -22,6 +22,13 @@ export interface PublishOptions {
    * not ambient (`traceOf(request)`).
    */
   trace?: TraceContext;
+}
+
+/** An already-encoded record: retries and dead-letter replays publish the original bytes again. */
+export interface RawRecord {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, string>;
 }
 
 interface Pending {
@@ -89,7 +96,7 @@ export class EventPublisher {
     events: ({ payload: PayloadInput<T> } & PublishOptions)[],
   ): Promise<void> {
     const parsed: PayloadOf<T>[] = [];
-    const messages: Message[] = [];
+    const messages: RawRecord[] = [];
     for (const event of events) {
       const result = parsePayload(topic, event.payload);
       if (!result.ok)
@@ -113,7 +120,7 @@ export class EventPublisher {
   }
 
   /** Publishes already-encoded messages (retries and dead letters keep the original bytes). */
-  publishRaw(topic: string, messages: Message[]): Promise<void> {
+  publishRaw(topic: string, messages: RawRecord[]): Promise<void> {
     if (!this.connected) return Promise.reject(new Error('the Kafka producer is not connected'));
     if (messages.length === 0) return Promise.resolve();
     const acknowledged = new Promise<void>((resolve, reject) => {
@@ -177,10 +184,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-export const headerString = (headers: IHeaders | undefined, name: string): string | undefined => {
-  const value = headers?.[name];
-  if (value === undefined) return undefined;
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
-};

@@ -1,4 +1,4 @@
-import { jittered } from './kafka-event.server';
+import { jittered } from './retry-record';
 
 describe('jittered retry delays', () => {
   it('spreads a delay over ±20 %', () => {

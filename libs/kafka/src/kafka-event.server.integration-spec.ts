@@ -6,7 +6,8 @@ import { TopicProbe, waitFor } from '@smsgate/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { createKafka } from './create-kafka';
 import { EventPublisher } from './event-publisher';
-import { ConsumedBatch, KafkaEventServer } from './kafka-event.server';
+import { ConsumedBatch } from './consumed-batch';
+import { KafkaEventServer } from './kafka-event.server';
 import { Outcome, Outcomes } from './outcome';
 
 const brokers = process.env.KAFKA_BROKERS!;
@@ -194,9 +195,7 @@ describe('KafkaEventServer against Kafka', () => {
       fetchMaxWaitMs?: number;
     } = {},
   ) => {
-    const server = new KafkaEventServer({
-      kafka,
-      publisher,
+    const server = new KafkaEventServer(kafka, publisher, {
       groupId,
       retryDelaysMs,
       inPlaceRetryMs: 1_000,

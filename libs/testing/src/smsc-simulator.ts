@@ -44,46 +44,68 @@ export interface ReceivedSubmit {
   at: number;
 }
 
+type BindMode = 'transceiver' | 'transmitter' | 'receiver';
+
+export interface BindAttempt {
+  mode: BindMode;
+  systemId: string;
+  accepted: boolean;
+}
+
 export interface SimulatorOptions {
   systemId?: string;
   password?: string;
   /** Bind modes accepted (default all). */
-  allowModes?: ('transceiver' | 'transmitter' | 'receiver')[];
+  allowModes?: BindMode[];
   /** Binds accepted at once; more are refused with ESME_RBINDFAIL. */
   maxBinds?: number;
-  /** Message ids in submit_sm_resp: hex (default) or decimal; receipts may use the other. */
-  idFormat?: 'hex' | 'decimal';
+  /** Binds accepted at once per system_id, as a real SMSC's bind limit per account. */
+  maxBindsPerSystemId?: number;
+  /**
+   * Message ids in submit_sm_resp: hex (default, 8 upper-case digits at least), decimal, or hex16
+   * (16 lower-case digits); receipts may use another (receiptIdFormat).
+   */
+  idFormat?: 'hex' | 'decimal' | 'hex16';
   receiptIdFormat?: 'hex' | 'decimal';
   /** The first message id given (default 0x10000); a restarted SMSC must not hand out its old ids. */
   firstMessageId?: number;
   /** Do not answer enquire_link (a silent SMSC). */
   silent?: boolean;
+  /** How long after the submit_sm_resp a receipt goes, unless the submit's behaviour says (default 0). */
+  receiptDelayMs?: number;
+  /** Keep submits, deliver_sm answers and bind attempts for assertions (default true). */
+  keepHistory?: boolean;
   /** Decides per submit; default accepts with a DELIVRD receipt. */
   onSubmit?: (submit: ReceivedSubmit) => SubmitBehaviour | undefined;
+  /** Told of every bind attempt, accepted or not. */
+  onBind?: (attempt: BindAttempt) => void;
 }
 
 interface Connection {
   socket: Socket;
-  mode?: 'transceiver' | 'transmitter' | 'receiver';
+  mode?: BindMode;
   systemId: string;
   sequence: number;
   pending: Map<number, { resolve: (pdu: Pdu) => void; reject: (error: Error) => void }>;
 }
 
 /**
- * An SMSC of our own for tests and benchmarks: accepts binds (or refuses them), answers submit_sm
- * (with configurable status, delay, silence or disconnect), sends delivery receipts, and delivers MO
- * messages (plain or concatenated) to receiving binds, recording everything for assertions.
+ * The SMSC of our own, for tests, benchmarks, the fault suite and the compose demo (tools/smpp-simulator.mjs
+ * runs it as a process): accepts binds (or refuses them), answers submit_sm (with configurable status,
+ * delay, silence or disconnect), sends delivery receipts, and delivers MO messages (plain or
+ * concatenated) to receiving binds, recording everything for assertions.
  */
 export class SmscSimulator {
   readonly submits: ReceivedSubmit[] = [];
   /** Statuses of our deliver_sm as answered by the ESME. */
   readonly deliverResponses: { sequence: number; status: number }[] = [];
-  readonly bindAttempts: { mode: string; systemId: string; accepted: boolean }[] = [];
+  readonly bindAttempts: BindAttempt[] = [];
   /** Answers of held submits, in arrival order. */
   readonly held: (() => void)[] = [];
-  /** submit_sm received, answered or not. */
+  /** submit_sm received from a bind that may submit, answered or not. */
   received = 0;
+  /** Delivery receipts sent. */
+  receiptsSent = 0;
   private readonly connections = new Set<Connection>();
   private nextId: number;
   private server?: Server;
@@ -97,13 +119,20 @@ export class SmscSimulator {
     return [...this.connections].filter((connection) => connection.mode).length;
   }
 
+  /** Open binds by system_id. */
+  bindsBySystemId(): Record<string, number> {
+    const binds: Record<string, number> = {};
+    for (const { mode, systemId } of this.connections) if (mode) binds[systemId] = (binds[systemId] ?? 0) + 1;
+    return binds;
+  }
+
   receivers(): Connection[] {
     return [...this.connections].filter((c) => c.mode === 'receiver' || c.mode === 'transceiver');
   }
 
-  async start(port = 0): Promise<this> {
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
     this.server = createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
@@ -178,7 +207,7 @@ export class SmscSimulator {
     const connection = this.receivers()[0];
     if (!connection) throw new Error('no receiving bind');
     const response = await this.request(connection, pdu);
-    this.deliverResponses.push({ sequence: response.sequence, status: response.status });
+    this.recordDeliverResponse(response);
     return response.status;
   }
 
@@ -200,6 +229,12 @@ export class SmscSimulator {
         for (const frame of framer.push(chunk)) {
           const pdu = decodePdu(frame);
           if (pdu.command !== 'unknown') this.onPdu(connection, pdu);
+          else if ((pdu.commandId & GENERIC_NACK) === 0)
+            this.send(connection, {
+              command: 'generic_nack',
+              status: Status.ESME_RINVCMDID,
+              sequence: pdu.sequence,
+            });
         }
       } catch {
         socket.destroy();
@@ -244,14 +279,19 @@ export class SmscSimulator {
   }
 
   private onBind(connection: Connection, pdu: BindPdu): void {
-    const mode = pdu.command.replace('bind_', '') as 'transceiver' | 'transmitter' | 'receiver';
+    const mode = pdu.command.replace('bind_', '') as BindMode;
     const { systemId = pdu.systemId, password = pdu.password, allowModes, maxBinds } = this.options;
+    const perSystemId = this.options.maxBindsPerSystemId;
     let status: number = Status.ESME_ROK;
-    if (pdu.systemId !== systemId) status = Status.ESME_RINVSYSID;
+    if (connection.mode) status = Status.ESME_RALYBND;
+    else if (pdu.systemId !== systemId) status = Status.ESME_RINVSYSID;
     else if (pdu.password !== password) status = Status.ESME_RINVPASWD;
     else if (allowModes && !allowModes.includes(mode)) status = Status.ESME_RBINDFAIL;
     else if (maxBinds !== undefined && this.boundCount >= maxBinds) status = Status.ESME_RBINDFAIL;
-    this.bindAttempts.push({ mode, systemId: pdu.systemId, accepted: status === 0 });
+    else if (perSystemId !== undefined && (this.bindsBySystemId()[pdu.systemId] ?? 0) >= perSystemId)
+      status = Status.ESME_RBINDFAIL;
+    const attempt = { mode, systemId: pdu.systemId, accepted: status === 0 };
+    if (this.options.keepHistory !== false) this.bindAttempts.push(attempt);
     this.send(connection, {
       command: `${pdu.command}_resp`,
       status,
@@ -262,13 +302,23 @@ export class SmscSimulator {
     if (status === 0) {
       connection.mode = mode;
       connection.systemId = pdu.systemId;
-    } else connection.socket.end();
+    } else if (status !== Status.ESME_RALYBND) connection.socket.end();
+    this.options.onBind?.(attempt);
   }
 
   private onSubmit(connection: Connection, pdu: ShortMessagePdu): void {
+    if (connection.mode !== 'transceiver' && connection.mode !== 'transmitter') {
+      this.send(connection, {
+        command: 'submit_sm_resp',
+        status: Status.ESME_RINVBNDSTS,
+        sequence: pdu.sequence,
+        messageId: '',
+        optional: {},
+      });
+      return;
+    }
     const id = this.nextId++;
-    const messageId =
-      this.options.idFormat === 'decimal' ? String(id) : id.toString(16).toUpperCase().padStart(8, '0');
+    const messageId = formatId(id, this.options.idFormat);
     const udh = pdu.esmClass & 0x40 ? parseUdh(pdu.shortMessage) : undefined;
     const user =
       pdu.shortMessage.length === 0 && pdu.optional.messagePayload
@@ -285,7 +335,7 @@ export class SmscSimulator {
     this.received += 1;
     const behaviour = this.options.onSubmit?.(submit) ?? {};
     const status = behaviour.status ?? Status.ESME_ROK;
-    if (status === Status.ESME_ROK) this.submits.push(submit);
+    if (status === Status.ESME_ROK && this.options.keepHistory !== false) this.submits.push(submit);
     if (behaviour.disconnect) {
       connection.socket.destroy();
       return;
@@ -308,7 +358,7 @@ export class SmscSimulator {
         connection.mode === 'transceiver'
           ? connection
           : this.receivers().find((c) => c.systemId === connection.systemId && c.mode === 'receiver');
-      if (!target) return;
+      if (!target || target.socket.destroyed) return;
       const receiptId =
         this.options.receiptIdFormat === 'decimal'
           ? String(id)
@@ -330,8 +380,9 @@ export class SmscSimulator {
         shortMessage: Buffer.from(text, 'latin1'),
         optional: { receiptedMessageId: receiptId, messageState: STATE_OF[receipt.stat] ?? 7 },
       });
+      this.receiptsSent += 1;
       this.request(target, deliver).then(
-        (response) => this.deliverResponses.push({ sequence: response.sequence, status: response.status }),
+        (response) => this.recordDeliverResponse(response),
         () => undefined,
       );
     };
@@ -341,12 +392,31 @@ export class SmscSimulator {
         setTimeout(answer, 50);
       } else {
         answer();
-        if (wantsReceipt) setTimeout(sendReceipt, receipt?.delayMs ?? 0);
+        if (wantsReceipt) setTimeout(sendReceipt, receipt?.delayMs ?? this.options.receiptDelayMs ?? 0);
       }
     };
     if (behaviour.hold) this.held.push(respond);
     else if (behaviour.delayMs) setTimeout(respond, behaviour.delayMs);
     else respond();
+  }
+
+  private recordDeliverResponse(response: Pdu): void {
+    if (this.options.keepHistory !== false)
+      this.deliverResponses.push({ sequence: response.sequence, status: response.status });
+  }
+}
+
+const GENERIC_NACK = 0x80000000;
+
+function formatId(id: number, format: SimulatorOptions['idFormat']): string {
+  switch (format) {
+    case 'decimal':
+      return String(id);
+    case 'hex16':
+      return id.toString(16).padStart(16, '0');
+    case 'hex':
+    case undefined:
+      return id.toString(16).toUpperCase().padStart(8, '0');
   }
 }
 
