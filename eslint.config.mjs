@@ -26,11 +26,24 @@ const depConstraints = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
   ...Object.entries(LAYERS).map(([scope, below]) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: below.map((lib) => `scope:${lib}`),
   })),
 ];
+
+const boundaries = {
+  depConstraints,
+  // libs/testing loads db lazily for unit specs' sake (fault-stack.ts) and statically in set-up.
+  checkDynamicDependenciesExceptions: ['db'],
+  // kafka's and smpp's specs use the harness, which is built on them (their project.json drops that
+  // edge with implicitDependencies "!testing", so builds have an order).
+  ignoredCircularDependencies: [
+    ['kafka', 'testing'],
+    ['smpp', 'testing'],
+  ],
+};
 
 /** no-restricted-imports options: the test library, and kafkajs outside libs/kafka. */
 const restrictedImports = ({ kafkajs }) => ({
@@ -61,20 +74,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          depConstraints,
-          // libs/testing loads db lazily for unit specs' sake (fault-stack.ts) and statically in set-up.
-          checkDynamicDependenciesExceptions: ['db'],
-          // kafka's and smpp's specs use the harness, which is built on them (their project.json
-          // drops that edge with implicitDependencies "!testing", so builds have an order).
-          ignoredCircularDependencies: [
-            ['kafka', 'testing'],
-            ['smpp', 'testing'],
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries],
       'no-restricted-properties': [
         'error',
         {
@@ -115,6 +115,16 @@ export default tseslint.config(
     files: ['libs/kafka/**/*.ts'],
     ignores: TESTS,
     rules: { 'no-restricted-imports': ['error', restrictedImports({ kafkajs: false })] },
+  },
+  {
+    // The configuration reference is generated from every service's schema, so it reads apps' config.ts.
+    files: ['tools/config-reference/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { ...boundaries, allow: ['^(\\.\\./)+apps/[a-z-]+/src/config$'] },
+      ],
+    },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
