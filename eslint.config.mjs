@@ -12,13 +12,14 @@ const TESTS = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.testing.ts'];
 const LAYERS = {
   contracts: [],
   sms: [],
-  db: [],
+  db: ['contracts'],
   egress: ['testing'],
   runtime: ['contracts'],
   auth: ['db'],
   kafka: ['contracts', 'runtime', 'testing'],
   smpp: ['sms', 'testing'],
-  'channel-config': ['contracts', 'egress'],
+  // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
+  'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'testing'],
   testing: ['contracts', 'db', 'kafka', 'smpp'],
 };
 const depConstraints = [
