@@ -44,7 +44,7 @@ RUN printf "require('./apps/%s/src/main.js');\n" "$APP" > dist/main.js
 # so the container also runs with a read-only root filesystem.
 USER node
 EXPOSE 8080 8081 8082 8083 8084
-# PORT when set, else the service's default port (the README's configuration table).
+# PORT when set, else the service's default port (docs/configuration.md).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const d={ingress:8080,dispatcher:8081,'smpp-binds':8082,'dlr-tracker':8083,'cht-relay':8084};fetch('http://127.0.0.1:'+(process.env.PORT||d[process.env.APP])+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1 and handles SIGTERM itself (readiness turns 503, work in hand finishes, offsets commit).

@@ -1,5 +1,7 @@
 // Compiles every app and library to dist/ with SWC (decorator metadata included, which Nest's
 // dependency injection needs) and rewrites @smsgate/* imports to relative paths.
+// `node scripts/build.mjs libs/kafka apps/ingress` compiles only those projects (each project's Nx build
+// target: the output of one project does not depend on another's, so Nx can cache each).
 // Type checking is separate: `nx run-many -t typecheck`.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,9 +22,17 @@ async function* sources(dir) {
   }
 }
 
-await rm(out, { recursive: true, force: true });
+const projects = process.argv.slice(2).map((dir) => path.relative(root, path.resolve(root, dir)));
+if (projects.some((dir) => !/^(apps|libs)\/[a-z-]+$/.test(dir)))
+  throw new Error(
+    `build.mjs takes project folders such as libs/kafka, not ${process.argv.slice(2).join(' ')}`,
+  );
+const roots = projects.length > 0 ? projects : ['apps', 'libs'];
+
+if (projects.length === 0) await rm(out, { recursive: true, force: true });
+else for (const dir of projects) await rm(path.join(out, dir), { recursive: true, force: true });
 const jobs = [];
-for (const top of ['apps', 'libs']) {
+for (const top of roots) {
   for await (const file of sources(path.join(root, top))) {
     jobs.push(
       (async () => {
@@ -43,4 +53,4 @@ for (const top of ['apps', 'libs']) {
   }
 }
 await Promise.all(jobs);
-console.log(`built ${jobs.length} files into dist/`);
+console.log(`built ${jobs.length} files into dist/${projects.length === 1 ? projects[0] : ''}`);

@@ -9,7 +9,7 @@ export function signCallback(secret: string, body: string, unixSeconds: number):
 }
 
 /**
- * What a receiver does (and what the README shows): recompute the HMAC over the raw body, compare in
+ * What a receiver does (and what docs/api.md shows): recompute the HMAC over the raw body, compare in
  * constant time, and refuse signatures older than `toleranceSeconds` (replays).
  */
 export function verifyCallback(

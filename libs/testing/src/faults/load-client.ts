@@ -176,8 +176,8 @@ export class LoadClient {
 type Verdict = { kind: 'accepted'; id: string } | { kind: 'rejected' } | { kind: 'retry' };
 
 /**
- * What an answer says about the message: the client's side of the send API's contract (README, "repeating
- * a send request safely").
+ * What an answer says about the message: the client's side of the send API's contract (docs/api.md,
+ * "Repeating a send request safely").
  */
 export function verdictOf(attempt: Attempt): Verdict {
   const { status } = attempt;
