@@ -15,7 +15,7 @@ const LAYERS = {
   db: ['contracts'],
   egress: ['testing'],
   runtime: ['contracts'],
-  auth: ['db'],
+  auth: ['db', 'runtime'],
   kafka: ['contracts', 'runtime', 'testing'],
   smpp: ['sms', 'testing'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.

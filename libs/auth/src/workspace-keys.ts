@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WorkspacesRepository } from '@smsgate/db';
+import { TtlCache } from '@smsgate/runtime';
 import { hashApiKey } from './api-keys';
 
 export interface AuthenticatedWorkspace {
@@ -16,19 +17,18 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class WorkspaceKeys {
-  private readonly cache = new Map<string, { workspace: AuthenticatedWorkspace; until: number }>();
+  private readonly cache = new TtlCache<string, AuthenticatedWorkspace>(TTL_MS, MAX_ENTRIES);
 
   constructor(private readonly workspaces: WorkspacesRepository) {}
 
   async resolve(apiKey: string): Promise<AuthenticatedWorkspace | undefined> {
     const hash = hashApiKey(apiKey);
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.workspace;
+    const cached = this.cache.peek(hash);
+    if (cached) return cached;
     const row = await this.workspaces.findByApiKeyHash(hash);
     if (!row) return undefined;
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     const workspace = { id: row.id, name: row.name };
-    this.cache.set(hash, { workspace, until: Date.now() + TTL_MS });
+    this.cache.set(hash, workspace);
     return workspace;
   }
 }

@@ -38,6 +38,16 @@ describe('TtlCache', () => {
     expect(await cache.get(998, () => load(998))).toBe(-998);
   });
 
+  it('peeks at a live entry without loading, and not at an expired one', () => {
+    const cache = new TtlCache<string, number>(5_000, 10);
+    expect(cache.peek('a')).toBeUndefined();
+    cache.set('a', 1);
+    jest.advanceTimersByTime(4_999);
+    expect(cache.peek('a')).toBe(1);
+    jest.advanceTimersByTime(1);
+    expect(cache.peek('a')).toBeUndefined();
+  });
+
   it('forgets a deleted key', async () => {
     const cache = new TtlCache<string, number>(60_000, 10);
     await cache.get('a', () => Promise.resolve(1));
