@@ -224,7 +224,7 @@ export class CallbackWorker
       );
       promoted = await promoteNext(db, [callback.message_id]);
     });
-    if (promoted > 0) this.task.wakeIn(0);
+    if (promoted > 0) this.task.wake();
     return false;
   }
 
