@@ -10,7 +10,7 @@ describe('IntervalTask', () => {
 
   it('runs a round every interval', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await jest.advanceTimersByTimeAsync(999);
     expect(round).toHaveBeenCalledTimes(0);
@@ -21,7 +21,7 @@ describe('IntervalTask', () => {
 
   it('runs a round at once when woken, then goes back to its interval', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await jest.advanceTimersByTimeAsync(300);
     task.wake();
@@ -45,7 +45,7 @@ describe('IntervalTask', () => {
       running--;
       return false;
     });
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start(0);
     await flush();
     expect(round).toHaveBeenCalledTimes(1);
@@ -62,7 +62,7 @@ describe('IntervalTask', () => {
 
   it('is not woken once stopped', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await task.stop();
     task.wake();
@@ -77,7 +77,7 @@ describe('IntervalTask', () => {
       at.push(Date.now());
       return results.shift() ?? 'idle';
     });
-    const task = new IntervalTask('t', 100, round, quiet, 500);
+    const task = new IntervalTask('t', 100, round, { logger: quiet, idleIntervalMs: 500 });
     const start = Date.now();
     task.start();
     await jest.advanceTimersByTimeAsync(100 + 100 + 200 + 400 + 500 + 500 + 100);
@@ -91,7 +91,7 @@ describe('IntervalTask', () => {
 
   it('is woken at once by wake() however idle it has become', async () => {
     const round = jest.fn().mockResolvedValue('idle');
-    const task = new IntervalTask('t', 100, round, quiet, 10_000);
+    const task = new IntervalTask('t', 100, round, { logger: quiet, idleIntervalMs: 10_000 });
     task.start(0);
     await jest.advanceTimersByTimeAsync(5_000);
     const before = round.mock.calls.length;
@@ -110,7 +110,7 @@ describe('IntervalTask', () => {
       duringRound = undefined;
       return 'idle' as const;
     });
-    const task = new IntervalTask('t', 1_000, round, quiet, 60_000);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet, idleIntervalMs: 60_000 });
     const start = Date.now();
     task.start();
     task.wakeIn(300); // earlier than the first round: brought forward
@@ -135,7 +135,7 @@ describe('IntervalTask', () => {
       at.push(Date.now());
       return false;
     });
-    const task = new IntervalTask('t', 60_000, round, quiet);
+    const task = new IntervalTask('t', 60_000, round, { logger: quiet });
     const start = Date.now();
     task.start();
     task.wakeIn(100);

@@ -6,6 +6,13 @@ import { Logger } from '@nestjs/common';
  */
 export type RoundResult = boolean | 'idle';
 
+export interface IntervalTaskOptions {
+  /** Where a failed round is reported; a Logger named after the task unless given. */
+  logger?: Pick<Logger, 'warn'>;
+  /** The longest wait between rounds that find nothing (see IntervalTask); the interval unless given. */
+  idleIntervalMs?: number;
+}
+
 /**
  * Runs `round` every `intervalMs` (and again at once while it reports more work), never two at a
  * time; stop() waits for the round in hand. With `idleIntervalMs`, rounds that find nothing space the
@@ -21,14 +28,18 @@ export class IntervalTask {
   private busy = false;
   private woken = false;
   private idleRounds = 0;
+  private readonly logger: Pick<Logger, 'warn'>;
+  private readonly idleIntervalMs: number;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly round: () => Promise<RoundResult>,
-    private readonly logger = new Logger(name),
-    private readonly idleIntervalMs = intervalMs,
-  ) {}
+    options: IntervalTaskOptions = {},
+  ) {
+    this.logger = options.logger ?? new Logger(name);
+    this.idleIntervalMs = options.idleIntervalMs ?? intervalMs;
+  }
 
   /** The first round runs after `firstDelayMs` (one interval unless given). */
   start(firstDelayMs = this.intervalMs): void {

@@ -55,13 +55,9 @@ export class CallbackWorker
       config.CALLBACK_TIMEOUT_MS,
     );
     this.box = new SecretBox(config.SECRETS_KEY);
-    this.task = new IntervalTask(
-      'callback round',
-      config.CALLBACK_POLL_INTERVAL_MS,
-      () => this.tick(),
-      undefined,
-      config.CALLBACK_IDLE_POLL_INTERVAL_MS,
-    );
+    this.task = new IntervalTask('callback round', config.CALLBACK_POLL_INTERVAL_MS, () => this.tick(), {
+      idleIntervalMs: config.CALLBACK_IDLE_POLL_INTERVAL_MS,
+    });
   }
 
   onApplicationBootstrap(): void {
