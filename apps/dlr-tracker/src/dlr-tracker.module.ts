@@ -4,12 +4,12 @@ import { DatabaseModule } from '@smsgate/db';
 import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { CallbackWorker } from './callbacks/callback-worker';
+import { SigningSecrets } from './callbacks/signing-secrets';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
 import { InboundConsumer } from './inbound/inbound.consumer';
 import { StoreInboundMessages } from './inbound/store-inbound.use-case';
 import { CallbackPruner } from './maintenance/callback-pruner';
 import { ExpirySweeper } from './maintenance/expiry-sweeper';
-import { OverdueReceipts } from './maintenance/overdue-receipts.repository';
 import { ParkedReporter } from './maintenance/parked-reporter';
 import { ReceiptTimeoutSweeper } from './maintenance/receipt-timeout-sweeper';
 import { MessagesController } from './messages/messages.controller';
@@ -40,9 +40,9 @@ export class DlrTrackerModule {
         StatusLedger,
         RecordSendRequests,
         TrackStatuses,
+        SigningSecrets,
         CallbackWorker,
         ExpirySweeper,
-        OverdueReceipts,
         ReceiptTimeoutSweeper,
         CallbackPruner,
         ParkedReporter,

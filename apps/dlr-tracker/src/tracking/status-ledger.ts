@@ -1,13 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
+import {
+  CallbackOutboxRepository,
+  ChannelOwnersRepository,
+  EventDetail,
+  EventRow,
+  LedgerMessageRow,
+  LedgerPartRow,
+  MessageStatusRepository,
+  NewCallback,
+  ParkedEventsRepository,
+} from '@smsgate/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
-import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { normaliseProviderId } from './provider-id';
 import { SWEEPER_SOURCE } from '../domain/sources';
 import { aggregateParts, decide, IncomingStatus, isFinal } from '../domain/status-machine';
 
-type Detail = Record<string, string | number | boolean | null>;
+type Detail = EventDetail;
 
 /** One reported status, from a dispatch result, a provider receipt, the sweeper or a parked event. */
 export interface StatusCommand {
@@ -56,53 +66,15 @@ export interface FollowUp {
 
 export const noFollowUp = (): FollowUp => ({ receiptKeys: [], messageIds: [] });
 
-interface MessageRow {
-  id: string;
-  workspace_id: string;
-  channel_id: string | null;
-  direction: 'in' | 'out';
-  status: MessageStatus;
-  attempt: number;
-  part_count: number | null;
-  correlation_id: string | null;
-  notify_url: string | null;
-  notify_format: string | null;
-  notify_on: string[] | null;
-  callback_data: string | null;
-  to_addr: string | null;
-}
-
-interface PartRow {
-  message_id: string;
-  part_index: number;
-  channel_id: string | null;
-  provider_message_id: string | null;
-  status: MessageStatus;
-  attempt: number;
-}
-
-interface MessageState extends MessageRow {
+interface MessageState extends LedgerMessageRow {
   changed: boolean;
   statusAt?: string;
   error?: Detail;
 }
 
-interface PartState extends PartRow {
+interface PartState extends LedgerPartRow {
   changed: boolean;
   updatedAt?: string;
-}
-
-/** A history row, named as its columns: written as it is (one JSON document per statement). */
-interface EventRow {
-  event_id: string;
-  message_id: string;
-  status: MessageStatus;
-  previous_status: MessageStatus;
-  applied: boolean;
-  part_index: number | null;
-  source: string;
-  detail: Detail;
-  at: string;
 }
 
 interface ParkRow {
@@ -127,6 +99,13 @@ const partKey = (messageId: string, index: number) => `${messageId}\u0000${index
 export class StatusLedger {
   private readonly logger = new Logger(StatusLedger.name);
 
+  constructor(
+    private readonly channels: ChannelOwnersRepository,
+    private readonly messages: MessageStatusRepository,
+    private readonly parked: ParkedEventsRepository,
+    private readonly outbox: CallbackOutboxRepository,
+  ) {}
+
   async apply(db: EntityManager, commands: StatusCommand[]): Promise<LedgerOutput> {
     const results: (CommandResult | undefined)[] = commands.map(() => undefined);
     const changes: MessageStatusChangedV1[] = [];
@@ -134,19 +113,14 @@ export class StatusLedger {
     // Channels must exist and belong to the workspace that reports through them.
     const channelIds = [...new Set(commands.flatMap((c) => (c.channel ? [c.channel] : [])))];
     const channels = new Map(
-      channelIds.length === 0
-        ? []
-        : (
-            await db.query<{ id: string; workspace_id: string; type: ChannelType }[]>(
-              `SELECT id, workspace_id, type FROM channels WHERE id = ANY($1::uuid[])`,
-              [channelIds],
-            )
-          ).map((row) => [row.id, row]),
+      channelIds.length === 0 ? [] : (await this.channels.find(channelIds, db)).map((row) => [row.id, row]),
     );
     const providerIdOf = (command: StatusCommand): string | undefined => {
       if (!command.channel || !command.providerMessageId) return undefined;
       const channel = channels.get(command.channel);
-      return channel ? normaliseProviderId(channel.type, command.providerMessageId) : undefined;
+      return channel
+        ? normaliseProviderId(channel.type as ChannelType, command.providerMessageId)
+        : undefined;
     };
     const providerIds = commands.map(providerIdOf);
     commands.forEach((command, index) => {
@@ -163,26 +137,7 @@ export class StatusLedger {
     // Events already recorded: nothing changes, but their status change is published again (a crash may
     // have come between the commit and the publish; consumers recognise the event id).
     const eventIds = commands.map((command) => command.eventId);
-    const recorded = await db.query<
-      {
-        event_id: string;
-        message_id: string;
-        workspace_id: string;
-        direction: 'in' | 'out';
-        correlation_id: string | null;
-        status: MessageStatus;
-        previous_status: MessageStatus | null;
-        detail: Detail | null;
-        at: Date;
-        applied: boolean;
-      }[]
-    >(
-      `SELECT e.event_id, e.message_id, m.workspace_id, m.direction, m.correlation_id, e.status,
-              e.previous_status, e.detail, e.at, e.applied
-       FROM message_events e JOIN messages m ON m.id = e.message_id
-       WHERE e.event_id = ANY($1::uuid[])`,
-      [eventIds],
-    );
+    const recorded = await this.messages.findRecordedEvents(db, eventIds);
     const recordedIds = new Map(recorded.map((row) => [row.event_id, row]));
     const seen = new Set<string>();
     commands.forEach((command, index) => {
@@ -213,17 +168,9 @@ export class StatusLedger {
       .filter(({ index, providerId, command }) => !results[index] && providerId && command.channel);
     const owners = new Map<string, { messageId: string; partIndex: number }>();
     if (lookups.length > 0) {
-      const rows = await db.query<
-        { message_id: string; part_index: number; channel_id: string; pid: string }[]
-      >(
-        // One index probe per receipt, whatever the statistics say (taken while the table was small,
-        // they made the planner hash-join a scan of every part, a cost growing with the table).
-        `SELECT p.message_id, p.part_index, p.channel_id, p.provider_message_id AS pid
-         FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-         CROSS JOIN LATERAL (
-           SELECT message_id, part_index, channel_id, provider_message_id FROM message_parts
-           WHERE channel_id = u.ch AND provider_message_id = u.pid LIMIT 1) p`,
-        [lookups.map((l) => l.command.channel), lookups.map((l) => l.providerId)],
+      const rows = await this.messages.findPartOwners(
+        db,
+        lookups.map((l) => ({ channel: l.command.channel!, providerId: l.providerId! })),
       );
       for (const row of rows)
         owners.set(pairKey(row.channel_id, row.pid), {
@@ -251,12 +198,7 @@ export class StatusLedger {
       else partsOf.set(part.message_id, [part]);
     };
     if (messageIds.length > 0) {
-      const rows = await db.query<MessageRow[]>(
-        `SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
-                notify_url, notify_format, notify_on, callback_data, to_addr
-         FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-        [messageIds],
-      );
+      const rows = await this.messages.lockMessages(db, messageIds);
       // Every field set up front, in one literal: one object shape for all of them.
       for (const row of rows)
         messages.set(row.id, {
@@ -277,11 +219,7 @@ export class StatusLedger {
           statusAt: undefined,
           error: undefined,
         });
-      const partRows = await db.query<PartRow[]>(
-        `SELECT message_id, part_index, channel_id, provider_message_id, status, attempt
-         FROM message_parts WHERE message_id = ANY($1::uuid[])`,
-        [messageIds],
-      );
+      const partRows = await this.messages.findParts(db, messageIds);
       for (const row of partRows)
         addPart({
           message_id: row.message_id,
@@ -525,36 +463,12 @@ export class StatusLedger {
     return changes;
   }
 
-  /**
-   * DELETE … RETURNING of the receipts parked on these keys; with `committedPart`, only those whose
-   * part (the provider id's owner) exists for this transaction to see. Index probes per key, as for
-   * the owner lookup in apply(). (A CTE, because TypeORM hands back [rows, count] for a bare DELETE.)
-   */
-  private async takeParkedReceipts(
+  private takeParkedReceipts(
     db: EntityManager,
     keys: { channel: string; providerId: string }[],
     committedPart: boolean,
   ): Promise<StatusCommand[]> {
-    const rows = await db.query<{ payload: StatusCommand }[]>(
-      `WITH released AS (
-         DELETE FROM parked_events p
-         WHERE p.event_id IN (
-           SELECT q.event_id
-           FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-           CROSS JOIN LATERAL (
-             SELECT event_id FROM parked_events
-             WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q
-           ${
-             committedPart
-               ? `WHERE EXISTS (SELECT 1 FROM message_parts mp
-                                WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid)`
-               : ''
-           })
-         RETURNING p.payload)
-       SELECT * FROM released`,
-      [keys.map((k) => k.channel), keys.map((k) => k.providerId)],
-    );
-    return rows.map((row) => row.payload);
+    return this.parked.takeReceipts<StatusCommand>(db, keys, committedPart);
   }
 
   private async takeReleasable(db: EntityManager, keys: FollowUp): Promise<StatusCommand[]> {
@@ -562,24 +476,11 @@ export class StatusLedger {
     if (keys.receiptKeys.length > 0)
       released.push(...(await this.takeParkedReceipts(db, keys.receiptKeys, true)));
     if (keys.messageIds.length > 0) {
-      const rows = await db.query<{ payload: StatusCommand }[]>(
-        `WITH released AS (
-           DELETE FROM parked_events p
-           WHERE p.kind = 'status' AND p.message_id = ANY($1::uuid[])
-             AND EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
-           RETURNING p.payload)
-         SELECT * FROM released`,
-        [keys.messageIds],
-      );
-      released.push(...rows.map((row) => row.payload));
+      released.push(...(await this.parked.takeStatuses<StatusCommand>(db, keys.messageIds)));
     }
     return released.sort(byTime);
   }
 
-  /**
-   * Each statement gets its rows as one JSON document (`jsonb_to_recordset`): one parameter, encoded
-   * natively, instead of one array literal per column that the driver escapes element by element.
-   */
   private async write(
     db: EntityManager,
     events: EventRow[],
@@ -588,96 +489,52 @@ export class StatusLedger {
     outbox: NewCallback[],
     parked: ParkRow[],
   ): Promise<void> {
-    if (events.length > 0)
-      await db.query(
-        `INSERT INTO message_events (event_id, message_id, status, previous_status, applied, part_index, source,
-                                     detail, at)
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS u(event_id uuid, message_id uuid, status text, previous_status text, applied boolean,
-                part_index int, source text, detail jsonb, at timestamptz)
-         ON CONFLICT (event_id) DO NOTHING`,
-        [JSON.stringify(events)],
-      );
-    const changed = messages.filter((m) => m.changed);
-    if (changed.length > 0)
-      await db.query(
-        `UPDATE messages m
-         SET status = u.status, attempt = u.attempt, part_count = u.part_count,
-             channel_id = COALESCE(m.channel_id, u.channel_id),
-             status_at = COALESCE(u.status_at, m.status_at), error = COALESCE(u.error, m.error),
-             updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb)
-           AS u(id uuid, status text, attempt int, part_count int, channel_id uuid, status_at timestamptz,
-                error jsonb)
-         WHERE m.id = u.id`,
-        [
-          JSON.stringify(
-            changed.map((m) => ({
-              id: m.id,
-              status: m.status,
-              attempt: m.attempt,
-              part_count: m.part_count,
-              channel_id: m.channel_id,
-              status_at: m.statusAt ?? null,
-              error: m.error ?? null,
-            })),
-          ),
-        ],
-      );
-    const changedParts = parts.filter((p) => p.changed);
-    if (changedParts.length > 0)
-      await db.query(
-        `INSERT INTO message_parts (message_id, part_index, channel_id, provider_message_id, status, attempt,
-                                    updated_at)
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS u(message_id uuid, part_index int, channel_id uuid, provider_message_id text, status text,
-                attempt int, updated_at timestamptz)
-         ON CONFLICT (message_id, part_index) DO UPDATE
-         SET channel_id = EXCLUDED.channel_id, provider_message_id = EXCLUDED.provider_message_id,
-             status = EXCLUDED.status, attempt = EXCLUDED.attempt, updated_at = EXCLUDED.updated_at`,
-        [
-          JSON.stringify(
-            changedParts.map((p) => ({
-              message_id: p.message_id,
-              part_index: p.part_index,
-              channel_id: p.channel_id,
-              provider_message_id: p.provider_message_id,
-              status: p.status,
-              attempt: p.attempt,
-              updated_at: p.updatedAt ?? new Date().toISOString(),
-            })),
-          ),
-        ],
-      );
-    await enqueueCallbacks(db, outbox);
-    if (parked.length > 0)
-      await db.query(
-        `INSERT INTO parked_events (event_id, kind, workspace_id, channel_id, message_id, provider_message_id,
-                                    payload, source_topic, source_partition, source_offset, reason, parked_at)
-         SELECT u.*, now()
-         FROM jsonb_to_recordset($1::jsonb)
-           AS u(event_id uuid, kind text, workspace_id uuid, channel_id uuid, message_id uuid,
-                provider_message_id text, payload jsonb, source_topic text, source_partition int,
-                source_offset text, reason text)
-         ON CONFLICT (event_id) DO NOTHING`,
-        [
-          JSON.stringify(
-            parked.map((p) => ({
-              event_id: p.command.eventId,
-              kind: p.kind,
-              workspace_id: p.command.workspace,
-              channel_id: p.channel,
-              message_id: p.command.messageId ?? null,
-              provider_message_id: p.providerMessageId,
-              payload: p.command,
-              source_topic: p.command.origin?.topic ?? '',
-              source_partition: p.command.origin?.partition ?? 0,
-              source_offset: p.command.origin?.offset ?? '0',
-              reason: p.reason,
-            })),
-          ),
-        ],
-      );
+    await this.messages.insertEvents(db, events);
+    await this.messages.updateMessages(
+      db,
+      messages
+        .filter((m) => m.changed)
+        .map((m) => ({
+          id: m.id,
+          status: m.status,
+          attempt: m.attempt,
+          part_count: m.part_count,
+          channel_id: m.channel_id,
+          status_at: m.statusAt ?? null,
+          error: m.error ?? null,
+        })),
+    );
+    await this.messages.upsertParts(
+      db,
+      parts
+        .filter((p) => p.changed)
+        .map((p) => ({
+          message_id: p.message_id,
+          part_index: p.part_index,
+          channel_id: p.channel_id,
+          provider_message_id: p.provider_message_id,
+          status: p.status,
+          attempt: p.attempt,
+          updated_at: p.updatedAt ?? new Date().toISOString(),
+        })),
+    );
+    await this.outbox.enqueue(db, outbox);
+    await this.parked.park(
+      db,
+      parked.map((p) => ({
+        eventId: p.command.eventId,
+        kind: p.kind,
+        workspaceId: p.command.workspace,
+        channelId: p.channel,
+        messageId: p.command.messageId ?? null,
+        providerMessageId: p.providerMessageId,
+        payload: p.command,
+        sourceTopic: p.command.origin?.topic ?? '',
+        sourcePartition: p.command.origin?.partition ?? 0,
+        sourceOffset: p.command.origin?.offset ?? '0',
+        reason: p.reason,
+      })),
+    );
   }
 }
 

@@ -1,4 +1,12 @@
 import { workspaceQueries } from './workspaces.repository';
+import { callbackOutboxQueries } from './callback-outbox.repository';
+import { channelOwnerQueries } from './channel-owners.repository';
+import { inboundMessageQueries } from './inbound-messages.repository';
+import { messageStatusQueries } from './message-status.repository';
+import { messageSweepQueries } from './message-sweeps.repository';
+import { messageViewQueries } from './message-views.repository';
+import { parkedEventQueries } from './parked-events.repository';
+import { sendRequestQueries } from './send-requests.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -8,6 +16,14 @@ import { workspaceQueries } from './workspaces.repository';
  */
 export const queryCatalog: Record<string, Record<string, string>> = {
   workspaces: workspaceQueries,
+  'callback-outbox': callbackOutboxQueries,
+  'channel-owners': channelOwnerQueries,
+  'inbound-messages': inboundMessageQueries,
+  'message-status': messageStatusQueries,
+  'message-sweeps': messageSweepQueries,
+  'message-views': messageViewQueries,
+  'parked-events': parkedEventQueries,
+  'send-requests': sendRequestQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */

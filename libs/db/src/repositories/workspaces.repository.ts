@@ -30,6 +30,11 @@ export const workspaceQueries = {
      WHERE id = $1`,
   findByApiKeyHash: `
     SELECT id, name FROM workspaces WHERE api_key_hash = $1`,
+  findExisting: `
+    -- hot: every batch of send requests
+    SELECT id FROM workspaces WHERE id = ANY($1::uuid[])`,
+  findSigningSecret: `
+    SELECT signing_secret FROM workspaces WHERE id = $1`,
 } as const;
 
 /** Workspaces: their names, API key hashes and sealed signing secrets. */
@@ -38,32 +43,46 @@ export class WorkspacesRepository {
   constructor(private readonly db: DataSource) {}
 
   async insert(workspace: NewWorkspace): Promise<{ createdAt: Date }> {
-    const [row] = (await this.db.query(workspaceQueries.insert, [
+    const [row] = await this.db.query<Array<{ created_at: Date }>>(workspaceQueries.insert, [
       workspace.id,
       workspace.name,
       workspace.apiKeyHash,
       workspace.apiKeyPrefix,
       workspace.signingSecret,
-    ])) as Array<{ created_at: Date }>;
+    ]);
     return { createdAt: row.created_at };
   }
 
   /** Replaces the given key fields; false when no workspace has this id. */
   async updateKeys(id: string, fields: WorkspaceKeyFields): Promise<boolean> {
-    const [, affected] = (await this.db.query(workspaceQueries.updateKeys, [
+    const [, affected] = await this.db.query<[unknown, number]>(workspaceQueries.updateKeys, [
       id,
       fields.apiKeyHash ?? null,
       fields.apiKeyPrefix ?? null,
       fields.signingSecret ?? null,
-    ])) as [unknown, number];
+    ]);
     return affected > 0;
   }
 
   async findByApiKeyHash(hash: string): Promise<{ id: string; name: string } | undefined> {
-    const rows = (await this.db.query(workspaceQueries.findByApiKeyHash, [hash])) as Array<{
-      id: string;
-      name: string;
-    }>;
+    const rows = await this.db.query<Array<{ id: string; name: string }>>(workspaceQueries.findByApiKeyHash, [
+      hash,
+    ]);
     return rows[0];
+  }
+
+  /** The ids of those that exist. */
+  async findExisting(ids: string[]): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(workspaceQueries.findExisting, [ids]);
+    return rows.map((row) => row.id);
+  }
+
+  /** The sealed signing secret (null when the workspace has none or does not exist). */
+  async findSigningSecret(id: string): Promise<string | null> {
+    const [row] = await this.db.query<Array<{ signing_secret: string | null }>>(
+      workspaceQueries.findSigningSecret,
+      [id],
+    );
+    return row?.signing_secret ?? null;
   }
 }
