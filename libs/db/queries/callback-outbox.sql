@@ -67,10 +67,14 @@ SELECT id FROM promoted;
 
 -- callback-outbox.scheduleRetry
 -- hot: every callback a receiver refused for now
-UPDATE callback_outbox
-SET state = 'pending', attempts = $2, last_error = $3,
-    next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-WHERE id = $1;
+WITH retried AS (
+  UPDATE callback_outbox
+  SET state = 'pending', attempts = $2, last_error = $3,
+      next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+  WHERE id = $1
+  RETURNING next_attempt_at)
+SELECT GREATEST(0, EXTRACT(EPOCH FROM next_attempt_at - clock_timestamp()) * 1000)::double precision AS wait_ms
+FROM retried;
 
 -- callback-outbox.recordFailureOnMessage
 UPDATE messages SET callback_failure = jsonb_build_object('eventId', $2::text, 'url', $3::text,

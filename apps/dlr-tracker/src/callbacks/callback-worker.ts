@@ -11,9 +11,6 @@ import { CallbackAllowList } from './ssrf-guard';
 
 type Delivered = { id: string; messageId: string; attempts: number };
 
-/** How much later than a retry's delay the worker wakes for it (see deliver). */
-const RETRY_WAKE_SLACK_MS = 25;
-
 const delivered = new Counter({
   name: 'smsgate_callbacks_total',
   help: 'Status callbacks by result',
@@ -147,12 +144,11 @@ export class CallbackWorker
     const delays = this.config.CALLBACK_RETRY_DELAYS_MS;
     if (result.retry && attempts <= delays.length) {
       delivered.inc({ result: 'retry' });
-      // A follower that fails becomes the head of what is left of its line.
-      await this.outbox.scheduleRetry(callback.id, attempts, error, delays[attempts - 1]);
-      // PostgreSQL's clock decides when it is due (now() + delay, in microseconds, at the statement's
-      // start); ours only approximates that instant (milliseconds, after the answer): wake a little
-      // later so the round finds it due. Another host's clock may differ more: the poll covers that.
-      this.task.wakeIn(delays[attempts - 1] + RETRY_WAKE_SLACK_MS);
+      // A follower that fails becomes the head of what is left of its line. PostgreSQL's clock decides
+      // when it is due; the wait it answers runs from before its answer reached us, so the round it
+      // wakes finds the callback due, whichever host's clock is ahead.
+      const waitMs = await this.outbox.scheduleRetry(callback.id, attempts, error, delays[attempts - 1]);
+      if (waitMs !== undefined) this.task.wakeIn(Math.ceil(waitMs));
       return false;
     }
     delivered.inc({ result: 'failed' });

@@ -85,10 +85,14 @@ export const callbackOutboxQueries = {
     SELECT id FROM promoted`,
   scheduleRetry: `
     -- hot: every callback a receiver refused for now
-    UPDATE callback_outbox
-    SET state = 'pending', attempts = $2, last_error = $3,
-        next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-    WHERE id = $1`,
+    WITH retried AS (
+      UPDATE callback_outbox
+      SET state = 'pending', attempts = $2, last_error = $3,
+          next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+      WHERE id = $1
+      RETURNING next_attempt_at)
+    SELECT GREATEST(0, EXTRACT(EPOCH FROM next_attempt_at - clock_timestamp()) * 1000)::double precision AS wait_ms
+    FROM retried`,
   recordFailureOnMessage: `
     UPDATE messages SET callback_failure = jsonb_build_object('eventId', $2::text, 'url', $3::text,
              'error', $4::text, 'attempts', $5::int, 'at', now()), updated_at = now()
@@ -173,9 +177,24 @@ export class CallbackOutboxRepository {
     return (await this.db.query<{ id: string }[]>(callbackOutboxQueries.promoteStranded)).length;
   }
 
-  /** Makes the callback due again `delayMs` from now by PostgreSQL's clock, the one the claim reads. */
-  async scheduleRetry(id: string, attempts: number, error: string, delayMs: number): Promise<void> {
-    await this.db.query(callbackOutboxQueries.scheduleRetry, [id, attempts, error, delayMs]);
+  /**
+   * Makes the callback due again `delayMs` from now by PostgreSQL's clock, the one the claim reads, and
+   * answers how long that is from when the statement ran (undefined when the row is gone): the caller
+   * waits that long rather than guessing the instant with its own clock.
+   */
+  async scheduleRetry(
+    id: string,
+    attempts: number,
+    error: string,
+    delayMs: number,
+  ): Promise<number | undefined> {
+    const [row] = await this.db.query<{ wait_ms: number }[]>(callbackOutboxQueries.scheduleRetry, [
+      id,
+      attempts,
+      error,
+      delayMs,
+    ]);
+    return row?.wait_ms;
   }
 
   /** Records on the message that its callback failed for good; first, so its row lock orders this. */
