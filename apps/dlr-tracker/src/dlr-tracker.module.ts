@@ -15,6 +15,7 @@ import { ReceiptTimeoutSweeper } from './maintenance/receipt-timeout-sweeper';
 import { MessagesController } from './messages/messages.controller';
 import { RecordSendRequests } from './requests/record-requests.use-case';
 import { RequestsConsumer } from './requests/requests.consumer';
+import { LedgerWriter } from './tracking/ledger-writer';
 import { StatusLedger } from './tracking/status-ledger';
 import { StatusConsumer } from './tracking/status.consumer';
 import { TrackStatuses } from './tracking/track-statuses.use-case';
@@ -37,6 +38,7 @@ export class DlrTrackerModule {
       providers: [
         { provide: DLR_TRACKER_CONFIG, useValue: config },
         StoreInboundMessages,
+        LedgerWriter,
         StatusLedger,
         RecordSendRequests,
         TrackStatuses,

@@ -6,7 +6,8 @@ import { EventPublisher } from '@smsgate/kafka';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { StatusCommand, StatusLedger } from '../tracking/status-ledger';
+import { StatusCommand } from '../tracking/status-command';
+import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/publish-changes';
 
 const BATCH = 500;

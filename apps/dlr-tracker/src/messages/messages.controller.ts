@@ -99,15 +99,11 @@ export class MessagesController {
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, Record<string, number>> = {};
     let total = 0;
-    for (const row of rows) {
-      const n = row.n;
+    for (const { status, channel_id, n } of rows) {
       total += n;
-      byStatus[row.status] = (byStatus[row.status] ?? 0) + n;
-      const channel = row.channel_id ?? 'unrouted';
-      byChannel[channel] = {
-        ...byChannel[channel],
-        [row.status]: (byChannel[channel]?.[row.status] ?? 0) + n,
-      };
+      byStatus[status] = (byStatus[status] ?? 0) + n;
+      const channel = channel_id ?? 'unrouted';
+      byChannel[channel] = { ...byChannel[channel], [status]: (byChannel[channel]?.[status] ?? 0) + n };
     }
     return { since, until, total, byStatus, byChannel };
   }

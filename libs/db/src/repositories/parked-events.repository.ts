@@ -37,6 +37,22 @@ export interface StaleParkedEvent<P> {
   parked_at: Date;
 }
 
+/** DELETE … RETURNING of the receipts parked on ($1 channels, $2 provider ids), by index probes. */
+function takeParkedReceipts(hot: string, condition: string): string {
+  return `
+    ${hot}
+    WITH released AS (
+      DELETE FROM parked_events p
+      WHERE p.event_id IN (
+        SELECT q.event_id
+        FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
+        CROSS JOIN LATERAL (
+          SELECT event_id FROM parked_events
+          WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q${condition})
+      RETURNING p.payload)
+    SELECT * FROM released`;
+}
+
 export const parkedEventQueries = {
   park: `
     -- hot: every batch with statuses or receipts that came before their message or provider id
@@ -48,32 +64,13 @@ export const parkedEventQueries = {
            provider_message_id text, payload jsonb, source_topic text, source_partition int,
            source_offset text, reason text)
     ON CONFLICT (event_id) DO NOTHING`,
-  takeReceipts: `
-    -- hot: every batch that learns provider ids
-    WITH released AS (
-      DELETE FROM parked_events p
-      WHERE p.event_id IN (
-        SELECT q.event_id
-        FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-        CROSS JOIN LATERAL (
-          SELECT event_id FROM parked_events
-          WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q)
-      RETURNING p.payload)
-    SELECT * FROM released`,
-  takeReceiptsOfCommittedParts: `
-    -- hot: after every batch that learned provider ids or parked receipts
-    WITH released AS (
-      DELETE FROM parked_events p
-      WHERE p.event_id IN (
-        SELECT q.event_id
-        FROM unnest($1::uuid[], $2::text[]) AS u(ch, pid)
-        CROSS JOIN LATERAL (
-          SELECT event_id FROM parked_events
-          WHERE kind = 'receipt' AND channel_id = u.ch AND provider_message_id = u.pid) q
+  takeReceipts: takeParkedReceipts('-- hot: every batch that learns provider ids', ''),
+  takeReceiptsOfCommittedParts: takeParkedReceipts(
+    '-- hot: after every batch that learned provider ids or parked receipts',
+    `
         WHERE EXISTS (SELECT 1 FROM message_parts mp
-                      WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid))
-      RETURNING p.payload)
-    SELECT * FROM released`,
+                      WHERE mp.channel_id = u.ch AND mp.provider_message_id = u.pid)`,
+  ),
   takeStatuses: `
     -- hot: every batch of send requests, and every batch that parked statuses
     WITH released AS (
