@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { messageIdFromRecord, MessageStatusChangedV1, OutboundRequestedV1 } from '@smsgate/contracts';
 import {
   CallbackOutboxRepository,
+  AcceptedMessagesRepository,
   ChannelOwnersRepository,
   NewCallback,
-  NewSendRequest,
-  SendRequestsRepository,
+  NewAcceptedMessage,
   WorkspacesRepository,
 } from '@smsgate/db';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
@@ -32,7 +32,7 @@ export class RecordSendRequests {
     private readonly dataSource: DataSource,
     private readonly workspaces: WorkspacesRepository,
     private readonly channels: ChannelOwnersRepository,
-    private readonly requests: SendRequestsRepository,
+    private readonly messages: AcceptedMessagesRepository,
     private readonly outbox: CallbackOutboxRepository,
     private readonly ledger: StatusLedger,
     private readonly publisher: EventPublisher,
@@ -103,7 +103,7 @@ export class RecordSendRequests {
     });
 
     await this.dataSource.transaction(async (db) => {
-      await this.requests.record(db, valid.map(toNewSendRequest));
+      await this.messages.record(db, valid.map(toNewAcceptedMessage));
       await this.outbox.enqueue(db, callbacks);
     });
     // Statuses that arrived before their request were parked; the message exists now (see settleRaces).
@@ -126,7 +126,7 @@ export class RecordSendRequests {
   }
 }
 
-function toNewSendRequest({ id, request, at }: Accepted): NewSendRequest {
+function toNewAcceptedMessage({ id, request, at }: Accepted): NewAcceptedMessage {
   const { segments, encoding } = countSegments(request.text);
   return {
     id,

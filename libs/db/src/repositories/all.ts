@@ -6,7 +6,7 @@ import { MessageStatusRepository } from './message-status.repository';
 import { MessageSweepsRepository } from './message-sweeps.repository';
 import { MessageViewsRepository } from './message-views.repository';
 import { ParkedEventsRepository } from './parked-events.repository';
-import { SendRequestsRepository } from './send-requests.repository';
+import { AcceptedMessagesRepository } from './accepted-messages.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -18,5 +18,5 @@ export const repositories = [
   MessageSweepsRepository,
   MessageViewsRepository,
   ParkedEventsRepository,
-  SendRequestsRepository,
+  AcceptedMessagesRepository,
 ];

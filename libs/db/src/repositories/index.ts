@@ -7,4 +7,4 @@ export * from './message-status.repository';
 export * from './message-sweeps.repository';
 export * from './message-views.repository';
 export * from './parked-events.repository';
-export * from './send-requests.repository';
+export * from './accepted-messages.repository';

@@ -6,7 +6,7 @@ import { messageStatusQueries } from './message-status.repository';
 import { messageSweepQueries } from './message-sweeps.repository';
 import { messageViewQueries } from './message-views.repository';
 import { parkedEventQueries } from './parked-events.repository';
-import { sendRequestQueries } from './send-requests.repository';
+import { acceptedMessageQueries } from './accepted-messages.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -23,7 +23,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'message-sweeps': messageSweepQueries,
   'message-views': messageViewQueries,
   'parked-events': parkedEventQueries,
-  'send-requests': sendRequestQueries,
+  'accepted-messages': acceptedMessageQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
-/** A send request to record as an `accepted` outbound message. */
-export interface NewSendRequest {
+/** A send request, to record as an `accepted` outbound message. */
+export interface NewAcceptedMessage {
   id: string;
   workspaceId: string;
   channelId: string | null;
@@ -24,7 +24,7 @@ export interface NewSendRequest {
   notifyOn: string | null;
 }
 
-export const sendRequestQueries = {
+export const acceptedMessageQueries = {
   insertMessages: `
     -- hot: every batch of send requests
     INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
@@ -48,12 +48,15 @@ export const sendRequestQueries = {
     ON CONFLICT (event_id) DO NOTHING`,
 } as const;
 
-/** Send requests, recorded as `accepted` outbound messages with their first history event. */
+/**
+ * Outbound messages as their send requests arrive: `accepted`, with their first history event. (Not the
+ * send_requests table: that one keeps the answers to requests a client may repeat.)
+ */
 @Injectable()
-export class SendRequestsRepository {
+export class AcceptedMessagesRepository {
   /** Two statements in the caller's transaction; a request recorded before is left as it is. */
-  async record(db: EntityManager, requests: NewSendRequest[]): Promise<void> {
-    await db.query(sendRequestQueries.insertMessages, [
+  async record(db: EntityManager, requests: NewAcceptedMessage[]): Promise<void> {
+    await db.query(acceptedMessageQueries.insertMessages, [
       requests.map((r) => r.id),
       requests.map((r) => r.workspaceId),
       requests.map((r) => r.channelId),
@@ -72,7 +75,7 @@ export class SendRequestsRepository {
       requests.map((r) => r.at),
       requests.map((r) => r.notifyOn),
     ]);
-    await db.query(sendRequestQueries.insertAcceptedEvents, [
+    await db.query(acceptedMessageQueries.insertAcceptedEvents, [
       requests.map((r) => r.id),
       requests.map((r) => r.at),
     ]);
