@@ -34,8 +34,10 @@ async function startTracker(groupId: string): Promise<Tracker> {
     EXPIRY_SWEEP_INTERVAL_MS: '200',
     PARKED_HORIZON_SECONDS: '1',
     PARKED_REPORT_INTERVAL_MS: '200',
-    CALLBACK_POLL_INTERVAL_MS: '50',
-    CALLBACK_IDLE_POLL_INTERVAL_MS: '1000',
+    // No polling to speak of: callbacks and their retries go because the worker is told, not because
+    // it looks (tests of other replicas' callbacks poll: see the callbacks tests' own trackers).
+    CALLBACK_POLL_INTERVAL_MS: '60000',
+    CALLBACK_IDLE_POLL_INTERVAL_MS: '60000',
     CALLBACK_RETRY_DELAYS_MS: '100,200',
     CALLBACK_TIMEOUT_MS: '2000',
     CALLBACK_ALLOW_HOSTS: '127.0.0.1',
@@ -513,6 +515,40 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
       await waitFor(() => received.length >= 3, { message: 'three callbacks' });
       expect(received).toEqual(['accepted', 'sent', 'delivered']);
       expect(failedDelivered).toBe(true);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('retries each failed callback when it comes due, however many retries are waiting at once', async () => {
+    // Two lines whose retries overlap in time and nothing else to wake the worker (it does not poll
+    // here): every retry must bring its own round, not only the earliest one waiting.
+    const failuresLeft: Record<string, number> = { '/first': 2, '/second': 1 };
+    const attempts: string[] = [];
+    const received: string[] = [];
+    const receiver: Server = createServer((req: IncomingMessage, res) => {
+      req.resume();
+      req.on('end', () => {
+        const path = req.url!;
+        attempts.push(path);
+        if (failuresLeft[path]-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        received.push(path);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const f = await fixture();
+      await request(f, { notifyUrl: `http://127.0.0.1:${port}/first`, notifyOn: ['accepted'] });
+      await waitFor(() => attempts.length >= 1, { message: 'the first attempt' });
+      await request(f, { notifyUrl: `http://127.0.0.1:${port}/second`, notifyOn: ['accepted'] });
+      await waitFor(() => received.length >= 2, { timeoutMs: 10_000, message: 'both callbacks' });
+      expect(received.sort()).toEqual(['/first', '/second']);
+      expect(attempts.filter((path) => path === '/first')).toHaveLength(3);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -4,17 +4,18 @@ import { DatabaseModule } from '@smsgate/db';
 import { countPublished } from '@smsgate/runtime';
 import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
 import { CallbackWorker } from './callbacks/callback-worker';
+import { SigningSecrets } from './callbacks/signing-secrets';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
 import { InboundConsumer } from './inbound/inbound.consumer';
 import { StoreInboundMessages } from './inbound/store-inbound.use-case';
 import { CallbackPruner } from './maintenance/callback-pruner';
 import { ExpirySweeper } from './maintenance/expiry-sweeper';
-import { OverdueReceipts } from './maintenance/overdue-receipts.repository';
 import { ParkedReporter } from './maintenance/parked-reporter';
 import { ReceiptTimeoutSweeper } from './maintenance/receipt-timeout-sweeper';
 import { MessagesController } from './messages/messages.controller';
 import { RecordSendRequests } from './requests/record-requests.use-case';
 import { RequestsConsumer } from './requests/requests.consumer';
+import { LedgerWriter } from './tracking/ledger-writer';
 import { StatusLedger } from './tracking/status-ledger';
 import { StatusConsumer } from './tracking/status.consumer';
 import { TrackStatuses } from './tracking/track-statuses.use-case';
@@ -37,12 +38,13 @@ export class DlrTrackerModule {
       providers: [
         { provide: DLR_TRACKER_CONFIG, useValue: config },
         StoreInboundMessages,
+        LedgerWriter,
         StatusLedger,
         RecordSendRequests,
         TrackStatuses,
+        SigningSecrets,
         CallbackWorker,
         ExpirySweeper,
-        OverdueReceipts,
         ReceiptTimeoutSweeper,
         CallbackPruner,
         ParkedReporter,

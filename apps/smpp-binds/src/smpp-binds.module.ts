@@ -46,7 +46,7 @@ class MoSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
         if (count > 0) this.logger.warn(`published ${count} incomplete concatenated MO message(s)`);
         return false;
       },
-      this.logger,
+      { logger: this.logger },
     );
   }
 

@@ -15,3 +15,10 @@ UPDATE workspaces
 
 -- workspaces.findByApiKeyHash
 SELECT id, name FROM workspaces WHERE api_key_hash = $1;
+
+-- workspaces.findExisting
+-- hot: every batch of send requests
+SELECT id FROM workspaces WHERE id = ANY($1::uuid[]);
+
+-- workspaces.findSigningSecret
+SELECT signing_secret FROM workspaces WHERE id = $1;

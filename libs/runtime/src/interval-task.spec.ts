@@ -10,7 +10,7 @@ describe('IntervalTask', () => {
 
   it('runs a round every interval', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await jest.advanceTimersByTimeAsync(999);
     expect(round).toHaveBeenCalledTimes(0);
@@ -21,7 +21,7 @@ describe('IntervalTask', () => {
 
   it('runs a round at once when woken, then goes back to its interval', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await jest.advanceTimersByTimeAsync(300);
     task.wake();
@@ -45,7 +45,7 @@ describe('IntervalTask', () => {
       running--;
       return false;
     });
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start(0);
     await flush();
     expect(round).toHaveBeenCalledTimes(1);
@@ -62,7 +62,7 @@ describe('IntervalTask', () => {
 
   it('is not woken once stopped', async () => {
     const round = jest.fn().mockResolvedValue(false);
-    const task = new IntervalTask('t', 1_000, round, quiet);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet });
     task.start();
     await task.stop();
     task.wake();
@@ -77,7 +77,7 @@ describe('IntervalTask', () => {
       at.push(Date.now());
       return results.shift() ?? 'idle';
     });
-    const task = new IntervalTask('t', 100, round, quiet, 500);
+    const task = new IntervalTask('t', 100, round, { logger: quiet, idleIntervalMs: 500 });
     const start = Date.now();
     task.start();
     await jest.advanceTimersByTimeAsync(100 + 100 + 200 + 400 + 500 + 500 + 100);
@@ -91,7 +91,7 @@ describe('IntervalTask', () => {
 
   it('is woken at once by wake() however idle it has become', async () => {
     const round = jest.fn().mockResolvedValue('idle');
-    const task = new IntervalTask('t', 100, round, quiet, 10_000);
+    const task = new IntervalTask('t', 100, round, { logger: quiet, idleIntervalMs: 10_000 });
     task.start(0);
     await jest.advanceTimersByTimeAsync(5_000);
     const before = round.mock.calls.length;
@@ -110,23 +110,25 @@ describe('IntervalTask', () => {
       duringRound = undefined;
       return 'idle' as const;
     });
-    const task = new IntervalTask('t', 1_000, round, quiet, 60_000);
+    const task = new IntervalTask('t', 1_000, round, { logger: quiet, idleIntervalMs: 60_000 });
     const start = Date.now();
     task.start();
     task.wakeIn(300); // earlier than the first round: brought forward
-    task.wakeIn(700); // later than the round now due: changes nothing
+    task.wakeIn(700); // later than that round: work comes due then, so a round then too
     await jest.advanceTimersByTimeAsync(300);
     expect(at).toEqual([start + 300]);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(at).toEqual([start + 300, start + 700]);
     duringRound = () => task.wakeIn(250); // asked during the next round
-    await jest.advanceTimersByTimeAsync(1_000);
-    expect(at).toEqual([start + 300, start + 1_300]);
-    // The idle wait after that round would be 2,000: the round asked for 250.
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(at).toEqual([start + 300, start + 700, start + 2_700]);
+    // The idle wait after that round would be 4,000: the round asked for 250.
     await jest.advanceTimersByTimeAsync(250);
-    expect(at).toEqual([start + 300, start + 1_300, start + 1_550]);
+    expect(at).toEqual([start + 300, start + 700, start + 2_700, start + 2_950]);
     await task.stop();
     task.wakeIn(0);
     await jest.advanceTimersByTimeAsync(100_000);
-    expect(at).toHaveLength(3);
+    expect(at).toHaveLength(4);
   });
 
   it('keeps a wakeIn deadline when woken before it (work handed over does not cancel a retry)', async () => {
@@ -135,7 +137,7 @@ describe('IntervalTask', () => {
       at.push(Date.now());
       return false;
     });
-    const task = new IntervalTask('t', 60_000, round, quiet);
+    const task = new IntervalTask('t', 60_000, round, { logger: quiet });
     const start = Date.now();
     task.start();
     task.wakeIn(100);
@@ -143,6 +145,29 @@ describe('IntervalTask', () => {
     task.wake();
     await jest.advanceTimersByTimeAsync(60);
     expect(at).toEqual([start + 40, start + 100]);
+    await task.stop();
+  });
+
+  it('keeps every wakeIn deadline: a round at the first does not drop a later one', async () => {
+    // Two retries scheduled in one round come due a few milliseconds apart: the round that the first
+    // one's deadline brings must leave the second one's deadline standing (else it waits for the poll).
+    const at: number[] = [];
+    let duringRound: (() => void) | undefined;
+    const round = jest.fn(async () => {
+      at.push(Date.now());
+      duringRound?.();
+      duringRound = undefined;
+      return false;
+    });
+    const task = new IntervalTask('t', 60_000, round, { logger: quiet });
+    const start = Date.now();
+    duringRound = () => {
+      task.wakeIn(100);
+      task.wakeIn(110);
+    };
+    task.start(0);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(at).toEqual([start, start + 100, start + 110]);
     await task.stop();
   });
 });

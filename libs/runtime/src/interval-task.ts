@@ -6,6 +6,13 @@ import { Logger } from '@nestjs/common';
  */
 export type RoundResult = boolean | 'idle';
 
+export interface IntervalTaskOptions {
+  /** Where a failed round is reported; a Logger named after the task unless given. */
+  logger?: Pick<Logger, 'warn'>;
+  /** The longest wait between rounds that find nothing (see IntervalTask); the interval unless given. */
+  idleIntervalMs?: number;
+}
+
 /**
  * Runs `round` every `intervalMs` (and again at once while it reports more work), never two at a
  * time; stop() waits for the round in hand. With `idleIntervalMs`, rounds that find nothing space the
@@ -15,20 +22,25 @@ export type RoundResult = boolean | 'idle';
 export class IntervalTask {
   private timer?: NodeJS.Timeout;
   private dueAt = Infinity;
-  private wakeAt = Infinity;
+  /** Every wakeIn deadline not yet reached by a round's start: one per piece of work coming due. */
+  private deadlines: number[] = [];
   private running?: Promise<void>;
   private stopped = false;
   private busy = false;
   private woken = false;
   private idleRounds = 0;
+  private readonly logger: Pick<Logger, 'warn'>;
+  private readonly idleIntervalMs: number;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly round: () => Promise<RoundResult>,
-    private readonly logger = new Logger(name),
-    private readonly idleIntervalMs = intervalMs,
-  ) {}
+    options: IntervalTaskOptions = {},
+  ) {
+    this.logger = options.logger ?? new Logger(name);
+    this.idleIntervalMs = options.idleIntervalMs ?? intervalMs;
+  }
 
   /** The first round runs after `firstDelayMs` (one interval unless given). */
   start(firstDelayMs = this.intervalMs): void {
@@ -51,12 +63,13 @@ export class IntervalTask {
 
   /**
    * Makes sure a round starts within `delayMs` (work comes due then, e.g. a retry), idle or not. The
-   * deadline holds until a round starts at or after it: a round woken earlier does not cancel it.
+   * deadline holds until a round starts at or after it: a round woken earlier, or one an earlier
+   * deadline brought, does not cancel it.
    */
   wakeIn(delayMs: number): void {
     if (this.stopped) return;
     const at = Date.now() + delayMs;
-    this.wakeAt = Math.min(this.wakeAt, at);
+    this.deadlines.push(at);
     if (this.busy || this.dueAt <= at) return;
     clearTimeout(this.timer);
     this.schedule(delayMs);
@@ -75,7 +88,8 @@ export class IntervalTask {
       this.busy = true;
       this.woken = false;
       this.dueAt = Infinity;
-      if (Date.now() >= this.wakeAt) this.wakeAt = Infinity;
+      const now = Date.now();
+      this.deadlines = this.deadlines.filter((deadline) => deadline > now);
       this.running = this.round()
         .catch((error: unknown): RoundResult => {
           this.logger.warn(`${this.name} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -91,8 +105,12 @@ export class IntervalTask {
                   this.intervalMs * 2 ** Math.max(this.idleRounds - 1, 0),
                   Math.max(this.idleIntervalMs, this.intervalMs),
                 );
-          this.schedule(Math.max(0, Math.min(wait, this.wakeAt - Date.now())));
+          this.schedule(Math.max(0, Math.min(wait, this.nextDeadline() - Date.now())));
         });
     }, delay);
+  }
+
+  private nextDeadline(): number {
+    return this.deadlines.reduce((earliest, deadline) => Math.min(earliest, deadline), Infinity);
   }
 }

@@ -67,7 +67,7 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
         await this.tick();
         return false;
       },
-      this.logger,
+      { logger: this.logger },
     );
   }
 

@@ -21,7 +21,7 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
       await this.prune();
       return false;
     },
-    new Logger('housekeeping'),
+    { logger: new Logger('housekeeping') },
   );
 
   constructor(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InboundReceivedV1, Topics } from '@smsgate/contracts';
+import { ChannelOwnersRepository, InboundMessagesRepository, NewInboundMessage } from '@smsgate/db';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
@@ -14,19 +15,14 @@ import { DataSource } from 'typeorm';
 export class StoreInboundMessages {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly channels: ChannelOwnersRepository,
+    private readonly inbound: InboundMessagesRepository,
     private readonly publisher: EventPublisher,
   ) {}
 
   async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
     const channelIds = [...new Set(events.map((event) => event.payload.channel))];
-    const owners = new Map(
-      (
-        await this.dataSource.query<{ id: string; workspace_id: string }[]>(
-          `SELECT id, workspace_id FROM channels WHERE id = ANY($1::uuid[])`,
-          [channelIds],
-        )
-      ).map((row) => [row.id, row.workspace_id]),
-    );
+    const owners = new Map((await this.channels.find(channelIds)).map((row) => [row.id, row.workspace_id]));
     const outcomes: Outcome[] = events.map(({ payload }) => {
       const owner = owners.get(payload.channel);
       if (!owner) return Outcomes.deadLetter(`unknown channel ${payload.channel}`);
@@ -37,51 +33,25 @@ export class StoreInboundMessages {
     const valid = events.filter((_, index) => outcomes[index].kind === 'done').map((event) => event.payload);
     if (valid.length === 0) return outcomes;
 
-    const segments = valid.map((message) => countSegments(message.text));
-    await this.dataSource.transaction(async (db) => {
-      await db.query(
-        `INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
-                               segments, encoding, provider_ids, metadata, created_at, updated_at)
-         SELECT id, ws, ch, 'in', f, t, txt, 'received', seg, enc,
-                CASE WHEN pid IS NULL THEN '{}'::text[] ELSE ARRAY[pid] END, meta, at, at
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
-                     $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[])
-              AS u(id, ws, ch, f, t, txt, seg, enc, pid, meta, at)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          valid.map((m) => m.id),
-          valid.map((m) => m.workspace),
-          valid.map((m) => m.channel),
-          valid.map((m) => m.from),
-          valid.map((m) => m.to ?? null),
-          valid.map((m) => m.text),
-          segments.map((s) => s.segments),
-          segments.map((s) => s.encoding),
-          valid.map((m) => m.providerMessageId ?? null),
-          valid.map((m) => (m.metadata ? JSON.stringify(m.metadata) : null)),
-          valid.map((m) => m.receivedAt),
-        ],
-      );
-      // The 'received' event of a message takes the message's id as its event id: one per message.
-      await db.query(
-        `INSERT INTO message_events (event_id, message_id, status, source, detail, at)
-         SELECT id, id, 'received', 'ingress', jsonb_build_object('channelType', ct, 'sentAt', sent), at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, ct, sent, at)
-         ON CONFLICT (event_id) DO NOTHING`,
-        [
-          valid.map((m) => m.id),
-          valid.map((m) => m.channelType),
-          valid.map((m) => m.sentAt ?? null),
-          valid.map((m) => m.receivedAt),
-        ],
-      );
-      // A number that writes in again takes back its earlier stop on that channel (not a later one).
-      await db.query(
-        `DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
-         WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
-        [valid.map((m) => m.channel), valid.map((m) => m.from), valid.map((m) => m.receivedAt)],
-      );
+    const messages = valid.map((m): NewInboundMessage => {
+      const { segments, encoding } = countSegments(m.text);
+      return {
+        id: m.id,
+        workspaceId: m.workspace,
+        channelId: m.channel,
+        channelType: m.channelType,
+        from: m.from,
+        to: m.to ?? null,
+        text: m.text,
+        segments,
+        encoding,
+        providerMessageId: m.providerMessageId ?? null,
+        metadata: m.metadata ? JSON.stringify(m.metadata) : null,
+        sentAt: m.sentAt ?? null,
+        receivedAt: m.receivedAt,
+      };
     });
+    await this.dataSource.transaction((db) => this.inbound.store(db, messages));
     await Promise.all(
       valid.map((message) =>
         this.publisher.publish(

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { IntervalTask } from '@smsgate/runtime';
-import { DataSource } from 'typeorm';
+import { CallbackOutboxRepository } from '@smsgate/db';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 
 const BATCH = 5_000;
@@ -15,7 +15,7 @@ export class CallbackPruner implements OnApplicationBootstrap, OnApplicationShut
   private readonly task: IntervalTask;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly outbox: CallbackOutboxRepository,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
     this.task = new IntervalTask('callback pruner', config.CALLBACK_PRUNE_INTERVAL_MS, () => this.prune());
@@ -31,17 +31,7 @@ export class CallbackPruner implements OnApplicationBootstrap, OnApplicationShut
 
   /** One round; true when a full batch went (there may be more). */
   async prune(): Promise<boolean> {
-    const deleted = await this.dataSource.query<{ id: string }[]>(
-      `WITH gone AS (
-         DELETE FROM callback_outbox WHERE id IN (
-           SELECT id FROM callback_outbox
-           WHERE state IN ('delivered', 'failed')
-             AND finished_at < now() - make_interval(hours => $1::int)
-           ORDER BY id LIMIT $2)
-         RETURNING id)
-       SELECT id FROM gone`,
-      [this.config.CALLBACK_RETENTION_HOURS, BATCH],
-    );
-    return deleted.length === BATCH;
+    const deleted = await this.outbox.pruneFinished(this.config.CALLBACK_RETENTION_HOURS, BATCH);
+    return deleted === BATCH;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { IntervalTask } from '@smsgate/runtime';
 import { messageIdFromRecord, Topics } from '@smsgate/contracts';
+import { MessageSweepsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
-import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { EXPIRY_SOURCE } from '../domain/sources';
 import { RecentlyPublished } from './recently-published';
@@ -24,7 +24,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   private readonly published = new RecentlyPublished();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly messages: MessageSweepsRepository,
     private readonly publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: DlrTrackerConfig,
   ) {
@@ -42,15 +42,7 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
   /** One round; true when there may be more to expire. */
   async sweep(): Promise<boolean> {
     const now = Date.now();
-    const due = await this.dataSource.query<
-      { id: string; workspace_id: string; channel_id: string | null; expires_at: Date }[]
-    >(
-      `SELECT id, workspace_id, channel_id, expires_at FROM messages
-       WHERE expires_at <= now() AND status IN ('accepted', 'queued', 'wired', 'sent', 'errored')
-         AND NOT (id = ANY($1::uuid[]))
-       ORDER BY expires_at LIMIT ${BATCH}`,
-      [this.published.current(now)],
-    );
+    const due = await this.messages.findExpired(BATCH, this.published.current(now));
     await Promise.all(
       due.map((row) =>
         this.publisher.publish(

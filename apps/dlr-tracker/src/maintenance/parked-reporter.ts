@@ -1,11 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { IntervalTask } from '@smsgate/runtime';
 import { Topics, uuidv7 } from '@smsgate/contracts';
+import { ParkedEventsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { StatusCommand, StatusLedger } from '../tracking/status-ledger';
+import { StatusCommand } from '../tracking/status-command';
+import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/publish-changes';
 
 const BATCH = 500;
@@ -29,6 +31,7 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly parked: ParkedEventsRepository,
     private readonly publisher: EventPublisher,
     private readonly ledger: StatusLedger,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
@@ -41,18 +44,7 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
 
   /** Applies parked events whose other half exists; true when there may be more. */
   async releaseOrphans(): Promise<boolean> {
-    const rows = await this.dataSource.query<
-      { kind: string; channel_id: string; provider_message_id: string | null; message_id: string | null }[]
-    >(
-      `SELECT p.kind, p.channel_id, p.provider_message_id, p.message_id FROM parked_events p
-       WHERE p.parked_at < now() - interval '1 second'
-         AND CASE p.kind
-               WHEN 'receipt' THEN EXISTS (SELECT 1 FROM message_parts mp
-                 WHERE mp.channel_id = p.channel_id AND mp.provider_message_id = p.provider_message_id)
-               ELSE EXISTS (SELECT 1 FROM messages m WHERE m.id = p.message_id)
-             END
-       LIMIT ${BATCH}`,
-    );
+    const rows = await this.parked.findReleasable(BATCH);
     if (rows.length === 0) return false;
     const changes = await this.ledger.settleRaces(this.dataSource, {
       receiptKeys: rows.flatMap((row) =>
@@ -76,25 +68,7 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
 
   async report(): Promise<boolean> {
     const more = await this.dataSource.transaction(async (db) => {
-      const stale = await db.query<
-        {
-          event_id: string;
-          kind: string;
-          payload: StatusCommand;
-          source_topic: string;
-          source_partition: number;
-          source_offset: string;
-          channel_id: string;
-          reason: string;
-          parked_at: Date;
-        }[]
-      >(
-        `SELECT event_id, kind, payload, source_topic, source_partition, source_offset, channel_id, reason, parked_at
-         FROM parked_events
-         WHERE reported_at IS NULL AND parked_at < now() - make_interval(secs => $1)
-         ORDER BY parked_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [this.config.PARKED_HORIZON_SECONDS],
-      );
+      const stale = await this.parked.lockStale<StatusCommand>(db, this.config.PARKED_HORIZON_SECONDS, BATCH);
       if (stale.length === 0) return false;
       await Promise.all(
         stale.map((row) =>
@@ -118,16 +92,15 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
           ),
         ),
       );
-      await db.query(`UPDATE parked_events SET reported_at = now() WHERE event_id = ANY($1::uuid[])`, [
+      await this.parked.markReported(
+        db,
         stale.map((row) => row.event_id),
-      ]);
+      );
       return stale.length === BATCH;
     });
-    const counts = await this.dataSource.query<{ kind: string; n: string }[]>(
-      `SELECT kind, count(*) AS n FROM parked_events GROUP BY kind`,
-    );
+    const counts = await this.parked.countByKind();
     parkedGauge.reset();
-    for (const row of counts) parkedGauge.set({ kind: row.kind }, Number(row.n));
+    for (const row of counts) parkedGauge.set({ kind: row.kind }, row.n);
     return more;
   }
 }

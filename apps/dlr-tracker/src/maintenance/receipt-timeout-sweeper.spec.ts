@@ -1,6 +1,6 @@
 import { parsePayload, Topics } from '@smsgate/contracts';
+import { MessageSweepsRepository, OverdueMessage } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
-import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
 import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
 import { ReceiptTimeoutSweeper, timeoutEvent } from './receipt-timeout-sweeper';
 
@@ -24,11 +24,11 @@ function sweeperOver(rows: OverdueMessage[]) {
   const published: { payload: unknown; key?: string; channelType?: string }[] = [];
   const skipped: string[][] = [];
   const repository = {
-    oldest: jest.fn((limit: number, _defaultSeconds: number, skip: readonly string[]) => {
+    findOverdueReceipts: jest.fn((limit: number, _defaultSeconds: number, skip: readonly string[]) => {
       skipped.push([...skip]);
       return Promise.resolve(rows.filter((row) => !skip.includes(row.id)).slice(0, limit));
     }),
-  } as unknown as OverdueReceipts & { oldest: jest.Mock };
+  } as unknown as MessageSweepsRepository & { findOverdueReceipts: jest.Mock };
   const publisher = {
     publishAll: jest.fn(
       (_topic: string, events: { payload: unknown; key?: string; channelType?: string }[]) => {
@@ -95,7 +95,7 @@ describe('ReceiptTimeoutSweeper', () => {
   it('asks with the 48-hour default for channels without a timeout of their own', async () => {
     const { sweeper, repository } = sweeperOver([]);
     await sweeper.sweep();
-    expect(repository.oldest).toHaveBeenCalledWith(500, 172_800, []);
+    expect(repository.findOverdueReceipts).toHaveBeenCalledWith(500, 172_800, []);
   });
 
   it('publishes nothing when nothing is overdue', async () => {

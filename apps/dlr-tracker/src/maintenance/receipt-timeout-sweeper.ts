@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS } from '@smsgate/channel-config';
 import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
+import { MessageSweepsRepository, OverdueMessage } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { IntervalTask } from '@smsgate/runtime';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
 import { RecentlyPublished } from './recently-published';
-import { OverdueMessage, OverdueReceipts } from './overdue-receipts.repository';
 
 const BATCH = 500;
 
@@ -27,7 +27,7 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
   private readonly published = new RecentlyPublished();
 
   constructor(
-    private readonly overdue: OverdueReceipts,
+    private readonly messages: MessageSweepsRepository,
     private readonly publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: Pick<DlrTrackerConfig, 'RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS'>,
   ) {
@@ -47,7 +47,7 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
   /** One round; true when there may be more to close. */
   async sweep(): Promise<boolean> {
     const now = Date.now();
-    const due = await this.overdue.oldest(
+    const due = await this.messages.findOverdueReceipts(
       BATCH,
       DEFAULT_RECEIPT_TIMEOUT_SECONDS,
       this.published.current(now),

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { PayloadInput, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
-import { SecretBox } from '@smsgate/db';
+import { messageSweepQueries, SecretBox } from '@smsgate/db';
 import { createKafka, EventPublisher, KafkaEventServer } from '@smsgate/kafka';
 import { loadConfig } from '@smsgate/runtime';
 import {
@@ -16,7 +16,6 @@ import {
 import { Client } from 'pg';
 import { dlrTrackerEnv } from '../config';
 import { DlrTrackerModule } from '../dlr-tracker.module';
-import { OVERDUE_SQL } from './overdue-receipts.repository';
 
 const brokers = process.env.KAFKA_BROKERS!;
 const databaseUrl = process.env.DATABASE_URL!;
@@ -284,7 +283,10 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
     try {
       // As on a big table: the planner may not scan messages whole.
       await db.query('SET LOCAL enable_seqscan = off');
-      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${OVERDUE_SQL}`, [172_800, 500, []]);
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN ${messageSweepQueries.findOverdueReceipts}`,
+        [172_800, 500, []],
+      );
       expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('messages_awaiting_receipt');
     } finally {
       await db.query('ROLLBACK');

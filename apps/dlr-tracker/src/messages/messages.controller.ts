@@ -9,8 +9,7 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid } from '@smsgate/contracts';
-import { MessageEntity, MessageEventEntity, MessagePartEntity } from '@smsgate/db';
-import { DataSource } from 'typeorm';
+import { MessageEntity, MessageViewsRepository } from '@smsgate/db';
 import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery } from './messages.query';
 
 const view = (message: MessageEntity) => ({
@@ -45,25 +44,14 @@ const withoutBookkeeping = (detail: Record<string, unknown> | null) => {
 @Controller('v1')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly messages: MessageViewsRepository) {}
 
   /** One message of the caller's workspace, with its status history and parts. */
   @Get('messages/:id')
   async get(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Param('id') id: string) {
-    const message = isUuid(id)
-      ? await this.dataSource
-          .getRepository(MessageEntity)
-          .findOne({ where: { id, workspaceId: workspace.id } })
-      : null;
+    const message = isUuid(id) ? await this.messages.findInWorkspace(id, workspace.id) : null;
     if (!message) throw new NotFoundException(`message ${id.slice(0, 64)} not found`);
-    const [history, parts] = await Promise.all([
-      this.dataSource
-        .getRepository(MessageEventEntity)
-        .find({ where: { messageId: id }, order: { at: 'ASC', eventId: 'ASC' } }),
-      this.dataSource
-        .getRepository(MessagePartEntity)
-        .find({ where: { messageId: id }, order: { partIndex: 'ASC' } }),
-    ]);
+    const [history, parts] = await Promise.all([this.messages.historyOf(id), this.messages.partsOf(id)]);
     return {
       ...view(message),
       partCount: message.partCount,
@@ -91,27 +79,12 @@ export class MessagesController {
   async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
     const parsed = parseQuery(ListMessagesQuery, query);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
-    const q = parsed.value;
-    const builder = this.dataSource
-      .getRepository(MessageEntity)
-      .createQueryBuilder('m')
-      .where('m.workspace_id = :workspace', { workspace: workspace.id })
-      .orderBy('m.id', 'DESC')
-      .take(q.limit + 1);
-    if (q.status) builder.andWhere('m.status = :status', { status: q.status });
-    if (q.correlationId)
-      builder.andWhere('m.correlation_id = :correlationId', { correlationId: q.correlationId });
-    if (q.to) builder.andWhere('m.to_addr = :to', { to: q.to });
-    if (q.channel) builder.andWhere('m.channel_id = :channel', { channel: q.channel });
-    if (q.direction) builder.andWhere('m.direction = :direction', { direction: q.direction });
-    if (q.since) builder.andWhere('m.created_at >= :since', { since: q.since });
-    if (q.until) builder.andWhere('m.created_at < :until', { until: q.until });
-    if (q.cursor) builder.andWhere('m.id < :cursor', { cursor: q.cursor });
-    const rows = await builder.getMany();
-    const page = rows.slice(0, q.limit);
+    const { limit, cursor, ...filter } = parsed.value;
+    const rows = await this.messages.list(workspace.id, { ...filter, before: cursor }, limit + 1);
+    const page = rows.slice(0, limit);
     return {
       data: page.map(view),
-      next: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null,
+      next: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
 
@@ -122,24 +95,15 @@ export class MessagesController {
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
     const since = parsed.value.since ?? new Date(Date.now() - 86_400_000).toISOString();
     const until = parsed.value.until ?? null;
-    const rows = await this.dataSource.query<{ status: string; channel_id: string | null; n: string }[]>(
-      `SELECT status, channel_id, count(*) AS n FROM messages
-       WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
-       GROUP BY status, channel_id`,
-      [workspace.id, since, until],
-    );
+    const rows = await this.messages.countByStatusAndChannel(workspace.id, since, until);
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, Record<string, number>> = {};
     let total = 0;
-    for (const row of rows) {
-      const n = Number(row.n);
+    for (const { status, channel_id, n } of rows) {
       total += n;
-      byStatus[row.status] = (byStatus[row.status] ?? 0) + n;
-      const channel = row.channel_id ?? 'unrouted';
-      byChannel[channel] = {
-        ...byChannel[channel],
-        [row.status]: (byChannel[channel]?.[row.status] ?? 0) + n,
-      };
+      byStatus[status] = (byStatus[status] ?? 0) + n;
+      const channel = channel_id ?? 'unrouted';
+      byChannel[channel] = { ...byChannel[channel], [status]: (byChannel[channel]?.[status] ?? 0) + n };
     }
     return { since, until, total, byStatus, byChannel };
   }

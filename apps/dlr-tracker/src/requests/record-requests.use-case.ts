@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { messageIdFromRecord, MessageStatusChangedV1, OutboundRequestedV1 } from '@smsgate/contracts';
+import {
+  CallbackOutboxRepository,
+  AcceptedMessagesRepository,
+  ChannelOwnersRepository,
+  NewCallback,
+  NewAcceptedMessage,
+  WorkspacesRepository,
+} from '@smsgate/db';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
 import { callbackBody, callsBack, NotifyFormat } from '../callbacks/callback-body';
-import { enqueueCallbacks, NewCallback } from '../callbacks/callback-outbox';
 import { StatusLedger } from '../tracking/status-ledger';
 import { publishChanges } from '../tracking/publish-changes';
 
@@ -23,6 +30,10 @@ interface Accepted {
 export class RecordSendRequests {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly workspaces: WorkspacesRepository,
+    private readonly channels: ChannelOwnersRepository,
+    private readonly messages: AcceptedMessagesRepository,
+    private readonly outbox: CallbackOutboxRepository,
     private readonly ledger: StatusLedger,
     private readonly publisher: EventPublisher,
   ) {}
@@ -38,15 +49,10 @@ export class RecordSendRequests {
     const workspaceIds = [...new Set(accepted.map((a) => a.request.workspace))];
     const channelIds = [...new Set(accepted.flatMap((a) => (a.request.channel ? [a.request.channel] : [])))];
     const [workspaces, channels] = await Promise.all([
-      this.dataSource.query<{ id: string }[]>(`SELECT id FROM workspaces WHERE id = ANY($1::uuid[])`, [
-        workspaceIds,
-      ]),
-      this.dataSource.query<{ id: string; workspace_id: string }[]>(
-        `SELECT id, workspace_id FROM channels WHERE id = ANY($1::uuid[])`,
-        [channelIds],
-      ),
+      this.workspaces.findExisting(workspaceIds),
+      this.channels.find(channelIds),
     ]);
-    const knownWorkspaces = new Set(workspaces.map((row) => row.id));
+    const knownWorkspaces = new Set(workspaces);
     const channelOwners = new Map(channels.map((row) => [row.id, row.workspace_id]));
     const outcomes = accepted.map(({ request }): Outcome => {
       if (!knownWorkspaces.has(request.workspace))
@@ -68,7 +74,6 @@ export class RecordSendRequests {
     });
     if (valid.length === 0) return outcomes;
 
-    const segments = valid.map((a) => countSegments(a.request.text));
     const callbacks = valid.flatMap((a): NewCallback[] => {
       if (!a.request.notifyUrl || !callsBack(a.request.notifyOn, 'accepted')) return [];
       const body = callbackBody((a.request.notifyFormat ?? 'smsgate') as NotifyFormat, {
@@ -98,49 +103,8 @@ export class RecordSendRequests {
     });
 
     await this.dataSource.transaction(async (db) => {
-      await db.query(
-        `INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
-                               segments, encoding, correlation_id, metadata, expires_at, notify_url,
-                               notify_format, notify_on, callback_data, priority, status_at, created_at,
-                               updated_at)
-         SELECT id, ws, ch, 'out', f, t, txt, 'accepted', seg, enc, corr, meta, exp, url, fmt,
-                CASE WHEN n IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(n)) END,
-                cbd, prio, at, at, at
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
-                     $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[],
-                     $14::text[], $15::text[], $16::timestamptz[], $17::jsonb[])
-              AS u(id, ws, ch, f, t, txt, seg, enc, corr, meta, exp, url, fmt, cbd, prio, at, n)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          valid.map((a) => a.id),
-          valid.map((a) => a.request.workspace),
-          valid.map((a) => a.request.channel ?? null),
-          valid.map((a) => a.request.from ?? null),
-          valid.map((a) => a.request.to),
-          valid.map((a) => a.request.text),
-          segments.map((s) => s.segments),
-          segments.map((s) => s.encoding),
-          valid.map((a) => a.request.correlationId ?? null),
-          valid.map((a) => (a.request.metadata ? JSON.stringify(a.request.metadata) : null)),
-          valid.map((a) => a.request.expiresAt ?? null),
-          valid.map((a) => a.request.notifyUrl ?? null),
-          valid.map((a) => a.request.notifyFormat ?? null),
-          valid.map((a) => a.request.callbackData ?? null),
-          valid.map((a) => a.request.priority),
-          valid.map((a) => a.at),
-          // text[][] must be rectangular: each message's list travels as one jsonb array.
-          valid.map((a) => (a.request.notifyOn ? JSON.stringify(a.request.notifyOn) : null)),
-        ],
-      );
-      // The 'accepted' event of a message takes the message's id as its event id: one per message.
-      await db.query(
-        `INSERT INTO message_events (event_id, message_id, status, source, detail, at)
-         SELECT id, id, 'accepted', 'request', '{"source":"request"}'::jsonb, at
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at)
-         ON CONFLICT (event_id) DO NOTHING`,
-        [valid.map((a) => a.id), valid.map((a) => a.at)],
-      );
-      await enqueueCallbacks(db, callbacks);
+      await this.messages.record(db, valid.map(toNewAcceptedMessage));
+      await this.outbox.enqueue(db, callbacks);
     });
     // Statuses that arrived before their request were parked; the message exists now (see settleRaces).
     const released = await this.ledger.settleRaces(this.dataSource, {
@@ -160,4 +124,27 @@ export class RecordSendRequests {
     await publishChanges(this.publisher, [...changes, ...released]);
     return outcomes;
   }
+}
+
+function toNewAcceptedMessage({ id, request, at }: Accepted): NewAcceptedMessage {
+  const { segments, encoding } = countSegments(request.text);
+  return {
+    id,
+    workspaceId: request.workspace,
+    channelId: request.channel ?? null,
+    from: request.from ?? null,
+    to: request.to,
+    text: request.text,
+    segments,
+    encoding,
+    correlationId: request.correlationId ?? null,
+    metadata: request.metadata ? JSON.stringify(request.metadata) : null,
+    expiresAt: request.expiresAt ?? null,
+    notifyUrl: request.notifyUrl ?? null,
+    notifyFormat: request.notifyFormat ?? null,
+    callbackData: request.callbackData ?? null,
+    priority: request.priority,
+    at,
+    notifyOn: request.notifyOn ? JSON.stringify(request.notifyOn) : null,
+  };
 }

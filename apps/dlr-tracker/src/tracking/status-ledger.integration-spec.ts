@@ -1,16 +1,32 @@
 import { uuidv7 } from '@smsgate/contracts';
-import { createDataSource } from '@smsgate/db';
+import {
+  CallbackOutboxRepository,
+  ChannelOwnersRepository,
+  createDataSource,
+  MessageStatusRepository,
+  ParkedEventsRepository,
+} from '@smsgate/db';
 import { DataSource } from 'typeorm';
-import { StatusCommand, StatusLedger } from './status-ledger';
+import { LedgerWriter } from './ledger-writer';
+import { StatusCommand } from './status-command';
+import { StatusLedger } from './status-ledger';
 
 /** The ledger on its own, against the real database: what one transaction does with what it learns. */
 describe('status ledger', () => {
   let dataSource: DataSource;
-  const ledger = new StatusLedger();
+  let ledger: StatusLedger;
 
   beforeAll(async () => {
     dataSource = createDataSource({ url: process.env.DATABASE_URL!, poolSize: 2 });
     await dataSource.initialize();
+    const messages = new MessageStatusRepository();
+    const parked = new ParkedEventsRepository(dataSource);
+    ledger = new StatusLedger(
+      new ChannelOwnersRepository(dataSource),
+      messages,
+      parked,
+      new LedgerWriter(messages, new CallbackOutboxRepository(dataSource), parked),
+    );
   });
   afterAll(() => dataSource.destroy());
 

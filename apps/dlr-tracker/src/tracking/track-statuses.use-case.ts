@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { EXPIRY_SOURCE, RECEIPT_TIMEOUT_SOURCE, SWEEPER_SOURCE } from '../domain/sources';
 import { publishChanges } from './publish-changes';
-import { CommandResult, LedgerOutput, StatusCommand, StatusLedger } from './status-ledger';
+import { CommandResult, LedgerOutput, StatusCommand } from './status-command';
+import { StatusLedger } from './status-ledger';
 
 /**
  * Applies a consumed batch of dispatch results or provider receipts in one transaction, then publishes

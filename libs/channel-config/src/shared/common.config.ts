@@ -44,7 +44,7 @@ export const withCommonKeys =
 
 /**
  * The receipt timeout a channel's config gives, in seconds, or null when it is turned off. dlr-tracker's
- * sweep reads the same key in SQL (OverdueReceipts): the two must agree.
+ * sweep reads the same key in SQL (MessageSweepsRepository in libs/db): the two must agree.
  */
 export function receiptTimeoutOf(config: unknown): number | null {
   const value =

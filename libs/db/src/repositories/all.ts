@@ -5,6 +5,14 @@ import { SendRequestsRepository } from './send-requests.repository';
 import { InboundDedupRepository } from './inbound-dedup.repository';
 import { DispatchAttemptsRepository } from './dispatch-attempts.repository';
 import { OptOutsRepository } from './opt-outs.repository';
+import { CallbackOutboxRepository } from './callback-outbox.repository';
+import { ChannelOwnersRepository } from './channel-owners.repository';
+import { InboundMessagesRepository } from './inbound-messages.repository';
+import { MessageStatusRepository } from './message-status.repository';
+import { MessageSweepsRepository } from './message-sweeps.repository';
+import { MessageViewsRepository } from './message-views.repository';
+import { ParkedEventsRepository } from './parked-events.repository';
+import { AcceptedMessagesRepository } from './accepted-messages.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -15,4 +23,12 @@ export const repositories = [
   InboundDedupRepository,
   DispatchAttemptsRepository,
   OptOutsRepository,
+  CallbackOutboxRepository,
+  ChannelOwnersRepository,
+  InboundMessagesRepository,
+  MessageStatusRepository,
+  MessageSweepsRepository,
+  MessageViewsRepository,
+  ParkedEventsRepository,
+  AcceptedMessagesRepository,
 ];

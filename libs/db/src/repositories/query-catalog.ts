@@ -5,6 +5,14 @@ import { sendRequestQueries } from './send-requests.repository';
 import { inboundDedupQueries } from './inbound-dedup.repository';
 import { dispatchAttemptQueries } from './dispatch-attempts.repository';
 import { optOutQueries } from './opt-outs.repository';
+import { callbackOutboxQueries } from './callback-outbox.repository';
+import { channelOwnerQueries } from './channel-owners.repository';
+import { inboundMessageQueries } from './inbound-messages.repository';
+import { messageStatusQueries } from './message-status.repository';
+import { messageSweepQueries } from './message-sweeps.repository';
+import { messageViewQueries } from './message-views.repository';
+import { parkedEventQueries } from './parked-events.repository';
+import { acceptedMessageQueries } from './accepted-messages.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -20,6 +28,14 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'inbound-dedup': inboundDedupQueries,
   'dispatch-attempts': dispatchAttemptQueries,
   'opt-outs': optOutQueries,
+  'callback-outbox': callbackOutboxQueries,
+  'channel-owners': channelOwnerQueries,
+  'inbound-messages': inboundMessageQueries,
+  'message-status': messageStatusQueries,
+  'message-sweeps': messageSweepQueries,
+  'message-views': messageViewQueries,
+  'parked-events': parkedEventQueries,
+  'accepted-messages': acceptedMessageQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */

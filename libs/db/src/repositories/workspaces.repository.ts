@@ -30,6 +30,11 @@ export const workspaceQueries = {
      WHERE id = $1`,
   findByApiKeyHash: `
     SELECT id, name FROM workspaces WHERE api_key_hash = $1`,
+  findExisting: `
+    -- hot: every batch of send requests
+    SELECT id FROM workspaces WHERE id = ANY($1::uuid[])`,
+  findSigningSecret: `
+    SELECT signing_secret FROM workspaces WHERE id = $1`,
 } as const;
 
 /** Workspaces: their names, API key hashes and sealed signing secrets. */
@@ -64,5 +69,20 @@ export class WorkspacesRepository {
       hash,
     ]);
     return rows[0];
+  }
+
+  /** The ids of those that exist. */
+  async findExisting(ids: string[]): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(workspaceQueries.findExisting, [ids]);
+    return rows.map((row) => row.id);
+  }
+
+  /** The sealed signing secret (null when the workspace has none or does not exist). */
+  async findSigningSecret(id: string): Promise<string | null> {
+    const [row] = await this.db.query<Array<{ signing_secret: string | null }>>(
+      workspaceQueries.findSigningSecret,
+      [id],
+    );
+    return row?.signing_secret ?? null;
   }
 }
