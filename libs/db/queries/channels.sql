@@ -60,3 +60,7 @@ SELECT id, workspace_id AS "workspaceId", type, name, address, country, config, 
        deleted_at AS "deletedAt"
   FROM channels
  WHERE type = $1 AND enabled AND deleted_at IS NULL;
+
+-- channels.findOwners
+-- hot: every consumed batch that names channels (they must belong to the event's workspace)
+SELECT id, workspace_id, type FROM channels WHERE id = ANY($1::uuid[]);

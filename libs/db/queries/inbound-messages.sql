@@ -17,8 +17,3 @@ INSERT INTO message_events (event_id, message_id, status, source, detail, at)
 SELECT id, id, 'received', 'ingress', jsonb_build_object('channelType', ct, 'sentAt', sent), at
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, ct, sent, at)
 ON CONFLICT (event_id) DO NOTHING;
-
--- inbound-messages.liftOptOuts
--- hot: every batch of inbound messages
-DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
-WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at;

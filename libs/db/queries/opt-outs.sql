@@ -9,3 +9,8 @@ ON CONFLICT (channel_id, address) DO UPDATE SET stopped_at = EXCLUDED.stopped_at
 -- hot: checked before every send, per batch of sends
 SELECT o.channel_id, o.address FROM opt_outs o
 JOIN unnest($1::uuid[], $2::text[]) AS u(c, a) ON o.channel_id = u.c AND o.address = u.a;
+
+-- opt-outs.liftOnInbound
+-- hot: every batch of inbound messages
+DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
+WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at;

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InboundReceivedV1, Topics } from '@smsgate/contracts';
-import { ChannelOwnersRepository, InboundMessagesRepository, NewInboundMessage } from '@smsgate/db';
+import {
+  ChannelsRepository,
+  InboundMessagesRepository,
+  NewInboundMessage,
+  OptOutsRepository,
+} from '@smsgate/db';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { countSegments } from '@smsgate/sms';
 import { DataSource } from 'typeorm';
@@ -15,14 +20,17 @@ import { DataSource } from 'typeorm';
 export class StoreInboundMessages {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly channels: ChannelOwnersRepository,
+    private readonly channels: ChannelsRepository,
     private readonly inbound: InboundMessagesRepository,
+    private readonly optOuts: OptOutsRepository,
     private readonly publisher: EventPublisher,
   ) {}
 
   async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
     const channelIds = [...new Set(events.map((event) => event.payload.channel))];
-    const owners = new Map((await this.channels.find(channelIds)).map((row) => [row.id, row.workspace_id]));
+    const owners = new Map(
+      (await this.channels.findOwners(channelIds)).map((row) => [row.id, row.workspace_id]),
+    );
     const outcomes: Outcome[] = events.map(({ payload }) => {
       const owner = owners.get(payload.channel);
       if (!owner) return Outcomes.deadLetter(`unknown channel ${payload.channel}`);
@@ -51,7 +59,10 @@ export class StoreInboundMessages {
         receivedAt: m.receivedAt,
       };
     });
-    await this.dataSource.transaction((db) => this.inbound.store(db, messages));
+    await this.dataSource.transaction(async (db) => {
+      await this.inbound.store(db, messages);
+      await this.optOuts.liftOnInbound(db, messages);
+    });
     await Promise.all(
       valid.map((message) =>
         this.publisher.publish(

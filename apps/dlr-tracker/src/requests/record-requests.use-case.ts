@@ -3,7 +3,7 @@ import { messageIdFromRecord, MessageStatusChangedV1, OutboundRequestedV1 } from
 import {
   CallbackOutboxRepository,
   AcceptedMessagesRepository,
-  ChannelOwnersRepository,
+  ChannelsRepository,
   NewCallback,
   NewAcceptedMessage,
   WorkspacesRepository,
@@ -31,7 +31,7 @@ export class RecordSendRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly workspaces: WorkspacesRepository,
-    private readonly channels: ChannelOwnersRepository,
+    private readonly channels: ChannelsRepository,
     private readonly messages: AcceptedMessagesRepository,
     private readonly outbox: CallbackOutboxRepository,
     private readonly ledger: StatusLedger,
@@ -50,7 +50,7 @@ export class RecordSendRequests {
     const channelIds = [...new Set(accepted.flatMap((a) => (a.request.channel ? [a.request.channel] : [])))];
     const [workspaces, channels] = await Promise.all([
       this.workspaces.findExisting(workspaceIds),
-      this.channels.find(channelIds),
+      this.channels.findOwners(channelIds),
     ]);
     const knownWorkspaces = new Set(workspaces);
     const channelOwners = new Map(channels.map((row) => [row.id, row.workspace_id]));

@@ -1,7 +1,7 @@
 import { uuidv7 } from '@smsgate/contracts';
 import {
   CallbackOutboxRepository,
-  ChannelOwnersRepository,
+  ChannelsRepository,
   createDataSource,
   MessageStatusRepository,
   ParkedEventsRepository,
@@ -22,7 +22,7 @@ describe('status ledger', () => {
     const messages = new MessageStatusRepository();
     const parked = new ParkedEventsRepository(dataSource);
     ledger = new StatusLedger(
-      new ChannelOwnersRepository(dataSource),
+      new ChannelsRepository(dataSource),
       messages,
       parked,
       new LedgerWriter(messages, new CallbackOutboxRepository(dataSource), parked),

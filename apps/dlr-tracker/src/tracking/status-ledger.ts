@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelType, MessageStatusChangedV1 } from '@smsgate/contracts';
-import { ChannelOwnersRepository, MessageStatusRepository, ParkedEventsRepository } from '@smsgate/db';
+import { ChannelsRepository, MessageStatusRepository, ParkedEventsRepository } from '@smsgate/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { applyStatus } from './apply-status';
 import { LedgerBatch } from './ledger-batch';
@@ -22,7 +22,7 @@ export class StatusLedger {
   private readonly logger = new Logger(StatusLedger.name);
 
   constructor(
-    private readonly channels: ChannelOwnersRepository,
+    private readonly channels: ChannelsRepository,
     private readonly messages: MessageStatusRepository,
     private readonly parked: ParkedEventsRepository,
     private readonly writer: LedgerWriter,
@@ -84,7 +84,9 @@ export class StatusLedger {
   ): Promise<(command: StatusCommand) => string | undefined> {
     const channelIds = [...new Set(commands.flatMap((c) => (c.channel ? [c.channel] : [])))];
     const channels = new Map(
-      channelIds.length === 0 ? [] : (await this.channels.find(channelIds, db)).map((row) => [row.id, row]),
+      channelIds.length === 0
+        ? []
+        : (await this.channels.findOwners(channelIds, db)).map((row) => [row.id, row]),
     );
     commands.forEach((command, index) => {
       if (!command.channel) return;

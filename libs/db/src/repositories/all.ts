@@ -6,7 +6,6 @@ import { InboundDedupRepository } from './inbound-dedup.repository';
 import { DispatchAttemptsRepository } from './dispatch-attempts.repository';
 import { OptOutsRepository } from './opt-outs.repository';
 import { CallbackOutboxRepository } from './callback-outbox.repository';
-import { ChannelOwnersRepository } from './channel-owners.repository';
 import { InboundMessagesRepository } from './inbound-messages.repository';
 import { MessageStatusRepository } from './message-status.repository';
 import { MessageSweepsRepository } from './message-sweeps.repository';
@@ -24,7 +23,6 @@ export const repositories = [
   DispatchAttemptsRepository,
   OptOutsRepository,
   CallbackOutboxRepository,
-  ChannelOwnersRepository,
   InboundMessagesRepository,
   MessageStatusRepository,
   MessageSweepsRepository,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { ChannelType } from '@smsgate/contracts';
 import type { ChannelEntity } from '../entities/channel.entity';
 
@@ -24,6 +24,13 @@ export type NewChannel = Pick<
 export type ChannelChanges = Partial<
   Pick<ChannelRecord, 'name' | 'address' | 'country' | 'config' | 'secrets' | 'secretFields' | 'enabled'>
 >;
+
+/** Which workspace a channel belongs to, and its type: the owner check of events that name a channel. */
+export interface ChannelOwner {
+  id: string;
+  workspace_id: string;
+  type: string;
+}
 
 const columns = `id, workspace_id AS "workspaceId", type, name, address, country, config, secrets,
            secret_fields AS "secretFields", enabled, created_at AS "createdAt", updated_at AS "updatedAt",
@@ -73,6 +80,9 @@ export const channelQueries = {
     SELECT ${columns}
       FROM channels
      WHERE type = $1 AND enabled AND deleted_at IS NULL`,
+  findOwners: `
+    -- hot: every consumed batch that names channels (they must belong to the event's workspace)
+    SELECT id, workspace_id, type FROM channels WHERE id = ANY($1::uuid[])`,
 } as const;
 
 /**
@@ -140,5 +150,10 @@ export class ChannelsRepository {
   /** Every enabled, not deleted channel of `type`. */
   async listEnabledOfType(type: ChannelType): Promise<ChannelRecord[]> {
     return this.db.query<ChannelRecord[]>(channelQueries.listEnabledOfType, [type]);
+  }
+
+  /** The channels of these ids that exist (no config, no cache); in the caller's transaction when given one. */
+  findOwners(channelIds: string[], db: EntityManager = this.db.manager): Promise<ChannelOwner[]> {
+    return db.query<ChannelOwner[]>(channelQueries.findOwners, [channelIds]);
   }
 }

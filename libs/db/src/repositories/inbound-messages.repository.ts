@@ -37,17 +37,12 @@ export const inboundMessageQueries = {
     SELECT id, id, 'received', 'ingress', jsonb_build_object('channelType', ct, 'sentAt', sent), at
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, ct, sent, at)
     ON CONFLICT (event_id) DO NOTHING`,
-  // A number that writes in again takes back its earlier stop on that channel (not a later one).
-  liftOptOuts: `
-    -- hot: every batch of inbound messages
-    DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
-    WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
 } as const;
 
-/** Inbound messages: stored with their 'received' event, lifting the sender's opt-out of the channel. */
+/** Inbound messages, stored with their 'received' event. */
 @Injectable()
 export class InboundMessagesRepository {
-  /** Three statements in the caller's transaction; a message stored before is left as it is. */
+  /** Two statements in the caller's transaction; a message stored before is left as it is. */
   async store(db: EntityManager, messages: NewInboundMessage[]): Promise<void> {
     await db.query(inboundMessageQueries.insertMessages, [
       messages.map((m) => m.id),
@@ -66,11 +61,6 @@ export class InboundMessagesRepository {
       messages.map((m) => m.id),
       messages.map((m) => m.channelType),
       messages.map((m) => m.sentAt),
-      messages.map((m) => m.receivedAt),
-    ]);
-    await db.query(inboundMessageQueries.liftOptOuts, [
-      messages.map((m) => m.channelId),
-      messages.map((m) => m.from),
       messages.map((m) => m.receivedAt),
     ]);
   }

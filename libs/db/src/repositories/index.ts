@@ -7,7 +7,6 @@ export * from './inbound-dedup.repository';
 export * from './dispatch-attempts.repository';
 export * from './opt-outs.repository';
 export * from './callback-outbox.repository';
-export * from './channel-owners.repository';
 export * from './inbound-messages.repository';
 export * from './message-status.repository';
 export * from './message-sweeps.repository';

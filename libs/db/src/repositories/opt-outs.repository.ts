@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface OptOutKey {
   channelId: string;
@@ -15,7 +15,19 @@ export const optOutQueries = {
     -- hot: checked before every send, per batch of sends
     SELECT o.channel_id, o.address FROM opt_outs o
     JOIN unnest($1::uuid[], $2::text[]) AS u(c, a) ON o.channel_id = u.c AND o.address = u.a`,
+  // A number that writes in again takes back its earlier stop on that channel (not a later one).
+  liftOnInbound: `
+    -- hot: every batch of inbound messages
+    DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
+    WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
 } as const;
+
+/** A message received from `address` on a channel at `receivedAt`. */
+export interface InboundFrom {
+  channelId: string;
+  from: string;
+  receivedAt: string;
+}
 
 /** Numbers that stopped a channel (RapidPro `stopped`). */
 @Injectable()
@@ -34,5 +46,14 @@ export class OptOutsRepository {
       [keys.map((key) => key.channelId), keys.map((key) => key.address)],
     );
     return rows.map((row) => ({ channelId: row.channel_id, address: row.address }));
+  }
+
+  /** Lifts the stops that these inbound messages take back; in the caller's transaction. */
+  async liftOnInbound(db: EntityManager, messages: InboundFrom[]): Promise<void> {
+    await db.query(optOutQueries.liftOnInbound, [
+      messages.map((m) => m.channelId),
+      messages.map((m) => m.from),
+      messages.map((m) => m.receivedAt),
+    ]);
   }
 }

@@ -6,7 +6,6 @@ import { inboundDedupQueries } from './inbound-dedup.repository';
 import { dispatchAttemptQueries } from './dispatch-attempts.repository';
 import { optOutQueries } from './opt-outs.repository';
 import { callbackOutboxQueries } from './callback-outbox.repository';
-import { channelOwnerQueries } from './channel-owners.repository';
 import { inboundMessageQueries } from './inbound-messages.repository';
 import { messageStatusQueries } from './message-status.repository';
 import { messageSweepQueries } from './message-sweeps.repository';
@@ -29,7 +28,6 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'dispatch-attempts': dispatchAttemptQueries,
   'opt-outs': optOutQueries,
   'callback-outbox': callbackOutboxQueries,
-  'channel-owners': channelOwnerQueries,
   'inbound-messages': inboundMessageQueries,
   'message-status': messageStatusQueries,
   'message-sweeps': messageSweepQueries,
