@@ -21,6 +21,12 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /** The value stored for `key` if it has not expired, without loading. */
+  peek(key: K): V | undefined {
+    const cached = this.entries.get(key);
+    return cached && cached.until > Date.now() ? cached.value : undefined;
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as K);

@@ -1,4 +1,7 @@
 import { workspaceQueries } from './workspaces.repository';
+import { smppSubmitQueries } from './smpp-submits.repository';
+import { smppMoPartQueries } from './smpp-mo-parts.repository';
+import { smppChannelStateQueries } from './smpp-channel-states.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -8,6 +11,9 @@ import { workspaceQueries } from './workspaces.repository';
  */
 export const queryCatalog: Record<string, Record<string, string>> = {
   workspaces: workspaceQueries,
+  'smpp-submits': smppSubmitQueries,
+  'smpp-mo-parts': smppMoPartQueries,
+  'smpp-channel-states': smppChannelStateQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
