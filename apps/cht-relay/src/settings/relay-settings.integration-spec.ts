@@ -1,6 +1,6 @@
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { uuidv7 } from '@smsgate/contracts';
-import { createDataSource } from '@smsgate/db';
+import { ChtTargetsRepository, createDataSource, RapidProChannelsRepository } from '@smsgate/db';
 import { loadConfig } from '@smsgate/runtime';
 import { SECRETS_KEY } from '@smsgate/testing';
 import { DataSource } from 'typeorm';
@@ -37,7 +37,12 @@ describe('RelaySettings races', () => {
 
   beforeAll(async () => {
     db = await createDataSource({ url: config.DATABASE_URL }).initialize();
-    settings = new RelaySettings(db, config);
+    settings = new RelaySettings(
+      db,
+      config,
+      new ChtTargetsRepository(db),
+      new RapidProChannelsRepository(db),
+    );
   });
 
   afterAll(() => db?.destroy());
