@@ -33,12 +33,12 @@ export class ChtBroadcastsRepository {
     manager: EntityManager,
     key: { workspaceId: string; idempotencyKey: string; keepForever: boolean; windowSeconds: number },
   ): Promise<ChtBroadcastRow | undefined> {
-    const rows = (await manager.query(chtBroadcastQueries.findByKey, [
+    const rows = await manager.query<ChtBroadcastRow[]>(chtBroadcastQueries.findByKey, [
       key.workspaceId,
       key.idempotencyKey,
       key.keepForever,
       key.windowSeconds,
-    ])) as ChtBroadcastRow[];
+    ]);
     return rows[0];
   }
 
@@ -46,13 +46,13 @@ export class ChtBroadcastsRepository {
     manager: EntityManager,
     broadcast: { uuid: string; workspaceId: string; idempotencyKey: string; text: string; urns: string[] },
   ): Promise<ChtBroadcastRow> {
-    const [row] = (await manager.query(chtBroadcastQueries.insert, [
+    const [row] = await manager.query<ChtBroadcastRow[]>(chtBroadcastQueries.insert, [
       broadcast.uuid,
       broadcast.workspaceId,
       broadcast.idempotencyKey,
       broadcast.text,
       broadcast.urns,
-    ])) as ChtBroadcastRow[];
+    ]);
     return row;
   }
 }

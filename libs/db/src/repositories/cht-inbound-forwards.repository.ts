@@ -38,7 +38,7 @@ export class ChtInboundForwardsRepository {
 
   /** True for the first claim of the message's loop check, false when it was claimed before. */
   async claimLoopCheck(messageId: string): Promise<boolean> {
-    const claimed = (await this.db.query(chtInboundForwardQueries.claimLoopCheck, [messageId])) as unknown[];
+    const claimed = await this.db.query<unknown[]>(chtInboundForwardQueries.claimLoopCheck, [messageId]);
     return claimed.length > 0;
   }
 
@@ -47,9 +47,10 @@ export class ChtInboundForwardsRepository {
   }
 
   async findLoopCheckOutcome(messageId: string): Promise<string | null | undefined> {
-    const rows = (await this.db.query(chtInboundForwardQueries.findLoopCheckOutcome, [messageId])) as Array<{
-      outcome: string | null;
-    }>;
+    const rows = await this.db.query<{ outcome: string | null }[]>(
+      chtInboundForwardQueries.findLoopCheckOutcome,
+      [messageId],
+    );
     return rows[0]?.outcome;
   }
 
@@ -58,10 +59,10 @@ export class ChtInboundForwardsRepository {
    * whether an earlier attempt may have arrived (its outcome is missing, or neither refusal).
    */
   async claimAttempt(messageId: string, target: string): Promise<{ maybeDelivered: boolean } | undefined> {
-    const rows = (await this.db.query(chtInboundForwardQueries.claimAttempt, [messageId, target])) as Array<{
-      maybe_delivered: boolean;
-      attempts: number;
-    }>;
+    const rows = await this.db.query<{ maybe_delivered: boolean; attempts: number }[]>(
+      chtInboundForwardQueries.claimAttempt,
+      [messageId, target],
+    );
     return rows[0] ? { maybeDelivered: rows[0].maybe_delivered } : undefined;
   }
 

@@ -36,13 +36,13 @@ export class ChtLoopCountersRepository {
     windowSeconds: number,
     manager: EntityManager = this.db.manager,
   ): Promise<number> {
-    const rows = (await manager.query(chtLoopCounterQueries.increment, [
+    const rows = await manager.query<{ count: number }[]>(chtLoopCounterQueries.increment, [
       key.workspaceId,
       key.address,
       key.direction,
       key.textHash,
       windowSeconds,
-    ])) as Array<{ count: number }>;
+    ]);
     return rows[0]?.count ?? 0;
   }
 

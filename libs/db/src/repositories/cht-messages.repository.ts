@@ -139,12 +139,10 @@ export class ChtMessagesRepository {
     messageId: string,
     change: { status: string; reason: string | null; at: string },
   ): Promise<ChtMessageRow | undefined> {
-    const [rows] = (await this.db.query(chtMessageQueries.updateStatus, [
-      messageId,
-      change.status,
-      change.reason,
-      change.at,
-    ])) as [ChtMessageRow[] | undefined, number];
+    const [rows] = await this.db.query<[ChtMessageRow[] | undefined, number]>(
+      chtMessageQueries.updateStatus,
+      [messageId, change.status, change.reason, change.at],
+    );
     return rows?.[0];
   }
 
@@ -162,9 +160,10 @@ export class ChtMessagesRepository {
 
   /** Which of CHT's message ids the workspace has already. */
   async findKnownGatewayRefs(manager: EntityManager, workspaceId: string, refs: string[]): Promise<string[]> {
-    const rows = (await manager.query(chtMessageQueries.findKnownGatewayRefs, [workspaceId, refs])) as Array<{
-      external_ref: string;
-    }>;
+    const rows = await manager.query<{ external_ref: string }[]>(chtMessageQueries.findKnownGatewayRefs, [
+      workspaceId,
+      refs,
+    ]);
     return rows.map((row) => row.external_ref);
   }
 

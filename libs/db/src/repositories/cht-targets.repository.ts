@@ -52,7 +52,7 @@ export class ChtTargetsRepository {
   constructor(private readonly db: DataSource) {}
 
   async find(workspaceId: string): Promise<ChtTargetRow | undefined> {
-    const rows = (await this.db.query(chtTargetQueries.find, [workspaceId])) as ChtTargetRow[];
+    const rows = await this.db.query<ChtTargetRow[]>(chtTargetQueries.find, [workspaceId]);
     return rows[0];
   }
 
@@ -65,15 +65,15 @@ export class ChtTargetsRepository {
    * secrets: null when it has none, undefined when there is no target.
    */
   async lockSecrets(manager: EntityManager, workspaceId: string): Promise<string | null | undefined> {
-    const [row] = (await manager.query(chtTargetQueries.lockSecrets, [workspaceId])) as Array<
-      Pick<ChtTargetRow, 'secrets'>
-    >;
+    const [row] = await manager.query<Pick<ChtTargetRow, 'secrets'>[]>(chtTargetQueries.lockSecrets, [
+      workspaceId,
+    ]);
     return row?.secrets;
   }
 
   /** Creates or replaces the workspace's target, in the caller's transaction. */
   async upsert(manager: EntityManager, target: ChtTargetFields): Promise<ChtTargetRow> {
-    const [row] = (await manager.query(chtTargetQueries.upsert, [
+    const [row] = await manager.query<ChtTargetRow[]>(chtTargetQueries.upsert, [
       target.workspace_id,
       target.mode,
       target.url,
@@ -84,13 +84,13 @@ export class ChtTargetsRepository {
       target.default_channel,
       target.api_rate_per_minute,
       target.enabled,
-    ])) as ChtTargetRow[];
+    ]);
     return row;
   }
 
   /** False when the workspace had no target. */
   async delete(workspaceId: string): Promise<boolean> {
-    const [, count] = (await this.db.query(chtTargetQueries.delete, [workspaceId])) as [unknown, number];
+    const [, count] = await this.db.query<[unknown, number]>(chtTargetQueries.delete, [workspaceId]);
     return count > 0;
   }
 
@@ -103,11 +103,11 @@ export class ChtTargetsRepository {
    * (`afterFailureSeconds` when it failed); false when it is not (another replica polls it).
    */
   async claimPoll(workspaceId: string, afterSeconds: number, afterFailureSeconds: number): Promise<boolean> {
-    const [rows] = (await this.db.query(chtTargetQueries.claimPoll, [
+    const [rows] = await this.db.query<[unknown[], number]>(chtTargetQueries.claimPoll, [
       workspaceId,
       afterSeconds,
       afterFailureSeconds,
-    ])) as [unknown[], number];
+    ]);
     return rows.length > 0;
   }
 }

@@ -38,7 +38,7 @@ export class RapidProChannelsRepository {
   constructor(private readonly db: DataSource) {}
 
   async find(uuid: string): Promise<RapidProChannelRow | undefined> {
-    const rows = (await this.db.query(rapidProChannelQueries.find, [uuid])) as RapidProChannelRow[];
+    const rows = await this.db.query<RapidProChannelRow[]>(rapidProChannelQueries.find, [uuid]);
     return rows[0];
   }
 
@@ -56,15 +56,16 @@ export class RapidProChannelsRepository {
     manager: EntityManager,
     uuid: string,
   ): Promise<Pick<RapidProChannelRow, 'workspace_id' | 'secrets'> | undefined> {
-    const [row] = (await manager.query(rapidProChannelQueries.lock, [uuid])) as Array<
-      Pick<RapidProChannelRow, 'workspace_id' | 'secrets'>
-    >;
+    const [row] = await manager.query<Pick<RapidProChannelRow, 'workspace_id' | 'secrets'>[]>(
+      rapidProChannelQueries.lock,
+      [uuid],
+    );
     return row;
   }
 
   /** Creates the channel or updates it if it is the same workspace's; undefined when it is another's. */
   async upsert(manager: EntityManager, channel: RapidProChannelRow): Promise<RapidProChannelRow | undefined> {
-    const [row] = (await manager.query(rapidProChannelQueries.upsert, [
+    const [row] = await manager.query<RapidProChannelRow[]>(rapidProChannelQueries.upsert, [
       channel.uuid,
       channel.workspace_id,
       channel.rapidpro_url,
@@ -72,16 +73,16 @@ export class RapidProChannelsRepository {
       channel.inbound_channels,
       channel.secrets,
       channel.secret_fields,
-    ])) as RapidProChannelRow[];
+    ]);
     return row;
   }
 
   /** False when the workspace had no such channel. */
   async delete(workspaceId: string, uuid: string): Promise<boolean> {
-    const [, count] = (await this.db.query(rapidProChannelQueries.delete, [uuid, workspaceId])) as [
-      unknown,
-      number,
-    ];
+    const [, count] = await this.db.query<[unknown, number]>(rapidProChannelQueries.delete, [
+      uuid,
+      workspaceId,
+    ]);
     return count > 0;
   }
 }

@@ -31,10 +31,10 @@ export class SmppChannelStatesRepository {
   constructor(private readonly db: DataSource) {}
 
   async find(channelId: string): Promise<{ state: string; configVersion: string } | undefined> {
-    const [row] = (await this.db.query(smppChannelStateQueries.find, [channelId])) as Array<{
-      state: string;
-      config_version: string;
-    }>;
+    const [row] = await this.db.query<{ state: string; config_version: string }[]>(
+      smppChannelStateQueries.find,
+      [channelId],
+    );
     return row && { state: row.state, configVersion: row.config_version };
   }
 

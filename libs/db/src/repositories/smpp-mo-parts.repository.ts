@@ -61,9 +61,9 @@ export class SmppMoPartsRepository {
 
   /** Takes the group's transaction-scoped lock if nobody holds it. */
   async tryLockGroup(manager: EntityManager, key: MoGroupKey): Promise<boolean> {
-    const [{ locked }] = (await manager.query(smppMoPartQueries.tryLockGroup, [lockKey(key)])) as Array<{
-      locked: boolean;
-    }>;
+    const [{ locked }] = await manager.query<{ locked: boolean }[]>(smppMoPartQueries.tryLockGroup, [
+      lockKey(key),
+    ]);
     return locked;
   }
 
@@ -90,12 +90,9 @@ export class SmppMoPartsRepository {
 
   /** Up to 100 groups whose first part arrived more than `timeoutSeconds` ago. */
   async findStaleGroups(timeoutSeconds: number): Promise<MoGroupKey[]> {
-    const rows = (await this.db.query(smppMoPartQueries.findStaleGroups, [timeoutSeconds])) as Array<{
-      channel_id: string;
-      source: string;
-      reference: number;
-      total: number;
-    }>;
+    const rows = await this.db.query<
+      { channel_id: string; source: string; reference: number; total: number }[]
+    >(smppMoPartQueries.findStaleGroups, [timeoutSeconds]);
     return rows.map((row) => ({
       channel: row.channel_id,
       from: row.source,

@@ -33,12 +33,9 @@ export class SmppSubmitsRepository {
 
   /** Each message's acknowledged parts, in the order of `messageIds`, parts by index. */
   async findByMessages(messageIds: string[]): Promise<SmppSubmittedPart[][]> {
-    const rows = (await this.db.query(smppSubmitQueries.findByMessages, [messageIds])) as Array<{
-      message_id: string;
-      part_index: number;
-      part_count: number;
-      smsc_message_id: string;
-    }>;
+    const rows = await this.db.query<
+      { message_id: string; part_index: number; part_count: number; smsc_message_id: string }[]
+    >(smppSubmitQueries.findByMessages, [messageIds]);
     const byMessage = new Map<string, SmppSubmittedPart[]>();
     for (const row of rows) {
       const list = byMessage.get(row.message_id) ?? [];
