@@ -38,32 +38,31 @@ export class WorkspacesRepository {
   constructor(private readonly db: DataSource) {}
 
   async insert(workspace: NewWorkspace): Promise<{ createdAt: Date }> {
-    const [row] = (await this.db.query(workspaceQueries.insert, [
+    const [row] = await this.db.query<{ created_at: Date }[]>(workspaceQueries.insert, [
       workspace.id,
       workspace.name,
       workspace.apiKeyHash,
       workspace.apiKeyPrefix,
       workspace.signingSecret,
-    ])) as Array<{ created_at: Date }>;
+    ]);
     return { createdAt: row.created_at };
   }
 
   /** Replaces the given key fields; false when no workspace has this id. */
   async updateKeys(id: string, fields: WorkspaceKeyFields): Promise<boolean> {
-    const [, affected] = (await this.db.query(workspaceQueries.updateKeys, [
+    const [, affected] = await this.db.query<[unknown, number]>(workspaceQueries.updateKeys, [
       id,
       fields.apiKeyHash ?? null,
       fields.apiKeyPrefix ?? null,
       fields.signingSecret ?? null,
-    ])) as [unknown, number];
+    ]);
     return affected > 0;
   }
 
   async findByApiKeyHash(hash: string): Promise<{ id: string; name: string } | undefined> {
-    const rows = (await this.db.query(workspaceQueries.findByApiKeyHash, [hash])) as Array<{
-      id: string;
-      name: string;
-    }>;
+    const rows = await this.db.query<{ id: string; name: string }[]>(workspaceQueries.findByApiKeyHash, [
+      hash,
+    ]);
     return rows[0];
   }
 }
