@@ -13,7 +13,8 @@ SELECT * FROM rapidpro_channels WHERE cardinality(inbound_channels) > 0;
 SELECT workspace_id, secrets FROM rapidpro_channels WHERE uuid = $1 FOR UPDATE;
 
 -- rapidpro-channels.upsert
-INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets, secret_fields)
+INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets,
+  secret_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (uuid) DO UPDATE SET rapidpro_url = EXCLUDED.rapidpro_url, send_channel = EXCLUDED.send_channel,
   inbound_channels = EXCLUDED.inbound_channels, secrets = EXCLUDED.secrets, secret_fields = EXCLUDED.secret_fields
