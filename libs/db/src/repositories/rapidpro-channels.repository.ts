@@ -14,6 +14,7 @@ export interface RapidProChannelRow {
 
 export const rapidProChannelQueries = {
   find: `
+    -- hot: per RapidPro send request and per status callback to RapidPro (not cached)
     SELECT * FROM rapidpro_channels WHERE uuid = $1`,
   findByWorkspace: `
     SELECT * FROM rapidpro_channels WHERE workspace_id = $1 ORDER BY created_at`,
