@@ -1,6 +1,14 @@
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { ChannelsRepository, createDataSource } from '@smsgate/db';
+import {
+  ChannelsRepository,
+  ChtBroadcastsRepository,
+  ChtLoopCountersRepository,
+  ChtMessagesRepository,
+  ChtTargetsRepository,
+  createDataSource,
+  RapidProChannelsRepository,
+} from '@smsgate/db';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { loadConfig } from '@smsgate/runtime';
 import { SECRETS_KEY, TopicProbe } from '@smsgate/testing';
@@ -34,13 +42,8 @@ describe('cht-relay outbound', () => {
     db = await createDataSource({ url: config.DATABASE_URL }).initialize();
     publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'cht-relay-it' }));
     [probe] = await Promise.all([TopicProbe.start(brokers, [Topics.outboundRequested]), publisher.connect()]);
-    loops = new LoopGuard(db, config);
-    broadcasts = new CreateBroadcastUseCase(
-      db,
-      new OutboundMessages(db, publisher, loops),
-      new RelaySettings(db, config, new ChannelsRepository(db)),
-      config,
-    );
+    loops = new LoopGuard(new ChtLoopCountersRepository(db), config);
+    broadcasts = createBroadcastUseCase(db, loops);
   });
 
   beforeEach(async () => {
@@ -56,6 +59,24 @@ describe('cht-relay outbound', () => {
     await Promise.all([probe?.stop(), publisher?.disconnect()]);
     await db?.destroy();
   });
+
+  const createBroadcastUseCase = (dataSource: DataSource, loopGuard: LoopGuard) => {
+    const messages = new ChtMessagesRepository(dataSource);
+    return new CreateBroadcastUseCase(
+      dataSource,
+      new ChtBroadcastsRepository(),
+      messages,
+      new OutboundMessages(messages, publisher, loopGuard),
+      new RelaySettings(
+        dataSource,
+        config,
+        new ChtTargetsRepository(dataSource),
+        new RapidProChannelsRepository(dataSource),
+        new ChannelsRepository(dataSource),
+      ),
+      config,
+    );
+  };
 
   const age = (broadcastId: string, seconds: number) =>
     db.query(`UPDATE cht_broadcasts SET created_at = now() - make_interval(secs => $2) WHERE id = $1`, [
@@ -101,11 +122,9 @@ describe('cht-relay outbound', () => {
   it('serves more concurrent broadcasts than it has pooled connections (no connection held while waiting for another)', async () => {
     const small = await createDataSource({ url: config.DATABASE_URL, poolSize: 2 }).initialize();
     try {
-      const tight = new CreateBroadcastUseCase(
+      const tight = createBroadcastUseCase(
         small,
-        new OutboundMessages(small, publisher, new LoopGuard(small, config)),
-        new RelaySettings(small, config, new ChannelsRepository(small)),
-        config,
+        new LoopGuard(new ChtLoopCountersRepository(small), config),
       );
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>

@@ -54,4 +54,13 @@ describe('TtlCache', () => {
     cache.delete('a');
     expect(await cache.get('a', () => Promise.resolve(2))).toBe(2);
   });
+
+  it('peeks at a stored value until it expires, loading nothing', () => {
+    const cache = new TtlCache<string, number>(5_000, 10);
+    cache.set('a', 1);
+    expect(cache.peek('a')).toBe(1);
+    expect(cache.peek('b')).toBeUndefined();
+    jest.advanceTimersByTime(5_000);
+    expect(cache.peek('a')).toBeUndefined();
+  });
 });

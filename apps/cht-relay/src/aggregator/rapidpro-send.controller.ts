@@ -11,11 +11,12 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { safeEqual } from '@smsgate/auth';
+import { ChtMessagesRepository } from '@smsgate/db';
 import { normalizePhone } from '@smsgate/sms';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { OutboundMessages, OutboundRow, refusedBeforeSending } from '../outbound/outbound-messages';
+import { OutboundMessages, refusedBeforeSending } from '../outbound/outbound-messages';
 import { toRapidProStatus } from '../outbound/statuses';
 import { RelaySettings } from '../settings/relay-settings';
 
@@ -44,6 +45,7 @@ export class RapidProSendController {
     private readonly settings: RelaySettings,
     private readonly outbound: OutboundMessages,
     private readonly db: DataSource,
+    private readonly messages: ChtMessagesRepository,
   ) {}
 
   @Post(':channelUuid/send')
@@ -77,13 +79,8 @@ export class RapidProSendController {
     // RapidPro sends a long message as parts under one id: each part is its own message here.
     const externalRef = `${ref}#${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
     const rows = await this.db.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `rapidpro/${channel.workspaceId}/${externalRef}`,
-      ]);
-      const existing = await manager.query<OutboundRow[]>(
-        `SELECT * FROM cht_messages WHERE workspace_id = $1 AND source = 'rapidpro' AND external_ref = $2`,
-        [channel.workspaceId, externalRef],
-      );
+      await this.messages.lock(manager, `rapidpro/${channel.workspaceId}/${externalRef}`);
+      const existing = await this.messages.findByRapidProRef(manager, channel.workspaceId, externalRef);
       if (existing.length > 0) return existing;
       return this.outbound.insert(manager, [
         {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { MessageStatus } from '@smsgate/contracts';
+import { ChtGatewayInboxRepository, ChtMessagesRepository, ChtTargetsRepository } from '@smsgate/db';
 import { IntervalTask } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -8,8 +9,8 @@ import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { excerpt, isSuccess } from '../http/http-client';
 import { gatewayOutbound } from './gateway-message';
 import { joinUrl, RelayHttp } from '../http/relay-http';
-import { OutboundMessages, OutboundRow, refusedBeforeSending } from '../outbound/outbound-messages';
-import { GatewayStatus, toGatewayStatus } from '../outbound/statuses';
+import { OutboundMessages, refusedBeforeSending } from '../outbound/outbound-messages';
+import { toGatewayStatus } from '../outbound/statuses';
 import { ChtTarget, RelaySettings } from '../settings/relay-settings';
 
 const polls = new Counter({
@@ -18,27 +19,16 @@ const polls = new Counter({
   labelNames: ['result'],
 });
 
-const INBOX_BATCH = 100;
-const UPDATES_BATCH = 500;
-
 const GatewayResponse = z.object({
   messages: z
     .array(z.object({ id: z.string().min(1).max(128), to: z.string().max(64), content: z.string() }).loose())
     .default([]),
 });
 
-/** toGatewayStatus in SQL, built from it so the two cannot disagree. */
-const GATEWAY_STATUS_SQL = `CASE ${MessageStatus.options
-  .map((status) => `WHEN status = '${status}' THEN '${toGatewayStatus(status)}'`)
-  .join(' ')} ELSE 'PENDING' END`;
-
-interface UpdateRow {
-  message_id: string;
-  external_ref: string;
-  gateway_status: GatewayStatus;
-  status_reason: string | null;
-  status: string;
-}
+/** toGatewayStatus for the query of the updates, built from it so the two cannot disagree. */
+const GATEWAY_STATUS_OF = Object.fromEntries(
+  MessageStatus.options.map((status) => [status, toGatewayStatus(status)]),
+);
 
 /**
  * cht-relay as a medic-gateway for CHT sites without RapidPro: each target in gateway mode is polled
@@ -55,6 +45,9 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly db: DataSource,
+    private readonly targets: ChtTargetsRepository,
+    private readonly messages: ChtMessagesRepository,
+    private readonly gatewayInbox: ChtGatewayInboxRepository,
     private readonly http: RelayHttp,
     private readonly settings: RelaySettings,
     private readonly outbound: OutboundMessages,
@@ -90,33 +83,17 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
   /** A target whose last poll failed waits ten intervals (at most a minute) before the next. */
   private async claim(workspaceId: string): Promise<boolean> {
     const interval = this.config.GATEWAY_POLL_INTERVAL_MS / 1_000;
-    const [rows] = await this.db.query<[unknown[], number]>(
-      `UPDATE cht_targets SET last_poll_at = now() WHERE workspace_id = $1
-         AND (last_poll_at IS NULL OR last_poll_at < now() - make_interval(secs =>
-           CASE WHEN last_poll_error IS NULL THEN $2::float8 ELSE $3::float8 END))
-       RETURNING workspace_id`,
-      [workspaceId, interval * 0.8, Math.max(interval * 0.8, Math.min(interval * 10, 60))],
+    return this.targets.claimPoll(
+      workspaceId,
+      interval * 0.8,
+      Math.max(interval * 0.8, Math.min(interval * 10, 60)),
     );
-    return rows.length > 0;
   }
 
   async poll(target: ChtTarget): Promise<void> {
     await this.republish(target);
-    const inbox = await this.db.query<
-      { message_id: string; from_addr: string; content: string; received_at: Date }[]
-    >(
-      `SELECT message_id, from_addr, content, received_at FROM cht_gateway_inbox
-        WHERE workspace_id = $1 AND delivered_at IS NULL ORDER BY received_at LIMIT ${INBOX_BATCH}`,
-      [target.workspaceId],
-    );
-    const updates = await this.db.query<UpdateRow[]>(
-      `SELECT message_id, external_ref, status, status_reason, ${GATEWAY_STATUS_SQL} AS gateway_status
-         FROM cht_messages
-        WHERE workspace_id = $1 AND source = 'gateway' AND (published OR status = 'failed')
-          AND reported_status IS DISTINCT FROM ${GATEWAY_STATUS_SQL}
-        ORDER BY seq LIMIT ${UPDATES_BATCH}`,
-      [target.workspaceId],
-    );
+    const inbox = await this.gatewayInbox.findPending(target.workspaceId);
+    const updates = await this.messages.findGatewayUpdates(target.workspaceId, GATEWAY_STATUS_OF);
     const password = target.secrets.password ?? '';
     const exchange = await this.http.send({
       method: 'POST',
@@ -151,16 +128,9 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
     // CHT saved what we sent: the inbox and the updates are delivered, even if its answer is unusable.
-    if (inbox.length > 0)
-      await this.db.query(
-        `UPDATE cht_gateway_inbox SET delivered_at = now() WHERE message_id = ANY($1::uuid[])`,
-        [inbox.map((message) => message.message_id)],
-      );
+    if (inbox.length > 0) await this.gatewayInbox.markDelivered(inbox.map((message) => message.message_id));
     for (const update of updates)
-      await this.db.query(`UPDATE cht_messages SET reported_status = $2 WHERE message_id = $1`, [
-        update.message_id,
-        update.gateway_status,
-      ]);
+      await this.messages.setReportedStatus(update.message_id, update.gateway_status);
     let parsed: z.infer<typeof GatewayResponse>;
     try {
       parsed = GatewayResponse.parse(JSON.parse(exchange.response.body));
@@ -182,15 +152,13 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
     if (messages.length === 0) return;
     const country = await this.settings.channelCountry(target.defaultChannel);
     const rows = await this.db.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `gateway/${target.workspaceId}`,
-      ]);
-      const known = await manager.query<{ external_ref: string }[]>(
-        `SELECT external_ref FROM cht_messages WHERE workspace_id = $1 AND source = 'gateway'
-           AND external_ref = ANY($2::text[])`,
-        [target.workspaceId, messages.map((message) => message.id)],
+      await this.messages.lock(manager, `gateway/${target.workspaceId}`);
+      const known = await this.messages.findKnownGatewayRefs(
+        manager,
+        target.workspaceId,
+        messages.map((message) => message.id),
       );
-      const seen = new Set(known.map((row) => row.external_ref));
+      const seen = new Set(known);
       const fresh = messages.filter((message) => {
         if (seen.has(message.id)) return false;
         seen.add(message.id);
@@ -206,11 +174,7 @@ export class GatewayPoller implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Messages stored by an earlier poll whose publish did not complete. */
   private async republish(target: ChtTarget): Promise<void> {
-    const rows = await this.db.query<OutboundRow[]>(
-      `SELECT * FROM cht_messages WHERE workspace_id = $1 AND source = 'gateway' AND NOT published
-         AND status <> 'failed' ORDER BY seq LIMIT ${UPDATES_BATCH}`,
-      [target.workspaceId],
-    );
+    const rows = await this.messages.findUnpublishedGateway(target.workspaceId);
     await this.outbound.publish(
       rows.filter((row) => !refusedBeforeSending(row)),
       target.defaultChannel,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { InboundReceivedV1 } from '@smsgate/contracts';
+import { ChtGatewayInboxRepository, ChtInboundForwardsRepository } from '@smsgate/db';
 import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
-import { DataSource } from 'typeorm';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
 import { mapConcurrently } from '@smsgate/runtime';
 import { UnavailableTargets } from '../http/unavailable-targets';
@@ -24,7 +24,8 @@ const isUnavailable = mayHaveArrived;
 @Injectable()
 export class ForwardInboundUseCase {
   constructor(
-    private readonly db: DataSource,
+    private readonly forwards: ChtInboundForwardsRepository,
+    private readonly gatewayInbox: ChtGatewayInboxRepository,
     private readonly http: RelayHttp,
     private readonly settings: RelaySettings,
     private readonly loops: LoopGuard,
@@ -54,60 +55,26 @@ export class ForwardInboundUseCase {
 
   /** Counted once per message, however often the event is re-delivered. */
   private async inLoop(message: InboundReceivedV1): Promise<boolean> {
-    const claimed = await this.db.query<unknown[]>(
-      `INSERT INTO cht_inbound_forwards (message_id, target) VALUES ($1, 'loop-check')
-       ON CONFLICT DO NOTHING RETURNING message_id`,
-      [message.id],
-    );
-    if (claimed.length > 0) {
+    if (await this.forwards.claimLoopCheck(message.id)) {
       const loop = await this.loops.isLoop({
         workspaceId: message.workspace,
         address: message.from,
         direction: 'in',
         text: message.text,
       });
-      await this.db.query(
-        `UPDATE cht_inbound_forwards SET outcome = $2, done_at = now() WHERE message_id = $1 AND target = 'loop-check'`,
-        [message.id, loop ? 'loop' : 'ok'],
-      );
+      await this.forwards.settleLoopCheck(message.id, loop ? 'loop' : 'ok');
       return loop;
     }
-    const rows = await this.db.query<{ outcome: string | null }[]>(
-      `SELECT outcome FROM cht_inbound_forwards WHERE message_id = $1 AND target = 'loop-check'`,
-      [message.id],
-    );
-    return rows[0]?.outcome === 'loop';
-  }
-
-  /**
-   * Claims one more attempt at a target (recorded before the request, so a crash mid-request still
-   * counts). Undefined when the message already arrived there; else whether an earlier attempt may
-   * have arrived without our hearing so.
-   */
-  private async attempt(messageId: string, target: string): Promise<{ maybeDelivered: boolean } | undefined> {
-    const rows = await this.db.query<{ maybe_delivered: boolean; attempts: number }[]>(
-      `INSERT INTO cht_inbound_forwards AS f (message_id, target, attempts) VALUES ($1, $2, 1)
-       ON CONFLICT (message_id, target) DO UPDATE SET attempts = f.attempts + 1,
-         maybe_delivered = f.maybe_delivered OR coalesce(f.outcome NOT IN ('retry-refused', 'refused'), true),
-         updated_at = now()
-         WHERE f.done_at IS NULL
-       RETURNING attempts, maybe_delivered`,
-      [messageId, target],
-    );
-    return rows[0] ? { maybeDelivered: rows[0].maybe_delivered } : undefined;
+    return (await this.forwards.findLoopCheckOutcome(message.id)) === 'loop';
   }
 
   /**
    * `refused` and `retry-refused` (retried after an answer CHT gives before saving: 403, 429) mean it
    * did not arrive; a missing outcome (the process stopped mid-request), `retry` (no answer, 5xx) may.
    */
-  private async settle(messageId: string, target: string, result: string, error?: string): Promise<void> {
+  private settle(messageId: string, target: string, result: string, error?: string): Promise<void> {
     const done = result === 'ok' || result === 'duplicate';
-    await this.db.query(
-      `UPDATE cht_inbound_forwards SET outcome = $3, last_error = $4, done_at = CASE WHEN $5 THEN now() END,
-         updated_at = now() WHERE message_id = $1 AND target = $2`,
-      [messageId, target, result, error ?? null, done],
-    );
+    return this.forwards.settle(messageId, target, { result, error: error ?? null, done });
   }
 
   private async toCht(
@@ -117,7 +84,7 @@ export class ForwardInboundUseCase {
   ): Promise<Outcome> {
     const down = unavailable.reasonFor('cht');
     if (down) return Outcomes.retry(down);
-    const claim = await this.attempt(message.id, 'cht');
+    const claim = await this.forwards.claimAttempt(message.id, 'cht');
     if (!claim) return Outcomes.done();
     const apiKey = target.secrets.apiKey ?? '';
     const exchange = await this.http.send({
@@ -144,11 +111,13 @@ export class ForwardInboundUseCase {
   }
 
   private async toGatewayInbox(message: InboundReceivedV1): Promise<Outcome> {
-    await this.db.query(
-      `INSERT INTO cht_gateway_inbox (message_id, workspace_id, from_addr, content, received_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [message.id, message.workspace, message.from, message.text, message.sentAt ?? message.receivedAt],
-    );
+    await this.gatewayInbox.insert({
+      messageId: message.id,
+      workspaceId: message.workspace,
+      from: message.from,
+      content: message.text,
+      receivedAt: message.sentAt ?? message.receivedAt,
+    });
     return Outcomes.done();
   }
 
@@ -160,7 +129,7 @@ export class ForwardInboundUseCase {
     const target = `rapidpro:${channel.uuid}`;
     const down = unavailable.reasonFor(target);
     if (down) return Outcomes.retry(down);
-    if (!(await this.attempt(message.id, target))) return Outcomes.done();
+    if (!(await this.forwards.claimAttempt(message.id, target))) return Outcomes.done();
     const exchange = await this.http.send({
       method: 'POST',
       url: joinUrl(channel.rapidproUrl, `/c/ex/${channel.uuid}/receive`),

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Counter } from 'prom-client';
-import { DataSource, EntityManager } from 'typeorm';
+import { ChtLoopCountersRepository } from '@smsgate/db';
+import { EntityManager } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 
 export const MESSAGE_LOOP_REASON = 'message loop detected';
@@ -29,7 +30,7 @@ export interface Exchange {
 @Injectable()
 export class LoopGuard {
   constructor(
-    private readonly db: DataSource,
+    private readonly counters: ChtLoopCountersRepository,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
   ) {}
 
@@ -37,18 +38,19 @@ export class LoopGuard {
    * Counts the exchange; true when it is one too many (and counts it in the metric). Inside a
    * transaction pass its manager: waiting for a second pooled connection could exhaust the pool.
    */
-  async isLoop(exchange: Exchange, manager: EntityManager = this.db.manager): Promise<boolean> {
+  async isLoop(exchange: Exchange, manager?: EntityManager): Promise<boolean> {
     const hash = createHash('sha256').update(exchange.text.trim().toLowerCase()).digest('hex').slice(0, 32);
-    const rows = await manager.query<{ count: number }[]>(
-      `INSERT INTO cht_loop_counters AS c (workspace_id, address, direction, text_hash, window_start, count)
-       VALUES ($1, $2, $3, $4, now(), 1)
-       ON CONFLICT (workspace_id, address, direction, text_hash) DO UPDATE SET
-         count = CASE WHEN c.window_start < now() - make_interval(secs => $5) THEN 1 ELSE c.count + 1 END,
-         window_start = CASE WHEN c.window_start < now() - make_interval(secs => $5) THEN now() ELSE c.window_start END
-       RETURNING count`,
-      [exchange.workspaceId, exchange.address, exchange.direction, hash, this.config.LOOP_WINDOW_SECONDS],
+    const count = await this.counters.increment(
+      {
+        workspaceId: exchange.workspaceId,
+        address: exchange.address,
+        direction: exchange.direction,
+        textHash: hash,
+      },
+      this.config.LOOP_WINDOW_SECONDS,
+      manager,
     );
-    const loop = (rows[0]?.count ?? 0) > this.config.LOOP_MAX_EXCHANGES;
+    const loop = count > this.config.LOOP_MAX_EXCHANGES;
     if (loop) loops.inc({ direction: exchange.direction });
     return loop;
   }

@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ChtGatewayInboxRepository,
+  ChtInboundForwardsRepository,
+  ChtLoopCountersRepository,
+} from '@smsgate/db';
 import { IntervalTask } from '@smsgate/runtime';
-import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 
 const INTERVAL_MS = 3_600_000;
@@ -25,7 +29,9 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
   );
 
   constructor(
-    private readonly db: DataSource,
+    private readonly loopCounters: ChtLoopCountersRepository,
+    private readonly inboundForwards: ChtInboundForwardsRepository,
+    private readonly gatewayInbox: ChtGatewayInboxRepository,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
   ) {}
 
@@ -38,17 +44,8 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async prune(): Promise<void> {
-    await this.db.query(
-      `DELETE FROM cht_loop_counters WHERE window_start < now() - make_interval(secs => $1)`,
-      [this.config.LOOP_WINDOW_SECONDS],
-    );
-    await this.db.query(
-      `DELETE FROM cht_inbound_forwards WHERE done_at < now() - make_interval(days => $1)`,
-      [KEEP_DAYS],
-    );
-    await this.db.query(
-      `DELETE FROM cht_gateway_inbox WHERE delivered_at < now() - make_interval(days => $1)`,
-      [KEEP_DAYS],
-    );
+    await this.loopCounters.deleteEnded(this.config.LOOP_WINDOW_SECONDS);
+    await this.inboundForwards.deleteDone(KEEP_DAYS);
+    await this.gatewayInbox.deleteDelivered(KEEP_DAYS);
   }
 }

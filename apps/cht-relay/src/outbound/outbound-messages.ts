@@ -1,10 +1,11 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Topics, uuidv7 } from '@smsgate/contracts';
+import { ChtMessageRow, ChtMessageSource, ChtMessagesRepository } from '@smsgate/db';
 import { EventPublisher, PublishTimeoutError } from '@smsgate/kafka';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
 
-export type OutboundSource = 'broadcast' | 'gateway' | 'rapidpro';
+export type OutboundSource = ChtMessageSource;
 
 export interface NewOutbound {
   workspaceId: string;
@@ -22,25 +23,7 @@ export interface NewOutbound {
   failure?: string;
 }
 
-export interface OutboundRow {
-  message_id: string;
-  seq: string;
-  workspace_id: string;
-  source: OutboundSource;
-  broadcast_id: string | null;
-  external_ref: string | null;
-  ref_field: string | null;
-  rapidpro_channel: string | null;
-  urn: string;
-  text: string;
-  status: string;
-  status_reason: string | null;
-  published: boolean;
-  reported_status: string | null;
-  created_at: Date;
-  modified_at: Date;
-  sent_at: Date | null;
-}
+export type OutboundRow = ChtMessageRow;
 
 /**
  * The messages cht-relay puts on the send path. A row is written first (unpublished), then the
@@ -51,7 +34,7 @@ export interface OutboundRow {
 @Injectable()
 export class OutboundMessages {
   constructor(
-    private readonly db: DataSource,
+    private readonly messages: ChtMessagesRepository,
     private readonly publisher: EventPublisher,
     private readonly loops: LoopGuard,
   ) {}
@@ -72,25 +55,19 @@ export class OutboundMessages {
           manager,
         ));
       const failure = message.failure ?? (loop ? MESSAGE_LOOP_REASON : null);
-      const inserted = await manager.query<OutboundRow[]>(
-        `INSERT INTO cht_messages (message_id, workspace_id, source, broadcast_id, external_ref, ref_field,
-           rapidpro_channel, urn, text, status, status_reason, published)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
-         RETURNING *`,
-        [
-          uuidv7(),
-          message.workspaceId,
-          message.source,
-          message.broadcastId ?? null,
-          message.externalRef ?? null,
-          message.refField ?? null,
-          message.rapidproChannel ?? null,
-          message.to.startsWith('tel:') ? message.to : `tel:${message.to}`,
-          message.text,
-          failure === null ? 'accepted' : 'failed',
-          failure,
-        ],
-      );
+      const inserted = await this.messages.insert(manager, {
+        message_id: uuidv7(),
+        workspace_id: message.workspaceId,
+        source: message.source,
+        broadcast_id: message.broadcastId ?? null,
+        external_ref: message.externalRef ?? null,
+        ref_field: message.refField ?? null,
+        rapidpro_channel: message.rapidproChannel ?? null,
+        urn: message.to.startsWith('tel:') ? message.to : `tel:${message.to}`,
+        text: message.text,
+        status: failure === null ? 'accepted' : 'failed',
+        status_reason: failure,
+      });
       rows.push(...inserted);
     }
     return rows;
@@ -130,9 +107,7 @@ export class OutboundMessages {
         );
       throw error;
     }
-    await this.db.query(`UPDATE cht_messages SET published = true WHERE message_id = ANY($1::uuid[])`, [
-      pending.map((row) => row.message_id),
-    ]);
+    await this.messages.markPublished(pending.map((row) => row.message_id));
     for (const row of pending) row.published = true;
   }
 }

@@ -1,11 +1,11 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { ChtBroadcastRow, ChtBroadcastsRepository, ChtMessagesRepository } from '@smsgate/db';
 import { normalizePhone } from '@smsgate/sms';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { OutboundMessages, OutboundRow } from '../outbound/outbound-messages';
 import { type ChtTarget, RelaySettings } from '../settings/relay-settings';
-import { BroadcastRow } from './rapidpro-views';
 
 export interface CreateBroadcast {
   workspaceId: string;
@@ -18,7 +18,7 @@ export interface CreateBroadcast {
 
 export interface BroadcastResult {
   created: boolean;
-  broadcast: BroadcastRow;
+  broadcast: ChtBroadcastRow;
   messages: OutboundRow[];
 }
 
@@ -36,6 +36,8 @@ export const fieldError = (field: string, message: string) =>
 export class CreateBroadcastUseCase {
   constructor(
     private readonly db: DataSource,
+    private readonly broadcasts: ChtBroadcastsRepository,
+    private readonly messages: ChtMessagesRepository,
     private readonly outbound: OutboundMessages,
     private readonly settings: RelaySettings,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
@@ -56,28 +58,24 @@ export class CreateBroadcastUseCase {
           .digest('hex')}`;
 
     const result = await this.db.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `${command.workspaceId}/${key}`,
-      ]);
-      const existing = await manager.query<BroadcastRow[]>(
-        `SELECT id, uuid, urns, text, created_at FROM cht_broadcasts
-          WHERE workspace_id = $1 AND idempotency_key = $2
-            AND ($3 OR created_at > now() - make_interval(secs => $4))
-          ORDER BY created_at DESC LIMIT 1`,
-        [command.workspaceId, key, Boolean(command.idempotencyKey), this.config.CHT_IDEMPOTENCY_SECONDS],
-      );
-      if (existing[0]) {
-        const messages = await manager.query<OutboundRow[]>(
-          `SELECT * FROM cht_messages WHERE broadcast_id = $1 ORDER BY seq`,
-          [existing[0].id],
-        );
-        return { created: false, broadcast: existing[0], messages };
+      await this.messages.lock(manager, `${command.workspaceId}/${key}`);
+      const existing = await this.broadcasts.findByKey(manager, {
+        workspaceId: command.workspaceId,
+        idempotencyKey: key,
+        keepForever: Boolean(command.idempotencyKey),
+        windowSeconds: this.config.CHT_IDEMPOTENCY_SECONDS,
+      });
+      if (existing) {
+        const messages = await this.messages.findByBroadcast(manager, existing.id);
+        return { created: false, broadcast: existing, messages };
       }
-      const [broadcast] = await manager.query<BroadcastRow[]>(
-        `INSERT INTO cht_broadcasts (uuid, workspace_id, idempotency_key, text, urns)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id, uuid, urns, text, created_at`,
-        [randomUUID(), command.workspaceId, key, command.text, numbers.map((n) => `tel:${n}`)],
-      );
+      const broadcast = await this.broadcasts.insert(manager, {
+        uuid: randomUUID(),
+        workspaceId: command.workspaceId,
+        idempotencyKey: key,
+        text: command.text,
+        urns: numbers.map((n) => `tel:${n}`),
+      });
       const messages = await this.outbound.insert(
         manager,
         numbers.map((to) => ({

@@ -1,11 +1,8 @@
 import { BadRequestException, Body, Controller, Get, Headers, Post, Query, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { OutboundRow } from '../outbound/outbound-messages';
+import { ChtMessageFilters, ChtMessagesRepository } from '@smsgate/db';
 import { CreateBroadcastUseCase, fieldError } from './create-broadcast.use-case';
 import { Caller, RapidProAuthGuard, type RapidProCaller } from './rapidpro-auth.guard';
 import { broadcastView, messageView } from './rapidpro-views';
-
-const PAGE = 250;
 
 /** The text of a broadcast: a string, or translations keyed by language (base_language or the first). */
 function textOf(body: Record<string, unknown>): string | undefined {
@@ -29,7 +26,7 @@ function textOf(body: Record<string, unknown>): string | undefined {
 export class RapidProApiController {
   constructor(
     private readonly createBroadcast: CreateBroadcastUseCase,
-    private readonly db: DataSource,
+    private readonly messageRows: ChtMessagesRepository,
   ) {}
 
   /** 201 for a new broadcast and for a repeat of one (CHT only reads the body). */
@@ -69,27 +66,22 @@ export class RapidProApiController {
 
   @Get('messages.json')
   async messages(@Caller() caller: RapidProCaller, @Query() query: Record<string, unknown>) {
-    const filters: string[] = ['workspace_id = $1'];
-    const values: unknown[] = [caller.workspaceId];
-    const add = (name: string, sql: string, pattern: RegExp, message: string) => {
+    const filters: ChtMessageFilters = {};
+    const add = (name: string, filter: keyof ChtMessageFilters, pattern: RegExp, message: string) => {
       const value = query[name];
       if (value === undefined) return;
       if (typeof value !== 'string' || !pattern.test(value)) throw new BadRequestException(message);
-      values.push(value);
-      filters.push(sql.replace('?', `$${values.length}`));
+      filters[filter] = value;
     };
-    add('broadcast', 'broadcast_id = ?', /^\d{1,18}$/, 'Value for broadcast must be an integer.');
-    add('id', 'seq = ?', /^\d{1,18}$/, 'Value for id must be an integer.');
+    add('broadcast', 'broadcast', /^\d{1,18}$/, 'Value for broadcast must be an integer.');
+    add('id', 'seq', /^\d{1,18}$/, 'Value for id must be an integer.');
     add(
       'uuid',
-      'message_id = ?::uuid',
+      'messageId',
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
       'Value for uuid must be a valid UUID.',
     );
-    const rows = await this.db.query<OutboundRow[]>(
-      `SELECT * FROM cht_messages WHERE ${filters.join(' AND ')} ORDER BY seq DESC LIMIT ${PAGE}`,
-      values,
-    );
+    const rows = await this.messageRows.findPage(caller.workspaceId, filters);
     return { next: null, previous: null, results: rows.map(messageView) };
   }
 }

@@ -1,13 +1,6 @@
+import type { ChtBroadcastRow } from '@smsgate/db';
 import type { OutboundRow } from '../outbound/outbound-messages';
 import { isFinal, toRapidProStatus } from '../outbound/statuses';
-
-export interface BroadcastRow {
-  id: string;
-  uuid: string;
-  urns: string[];
-  text: string;
-  created_at: Date;
-}
 
 /** RapidPro's date format: ISO 8601 in UTC with microseconds. */
 export const rapidProDate = (date: Date | null): string | null =>
@@ -17,7 +10,7 @@ export const rapidProDate = (date: Date | null): string | null =>
  * A broadcast as RapidPro's POST /api/v2/broadcasts.json answers it. CHT reads `id` (kept as the
  * message's gateway_ref) and `status`: `queued`, or `failed` when nothing of it will be sent.
  */
-export function broadcastView(broadcast: BroadcastRow, messages: OutboundRow[]) {
+export function broadcastView(broadcast: ChtBroadcastRow, messages: OutboundRow[]) {
   const failed = messages.length > 0 && messages.every((row) => toRapidProStatus(row.status) === 'failed');
   return {
     id: Number(broadcast.id),

@@ -1,6 +1,11 @@
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { uuidv7 } from '@smsgate/contracts';
-import { ChannelsRepository, createDataSource } from '@smsgate/db';
+import {
+  ChannelsRepository,
+  ChtTargetsRepository,
+  createDataSource,
+  RapidProChannelsRepository,
+} from '@smsgate/db';
 import { loadConfig } from '@smsgate/runtime';
 import { SECRETS_KEY } from '@smsgate/testing';
 import { DataSource } from 'typeorm';
@@ -37,7 +42,13 @@ describe('RelaySettings races', () => {
 
   beforeAll(async () => {
     db = await createDataSource({ url: config.DATABASE_URL }).initialize();
-    settings = new RelaySettings(db, config, new ChannelsRepository(db));
+    settings = new RelaySettings(
+      db,
+      config,
+      new ChtTargetsRepository(db),
+      new RapidProChannelsRepository(db),
+      new ChannelsRepository(db),
+    );
   });
 
   afterAll(() => db?.destroy());

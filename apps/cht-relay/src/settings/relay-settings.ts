@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChannelsRepository, ChannelStore, SecretBox } from '@smsgate/db';
+import {
+  ChannelsRepository,
+  ChannelStore,
+  ChtTargetRow,
+  ChtTargetsRepository,
+  RapidProChannelRow,
+  RapidProChannelsRepository,
+  SecretBox,
+} from '@smsgate/db';
 import { DataSource } from 'typeorm';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 import { TtlCache } from '@smsgate/runtime';
@@ -31,31 +39,6 @@ export interface RapidProChannel {
   inboundChannels: string[];
   secrets: Record<string, string>;
   secretFields: string[];
-}
-
-interface TargetRow {
-  workspace_id: string;
-  mode: ChtMode;
-  url: string;
-  api_version: 'v1' | 'v2';
-  username: string | null;
-  secrets: string | null;
-  secret_fields: string[];
-  default_channel: string | null;
-  api_rate_per_minute: number | null;
-  enabled: boolean;
-  last_poll_at: Date | null;
-  last_poll_error: string | null;
-}
-
-interface ChannelRow {
-  uuid: string;
-  workspace_id: string;
-  rapidpro_url: string;
-  send_channel: string | null;
-  inbound_channels: string[];
-  secrets: string | null;
-  secret_fields: string[];
 }
 
 export interface TargetInput {
@@ -97,6 +80,8 @@ export class RelaySettings {
   constructor(
     private readonly db: DataSource,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
+    private readonly targetRows: ChtTargetsRepository,
+    private readonly channelRows: RapidProChannelsRepository,
     channels: ChannelsRepository,
   ) {
     this.box = new SecretBox(config.SECRETS_KEY);
@@ -111,10 +96,8 @@ export class RelaySettings {
   async target(workspaceId: string, fresh = false): Promise<ChtTarget | undefined> {
     if (fresh) this.targets.delete(workspaceId);
     return this.targets.get(workspaceId, async () => {
-      const rows = await this.db.query<TargetRow[]>(`SELECT * FROM cht_targets WHERE workspace_id = $1`, [
-        workspaceId,
-      ]);
-      return rows[0] ? this.toTarget(rows[0]) : undefined;
+      const row = await this.targetRows.find(workspaceId);
+      return row ? this.toTarget(row) : undefined;
     });
   }
 
@@ -125,10 +108,7 @@ export class RelaySettings {
   }
 
   async gatewayTargets(): Promise<ChtTarget[]> {
-    const rows = await this.db.query<TargetRow[]>(
-      `SELECT * FROM cht_targets WHERE mode = 'gateway' AND enabled ORDER BY workspace_id`,
-    );
-    return rows.map((row) => this.toTarget(row));
+    return (await this.targetRows.findEnabledGateways()).map((row) => this.toTarget(row));
   }
 
   /**
@@ -143,76 +123,50 @@ export class RelaySettings {
     required: 'apiKey' | 'password',
   ): Promise<ChtTarget | undefined> {
     const row = await this.db.transaction(async (manager) => {
-      const [current] = await manager.query<Pick<TargetRow, 'secrets'>[]>(
-        `SELECT secrets FROM cht_targets WHERE workspace_id = $1 FOR UPDATE`,
-        [workspaceId],
-      );
-      const secrets = { ...(current?.secrets ? this.box.open(current.secrets) : {}), ...input.secrets };
+      const current = await this.targetRows.lockSecrets(manager, workspaceId);
+      const secrets = { ...(current ? this.box.open(current) : {}), ...input.secrets };
       if (!secrets[required]) return undefined;
       const fields = Object.keys(secrets).sort();
-      const [saved] = await manager.query<TargetRow[]>(
-        `INSERT INTO cht_targets (workspace_id, mode, url, api_version, username, secrets, secret_fields,
-           default_channel, api_rate_per_minute, enabled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
-           api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
-           secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
-           api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()
-         RETURNING *`,
-        [
-          workspaceId,
-          input.mode,
-          input.url,
-          input.apiVersion,
-          input.username ?? null,
-          this.box.seal(secrets),
-          fields,
-          input.defaultChannel ?? null,
-          input.apiRatePerMinute ?? null,
-          input.enabled,
-        ],
-      );
-      return saved;
+      return this.targetRows.upsert(manager, {
+        workspace_id: workspaceId,
+        mode: input.mode,
+        url: input.url,
+        api_version: input.apiVersion,
+        username: input.username ?? null,
+        secrets: this.box.seal(secrets),
+        secret_fields: fields,
+        default_channel: input.defaultChannel ?? null,
+        api_rate_per_minute: input.apiRatePerMinute ?? null,
+        enabled: input.enabled,
+      });
     });
     this.targets.delete(workspaceId);
     return row && this.toTarget(row);
   }
 
   async deleteTarget(workspaceId: string): Promise<boolean> {
-    const [, count] = await this.db.query<[unknown, number]>(
-      `DELETE FROM cht_targets WHERE workspace_id = $1`,
-      [workspaceId],
-    );
+    const deleted = await this.targetRows.delete(workspaceId);
     this.targets.delete(workspaceId);
-    return count > 0;
+    return deleted;
   }
 
   async recordPoll(workspaceId: string, error: string | null): Promise<void> {
-    await this.db.query(
-      `UPDATE cht_targets SET last_poll_at = now(), last_poll_error = $2 WHERE workspace_id = $1`,
-      [workspaceId, error],
-    );
+    await this.targetRows.recordPoll(workspaceId, error);
   }
 
   async rapidProChannel(uuid: string): Promise<RapidProChannel | undefined> {
-    const rows = await this.db.query<ChannelRow[]>(`SELECT * FROM rapidpro_channels WHERE uuid = $1`, [uuid]);
-    return rows[0] ? this.toChannel(rows[0]) : undefined;
+    const row = await this.channelRows.find(uuid);
+    return row ? this.toChannel(row) : undefined;
   }
 
   async rapidProChannels(workspaceId: string): Promise<RapidProChannel[]> {
-    const rows = await this.db.query<ChannelRow[]>(
-      `SELECT * FROM rapidpro_channels WHERE workspace_id = $1 ORDER BY created_at`,
-      [workspaceId],
-    );
-    return rows.map((row) => this.toChannel(row));
+    return (await this.channelRows.findByWorkspace(workspaceId)).map((row) => this.toChannel(row));
   }
 
   /** The RapidPro channels that receive the MOs of smsgate channel `channelId`. */
   async rapidProChannelsForInbound(channelId: string): Promise<RapidProChannel[]> {
     if (!this.channelsByInbound || this.channelsByInbound.until <= Date.now()) {
-      const rows = await this.db.query<ChannelRow[]>(
-        `SELECT * FROM rapidpro_channels WHERE cardinality(inbound_channels) > 0`,
-      );
+      const rows = await this.channelRows.findWithInbound();
       const map = new Map<string, RapidProChannel[]>();
       for (const channel of rows.map((row) => this.toChannel(row))) {
         for (const inbound of channel.inboundChannels)
@@ -233,46 +187,31 @@ export class RelaySettings {
     input: RapidProChannelInput,
   ): Promise<RapidProChannel | undefined> {
     const row = await this.db.transaction(async (manager) => {
-      const [current] = await manager.query<Pick<ChannelRow, 'workspace_id' | 'secrets'>[]>(
-        `SELECT workspace_id, secrets FROM rapidpro_channels WHERE uuid = $1 FOR UPDATE`,
-        [input.uuid],
-      );
+      const current = await this.channelRows.lock(manager, input.uuid);
       if (current && current.workspace_id !== workspaceId) return undefined;
       const secrets = { ...(current?.secrets ? this.box.open(current.secrets) : {}), ...input.secrets };
       const fields = Object.keys(secrets).sort();
-      const [saved] = await manager.query<ChannelRow[]>(
-        `INSERT INTO rapidpro_channels (uuid, workspace_id, rapidpro_url, send_channel, inbound_channels, secrets, secret_fields)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (uuid) DO UPDATE SET rapidpro_url = EXCLUDED.rapidpro_url, send_channel = EXCLUDED.send_channel,
-           inbound_channels = EXCLUDED.inbound_channels, secrets = EXCLUDED.secrets, secret_fields = EXCLUDED.secret_fields
-         WHERE rapidpro_channels.workspace_id = EXCLUDED.workspace_id
-         RETURNING *`,
-        [
-          input.uuid,
-          workspaceId,
-          input.rapidproUrl,
-          input.sendChannel ?? null,
-          input.inboundChannels,
-          fields.length > 0 ? this.box.seal(secrets) : null,
-          fields,
-        ],
-      );
-      return saved;
+      return this.channelRows.upsert(manager, {
+        uuid: input.uuid,
+        workspace_id: workspaceId,
+        rapidpro_url: input.rapidproUrl,
+        send_channel: input.sendChannel ?? null,
+        inbound_channels: input.inboundChannels,
+        secrets: fields.length > 0 ? this.box.seal(secrets) : null,
+        secret_fields: fields,
+      });
     });
     this.channelsByInbound = undefined;
     return row && this.toChannel(row);
   }
 
   async deleteRapidProChannel(workspaceId: string, uuid: string): Promise<boolean> {
-    const [, count] = await this.db.query<[unknown, number]>(
-      `DELETE FROM rapidpro_channels WHERE uuid = $1 AND workspace_id = $2`,
-      [uuid, workspaceId],
-    );
+    const deleted = await this.channelRows.delete(workspaceId, uuid);
     this.channelsByInbound = undefined;
-    return count > 0;
+    return deleted;
   }
 
-  private toTarget(row: TargetRow): ChtTarget {
+  private toTarget(row: ChtTargetRow): ChtTarget {
     return {
       workspaceId: row.workspace_id,
       mode: row.mode,
@@ -289,7 +228,7 @@ export class RelaySettings {
     };
   }
 
-  private toChannel(row: ChannelRow): RapidProChannel {
+  private toChannel(row: RapidProChannelRow): RapidProChannel {
     return {
       uuid: row.uuid,
       workspaceId: row.workspace_id,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageStatusChangedV1 } from '@smsgate/contracts';
+import { ChtMessagesRepository } from '@smsgate/db';
 import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
-import { DataSource } from 'typeorm';
 import { excerpt, isSuccess } from '../http/http-client';
 import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
 import { mapConcurrently } from '@smsgate/runtime';
@@ -22,20 +22,14 @@ const CALLBACK_RANK: Record<string, number> = { sent: 1, delivered: 2, failed: 2
 @Injectable()
 export class TrackStatusUseCase {
   constructor(
-    private readonly db: DataSource,
+    private readonly messages: ChtMessagesRepository,
     private readonly http: RelayHttp,
     private readonly settings: RelaySettings,
   ) {}
 
   async execute(events: ConsumedEvent<MessageStatusChangedV1>[]): Promise<Outcome[]> {
     const ids = [...new Set(events.filter((e) => e.payload.direction === 'out').map((e) => e.payload.id))];
-    const rows =
-      ids.length === 0
-        ? []
-        : await this.db.query<OutboundRow[]>(
-            `SELECT * FROM cht_messages WHERE message_id = ANY($1::uuid[])`,
-            [ids],
-          );
+    const rows = ids.length === 0 ? [] : await this.messages.findByIds(ids);
     const byId = new Map(rows.map((row) => [row.message_id, row]));
     // One message's events in order; different messages side by side.
     const groups = new Map<string, number[]>();
@@ -65,13 +59,12 @@ export class TrackStatusUseCase {
   private async apply(row: OutboundRow, event: MessageStatusChangedV1): Promise<void> {
     if (!isForward(row.status, event.status)) return;
     const reason = event.detail?.reason;
-    const [updated] = await this.db.query<OutboundRow[][]>(
-      `UPDATE cht_messages SET status = $2, status_reason = $3, modified_at = $4,
-         sent_at = CASE WHEN $2 IN ('sent', 'delivered') THEN coalesce(sent_at, $4) ELSE sent_at END
-       WHERE message_id = $1 RETURNING *`,
-      [row.message_id, event.status, typeof reason === 'string' ? reason.slice(0, 500) : null, event.at],
-    );
-    if (updated?.[0]) Object.assign(row, updated[0]);
+    const updated = await this.messages.updateStatus(row.message_id, {
+      status: event.status,
+      reason: typeof reason === 'string' ? reason.slice(0, 500) : null,
+      at: event.at,
+    });
+    if (updated) Object.assign(row, updated);
   }
 
   private async callback(
@@ -105,10 +98,7 @@ export class TrackStatusUseCase {
     const { status: code, body } = exchange.response;
     if (isSuccess(code)) {
       forwardResults.inc({ kind: 'rapidpro-status', result: 'ok' });
-      await this.db.query(`UPDATE cht_messages SET reported_status = $2 WHERE message_id = $1`, [
-        row.message_id,
-        kind,
-      ]);
+      await this.messages.setReportedStatus(row.message_id, kind);
       row.reported_status = kind;
       return Outcomes.done();
     }

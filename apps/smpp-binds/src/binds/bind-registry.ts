@@ -6,8 +6,8 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { SmppChannelStatesRepository } from '@smsgate/db';
 import { BindInfo, BindPool, statusName } from '@smsgate/smpp';
-import { DataSource } from 'typeorm';
 import { SmppChannel, SmppChannels } from '../channels/smpp-channels';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
 import { InboundHandler } from '../inbound/inbound-handler';
@@ -51,7 +51,7 @@ export class BindRegistry
     private readonly channels: SmppChannels,
     private readonly ownership: Ownership,
     private readonly inbound: InboundHandler,
-    private readonly dataSource: DataSource,
+    private readonly states: SmppChannelStatesRepository,
     @Inject(SMPP_BINDS_CONFIG) private readonly config: SmppBindsConfig,
   ) {}
 
@@ -154,8 +154,8 @@ export class BindRegistry
         );
         continue;
       }
-      const state = await this.storedState(channel.id);
-      if (state?.state === 'bind_failed' && state.config_version === channel.version) continue;
+      const state = await this.states.find(channel.id);
+      if (state?.state === 'bind_failed' && state.configVersion === channel.version) continue;
       this.open(channel);
     }
     await this.recordStates();
@@ -213,17 +213,7 @@ export class BindRegistry
     this.held.delete(id);
     this.logger.log(`channel ${id}: closing its binds`);
     await held.pool.stop();
-    await this.dataSource.query(`DELETE FROM smpp_channel_states WHERE channel_id = $1`, [id]);
-  }
-
-  private async storedState(
-    channelId: string,
-  ): Promise<{ state: string; config_version: string } | undefined> {
-    const [row] = await this.dataSource.query<{ state: string; config_version: string }[]>(
-      `SELECT state, config_version FROM smpp_channel_states WHERE channel_id = $1`,
-      [channelId],
-    );
-    return row;
+    await this.states.delete(id);
   }
 
   private async recordStates(): Promise<void> {
@@ -233,20 +223,13 @@ export class BindRegistry
   }
 
   private async recordState(channel: SmppChannel, state: string, status?: number): Promise<void> {
-    await this.dataSource
-      .query(
-        `INSERT INTO smpp_channel_states (channel_id, state, status_code, status_name, config_version, updated_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (channel_id) DO UPDATE SET state = $2, status_code = $3, status_name = $4,
-           config_version = $5, updated_at = now()`,
-        [
-          channel.id,
-          state,
-          status ?? null,
-          status === undefined ? null : statusName(status),
-          channel.version,
-        ],
-      )
+    await this.states
+      .upsert({
+        channelId: channel.id,
+        state,
+        status: status === undefined ? undefined : { code: status, name: statusName(status) },
+        configVersion: channel.version,
+      })
       .catch((error: unknown) =>
         this.logger.warn(`recording the state of ${channel.id} failed: ${String(error)}`),
       );

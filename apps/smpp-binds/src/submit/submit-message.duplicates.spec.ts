@@ -1,5 +1,6 @@
 import { parseSmppConfig } from '@smsgate/channel-config';
 import { SmppSubmitRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
+import { smppSubmitQueries, SmppSubmitsRepository } from '@smsgate/db';
 import { ConsumedEvent, EventPublisher } from '@smsgate/kafka';
 import { ShortMessagePdu } from '@smsgate/smpp';
 import { DataSource } from 'typeorm';
@@ -26,7 +27,7 @@ function setUp(options: { failingWrites?: number; submitMs?: number } = {}) {
   let failingWrites = options.failingWrites ?? 0;
   const dataSource = {
     query: async (sql: string, params: unknown[][]) => {
-      if (sql.trimStart().startsWith('SELECT')) {
+      if (sql === smppSubmitQueries.findByMessages) {
         const ids = new Set(params[0] as string[]);
         return [...rows.values()].filter((row) => ids.has(row.message_id));
       }
@@ -83,7 +84,7 @@ function setUp(options: { failingWrites?: number; submitMs?: number } = {}) {
     channels,
     { poolFor: () => pool } as unknown as BindRegistry,
     { owns: () => true } as unknown as Ownership,
-    new SubmitLedger(dataSource),
+    new SubmitLedger(new SmppSubmitsRepository(dataSource)),
     new SubmittedParts(),
     publisher,
     { RETRY_DELAYS_MS: [10], SUBMIT_HOLD_MS: 1_000 } as unknown as SmppBindsConfig,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TtlCache } from '@smsgate/runtime';
 
 /** A part this replica submitted, as its receipt needs it. */
 export interface SubmittedPartRef {
@@ -23,22 +24,14 @@ const TTL_MS = 10 * 60_000;
  */
 @Injectable()
 export class SubmittedParts {
-  private readonly entries = new Map<string, { ref: SubmittedPartRef; until: number }>();
+  private readonly entries = new TtlCache<string, SubmittedPartRef>(TTL_MS, MAX_ENTRIES);
 
   remember(channelId: string, providerMessageId: string, ref: SubmittedPartRef): void {
-    const key = `${channelId}|${providerMessageId}`;
-    this.entries.delete(key);
-    this.entries.set(key, { ref, until: Date.now() + TTL_MS });
-    // Oldest first: a Map iterates in insertion order.
-    for (const [oldest, entry] of this.entries) {
-      if (this.entries.size <= MAX_ENTRIES && entry.until > Date.now()) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(`${channelId}|${providerMessageId}`, ref);
   }
 
   find(channelId: string, providerMessageId: string): SubmittedPartRef | undefined {
-    const entry = this.entries.get(`${channelId}|${providerMessageId}`);
-    return entry && entry.until > Date.now() ? entry.ref : undefined;
+    return this.entries.peek(`${channelId}|${providerMessageId}`);
   }
 
   get size(): number {

@@ -12,6 +12,16 @@ import { MessageSweepsRepository } from './message-sweeps.repository';
 import { MessageViewsRepository } from './message-views.repository';
 import { ParkedEventsRepository } from './parked-events.repository';
 import { AcceptedMessagesRepository } from './accepted-messages.repository';
+import { SmppSubmitsRepository } from './smpp-submits.repository';
+import { SmppMoPartsRepository } from './smpp-mo-parts.repository';
+import { SmppChannelStatesRepository } from './smpp-channel-states.repository';
+import { ChtMessagesRepository } from './cht-messages.repository';
+import { ChtInboundForwardsRepository } from './cht-inbound-forwards.repository';
+import { ChtGatewayInboxRepository } from './cht-gateway-inbox.repository';
+import { ChtLoopCountersRepository } from './cht-loop-counters.repository';
+import { ChtBroadcastsRepository } from './cht-broadcasts.repository';
+import { ChtTargetsRepository } from './cht-targets.repository';
+import { RapidProChannelsRepository } from './rapidpro-channels.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -29,4 +39,14 @@ export const repositories = [
   MessageViewsRepository,
   ParkedEventsRepository,
   AcceptedMessagesRepository,
+  SmppSubmitsRepository,
+  SmppMoPartsRepository,
+  SmppChannelStatesRepository,
+  ChtMessagesRepository,
+  ChtInboundForwardsRepository,
+  ChtGatewayInboxRepository,
+  ChtLoopCountersRepository,
+  ChtBroadcastsRepository,
+  ChtTargetsRepository,
+  RapidProChannelsRepository,
 ];

@@ -12,6 +12,16 @@ import { messageSweepQueries } from './message-sweeps.repository';
 import { messageViewQueries } from './message-views.repository';
 import { parkedEventQueries } from './parked-events.repository';
 import { acceptedMessageQueries } from './accepted-messages.repository';
+import { smppSubmitQueries } from './smpp-submits.repository';
+import { smppMoPartQueries } from './smpp-mo-parts.repository';
+import { smppChannelStateQueries } from './smpp-channel-states.repository';
+import { chtMessageQueries } from './cht-messages.repository';
+import { chtInboundForwardQueries } from './cht-inbound-forwards.repository';
+import { chtGatewayInboxQueries } from './cht-gateway-inbox.repository';
+import { chtLoopCounterQueries } from './cht-loop-counters.repository';
+import { chtBroadcastQueries } from './cht-broadcasts.repository';
+import { chtTargetQueries } from './cht-targets.repository';
+import { rapidProChannelQueries } from './rapidpro-channels.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -34,6 +44,16 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'message-views': messageViewQueries,
   'parked-events': parkedEventQueries,
   'accepted-messages': acceptedMessageQueries,
+  'smpp-submits': smppSubmitQueries,
+  'smpp-mo-parts': smppMoPartQueries,
+  'smpp-channel-states': smppChannelStateQueries,
+  'cht-messages': chtMessageQueries,
+  'cht-inbound-forwards': chtInboundForwardQueries,
+  'cht-gateway-inbox': chtGatewayInboxQueries,
+  'cht-loop-counters': chtLoopCounterQueries,
+  'cht-broadcasts': chtBroadcastQueries,
+  'cht-targets': chtTargetQueries,
+  'rapidpro-channels': rapidProChannelQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
