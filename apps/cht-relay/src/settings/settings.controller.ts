@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { describeIssues } from '@smsgate/contracts';
-import { DataSource } from 'typeorm';
+import { ChannelsRepository } from '@smsgate/db';
 import { z } from 'zod';
 import { RelayHttp } from '../http/relay-http';
 import { ChtTarget, RapidProChannel, RelaySettings } from './relay-settings';
@@ -57,7 +57,7 @@ const channelView = (channel: RapidProChannel) => ({
 export class SettingsController {
   constructor(
     private readonly settings: RelaySettings,
-    private readonly db: DataSource,
+    private readonly channels: ChannelsRepository,
     private readonly http: RelayHttp,
   ) {}
 
@@ -128,11 +128,7 @@ export class SettingsController {
 
   private async assertChannels(workspaceId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await this.db.query<{ id: string }[]>(
-      `SELECT id FROM channels WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-      [workspaceId, ids],
-    );
-    const known = new Set(rows.map((row) => row.id));
+    const known = new Set(await this.channels.ownedIds(workspaceId, ids));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) throw new BadRequestException(`unknown channel ${unknown.join(', ')}`);
   }
