@@ -1,11 +1,11 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
   freshGroupAtEnd,
   RecordingServer,
   SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   SmscSimulator,
   TestChannel,
@@ -36,13 +36,7 @@ describe('cht-relay', () => {
   const CHT_KEY = 'cht-incoming-key-0123456789';
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-      EGRESS_ALLOW: '127.0.0.1',
-    };
+    const common = serviceEnv({ EGRESS_ALLOW: '127.0.0.1' });
     // Each group starts where the topics end now: the shared topics' history is other suites' business.
     const brokers = process.env.KAFKA_BROKERS!;
     smsc = await new SmscSimulator({ systemId: 'cht-smpp', password: 'chtpw42' }).start();

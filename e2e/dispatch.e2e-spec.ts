@@ -2,16 +2,15 @@ import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
 import { createKafka } from '@smsgate/kafka';
 import { Partitioners, Producer } from 'kafkajs';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
   freshGroupAtEnd,
   RecordingServer,
-  SECRETS_KEY,
-  waitFor,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
+  waitFor,
 } from '@smsgate/testing';
 
 /**
@@ -28,18 +27,14 @@ describe('dispatch to an HTTP aggregator', () => {
   let workspace: TestWorkspace;
 
   beforeAll(async () => {
-    const env = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
+    const env = serviceEnv({
       // Only this suite's requests: the shared topic's history is other suites' business.
       KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e'),
       RETRY_DELAYS_MS: '300,300',
       HTTP_TIMEOUT_MS: '2000',
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
-    };
+    });
     const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e');
     aggregator = await RecordingServer.start();
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({

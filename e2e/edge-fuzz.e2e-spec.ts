@@ -3,7 +3,7 @@ import {
   createChannel,
   createWorkspace,
   freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   waitFor,
@@ -227,13 +227,7 @@ describe('edge fuzz: no 5xx from any public route', () => {
 
   beforeAll(async () => {
     const brokers = process.env.KAFKA_BROKERS!;
-    const common = {
-      KAFKA_BROKERS: brokers,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-      CONFIG_CACHE_MS: '0',
-    };
+    const common = serviceEnv({ CONFIG_CACHE_MS: '0' });
     const [trackerGroup, relayGroup, smppGroup] = await Promise.all([
       freshGroupAtEnd(brokers, 'dlr-tracker-fuzz'),
       freshGroupAtEnd(brokers, 'cht-relay-fuzz'),

@@ -1,10 +1,9 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
   freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
@@ -17,13 +16,7 @@ import {
  */
 describe('inbound messages through ingress and dlr-tracker', () => {
   let trackerGroup = '';
-  const env = () => ({
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-    KAFKA_GROUP_ID: trackerGroup,
-  });
+  const env = () => serviceEnv({ KAFKA_GROUP_ID: trackerGroup });
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let probe: TopicProbe;

@@ -1,9 +1,9 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   createChannel,
   createWorkspace,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
@@ -19,12 +19,7 @@ describe('provider callbacks on ingress', () => {
 
   beforeAll(async () => {
     [ingress, probe] = await Promise.all([
-      ServiceProcess.start('ingress', {
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-        DATABASE_URL: process.env.DATABASE_URL,
-        ADMIN_TOKEN,
-        SECRETS_KEY,
-      }),
+      ServiceProcess.start('ingress', serviceEnv()),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [
         Topics.outboundStatus,
         Topics.receiptReceived,
@@ -32,8 +27,7 @@ describe('provider callbacks on ingress', () => {
       ]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e callbacks');
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
   });
 
   afterAll(async () => {

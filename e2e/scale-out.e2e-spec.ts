@@ -1,11 +1,11 @@
 import { Topics } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   consumedEvents,
   createChannel,
   createWorkspace,
   RecordingServer,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   startGroupsAtEnd,
   TestWorkspace,
@@ -28,15 +28,11 @@ const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 describe('two replicas of dispatcher and of dlr-tracker', () => {
   const suffix = randomUUID().slice(0, 8);
   const groups = { dispatcher: `dispatcher-scale-${suffix}`, tracker: `dlr-tracker-scale-${suffix}` };
-  const base = {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
+  const base = serviceEnv({
     EGRESS_ALLOW: '127.0.0.1',
     CONFIG_CACHE_MS: '0',
     RETRY_DELAYS_MS: '200',
-  };
+  });
   let ingress: ServiceProcess;
   let dispatchers: ServiceProcess[] = [];
   let trackers: ServiceProcess[] = [];
@@ -69,8 +65,7 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
       ]),
     ]);
     ingress = await ServiceProcess.start('ingress', { ...base, MESSAGES_API_URL: trackers[0].url });
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
     workspace = await createWorkspace(ingress.url, 'e2e scale-out');
   });
 

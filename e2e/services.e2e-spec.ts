@@ -2,6 +2,7 @@ import {
   ADMIN_TOKEN,
   freshGroupAtEnd,
   SECRETS_KEY,
+  serviceEnv,
   ServiceName,
   ServiceProcess,
   waitFor,
@@ -14,12 +15,7 @@ import path from 'node:path';
 const ALL: ServiceName[] = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
 
 describe('every service', () => {
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-  };
+  const env = serviceEnv();
 
   it('boots, reports live and ready, serves Prometheus metrics, logs JSON and stops cleanly on SIGTERM', async () => {
     // A group of its own per service, starting at the topics' end: nothing of other suites to replay.

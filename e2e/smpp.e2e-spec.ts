@@ -3,7 +3,7 @@ import {
   createChannel,
   createWorkspace,
   freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   SmscSimulator,
   TestWorkspace,
@@ -33,12 +33,7 @@ describe('sending over SMPP, end to end', () => {
 
   beforeAll(async () => {
     smsc = await new SmscSimulator({ systemId: 'e2e-smpp', password: 'bindpw42' }).start();
-    const common = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-    };
+    const common = serviceEnv();
     // Groups of their own, starting at the topics' end: other suites' history is not replayed here.
     const brokers = process.env.KAFKA_BROKERS!;
     const [dispatcherGroup, smppGroup, trackerGroup] = await Promise.all([
