@@ -1,5 +1,5 @@
 import { COMMAND_NAMES, CommandIds } from './constants';
-import { optionalParamTlvs, readOptionalParams } from './optional-params';
+import { readOptionalParams, writeOptionalParams } from './optional-params';
 import type {
   Address,
   BindPdu,
@@ -249,14 +249,14 @@ class Writer {
   }
 
   optional(params: OptionalParams): this {
-    for (const { tag, value } of optionalParamTlvs(params)) {
+    writeOptionalParams(params, (tag, value) => {
       if (value.length > 0xffff)
         throw new SmppEncodeError(`optional parameter 0x${tag.toString(16)} is too long`);
       const head = Buffer.alloc(4);
       head.writeUInt16BE(tag, 0);
       head.writeUInt16BE(value.length, 2);
       this.chunks.push(head, value);
-    }
+    });
     return this;
   }
 

@@ -82,13 +82,14 @@ export function readOptionalParams(tlvs: Tlv[]): OptionalParams {
   return params as OptionalParams;
 }
 
-/** The tag and value of each optional parameter set in `params`, known ones first, in writing order. */
-export function optionalParamTlvs(params: OptionalParams): Tlv[] {
-  const tlvs: Tlv[] = [];
+/** Hands `write` the tag and value of each optional parameter set in `params`, known ones first, in order. */
+export function writeOptionalParams(
+  params: OptionalParams,
+  write: (tag: number, value: Buffer) => void,
+): void {
   for (const [key, tlv] of ENTRIES) {
     const value = params[key];
-    if (value !== undefined) tlvs.push({ tag: tlv.tag, value: tlv.write(value) });
+    if (value !== undefined) write(tlv.tag, tlv.write(value));
   }
-  for (const other of params.other ?? []) tlvs.push(other);
-  return tlvs;
+  for (const other of params.other ?? []) write(other.tag, other.value);
 }
