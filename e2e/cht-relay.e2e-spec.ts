@@ -397,9 +397,7 @@ describe('cht-relay', () => {
       const { channel } = await setUp('cht-in3', { apiKey: CHT_KEY }, '+254700000109');
       cht.script(403, 400);
       const id = await receive(channel, '+254712000204', 'D3 report');
-      const letter = await probe.waitFor((m) => (m.value as { value: string }).value.includes(id), {
-        timeoutMs: 30_000,
-      });
+      const letter = await probe.waitForDeadLetter(id, { timeoutMs: 30_000 });
       expect((letter.value as { reason: string }).reason).toMatch(/CHT refused the message: 400/);
       expect(cht.saved.has(id)).toBe(false);
       expect(cht.incomingRequests.filter((r) => r.body.includes(id)).map((r) => r.status)).toEqual([

@@ -79,13 +79,7 @@ describe('dispatch to an HTTP aggregator', () => {
     expect(response.status).toBe(202);
     return ((await response.json()) as { messages: { id: string }[] }).messages[0].id;
   };
-  const statusOf = (id: string, status: string) =>
-    probe.waitFor(
-      (m) =>
-        m.topic === Topics.outboundStatus &&
-        (m.value as { id: string; status: string }).id === id &&
-        (m.value as { status: string }).status === status,
-    );
+  const statusOf = (id: string, status: string) => probe.waitForEvent(Topics.outboundStatus, id, status);
 
   const exChannel = (path: string, extra: Record<string, unknown> = {}) =>
     createChannel(ingress.url, workspace.apiKey, {
@@ -145,9 +139,7 @@ describe('dispatch to an HTTP aggregator', () => {
     const id = await send({ to: '+254712345670', text: 'refused', channel: channel.uuid });
     const failed = await statusOf(id, 'failed');
     expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(/400/);
-    await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
-    );
+    await probe.waitForDeadLetter(id);
     expect(aggregator.requests.filter((r) => r.body.includes(id))).toHaveLength(1);
   });
 
@@ -220,9 +212,7 @@ describe('dispatch to an HTTP aggregator', () => {
     expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(
       /127\.0\.0\.2|not allowed|private|loopback/i,
     );
-    await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
-    );
+    await probe.waitForDeadLetter(id);
     expect(aggregator.requests.length).toBe(before);
   });
 

@@ -46,7 +46,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ message: 'Status Update Accepted' });
-      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(event.value).toMatchObject({ workspace: workspace.id, channel: channel.uuid, status });
     });
 
@@ -102,7 +102,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       const { id } = (await response.json()) as { id: string };
-      const event = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.inboundReceived, id);
       expect(event.value).toMatchObject({
         channel: channel.uuid,
         channelType: 'imi',
@@ -132,7 +132,7 @@ describe('provider callbacks on ingress', () => {
         },
       });
       expect(response.status).toBe(200);
-      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(event.value).toMatchObject({
         status: 'delivered',
         providerMessageId: 'imi-trans-1',
@@ -206,7 +206,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       const { id } = (await response.json()) as { id: string };
-      const message = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      const message = await probe.waitForEvent(Topics.inboundReceived, id);
       expect(message.value).toMatchObject({
         workspace: workspace.id,
         channel: channel.uuid,
@@ -227,7 +227,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(file.status).toBe(200);
       const fileId = ((await file.json()) as { id: string }).id;
-      const mms = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === fileId);
+      const mms = await probe.waitForEvent(Topics.inboundReceived, fileId);
       expect(mms.value).toMatchObject({
         from: '+61855555555',
         text: 'Sending a file',
@@ -277,7 +277,7 @@ describe('provider callbacks on ingress', () => {
         params: { messageid: id, status: 'DELIVRD' },
       });
       expect(delivered.status).toBe(200);
-      const status = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const status = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(status.value).toMatchObject({ channel: channel.uuid, status: 'delivered' });
 
       const notOurs = await post(channel.inboundUrls.delivered, {

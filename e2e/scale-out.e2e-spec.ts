@@ -212,28 +212,14 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
     );
     const traceOf = (header: string | undefined) => header?.split('-')[1];
 
-    const request = await probe.waitFor(
-      (m) => m.topic === Topics.outboundRequested && (m.value as { id?: string }).id === id,
-    );
+    const request = await probe.waitForEvent(Topics.outboundRequested, id);
     expect(traceOf(request.headers.traceparent)).toBe(TRACE_ID);
-    const failed = await probe.waitFor(
-      (m) =>
-        m.topic === Topics.outboundStatus &&
-        (m.value as { id?: string; status?: string }).id === id &&
-        (m.value as { status: string }).status === 'failed',
-    );
+    const failed = await probe.waitForEvent(Topics.outboundStatus, id, 'failed');
     expect(traceOf(failed.headers.traceparent)).toBe(TRACE_ID);
     // dlr-tracker, which applies statuses in batches, publishes the change in the same trace.
-    const changed = await probe.waitFor(
-      (m) =>
-        m.topic === Topics.messageStatusChanged &&
-        (m.value as { id?: string; status?: string }).id === id &&
-        (m.value as { status: string }).status === 'failed',
-    );
+    const changed = await probe.waitForEvent(Topics.messageStatusChanged, id, 'failed');
     expect(traceOf(changed.headers.traceparent)).toBe(TRACE_ID);
-    const letter = await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && String((m.value as { value?: string }).value).includes(id),
-    );
+    const letter = await probe.waitForDeadLetter(id);
     // The dead letter keeps the original record's traceparent, and is itself published in that trace.
     expect(traceOf((letter.value as { headers: Record<string, string> }).headers.traceparent)).toBe(TRACE_ID);
     expect(traceOf(letter.headers.traceparent)).toBe(TRACE_ID);
