@@ -189,13 +189,15 @@ describe('provider callbacks on ingress', () => {
       request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
       ...(responseMap ? { response_map: responseMap } : {}),
     });
+    const templateChannel = (body: Record<string, unknown> = {}) =>
+      createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        config: { API: { SendMessage: sendMessage() } },
+        ...body,
+      });
 
     it("turns Ringotel's documented message and file events into inbound messages", async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        country: 'AU',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel({ country: 'AU' });
       expect(channel.inboundUrls).toMatchObject({
         message: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/message$`)),
         file: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/file$`)),
@@ -267,10 +269,7 @@ describe('provider callbacks on ingress', () => {
     });
 
     it('takes reports by our id when the template maps no provider id, and refuses anything else', async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel();
       const id = uuidv7();
       const delivered = await post(channel.inboundUrls.delivered, {
         method: 'delivered',
@@ -289,10 +288,7 @@ describe('provider callbacks on ingress', () => {
     });
 
     it('answers bad bodies with 400 and a reason, unknown events and channels with 404', async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel();
       const base = `${ingress.url}/c/template/${channel.uuid}`;
       const missing = await post(`${base}/message`, { method: 'message', params: { content: 'who?' } });
       expect(missing.status).toBe(400);
