@@ -2,12 +2,12 @@ import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   RecordingServer,
   SECRETS_KEY,
   serviceEnv,
   ServiceProcess,
   SmscSimulator,
+  startInFreshGroup,
   TestChannel,
   TestWorkspace,
   TopicProbe,
@@ -37,33 +37,22 @@ describe('cht-relay', () => {
 
   beforeAll(async () => {
     const common = serviceEnv({ EGRESS_ALLOW: '127.0.0.1' });
-    // Each group starts where the topics end now: the shared topics' history is other suites' business.
-    const brokers = process.env.KAFKA_BROKERS!;
     smsc = await new SmscSimulator({ systemId: 'cht-smpp', password: 'chtpw42' }).start();
-    const [dispatcherGroup, trackerGroup, relayGroup, smppGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dispatcher-cht-e2e'),
-      freshGroupAtEnd(brokers, 'dlr-tracker-cht-e2e'),
-      freshGroupAtEnd(brokers, 'cht-relay-e2e'),
-      freshGroupAtEnd(brokers, 'smpp-binds-cht-e2e'),
-    ]);
     [aggregator, cht] = await Promise.all([RecordingServer.start(), FakeCht.start(CHT_KEY)]);
     [ingress, dispatcher, tracker, relay, probe] = await Promise.all([
       ServiceProcess.start('ingress', { ...common, INBOUND_DEDUP_WINDOW_SECONDS: '120' }),
-      ServiceProcess.start('dispatcher', {
+      startInFreshGroup('dispatcher', 'dispatcher-cht-e2e', {
         ...common,
-        KAFKA_GROUP_ID: dispatcherGroup,
         RETRY_DELAYS_MS: '300,300',
         HTTP_TIMEOUT_MS: '2000',
         CONFIG_CACHE_MS: '0',
       }),
-      ServiceProcess.start('dlr-tracker', {
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-cht-e2e', {
         ...common,
-        KAFKA_GROUP_ID: trackerGroup,
         RETRY_DELAYS_MS: '300,300',
       }),
-      ServiceProcess.start('cht-relay', {
+      startInFreshGroup('cht-relay', 'cht-relay-e2e', {
         ...common,
-        KAFKA_GROUP_ID: relayGroup,
         RETRY_DELAYS_MS: '300,600,1200,2400',
         HTTP_TIMEOUT_MS: '1500',
         GATEWAY_POLL_INTERVAL_MS: '250',
@@ -72,9 +61,8 @@ describe('cht-relay', () => {
       }),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.deadLetter]),
     ]);
-    smppBinds = await ServiceProcess.start('smpp-binds', {
+    smppBinds = await startInFreshGroup('smpp-binds', 'smpp-binds-cht-e2e', {
       ...common,
-      KAFKA_GROUP_ID: smppGroup,
       RECONCILE_INTERVAL_MS: '300',
     });
   });

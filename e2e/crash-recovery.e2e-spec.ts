@@ -2,9 +2,9 @@ import {
   connectTestDatabase,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   waitFor,
 } from '@smsgate/testing';
 import { Client } from 'pg';
@@ -19,12 +19,9 @@ describe('a dlr-tracker crash during a burst', () => {
   let db: Client;
 
   beforeAll(async () => {
-    const env = serviceEnv({
-      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-crash-e2e'),
-    });
     [ingress, tracker] = await Promise.all([
-      ServiceProcess.start('ingress', env),
-      ServiceProcess.start('dlr-tracker', env),
+      ServiceProcess.start('ingress', serviceEnv()),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-crash-e2e'),
     ]);
     db = await connectTestDatabase();
   });

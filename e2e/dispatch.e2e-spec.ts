@@ -4,10 +4,10 @@ import { Partitioners, Producer } from 'kafkajs';
 import {
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   RecordingServer,
   serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   TopicProbe,
   waitFor,
@@ -28,14 +28,11 @@ describe('dispatch to an HTTP aggregator', () => {
 
   beforeAll(async () => {
     const env = serviceEnv({
-      // Only this suite's requests: the shared topic's history is other suites' business.
-      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e'),
       RETRY_DELAYS_MS: '300,300',
       HTTP_TIMEOUT_MS: '2000',
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
     });
-    const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e');
     aggregator = await RecordingServer.start();
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -44,8 +41,8 @@ describe('dispatch to an HTTP aggregator', () => {
       // Ingress lets channels point anywhere on loopback; dispatcher only reaches 127.0.0.1, so a
       // channel on 127.0.0.2 shows dispatch's own egress guard at work.
       ServiceProcess.start('ingress', { ...env, EGRESS_ALLOW: '127.0.0.0/8' }),
-      ServiceProcess.start('dispatcher', env),
-      ServiceProcess.start('dlr-tracker', { ...env, KAFKA_GROUP_ID: trackerGroup }),
+      startInFreshGroup('dispatcher', 'dispatcher-e2e', env),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-dispatch-e2e', env),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundStatus, Topics.deadLetter]),
       producer.connect(),
     ]);

@@ -2,9 +2,9 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   waitFor,
 } from '@smsgate/testing';
@@ -226,17 +226,11 @@ describe('edge fuzz: no 5xx from any public route', () => {
   let exChannel: string;
 
   beforeAll(async () => {
-    const brokers = process.env.KAFKA_BROKERS!;
     const common = serviceEnv({ CONFIG_CACHE_MS: '0' });
-    const [trackerGroup, relayGroup, smppGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dlr-tracker-fuzz'),
-      freshGroupAtEnd(brokers, 'cht-relay-fuzz'),
-      freshGroupAtEnd(brokers, 'smpp-binds-fuzz'),
-    ]);
     const [tracker, relay, smppBinds] = await Promise.all([
-      ServiceProcess.start('dlr-tracker', { ...common, KAFKA_GROUP_ID: trackerGroup }),
-      ServiceProcess.start('cht-relay', { ...common, KAFKA_GROUP_ID: relayGroup }),
-      ServiceProcess.start('smpp-binds', { ...common, KAFKA_GROUP_ID: smppGroup }),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-fuzz', common),
+      startInFreshGroup('cht-relay', 'cht-relay-fuzz', common),
+      startInFreshGroup('smpp-binds', 'smpp-binds-fuzz', common),
     ]);
     const ingress = await ServiceProcess.start('ingress', { ...common, MESSAGES_API_URL: tracker.url });
     Object.assign(services, { ingress, 'dlr-tracker': tracker, 'cht-relay': relay, 'smpp-binds': smppBinds });

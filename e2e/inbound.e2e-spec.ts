@@ -2,9 +2,9 @@ import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   TopicProbe,
   waitFor,
@@ -15,8 +15,6 @@ import {
  * dlr-tracker run as processes against the real Kafka and PostgreSQL.
  */
 describe('inbound messages through ingress and dlr-tracker', () => {
-  let trackerGroup = '';
-  const env = () => serviceEnv({ KAFKA_GROUP_ID: trackerGroup });
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let probe: TopicProbe;
@@ -25,10 +23,9 @@ describe('inbound messages through ingress and dlr-tracker', () => {
   let channelUuid: string;
 
   beforeAll(async () => {
-    trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-inbound-e2e');
     [ingress, tracker, probe] = await Promise.all([
-      ServiceProcess.start('ingress', env()),
-      ServiceProcess.start('dlr-tracker', env()),
+      ServiceProcess.start('ingress', serviceEnv()),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-inbound-e2e'),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.inboundReceived]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e inbound');

@@ -4,9 +4,9 @@ import {
   connectTestDatabase,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   waitFor,
 } from '@smsgate/testing';
 import { Partitioners, Producer } from 'kafkajs';
@@ -34,11 +34,8 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
   let db: Client;
 
   beforeAll(async () => {
-    const env = serviceEnv({
-      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-status-crash-e2e'),
-      // Parked events whose other half arrived while the tracker was dead are looked after by this task.
-      PARKED_REPORT_INTERVAL_MS: '1000',
-    });
+    // Parked events whose other half arrived while the tracker was dead are looked after by this task.
+    const env = serviceEnv({ PARKED_REPORT_INTERVAL_MS: '1000' });
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'status-crash-e2e' }).producer(
       {
         createPartitioner: Partitioners.DefaultPartitioner,
@@ -46,7 +43,7 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
     );
     [ingress, tracker, db] = await Promise.all([
       ServiceProcess.start('ingress', env),
-      ServiceProcess.start('dlr-tracker', env),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-status-crash-e2e', env),
       connectTestDatabase(),
       producer.connect(),
     ]);
