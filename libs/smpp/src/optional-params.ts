@@ -73,10 +73,10 @@ export function readOptionalParams(tlvs: Tlv[]): OptionalParams {
       other.push(tlv);
       continue;
     }
-    const { length, name, read } = known.tlv;
+    const { length, name } = known.tlv;
     if (length !== undefined && tlv.value.length !== length)
       throw new Error(`${name} must be ${length} octets`);
-    params[known.key] = read(tlv.value);
+    params[known.key] = known.tlv.read(tlv.value);
   }
   if (other.length > 0) params.other = other;
   return params as OptionalParams;
