@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,6 +180,26 @@ export async function runConcurrent(total, concurrency, request, expect = [200, 
     p50: sorted[Math.floor(total * 0.5)],
     p99: sorted[Math.min(total - 1, Math.floor(total * 0.99))],
   };
+}
+
+/**
+ * A local HTTP endpoint that answers every request at once with `answer` and counts them: `count`,
+ * and `firstAt`/`lastAt` (performance.now() of the first and the last), which a round may reset.
+ */
+export async function startCountingServer(answer) {
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      counter.count++;
+      counter.lastAt = performance.now();
+      if (!counter.firstAt) counter.firstAt = counter.lastAt;
+      response.end(answer);
+    });
+  });
+  const counter = { count: 0, firstAt: 0, lastAt: 0, url: '', close: () => server.close() };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  counter.url = `http://127.0.0.1:${server.address().port}`;
+  return counter;
 }
 
 /**

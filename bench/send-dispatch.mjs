@@ -6,8 +6,7 @@
 import autocannon from 'autocannon';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import { benchInfra, median, postJson, secrets, startService } from './lib.mjs';
+import { benchInfra, median, postJson, secrets, startCountingServer, startService } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DISPATCH_MESSAGES = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 20_000);
@@ -15,20 +14,8 @@ const DISPATCH_MESSAGES = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 20_000);
 const infra = benchInfra();
 
 // A minimal aggregator: counts requests, answers 200 at once.
-let received = 0;
-let firstAt = 0;
-let lastAt = 0;
-const aggregator = createServer((request, response) => {
-  request.resume();
-  request.on('end', () => {
-    received++;
-    lastAt = performance.now();
-    if (!firstAt) firstAt = lastAt;
-    response.end('OK');
-  });
-});
-await new Promise((resolve) => aggregator.listen(0, '127.0.0.1', resolve));
-const sendUrl = `http://127.0.0.1:${aggregator.address().port}/send`;
+const aggregator = await startCountingServer('OK');
+const sendUrl = `${aggregator.url}/send`;
 
 const ingress = await startService('ingress', {
   ...infra,
@@ -124,8 +111,8 @@ for (let sent = 0; sent < DISPATCH_MESSAGES; sent += 1_000) {
   await producer.send({ topic: 'sms.outbound.requested.v1', messages, acks: -1 });
 }
 await producer.disconnect();
-received = 0;
-firstAt = 0;
+aggregator.count = 0;
+aggregator.firstAt = 0;
 const dispatcher = await startService('dispatcher', {
   ...infra,
   KAFKA_GROUP_ID: group,
@@ -137,13 +124,13 @@ let previous = -1;
 let still = 0;
 while (Date.now() < deadline) {
   await new Promise((r) => setTimeout(r, 1_000));
-  still = received === previous ? still + 1 : 0;
-  previous = received;
-  if (received >= DISPATCH_MESSAGES && still >= 3) break;
+  still = aggregator.count === previous ? still + 1 : 0;
+  previous = aggregator.count;
+  if (aggregator.count >= DISPATCH_MESSAGES && still >= 3) break;
 }
-const seconds = (lastAt - firstAt) / 1_000;
+const seconds = (aggregator.lastAt - aggregator.firstAt) / 1_000;
 console.log(
-  `dispatch (1 dispatcher, ${received} requests to a local aggregator): ${(received / seconds).toFixed(0)} messages/s over ${seconds.toFixed(1)} s, ` +
+  `dispatch (1 dispatcher, ${aggregator.count} requests to a local aggregator): ${(aggregator.count / seconds).toFixed(0)} messages/s over ${seconds.toFixed(1)} s, ` +
     `dispatcher RSS ${dispatcher.rssMiB().toFixed(0)} MiB (target >= 2000/s)`,
 );
 dispatcher.child.kill('SIGTERM');

@@ -10,9 +10,16 @@
 // Targets: >= 10,000 status events/s; callback throughput is reported.
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import pg from 'pg';
-import { benchInfra, cpuSeconds, postgresPids, postJson, secrets, startService } from './lib.mjs';
+import {
+  benchInfra,
+  cpuSeconds,
+  postgresPids,
+  postJson,
+  secrets,
+  startCountingServer,
+  startService,
+} from './lib.mjs';
 import testing from '../dist/libs/testing/src/consumer-groups.js';
 
 const MESSAGES = Number(process.env.BENCH_STATUS_MESSAGES ?? 10_000);
@@ -24,20 +31,8 @@ const infra = benchInfra();
 const db = new pg.Client({ connectionString: infra.DATABASE_URL });
 await db.connect();
 
-let callbacks = 0;
-let firstCallback = 0;
-let lastCallback = 0;
-const receiver = createServer((request, response) => {
-  request.resume();
-  request.on('end', () => {
-    callbacks++;
-    lastCallback = performance.now();
-    if (!firstCallback) firstCallback = lastCallback;
-    response.end('ok');
-  });
-});
-await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const notifyUrl = `http://127.0.0.1:${receiver.address().port}/callbacks`;
+const receiver = await startCountingServer('ok');
+const notifyUrl = `${receiver.url}/callbacks`;
 
 const ingress = await startService('ingress', { ...infra, EGRESS_ALLOW: '127.0.0.1' });
 const workspace = await postJson(
@@ -95,10 +90,10 @@ const uncommitted = async (group, topics, from, to) => {
 };
 const settleCallbacks = async (target) => {
   let previous = -1;
-  for (let still = 0; callbacks < target && still < 100; ) {
+  for (let still = 0; receiver.count < target && still < 100; ) {
     await sleep(100);
-    still = callbacks === previous ? still + 1 : 0;
-    previous = callbacks;
+    still = receiver.count === previous ? still + 1 : 0;
+    previous = receiver.count;
   }
 };
 
@@ -179,7 +174,7 @@ async function round(channel, withCallbacks, race) {
     const to = await endOffsets(STATUS_TOPICS);
     let total = 0;
     for (const [key, end] of to) total += end - from.get(key);
-    firstCallback = 0;
+    receiver.firstAt = 0;
     tracker = await startService('dlr-tracker', env);
     const deadline = Date.now() + 600_000;
     let firstAt = 0;
@@ -206,15 +201,15 @@ async function round(channel, withCallbacks, race) {
     const rss = tracker.rssMiB();
     let callbackSeconds = 0;
     if (withCallbacks) {
-      await settleCallbacks(callbacks + total);
-      callbackSeconds = (lastCallback - firstCallback) / 1_000;
+      await settleCallbacks(receiver.count + total);
+      callbackSeconds = (receiver.lastAt - receiver.firstAt) / 1_000;
     }
     tracker.child.kill('SIGTERM');
     await new Promise((resolve) => tracker.child.once('exit', resolve));
     return { events: total - appliedAtFirst, seconds, rss, callbackSeconds, cpu };
   };
 
-  callbacks = 0;
+  receiver.count = 0;
   const phases = race
     ? [await drain(() => Promise.all([wired(), receipts()]))]
     : [await drain(wired), await drain(receipts)];
@@ -243,8 +238,8 @@ async function round(channel, withCallbacks, race) {
   if (withCallbacks) {
     const callbackSeconds = phases.reduce((sum, p) => sum + p.callbackSeconds, 0);
     console.log(
-      `callbacks (signed POSTs to a local receiver, while applying): ${callbacks} of ${total} received, ` +
-        `${(callbacks / callbackSeconds).toFixed(0)}/s over ${callbackSeconds.toFixed(1)} s`,
+      `callbacks (signed POSTs to a local receiver, while applying): ${receiver.count} of ${total} received, ` +
+        `${(receiver.count / callbackSeconds).toFixed(0)}/s over ${callbackSeconds.toFixed(1)} s`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, createWorkspace, SECRETS_KEY, ServiceProcess, TestWorkspace } from '@smsgate/testing';
+import { createWorkspace, serviceEnv, ServiceProcess, TestWorkspace } from '@smsgate/testing';
 
 interface Refusal {
   statusCode: number;
@@ -15,12 +15,7 @@ describe('channel config checked on save', () => {
   let workspace: TestWorkspace;
 
   beforeAll(async () => {
-    ingress = await ServiceProcess.start('ingress', {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-    });
+    ingress = await ServiceProcess.start('ingress', serviceEnv());
     workspace = await createWorkspace(ingress.url, 'e2e channel config');
   });
 

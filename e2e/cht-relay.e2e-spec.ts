@@ -1,13 +1,13 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   RecordingServer,
   SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   SmscSimulator,
+  startInFreshGroup,
   TestChannel,
   TestWorkspace,
   TopicProbe,
@@ -36,40 +36,23 @@ describe('cht-relay', () => {
   const CHT_KEY = 'cht-incoming-key-0123456789';
 
   beforeAll(async () => {
-    const common = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-      EGRESS_ALLOW: '127.0.0.1',
-    };
-    // Each group starts where the topics end now: the shared topics' history is other suites' business.
-    const brokers = process.env.KAFKA_BROKERS!;
+    const common = serviceEnv({ EGRESS_ALLOW: '127.0.0.1' });
     smsc = await new SmscSimulator({ systemId: 'cht-smpp', password: 'chtpw42' }).start();
-    const [dispatcherGroup, trackerGroup, relayGroup, smppGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dispatcher-cht-e2e'),
-      freshGroupAtEnd(brokers, 'dlr-tracker-cht-e2e'),
-      freshGroupAtEnd(brokers, 'cht-relay-e2e'),
-      freshGroupAtEnd(brokers, 'smpp-binds-cht-e2e'),
-    ]);
     [aggregator, cht] = await Promise.all([RecordingServer.start(), FakeCht.start(CHT_KEY)]);
     [ingress, dispatcher, tracker, relay, probe] = await Promise.all([
       ServiceProcess.start('ingress', { ...common, INBOUND_DEDUP_WINDOW_SECONDS: '120' }),
-      ServiceProcess.start('dispatcher', {
+      startInFreshGroup('dispatcher', 'dispatcher-cht-e2e', {
         ...common,
-        KAFKA_GROUP_ID: dispatcherGroup,
         RETRY_DELAYS_MS: '300,300',
         HTTP_TIMEOUT_MS: '2000',
         CONFIG_CACHE_MS: '0',
       }),
-      ServiceProcess.start('dlr-tracker', {
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-cht-e2e', {
         ...common,
-        KAFKA_GROUP_ID: trackerGroup,
         RETRY_DELAYS_MS: '300,300',
       }),
-      ServiceProcess.start('cht-relay', {
+      startInFreshGroup('cht-relay', 'cht-relay-e2e', {
         ...common,
-        KAFKA_GROUP_ID: relayGroup,
         RETRY_DELAYS_MS: '300,600,1200,2400',
         HTTP_TIMEOUT_MS: '1500',
         GATEWAY_POLL_INTERVAL_MS: '250',
@@ -78,9 +61,8 @@ describe('cht-relay', () => {
       }),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.deadLetter]),
     ]);
-    smppBinds = await ServiceProcess.start('smpp-binds', {
+    smppBinds = await startInFreshGroup('smpp-binds', 'smpp-binds-cht-e2e', {
       ...common,
-      KAFKA_GROUP_ID: smppGroup,
       RECONCILE_INTERVAL_MS: '300',
     });
   });
@@ -403,9 +385,7 @@ describe('cht-relay', () => {
       const { channel } = await setUp('cht-in3', { apiKey: CHT_KEY }, '+254700000109');
       cht.script(403, 400);
       const id = await receive(channel, '+254712000204', 'D3 report');
-      const letter = await probe.waitFor((m) => (m.value as { value: string }).value.includes(id), {
-        timeoutMs: 30_000,
-      });
+      const letter = await probe.waitForDeadLetter(id, { timeoutMs: 30_000 });
       expect((letter.value as { reason: string }).reason).toMatch(/CHT refused the message: 400/);
       expect(cht.saved.has(id)).toBe(false);
       expect(cht.incomingRequests.filter((r) => r.body.includes(id)).map((r) => r.status)).toEqual([

@@ -1,10 +1,10 @@
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   waitFor,
 } from '@smsgate/testing';
 import { Client } from 'pg';
@@ -14,25 +14,16 @@ import { Client } from 'pg';
  * every accepted message is stored, none twice.
  */
 describe('a dlr-tracker crash during a burst', () => {
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-    KAFKA_GROUP_ID: '',
-  };
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let db: Client;
 
   beforeAll(async () => {
-    env.KAFKA_GROUP_ID = await freshGroupAtEnd(env.KAFKA_BROKERS!, 'dlr-tracker-crash-e2e');
     [ingress, tracker] = await Promise.all([
-      ServiceProcess.start('ingress', env),
-      ServiceProcess.start('dlr-tracker', env),
+      ServiceProcess.start('ingress', serviceEnv()),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-crash-e2e'),
     ]);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestChannel,
   TestWorkspace,
@@ -27,12 +27,7 @@ describe('PostgreSQL outage', () => {
     const throughProxy = new URL(database);
     throughProxy.hostname = '127.0.0.1';
     throughProxy.port = String(proxy.port);
-    ingress = await ServiceProcess.start('ingress', {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: throughProxy.toString(),
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-    });
+    ingress = await ServiceProcess.start('ingress', serviceEnv({ DATABASE_URL: throughProxy.toString() }));
     workspace = await createWorkspace(ingress.url, 'outage');
     channel = await createChannel(ingress.url, workspace.apiKey);
     // Never used before the outage: its key is not in ingress's cache, so resolving it needs PostgreSQL.

@@ -2,16 +2,15 @@ import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
 import { createKafka } from '@smsgate/kafka';
 import { Partitioners, Producer } from 'kafkajs';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
   RecordingServer,
-  SECRETS_KEY,
-  waitFor,
+  serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   TopicProbe,
+  waitFor,
 } from '@smsgate/testing';
 
 /**
@@ -28,19 +27,12 @@ describe('dispatch to an HTTP aggregator', () => {
   let workspace: TestWorkspace;
 
   beforeAll(async () => {
-    const env = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-      // Only this suite's requests: the shared topic's history is other suites' business.
-      KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dispatcher-e2e'),
+    const env = serviceEnv({
       RETRY_DELAYS_MS: '300,300',
       HTTP_TIMEOUT_MS: '2000',
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
-    };
-    const trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-dispatch-e2e');
+    });
     aggregator = await RecordingServer.start();
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -49,8 +41,8 @@ describe('dispatch to an HTTP aggregator', () => {
       // Ingress lets channels point anywhere on loopback; dispatcher only reaches 127.0.0.1, so a
       // channel on 127.0.0.2 shows dispatch's own egress guard at work.
       ServiceProcess.start('ingress', { ...env, EGRESS_ALLOW: '127.0.0.0/8' }),
-      ServiceProcess.start('dispatcher', env),
-      ServiceProcess.start('dlr-tracker', { ...env, KAFKA_GROUP_ID: trackerGroup }),
+      startInFreshGroup('dispatcher', 'dispatcher-e2e', env),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-dispatch-e2e', env),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundStatus, Topics.deadLetter]),
       producer.connect(),
     ]);
@@ -84,13 +76,7 @@ describe('dispatch to an HTTP aggregator', () => {
     expect(response.status).toBe(202);
     return ((await response.json()) as { messages: { id: string }[] }).messages[0].id;
   };
-  const statusOf = (id: string, status: string) =>
-    probe.waitFor(
-      (m) =>
-        m.topic === Topics.outboundStatus &&
-        (m.value as { id: string; status: string }).id === id &&
-        (m.value as { status: string }).status === status,
-    );
+  const statusOf = (id: string, status: string) => probe.waitForEvent(Topics.outboundStatus, id, status);
 
   const exChannel = (path: string, extra: Record<string, unknown> = {}) =>
     createChannel(ingress.url, workspace.apiKey, {
@@ -150,9 +136,7 @@ describe('dispatch to an HTTP aggregator', () => {
     const id = await send({ to: '+254712345670', text: 'refused', channel: channel.uuid });
     const failed = await statusOf(id, 'failed');
     expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(/400/);
-    await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
-    );
+    await probe.waitForDeadLetter(id);
     expect(aggregator.requests.filter((r) => r.body.includes(id))).toHaveLength(1);
   });
 
@@ -225,9 +209,7 @@ describe('dispatch to an HTTP aggregator', () => {
     expect((failed.value as { detail: { reason: string } }).detail.reason).toMatch(
       /127\.0\.0\.2|not allowed|private|loopback/i,
     );
-    await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && (m.value as { value: string }).value.includes(id),
-    );
+    await probe.waitForDeadLetter(id);
     expect(aggregator.requests.length).toBe(before);
   });
 

@@ -2,9 +2,9 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   waitFor,
 } from '@smsgate/testing';
@@ -226,23 +226,11 @@ describe('edge fuzz: no 5xx from any public route', () => {
   let exChannel: string;
 
   beforeAll(async () => {
-    const brokers = process.env.KAFKA_BROKERS!;
-    const common = {
-      KAFKA_BROKERS: brokers,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-      CONFIG_CACHE_MS: '0',
-    };
-    const [trackerGroup, relayGroup, smppGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dlr-tracker-fuzz'),
-      freshGroupAtEnd(brokers, 'cht-relay-fuzz'),
-      freshGroupAtEnd(brokers, 'smpp-binds-fuzz'),
-    ]);
+    const common = serviceEnv({ CONFIG_CACHE_MS: '0' });
     const [tracker, relay, smppBinds] = await Promise.all([
-      ServiceProcess.start('dlr-tracker', { ...common, KAFKA_GROUP_ID: trackerGroup }),
-      ServiceProcess.start('cht-relay', { ...common, KAFKA_GROUP_ID: relayGroup }),
-      ServiceProcess.start('smpp-binds', { ...common, KAFKA_GROUP_ID: smppGroup }),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-fuzz', common),
+      startInFreshGroup('cht-relay', 'cht-relay-fuzz', common),
+      startInFreshGroup('smpp-binds', 'smpp-binds-fuzz', common),
     ]);
     const ingress = await ServiceProcess.start('ingress', { ...common, MESSAGES_API_URL: tracker.url });
     Object.assign(services, { ingress, 'dlr-tracker': tracker, 'cht-relay': relay, 'smpp-binds': smppBinds });
@@ -351,29 +339,20 @@ describe('edge fuzz: no 5xx from any public route', () => {
     expect(
       await call('ingress', '/v1/channels', json(bearer, { type: 'ex', name: 'n\u0000', config: {} })),
     ).toMatchObject({ status: 400, body: { field: 'name' } });
-    expect(
-      await call(
+    const imiSend = (text: string) =>
+      call(
         'ingress',
         '/resources/v1/messaging',
         json(
           { key: workspace.apiKey },
-          { channels: { sms: { text: 'x\u0000' } }, destination: [{ msisdn: ['254712345678'] }] },
+          { channels: { sms: { text } }, destination: [{ msisdn: ['254712345678'] }] },
         ),
-      ),
-    ).toEqual({
+      );
+    expect(await imiSend('x\u0000')).toEqual({
       status: 400,
       body: { response: [{ code: '7003', description: `channels.sms.text: ${nul}` }] },
     });
-    expect(
-      await call(
-        'ingress',
-        '/resources/v1/messaging',
-        json(
-          { key: workspace.apiKey },
-          { channels: { sms: { text: 'x'.repeat(10_001) } }, destination: [{ msisdn: ['254712345678'] }] },
-        ),
-      ),
-    ).toEqual({
+    expect(await imiSend('x'.repeat(10_001))).toEqual({
       status: 400,
       body: { response: [{ code: '7003', description: "param 'text' is longer than 10000 characters" }] },
     });

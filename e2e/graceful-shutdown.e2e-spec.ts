@@ -1,11 +1,11 @@
 import { TopicPartitions, Topics } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   consumedEvents,
   createChannel,
   createWorkspace,
   RecordingServer,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   startGroupsAtEnd,
   TopicProbe,
@@ -24,15 +24,11 @@ const brokers = process.env.KAFKA_BROKERS!;
  */
 describe('SIGTERM to a dispatcher replica during load', () => {
   const group = `dispatcher-drain-${randomUUID().slice(0, 8)}`;
-  const env = {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
+  const env = serviceEnv({
     EGRESS_ALLOW: '127.0.0.1',
     CONFIG_CACHE_MS: '0',
     KAFKA_GROUP_ID: group,
-  };
+  });
   let ingress: ServiceProcess;
   let replicas: ServiceProcess[] = [];
   let aggregator: RecordingServer;
@@ -47,8 +43,7 @@ describe('SIGTERM to a dispatcher replica during load', () => {
       Promise.all([ServiceProcess.start('dispatcher', env), ServiceProcess.start('dispatcher', env)]),
       TopicProbe.start(brokers, [Topics.outboundStatus]),
     ]);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   TestWorkspace,
   TopicProbe,
   waitFor,
@@ -16,14 +15,6 @@ import {
  * dlr-tracker run as processes against the real Kafka and PostgreSQL.
  */
 describe('inbound messages through ingress and dlr-tracker', () => {
-  let trackerGroup = '';
-  const env = () => ({
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-    KAFKA_GROUP_ID: trackerGroup,
-  });
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let probe: TopicProbe;
@@ -32,10 +23,9 @@ describe('inbound messages through ingress and dlr-tracker', () => {
   let channelUuid: string;
 
   beforeAll(async () => {
-    trackerGroup = await freshGroupAtEnd(process.env.KAFKA_BROKERS!, 'dlr-tracker-inbound-e2e');
     [ingress, tracker, probe] = await Promise.all([
-      ServiceProcess.start('ingress', env()),
-      ServiceProcess.start('dlr-tracker', env()),
+      ServiceProcess.start('ingress', serviceEnv()),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-inbound-e2e'),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.inboundReceived]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e inbound');

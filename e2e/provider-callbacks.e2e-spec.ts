@@ -1,9 +1,9 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   createChannel,
   createWorkspace,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
@@ -19,12 +19,7 @@ describe('provider callbacks on ingress', () => {
 
   beforeAll(async () => {
     [ingress, probe] = await Promise.all([
-      ServiceProcess.start('ingress', {
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-        DATABASE_URL: process.env.DATABASE_URL,
-        ADMIN_TOKEN,
-        SECRETS_KEY,
-      }),
+      ServiceProcess.start('ingress', serviceEnv()),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [
         Topics.outboundStatus,
         Topics.receiptReceived,
@@ -32,8 +27,7 @@ describe('provider callbacks on ingress', () => {
       ]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e callbacks');
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
   });
 
   afterAll(async () => {
@@ -52,7 +46,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ message: 'Status Update Accepted' });
-      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(event.value).toMatchObject({ workspace: workspace.id, channel: channel.uuid, status });
     });
 
@@ -108,7 +102,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       const { id } = (await response.json()) as { id: string };
-      const event = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.inboundReceived, id);
       expect(event.value).toMatchObject({
         channel: channel.uuid,
         channelType: 'imi',
@@ -138,7 +132,7 @@ describe('provider callbacks on ingress', () => {
         },
       });
       expect(response.status).toBe(200);
-      const event = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const event = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(event.value).toMatchObject({
         status: 'delivered',
         providerMessageId: 'imi-trans-1',
@@ -195,13 +189,15 @@ describe('provider callbacks on ingress', () => {
       request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
       ...(responseMap ? { response_map: responseMap } : {}),
     });
+    const templateChannel = (body: Record<string, unknown> = {}) =>
+      createChannel(ingress.url, workspace.apiKey, {
+        type: 'template',
+        config: { API: { SendMessage: sendMessage() } },
+        ...body,
+      });
 
     it("turns Ringotel's documented message and file events into inbound messages", async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        country: 'AU',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel({ country: 'AU' });
       expect(channel.inboundUrls).toMatchObject({
         message: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/message$`)),
         file: expect.stringMatching(new RegExp(`/c/template/${channel.uuid}/file$`)),
@@ -212,7 +208,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(response.status).toBe(200);
       const { id } = (await response.json()) as { id: string };
-      const message = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === id);
+      const message = await probe.waitForEvent(Topics.inboundReceived, id);
       expect(message.value).toMatchObject({
         workspace: workspace.id,
         channel: channel.uuid,
@@ -233,7 +229,7 @@ describe('provider callbacks on ingress', () => {
       });
       expect(file.status).toBe(200);
       const fileId = ((await file.json()) as { id: string }).id;
-      const mms = await probe.waitFor((m) => m.topic === Topics.inboundReceived && valueOf(m).id === fileId);
+      const mms = await probe.waitForEvent(Topics.inboundReceived, fileId);
       expect(mms.value).toMatchObject({
         from: '+61855555555',
         text: 'Sending a file',
@@ -273,17 +269,14 @@ describe('provider callbacks on ingress', () => {
     });
 
     it('takes reports by our id when the template maps no provider id, and refuses anything else', async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel();
       const id = uuidv7();
       const delivered = await post(channel.inboundUrls.delivered, {
         method: 'delivered',
         params: { messageid: id, status: 'DELIVRD' },
       });
       expect(delivered.status).toBe(200);
-      const status = await probe.waitFor((m) => m.topic === Topics.outboundStatus && valueOf(m).id === id);
+      const status = await probe.waitForEvent(Topics.outboundStatus, id);
       expect(status.value).toMatchObject({ channel: channel.uuid, status: 'delivered' });
 
       const notOurs = await post(channel.inboundUrls.delivered, {
@@ -295,10 +288,7 @@ describe('provider callbacks on ingress', () => {
     });
 
     it('answers bad bodies with 400 and a reason, unknown events and channels with 404', async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, {
-        type: 'template',
-        config: { API: { SendMessage: sendMessage() } },
-      });
+      const channel = await templateChannel();
       const base = `${ingress.url}/c/template/${channel.uuid}`;
       const missing = await post(`${base}/message`, { method: 'message', params: { content: 'who?' } });
       expect(missing.status).toBe(400);

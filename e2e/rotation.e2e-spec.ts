@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, createWorkspace, SECRETS_KEY, ServiceProcess, TestWorkspace } from '@smsgate/testing';
+import { ADMIN_TOKEN, createWorkspace, serviceEnv, ServiceProcess, TestWorkspace } from '@smsgate/testing';
 import { randomUUID } from 'node:crypto';
 
 /** The admin API replaces a workspace's API key or callback signing secret (docs/operations.md). */
@@ -6,12 +6,7 @@ describe('rotating a workspace API key and signing secret', () => {
   let ingress: ServiceProcess;
 
   beforeAll(async () => {
-    ingress = await ServiceProcess.start('ingress', {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-    });
+    ingress = await ServiceProcess.start('ingress', serviceEnv());
   });
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import { Topics } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   consumedEvents,
   createChannel,
   createWorkspace,
   RecordingServer,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   startGroupsAtEnd,
   TestWorkspace,
@@ -28,15 +28,11 @@ const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 describe('two replicas of dispatcher and of dlr-tracker', () => {
   const suffix = randomUUID().slice(0, 8);
   const groups = { dispatcher: `dispatcher-scale-${suffix}`, tracker: `dlr-tracker-scale-${suffix}` };
-  const base = {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
+  const base = serviceEnv({
     EGRESS_ALLOW: '127.0.0.1',
     CONFIG_CACHE_MS: '0',
     RETRY_DELAYS_MS: '200',
-  };
+  });
   let ingress: ServiceProcess;
   let dispatchers: ServiceProcess[] = [];
   let trackers: ServiceProcess[] = [];
@@ -69,8 +65,7 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
       ]),
     ]);
     ingress = await ServiceProcess.start('ingress', { ...base, MESSAGES_API_URL: trackers[0].url });
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    db = await connectTestDatabase();
     workspace = await createWorkspace(ingress.url, 'e2e scale-out');
   });
 
@@ -217,28 +212,14 @@ describe('two replicas of dispatcher and of dlr-tracker', () => {
     );
     const traceOf = (header: string | undefined) => header?.split('-')[1];
 
-    const request = await probe.waitFor(
-      (m) => m.topic === Topics.outboundRequested && (m.value as { id?: string }).id === id,
-    );
+    const request = await probe.waitForEvent(Topics.outboundRequested, id);
     expect(traceOf(request.headers.traceparent)).toBe(TRACE_ID);
-    const failed = await probe.waitFor(
-      (m) =>
-        m.topic === Topics.outboundStatus &&
-        (m.value as { id?: string; status?: string }).id === id &&
-        (m.value as { status: string }).status === 'failed',
-    );
+    const failed = await probe.waitForEvent(Topics.outboundStatus, id, 'failed');
     expect(traceOf(failed.headers.traceparent)).toBe(TRACE_ID);
     // dlr-tracker, which applies statuses in batches, publishes the change in the same trace.
-    const changed = await probe.waitFor(
-      (m) =>
-        m.topic === Topics.messageStatusChanged &&
-        (m.value as { id?: string; status?: string }).id === id &&
-        (m.value as { status: string }).status === 'failed',
-    );
+    const changed = await probe.waitForEvent(Topics.messageStatusChanged, id, 'failed');
     expect(traceOf(changed.headers.traceparent)).toBe(TRACE_ID);
-    const letter = await probe.waitFor(
-      (m) => m.topic === Topics.deadLetter && String((m.value as { value?: string }).value).includes(id),
-    );
+    const letter = await probe.waitForDeadLetter(id);
     // The dead letter keeps the original record's traceparent, and is itself published in that trace.
     expect(traceOf((letter.value as { headers: Record<string, string> }).headers.traceparent)).toBe(TRACE_ID);
     expect(traceOf(letter.headers.traceparent)).toBe(TRACE_ID);

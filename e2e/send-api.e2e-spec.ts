@@ -1,9 +1,8 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   TestWorkspace,
   TopicProbe,
@@ -17,12 +16,7 @@ describe('send API', () => {
 
   beforeAll(async () => {
     [ingress, probe] = await Promise.all([
-      ServiceProcess.start('ingress', {
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-        DATABASE_URL: process.env.DATABASE_URL,
-        ADMIN_TOKEN,
-        SECRETS_KEY,
-      }),
+      ServiceProcess.start('ingress', serviceEnv()),
       TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundRequested]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e send');

@@ -1,9 +1,10 @@
 import {
   ADMIN_TOKEN,
-  freshGroupAtEnd,
   SECRETS_KEY,
+  serviceEnv,
   ServiceName,
   ServiceProcess,
+  startInFreshGroup,
   waitFor,
 } from '@smsgate/testing';
 import { spawnSync } from 'node:child_process';
@@ -14,22 +15,12 @@ import path from 'node:path';
 const ALL: ServiceName[] = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
 
 describe('every service', () => {
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-  };
+  const env = serviceEnv();
 
   it('boots, reports live and ready, serves Prometheus metrics, logs JSON and stops cleanly on SIGTERM', async () => {
     // A group of its own per service, starting at the topics' end: nothing of other suites to replay.
     const services = await Promise.all(
-      ALL.map(async (name) =>
-        ServiceProcess.start(name, {
-          ...env,
-          KAFKA_GROUP_ID: await freshGroupAtEnd(process.env.KAFKA_BROKERS!, `${name}-services-e2e`),
-        }),
-      ),
+      ALL.map((name) => startInFreshGroup(name, `${name}-services-e2e`, env)),
     );
     try {
       for (const service of services) {

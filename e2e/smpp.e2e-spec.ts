@@ -2,10 +2,10 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
   SmscSimulator,
+  startInFreshGroup,
   TestWorkspace,
   waitFor,
 } from '@smsgate/testing';
@@ -33,34 +33,17 @@ describe('sending over SMPP, end to end', () => {
 
   beforeAll(async () => {
     smsc = await new SmscSimulator({ systemId: 'e2e-smpp', password: 'bindpw42' }).start();
-    const common = {
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-      DATABASE_URL: process.env.DATABASE_URL,
-      ADMIN_TOKEN,
-      SECRETS_KEY,
-    };
-    // Groups of their own, starting at the topics' end: other suites' history is not replayed here.
-    const brokers = process.env.KAFKA_BROKERS!;
-    const [dispatcherGroup, smppGroup, trackerGroup] = await Promise.all([
-      freshGroupAtEnd(brokers, 'dispatcher-smpp-e2e'),
-      freshGroupAtEnd(brokers, 'smpp-binds-e2e'),
-      freshGroupAtEnd(brokers, 'dlr-tracker-smpp-e2e'),
-    ]);
+    const common = serviceEnv();
     services = await Promise.all([
       ServiceProcess.start('ingress', common),
-      ServiceProcess.start('dispatcher', {
+      startInFreshGroup('dispatcher', 'dispatcher-smpp-e2e', { ...common, CONFIG_CACHE_MS: '0' }),
+      startInFreshGroup('smpp-binds', 'smpp-binds-e2e', {
         ...common,
-        KAFKA_GROUP_ID: dispatcherGroup,
-        CONFIG_CACHE_MS: '0',
-      }),
-      ServiceProcess.start('smpp-binds', {
-        ...common,
-        KAFKA_GROUP_ID: smppGroup,
         RECONCILE_INTERVAL_MS: '300',
         SUBMIT_HOLD_MS: '2000',
         RETRY_DELAYS_MS: '500',
       }),
-      ServiceProcess.start('dlr-tracker', { ...common, KAFKA_GROUP_ID: trackerGroup }),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-smpp-e2e', common),
     ]);
     [ingress, , smppBinds, tracker] = services;
     workspace = await createWorkspace(ingress.url, 'e2e smpp');

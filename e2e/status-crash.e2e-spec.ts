@@ -1,12 +1,12 @@
 import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
 import { createKafka } from '@smsgate/kafka';
 import {
-  ADMIN_TOKEN,
+  connectTestDatabase,
   createChannel,
   createWorkspace,
-  freshGroupAtEnd,
-  SECRETS_KEY,
+  serviceEnv,
   ServiceProcess,
+  startInFreshGroup,
   waitFor,
 } from '@smsgate/testing';
 import { Partitioners, Producer } from 'kafkajs';
@@ -28,33 +28,24 @@ const HISTORY_PER_MESSAGE = 5;
  * and restarted: every message ends in the right state and no history row is recorded twice.
  */
 describe('a dlr-tracker crash during 10,000 status events', () => {
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    ADMIN_TOKEN,
-    SECRETS_KEY,
-    KAFKA_GROUP_ID: '',
-    // Parked events whose other half arrived while the tracker was dead are looked after by this task.
-    PARKED_REPORT_INTERVAL_MS: '1000',
-  };
   let ingress: ServiceProcess;
   let tracker: ServiceProcess;
   let producer: Producer;
   let db: Client;
 
   beforeAll(async () => {
-    env.KAFKA_GROUP_ID = await freshGroupAtEnd(env.KAFKA_BROKERS!, 'dlr-tracker-status-crash-e2e');
+    // Parked events whose other half arrived while the tracker was dead are looked after by this task.
+    const env = serviceEnv({ PARKED_REPORT_INTERVAL_MS: '1000' });
     producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'status-crash-e2e' }).producer(
       {
         createPartitioner: Partitioners.DefaultPartitioner,
       },
     );
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    [ingress, tracker] = await Promise.all([
+    [ingress, tracker, db] = await Promise.all([
       ServiceProcess.start('ingress', env),
-      ServiceProcess.start('dlr-tracker', env),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-status-crash-e2e', env),
+      connectTestDatabase(),
       producer.connect(),
-      db.connect(),
     ]);
   });
 

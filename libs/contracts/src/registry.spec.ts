@@ -8,6 +8,15 @@ import { Topics } from './topics';
 
 const workspace = '0190a3c2-1111-7aaa-8bbb-000000000001';
 const channel = '0190a3c2-2222-7aaa-8bbb-000000000002';
+const inbound = {
+  id: '0190a3c2-3333-7aaa-8bbb-000000000003',
+  workspace,
+  channel,
+  channelType: 'ex',
+  from: '+254712345678',
+  text: 'hello',
+  receivedAt: '2026-11-22T10:00:00.000Z',
+};
 
 describe('topic payloads', () => {
   it('applies defaults to a send request', () => {
@@ -62,15 +71,6 @@ describe('topic payloads', () => {
   });
 
   it('accepts an inbound message and refuses an unknown channel type', () => {
-    const inbound = {
-      id: '0190a3c2-3333-7aaa-8bbb-000000000003',
-      workspace,
-      channel,
-      channelType: 'ex',
-      from: '+254712345678',
-      text: 'hello',
-      receivedAt: '2026-11-22T10:00:00.000Z',
-    };
     expect(parsePayload(Topics.inboundReceived, inbound).ok).toBe(true);
     expect(parsePayload(Topics.inboundReceived, { ...inbound, channelType: 'fax' }).ok).toBe(false);
   });
@@ -138,15 +138,6 @@ describe('exported JSON Schemas', () => {
 
 describe('strings PostgreSQL cannot store', () => {
   const request = { workspace, to: '+254712345678', text: 'hi' };
-  const inbound = {
-    id: '0190a3c2-3333-7aaa-8bbb-000000000003',
-    workspace,
-    channel,
-    channelType: 'ex',
-    from: '+254712345678',
-    text: 'hello',
-    receivedAt: '2026-11-22T10:00:00.000Z',
-  };
 
   it.each([
     ['a NUL', 'a\u0000b'],

@@ -54,69 +54,69 @@ describe('parseCidr and cidrContains', () => {
   );
 });
 
+const IPV4: [string, AddressClass][] = [
+  ['8.8.8.8', 'public'],
+  ['1.1.1.1', 'public'],
+  ['0.0.0.0', 'unspecified'],
+  ['0.1.2.3', 'unspecified'],
+  ['127.0.0.1', 'loopback'],
+  ['127.255.255.254', 'loopback'],
+  ['10.0.0.1', 'private'],
+  ['10.255.255.255', 'private'],
+  ['172.16.0.1', 'private'],
+  ['172.31.255.255', 'private'],
+  ['172.15.255.255', 'public'],
+  ['172.32.0.0', 'public'],
+  ['192.168.0.1', 'private'],
+  ['192.169.0.1', 'public'],
+  ['169.254.169.254', 'link-local'],
+  ['100.64.0.1', 'cgnat'],
+  ['100.127.255.255', 'cgnat'],
+  ['100.128.0.0', 'public'],
+  ['224.0.0.1', 'multicast'],
+  ['239.255.255.255', 'multicast'],
+  ['240.0.0.1', 'reserved'],
+  ['255.255.255.255', 'reserved'],
+  ['192.0.2.1', 'reserved'],
+  ['198.18.0.1', 'reserved'],
+];
+
+const IPV6: [string, AddressClass][] = [
+  ['2606:4700:4700::1111', 'public'],
+  ['2a00:1450:4001:80b::200e', 'public'],
+  ['::', 'unspecified'],
+  ['::1', 'loopback'],
+  ['fc00::1', 'private'],
+  ['fd12:3456:789a::1', 'private'],
+  ['fe80::1', 'link-local'],
+  ['febf::1', 'link-local'],
+  ['fec0::1', 'private'],
+  ['ff02::1', 'multicast'],
+  ['2001:db8::1', 'reserved'],
+  ['2001::1', 'reserved'],
+  ['100::1', 'reserved'],
+  ['::2', 'reserved'],
+  ['4000::1', 'reserved'],
+];
+
+const IPV4_IN_IPV6: [string, AddressClass][] = [
+  ['::ffff:127.0.0.1', 'loopback'],
+  ['::ffff:7f00:1', 'loopback'],
+  ['::ffff:10.0.0.1', 'private'],
+  ['::ffff:169.254.169.254', 'link-local'],
+  ['::ffff:100.64.1.1', 'cgnat'],
+  ['::ffff:0.0.0.0', 'unspecified'],
+  ['::ffff:8.8.8.8', 'public'],
+  ['64:ff9b::192.168.1.1', 'private'],
+  ['64:ff9b::8.8.8.8', 'public'],
+  ['2002:7f00:1::', 'loopback'],
+  ['2002:0808:0808::1', 'public'],
+];
+
 describe('classifyAddress', () => {
-  it.each<[string, AddressClass]>([
-    ['8.8.8.8', 'public'],
-    ['1.1.1.1', 'public'],
-    ['0.0.0.0', 'unspecified'],
-    ['0.1.2.3', 'unspecified'],
-    ['127.0.0.1', 'loopback'],
-    ['127.255.255.254', 'loopback'],
-    ['10.0.0.1', 'private'],
-    ['10.255.255.255', 'private'],
-    ['172.16.0.1', 'private'],
-    ['172.31.255.255', 'private'],
-    ['172.15.255.255', 'public'],
-    ['172.32.0.0', 'public'],
-    ['192.168.0.1', 'private'],
-    ['192.169.0.1', 'public'],
-    ['169.254.169.254', 'link-local'],
-    ['100.64.0.1', 'cgnat'],
-    ['100.127.255.255', 'cgnat'],
-    ['100.128.0.0', 'public'],
-    ['224.0.0.1', 'multicast'],
-    ['239.255.255.255', 'multicast'],
-    ['240.0.0.1', 'reserved'],
-    ['255.255.255.255', 'reserved'],
-    ['192.0.2.1', 'reserved'],
-    ['198.18.0.1', 'reserved'],
-  ])('classifies IPv4 %s as %s', (address, expected) => {
-    expect(classOf(address)).toBe(expected);
-  });
+  const expectClass = (address: string, expected: AddressClass) => expect(classOf(address)).toBe(expected);
 
-  it.each<[string, AddressClass]>([
-    ['2606:4700:4700::1111', 'public'],
-    ['2a00:1450:4001:80b::200e', 'public'],
-    ['::', 'unspecified'],
-    ['::1', 'loopback'],
-    ['fc00::1', 'private'],
-    ['fd12:3456:789a::1', 'private'],
-    ['fe80::1', 'link-local'],
-    ['febf::1', 'link-local'],
-    ['fec0::1', 'private'],
-    ['ff02::1', 'multicast'],
-    ['2001:db8::1', 'reserved'],
-    ['2001::1', 'reserved'],
-    ['100::1', 'reserved'],
-    ['::2', 'reserved'],
-    ['4000::1', 'reserved'],
-  ])('classifies IPv6 %s as %s', (address, expected) => {
-    expect(classOf(address)).toBe(expected);
-  });
-
-  it.each<[string, AddressClass]>([
-    ['::ffff:127.0.0.1', 'loopback'],
-    ['::ffff:7f00:1', 'loopback'],
-    ['::ffff:10.0.0.1', 'private'],
-    ['::ffff:169.254.169.254', 'link-local'],
-    ['::ffff:100.64.1.1', 'cgnat'],
-    ['::ffff:0.0.0.0', 'unspecified'],
-    ['::ffff:8.8.8.8', 'public'],
-    ['64:ff9b::192.168.1.1', 'private'],
-    ['64:ff9b::8.8.8.8', 'public'],
-    ['2002:7f00:1::', 'loopback'],
-    ['2002:0808:0808::1', 'public'],
-  ])('classifies IPv6 %s by the IPv4 address it carries (%s)', (address, expected) => {
-    expect(classOf(address)).toBe(expected);
-  });
+  it.each(IPV4)('classifies IPv4 %s as %s', expectClass);
+  it.each(IPV6)('classifies IPv6 %s as %s', expectClass);
+  it.each(IPV4_IN_IPV6)('classifies IPv6 %s by the IPv4 address it carries (%s)', expectClass);
 });

@@ -1,4 +1,5 @@
-import { COMMAND_NAMES, CommandIds, Tags } from './constants';
+import { COMMAND_NAMES, CommandIds } from './constants';
+import { readOptionalParams, writeOptionalParams } from './optional-params';
 import type {
   Address,
   BindPdu,
@@ -90,64 +91,21 @@ class Reader {
   }
 }
 
-function optionalParams(tlvs: Tlv[]): OptionalParams {
-  const params: OptionalParams = {};
-  const other: Tlv[] = [];
-  const expect = (tlv: Tlv, length: number, name: string) => {
-    if (tlv.value.length !== length) throw new Error(`${name} must be ${length} octets`);
-  };
-  for (const tlv of tlvs) {
-    switch (tlv.tag) {
-      case Tags.sar_msg_ref_num:
-        expect(tlv, 2, 'sar_msg_ref_num');
-        params.sarMsgRefNum = tlv.value.readUInt16BE(0);
-        break;
-      case Tags.sar_total_segments:
-        expect(tlv, 1, 'sar_total_segments');
-        params.sarTotalSegments = tlv.value[0];
-        break;
-      case Tags.sar_segment_seqnum:
-        expect(tlv, 1, 'sar_segment_seqnum');
-        params.sarSegmentSeqnum = tlv.value[0];
-        break;
-      case Tags.message_payload:
-        params.messagePayload = tlv.value;
-        break;
-      case Tags.receipted_message_id: {
-        // A C-Octet string; some SMSCs leave out the NUL, which costs nothing to tolerate.
-        const nul = tlv.value.indexOf(0);
-        params.receiptedMessageId = tlv.value.toString('latin1', 0, nul < 0 ? tlv.value.length : nul);
-        break;
-      }
-      case Tags.message_state:
-        expect(tlv, 1, 'message_state');
-        params.messageState = tlv.value[0];
-        break;
-      case Tags.network_error_code:
-        expect(tlv, 3, 'network_error_code');
-        params.networkErrorCode = { type: tlv.value[0], code: tlv.value.readUInt16BE(1) };
-        break;
-      case Tags.user_message_reference:
-        expect(tlv, 2, 'user_message_reference');
-        params.userMessageReference = tlv.value.readUInt16BE(0);
-        break;
-      case Tags.sc_interface_version:
-        expect(tlv, 1, 'sc_interface_version');
-        params.scInterfaceVersion = tlv.value[0];
-        break;
-      default:
-        other.push(tlv);
-    }
-  }
-  if (other.length > 0) params.other = other;
-  return params;
-}
-
 const address = (reader: Reader, name: string, max: number): Address => ({
   ton: reader.u8(`${name}_ton`),
   npi: reader.u8(`${name}_npi`),
   addr: reader.cString(name, max),
 });
+
+/** A response's one C-Octet string and its optional parameters; a body left out reads as '' and none. */
+function idAndOptionals(
+  reader: Reader,
+  field: string,
+  max: number,
+): { id: string; optional: OptionalParams } {
+  if (reader.remaining === 0) return { id: '', optional: {} };
+  return { id: reader.cString(field, max), optional: readOptionalParams(reader.tlvs()) };
+}
 
 /** The command_length of the PDU at the start of `bytes`, or undefined until 4 octets are there. */
 export function peekLength(bytes: Buffer): number | undefined {
@@ -204,15 +162,11 @@ function decodeBody(command: Pdu['command'], status: number, sequence: number, b
       });
     case 'bind_transmitter_resp':
     case 'bind_receiver_resp':
-    case 'bind_transceiver_resp':
+    case 'bind_transceiver_resp': {
       // An SMSC refusing a bind may send the header alone.
-      if (body.length === 0) return { command, ...header, systemId: '', optional: {} };
-      return {
-        command,
-        ...header,
-        systemId: reader.cString('system_id', 16),
-        optional: optionalParams(reader.tlvs()),
-      };
+      const { id, optional } = idAndOptionals(reader, 'system_id', 16);
+      return { command, ...header, systemId: id, optional };
+    }
     case 'submit_sm':
     case 'deliver_sm': {
       const fields = {
@@ -236,7 +190,7 @@ function decodeBody(command: Pdu['command'], status: number, sequence: number, b
         ...header,
         ...fields,
         shortMessage,
-        optional: optionalParams(reader.tlvs()),
+        optional: readOptionalParams(reader.tlvs()),
       } satisfies ShortMessagePdu;
     }
     case 'data_sm':
@@ -249,19 +203,15 @@ function decodeBody(command: Pdu['command'], status: number, sequence: number, b
         esmClass: reader.u8('esm_class'),
         registeredDelivery: reader.u8('registered_delivery'),
         dataCoding: reader.u8('data_coding'),
-        optional: optionalParams(reader.tlvs()),
+        optional: readOptionalParams(reader.tlvs()),
       } satisfies DataSmPdu;
     case 'submit_sm_resp':
     case 'deliver_sm_resp':
-    case 'data_sm_resp':
+    case 'data_sm_resp': {
       // Error responses carry no body; some SMSCs (Kannel's drive_smpp) leave it out on success too.
-      if (body.length === 0) return { command, ...header, messageId: '', optional: {} };
-      return {
-        command,
-        ...header,
-        messageId: reader.cString('message_id', 65),
-        optional: optionalParams(reader.tlvs()),
-      } satisfies MessageIdRespPdu;
+      const { id, optional } = idAndOptionals(reader, 'message_id', 65);
+      return { command, ...header, messageId: id, optional } satisfies MessageIdRespPdu;
+    }
     case 'enquire_link':
     case 'enquire_link_resp':
     case 'unbind':
@@ -299,39 +249,14 @@ class Writer {
   }
 
   optional(params: OptionalParams): this {
-    const tlv = (tag: number, value: Buffer) => {
+    writeOptionalParams(params, (tag, value) => {
       if (value.length > 0xffff)
         throw new SmppEncodeError(`optional parameter 0x${tag.toString(16)} is too long`);
       const head = Buffer.alloc(4);
       head.writeUInt16BE(tag, 0);
       head.writeUInt16BE(value.length, 2);
       this.chunks.push(head, value);
-    };
-    const u16 = (value: number) => {
-      const buffer = Buffer.alloc(2);
-      buffer.writeUInt16BE(value & 0xffff, 0);
-      return buffer;
-    };
-    if (params.userMessageReference !== undefined)
-      tlv(Tags.user_message_reference, u16(params.userMessageReference));
-    if (params.sarMsgRefNum !== undefined) tlv(Tags.sar_msg_ref_num, u16(params.sarMsgRefNum));
-    if (params.sarTotalSegments !== undefined)
-      tlv(Tags.sar_total_segments, Buffer.from([params.sarTotalSegments]));
-    if (params.sarSegmentSeqnum !== undefined)
-      tlv(Tags.sar_segment_seqnum, Buffer.from([params.sarSegmentSeqnum]));
-    if (params.scInterfaceVersion !== undefined)
-      tlv(Tags.sc_interface_version, Buffer.from([params.scInterfaceVersion]));
-    if (params.receiptedMessageId !== undefined)
-      tlv(Tags.receipted_message_id, Buffer.from(`${params.receiptedMessageId}\0`, 'latin1'));
-    if (params.messageState !== undefined) tlv(Tags.message_state, Buffer.from([params.messageState]));
-    if (params.networkErrorCode !== undefined) {
-      const value = Buffer.alloc(3);
-      value[0] = params.networkErrorCode.type;
-      value.writeUInt16BE(params.networkErrorCode.code & 0xffff, 1);
-      tlv(Tags.network_error_code, value);
-    }
-    if (params.messagePayload !== undefined) tlv(Tags.message_payload, params.messagePayload);
-    for (const other of params.other ?? []) tlv(other.tag, other.value);
+    });
     return this;
   }
 

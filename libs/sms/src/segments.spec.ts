@@ -44,38 +44,22 @@ describe('detectEncoding', () => {
 });
 
 describe('countSegments', () => {
-  it('counts the empty text as one segment of nothing', () => {
-    expect(countSegments('')).toEqual({
-      encoding: 'gsm7',
-      segments: 1,
-      units: 0,
-      perSegment: 160,
-      remainingInLast: 160,
-    });
+  // Columns: what, text, then the count: encoding, segments, units, perSegment, remainingInLast.
+  it.each([
+    ['the empty text as one segment of nothing', '', 'gsm7', 1, 0, 160, 160],
+    ['exactly 160 septets as one segment', 'a'.repeat(160), 'gsm7', 1, 160, 160, 0],
+    ['161 septets as two segments of 153', 'a'.repeat(161), 'gsm7', 2, 161, 153, 145],
+    ['70 code units as one segment', CYRILLIC.repeat(70), 'ucs2', 1, 70, 70, 0],
+    ['71 code units as two segments of 67', CYRILLIC.repeat(71), 'ucs2', 2, 71, 67, 63],
+  ])('counts %s', (_case, text, encoding, segments, units, perSegment, remainingInLast) => {
+    expect(countSegments(text)).toEqual({ encoding, segments, units, perSegment, remainingInLast });
+  });
+
+  it('splits the empty text into one empty part', () => {
     expect(splitSegments('')).toEqual(['']);
   });
 
   describe('GSM-7', () => {
-    it('fits exactly 160 septets in one segment', () => {
-      expect(countSegments('a'.repeat(160))).toEqual({
-        encoding: 'gsm7',
-        segments: 1,
-        units: 160,
-        perSegment: 160,
-        remainingInLast: 0,
-      });
-    });
-
-    it('needs two segments of 153 for 161 septets', () => {
-      expect(countSegments('a'.repeat(161))).toEqual({
-        encoding: 'gsm7',
-        segments: 2,
-        units: 161,
-        perSegment: 153,
-        remainingInLast: 145,
-      });
-    });
-
     it('fits 153 * 2 septets in two segments and needs three for one more', () => {
       expect(countSegments('a'.repeat(306))).toMatchObject({ segments: 2, remainingInLast: 0 });
       expect(countSegments('a'.repeat(307))).toMatchObject({ segments: 3, remainingInLast: 152 });
@@ -102,23 +86,6 @@ describe('countSegments', () => {
   });
 
   describe('UCS-2', () => {
-    it('fits 70 code units in one segment and needs two of 67 for 71', () => {
-      expect(countSegments(CYRILLIC.repeat(70))).toEqual({
-        encoding: 'ucs2',
-        segments: 1,
-        units: 70,
-        perSegment: 70,
-        remainingInLast: 0,
-      });
-      expect(countSegments(CYRILLIC.repeat(71))).toEqual({
-        encoding: 'ucs2',
-        segments: 2,
-        units: 71,
-        perSegment: 67,
-        remainingInLast: 63,
-      });
-    });
-
     it('fits 67 * 2 code units in two segments and needs three for one more', () => {
       expect(countSegments(CYRILLIC.repeat(134))).toMatchObject({ segments: 2, remainingInLast: 0 });
       expect(countSegments(CYRILLIC.repeat(135))).toMatchObject({ segments: 3, remainingInLast: 66 });

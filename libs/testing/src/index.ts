@@ -2,6 +2,7 @@ export * from './wait-for';
 export * from './topic-probe';
 export * from './free-port';
 export * from './service-process';
+export * from './service-setup';
 export * from './factories';
 export { ensureInfra, ensureTestInfra, infraCommand, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';

@@ -1,3 +1,4 @@
+import { Topics } from '@smsgate/contracts';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { waitFor, WaitOptions } from './wait-for';
@@ -74,6 +75,22 @@ export class TopicProbe {
     options: WaitOptions = {},
   ): Promise<ProbedMessage> {
     return waitFor(() => this.messages.find(predicate), { message: 'a matching Kafka message', ...options });
+  }
+
+  /** The first event on `topic` about message `id` (its `id` field), in `status` when one is given. */
+  waitForEvent(topic: string, id: string, status?: string, options?: WaitOptions): Promise<ProbedMessage> {
+    return this.waitFor((m) => {
+      const value = m.value as { id?: unknown; status?: unknown };
+      return m.topic === topic && value.id === id && (status === undefined || value.status === status);
+    }, options);
+  }
+
+  /** The dead letter of a record that carried `text` (a message id, say). */
+  waitForDeadLetter(text: string, options?: WaitOptions): Promise<ProbedMessage> {
+    return this.waitFor(
+      (m) => m.topic === Topics.deadLetter && String((m.value as { value?: unknown }).value).includes(text),
+      options,
+    );
   }
 
   async stop(): Promise<void> {

@@ -89,13 +89,12 @@ describe('refuseUnstorableInput on a Nest app', () => {
         headers: options.type ? { 'content-type': options.type } : {},
       });
 
+  const FORM = 'application/x-www-form-urlencoded';
+  const post = (url: string, payload: string, type = 'application/json') =>
+    inject({ method: 'POST', url, payload, type });
+
   it('refuses NUL in a JSON body with a 400 naming the field', async () => {
-    const response = await inject({
-      method: 'POST',
-      url: '/items/1',
-      payload: '{"text":"a\\u0000b"}',
-      type: 'application/json',
-    });
+    const response = await post('/items/1', '{"text":"a\\u0000b"}');
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       statusCode: 400,
@@ -105,46 +104,31 @@ describe('refuseUnstorableInput on a Nest app', () => {
     });
   });
 
-  it('refuses a lone surrogate in a JSON body', async () => {
-    const response = await inject({
-      method: 'POST',
-      url: '/items/1',
-      payload: '{"to":[{"name":"\\ud83d"}]}',
-      type: 'application/json',
-    });
+  it.each([
+    [
+      'a lone surrogate in a JSON body',
+      () => post('/items/1', '{"to":[{"name":"\\ud83d"}]}'),
+      /^to\.0\.name: must not contain/,
+    ],
+    [
+      'NUL in a urlencoded body',
+      () => post('/items/1', 'text=in%00nul', FORM),
+      /^text: must not contain NUL/,
+    ],
+    [
+      'NUL in a query parameter',
+      () => inject({ method: 'GET', url: '/items?to=%2B1%00' }),
+      /^query parameter to: must not contain NUL/,
+    ],
+    ['NUL in a path parameter', () => post('/items/a%00b', '{}'), /^path parameter id: must not contain NUL/],
+  ])('refuses %s with a 400 naming where it is', async (_case, send, message) => {
+    const response = await send();
     expect(response.statusCode).toBe(400);
-    expect(response.json<{ message: string }>().message).toMatch(/^to\.0\.name: must not contain/);
-  });
-
-  it('refuses NUL in a urlencoded body, a query parameter and a path parameter', async () => {
-    const form = await inject({
-      method: 'POST',
-      url: '/items/1',
-      payload: 'text=in%00nul',
-      type: 'application/x-www-form-urlencoded',
-    });
-    expect(form.statusCode).toBe(400);
-    expect(form.json<{ message: string }>().message).toMatch(/^text: must not contain NUL/);
-    const query = await inject({ method: 'GET', url: '/items?to=%2B1%00' });
-    expect(query.statusCode).toBe(400);
-    expect(query.json<{ message: string }>().message).toMatch(/^query parameter to: must not contain NUL/);
-    const path = await inject({
-      method: 'POST',
-      url: '/items/a%00b',
-      payload: '{}',
-      type: 'application/json',
-    });
-    expect(path.statusCode).toBe(400);
-    expect(path.json<{ message: string }>().message).toMatch(/^path parameter id: must not contain NUL/);
+    expect(response.json<{ message: string }>().message).toMatch(message);
   });
 
   it("answers in the route's own error shape", async () => {
-    const response = await inject({
-      method: 'POST',
-      url: '/c/1/receive',
-      payload: 'text=in%00nul',
-      type: 'application/x-www-form-urlencoded',
-    });
+    const response = await post('/c/1/receive', 'text=in%00nul', FORM);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
       errors: [expect.stringMatching(/^text: must not contain NUL/)],
@@ -153,12 +137,7 @@ describe('refuseUnstorableInput on a Nest app', () => {
   });
 
   it('lets storable input through unchanged', async () => {
-    const response = await inject({
-      method: 'POST',
-      url: '/items/1',
-      payload: JSON.stringify({ text: 'habari 😀', n: 2 }),
-      type: 'application/json',
-    });
+    const response = await post('/items/1', JSON.stringify({ text: 'habari 😀', n: 2 }));
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ id: '1', body: { text: 'habari 😀', n: 2 } });
   });
