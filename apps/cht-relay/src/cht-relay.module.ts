@@ -32,11 +32,7 @@ export class ChtRelayModule {
       module: ChtRelayModule,
       imports: [
         KafkaModule.forRoot(kafkaSettingsFrom(config, 'cht-relay'), { onAcknowledged: countPublished }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          applicationName: 'smsgate-cht-relay',
-        }),
+        DatabaseModule.forService(config, 'cht-relay'),
         AuthModule,
       ],
       controllers: [

@@ -30,11 +30,7 @@ export class DispatcherModule {
       module: DispatcherModule,
       imports: [
         KafkaModule.forRoot(kafkaSettingsFrom(config, 'dispatcher'), { onAcknowledged: countPublished }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          applicationName: 'smsgate-dispatcher',
-        }),
+        DatabaseModule.forService(config, 'dispatcher'),
       ],
       controllers: [OutboundConsumer],
       providers: [

@@ -27,11 +27,7 @@ export class DlrTrackerModule {
       module: DlrTrackerModule,
       imports: [
         KafkaModule.forRoot(kafkaSettingsFrom(config, 'dlr-tracker'), { onAcknowledged: countPublished }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          applicationName: 'smsgate-dlr-tracker',
-        }),
+        DatabaseModule.forService(config, 'dlr-tracker'),
         AuthModule,
       ],
       controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],

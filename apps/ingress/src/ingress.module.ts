@@ -28,11 +28,7 @@ export class IngressModule {
       module: IngressModule,
       imports: [
         KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress'), { onAcknowledged: countPublished }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          applicationName: 'smsgate-ingress',
-        }),
+        DatabaseModule.forService(config, 'ingress'),
         AuthModule,
       ],
       controllers: [

@@ -77,11 +77,7 @@ export class SmppBindsModule {
       module: SmppBindsModule,
       imports: [
         KafkaModule.forRoot(kafkaSettingsFrom(config, 'smpp-binds'), { onAcknowledged: countPublished }),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          applicationName: 'smsgate-smpp-binds',
-        }),
+        DatabaseModule.forService(config, 'smpp-binds'),
       ],
       controllers: [SubmitConsumer, BindsController],
       providers: [

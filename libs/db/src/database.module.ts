@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createDataSource, DataSourceSettings } from './data-source';
+import type { DbEnv } from './db.config';
 import { repositories } from './repositories/all';
 
 @Injectable()
@@ -30,6 +31,15 @@ export class DatabaseHealth {
 @Global()
 @Module({})
 export class DatabaseModule {
+  /** A service's database from its validated config; connections are named `smsgate-<service>`. */
+  static forService(config: DbEnv, service: string): DynamicModule {
+    return DatabaseModule.forRoot({
+      url: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      applicationName: `smsgate-${service}`,
+    });
+  }
+
   static forRoot(settings: DataSourceSettings): DynamicModule {
     return {
       module: DatabaseModule,

@@ -9,8 +9,6 @@ import { RecentlyPublished } from './recently-published';
 
 const BATCH = 500;
 
-/** Marks expiry events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
-
 /**
  * Finds outbound messages past their expiresAt with no final state and publishes an `expired` status
  * for each on `sms.outbound.status.v1`, where the status consumer applies it like any other report:

@@ -10,8 +10,6 @@ import { RecentlyPublished } from './recently-published';
 
 const BATCH = 500;
 
-/** Marks receipt-timeout events on `sms.outbound.status.v1`, so the tracker records them as the sweeper's. */
-
 /**
  * Closes messages that were handed to their provider (`wired`, `sent`) and got no final report within
  * their channel's receipt timeout: publishes `unknown` for each on `sms.outbound.status.v1`, where the

@@ -1,5 +1,6 @@
 import type { AdapterChannel, OutboundMessage } from './channel-adapter';
 import { NodeHttpClient } from '@smsgate/egress';
+import { RecordingServer } from '@smsgate/testing';
 
 export const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 export const CHANNEL_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -7,6 +8,25 @@ export const CHANNEL_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 /** A client that may reach the local test servers, and only those. */
 export const localHttpClient = (): NodeHttpClient =>
   new NodeHttpClient({ egress: { allowHosts: ['127.0.0.1'] } });
+
+/**
+ * A recording aggregator and a local client for a describe block: started before its tests, emptied
+ * after each, stopped after all. `onStart` receives both once they are up.
+ */
+export function useRecordingServer(
+  onStart: (local: { server: RecordingServer; http: NodeHttpClient }) => void,
+): void {
+  let local: { server: RecordingServer; http: NodeHttpClient };
+  beforeAll(async () => {
+    local = { server: await RecordingServer.start(), http: localHttpClient() };
+    onStart(local);
+  });
+  afterEach(() => local.server.reset());
+  afterAll(async () => {
+    local.http.close();
+    await local.server.stop();
+  });
+}
 
 export function outboundMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
   return {

@@ -4,10 +4,10 @@ import {
   MESSAGE_ID,
   adapterChannel,
   expectNoSecrets,
-  localHttpClient,
   outboundMessage,
+  useRecordingServer,
 } from '../../outbound/adapter-fixtures.testing';
-import { RecordingServer } from '@smsgate/testing';
+import type { RecordingServer } from '@smsgate/testing';
 import { ExAdapter } from './ex.adapter';
 
 const SECRETS = { send_authorization: 'Token 9f8e7d6c5b4a' };
@@ -17,15 +17,7 @@ describe('ExAdapter', () => {
   let http: NodeHttpClient;
   const adapter = new ExAdapter({ timeoutMs: 2_000 });
 
-  beforeAll(async () => {
-    server = await RecordingServer.start();
-    http = localHttpClient();
-  });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    http.close();
-    await server.stop();
-  });
+  useRecordingServer((local) => ({ server, http } = local));
 
   const send = (config: Record<string, unknown>, text?: string, secrets: Record<string, string> = {}) =>
     adapter.send(outboundMessage(text === undefined ? {} : { text }), adapterChannel(config, secrets), http);

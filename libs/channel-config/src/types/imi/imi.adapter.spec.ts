@@ -4,10 +4,10 @@ import {
   MESSAGE_ID,
   adapterChannel,
   expectNoSecrets,
-  localHttpClient,
   outboundMessage,
+  useRecordingServer,
 } from '../../outbound/adapter-fixtures.testing';
-import { RecordingServer } from '@smsgate/testing';
+import type { RecordingServer } from '@smsgate/testing';
 import { ImiAdapter } from './imi.adapter';
 
 const SECRETS = { service_key: 'c2VydmljZS1rZXktMTIz' };
@@ -25,15 +25,7 @@ describe('ImiAdapter', () => {
   let http: NodeHttpClient;
   const adapter = new ImiAdapter({ timeoutMs: 2_000 });
 
-  beforeAll(async () => {
-    server = await RecordingServer.start();
-    http = localHttpClient();
-  });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    http.close();
-    await server.stop();
-  });
+  useRecordingServer((local) => ({ server, http } = local));
 
   const send = (
     config: Record<string, unknown> = {},

@@ -4,10 +4,10 @@ import {
   MESSAGE_ID,
   adapterChannel,
   expectNoSecrets,
-  localHttpClient,
   outboundMessage,
+  useRecordingServer,
 } from '../../outbound/adapter-fixtures.testing';
-import { RecordingServer } from '@smsgate/testing';
+import type { RecordingServer } from '@smsgate/testing';
 import { TemplateAdapter, formEncode } from './template.adapter';
 
 interface SendMessage {
@@ -28,15 +28,7 @@ describe('TemplateAdapter', () => {
   let http: NodeHttpClient;
   const adapter = new TemplateAdapter({ timeoutMs: 2_000 });
 
-  beforeAll(async () => {
-    server = await RecordingServer.start();
-    http = localHttpClient();
-  });
-  afterEach(() => server.reset());
-  afterAll(async () => {
-    http.close();
-    await server.stop();
-  });
+  useRecordingServer((local) => ({ server, http } = local));
 
   const send = (
     sendMessage: SendMessage,
