@@ -39,10 +39,16 @@ function setUp(channelType = 'ex') {
   );
   const post = (type: string, action: string, body: unknown, uuid = CHANNEL_ID, method = 'POST') => {
     const url = `/c/${type}/${uuid}/${action}`;
-    const request = { method, url, query: {}, body, raw: { method, url } } as unknown as FastifyRequest;
-    return method === 'POST'
-      ? controller.onPost(type, uuid, action, request)
-      : controller.onGet(type, uuid, action, request);
+    const params = { type, uuid, action };
+    const request = {
+      method,
+      url,
+      params,
+      query: {},
+      body,
+      raw: { method, url },
+    } as unknown as FastifyRequest;
+    return method === 'POST' ? controller.onPost(request) : controller.onGet(request);
   };
   return { post, findForInbound, acceptInbound, acceptReport, optOuts };
 }

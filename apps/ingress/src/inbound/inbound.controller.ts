@@ -1,13 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Post, Req } from '@nestjs/common';
 import { inboundHandlerOf, type InboundOutcome, type Refusal } from '@smsgate/channel-config';
 import type { ChannelType } from '@smsgate/contracts';
 import { OptOutsRepository, type ChannelEntity } from '@smsgate/db';
@@ -21,6 +12,13 @@ import { unavailableOnTimeout } from './unavailable-on-timeout';
 /** Nest's own answer to a URL no route serves. */
 const noRoute = ({ raw }: FastifyRequest) =>
   new NotFoundException(`Cannot ${raw.method} ${(raw as { originalUrl?: string }).originalUrl || raw.url}`);
+
+const ROUTE = ':type/:uuid/:action';
+interface RouteParams {
+  type: string;
+  uuid: string;
+  action: string;
+}
 
 const refused = (refusal: Refusal) =>
   refusal.unknown ? new NotFoundException(refusal.reason) : new BadRequestException(refusal.reason);
@@ -39,29 +37,20 @@ export class InboundController {
     private readonly optOuts: OptOutsRepository,
   ) {}
 
-  @Get(':type/:uuid/:action')
+  @Get(ROUTE)
   @HttpCode(200)
-  onGet(
-    @Param('type') type: string,
-    @Param('uuid') uuid: string,
-    @Param('action') action: string,
-    @Req() request: FastifyRequest,
-  ) {
-    return this.receive(type, uuid, action, request);
+  onGet(@Req() request: FastifyRequest) {
+    return this.receive(request);
   }
 
-  @Post(':type/:uuid/:action')
+  @Post(ROUTE)
   @HttpCode(200)
-  onPost(
-    @Param('type') type: string,
-    @Param('uuid') uuid: string,
-    @Param('action') action: string,
-    @Req() request: FastifyRequest,
-  ) {
-    return this.receive(type, uuid, action, request);
+  onPost(@Req() request: FastifyRequest) {
+    return this.receive(request);
   }
 
-  private async receive(type: string, uuid: string, action: string, request: FastifyRequest) {
+  private async receive(request: FastifyRequest) {
+    const { type, uuid, action } = request.params as RouteParams;
     const method = request.method === 'POST' ? 'POST' : 'GET';
     const reader = inboundHandlerOf(type)?.route(method, action);
     if (!reader) throw noRoute(request);
