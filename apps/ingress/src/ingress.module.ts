@@ -9,10 +9,7 @@ import { INGRESS_CONFIG, IngressConfig } from './config';
 import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { AcceptReport } from './inbound/accept-report.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
-import { ExStatusController } from './receive-ex/ex-status.controller';
-import { ReceiveExController } from './receive-ex/receive-ex.controller';
-import { ReceiveImiController } from './receive-imi/receive-imi.controller';
-import { ReceiveTemplateController } from './receive-template/receive-template.controller';
+import { InboundController } from './inbound/inbound.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessageListController } from './send/message-list.controller';
@@ -34,10 +31,7 @@ export class IngressModule {
       controllers: [
         WorkspacesController,
         ChannelsController,
-        ReceiveExController,
-        ExStatusController,
-        ReceiveImiController,
-        ReceiveTemplateController,
+        InboundController,
         MessagesController,
         MessageListController,
         ImiMessagingController,

@@ -5,7 +5,7 @@ import { runService } from '@smsgate/runtime';
 import { ingressConfig } from './config';
 import { IngressModule } from './ingress.module';
 import { registerMultipartForms } from './multipart-forms';
-import { rapidProErrorBody } from './receive-ex/rapidpro-error';
+import { rapidProErrorBody } from './inbound/rapidpro-error';
 import { imiErrorBody } from './send/imi-messaging.controller';
 
 void runService({

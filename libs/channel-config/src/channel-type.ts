@@ -1,5 +1,6 @@
 import type { ChannelType } from '@smsgate/contracts';
 import type { EgressGuard } from '@smsgate/egress';
+import type { InboundHandler } from './inbound/inbound-handler';
 import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
 
 /**
@@ -26,10 +27,10 @@ export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
   validate(config: unknown, secrets: Record<string, string>, guard: EgressGuard): string[];
   readonly outbound: OutboundRoute;
   /**
-   * Readers of what the provider posts to ingress, for the controller that serves the type's URLs;
-   * each type has its own (absent when nothing arrives over HTTP).
+   * What the provider posts to `/c/<type>/<channel>/<action>`: which actions exist, how each is read
+   * and answered (absent when nothing arrives over HTTP). Ingress serves every type's URLs with it.
    */
-  readonly inbound?: object;
+  readonly inbound?: InboundHandler;
   /** Where the provider reaches this channel on ingress, by name, as the channel view lists them. */
   inboundUrls(channel: InboundUrlChannel, publicUrl: string): Record<string, string>;
   /**

@@ -5,10 +5,19 @@ export {
   type OutboundRoute,
 } from './channel-type';
 export type { InboundChannel, InboundText, ProviderReport, Refusal } from './inbound/inbound-event';
+export type {
+  InboundAccepted,
+  InboundHandler,
+  InboundMethod,
+  InboundOutcome,
+  InboundReader,
+  InboundRequest,
+} from './inbound/inbound-handler';
 export {
   CHANNEL_TYPES,
   channelTypeOf,
   createChannelAdapters,
+  inboundHandlerOf,
   inboundUrlsOf,
   normaliseProviderId,
 } from './registry';

@@ -1,5 +1,6 @@
 import type { ChannelType } from '@smsgate/contracts';
 import type { ChannelTypeDescriptor } from './channel-type';
+import type { InboundHandler } from './inbound/inbound-handler';
 import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
 import { exChannel } from './types/ex';
 import { imiChannel } from './types/imi';
@@ -35,3 +36,7 @@ export const inboundUrlsOf = (
   channel: { id: string; type: ChannelType; config?: Record<string, unknown> },
   publicUrl: string,
 ): Record<string, string> => channelTypeOf(channel.type).inboundUrls(channel, publicUrl);
+
+/** How a type named in a URL reads what providers post to it; undefined for no such type or none posted. */
+export const inboundHandlerOf = (type: string): InboundHandler | undefined =>
+  Object.hasOwn(CHANNEL_TYPES, type) ? channelTypeOf(type as ChannelType).inbound : undefined;

@@ -1,12 +1,6 @@
 import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
-import {
-  exReceiveResponse,
-  isExCallbackAction,
-  parseExReceive,
-  readExStatus,
-  readExStop,
-} from './ex.inbound';
+import { exInbound } from './ex.inbound-handler';
 import { ExAdapter } from './ex.adapter';
 import { validateExConfig } from './ex.config';
 
@@ -25,6 +19,6 @@ export const exChannel = {
       stopped: `${base}/stopped`,
     };
   },
-  inbound: { parseExReceive, exReceiveResponse, isExCallbackAction, readExStop, readExStatus },
+  inbound: exInbound,
   normaliseProviderId: trimmedProviderId,
 } as const satisfies ChannelTypeDescriptor<'ex'>;

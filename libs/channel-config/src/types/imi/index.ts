@@ -1,6 +1,6 @@
 import type { ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
-import { parseImiMo, readImiReport } from './imi.inbound';
+import { imiInbound } from './imi.inbound-handler';
 import { ImiAdapter } from './imi.adapter';
 import { validateImiConfig } from './imi.config';
 
@@ -13,7 +13,7 @@ export const imiChannel = {
     receive: `${publicUrl}/c/imi/${channel.id}/receive`,
     status: `${publicUrl}/c/imi/${channel.id}/status`,
   }),
-  inbound: { parseImiMo, readImiReport },
+  inbound: imiInbound,
   // IMIconnect's transids are UUIDs, in any case.
   normaliseProviderId: (id) => id.trim().toLowerCase(),
 } as const satisfies ChannelTypeDescriptor<'imi'>;

@@ -1,6 +1,6 @@
 import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
-import { readTemplateEvent } from './template.inbound';
+import { templateInbound } from './template.inbound-handler';
 import { TemplateAdapter } from './template.adapter';
 import { validateTemplateConfig } from './template.config';
 import { parseWebhookModels } from './template-webhook';
@@ -21,6 +21,6 @@ export const templateChannel = {
       ]),
     );
   },
-  inbound: { readTemplateEvent },
+  inbound: templateInbound,
   normaliseProviderId: trimmedProviderId,
 } as const satisfies ChannelTypeDescriptor<'template'>;

@@ -1,0 +1,141 @@
+import { HttpException } from '@nestjs/common';
+import type { OptOutsRepository } from '@smsgate/db';
+import { PublishTimeoutError } from '@smsgate/kafka';
+import type { FastifyRequest } from 'fastify';
+import type { ChannelsService } from '../channels/channels.service';
+import type { AcceptInbound } from './accept-inbound.use-case';
+import type { AcceptReport } from './accept-report.use-case';
+import { InboundController } from './inbound.controller';
+
+const CHANNEL_ID = '0190a5c6-1b2c-7d3e-8f40-123456789abc';
+const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
+const RECEIVED_AT = new Date('2026-11-22T10:15:00Z');
+
+function setUp(channelType = 'ex') {
+  const channel = {
+    id: CHANNEL_ID,
+    type: channelType,
+    country: 'KE',
+    config: {},
+    workspaceId: 'w',
+    address: null,
+  };
+  const findForInbound = jest.fn((_id: string, type: string) =>
+    Promise.resolve(type === channelType ? channel : null),
+  );
+  const acceptInbound = { execute: jest.fn() };
+  acceptInbound.execute.mockResolvedValue({
+    messageId: MESSAGE_ID,
+    receivedAt: RECEIVED_AT,
+    duplicate: false,
+  });
+  const acceptReport = { execute: jest.fn().mockResolvedValue(undefined) };
+  const optOuts = { stop: jest.fn().mockResolvedValue(undefined) };
+  const controller = new InboundController(
+    { findForInbound } as unknown as ChannelsService,
+    acceptInbound as unknown as AcceptInbound,
+    acceptReport as unknown as AcceptReport,
+    optOuts as unknown as OptOutsRepository,
+  );
+  const post = (type: string, action: string, body: unknown, uuid = CHANNEL_ID, method = 'POST') => {
+    const url = `/c/${type}/${uuid}/${action}`;
+    const params = { type, uuid, action };
+    const request = {
+      method,
+      url,
+      params,
+      query: {},
+      body,
+      raw: { method, url },
+    } as unknown as FastifyRequest;
+    return method === 'POST' ? controller.onPost(request) : controller.onGet(request);
+  };
+  return { post, findForInbound, acceptInbound, acceptReport, optOuts };
+}
+
+async function refusal(call: Promise<unknown>): Promise<{ status: number; message: unknown }> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof HttpException)) throw new Error(`expected an HttpException, got ${String(error)}`);
+  return { status: error.getStatus(), message: (error.getResponse() as { message: unknown }).message };
+}
+
+describe('InboundController', () => {
+  it.each([
+    ['nope', 'receive', 'POST'],
+    ['smpp', 'receive', 'POST'],
+    ['imi', 'receive', 'GET'],
+    ['imi', 'stopped', 'POST'],
+    ['template', 'message', 'HEAD'],
+  ])(
+    'answers %s/%s over %s as Nest answers an unknown route, without looking the channel up',
+    async (type, action, method) => {
+      const { post, findForInbound } = setUp(type);
+      expect(await refusal(post(type, action, {}, CHANNEL_ID, method))).toEqual({
+        status: 404,
+        message: `Cannot ${method} /c/${type}/${CHANNEL_ID}/${action}`,
+      });
+      expect(findForInbound).not.toHaveBeenCalled();
+    },
+  );
+
+  it("refuses a type's unknown action with the type's 404 before looking the channel up", async () => {
+    const { post, findForInbound } = setUp('ex');
+    expect(await refusal(post('ex', 'bogus', {}))).toEqual({ status: 404, message: 'unknown action bogus' });
+    expect(findForInbound).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 for a channel that is not of the type, and 400 for fields the type refuses', async () => {
+    const { post, findForInbound } = setUp('imi');
+    expect(await refusal(post('ex', 'receive', {}))).toEqual({
+      status: 404,
+      message: `channel ${CHANNEL_ID} not found`,
+    });
+    expect(findForInbound).toHaveBeenCalledWith(CHANNEL_ID, 'ex');
+    expect(await refusal(post('imi', 'receive', { message: 'hi' }))).toEqual({
+      status: 400,
+      message: "missing required field 'oa'",
+    });
+  });
+
+  it("accepts a message on the channel and answers as the type's provider expects", async () => {
+    const { post, acceptInbound } = setUp('imi');
+    const answer = await post('imi', 'receive', { oa: '254712345678', message: 'hi', tid: 'T-1' });
+    expect(answer).toEqual({ status: 'accepted', id: MESSAGE_ID });
+    expect(acceptInbound.execute).toHaveBeenCalledWith(
+      expect.objectContaining({
+        channel: expect.objectContaining({ id: CHANNEL_ID }),
+        channelType: 'imi',
+        from: '+254712345678',
+        text: 'hi',
+        providerMessageId: 'T-1',
+      }),
+    );
+  });
+
+  it('answers 503 when Kafka does not confirm an inbound message in time', async () => {
+    const { post, acceptInbound } = setUp('ex');
+    acceptInbound.execute.mockRejectedValue(new PublishTimeoutError(10));
+    expect(await refusal(post('ex', 'receive', { from: '+254712345678', text: 'hi' }))).toMatchObject({
+      status: 503,
+    });
+  });
+
+  it('applies a report and records an opt-out, answering each as the type says', async () => {
+    const { post, acceptReport, optOuts } = setUp('ex');
+    expect(await post('ex', 'delivered', { id: MESSAGE_ID }, CHANNEL_ID, 'GET')).toMatchObject({
+      message: 'Status Update Accepted',
+    });
+    expect(acceptReport.execute).toHaveBeenCalledWith(
+      expect.objectContaining({ id: CHANNEL_ID }),
+      expect.objectContaining({ messageId: MESSAGE_ID, status: 'delivered' }),
+      undefined,
+    );
+    expect(await post('ex', 'stopped', { from: '+254712345678' })).toMatchObject({
+      message: 'Stop Accepted',
+    });
+    expect(optOuts.stop).toHaveBeenCalledWith(CHANNEL_ID, '+254712345678');
+  });
+});

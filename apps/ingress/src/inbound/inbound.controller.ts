@@ -1,0 +1,86 @@
+import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Post, Req } from '@nestjs/common';
+import { inboundHandlerOf, type InboundOutcome, type Refusal } from '@smsgate/channel-config';
+import type { ChannelType } from '@smsgate/contracts';
+import { OptOutsRepository, type ChannelEntity } from '@smsgate/db';
+import { traceOf } from '@smsgate/runtime';
+import type { FastifyRequest } from 'fastify';
+import { ChannelsService } from '../channels/channels.service';
+import { AcceptInbound } from './accept-inbound.use-case';
+import { AcceptReport } from './accept-report.use-case';
+import { unavailableOnTimeout } from './unavailable-on-timeout';
+
+/** Nest's own answer to a URL no route serves. */
+const noRoute = ({ raw }: FastifyRequest) =>
+  new NotFoundException(`Cannot ${raw.method} ${(raw as { originalUrl?: string }).originalUrl || raw.url}`);
+
+const ROUTE = ':type/:uuid/:action';
+interface RouteParams {
+  type: string;
+  uuid: string;
+  action: string;
+}
+
+const refused = (refusal: Refusal) =>
+  refusal.unknown ? new NotFoundException(refusal.reason) : new BadRequestException(refusal.reason);
+
+/**
+ * What providers post to `/c/<type>/<channel>/<action>`, for every channel type: the type's descriptor
+ * (`inbound`) says which actions exist and reads and answers them; this finds the channel and does
+ * what was read. A type, action or method with no reader answers as Nest answers any unknown route.
+ */
+@Controller('c')
+export class InboundController {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly acceptInbound: AcceptInbound,
+    private readonly acceptReport: AcceptReport,
+    private readonly optOuts: OptOutsRepository,
+  ) {}
+
+  @Get(ROUTE)
+  @HttpCode(200)
+  onGet(@Req() request: FastifyRequest) {
+    return this.receive(request);
+  }
+
+  @Post(ROUTE)
+  @HttpCode(200)
+  onPost(@Req() request: FastifyRequest) {
+    return this.receive(request);
+  }
+
+  private async receive(request: FastifyRequest) {
+    const { type, uuid, action } = request.params as RouteParams;
+    const method = request.method === 'POST' ? 'POST' : 'GET';
+    const reader = inboundHandlerOf(type)?.route(method, action);
+    if (!reader) throw noRoute(request);
+    if (typeof reader !== 'function') throw refused(reader);
+    const channel = await this.channels.findForInbound(uuid, type as ChannelType);
+    if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
+    const read = reader(channel, { query: request.query, body: request.body });
+    if (!read.ok) throw refused(read);
+    return this.apply(channel, read, request);
+  }
+
+  private async apply(
+    channel: ChannelEntity,
+    read: Exclude<InboundOutcome, Refusal>,
+    request: FastifyRequest,
+  ) {
+    const trace = traceOf(request);
+    switch (read.kind) {
+      case 'report':
+        await this.acceptReport.execute(channel, read.report, trace);
+        return read.answer;
+      case 'opt-out':
+        await this.optOuts.stop(channel.id, read.from);
+        return read.answer;
+      case 'message': {
+        const accepted = await unavailableOnTimeout(
+          this.acceptInbound.execute({ ...read.message, channel, channelType: channel.type, trace }),
+        );
+        return read.answer(accepted);
+      }
+    }
+  }
+}
