@@ -74,18 +74,20 @@ export const CHT_INCOMING_PATHS = {
 export class RelaySettings {
   private readonly box: SecretBox;
   private readonly targets: TtlCache<string, ChtTarget | undefined>;
-  private channelsByInbound?: { value: Map<string, RapidProChannel[]>; until: number };
+  /** The RapidPro channels by the smsgate channel whose MOs they receive: one entry, the whole map. */
+  private readonly channelsByInbound: TtlCache<'all', Map<string, RapidProChannel[]>>;
   private readonly channels: ChannelStore;
 
   constructor(
     private readonly db: DataSource,
-    @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
+    @Inject(CHT_RELAY_CONFIG) config: ChtRelayConfig,
     private readonly targetRows: ChtTargetsRepository,
     private readonly channelRows: RapidProChannelsRepository,
     channels: ChannelsRepository,
   ) {
     this.box = new SecretBox(config.SECRETS_KEY);
     this.targets = new TtlCache(config.CONFIG_CACHE_MS, 10_000);
+    this.channelsByInbound = new TtlCache(config.CONFIG_CACHE_MS, 1);
     this.channels = new ChannelStore(channels, {
       secretsKey: config.SECRETS_KEY,
       cache: new TtlCache(config.CONFIG_CACHE_MS, 10_000),
@@ -165,16 +167,16 @@ export class RelaySettings {
 
   /** The RapidPro channels that receive the MOs of smsgate channel `channelId`. */
   async rapidProChannelsForInbound(channelId: string): Promise<RapidProChannel[]> {
-    if (!this.channelsByInbound || this.channelsByInbound.until <= Date.now()) {
+    const byInbound = await this.channelsByInbound.get('all', async () => {
       const rows = await this.channelRows.findWithInbound();
       const map = new Map<string, RapidProChannel[]>();
       for (const channel of rows.map((row) => this.toChannel(row))) {
         for (const inbound of channel.inboundChannels)
           map.set(inbound, [...(map.get(inbound) ?? []), channel]);
       }
-      this.channelsByInbound = { value: map, until: Date.now() + this.config.CONFIG_CACHE_MS };
-    }
-    return this.channelsByInbound.value.get(channelId) ?? [];
+      return map;
+    });
+    return byInbound.get(channelId) ?? [];
   }
 
   /**
@@ -201,13 +203,13 @@ export class RelaySettings {
         secret_fields: fields,
       });
     });
-    this.channelsByInbound = undefined;
+    this.channelsByInbound.delete('all');
     return row && this.toChannel(row);
   }
 
   async deleteRapidProChannel(workspaceId: string, uuid: string): Promise<boolean> {
     const deleted = await this.channelRows.delete(workspaceId, uuid);
-    this.channelsByInbound = undefined;
+    this.channelsByInbound.delete('all');
     return deleted;
   }
 
