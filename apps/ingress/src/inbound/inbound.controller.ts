@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Post, Req } from '@nestjs/common';
-import { inboundHandlerOf, type InboundOutcome, type Refusal } from '@smsgate/channel-config';
+import { inboundHandlerOf, type Refusal } from '@smsgate/channel-config';
 import type { ChannelType } from '@smsgate/contracts';
-import { OptOutsRepository, type ChannelEntity } from '@smsgate/db';
+import { OptOutsRepository } from '@smsgate/db';
 import { traceOf } from '@smsgate/runtime';
 import type { FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
@@ -59,14 +59,8 @@ export class InboundController {
     if (!channel) throw new NotFoundException(`channel ${uuid.slice(0, 64)} not found`);
     const read = reader(channel, { query: request.query, body: request.body });
     if (!read.ok) throw refused(read);
-    return this.apply(channel, read, request);
-  }
-
-  private async apply(
-    channel: ChannelEntity,
-    read: Exclude<InboundOutcome, Refusal>,
-    request: FastifyRequest,
-  ) {
+    // One async frame per request and the input built field by field, always in one shape: a second
+    // frame and a spread of what each type read showed as 2% of ingress' CPU per post.
     const trace = traceOf(request);
     switch (read.kind) {
       case 'report':
@@ -76,8 +70,19 @@ export class InboundController {
         await this.optOuts.stop(channel.id, read.from);
         return read.answer;
       case 'message': {
+        const { from, to, text, sentAt, providerMessageId, metadata } = read.message;
         const accepted = await unavailableOnTimeout(
-          this.acceptInbound.execute({ ...read.message, channel, channelType: channel.type, trace }),
+          this.acceptInbound.execute({
+            channel,
+            channelType: channel.type,
+            from,
+            to,
+            text,
+            sentAt,
+            providerMessageId,
+            metadata,
+            trace,
+          }),
         );
         return read.answer(accepted);
       }
