@@ -84,6 +84,10 @@ describe('InboundController', () => {
   it("refuses a type's unknown action with the type's 404 before looking the channel up", async () => {
     const { post, findForInbound } = setUp('ex');
     expect(await refusal(post('ex', 'bogus', {}))).toEqual({ status: 404, message: 'unknown action bogus' });
+    expect(await refusal(post('ex', 'toString', {}))).toEqual({
+      status: 404,
+      message: 'unknown action toString',
+    });
     expect(findForInbound).not.toHaveBeenCalled();
   });
 

@@ -165,6 +165,10 @@ describe('RapidPro callbacks', () => {
     expect(isExCallbackAction('receive')).toBe(false);
   });
 
+  it("knows no action named after an object's inherited members", () => {
+    expect(['toString', 'constructor', '__proto__', 'hasOwnProperty'].some(isExCallbackAction)).toBe(false);
+  });
+
   it('reads a status callback into a report of our message and answers as RapidPro does', () => {
     const read = readExStatus('delivered', { id: messageId }, channel);
     expect(read).toMatchObject({

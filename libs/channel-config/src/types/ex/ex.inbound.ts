@@ -65,7 +65,7 @@ type StatusAction = keyof typeof STATUS_ACTIONS;
 
 /** The callbacks of `/c/ex/<uuid>/<action>`: a message's progress, or `stopped` (an opt-out). */
 export const isExCallbackAction = (action: string): boolean =>
-  action === 'stopped' || action in STATUS_ACTIONS;
+  action === 'stopped' || Object.hasOwn(STATUS_ACTIONS, action);
 
 /** `/c/ex/<uuid>/stopped`: the number (`from`, or `sender`) that opted out of the channel. */
 export function readExStop(
