@@ -1,5 +1,6 @@
 import type { ChannelType } from '@smsgate/contracts';
 import type { HttpClient } from '@smsgate/egress';
+import { toNoPlus } from '@smsgate/sms';
 
 /** One outbound message, as resolved by the dispatcher (routing done, `from` chosen). */
 export interface OutboundMessage {
@@ -25,6 +26,22 @@ export interface AdapterChannel {
   config: unknown;
   /** The decrypted secrets. Adapters put them in requests only, never in results or errors. */
   secrets: Record<string, string>;
+}
+
+/** The sender a message goes out from: its own, else the channel's address. */
+export const senderOf = (message: OutboundMessage, channel: AdapterChannel): string =>
+  message.from || channel.address || '';
+
+/** The addresses as the HTTP types' variables name them (RapidPro's courier and Ringotel alike). */
+export function addressVariables(message: OutboundMessage, channel: AdapterChannel) {
+  const from = senderOf(message, channel);
+  return {
+    to: message.to,
+    to_no_plus: toNoPlus(message.to),
+    from,
+    from_no_plus: toNoPlus(from),
+    channel: message.channel,
+  };
 }
 
 export type Detail = Record<string, string | number | boolean | null>;
