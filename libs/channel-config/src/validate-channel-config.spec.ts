@@ -1,4 +1,5 @@
 import { EgressGuard } from '@smsgate/egress';
+import { ringotelTemplate } from '@smsgate/testing';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
 import { validateChannelConfig } from './validate-channel-config';
 
@@ -7,19 +8,8 @@ const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[]
   return result.ok ? [] : result.problems;
 };
 
-const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  API: {
-    SendMessage: {
-      request_method: 'POST',
-      request_url: 'https://api.example.com/webhook',
-      request_content_type: 'application/json',
-      request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
-      response_map: { data: { id: '$messageid$' } },
-      ...sendMessage,
-    },
-  },
-  ...extra,
-});
+const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ringotelTemplate('https://api.example.com/webhook', sendMessage, extra);
 
 describe('validateChannelConfig', () => {
   describe('ex', () => {
