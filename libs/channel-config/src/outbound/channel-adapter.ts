@@ -61,6 +61,11 @@ export type SendResult =
   /** Other 4xx, a failed response check, a provider error code, a refused destination, bad config. */
   | { kind: 'failed'; reason: string; detail?: Detail };
 
+export const invalidConfig = (problems: readonly string[]): SendResult => ({
+  kind: 'failed',
+  reason: `invalid channel config: ${problems.join('; ')}`,
+});
+
 /** Sends a channel type's messages to its HTTP aggregator; `smpp` channels go through smpp-binds instead. */
 export interface ChannelAdapter {
   readonly type: ChannelType;
@@ -89,3 +94,7 @@ export const dedupeHeaders = (messageId: string, index = 0, count = 1): Record<s
   [MESSAGE_ID_HEADER]: messageId,
   [PART_HEADER]: `${index + 1}/${count}`,
 });
+
+/** `query` added to the URL's own query, or as its query when it has none. */
+export const withQuery = (url: string, query: string): string =>
+  `${url}${url.includes('?') ? '&' : '?'}${query}`;

@@ -21,15 +21,6 @@ export function excerpt(body: string, redact: Redact): string {
   return redact(cut);
 }
 
-export const invalidConfig = (problems: readonly string[]): SendResult => ({
-  kind: 'failed',
-  reason: `invalid channel config: ${problems.join('; ')}`,
-});
-
-/** `query` added to the URL's own query, or as its query when it has none. */
-export const withQuery = (url: string, query: string): string =>
-  `${url}${url.includes('?') ? '&' : '?'}${query}`;
-
 export const isSuccess = (status: number): boolean => status >= 200 && status <= 299;
 
 /**

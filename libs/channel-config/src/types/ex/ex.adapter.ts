@@ -10,6 +10,8 @@ import {
   DEFAULT_TIMEOUT_MS,
   addressVariables,
   dedupeHeaders,
+  invalidConfig,
+  withQuery,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -19,12 +21,10 @@ import {
 import type { HttpClient, HttpRequest } from '@smsgate/egress';
 import {
   excerpt,
-  invalidConfig,
   isSuccess,
   outcomeOfError,
   outcomeOfStatus,
   redactorFor,
-  withQuery,
 } from '../../outbound/http-outcome';
 import { splitText } from './split-text';
 

@@ -3,6 +3,7 @@ import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
   dedupeHeaders,
+  invalidConfig,
   senderOf,
   type AdapterChannel,
   type AdapterOptions,
@@ -14,7 +15,6 @@ import {
 import type { HttpClient, HttpResponse } from '@smsgate/egress';
 import {
   excerpt,
-  invalidConfig,
   isSuccess,
   outcomeOfError,
   outcomeOfStatus,

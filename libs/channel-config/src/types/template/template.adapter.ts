@@ -12,6 +12,8 @@ import {
   DEFAULT_TIMEOUT_MS,
   addressVariables,
   dedupeHeaders,
+  invalidConfig,
+  withQuery,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -19,14 +21,7 @@ import {
   type SendResult,
 } from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest, HttpResponse } from '@smsgate/egress';
-import {
-  invalidConfig,
-  isSuccess,
-  outcomeOfError,
-  outcomeOfStatus,
-  redactorFor,
-  withQuery,
-} from '../../outbound/http-outcome';
+import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../../outbound/http-outcome';
 
 /**
  * A no-code HTTP integration (type `template`), described the way Ringotel's messaging templates
