@@ -1,4 +1,10 @@
-import { createWorkspace, serviceEnv, ServiceProcess, TestWorkspace } from '@smsgate/testing';
+import {
+  createWorkspace,
+  ringotelTemplate,
+  serviceEnv,
+  ServiceProcess,
+  TestWorkspace,
+} from '@smsgate/testing';
 
 interface Refusal {
   statusCode: number;
@@ -34,19 +40,8 @@ describe('channel config checked on save', () => {
   };
   const create = (body: Record<string, unknown>) => call('POST', '/v1/channels', { name: 'e2e', ...body });
 
-  const template = (sendMessage: Record<string, unknown> = {}) => ({
-    API: {
-      SendMessage: {
-        request_method: 'POST',
-        request_url: 'https://api.example.com/v1/messages',
-        request_content_type: 'application/json',
-        request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
-        response_map: { data: { id: '$messageid$' } },
-        ...sendMessage,
-      },
-    },
-    auth: { type: 'bearer' },
-  });
+  const template = (sendMessage: Record<string, unknown> = {}) =>
+    ringotelTemplate('https://api.example.com/v1/messages', sendMessage, { auth: { type: 'bearer' } });
 
   it('refuses an ex channel with a bad method, naming config.method', async () => {
     const response = await create({

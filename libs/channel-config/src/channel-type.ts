@@ -1,7 +1,7 @@
 import type { ChannelType } from '@smsgate/contracts';
-import type { EgressGuard } from '@smsgate/egress';
 import type { InboundHandler } from './inbound/inbound-handler';
 import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
+import type { ConfigValidator } from './shared/common.config';
 
 /**
  * How the dispatcher sends a type's messages: through the type's HTTP adapter, or handed over to
@@ -23,8 +23,7 @@ export interface InboundUrlChannel {
  */
 export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
   readonly type: Type;
-  /** Problems with a channel's config and secrets as it is saved, each `<json path>: <why>`. */
-  validate(config: unknown, secrets: Record<string, string>, guard: EgressGuard): string[];
+  readonly validate: ConfigValidator;
   readonly outbound: OutboundRoute;
   /**
    * What the provider posts to `/c/<type>/<channel>/<action>`: which actions exist, how each is read

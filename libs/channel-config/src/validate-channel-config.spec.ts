@@ -1,4 +1,5 @@
 import { EgressGuard } from '@smsgate/egress';
+import { ringotelTemplate } from '@smsgate/testing';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
 import { validateChannelConfig } from './validate-channel-config';
 
@@ -7,19 +8,8 @@ const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[]
   return result.ok ? [] : result.problems;
 };
 
-const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  API: {
-    SendMessage: {
-      request_method: 'POST',
-      request_url: 'https://api.example.com/webhook',
-      request_content_type: 'application/json',
-      request_parameters: { from: '$from$', to: '$to$', content: '$content$' },
-      response_map: { data: { id: '$messageid$' } },
-      ...sendMessage,
-    },
-  },
-  ...extra,
-});
+const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ringotelTemplate('https://api.example.com/webhook', sendMessage, extra);
 
 describe('validateChannelConfig', () => {
   describe('ex', () => {
@@ -253,15 +243,17 @@ describe('validateChannelConfig', () => {
     });
   });
 
-  describe('tps, which every type may carry', () => {
-    const valid = {
-      ex: [{ send_url: 'https://x.example/' }, {}],
-      imi: [{}, { service_key: 'k' }],
-      template: [ringotel({}), {}],
-      smpp: [{ host: 'smsc.example.com', system_id: 'smsgate' }, { password: 'p' }],
-    } as const;
+  /** A valid config and secrets of each type, for the keys every type may carry. */
+  const valid = {
+    ex: [{ send_url: 'https://x.example/' }, {}],
+    imi: [{}, { service_key: 'k' }],
+    template: [ringotel({}), {}],
+    smpp: [{ host: 'smsc.example.com', system_id: 'smsgate' }, { password: 'p' }],
+  } as const;
+  const types = Object.keys(valid) as (keyof typeof valid)[];
 
-    it.each(Object.keys(valid) as (keyof typeof valid)[])('checks config.tps on %s channels', (type) => {
+  describe('tps, which every type may carry', () => {
+    it.each(types)('checks config.tps on %s channels', (type) => {
       const [config, secrets] = valid[type];
       expect(validateChannelConfig(type, { ...config, tps: 5 }, secrets)).toEqual({ ok: true });
       expect(validateChannelConfig(type, { ...config, tps: 0.5 }, secrets)).toEqual({ ok: true });
@@ -281,14 +273,7 @@ describe('validateChannelConfig', () => {
   });
 
   describe('receipt_timeout_seconds, which every type may carry', () => {
-    const valid = {
-      ex: [{ send_url: 'https://x.example/' }, {}],
-      imi: [{}, { service_key: 'k' }],
-      template: [ringotel({}), {}],
-      smpp: [{ host: 'smsc.example.com', system_id: 'smsgate' }, { password: 'p' }],
-    } as const;
-
-    it.each(Object.keys(valid) as (keyof typeof valid)[])('checks it on %s channels', (type) => {
+    it.each(types)('checks it on %s channels', (type) => {
       const [config, secrets] = valid[type];
       for (const seconds of [1, 3_600, 30 * 24 * 3_600, 0])
         expect(validateChannelConfig(type, { ...config, receipt_timeout_seconds: seconds }, secrets)).toEqual(

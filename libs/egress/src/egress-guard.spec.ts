@@ -8,6 +8,7 @@ import {
   type ResolvedAddress,
   type Resolver,
 } from './egress-guard';
+import { rejectionOf } from './rejection.testing';
 
 const resolverOf =
   (table: Record<string, ResolvedAddress[]>): Resolver =>
@@ -32,15 +33,7 @@ const resolve = resolverOf({
   'empty.example.com': [],
 });
 
-async function refusal(promise: Promise<unknown>): Promise<EgressRefusedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof EgressRefusedError) return error;
-    throw error;
-  }
-  throw new Error('expected the guard to refuse');
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, EgressRefusedError);
 
 describe('EgressGuard.check', () => {
   const guard = new EgressGuard({ resolve });

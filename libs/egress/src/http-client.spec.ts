@@ -2,19 +2,12 @@ import { EgressGuard } from './egress-guard';
 import { createServer } from 'node:net';
 import { HttpTransportError, NodeHttpClient } from './http-client';
 import { RecordingServer } from '@smsgate/testing';
+import { rejectionOf } from './rejection.testing';
 
 /** A client that may reach the local test servers, and only those. */
 const localHttpClient = (): NodeHttpClient => new NodeHttpClient({ egress: { allowHosts: ['127.0.0.1'] } });
 
-async function transportError(promise: Promise<unknown>): Promise<HttpTransportError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HttpTransportError) return error;
-    throw error;
-  }
-  throw new Error('expected a transport error');
-}
+const transportError = (promise: Promise<unknown>) => rejectionOf(promise, HttpTransportError);
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -1,4 +1,4 @@
-import { IntervalTask } from './interval-task';
+import { IntervalTask, type RoundResult } from './interval-task';
 
 const quiet = { warn: jest.fn() } as never;
 
@@ -11,6 +11,21 @@ describe('IntervalTask', () => {
   const roundsAfter = async (round: jest.Mock, ms: number) => {
     await jest.advanceTimersByTimeAsync(ms);
     return round.mock.calls.length;
+  };
+  /** A round that notes when it runs and answers `result()`; `duringNext` acts inside the next round. */
+  const timedRound = (result: () => RoundResult) => {
+    const at: number[] = [];
+    let during: (() => void) | undefined;
+    const round = jest.fn(async () => {
+      at.push(Date.now());
+      during?.();
+      during = undefined;
+      return result();
+    });
+    const duringNext = (act: () => void) => {
+      during = act;
+    };
+    return { at, round, duringNext };
   };
 
   it('runs a round every interval', async () => {
@@ -72,11 +87,7 @@ describe('IntervalTask', () => {
 
   it('spaces out rounds that find nothing, up to the idle interval, and comes back once one finds work', async () => {
     const results: ('idle' | boolean)[] = ['idle', 'idle', 'idle', 'idle', 'idle', false, 'idle'];
-    const at: number[] = [];
-    const round = jest.fn(async () => {
-      at.push(Date.now());
-      return results.shift() ?? 'idle';
-    });
+    const { at, round } = timedRound(() => results.shift() ?? 'idle');
     const task = new IntervalTask('t', 100, round, { logger: quiet, idleIntervalMs: 500 });
     const start = Date.now();
     task.start();
@@ -102,14 +113,7 @@ describe('IntervalTask', () => {
   });
 
   it('wakeIn runs a round when the work comes due, between rounds or when asked during one', async () => {
-    const at: number[] = [];
-    let duringRound: (() => void) | undefined;
-    const round = jest.fn(async () => {
-      at.push(Date.now());
-      duringRound?.();
-      duringRound = undefined;
-      return 'idle' as const;
-    });
+    const { at, round, duringNext } = timedRound(() => 'idle');
     const task = new IntervalTask('t', 1_000, round, { logger: quiet, idleIntervalMs: 60_000 });
     const start = Date.now();
     task.start();
@@ -119,7 +123,7 @@ describe('IntervalTask', () => {
     expect(at).toEqual([start + 300]);
     await jest.advanceTimersByTimeAsync(400);
     expect(at).toEqual([start + 300, start + 700]);
-    duringRound = () => task.wakeIn(250); // asked during the next round
+    duringNext(() => task.wakeIn(250)); // asked during the next round
     await jest.advanceTimersByTimeAsync(2_000);
     expect(at).toEqual([start + 300, start + 700, start + 2_700]);
     // The idle wait after that round would be 4,000: the round asked for 250.
@@ -132,11 +136,7 @@ describe('IntervalTask', () => {
   });
 
   it('keeps a wakeIn deadline when woken before it (work handed over does not cancel a retry)', async () => {
-    const at: number[] = [];
-    const round = jest.fn(async () => {
-      at.push(Date.now());
-      return false;
-    });
+    const { at, round } = timedRound(() => false);
     const task = new IntervalTask('t', 60_000, round, { logger: quiet });
     const start = Date.now();
     task.start();
@@ -151,20 +151,13 @@ describe('IntervalTask', () => {
   it('keeps every wakeIn deadline: a round at the first does not drop a later one', async () => {
     // Two retries scheduled in one round come due a few milliseconds apart: the round that the first
     // one's deadline brings must leave the second one's deadline standing (else it waits for the poll).
-    const at: number[] = [];
-    let duringRound: (() => void) | undefined;
-    const round = jest.fn(async () => {
-      at.push(Date.now());
-      duringRound?.();
-      duringRound = undefined;
-      return false;
-    });
+    const { at, round, duringNext } = timedRound(() => false);
     const task = new IntervalTask('t', 60_000, round, { logger: quiet });
     const start = Date.now();
-    duringRound = () => {
+    duringNext(() => {
       task.wakeIn(100);
       task.wakeIn(110);
-    };
+    });
     task.start(0);
     await jest.advanceTimersByTimeAsync(200);
     expect(at).toEqual([start, start + 100, start + 110]);

@@ -1,5 +1,5 @@
 import { decodePdu, encodePdu, PduFramer, SmppDecodeError } from './codec';
-import { Pdu, shortMessage } from './pdu';
+import { SAMPLE_PDUS } from './pdu-samples.testing';
 
 /** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
 function prng(seed: number): () => number {
@@ -13,48 +13,6 @@ function prng(seed: number): () => number {
   };
 }
 
-const seeds: Pdu[] = [
-  shortMessage('deliver_sm', {
-    sequence: 1,
-    source: { ton: 1, npi: 1, addr: '254712345678' },
-    destination: { ton: 0, npi: 0, addr: '22000' },
-    esmClass: 0x44,
-    dataCoding: 8,
-    shortMessage: Buffer.from([5, 0, 3, 9, 2, 1, 0, 0x48, 0, 0x69]),
-    optional: {
-      sarMsgRefNum: 9,
-      receiptedMessageId: 'abc',
-      messageState: 2,
-      networkErrorCode: { type: 1, code: 2 },
-    },
-  }),
-  { command: 'submit_sm_resp', status: 0, sequence: 2, messageId: '12345', optional: {} },
-  {
-    command: 'bind_transceiver',
-    status: 0,
-    sequence: 3,
-    systemId: 'sys',
-    password: 'pw',
-    systemType: 'VMA',
-    interfaceVersion: 0x34,
-    addrTon: 0,
-    addrNpi: 0,
-    addressRange: '',
-  },
-  {
-    command: 'data_sm',
-    status: 0,
-    sequence: 4,
-    serviceType: '',
-    source: { ton: 1, npi: 1, addr: '1' },
-    destination: { ton: 1, npi: 1, addr: '2' },
-    esmClass: 0,
-    registeredDelivery: 0,
-    dataCoding: 0,
-    optional: { messagePayload: Buffer.from('payload') },
-  },
-];
-
 /** Decoding must return a PDU or throw SmppDecodeError — never another error, never hang. */
 function decodeOrTypedError(bytes: Buffer): void {
   try {
@@ -67,7 +25,7 @@ function decodeOrTypedError(bytes: Buffer): void {
 describe('SMPP decoder under random and mutated input', () => {
   it('turns 20,000 mutated valid PDUs into PDUs or typed decode errors', () => {
     const random = prng(20261122);
-    const valid = seeds.map(encodePdu);
+    const valid = SAMPLE_PDUS.map(encodePdu);
     for (let round = 0; round < 20_000; round += 1) {
       const bytes = Buffer.from(valid[round % valid.length]);
       const flips = 1 + Math.floor(random() * 6);

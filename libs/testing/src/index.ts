@@ -4,6 +4,7 @@ export * from './free-port';
 export * from './service-process';
 export * from './service-setup';
 export * from './factories';
+export * from './channel-configs';
 export { ensureInfra, ensureTestInfra, infraCommand, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
 export * from './consumer-groups';

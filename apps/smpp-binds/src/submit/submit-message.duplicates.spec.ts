@@ -1,24 +1,17 @@
-import { parseSmppConfig } from '@smsgate/channel-config';
-import { SmppSubmitRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { smppSubmitQueries, SmppSubmitsRepository } from '@smsgate/db';
-import { ConsumedEvent, EventPublisher } from '@smsgate/kafka';
+import { EventPublisher } from '@smsgate/kafka';
 import { ShortMessagePdu } from '@smsgate/smpp';
 import { DataSource } from 'typeorm';
 import { BindRegistry } from '../binds/bind-registry';
 import { Ownership } from '../binds/ownership';
-import { SmppChannels } from '../channels/smpp-channels';
 import { SmppBindsConfig } from '../config';
 import { SubmitLedger } from './submit-ledger';
+import { consumedEvent, oneChannel, submitRequest } from './submit-fixtures.testing';
 import { SubmitMessage } from './submit-message.use-case';
 import { SubmittedParts } from './submitted-parts';
 
 // One submit per part whatever fails after the SMSC's acknowledgement: the ledger's database is a
 // stand-in that can fail its writes, the SMSC one that counts submit_sm per destination.
-const channelId = uuidv7();
-const workspace = uuidv7();
-const settings = parseSmppConfig({ host: '127.0.0.1', port: 2775, system_id: 'test' });
-if (!settings.ok) throw new Error(settings.problems.join('; '));
-
 function setUp(options: { failingWrites?: number; submitMs?: number } = {}) {
   const rows = new Map<
     string,
@@ -67,21 +60,8 @@ function setUp(options: { failingWrites?: number; submitMs?: number } = {}) {
       return Promise.resolve();
     },
   } as unknown as EventPublisher;
-  const channels = {
-    get: () =>
-      Promise.resolve({
-        id: channelId,
-        workspaceId: workspace,
-        name: 'smpp',
-        address: 'SMSGATE',
-        enabled: true,
-        settings: settings.ok ? settings.value : undefined,
-        password: 'secret',
-        version: '1',
-      }),
-  } as unknown as SmppChannels;
   const use = new SubmitMessage(
-    channels,
+    oneChannel('smpp'),
     { poolFor: () => pool } as unknown as BindRegistry,
     { owns: () => true } as unknown as Ownership,
     new SubmitLedger(new SmppSubmitsRepository(dataSource)),
@@ -92,31 +72,14 @@ function setUp(options: { failingWrites?: number; submitMs?: number } = {}) {
   return { use, submits, published, rows };
 }
 
-const consumed = (payload: SmppSubmitRequestedV1, attempt = 1): ConsumedEvent<SmppSubmitRequestedV1> => ({
-  payload,
-  headers: {},
-  topic: Topics.smppSubmitRequested,
-  partition: 0,
-  offset: '0',
-  timestamp: '0',
-  attempt,
-});
-
-const message = (text = 'hello'): SmppSubmitRequestedV1 =>
-  ({
-    id: uuidv7(),
-    workspace,
-    channel: channelId,
-    to: '+254712345678',
-    text,
-    priority: 'normal',
-  }) as SmppSubmitRequestedV1;
-
 describe('SubmitMessage: one submit per part', () => {
   it('submits two copies of a message handled at the same time once', async () => {
     const { use, submits, published } = setUp({ submitMs: 30 });
-    const copy = message();
-    const outcomes = await Promise.all([use.execute(consumed(copy)), use.execute(consumed(copy, 2))]);
+    const copy = submitRequest();
+    const outcomes = await Promise.all([
+      use.execute(consumedEvent(copy)),
+      use.execute(consumedEvent(copy, 2)),
+    ]);
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['done', 'done']);
     expect(submits).toHaveLength(1);
     // Both copies report the part as sent (with the same event id: the tracker records it once).
@@ -125,13 +88,13 @@ describe('SubmitMessage: one submit per part', () => {
 
   it('keeps an acknowledged part and repeats its record while the database is down, never the submit', async () => {
     const { use, submits, rows } = setUp({ failingWrites: 3 });
-    const copy = message('x'.repeat(200)); // two parts
-    const outcome = await use.execute(consumed(copy));
+    const copy = submitRequest('x'.repeat(200)); // two parts
+    const outcome = await use.execute(consumedEvent(copy));
     expect(outcome.kind).toBe('done');
     expect(submits).toHaveLength(2);
     expect(rows.size).toBe(2);
     // A replay (offset not committed when the consumer restarted) finds both parts acknowledged.
-    expect((await use.execute(consumed(copy))).kind).toBe('done');
+    expect((await use.execute(consumedEvent(copy))).kind).toBe('done');
     expect(submits).toHaveLength(2);
   });
 });

@@ -1,22 +1,17 @@
-import { parseSmppConfig } from '@smsgate/channel-config';
-import { SmppSubmitRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
-import { ConsumedEvent, EventPublisher, PublishOptions } from '@smsgate/kafka';
+import { Topics } from '@smsgate/contracts';
+import { EventPublisher, PublishOptions } from '@smsgate/kafka';
 import { BindsUnavailableError } from '@smsgate/smpp';
 import { BindRegistry } from '../binds/bind-registry';
 import { Ownership } from '../binds/ownership';
-import { SmppChannels } from '../channels/smpp-channels';
 import { SmppBindsConfig } from '../config';
 import { SubmitLedger } from './submit-ledger';
+import { channelId, consumedEvent, oneChannel, submitRequest } from './submit-fixtures.testing';
 import { SubmittedParts } from './submitted-parts';
 import { PRIOR_ATTEMPTS_HEADER, SubmitMessage } from './submit-message.use-case';
 
 // The retry bookkeeping of a message whose channel has no usable bind, across replicas: the
 // collaborators are stand-ins (this is about counting, not SMPP or Kafka).
 const RETRY_DELAYS_MS = [10, 20, 30];
-const channelId = uuidv7();
-const workspace = uuidv7();
-const settings = parseSmppConfig({ host: '127.0.0.1', port: 2775, system_id: 'test' });
-if (!settings.ok) throw new Error(settings.problems.join('; '));
 
 function setUp(owns: boolean) {
   const published: { topic: string; payload: unknown; options: PublishOptions }[] = [];
@@ -26,19 +21,6 @@ function setUp(owns: boolean) {
       return Promise.resolve();
     },
   } as unknown as EventPublisher;
-  const channels = {
-    get: () =>
-      Promise.resolve({
-        id: channelId,
-        workspaceId: workspace,
-        name: 'no binds',
-        address: 'SMSGATE',
-        enabled: true,
-        settings: settings.ok ? settings.value : undefined,
-        password: 'secret',
-        version: '1',
-      }),
-  } as unknown as SmppChannels;
   const pool = {
     submit: () => Promise.reject(new BindsUnavailableError('every bind is down')),
   };
@@ -48,29 +30,20 @@ function setUp(owns: boolean) {
   const config = { RETRY_DELAYS_MS, SUBMIT_HOLD_MS: 1_000 } as unknown as SmppBindsConfig;
   return {
     published,
-    use: new SubmitMessage(channels, registry, ownership, ledger, new SubmittedParts(), publisher, config),
+    use: new SubmitMessage(
+      oneChannel('no binds'),
+      registry,
+      ownership,
+      ledger,
+      new SubmittedParts(),
+      publisher,
+      config,
+    ),
   };
 }
 
-const consumed = (
-  attempt: number,
-  headers: Record<string, string> = {},
-): ConsumedEvent<SmppSubmitRequestedV1> => ({
-  payload: {
-    id: uuidv7(),
-    workspace,
-    channel: channelId,
-    to: '+254712345678',
-    text: 'hello',
-    priority: 'normal',
-  } as SmppSubmitRequestedV1,
-  headers,
-  topic: Topics.smppSubmitRequested,
-  partition: 0,
-  offset: '0',
-  timestamp: '0',
-  attempt,
-});
+const consumed = (attempt: number, headers: Record<string, string> = {}) =>
+  consumedEvent(submitRequest(), attempt, headers);
 
 describe('SubmitMessage: attempts across replicas', () => {
   it('hands a retried event back to the owner with the attempts it used so far', async () => {

@@ -1,5 +1,6 @@
 import type { ChannelType } from '@smsgate/contracts';
 import type { HttpClient } from '@smsgate/egress';
+import { toNoPlus } from '@smsgate/sms';
 
 /** One outbound message, as resolved by the dispatcher (routing done, `from` chosen). */
 export interface OutboundMessage {
@@ -27,6 +28,22 @@ export interface AdapterChannel {
   secrets: Record<string, string>;
 }
 
+/** The sender a message goes out from: its own, else the channel's address. */
+export const senderOf = (message: OutboundMessage, channel: AdapterChannel): string =>
+  message.from || channel.address || '';
+
+/** The addresses as the HTTP types' variables name them (RapidPro's courier and Ringotel alike). */
+export function addressVariables(message: OutboundMessage, channel: AdapterChannel) {
+  const from = senderOf(message, channel);
+  return {
+    to: message.to,
+    to_no_plus: toNoPlus(message.to),
+    from,
+    from_no_plus: toNoPlus(from),
+    channel: message.channel,
+  };
+}
+
 export type Detail = Record<string, string | number | boolean | null>;
 
 export type SendResult =
@@ -43,6 +60,11 @@ export type SendResult =
   | { kind: 'retry'; reason: string; retryAfterMs?: number; detail?: Detail }
   /** Other 4xx, a failed response check, a provider error code, a refused destination, bad config. */
   | { kind: 'failed'; reason: string; detail?: Detail };
+
+export const invalidConfig = (problems: readonly string[]): SendResult => ({
+  kind: 'failed',
+  reason: `invalid channel config: ${problems.join('; ')}`,
+});
 
 /** Sends a channel type's messages to its HTTP aggregator; `smpp` channels go through smpp-binds instead. */
 export interface ChannelAdapter {
@@ -72,3 +94,7 @@ export const dedupeHeaders = (messageId: string, index = 0, count = 1): Record<s
   [MESSAGE_ID_HEADER]: messageId,
   [PART_HEADER]: `${index + 1}/${count}`,
 });
+
+/** `query` added to the URL's own query, or as its query when it has none. */
+export const withQuery = (url: string, query: string): string =>
+  `${url}${url.includes('?') ? '&' : '?'}${query}`;

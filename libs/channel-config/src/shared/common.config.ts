@@ -35,11 +35,16 @@ export function commonConfigProblems(config: unknown): string[] {
   return parsed.success ? [] : problemsOfZod(parsed.error, 'config');
 }
 
-type Validator = (config: unknown, secrets: Record<string, string>, guard: EgressGuard) => string[];
+/** Problems with a channel's config and secrets as it is saved, each `<json path>: <why>`. */
+export type ConfigValidator = (
+  config: unknown,
+  secrets: Record<string, string>,
+  guard: EgressGuard,
+) => string[];
 
 /** A type's own checks followed by those of the common keys. */
 export const withCommonKeys =
-  (validate: Validator): Validator =>
+  (validate: ConfigValidator): ConfigValidator =>
   (config, secrets, guard) => [...validate(config, secrets, guard), ...commonConfigProblems(config)];
 
 /**

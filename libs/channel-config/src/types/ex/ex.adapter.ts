@@ -6,10 +6,12 @@ import {
   type ExSettings,
   type ExVariables,
 } from './ex.config';
-import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  addressVariables,
   dedupeHeaders,
+  invalidConfig,
+  withQuery,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -52,8 +54,7 @@ export class ExAdapter implements ChannelAdapter {
       parsed = parseExConfig(channel.config);
       if (key) this.settings.set(key, parsed);
     }
-    if (!parsed.ok)
-      return { kind: 'failed', reason: `invalid channel config: ${parsed.problems.join('; ')}` };
+    if (!parsed.ok) return invalidConfig(parsed.problems);
     const settings = parsed.value;
     const redact = redactorFor(Object.values(channel.secrets));
     const parts = splitText(message.text, settings.maxLength);
@@ -92,7 +93,7 @@ export class ExAdapter implements ChannelAdapter {
     if (settings.method === 'GET') {
       // A send_url without variables gets them all as its query, the way the form body carries them.
       if (url === settings.sendUrl) {
-        url += `${url.includes('?') ? '&' : '?'}${renderExTemplate(DEFAULT_FORM_BODY, variables, 'urlencoded')}`;
+        url = withQuery(url, renderExTemplate(DEFAULT_FORM_BODY, variables, 'urlencoded'));
       }
     } else {
       body = renderExTemplate(settings.body, variables, settings.encoding);
@@ -112,16 +113,7 @@ export class ExAdapter implements ChannelAdapter {
 }
 
 function variablesOf(message: OutboundMessage, channel: AdapterChannel, text: string): ExVariables {
-  const from = message.from || channel.address || '';
-  return {
-    id: message.id,
-    text,
-    to: message.to,
-    to_no_plus: toNoPlus(message.to),
-    from,
-    from_no_plus: toNoPlus(from),
-    channel: message.channel,
-  };
+  return { id: message.id, text, ...addressVariables(message, channel) };
 }
 
 /** Configured headers replace ours of the same name, whatever its case (as courier's Header.Set). */

@@ -1,4 +1,4 @@
-import type { EgressGuard } from '@smsgate/egress';
+import type { ConfigValidator } from '../../shared/common.config';
 import { z } from 'zod';
 import {
   HTTP_METHODS,
@@ -136,16 +136,12 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
 }
 
 /** Problems with an `ex` channel's config as it is saved; `secrets.send_authorization` is optional. */
-export function validateExConfig(
-  config: unknown,
-  _secrets: Record<string, string>,
-  guard: EgressGuard,
-): string[] {
+export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
   const parsed = parseExConfig(config);
   if (!parsed.ok) return parsed.problems;
   const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
   return refusal ? [problemAt(['config', 'send_url'], refusal)] : [];
-}
+};
 
 /** Replaces `{{variable}}` with its value escaped for the encoding; anything else is left as it is. */
 export function renderExTemplate(template: string, variables: ExVariables, encoding: ExEncoding): string {

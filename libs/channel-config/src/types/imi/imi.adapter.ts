@@ -3,6 +3,8 @@ import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
   dedupeHeaders,
+  invalidConfig,
+  senderOf,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -47,12 +49,11 @@ export class ImiAdapter implements ChannelAdapter {
 
   async send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult> {
     const parsed = parseImiConfig(channel.config);
-    if (!parsed.ok)
-      return { kind: 'failed', reason: `invalid channel config: ${parsed.problems.join('; ')}` };
+    if (!parsed.ok) return invalidConfig(parsed.problems);
     const serviceKey = channel.secrets[IMI_SERVICE_KEY_SECRET];
     if (!serviceKey) return { kind: 'failed', reason: `missing secret ${IMI_SERVICE_KEY_SECRET}` };
     const redact = redactorFor(Object.values(channel.secrets));
-    const from = message.from || channel.address || '';
+    const from = senderOf(message, channel);
 
     // Reports come back to the channel's DR notify URL on ingress unless the channel names another.
     const notifyUrl =

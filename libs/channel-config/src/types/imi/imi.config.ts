@@ -1,4 +1,4 @@
-import type { EgressGuard } from '@smsgate/egress';
+import type { ConfigValidator } from '../../shared/common.config';
 import { z } from 'zod';
 import {
   isHttpUrl,
@@ -46,11 +46,7 @@ export function parseImiConfig(config: unknown): Parsed<ImiSettings> {
 }
 
 /** Problems with an `imi` channel as it is saved: config, and the service key in secrets. */
-export function validateImiConfig(
-  config: unknown,
-  secrets: Record<string, string>,
-  guard: EgressGuard,
-): string[] {
+export const validateImiConfig: ConfigValidator = (config, secrets, guard) => {
   const parsed = parseImiConfig(config);
   const problems = parsed.ok ? [] : [...parsed.problems];
   if (parsed.ok) {
@@ -58,4 +54,4 @@ export function validateImiConfig(
     if (refusal) problems.push(problemAt(['config', 'base_url'], refusal));
   }
   return [...problems, ...missingSecrets(secrets, [IMI_SERVICE_KEY_SECRET])];
-}
+};

@@ -8,10 +8,12 @@ import {
   type TemplateSettings,
   type TemplateValues,
 } from './template.config';
-import { toNoPlus } from '@smsgate/sms';
 import {
   DEFAULT_TIMEOUT_MS,
+  addressVariables,
   dedupeHeaders,
+  invalidConfig,
+  withQuery,
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
@@ -36,8 +38,7 @@ export class TemplateAdapter implements ChannelAdapter {
 
   async send(message: OutboundMessage, channel: AdapterChannel, http: HttpClient): Promise<SendResult> {
     const parsed = parseTemplateConfig(channel.config);
-    if (!parsed.ok)
-      return { kind: 'failed', reason: `invalid channel config: ${parsed.problems.join('; ')}` };
+    if (!parsed.ok) return invalidConfig(parsed.problems);
     const settings = parsed.value;
     const missing = secretsFor(settings.auth).filter((name) => !channel.secrets[name]);
     if (missing.length > 0) return { kind: 'failed', reason: `missing secret ${missing.join(', ')}` };
@@ -82,7 +83,7 @@ export class TemplateAdapter implements ChannelAdapter {
     let body: string | undefined;
     if (settings.method === 'GET') {
       const query = formEncode(parameters);
-      if (query) url += `${url.includes('?') ? '&' : '?'}${query}`;
+      if (query) url = withQuery(url, query);
     } else {
       headers['Content-Type'] = settings.contentType;
       body = settings.bodyType === 'json' ? JSON.stringify(parameters) : formEncode(parameters);
@@ -98,16 +99,7 @@ export class TemplateAdapter implements ChannelAdapter {
 }
 
 function valuesOf(message: OutboundMessage, channel: AdapterChannel): TemplateValues {
-  const from = message.from || channel.address || '';
-  return {
-    from,
-    to: message.to,
-    content: message.text,
-    messageid: message.id,
-    channel: message.channel,
-    to_no_plus: toNoPlus(message.to),
-    from_no_plus: toNoPlus(from),
-  };
+  return { content: message.text, messageid: message.id, ...addressVariables(message, channel) };
 }
 
 function authorizationOf(settings: TemplateSettings, secrets: Record<string, string>): string | null {

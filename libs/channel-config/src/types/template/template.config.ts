@@ -1,4 +1,4 @@
-import type { EgressGuard } from '@smsgate/egress';
+import type { ConfigValidator } from '../../shared/common.config';
 import { z } from 'zod';
 import {
   HTTP_METHODS,
@@ -137,18 +137,14 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
 }
 
 /** Problems with a `template` channel as it is saved, including the secrets its auth needs. */
-export function validateTemplateConfig(
-  config: unknown,
-  secrets: Record<string, string>,
-  guard: EgressGuard,
-): string[] {
+export const validateTemplateConfig: ConfigValidator = (config, secrets, guard) => {
   const parsed = parseTemplateConfig(config);
   if (!parsed.ok) return parsed.problems;
   const problems = missingSecrets(secrets, secretsFor(parsed.value.auth));
   const refusal = guard.staticRefusal(renderPlaceholders(parsed.value.url, SAMPLE, encodeURIComponent));
   if (refusal) problems.unshift(problemAt([...SEND_MESSAGE, 'request_url'], refusal));
   return problems;
-}
+};
 
 export function secretsFor(auth: TemplateAuth): string[] {
   switch (auth) {
