@@ -51,6 +51,21 @@ export const SAMPLE_PDUS: Pdu[] = [
       networkErrorCode: { type: 3, code: 0x0102 },
     },
   }),
+  // A segment of a UCS-2 MO with its header in the text and a receipt's fields beside it.
+  shortMessage('deliver_sm', {
+    sequence: 14,
+    source: { ton: 1, npi: 1, addr: '254712345678' },
+    destination: { ton: 0, npi: 0, addr: '22000' },
+    esmClass: 0x44,
+    dataCoding: 8,
+    shortMessage: Buffer.from([5, 0, 3, 9, 2, 1, 0, 0x48, 0, 0x69]),
+    optional: {
+      sarMsgRefNum: 9,
+      receiptedMessageId: 'abc',
+      messageState: 2,
+      networkErrorCode: { type: 1, code: 2 },
+    },
+  }),
   {
     command: 'data_sm',
     status: 0,
