@@ -1,8 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { RapidProSendController } from './aggregator/rapidpro-send.controller';
 import { CHT_RELAY_CONFIG, ChtRelayConfig } from './config';
 import { GatewayPoller } from './gateway/gateway-poller';
@@ -28,13 +26,10 @@ import { TrackStatusUseCase } from './status/track-status.use-case';
 @Module({})
 export class ChtRelayModule {
   static forRoot(config: ChtRelayConfig): DynamicModule {
-    return {
-      module: ChtRelayModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'cht-relay'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'cht-relay'),
-        AuthModule,
-      ],
+    return smsgateServiceModule(ChtRelayModule, config, {
+      name: 'cht-relay',
+      configToken: CHT_RELAY_CONFIG,
+      imports: [AuthModule],
       controllers: [
         RapidProApiController,
         RapidProSendController,
@@ -43,7 +38,6 @@ export class ChtRelayModule {
         InboundConsumer,
       ],
       providers: [
-        { provide: CHT_RELAY_CONFIG, useValue: config },
         RelaySettings,
         RelayHttp,
         LoopGuard,
@@ -55,6 +49,6 @@ export class ChtRelayModule {
         GatewayPoller,
         Housekeeping,
       ],
-    };
+    });
   }
 }

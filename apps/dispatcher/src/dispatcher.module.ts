@@ -1,7 +1,5 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { createChannelAdapters } from '@smsgate/channel-config';
 import { NodeHttpClient } from '@smsgate/egress';
 import { ChannelDirectory } from './channels/channel-directory';
@@ -26,15 +24,11 @@ class HttpClientLifecycle implements OnApplicationShutdown {
 @Module({})
 export class DispatcherModule {
   static forRoot(config: DispatcherConfig): DynamicModule {
-    return {
-      module: DispatcherModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dispatcher'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'dispatcher'),
-      ],
+    return smsgateServiceModule(DispatcherModule, config, {
+      name: 'dispatcher',
+      configToken: DISPATCHER_CONFIG,
       controllers: [OutboundConsumer],
       providers: [
-        { provide: DISPATCHER_CONFIG, useValue: config },
         {
           provide: CHANNEL_ADAPTERS,
           useFactory: () =>
@@ -55,6 +49,6 @@ export class DispatcherModule {
         { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
         DispatchMessage,
       ],
-    };
+    });
   }
 }

@@ -1,8 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard, AuthModule } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { ChannelsController } from './channels/channels.controller';
 import { ChannelsService } from './channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from './config';
@@ -21,13 +19,10 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 @Module({})
 export class IngressModule {
   static forRoot(config: IngressConfig): DynamicModule {
-    return {
-      module: IngressModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'ingress'),
-        AuthModule,
-      ],
+    return smsgateServiceModule(IngressModule, config, {
+      name: 'ingress',
+      configToken: INGRESS_CONFIG,
+      imports: [AuthModule],
       controllers: [
         WorkspacesController,
         ChannelsController,
@@ -38,7 +33,6 @@ export class IngressModule {
         RoutesController,
       ],
       providers: [
-        { provide: INGRESS_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
         ChannelsService,
@@ -48,6 +42,6 @@ export class IngressModule {
         SendMessages,
         SendRequestsStore,
       ],
-    };
+    });
   }
 }

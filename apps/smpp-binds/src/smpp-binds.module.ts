@@ -8,9 +8,8 @@ import {
   Inject,
 } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { countPublished, IntervalTask } from '@smsgate/runtime';
+import { smsgateServiceModule } from '@smsgate/service';
+import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
 import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
@@ -73,15 +72,11 @@ class BindMetrics implements OnApplicationBootstrap {
 @Module({})
 export class SmppBindsModule {
   static forRoot(config: SmppBindsConfig): DynamicModule {
-    return {
-      module: SmppBindsModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'smpp-binds'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'smpp-binds'),
-      ],
+    return smsgateServiceModule(SmppBindsModule, config, {
+      name: 'smpp-binds',
+      configToken: SMPP_BINDS_CONFIG,
       controllers: [SubmitConsumer, BindsController],
       providers: [
-        { provide: SMPP_BINDS_CONFIG, useValue: config },
         { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
         AdminTokenGuard,
         SmppChannels,
@@ -95,6 +90,6 @@ export class SmppBindsModule {
         SubmittedParts,
         SubmitMessage,
       ],
-    };
+    });
   }
 }
