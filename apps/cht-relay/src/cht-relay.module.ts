@@ -1,4 +1,3 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
 import { smsgateServiceModule } from '@smsgate/service';
 import { RapidProSendController } from './aggregator/rapidpro-send.controller';
@@ -23,32 +22,29 @@ import { TrackStatusUseCase } from './status/track-status.use-case';
  * inbound messages to CHT's webhook or gateway API, and smsgate as the aggregator behind RapidPro
  * External API channels.
  */
-@Module({})
-export class ChtRelayModule {
-  static forRoot(config: ChtRelayConfig): DynamicModule {
-    return smsgateServiceModule(ChtRelayModule, config, {
-      name: 'cht-relay',
-      configToken: CHT_RELAY_CONFIG,
-      imports: [AuthModule],
-      controllers: [
-        RapidProApiController,
-        RapidProSendController,
-        SettingsController,
-        StatusConsumer,
-        InboundConsumer,
-      ],
-      providers: [
-        RelaySettings,
-        RelayHttp,
-        LoopGuard,
-        OutboundMessages,
-        CreateBroadcastUseCase,
-        RapidProAuthGuard,
-        TrackStatusUseCase,
-        ForwardInboundUseCase,
-        GatewayPoller,
-        Housekeeping,
-      ],
-    });
-  }
-}
+export class ChtRelayModule extends smsgateServiceModule<ChtRelayConfig>(
+  'cht-relay',
+  CHT_RELAY_CONFIG,
+  () => ({
+    imports: [AuthModule],
+    controllers: [
+      RapidProApiController,
+      RapidProSendController,
+      SettingsController,
+      StatusConsumer,
+      InboundConsumer,
+    ],
+    providers: [
+      RelaySettings,
+      RelayHttp,
+      LoopGuard,
+      OutboundMessages,
+      CreateBroadcastUseCase,
+      RapidProAuthGuard,
+      TrackStatusUseCase,
+      ForwardInboundUseCase,
+      GatewayPoller,
+      Housekeeping,
+    ],
+  }),
+) {}

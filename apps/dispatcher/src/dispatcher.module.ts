@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { smsgateServiceModule } from '@smsgate/service';
 import { createChannelAdapters } from '@smsgate/channel-config';
 import { NodeHttpClient } from '@smsgate/egress';
@@ -21,34 +21,31 @@ class HttpClientLifecycle implements OnApplicationShutdown {
 }
 
 /** Delivers requested messages to HTTP aggregators, or hands SMPP ones to smpp-binds. */
-@Module({})
-export class DispatcherModule {
-  static forRoot(config: DispatcherConfig): DynamicModule {
-    return smsgateServiceModule(DispatcherModule, config, {
-      name: 'dispatcher',
-      configToken: DISPATCHER_CONFIG,
-      controllers: [OutboundConsumer],
-      providers: [
-        {
-          provide: CHANNEL_ADAPTERS,
-          useFactory: () =>
-            createChannelAdapters({
-              timeoutMs: config.HTTP_TIMEOUT_MS,
-              ingressPublicUrl: config.INGRESS_PUBLIC_URL,
-            }),
-        },
-        {
-          provide: HTTP_CLIENT,
-          useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
-        },
-        HttpClientLifecycle,
-        ChannelDirectory,
-        RouteResolver,
-        AttemptLedger,
-        OptOutList,
-        { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
-        DispatchMessage,
-      ],
-    });
-  }
-}
+export class DispatcherModule extends smsgateServiceModule<DispatcherConfig>(
+  'dispatcher',
+  DISPATCHER_CONFIG,
+  (config) => ({
+    controllers: [OutboundConsumer],
+    providers: [
+      {
+        provide: CHANNEL_ADAPTERS,
+        useFactory: () =>
+          createChannelAdapters({
+            timeoutMs: config.HTTP_TIMEOUT_MS,
+            ingressPublicUrl: config.INGRESS_PUBLIC_URL,
+          }),
+      },
+      {
+        provide: HTTP_CLIENT,
+        useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
+      },
+      HttpClientLifecycle,
+      ChannelDirectory,
+      RouteResolver,
+      AttemptLedger,
+      OptOutList,
+      { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
+      DispatchMessage,
+    ],
+  }),
+) {}

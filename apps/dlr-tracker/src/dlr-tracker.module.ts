@@ -1,4 +1,3 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
 import { smsgateServiceModule } from '@smsgate/service';
 import { CallbackWorker } from './callbacks/callback-worker';
@@ -18,27 +17,24 @@ import { StatusLedger } from './tracking/status-ledger';
 import { StatusConsumer } from './tracking/status.consumer';
 import { TrackStatuses } from './tracking/track-statuses.use-case';
 
-@Module({})
-export class DlrTrackerModule {
-  static forRoot(config: DlrTrackerConfig): DynamicModule {
-    return smsgateServiceModule(DlrTrackerModule, config, {
-      name: 'dlr-tracker',
-      configToken: DLR_TRACKER_CONFIG,
-      imports: [AuthModule],
-      controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
-      providers: [
-        StoreInboundMessages,
-        LedgerWriter,
-        StatusLedger,
-        RecordSendRequests,
-        TrackStatuses,
-        SigningSecrets,
-        CallbackWorker,
-        ExpirySweeper,
-        ReceiptTimeoutSweeper,
-        CallbackPruner,
-        ParkedReporter,
-      ],
-    });
-  }
-}
+export class DlrTrackerModule extends smsgateServiceModule<DlrTrackerConfig>(
+  'dlr-tracker',
+  DLR_TRACKER_CONFIG,
+  () => ({
+    imports: [AuthModule],
+    controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
+    providers: [
+      StoreInboundMessages,
+      LedgerWriter,
+      StatusLedger,
+      RecordSendRequests,
+      TrackStatuses,
+      SigningSecrets,
+      CallbackWorker,
+      ExpirySweeper,
+      ReceiptTimeoutSweeper,
+      CallbackPruner,
+      ParkedReporter,
+    ],
+  }),
+) {}

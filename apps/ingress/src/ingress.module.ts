@@ -1,4 +1,3 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard, AuthModule } from '@smsgate/auth';
 import { smsgateServiceModule } from '@smsgate/service';
 import { ChannelsController } from './channels/channels.controller';
@@ -16,32 +15,29 @@ import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
-@Module({})
-export class IngressModule {
-  static forRoot(config: IngressConfig): DynamicModule {
-    return smsgateServiceModule(IngressModule, config, {
-      name: 'ingress',
-      configToken: INGRESS_CONFIG,
-      imports: [AuthModule],
-      controllers: [
-        WorkspacesController,
-        ChannelsController,
-        InboundController,
-        MessagesController,
-        MessageListController,
-        ImiMessagingController,
-        RoutesController,
-      ],
-      providers: [
-        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
-        AdminTokenGuard,
-        ChannelsService,
-        InboundDedupStore,
-        AcceptInbound,
-        AcceptReport,
-        SendMessages,
-        SendRequestsStore,
-      ],
-    });
-  }
-}
+export class IngressModule extends smsgateServiceModule<IngressConfig>(
+  'ingress',
+  INGRESS_CONFIG,
+  (config) => ({
+    imports: [AuthModule],
+    controllers: [
+      WorkspacesController,
+      ChannelsController,
+      InboundController,
+      MessagesController,
+      MessageListController,
+      ImiMessagingController,
+      RoutesController,
+    ],
+    providers: [
+      { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+      AdminTokenGuard,
+      ChannelsService,
+      InboundDedupStore,
+      AcceptInbound,
+      AcceptReport,
+      SendMessages,
+      SendRequestsStore,
+    ],
+  }),
+) {}

@@ -1,12 +1,4 @@
-import {
-  DynamicModule,
-  Injectable,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  Logger,
-  Inject,
-} from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger, Inject } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
 import { smsgateServiceModule } from '@smsgate/service';
 import { IntervalTask } from '@smsgate/runtime';
@@ -69,27 +61,24 @@ class BindMetrics implements OnApplicationBootstrap {
 }
 
 /** Holds SMPP binds to SMSCs: submits what the dispatcher hands over, turns deliver_sm into events. */
-@Module({})
-export class SmppBindsModule {
-  static forRoot(config: SmppBindsConfig): DynamicModule {
-    return smsgateServiceModule(SmppBindsModule, config, {
-      name: 'smpp-binds',
-      configToken: SMPP_BINDS_CONFIG,
-      controllers: [SubmitConsumer, BindsController],
-      providers: [
-        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
-        AdminTokenGuard,
-        SmppChannels,
-        Ownership,
-        InboundHandler,
-        MoReassembly,
-        MoSweeper,
-        BindRegistry,
-        BindMetrics,
-        SubmitLedger,
-        SubmittedParts,
-        SubmitMessage,
-      ],
-    });
-  }
-}
+export class SmppBindsModule extends smsgateServiceModule<SmppBindsConfig>(
+  'smpp-binds',
+  SMPP_BINDS_CONFIG,
+  (config) => ({
+    controllers: [SubmitConsumer, BindsController],
+    providers: [
+      { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+      AdminTokenGuard,
+      SmppChannels,
+      Ownership,
+      InboundHandler,
+      MoReassembly,
+      MoSweeper,
+      BindRegistry,
+      BindMetrics,
+      SubmitLedger,
+      SubmittedParts,
+      SubmitMessage,
+    ],
+  }),
+) {}
