@@ -20,6 +20,8 @@ const LAYERS = {
   smpp: ['sms', 'testing'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
   'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'testing'],
+  // What every service stands on: its environment, its root module's imports, how it runs.
+  service: ['db', 'kafka', 'runtime'],
   testing: ['contracts', 'db', 'kafka', 'smpp'],
 };
 const depConstraints = [

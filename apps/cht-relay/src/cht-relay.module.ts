@@ -1,8 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { RapidProSendController } from './aggregator/rapidpro-send.controller';
 import { CHT_RELAY_CONFIG, ChtRelayConfig } from './config';
 import { GatewayPoller } from './gateway/gateway-poller';
@@ -25,36 +22,29 @@ import { TrackStatusUseCase } from './status/track-status.use-case';
  * inbound messages to CHT's webhook or gateway API, and smsgate as the aggregator behind RapidPro
  * External API channels.
  */
-@Module({})
-export class ChtRelayModule {
-  static forRoot(config: ChtRelayConfig): DynamicModule {
-    return {
-      module: ChtRelayModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'cht-relay'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'cht-relay'),
-        AuthModule,
-      ],
-      controllers: [
-        RapidProApiController,
-        RapidProSendController,
-        SettingsController,
-        StatusConsumer,
-        InboundConsumer,
-      ],
-      providers: [
-        { provide: CHT_RELAY_CONFIG, useValue: config },
-        RelaySettings,
-        RelayHttp,
-        LoopGuard,
-        OutboundMessages,
-        CreateBroadcastUseCase,
-        RapidProAuthGuard,
-        TrackStatusUseCase,
-        ForwardInboundUseCase,
-        GatewayPoller,
-        Housekeeping,
-      ],
-    };
-  }
-}
+export class ChtRelayModule extends smsgateServiceModule<ChtRelayConfig>(
+  'cht-relay',
+  CHT_RELAY_CONFIG,
+  () => ({
+    imports: [AuthModule],
+    controllers: [
+      RapidProApiController,
+      RapidProSendController,
+      SettingsController,
+      StatusConsumer,
+      InboundConsumer,
+    ],
+    providers: [
+      RelaySettings,
+      RelayHttp,
+      LoopGuard,
+      OutboundMessages,
+      CreateBroadcastUseCase,
+      RapidProAuthGuard,
+      TrackStatusUseCase,
+      ForwardInboundUseCase,
+      GatewayPoller,
+      Housekeeping,
+    ],
+  }),
+) {}

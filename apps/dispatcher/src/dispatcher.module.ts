@@ -1,7 +1,5 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { smsgateServiceModule } from '@smsgate/service';
 import { createChannelAdapters } from '@smsgate/channel-config';
 import { NodeHttpClient } from '@smsgate/egress';
 import { ChannelDirectory } from './channels/channel-directory';
@@ -23,38 +21,31 @@ class HttpClientLifecycle implements OnApplicationShutdown {
 }
 
 /** Delivers requested messages to HTTP aggregators, or hands SMPP ones to smpp-binds. */
-@Module({})
-export class DispatcherModule {
-  static forRoot(config: DispatcherConfig): DynamicModule {
-    return {
-      module: DispatcherModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dispatcher'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'dispatcher'),
-      ],
-      controllers: [OutboundConsumer],
-      providers: [
-        { provide: DISPATCHER_CONFIG, useValue: config },
-        {
-          provide: CHANNEL_ADAPTERS,
-          useFactory: () =>
-            createChannelAdapters({
-              timeoutMs: config.HTTP_TIMEOUT_MS,
-              ingressPublicUrl: config.INGRESS_PUBLIC_URL,
-            }),
-        },
-        {
-          provide: HTTP_CLIENT,
-          useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
-        },
-        HttpClientLifecycle,
-        ChannelDirectory,
-        RouteResolver,
-        AttemptLedger,
-        OptOutList,
-        { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
-        DispatchMessage,
-      ],
-    };
-  }
-}
+export class DispatcherModule extends smsgateServiceModule<DispatcherConfig>(
+  'dispatcher',
+  DISPATCHER_CONFIG,
+  (config) => ({
+    controllers: [OutboundConsumer],
+    providers: [
+      {
+        provide: CHANNEL_ADAPTERS,
+        useFactory: () =>
+          createChannelAdapters({
+            timeoutMs: config.HTTP_TIMEOUT_MS,
+            ingressPublicUrl: config.INGRESS_PUBLIC_URL,
+          }),
+      },
+      {
+        provide: HTTP_CLIENT,
+        useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
+      },
+      HttpClientLifecycle,
+      ChannelDirectory,
+      RouteResolver,
+      AttemptLedger,
+      OptOutList,
+      { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
+      DispatchMessage,
+    ],
+  }),
+) {}

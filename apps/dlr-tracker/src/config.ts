@@ -1,12 +1,8 @@
-import { dbEnv } from '@smsgate/db';
-import { kafkaEnv } from '@smsgate/kafka';
-import { commaList, loadConfig, millisecondsList, secretsEnv, serviceEnv } from '@smsgate/runtime';
+import { commaList, loadConfig, millisecondsList } from '@smsgate/runtime';
+import { smsgateServiceEnv } from '@smsgate/service';
 import { z } from 'zod';
 
-export const dlrTrackerEnv = serviceEnv(8083)
-  .extend(kafkaEnv.shape)
-  .extend(dbEnv.shape)
-  .extend(secretsEnv.shape)
+export const dlrTrackerEnv = smsgateServiceEnv(8083)
   .extend({
     KAFKA_GROUP_ID: z.string().min(1).default('dlr-tracker').describe('consumer group'),
     RETRY_DELAYS_MS: millisecondsList('1000,5000,30000,120000').describe(

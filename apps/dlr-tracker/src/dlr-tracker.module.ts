@@ -1,8 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { CallbackWorker } from './callbacks/callback-worker';
 import { SigningSecrets } from './callbacks/signing-secrets';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from './config';
@@ -20,31 +17,24 @@ import { StatusLedger } from './tracking/status-ledger';
 import { StatusConsumer } from './tracking/status.consumer';
 import { TrackStatuses } from './tracking/track-statuses.use-case';
 
-@Module({})
-export class DlrTrackerModule {
-  static forRoot(config: DlrTrackerConfig): DynamicModule {
-    return {
-      module: DlrTrackerModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'dlr-tracker'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'dlr-tracker'),
-        AuthModule,
-      ],
-      controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
-      providers: [
-        { provide: DLR_TRACKER_CONFIG, useValue: config },
-        StoreInboundMessages,
-        LedgerWriter,
-        StatusLedger,
-        RecordSendRequests,
-        TrackStatuses,
-        SigningSecrets,
-        CallbackWorker,
-        ExpirySweeper,
-        ReceiptTimeoutSweeper,
-        CallbackPruner,
-        ParkedReporter,
-      ],
-    };
-  }
-}
+export class DlrTrackerModule extends smsgateServiceModule<DlrTrackerConfig>(
+  'dlr-tracker',
+  DLR_TRACKER_CONFIG,
+  () => ({
+    imports: [AuthModule],
+    controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
+    providers: [
+      StoreInboundMessages,
+      LedgerWriter,
+      StatusLedger,
+      RecordSendRequests,
+      TrackStatuses,
+      SigningSecrets,
+      CallbackWorker,
+      ExpirySweeper,
+      ReceiptTimeoutSweeper,
+      CallbackPruner,
+      ParkedReporter,
+    ],
+  }),
+) {}

@@ -1,8 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard, AuthModule } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { countPublished } from '@smsgate/runtime';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
+import { smsgateServiceModule } from '@smsgate/service';
 import { ChannelsController } from './channels/channels.controller';
 import { ChannelsService } from './channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from './config';
@@ -18,36 +15,29 @@ import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
-@Module({})
-export class IngressModule {
-  static forRoot(config: IngressConfig): DynamicModule {
-    return {
-      module: IngressModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'ingress'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'ingress'),
-        AuthModule,
-      ],
-      controllers: [
-        WorkspacesController,
-        ChannelsController,
-        InboundController,
-        MessagesController,
-        MessageListController,
-        ImiMessagingController,
-        RoutesController,
-      ],
-      providers: [
-        { provide: INGRESS_CONFIG, useValue: config },
-        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
-        AdminTokenGuard,
-        ChannelsService,
-        InboundDedupStore,
-        AcceptInbound,
-        AcceptReport,
-        SendMessages,
-        SendRequestsStore,
-      ],
-    };
-  }
-}
+export class IngressModule extends smsgateServiceModule<IngressConfig>(
+  'ingress',
+  INGRESS_CONFIG,
+  (config) => ({
+    imports: [AuthModule],
+    controllers: [
+      WorkspacesController,
+      ChannelsController,
+      InboundController,
+      MessagesController,
+      MessageListController,
+      ImiMessagingController,
+      RoutesController,
+    ],
+    providers: [
+      { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+      AdminTokenGuard,
+      ChannelsService,
+      InboundDedupStore,
+      AcceptInbound,
+      AcceptReport,
+      SendMessages,
+      SendRequestsStore,
+    ],
+  }),
+) {}

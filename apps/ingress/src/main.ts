@@ -1,18 +1,15 @@
 import 'reflect-metadata';
-import { DatabaseHealth } from '@smsgate/db';
-import { KafkaHealth } from '@smsgate/kafka';
-import { runService } from '@smsgate/runtime';
+import { runSmsgateService } from '@smsgate/service';
 import { ingressConfig } from './config';
 import { IngressModule } from './ingress.module';
 import { registerMultipartForms } from './multipart-forms';
 import { rapidProErrorBody } from './inbound/rapidpro-error';
 import { imiErrorBody } from './send/imi-messaging.controller';
 
-void runService({
+void runSmsgateService({
   name: 'ingress',
   config: ingressConfig,
   module: (config) => IngressModule.forRoot(config),
-  readiness: { kafka: KafkaHealth, postgres: DatabaseHealth },
   errorBody: (request, status, reason, body) =>
     rapidProErrorBody(request, status, reason) ?? imiErrorBody(request, status, reason, body),
   configureHttp: (app) => registerMultipartForms(app),

@@ -1,16 +1,7 @@
-import {
-  DynamicModule,
-  Injectable,
-  Module,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  Logger,
-  Inject,
-} from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Logger, Inject } from '@nestjs/common';
 import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
-import { DatabaseModule } from '@smsgate/db';
-import { KafkaModule, kafkaSettingsFrom } from '@smsgate/kafka';
-import { countPublished, IntervalTask } from '@smsgate/runtime';
+import { smsgateServiceModule } from '@smsgate/service';
+import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
 import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
@@ -70,31 +61,24 @@ class BindMetrics implements OnApplicationBootstrap {
 }
 
 /** Holds SMPP binds to SMSCs: submits what the dispatcher hands over, turns deliver_sm into events. */
-@Module({})
-export class SmppBindsModule {
-  static forRoot(config: SmppBindsConfig): DynamicModule {
-    return {
-      module: SmppBindsModule,
-      imports: [
-        KafkaModule.forRoot(kafkaSettingsFrom(config, 'smpp-binds'), { onAcknowledged: countPublished }),
-        DatabaseModule.forService(config, 'smpp-binds'),
-      ],
-      controllers: [SubmitConsumer, BindsController],
-      providers: [
-        { provide: SMPP_BINDS_CONFIG, useValue: config },
-        { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
-        AdminTokenGuard,
-        SmppChannels,
-        Ownership,
-        InboundHandler,
-        MoReassembly,
-        MoSweeper,
-        BindRegistry,
-        BindMetrics,
-        SubmitLedger,
-        SubmittedParts,
-        SubmitMessage,
-      ],
-    };
-  }
-}
+export class SmppBindsModule extends smsgateServiceModule<SmppBindsConfig>(
+  'smpp-binds',
+  SMPP_BINDS_CONFIG,
+  (config) => ({
+    controllers: [SubmitConsumer, BindsController],
+    providers: [
+      { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+      AdminTokenGuard,
+      SmppChannels,
+      Ownership,
+      InboundHandler,
+      MoReassembly,
+      MoSweeper,
+      BindRegistry,
+      BindMetrics,
+      SubmitLedger,
+      SubmittedParts,
+      SubmitMessage,
+    ],
+  }),
+) {}

@@ -18,4 +18,5 @@ export { partitionOfKey } from './partitioner';
 // Consume a batch with outcomes:
 export * from './outcome';
 export * from './consumed-batch';
+export * from './batch-consumer';
 export { KafkaEventServer, type KafkaEventServerOptions } from './kafka-event.server';
