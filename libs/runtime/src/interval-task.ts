@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * What a round reports: `true` more work is probably waiting (the next round runs at once), `false`
@@ -112,5 +112,28 @@ export class IntervalTask {
 
   private nextDeadline(): number {
     return this.deadlines.reduce((earliest, deadline) => Math.min(earliest, deadline), Infinity);
+  }
+}
+
+/**
+ * A provider that works in rounds on an IntervalTask: the first round one interval after the
+ * application started, the round in hand awaited when it shuts down.
+ */
+export abstract class IntervalWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly task: IntervalTask;
+
+  protected constructor(name: string, intervalMs: number, options?: IntervalTaskOptions) {
+    this.task = new IntervalTask(name, intervalMs, () => this.round(), options);
+  }
+
+  /** One round (see RoundResult); the task runs them, and a caller may run one now. */
+  abstract round(): Promise<RoundResult>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IntervalTask } from '@smsgate/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { IntervalWorker } from '@smsgate/runtime';
 import { messageIdFromRecord, Topics } from '@smsgate/contracts';
 import { MessageSweepsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
@@ -17,8 +17,7 @@ const BATCH = 500;
  * message and its expiry: sweeping twice (or on two replicas) records it once.
  */
 @Injectable()
-export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
+export class ExpirySweeper extends IntervalWorker {
   private readonly published = new RecentlyPublished();
 
   constructor(
@@ -26,19 +25,11 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: DlrTrackerConfig,
   ) {
-    this.task = new IntervalTask('expiry sweeper', config.EXPIRY_SWEEP_INTERVAL_MS, () => this.sweep());
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+    super('expiry sweeper', config.EXPIRY_SWEEP_INTERVAL_MS);
   }
 
   /** One round; true when there may be more to expire. */
-  async sweep(): Promise<boolean> {
+  async round(): Promise<boolean> {
     const now = Date.now();
     const due = await this.messages.findExpired(BATCH, this.published.current(now));
     await Promise.all(

@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS } from '@smsgate/channel-config';
 import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
 import { MessageSweepsRepository, OverdueMessage } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
-import { IntervalTask } from '@smsgate/runtime';
+import { IntervalWorker } from '@smsgate/runtime';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
 import { RecentlyPublished } from './recently-published';
@@ -20,8 +20,7 @@ const BATCH = 500;
  * told `failed` sends it again; a provider's report that comes later still replaces `unknown`.
  */
 @Injectable()
-export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
+export class ReceiptTimeoutSweeper extends IntervalWorker {
   private readonly published = new RecentlyPublished();
 
   constructor(
@@ -29,21 +28,11 @@ export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicat
     private readonly publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: Pick<DlrTrackerConfig, 'RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS'>,
   ) {
-    this.task = new IntervalTask('receipt timeout sweeper', config.RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS, () =>
-      this.sweep(),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+    super('receipt timeout sweeper', config.RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS);
   }
 
   /** One round; true when there may be more to close. */
-  async sweep(): Promise<boolean> {
+  async round(): Promise<boolean> {
     const now = Date.now();
     const due = await this.messages.findOverdueReceipts(
       BATCH,
