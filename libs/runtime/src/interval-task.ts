@@ -2,7 +2,7 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 
 /**
  * What a round reports: `true` more work is probably waiting (the next round runs at once), `false`
- * it did its work, `'idle'` it found nothing to do.
+ * (or nothing) it did its work, `'idle'` it found nothing to do.
  */
 export type RoundResult = boolean | 'idle';
 
@@ -35,7 +35,7 @@ export class IntervalTask {
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
-    private readonly round: () => Promise<RoundResult>,
+    private readonly round: () => Promise<RoundResult | void>,
     options: IntervalTaskOptions = {},
   ) {
     this.logger = options.logger ?? new Logger(name);
@@ -91,7 +91,7 @@ export class IntervalTask {
       const now = Date.now();
       this.deadlines = this.deadlines.filter((deadline) => deadline > now);
       this.running = this.round()
-        .catch((error: unknown): RoundResult => {
+        .catch((error: unknown): RoundResult | void => {
           this.logger.warn(`${this.name} failed: ${error instanceof Error ? error.message : String(error)}`);
           return false;
         })
