@@ -127,7 +127,7 @@ export abstract class IntervalWorker implements OnApplicationBootstrap, OnApplic
   }
 
   /** One round (see RoundResult); the task runs them, and a caller may run one now. */
-  abstract round(): Promise<RoundResult>;
+  abstract round(): Promise<RoundResult | void>;
 
   onApplicationBootstrap(): void {
     this.task.start();
