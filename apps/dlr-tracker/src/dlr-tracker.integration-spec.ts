@@ -589,7 +589,7 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
       await insert('pending', null),
       await insert('queued', null),
     ].map((r) => r.rows[0].id);
-    await tracker.app.get(CallbackPruner).prune();
+    await tracker.app.get(CallbackPruner).round();
     const { rows } = await db.query<{ id: string }>(
       `SELECT id FROM callback_outbox WHERE id = ANY($1::bigint[])`,
       [[...old, ...kept]],

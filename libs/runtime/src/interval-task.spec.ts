@@ -1,4 +1,4 @@
-import { IntervalTask, type RoundResult } from './interval-task';
+import { IntervalTask, IntervalWorker, type RoundResult } from './interval-task';
 
 const quiet = { warn: jest.fn() } as never;
 
@@ -162,5 +162,30 @@ describe('IntervalTask', () => {
     await jest.advanceTimersByTimeAsync(200);
     expect(at).toEqual([start, start + 100, start + 110]);
     await task.stop();
+  });
+});
+
+describe('IntervalWorker', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  class Worker extends IntervalWorker {
+    readonly round = jest.fn().mockResolvedValue(false);
+
+    constructor() {
+      super('w', 1_000, { logger: quiet });
+    }
+  }
+
+  it('runs its rounds from application bootstrap until shutdown', async () => {
+    const worker = new Worker();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(worker.round).not.toHaveBeenCalled();
+    worker.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(worker.round).toHaveBeenCalledTimes(2);
+    await worker.onApplicationShutdown();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(worker.round).toHaveBeenCalledTimes(2);
   });
 });

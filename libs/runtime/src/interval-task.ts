@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * What a round reports: `true` more work is probably waiting (the next round runs at once), `false`
- * it did its work, `'idle'` it found nothing to do.
+ * (or nothing) it did its work, `'idle'` it found nothing to do.
  */
 export type RoundResult = boolean | 'idle';
 
@@ -35,7 +35,7 @@ export class IntervalTask {
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
-    private readonly round: () => Promise<RoundResult>,
+    private readonly round: () => Promise<RoundResult | void>,
     options: IntervalTaskOptions = {},
   ) {
     this.logger = options.logger ?? new Logger(name);
@@ -91,7 +91,7 @@ export class IntervalTask {
       const now = Date.now();
       this.deadlines = this.deadlines.filter((deadline) => deadline > now);
       this.running = this.round()
-        .catch((error: unknown): RoundResult => {
+        .catch((error: unknown): RoundResult | void => {
           this.logger.warn(`${this.name} failed: ${error instanceof Error ? error.message : String(error)}`);
           return false;
         })
@@ -112,5 +112,28 @@ export class IntervalTask {
 
   private nextDeadline(): number {
     return this.deadlines.reduce((earliest, deadline) => Math.min(earliest, deadline), Infinity);
+  }
+}
+
+/**
+ * A provider that works in rounds on an IntervalTask: the first round one interval after the
+ * application started, the round in hand awaited when it shuts down.
+ */
+export abstract class IntervalWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly task: IntervalTask;
+
+  protected constructor(name: string, intervalMs: number, options?: IntervalTaskOptions) {
+    this.task = new IntervalTask(name, intervalMs, () => this.round(), options);
+  }
+
+  /** One round (see RoundResult); the task runs them, and a caller may run one now. */
+  abstract round(): Promise<RoundResult | void>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ChtGatewayInboxRepository,
   ChtInboundForwardsRepository,
   ChtLoopCountersRepository,
 } from '@smsgate/db';
-import { IntervalTask } from '@smsgate/runtime';
+import { IntervalWorker } from '@smsgate/runtime';
 import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
 
 const INTERVAL_MS = 3_600_000;
@@ -17,33 +17,17 @@ const KEEP_DAYS = 7;
  * stay (CHT may ask for their status).
  */
 @Injectable()
-export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task = new IntervalTask(
-    'pruning',
-    INTERVAL_MS,
-    async () => {
-      await this.prune();
-      return false;
-    },
-    { logger: new Logger('housekeeping') },
-  );
-
+export class Housekeeping extends IntervalWorker {
   constructor(
     private readonly loopCounters: ChtLoopCountersRepository,
     private readonly inboundForwards: ChtInboundForwardsRepository,
     private readonly gatewayInbox: ChtGatewayInboxRepository,
     @Inject(CHT_RELAY_CONFIG) private readonly config: ChtRelayConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.task.start();
+  ) {
+    super('pruning', INTERVAL_MS, { logger: new Logger('housekeeping') });
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  async prune(): Promise<void> {
+  async round(): Promise<void> {
     await this.loopCounters.deleteEnded(this.config.LOOP_WINDOW_SECONDS);
     await this.inboundForwards.deleteDone(KEEP_DAYS);
     await this.gatewayInbox.deleteDelivered(KEEP_DAYS);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChannelEntity, ChannelsRepository, ChannelStore, StoredChannel } from '@smsgate/db';
+import { ChannelEntity, ChannelsRepository, ChannelStore, oncePerRead, StoredChannel } from '@smsgate/db';
 import { TtlCache } from '@smsgate/runtime';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 
@@ -20,7 +20,7 @@ export interface DispatchChannel {
 export class ChannelDirectory {
   private readonly store: ChannelStore;
   /** Built once per channel read, as the store keeps it. */
-  private readonly views = new WeakMap<StoredChannel, DispatchChannel>();
+  private readonly view = oncePerRead(toDispatchChannel);
 
   constructor(channels: ChannelsRepository, @Inject(DISPATCHER_CONFIG) config: DispatcherConfig) {
     this.store = new ChannelStore(channels, {
@@ -34,24 +34,19 @@ export class ChannelDirectory {
     const channel = await this.store.get(id);
     return channel?.enabled && channel.workspaceId === workspace ? this.view(channel) : null;
   }
+}
 
-  private view(channel: StoredChannel): DispatchChannel {
-    if (channel.opened instanceof Error) throw channel.opened;
-    let view = this.views.get(channel);
-    if (!view) {
-      const tps = channel.config.tps;
-      view = {
-        id: channel.id,
-        workspaceId: channel.workspaceId,
-        type: channel.type,
-        address: channel.address,
-        country: channel.country,
-        config: channel.config,
-        secrets: channel.opened,
-        tps: typeof tps === 'number' && tps > 0 ? tps : undefined,
-      };
-      this.views.set(channel, view);
-    }
-    return view;
-  }
+function toDispatchChannel(channel: StoredChannel): DispatchChannel {
+  if (channel.opened instanceof Error) throw channel.opened;
+  const tps = channel.config.tps;
+  return {
+    id: channel.id,
+    workspaceId: channel.workspaceId,
+    type: channel.type,
+    address: channel.address,
+    country: channel.country,
+    config: channel.config,
+    secrets: channel.opened,
+    tps: typeof tps === 'number' && tps > 0 ? tps : undefined,
+  };
 }

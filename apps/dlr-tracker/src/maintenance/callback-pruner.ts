@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IntervalTask } from '@smsgate/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { IntervalWorker } from '@smsgate/runtime';
 import { CallbackOutboxRepository } from '@smsgate/db';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 
@@ -11,26 +11,16 @@ const BATCH = 5_000;
  * rather than every callback ever sent. Oldest first along the primary key, a bounded batch a round.
  */
 @Injectable()
-export class CallbackPruner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
-
+export class CallbackPruner extends IntervalWorker {
   constructor(
     private readonly outbox: CallbackOutboxRepository,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
-    this.task = new IntervalTask('callback pruner', config.CALLBACK_PRUNE_INTERVAL_MS, () => this.prune());
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+    super('callback pruner', config.CALLBACK_PRUNE_INTERVAL_MS);
   }
 
   /** One round; true when a full batch went (there may be more). */
-  async prune(): Promise<boolean> {
+  async round(): Promise<boolean> {
     const deleted = await this.outbox.pruneFinished(this.config.CALLBACK_RETENTION_HOURS, BATCH);
     return deleted === BATCH;
   }

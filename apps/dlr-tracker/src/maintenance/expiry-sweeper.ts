@@ -1,13 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IntervalTask } from '@smsgate/runtime';
-import { messageIdFromRecord, Topics } from '@smsgate/contracts';
-import { MessageSweepsRepository } from '@smsgate/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { messageIdFromRecord } from '@smsgate/contracts';
+import { ExpiredMessage, MessageSweepsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { EXPIRY_SOURCE } from '../domain/sources';
-import { RecentlyPublished } from './recently-published';
-
-const BATCH = 500;
+import { StatusSweeper, SweptStatus } from './status-sweeper';
 
 /**
  * Finds outbound messages past their expiresAt with no final state and publishes an `expired` status
@@ -17,51 +14,31 @@ const BATCH = 500;
  * message and its expiry: sweeping twice (or on two replicas) records it once.
  */
 @Injectable()
-export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
-  private readonly published = new RecentlyPublished();
-
+export class ExpirySweeper extends StatusSweeper<ExpiredMessage> {
   constructor(
     private readonly messages: MessageSweepsRepository,
-    private readonly publisher: EventPublisher,
+    publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: DlrTrackerConfig,
   ) {
-    this.task = new IntervalTask('expiry sweeper', config.EXPIRY_SWEEP_INTERVAL_MS, () => this.sweep());
+    super('expiry sweeper', config.EXPIRY_SWEEP_INTERVAL_MS, publisher);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
+  protected findDue(limit: number, skip: string[]): Promise<ExpiredMessage[]> {
+    return this.messages.findExpired(limit, skip);
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One round; true when there may be more to expire. */
-  async sweep(): Promise<boolean> {
-    const now = Date.now();
-    const due = await this.messages.findExpired(BATCH, this.published.current(now));
-    await Promise.all(
-      due.map((row) =>
-        this.publisher.publish(
-          Topics.outboundStatus,
-          {
-            eventId: messageIdFromRecord('dlr-tracker.expiry', 0, row.id, row.expires_at.getTime()),
-            id: row.id,
-            workspace: row.workspace_id,
-            channel: row.channel_id ?? undefined,
-            status: 'expired',
-            detail: { reason: 'expiresAt passed without a final state', by: EXPIRY_SOURCE },
-            at: row.expires_at.toISOString(),
-          },
-          { key: row.id },
-        ),
-      ),
-    );
-    this.published.add(
-      due.map((row) => row.id),
-      now,
-    );
-    return due.length === BATCH;
+  protected statusOf(row: ExpiredMessage): SweptStatus {
+    return {
+      payload: {
+        eventId: messageIdFromRecord('dlr-tracker.expiry', 0, row.id, row.expires_at.getTime()),
+        id: row.id,
+        workspace: row.workspace_id,
+        channel: row.channel_id ?? undefined,
+        status: 'expired',
+        detail: { reason: 'expiresAt passed without a final state', by: EXPIRY_SOURCE },
+        at: row.expires_at.toISOString(),
+      },
+      key: row.id,
+    };
   }
 }

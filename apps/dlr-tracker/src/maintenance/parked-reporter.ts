@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IntervalTask } from '@smsgate/runtime';
+import { Inject, Injectable } from '@nestjs/common';
+import { IntervalWorker } from '@smsgate/runtime';
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import { ParkedEventsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
@@ -26,9 +26,7 @@ const parkedGauge = new Gauge({
  * message or provider id still arrive.
  */
 @Injectable()
-export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
-
+export class ParkedReporter extends IntervalWorker {
   constructor(
     private readonly dataSource: DataSource,
     private readonly parked: ParkedEventsRepository,
@@ -36,10 +34,13 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
     private readonly ledger: StatusLedger,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
-    this.task = new IntervalTask('parked reporter', config.PARKED_REPORT_INTERVAL_MS, async () => {
-      const released = await this.releaseOrphans();
-      return (await this.report()) || released;
-    });
+    super('parked reporter', config.PARKED_REPORT_INTERVAL_MS);
+  }
+
+  /** One round; true when there may be more to release or to report. */
+  async round(): Promise<boolean> {
+    const released = await this.releaseOrphans();
+    return (await this.report()) || released;
   }
 
   /** Applies parked events whose other half exists; true when there may be more. */
@@ -56,14 +57,6 @@ export class ParkedReporter implements OnApplicationBootstrap, OnApplicationShut
     });
     await publishChanges(this.publisher, changes);
     return rows.length === BATCH;
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
   }
 
   async report(): Promise<boolean> {

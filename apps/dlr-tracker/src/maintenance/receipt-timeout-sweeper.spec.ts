@@ -77,7 +77,7 @@ describe('ReceiptTimeoutSweeper', () => {
 
   it('publishes one unknown per overdue message, keyed by the message, in one produce request', async () => {
     const { sweeper, publisher, published } = sweeperOver([overdue(A), overdue(B)]);
-    expect(await sweeper.sweep()).toBe(false);
+    expect(await sweeper.round()).toBe(false);
     expect(publisher.publishAll).toHaveBeenCalledTimes(1);
     expect(publisher.publishAll.mock.calls[0][0]).toBe(Topics.outboundStatus);
     expect(published.map((event) => event.key)).toEqual([A, B]);
@@ -94,13 +94,13 @@ describe('ReceiptTimeoutSweeper', () => {
 
   it('asks with the 48-hour default for channels without a timeout of their own', async () => {
     const { sweeper, repository } = sweeperOver([]);
-    await sweeper.sweep();
+    await sweeper.round();
     expect(repository.findOverdueReceipts).toHaveBeenCalledWith(500, 172_800, []);
   });
 
   it('publishes nothing when nothing is overdue', async () => {
     const { sweeper, publisher } = sweeperOver([]);
-    expect(await sweeper.sweep()).toBe(false);
+    expect(await sweeper.round()).toBe(false);
     expect(publisher.publishAll).not.toHaveBeenCalled();
   });
 
@@ -108,13 +108,13 @@ describe('ReceiptTimeoutSweeper', () => {
     let now = Date.parse('2026-11-22T12:00:00Z');
     jest.spyOn(Date, 'now').mockImplementation(() => now);
     const { sweeper, published, skipped } = sweeperOver([overdue(A)]);
-    await sweeper.sweep();
+    await sweeper.round();
     now += 30_000;
-    await sweeper.sweep();
+    await sweeper.round();
     expect(skipped[1]).toEqual([A]);
     expect(published).toHaveLength(1);
     now += 31_000;
-    await sweeper.sweep();
+    await sweeper.round();
     expect(published).toHaveLength(2);
     // Published again, it is the same event: the ledger records it once.
     expect((published[1].payload as { eventId: string }).eventId).toBe(
@@ -127,14 +127,14 @@ describe('ReceiptTimeoutSweeper', () => {
       overdue(`0190a3c2-3333-7aaa-8bbb-${String(index).padStart(12, '0')}`),
     );
     const { sweeper } = sweeperOver(rows);
-    expect(await sweeper.sweep()).toBe(true);
+    expect(await sweeper.round()).toBe(true);
   });
 
   it('remembers nothing when the publish fails, so the next round tries again', async () => {
     const { sweeper, publisher, skipped } = sweeperOver([overdue(A)]);
     publisher.publishAll.mockRejectedValueOnce(new Error('broker down'));
-    await expect(sweeper.sweep()).rejects.toThrow('broker down');
-    await sweeper.sweep();
+    await expect(sweeper.round()).rejects.toThrow('broker down');
+    await sweeper.round();
     expect(skipped[1]).toEqual([]);
   });
 });

@@ -1,14 +1,11 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS } from '@smsgate/channel-config';
 import { PayloadInput, stableId, Topics } from '@smsgate/contracts';
 import { MessageSweepsRepository, OverdueMessage } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
-import { IntervalTask } from '@smsgate/runtime';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
 import { RECEIPT_TIMEOUT_SOURCE } from '../domain/sources';
-import { RecentlyPublished } from './recently-published';
-
-const BATCH = 500;
+import { StatusSweeper, SweptStatus } from './status-sweeper';
 
 /**
  * Closes messages that were handed to their provider (`wired`, `sent`) and got no final report within
@@ -20,51 +17,22 @@ const BATCH = 500;
  * told `failed` sends it again; a provider's report that comes later still replaces `unknown`.
  */
 @Injectable()
-export class ReceiptTimeoutSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: IntervalTask;
-  private readonly published = new RecentlyPublished();
-
+export class ReceiptTimeoutSweeper extends StatusSweeper<OverdueMessage> {
   constructor(
     private readonly messages: MessageSweepsRepository,
-    private readonly publisher: EventPublisher,
+    publisher: EventPublisher,
     @Inject(DLR_TRACKER_CONFIG) config: Pick<DlrTrackerConfig, 'RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS'>,
   ) {
-    this.task = new IntervalTask('receipt timeout sweeper', config.RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS, () =>
-      this.sweep(),
-    );
+    super('receipt timeout sweeper', config.RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS, publisher);
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
+  protected findDue(limit: number, skip: string[]): Promise<OverdueMessage[]> {
+    return this.messages.findOverdueReceipts(limit, DEFAULT_RECEIPT_TIMEOUT_SECONDS, skip);
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One round; true when there may be more to close. */
-  async sweep(): Promise<boolean> {
-    const now = Date.now();
-    const due = await this.messages.findOverdueReceipts(
-      BATCH,
-      DEFAULT_RECEIPT_TIMEOUT_SECONDS,
-      this.published.current(now),
-    );
-    if (due.length === 0) return false;
-    await this.publisher.publishAll(
-      Topics.outboundStatus,
-      // Counted in smsgate_messages_total{status="unknown"} by the channel's type.
-      due.map((message) => ({
-        payload: timeoutEvent(message),
-        key: message.id,
-        channelType: message.channelType,
-      })),
-    );
-    this.published.add(
-      due.map((message) => message.id),
-      now,
-    );
-    return due.length === BATCH;
+  protected statusOf(message: OverdueMessage): SweptStatus {
+    // Counted in smsgate_messages_total{status="unknown"} by the channel's type.
+    return { payload: timeoutEvent(message), key: message.id, channelType: message.channelType };
   }
 }
 

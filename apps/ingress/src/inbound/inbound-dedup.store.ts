@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { MicroBatcher } from '@smsgate/runtime';
+import { IntervalTask, MicroBatcher } from '@smsgate/runtime';
 import { InboundClaimRequest, InboundClaimRow, InboundDedupRepository } from '@smsgate/db';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 
@@ -34,7 +34,6 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   /** Keys this process published whose flag is not written yet: a quick re-post must not re-publish. */
   private readonly publishedHere = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
-  private cleanupTimer?: NodeJS.Timeout;
   private readonly windowSeconds: number;
   private readonly claims = new MicroBatcher<InboundClaimRequest, Claim>(
     (requests) => this.claimMany(requests),
@@ -42,6 +41,12 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
       maxBatch: 500,
       maxInFlight: 1,
     },
+  );
+  private readonly cleanup = new IntervalTask(
+    'inbound dedup cleanup',
+    60_000,
+    () => this.dedup.deleteOlderThan(this.windowSeconds * 2),
+    { logger: this.logger },
   );
 
   constructor(
@@ -52,12 +57,11 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.cleanupTimer = setInterval(() => void this.cleanup(), 60_000);
-    this.cleanupTimer.unref();
+    this.cleanup.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.cleanupTimer);
+    await this.cleanup.stop();
     clearTimeout(this.flushTimer);
     await this.flush();
   }
@@ -115,14 +119,6 @@ export class InboundDedupStore implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       this.pendingPublished.push(...keys);
       this.logger.warn(`could not mark ${keys.length} inbound keys published: ${(error as Error).message}`);
-    }
-  }
-
-  private async cleanup(): Promise<void> {
-    try {
-      await this.dedup.deleteOlderThan(this.windowSeconds * 2);
-    } catch (error) {
-      this.logger.warn(`inbound dedup cleanup failed: ${(error as Error).message}`);
     }
   }
 }

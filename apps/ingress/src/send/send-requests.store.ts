@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { OutboundRequestedV1 } from '@smsgate/contracts';
 import { SendRequestsRepository } from '@smsgate/db';
+import { IntervalTask } from '@smsgate/runtime';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import type { DestinationResult } from './send-messages.use-case';
 
@@ -26,8 +27,13 @@ export type SendClaim =
 @Injectable()
 export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SendRequestsStore.name);
-  private cleanupTimer?: NodeJS.Timeout;
   private readonly windowSeconds: number;
+  private readonly cleanup = new IntervalTask(
+    'send request cleanup',
+    600_000,
+    () => this.requests.deleteOlderThan(this.windowSeconds),
+    { logger: this.logger },
+  );
 
   constructor(
     private readonly requests: SendRequestsRepository,
@@ -37,12 +43,11 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.cleanupTimer = setInterval(() => void this.cleanup(), 600_000);
-    this.cleanupTimer.unref();
+    this.cleanup.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.cleanupTimer);
+  onApplicationShutdown(): Promise<void> {
+    return this.cleanup.stop();
   }
 
   /** Claims the key for this request (or takes over one older than the window), else reads it. */
@@ -74,14 +79,6 @@ export class SendRequestsStore implements OnModuleInit, OnApplicationShutdown {
       await this.requests.markAccepted(workspace, key);
     } catch (error) {
       this.logger.warn(`could not mark send request accepted: ${(error as Error).message}`);
-    }
-  }
-
-  private async cleanup(): Promise<void> {
-    try {
-      await this.requests.deleteOlderThan(this.windowSeconds);
-    } catch (error) {
-      this.logger.warn(`send request cleanup failed: ${(error as Error).message}`);
     }
   }
 }

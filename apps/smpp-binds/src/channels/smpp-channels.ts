@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { parseSmppConfig, SMPP_PASSWORD_SECRET, SmppSettings } from '@smsgate/channel-config';
-import { ChannelsRepository, ChannelStore, StoredChannel } from '@smsgate/db';
+import { ChannelsRepository, ChannelStore, oncePerRead, StoredChannel } from '@smsgate/db';
 import { TtlCache } from '@smsgate/runtime';
 import { createHash } from 'node:crypto';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
@@ -26,7 +26,7 @@ const CACHE_MS = 2_000;
 export class SmppChannels {
   private readonly store: ChannelStore;
   /** Each channel is parsed once per read, as the store keeps it. */
-  private readonly parsed = new WeakMap<StoredChannel, SmppChannel>();
+  private readonly parsedOnce = oncePerRead((channel) => this.toChannel(channel));
 
   constructor(channels: ChannelsRepository, @Inject(SMPP_BINDS_CONFIG) config: SmppBindsConfig) {
     this.store = new ChannelStore(channels, {
@@ -44,12 +44,6 @@ export class SmppChannels {
   async get(id: string): Promise<SmppChannel | null> {
     const channel = await this.store.get(id);
     return channel?.type === 'smpp' && channel.enabled ? this.parsedOnce(channel) : null;
-  }
-
-  private parsedOnce(channel: StoredChannel): SmppChannel {
-    let parsed = this.parsed.get(channel);
-    if (!parsed) this.parsed.set(channel, (parsed = this.toChannel(channel)));
-    return parsed;
   }
 
   private toChannel(row: StoredChannel): SmppChannel {

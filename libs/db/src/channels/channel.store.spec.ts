@@ -1,6 +1,6 @@
 import type { ChannelRecord, ChannelsRepository } from '../repositories/channels.repository';
 import { SecretBox } from '../secret-box';
-import { ChannelCache, ChannelStore, StoredChannel } from './channel.store';
+import { ChannelCache, ChannelStore, oncePerRead, StoredChannel } from './channel.store';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const ID = '0190a5c6-0000-7000-8000-0000000000c1';
@@ -100,5 +100,20 @@ describe('ChannelStore', () => {
     expect(store.open(sealed)).toEqual({ a: '1', b: '2' });
     expect(store.seal({})).toEqual({ secrets: null, secretFields: [] });
     expect(store.open({ secrets: null })).toEqual({});
+  });
+});
+
+describe('oncePerRead', () => {
+  it('builds a view once per channel read, again for a new read', async () => {
+    const { store } = setUp([record()]);
+    const build = jest.fn((channel: StoredChannel) => ({ name: channel.name }));
+    const view = oncePerRead(build);
+    const first = await store.get(ID);
+    expect(view(first!)).toEqual({ name: 'c' });
+    expect(view((await store.get(ID))!)).toBe(view(first!));
+    expect(build).toHaveBeenCalledTimes(1);
+    store.forget(ID);
+    view((await store.get(ID))!);
+    expect(build).toHaveBeenCalledTimes(2);
   });
 });

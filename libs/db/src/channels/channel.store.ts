@@ -27,6 +27,21 @@ export interface ChannelStoreOptions {
 }
 
 /**
+ * `build` made into a function that runs it once per channel read: what it made of a channel is kept as
+ * long as the store keeps that read, so a service's own view of a channel follows the store's cache.
+ */
+export function oncePerRead<View extends object>(
+  build: (channel: StoredChannel) => View,
+): (channel: StoredChannel) => View {
+  const built = new WeakMap<StoredChannel, View>();
+  return (channel) => {
+    let view = built.get(channel);
+    if (!view) built.set(channel, (view = build(channel)));
+    return view;
+  };
+}
+
+/**
  * Channels as every service reads them: by id through a cache, secrets opened with SECRETS_KEY, and
  * sealed again for writing. An edit made here is forgotten at once; other replicas see it when their
  * cached entry expires.
