@@ -1,8 +1,6 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, TopicProbe } from '@smsgate/testing';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { EventPublisher } from '@smsgate/kafka';
+import { connectTestClients, ProbedMessage, TestClients, TopicProbe } from '@smsgate/testing';
 import { Client } from 'pg';
 import {
   insertSmppChannel,
@@ -12,9 +10,6 @@ import {
   StartedSmppBinds,
 } from './smpp-binds.testing';
 
-const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
-
 /**
  * Submit → receipt interoperability with jsmpp's SMPPServerSimulator (org.jsmpp:jsmpp-examples from
  * Maven Central, fetched by the project's script). It answers submit_sm with a hexadecimal message id
@@ -22,6 +17,7 @@ const databaseUrl = process.env.DATABASE_URL!;
  * `receipt_message_id_format` exists for. It also sends one MO ("Hello World") after each bind.
  */
 describe('interoperability with jsmpp SMPPServerSimulator', () => {
+  let clients: TestClients;
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
@@ -31,14 +27,10 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
   const channel = uuidv7();
 
   beforeAll(async () => {
-    const classpath = execFileSync('bash', [path.join(repoRoot, 'scripts', 'jsmpp-simulator.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    const port = await freePort();
-    simulator = await startPeerSmsc(
-      'java',
-      [
+    simulator = await startPeerSmsc({
+      script: 'jsmpp-simulator.sh',
+      command: (classpath, port) => [
+        'java',
         '-Djsmpp.client.systemId=smsgate',
         '-Djsmpp.client.password=secret',
         `-Djsmpp.simulator.port=${port}`,
@@ -46,35 +38,31 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
         classpath,
         'org.jsmpp.examples.SMPPServerSimulator',
       ],
-      'Listening on port',
-      30_000,
-    );
-
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    await insertSmppChannel(db, { workspace, channel }, 'jsmpp', 'SMSGATE', {
-      host: '127.0.0.1',
-      port,
-      system_id: 'smsgate',
-      message_id_format: 'hex',
-      receipt_message_id_format: 'decimal',
+      ready: 'Listening on port',
+      timeoutMs: 30_000,
     });
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'jsmpp-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [
+
+    clients = await connectTestClients('jsmpp-it', [
       Topics.outboundStatus,
       Topics.receiptReceived,
       Topics.inboundReceived,
     ]);
-    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-jsmpp-${uuidv7()}` });
+    ({ db, publisher, probe } = clients);
+    await insertSmppChannel(db, { workspace, channel }, 'jsmpp', 'SMSGATE', {
+      host: '127.0.0.1',
+      port: simulator.port,
+      system_id: 'smsgate',
+      message_id_format: 'hex',
+      receipt_message_id_format: 'decimal',
+    });
+    service = await startSmppBinds({ groupId: `smpp-binds-jsmpp-${uuidv7()}` });
   });
 
   afterAll(async () => {
     await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
     await service?.app.close();
     simulator?.process.kill('SIGTERM');
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
+    await clients?.close();
   });
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;

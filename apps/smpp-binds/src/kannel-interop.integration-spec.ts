@@ -1,8 +1,6 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, TopicProbe, waitFor } from '@smsgate/testing';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { EventPublisher } from '@smsgate/kafka';
+import { connectTestClients, ProbedMessage, TestClients, TopicProbe, waitFor } from '@smsgate/testing';
 import { Client } from 'pg';
 import {
   insertSmppChannel,
@@ -12,8 +10,6 @@ import {
   StartedSmppBinds,
 } from './smpp-binds.testing';
 
-const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
 const MESSAGES = 50;
 
 /**
@@ -23,6 +19,7 @@ const MESSAGES = 50;
  * project's script installs it when missing; if that fails, this test fails (it never skips).
  */
 describe('interoperability with Kannel drive_smpp', () => {
+  let clients: TestClients;
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
@@ -32,39 +29,30 @@ describe('interoperability with Kannel drive_smpp', () => {
   const channel = uuidv7();
 
   beforeAll(async () => {
-    const executable = execFileSync('bash', [path.join(repoRoot, 'scripts', 'kannel-driver.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    const port = await freePort();
-    driver = await startPeerSmsc(
-      executable,
-      ['-p', String(port), '-m', String(MESSAGES), '-v', '1'],
-      'Starting drive_smpp test',
-    );
+    driver = await startPeerSmsc({
+      script: 'kannel-driver.sh',
+      command: (executable, port) => [executable, '-p', String(port), '-m', String(MESSAGES), '-v', '1'],
+      ready: 'Starting drive_smpp test',
+    });
 
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
+    clients = await connectTestClients('kannel-it', [Topics.inboundReceived, Topics.outboundStatus]);
+    ({ db, publisher, probe } = clients);
     // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
     await insertSmppChannel(db, { workspace, channel }, 'kannel', '123', {
       host: '127.0.0.1',
-      port,
+      port: driver.port,
       system_id: 'smsgate',
       bind: 'transmitter_receiver',
       window: 20,
     });
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'kannel-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [Topics.inboundReceived, Topics.outboundStatus]);
-    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-kannel-${uuidv7()}` });
+    service = await startSmppBinds({ groupId: `smpp-binds-kannel-${uuidv7()}` });
   });
 
   afterAll(async () => {
     await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
     await service?.app.close();
     driver?.process.kill('SIGTERM');
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
+    await clients?.close();
   });
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;

@@ -3,8 +3,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
-import { ADMIN_TOKEN, freePort, SECRETS_KEY, waitFor } from '@smsgate/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ADMIN_TOKEN, freePort, repoRoot, SECRETS_KEY, waitFor } from '@smsgate/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Ownership } from './binds/ownership';
@@ -18,16 +18,14 @@ export interface StartedSmppBinds {
 
 /** smpp-binds in the test process, composed as main.ts does, with short intervals (integration tests). */
 export async function startSmppBinds(options: {
-  brokers: string;
-  databaseUrl: string;
   groupId: string;
   logs?: boolean;
   env?: Record<string, string>;
 }): Promise<StartedSmppBinds> {
   const port = await freePort();
   const config = loadConfig('smpp-binds', smppBindsEnv, {
-    KAFKA_BROKERS: options.brokers,
-    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    DATABASE_URL: process.env.DATABASE_URL,
     SECRETS_KEY,
     ADMIN_TOKEN,
     PORT: String(port),
@@ -63,28 +61,38 @@ export async function startSmppBinds(options: {
   return { app, url: `http://127.0.0.1:${port}` };
 }
 
-/** An SMSC we did not write, run as a child process, with everything it printed so far. */
+/** An SMSC we did not write, run as a child process on `port`, with everything it printed so far. */
 export interface PeerSmsc {
+  port: number;
   process: ChildProcess;
   output: () => string;
 }
 
-/** Starts a peer SMSC and resolves once it printed `ready`. */
-export async function startPeerSmsc(
-  command: string,
-  args: string[],
-  ready: string,
-  timeoutMs = 20_000,
-): Promise<PeerSmsc> {
+/**
+ * Installs a peer SMSC with `scripts/<script>` when missing (the script prints what the command needs:
+ * a path), starts `command` on a free port and resolves once it printed `ready`.
+ */
+export async function startPeerSmsc(peer: {
+  script: string;
+  command: (installed: string, port: number) => [string, ...string[]];
+  ready: string;
+  timeoutMs?: number;
+}): Promise<PeerSmsc> {
+  const installed = execFileSync('bash', [path.join(repoRoot, 'scripts', peer.script)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const port = await freePort();
+  const [command, ...args] = peer.command(installed, port);
   let output = '';
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => output.includes(ready), {
-    timeoutMs,
-    message: `${path.basename(command)} to print "${ready}"`,
+  await waitFor(() => output.includes(peer.ready), {
+    timeoutMs: peer.timeoutMs ?? 20_000,
+    message: `${path.basename(command)} to print "${peer.ready}"`,
   });
-  return { process: child, output: () => output };
+  return { port, process: child, output: () => output };
 }
 
 /** A workspace and an SMPP channel of its own (bind password `secret`), straight into the database. */
