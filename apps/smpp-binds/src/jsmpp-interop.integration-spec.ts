@@ -1,14 +1,7 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
-import { connectTestClients, ProbedMessage, TestClients, TopicProbe } from '@smsgate/testing';
-import { Client } from 'pg';
-import {
-  insertSmppChannel,
-  PeerSmsc,
-  startPeerSmsc,
-  startSmppBinds,
-  StartedSmppBinds,
-} from './smpp-binds.testing';
+import { ProbedMessage, TopicProbe } from '@smsgate/testing';
+import { bindToPeer, PeerInterop, startPeerSmsc } from './smpp-binds.testing';
 
 /**
  * Submit → receipt interoperability with jsmpp's SMPPServerSimulator (org.jsmpp:jsmpp-examples from
@@ -17,17 +10,14 @@ import {
  * `receipt_message_id_format` exists for. It also sends one MO ("Hello World") after each bind.
  */
 describe('interoperability with jsmpp SMPPServerSimulator', () => {
-  let clients: TestClients;
-  let db: Client;
+  let interop: PeerInterop;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
-  let simulator: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
 
   beforeAll(async () => {
-    simulator = await startPeerSmsc({
+    const simulator = await startPeerSmsc({
       script: 'jsmpp-simulator.sh',
       command: (classpath, port) => [
         'java',
@@ -41,29 +31,20 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
       ready: 'Listening on port',
       timeoutMs: 30_000,
     });
-
-    clients = await connectTestClients('jsmpp-it', [
-      Topics.outboundStatus,
-      Topics.receiptReceived,
-      Topics.inboundReceived,
-    ]);
-    ({ db, publisher, probe } = clients);
-    await insertSmppChannel(db, { workspace, channel }, 'jsmpp', 'SMSGATE', {
-      host: '127.0.0.1',
-      port: simulator.port,
-      system_id: 'smsgate',
-      message_id_format: 'hex',
-      receipt_message_id_format: 'decimal',
-    });
-    service = await startSmppBinds({ groupId: `smpp-binds-jsmpp-${uuidv7()}` });
+    interop = await bindToPeer(
+      simulator,
+      { workspace, channel },
+      {
+        name: 'jsmpp',
+        address: 'SMSGATE',
+        config: { message_id_format: 'hex', receipt_message_id_format: 'decimal' },
+        topics: [Topics.outboundStatus, Topics.receiptReceived, Topics.inboundReceived],
+      },
+    );
+    ({ publisher, probe } = interop.clients);
   });
 
-  afterAll(async () => {
-    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
-    await service?.app.close();
-    simulator?.process.kill('SIGTERM');
-    await clients?.close();
-  });
+  afterAll(() => interop?.stop());
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
 

@@ -1,14 +1,7 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
-import { connectTestClients, ProbedMessage, TestClients, TopicProbe, waitFor } from '@smsgate/testing';
-import { Client } from 'pg';
-import {
-  insertSmppChannel,
-  PeerSmsc,
-  startPeerSmsc,
-  startSmppBinds,
-  StartedSmppBinds,
-} from './smpp-binds.testing';
+import { ProbedMessage, TopicProbe, waitFor } from '@smsgate/testing';
+import { bindToPeer, PeerInterop, PeerSmsc, startPeerSmsc } from './smpp-binds.testing';
 
 const MESSAGES = 50;
 
@@ -19,11 +12,9 @@ const MESSAGES = 50;
  * project's script installs it when missing; if that fails, this test fails (it never skips).
  */
 describe('interoperability with Kannel drive_smpp', () => {
-  let clients: TestClients;
-  let db: Client;
+  let interop: PeerInterop;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
   let driver: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
@@ -34,26 +25,21 @@ describe('interoperability with Kannel drive_smpp', () => {
       command: (executable, port) => [executable, '-p', String(port), '-m', String(MESSAGES), '-v', '1'],
       ready: 'Starting drive_smpp test',
     });
-
-    clients = await connectTestClients('kannel-it', [Topics.inboundReceived, Topics.outboundStatus]);
-    ({ db, publisher, probe } = clients);
-    // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
-    await insertSmppChannel(db, { workspace, channel }, 'kannel', '123', {
-      host: '127.0.0.1',
-      port: driver.port,
-      system_id: 'smsgate',
-      bind: 'transmitter_receiver',
-      window: 20,
-    });
-    service = await startSmppBinds({ groupId: `smpp-binds-kannel-${uuidv7()}` });
+    interop = await bindToPeer(
+      driver,
+      { workspace, channel },
+      {
+        // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
+        name: 'kannel',
+        address: '123',
+        config: { bind: 'transmitter_receiver', window: 20 },
+        topics: [Topics.inboundReceived, Topics.outboundStatus],
+      },
+    );
+    ({ publisher, probe } = interop.clients);
   });
 
-  afterAll(async () => {
-    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
-    await service?.app.close();
-    driver?.process.kill('SIGTERM');
-    await clients?.close();
-  });
+  afterAll(() => interop?.stop());
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
 

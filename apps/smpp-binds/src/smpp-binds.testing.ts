@@ -3,7 +3,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
-import { ADMIN_TOKEN, freePort, repoRoot, SECRETS_KEY, waitFor } from '@smsgate/testing';
+import { uuidv7 } from '@smsgate/contracts';
+import {
+  ADMIN_TOKEN,
+  connectTestClients,
+  freePort,
+  repoRoot,
+  SECRETS_KEY,
+  TestClients,
+  waitFor,
+} from '@smsgate/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -95,8 +104,48 @@ export async function startPeerSmsc(peer: {
   return { port, process: child, output: () => output };
 }
 
-/** A workspace and an SMPP channel of its own (bind password `secret`), straight into the database. */
-export async function insertSmppChannel(
+/** smpp-binds bound to a peer SMSC through an SMPP channel of a workspace of its own. */
+export interface PeerInterop {
+  clients: TestClients;
+  service: StartedSmppBinds;
+  /** Disables the channel, then stops smpp-binds and the peer and disconnects the clients. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Puts the channel `ids.channel` (named `name`, sending from `address`, bind password `secret`) on `peer`,
+ * then starts smpp-binds, with clients watching `topics`.
+ */
+export async function bindToPeer(
+  peer: PeerSmsc,
+  ids: { workspace: string; channel: string },
+  setup: { name: string; address: string; config: Record<string, unknown>; topics: string[] },
+): Promise<PeerInterop> {
+  let clients: TestClients | undefined;
+  let service: StartedSmppBinds | undefined;
+  const stop = async () => {
+    await clients?.db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [ids.channel]);
+    await service?.app.close();
+    peer.process.kill('SIGTERM');
+    await clients?.close();
+  };
+  try {
+    clients = await connectTestClients(`${setup.name}-it`, setup.topics);
+    await insertSmppChannel(clients.db, ids, setup.name, setup.address, {
+      host: '127.0.0.1',
+      port: peer.port,
+      system_id: 'smsgate',
+      ...setup.config,
+    });
+    service = await startSmppBinds({ groupId: `smpp-binds-${setup.name}-${uuidv7()}` });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { clients, service, stop };
+}
+
+async function insertSmppChannel(
   db: Client,
   ids: { workspace: string; channel: string },
   name: string,
