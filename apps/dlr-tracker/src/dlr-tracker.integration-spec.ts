@@ -67,11 +67,10 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
   let publisher: EventPublisher;
   let probe: TopicProbe;
   let tracker: StartedDlrTracker;
-  let groupId = '';
 
   beforeAll(async () => {
     // A group of its own that starts at the topics' end: other suites' history is not replayed here.
-    groupId = await freshGroupAtEnd(brokers, 'dlr-tracker-it');
+    const groupId = await freshGroupAtEnd(brokers, 'dlr-tracker-it');
     clients = await connectTestClients('dlr-tracker-it', [Topics.messageStatusChanged, Topics.deadLetter]);
     ({ db, publisher, probe } = clients);
     tracker = await startDlrTracker(groupId, TRACKER_ENV);

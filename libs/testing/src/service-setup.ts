@@ -1,4 +1,5 @@
 import { createKafka, EventPublisher } from '@smsgate/kafka';
+import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { freshGroupAtEnd } from './consumer-groups';
 import { ADMIN_TOKEN, SECRETS_KEY } from './factories';
@@ -62,4 +63,14 @@ export async function connectTestClients(clientId: string, topics: string[]): Pr
     throw error;
   }
   return { db, publisher, probe, close };
+}
+
+/**
+ * A kafkajs producer (connect it) for what a test sends its own way: records the publisher would refuse,
+ * large batches. Keys go to the partitions the services' publisher picks.
+ */
+export function testProducer(clientId: string): Producer {
+  return createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
