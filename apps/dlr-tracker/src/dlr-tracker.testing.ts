@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
-import { freePort, SECRETS_KEY, waitFor } from '@smsgate/testing';
+import { freePort, serviceEnv, testLogger, waitFor } from '@smsgate/testing';
 import { dlrTrackerEnv } from './config';
 import { DlrTrackerModule } from './dlr-tracker.module';
 
@@ -17,20 +17,21 @@ export async function startDlrTracker(
   env: Record<string, string>,
 ): Promise<StartedDlrTracker> {
   const port = await freePort();
-  const config = loadConfig('dlr-tracker', dlrTrackerEnv, {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY,
-    PORT: String(port),
-    KAFKA_GROUP_ID: groupId,
-    RETRY_DELAYS_MS: '200,400',
-    CALLBACK_ALLOW_HOSTS: '127.0.0.1',
-    ...env,
-  });
+  const config = loadConfig(
+    'dlr-tracker',
+    dlrTrackerEnv,
+    serviceEnv({
+      PORT: String(port),
+      KAFKA_GROUP_ID: groupId,
+      RETRY_DELAYS_MS: '200,400',
+      CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+      ...env,
+    }),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
     DlrTrackerModule.forRoot(config),
     new FastifyAdapter(),
-    { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false },
+    { logger: testLogger() },
   );
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();

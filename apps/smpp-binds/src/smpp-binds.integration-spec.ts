@@ -42,7 +42,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
       `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'smpp-it', $2, 'smpp-it')`,
       [workspace, `hash-${workspace}`],
     );
-    service = await startSmppBinds({ groupId: `smpp-binds-it-${uuidv7()}`, logs: !!process.env.TEST_LOGS });
+    service = await startSmppBinds({ groupId: `smpp-binds-it-${uuidv7()}` });
   });
 
   afterAll(async () => {

@@ -5,12 +5,13 @@ import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
 import { uuidv7 } from '@smsgate/contracts';
 import {
-  ADMIN_TOKEN,
   connectTestClients,
   freePort,
   repoRoot,
   SECRETS_KEY,
+  serviceEnv,
   TestClients,
+  testLogger,
   waitFor,
 } from '@smsgate/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -28,30 +29,27 @@ export interface StartedSmppBinds {
 /** smpp-binds in the test process, composed as main.ts does, with short intervals (integration tests). */
 export async function startSmppBinds(options: {
   groupId: string;
-  logs?: boolean;
   env?: Record<string, string>;
 }): Promise<StartedSmppBinds> {
   const port = await freePort();
-  const config = loadConfig('smpp-binds', smppBindsEnv, {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    DATABASE_URL: process.env.DATABASE_URL,
-    SECRETS_KEY,
-    ADMIN_TOKEN,
-    PORT: String(port),
-    KAFKA_GROUP_ID: options.groupId,
-    RETRY_DELAYS_MS: '200',
-    RECONCILE_INTERVAL_MS: '200',
-    SUBMIT_HOLD_MS: '1000',
-    MO_PARTS_TIMEOUT_SECONDS: '2',
-    MO_SWEEP_INTERVAL_MS: '200',
-    ...options.env,
-  });
+  const config = loadConfig(
+    'smpp-binds',
+    smppBindsEnv,
+    serviceEnv({
+      PORT: String(port),
+      KAFKA_GROUP_ID: options.groupId,
+      RETRY_DELAYS_MS: '200',
+      RECONCILE_INTERVAL_MS: '200',
+      SUBMIT_HOLD_MS: '1000',
+      MO_PARTS_TIMEOUT_SECONDS: '2',
+      MO_SWEEP_INTERVAL_MS: '200',
+      ...options.env,
+    }),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
     SmppBindsModule.forRoot(config),
     new FastifyAdapter(),
-    {
-      logger: options.logs ? ['error', 'warn', 'log'] : false,
-    },
+    { logger: testLogger() },
   );
   app.useGlobalFilters(new HttpErrorFilter());
   await app.init();

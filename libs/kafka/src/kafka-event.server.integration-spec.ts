@@ -2,7 +2,7 @@ import { Controller, DynamicModule, Inject, INestMicroservice, Module } from '@n
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { DeadLetterV1, PayloadInput, retryTopicOf, Topics, uuidv7 } from '@smsgate/contracts';
-import { TopicProbe, waitFor } from '@smsgate/testing';
+import { testLogger, TopicProbe, waitFor } from '@smsgate/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { createKafka } from './create-kafka';
 import { EventPublisher } from './event-publisher';
@@ -205,7 +205,7 @@ describe('KafkaEventServer against Kafka', () => {
     });
     const app = await NestFactory.createMicroservice(InboundTestModule.with(scenario), {
       strategy: server,
-      logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false,
+      logger: testLogger(),
     });
     running.push(app);
     await app.listen();

@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import { createKafka, EventPublisher } from '@smsgate/kafka';
 import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -15,6 +16,11 @@ export function serviceEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
     SECRETS_KEY,
     ...overrides,
   };
+}
+
+/** Nest's logger for a service started in the test process: quiet unless TEST_LOGS is set. */
+export function testLogger(): LogLevel[] | false {
+  return process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false;
 }
 
 /**
