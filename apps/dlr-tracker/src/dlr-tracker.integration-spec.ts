@@ -5,6 +5,7 @@ import { createKafka, EventPublisher } from '@smsgate/kafka';
 import {
   connectTestClients,
   freshGroupAtEnd,
+  InProcessService,
   SECRETS_KEY,
   TestClients,
   TopicProbe,
@@ -14,7 +15,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { Client } from 'pg';
 import { verifyCallback } from './callbacks/signature';
 import { CallbackPruner } from './maintenance/callback-pruner';
-import { startDlrTracker, StartedDlrTracker } from './dlr-tracker.testing';
+import { startDlrTracker } from './dlr-tracker.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
 
@@ -66,7 +67,7 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let tracker: StartedDlrTracker;
+  let tracker: InProcessService;
 
   beforeAll(async () => {
     // A group of its own that starts at the topics' end: other suites' history is not replayed here.

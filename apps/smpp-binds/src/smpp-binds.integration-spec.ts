@@ -5,6 +5,7 @@ import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import {
   ADMIN_TOKEN,
   connectTestClients,
+  InProcessService,
   ProbedMessage,
   SECRETS_KEY,
   SmscSimulator,
@@ -14,7 +15,7 @@ import {
 } from '@smsgate/testing';
 import { Client } from 'pg';
 import { register } from 'prom-client';
-import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
+import { startSmppBinds } from './smpp-binds.testing';
 
 type Submit = PayloadInput<typeof Topics.smppSubmitRequested>;
 
@@ -23,7 +24,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
+  let service: InProcessService;
   let smsc: SmscSimulator;
   const box = new SecretBox(SECRETS_KEY);
   let workspace: string;

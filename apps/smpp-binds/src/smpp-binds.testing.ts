@@ -1,5 +1,3 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
@@ -7,11 +5,11 @@ import { uuidv7 } from '@smsgate/contracts';
 import {
   connectTestClients,
   freePort,
+  InProcessService,
   repoRoot,
   SECRETS_KEY,
-  serviceEnv,
+  startInProcess,
   TestClients,
-  testLogger,
   waitFor,
 } from '@smsgate/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -21,22 +19,14 @@ import { Ownership } from './binds/ownership';
 import { smppBindsEnv } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
 
-export interface StartedSmppBinds {
-  app: NestFastifyApplication;
-  url: string;
-}
-
 /** smpp-binds in the test process, composed as main.ts does, with short intervals (integration tests). */
-export async function startSmppBinds(options: {
+export function startSmppBinds(options: {
   groupId: string;
   env?: Record<string, string>;
-}): Promise<StartedSmppBinds> {
-  const port = await freePort();
-  const config = loadConfig(
-    'smpp-binds',
-    smppBindsEnv,
-    serviceEnv({
-      PORT: String(port),
+}): Promise<InProcessService> {
+  return startInProcess({
+    config: (env) => loadConfig('smpp-binds', smppBindsEnv, env),
+    env: {
       KAFKA_GROUP_ID: options.groupId,
       RETRY_DELAYS_MS: '200',
       RECONCILE_INTERVAL_MS: '200',
@@ -44,28 +34,20 @@ export async function startSmppBinds(options: {
       MO_PARTS_TIMEOUT_SECONDS: '2',
       MO_SWEEP_INTERVAL_MS: '200',
       ...options.env,
-    }),
-  );
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SmppBindsModule.forRoot(config),
-    new FastifyAdapter(),
-    { logger: testLogger() },
-  );
-  app.useGlobalFilters(new HttpErrorFilter());
-  await app.init();
-  const ownership = app.get(Ownership);
-  const server = KafkaEventServer.forApp(app, {
-    groupId: options.groupId,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-    inPlaceRetryMs: 2_000,
-    partitionsConsumedConcurrently: 12,
-    onAssignment: (assignment) => ownership.assign(assignment),
+    },
+    module: (config) => SmppBindsModule.forRoot(config),
+    filters: [new HttpErrorFilter()],
+    consumer: (app, config) => {
+      const ownership = app.get(Ownership);
+      return KafkaEventServer.forApp(app, {
+        groupId: options.groupId,
+        retryDelaysMs: config.RETRY_DELAYS_MS,
+        inPlaceRetryMs: 2_000,
+        partitionsConsumedConcurrently: 12,
+        onAssignment: (assignment) => ownership.assign(assignment),
+      });
+    },
   });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(port, '127.0.0.1');
-  await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${options.groupId} to join` });
-  return { app, url: `http://127.0.0.1:${port}` };
 }
 
 /** An SMSC we did not write, run as a child process on `port`, with everything it printed so far. */
@@ -105,7 +87,7 @@ export async function startPeerSmsc(peer: {
 /** smpp-binds bound to a peer SMSC through an SMPP channel of a workspace of its own. */
 export interface PeerInterop {
   clients: TestClients;
-  service: StartedSmppBinds;
+  service: InProcessService;
   /** Disables the channel, then stops smpp-binds and the peer and disconnects the clients. */
   stop(): Promise<void>;
 }
@@ -120,7 +102,7 @@ export async function bindToPeer(
   setup: { name: string; address: string; config: Record<string, unknown>; topics: string[] },
 ): Promise<PeerInterop> {
   let clients: TestClients | undefined;
-  let service: StartedSmppBinds | undefined;
+  let service: InProcessService | undefined;
   const stop = async () => {
     await clients?.db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [ids.channel]);
     await service?.app.close();

@@ -5,6 +5,7 @@ import { EventPublisher } from '@smsgate/kafka';
 import {
   connectTestClients,
   freshGroupAtEnd,
+  InProcessService,
   RecordingServer,
   SECRETS_KEY,
   TestClients,
@@ -12,7 +13,7 @@ import {
   waitFor,
 } from '@smsgate/testing';
 import { Client } from 'pg';
-import { startDlrTracker, StartedDlrTracker } from '../dlr-tracker.testing';
+import { startDlrTracker } from '../dlr-tracker.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
 
@@ -33,7 +34,7 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let tracker: StartedDlrTracker;
+  let tracker: InProcessService;
   let receiver: RecordingServer;
   let workspace: string;
 
