@@ -1,6 +1,5 @@
 import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka } from '@smsgate/kafka';
-import { Partitioners, Producer } from 'kafkajs';
+import { Producer } from 'kafkajs';
 import {
   createChannel,
   createWorkspace,
@@ -8,6 +7,7 @@ import {
   serviceEnv,
   ServiceProcess,
   startInFreshGroup,
+  testProducer,
   TestWorkspace,
   TopicProbe,
   waitFor,
@@ -34,9 +34,7 @@ describe('dispatch to an HTTP aggregator', () => {
       CONFIG_CACHE_MS: '0',
     });
     aggregator = await RecordingServer.start();
-    producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'dispatch-e2e' }).producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    producer = testProducer('dispatch-e2e');
     [ingress, dispatcher, tracker, probe] = await Promise.all([
       // Ingress lets channels point anywhere on loopback; dispatcher only reaches 127.0.0.1, so a
       // channel on 127.0.0.2 shows dispatch's own egress guard at work.

@@ -35,6 +35,13 @@ describe('provider callbacks on ingress', () => {
   });
 
   const valueOf = (m: { value: unknown }) => m.value as Record<string, unknown>;
+  /** A JSON POST, as IMIconnect and the template webhooks send them. */
+  const post = (url: string, body: unknown) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   describe('RapidPro External API', () => {
     it.each(['sent', 'delivered', 'failed'])('turns /%s with our id into a status event', async (status) => {
@@ -76,13 +83,6 @@ describe('provider callbacks on ingress', () => {
   });
 
   describe('IMIconnect', () => {
-    const post = (url: string, body: unknown) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-
     it('accepts an MO notification as an inbound message', async () => {
       const channel = await createChannel(ingress.url, workspace.apiKey, {
         type: 'imi',
@@ -177,12 +177,6 @@ describe('provider callbacks on ingress', () => {
   });
 
   describe('no-code template webhooks', () => {
-    const post = (url: string, body: unknown) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     const sendMessage = (responseMap?: Record<string, unknown>) => ({
       request_method: 'POST',
       request_url: 'https://api.example.com/webhook',

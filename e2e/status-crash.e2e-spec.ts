@@ -1,5 +1,4 @@
 import { PayloadInput, Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka } from '@smsgate/kafka';
 import {
   connectTestDatabase,
   createChannel,
@@ -7,9 +6,10 @@ import {
   serviceEnv,
   ServiceProcess,
   startInFreshGroup,
+  testProducer,
   waitFor,
 } from '@smsgate/testing';
-import { Partitioners, Producer } from 'kafkajs';
+import { Producer } from 'kafkajs';
 import { Client } from 'pg';
 
 type Requested = PayloadInput<typeof Topics.outboundRequested>;
@@ -36,11 +36,7 @@ describe('a dlr-tracker crash during 10,000 status events', () => {
   beforeAll(async () => {
     // Parked events whose other half arrived while the tracker was dead are looked after by this task.
     const env = serviceEnv({ PARKED_REPORT_INTERVAL_MS: '1000' });
-    producer = createKafka({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'status-crash-e2e' }).producer(
-      {
-        createPartitioner: Partitioners.DefaultPartitioner,
-      },
-    );
+    producer = testProducer('status-crash-e2e');
     [ingress, tracker, db] = await Promise.all([
       ServiceProcess.start('ingress', env),
       startInFreshGroup('dlr-tracker', 'dlr-tracker-status-crash-e2e', env),

@@ -1,65 +1,36 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { MessageStatus, PayloadInput, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher, KafkaEventServer } from '@smsgate/kafka';
-import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
-import { freePort, freshGroupAtEnd, SECRETS_KEY, TopicProbe, waitFor } from '@smsgate/testing';
+import { createKafka, EventPublisher } from '@smsgate/kafka';
+import {
+  connectTestClients,
+  freshGroupAtEnd,
+  InProcessService,
+  SECRETS_KEY,
+  TestClients,
+  TopicProbe,
+  waitFor,
+} from '@smsgate/testing';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { Client } from 'pg';
 import { verifyCallback } from './callbacks/signature';
 import { CallbackPruner } from './maintenance/callback-pruner';
-import { dlrTrackerEnv } from './config';
-import { DlrTrackerModule } from './dlr-tracker.module';
+import { startDlrTracker } from './dlr-tracker.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
 
-interface Tracker {
-  app: NestFastifyApplication;
-  url: string;
-}
-
-/** dlr-tracker in this process, as main.ts composes it, with short intervals. */
-async function startTracker(groupId: string): Promise<Tracker> {
-  const port = await freePort();
-  const config = loadConfig('dlr-tracker', dlrTrackerEnv, {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: databaseUrl,
-    SECRETS_KEY,
-    PORT: String(port),
-    KAFKA_GROUP_ID: groupId,
-    RETRY_DELAYS_MS: '200,400',
-    EXPIRY_SWEEP_INTERVAL_MS: '200',
-    PARKED_HORIZON_SECONDS: '1',
-    PARKED_REPORT_INTERVAL_MS: '200',
-    // No polling to speak of: callbacks and their retries go because the worker is told, not because
-    // it looks (tests of other replicas' callbacks poll: see the callbacks tests' own trackers).
-    CALLBACK_POLL_INTERVAL_MS: '60000',
-    CALLBACK_IDLE_POLL_INTERVAL_MS: '60000',
-    CALLBACK_RETRY_DELAYS_MS: '100,200',
-    CALLBACK_TIMEOUT_MS: '2000',
-    CALLBACK_ALLOW_HOSTS: '127.0.0.1',
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    DlrTrackerModule.forRoot(config),
-    new FastifyAdapter(),
-    { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false },
-  );
-  app.useGlobalFilters(new HttpErrorFilter());
-  await app.init();
-  const server = KafkaEventServer.forApp(app, {
-    groupId,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-    inPlaceRetryMs: 2_000,
-  });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(port, '127.0.0.1');
-  await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${groupId} to join` });
-  return { app, url: `http://127.0.0.1:${port}` };
-}
+/** The tracker's settings in these tests: short intervals. */
+const TRACKER_ENV = {
+  EXPIRY_SWEEP_INTERVAL_MS: '200',
+  PARKED_HORIZON_SECONDS: '1',
+  PARKED_REPORT_INTERVAL_MS: '200',
+  // No polling to speak of: callbacks and their retries go because the worker is told, not because
+  // it looks (tests of other replicas' callbacks poll: see the callbacks tests' own trackers).
+  CALLBACK_POLL_INTERVAL_MS: '60000',
+  CALLBACK_IDLE_POLL_INTERVAL_MS: '60000',
+  CALLBACK_RETRY_DELAYS_MS: '100,200',
+  CALLBACK_TIMEOUT_MS: '2000',
+};
 
 interface Fixture {
   workspace: string;
@@ -92,27 +63,23 @@ type Receipt = PayloadInput<typeof Topics.receiptReceived>;
 type Request = PayloadInput<typeof Topics.outboundRequested>;
 
 describe('dlr-tracker against Kafka and PostgreSQL', () => {
+  let clients: TestClients;
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let tracker: Tracker;
-  let groupId = '';
+  let tracker: InProcessService;
 
   beforeAll(async () => {
     // A group of its own that starts at the topics' end: other suites' history is not replayed here.
-    groupId = await freshGroupAtEnd(brokers, 'dlr-tracker-it');
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'dlr-tracker-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [Topics.messageStatusChanged, Topics.deadLetter]);
-    tracker = await startTracker(groupId);
+    const groupId = await freshGroupAtEnd(brokers, 'dlr-tracker-it');
+    clients = await connectTestClients('dlr-tracker-it', [Topics.messageStatusChanged, Topics.deadLetter]);
+    ({ db, publisher, probe } = clients);
+    tracker = await startDlrTracker(groupId, TRACKER_ENV);
   });
 
   afterAll(async () => {
     await tracker?.app.close();
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
+    await clients?.close();
   });
 
   const box = new SecretBox(SECRETS_KEY);
@@ -704,7 +671,7 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
         partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
       });
     await admin.disconnect();
-    const replay = await startTracker(replayGroup);
+    const replay = await startDlrTracker(replayGroup, TRACKER_ENV);
     try {
       await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), {
         timeoutMs: 30_000,

@@ -1,19 +1,7 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, TopicProbe } from '@smsgate/testing';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { Client } from 'pg';
-import {
-  insertSmppChannel,
-  PeerSmsc,
-  startPeerSmsc,
-  startSmppBinds,
-  StartedSmppBinds,
-} from './smpp-binds.testing';
-
-const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
+import { EventPublisher } from '@smsgate/kafka';
+import { ProbedMessage, TopicProbe } from '@smsgate/testing';
+import { bindToPeer, PeerInterop, startPeerSmsc } from './smpp-binds.testing';
 
 /**
  * Submit → receipt interoperability with jsmpp's SMPPServerSimulator (org.jsmpp:jsmpp-examples from
@@ -22,23 +10,17 @@ const databaseUrl = process.env.DATABASE_URL!;
  * `receipt_message_id_format` exists for. It also sends one MO ("Hello World") after each bind.
  */
 describe('interoperability with jsmpp SMPPServerSimulator', () => {
-  let db: Client;
+  let interop: PeerInterop;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
-  let simulator: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
 
   beforeAll(async () => {
-    const classpath = execFileSync('bash', [path.join(repoRoot, 'scripts', 'jsmpp-simulator.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    const port = await freePort();
-    simulator = await startPeerSmsc(
-      'java',
-      [
+    const simulator = await startPeerSmsc({
+      script: 'jsmpp-simulator.sh',
+      command: (classpath, port) => [
+        'java',
         '-Djsmpp.client.systemId=smsgate',
         '-Djsmpp.client.password=secret',
         `-Djsmpp.simulator.port=${port}`,
@@ -46,36 +28,23 @@ describe('interoperability with jsmpp SMPPServerSimulator', () => {
         classpath,
         'org.jsmpp.examples.SMPPServerSimulator',
       ],
-      'Listening on port',
-      30_000,
-    );
-
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    await insertSmppChannel(db, { workspace, channel }, 'jsmpp', 'SMSGATE', {
-      host: '127.0.0.1',
-      port,
-      system_id: 'smsgate',
-      message_id_format: 'hex',
-      receipt_message_id_format: 'decimal',
+      ready: 'Listening on port',
+      timeoutMs: 30_000,
     });
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'jsmpp-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [
-      Topics.outboundStatus,
-      Topics.receiptReceived,
-      Topics.inboundReceived,
-    ]);
-    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-jsmpp-${uuidv7()}` });
+    interop = await bindToPeer(
+      simulator,
+      { workspace, channel },
+      {
+        name: 'jsmpp',
+        address: 'SMSGATE',
+        config: { message_id_format: 'hex', receipt_message_id_format: 'decimal' },
+        topics: [Topics.outboundStatus, Topics.receiptReceived, Topics.inboundReceived],
+      },
+    );
+    ({ publisher, probe } = interop.clients);
   });
 
-  afterAll(async () => {
-    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
-    await service?.app.close();
-    simulator?.process.kill('SIGTERM');
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
-  });
+  afterAll(() => interop?.stop());
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
 

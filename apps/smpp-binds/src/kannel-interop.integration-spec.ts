@@ -1,19 +1,8 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
-import { createKafka, EventPublisher } from '@smsgate/kafka';
-import { freePort, ProbedMessage, repoRoot, TopicProbe, waitFor } from '@smsgate/testing';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { Client } from 'pg';
-import {
-  insertSmppChannel,
-  PeerSmsc,
-  startPeerSmsc,
-  startSmppBinds,
-  StartedSmppBinds,
-} from './smpp-binds.testing';
+import { EventPublisher } from '@smsgate/kafka';
+import { ProbedMessage, TopicProbe, waitFor } from '@smsgate/testing';
+import { bindToPeer, PeerInterop, PeerSmsc, startPeerSmsc } from './smpp-binds.testing';
 
-const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
 const MESSAGES = 50;
 
 /**
@@ -23,49 +12,34 @@ const MESSAGES = 50;
  * project's script installs it when missing; if that fails, this test fails (it never skips).
  */
 describe('interoperability with Kannel drive_smpp', () => {
-  let db: Client;
+  let interop: PeerInterop;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
   let driver: PeerSmsc;
   const workspace = uuidv7();
   const channel = uuidv7();
 
   beforeAll(async () => {
-    const executable = execFileSync('bash', [path.join(repoRoot, 'scripts', 'kannel-driver.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
-    const port = await freePort();
-    driver = await startPeerSmsc(
-      executable,
-      ['-p', String(port), '-m', String(MESSAGES), '-v', '1'],
-      'Starting drive_smpp test',
-    );
-
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
-    await insertSmppChannel(db, { workspace, channel }, 'kannel', '123', {
-      host: '127.0.0.1',
-      port,
-      system_id: 'smsgate',
-      bind: 'transmitter_receiver',
-      window: 20,
+    driver = await startPeerSmsc({
+      script: 'kannel-driver.sh',
+      command: (executable, port) => [executable, '-p', String(port), '-m', String(MESSAGES), '-v', '1'],
+      ready: 'Starting drive_smpp test',
     });
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'kannel-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [Topics.inboundReceived, Topics.outboundStatus]);
-    service = await startSmppBinds({ brokers, databaseUrl, groupId: `smpp-binds-kannel-${uuidv7()}` });
+    interop = await bindToPeer(
+      driver,
+      { workspace, channel },
+      {
+        // drive_smpp names its MO sender "123"; the channel's mode is its transmitter + receiver pair.
+        name: 'kannel',
+        address: '123',
+        config: { bind: 'transmitter_receiver', window: 20 },
+        topics: [Topics.inboundReceived, Topics.outboundStatus],
+      },
+    );
+    ({ publisher, probe } = interop.clients);
   });
 
-  afterAll(async () => {
-    await db?.query(`UPDATE channels SET enabled = false WHERE id = $1`, [channel]);
-    await service?.app.close();
-    driver?.process.kill('SIGTERM');
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
-  });
+  afterAll(() => interop?.stop());
 
   const value = (message: ProbedMessage) => message.value as Record<string, unknown>;
 

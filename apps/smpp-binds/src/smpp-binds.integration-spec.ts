@@ -1,63 +1,55 @@
 import { PayloadInput, RECEIPT_SOURCE, Topics, uuidv7 } from '@smsgate/contracts';
 import { SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher } from '@smsgate/kafka';
+import { EventPublisher } from '@smsgate/kafka';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import {
   ADMIN_TOKEN,
+  connectTestClients,
+  InProcessService,
   ProbedMessage,
   SECRETS_KEY,
   SmscSimulator,
+  TestClients,
   TopicProbe,
   waitFor,
 } from '@smsgate/testing';
 import { Client } from 'pg';
 import { register } from 'prom-client';
-import { startSmppBinds, StartedSmppBinds } from './smpp-binds.testing';
-
-const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
+import { startSmppBinds } from './smpp-binds.testing';
 
 type Submit = PayloadInput<typeof Topics.smppSubmitRequested>;
 
 describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
+  let clients: TestClients;
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let service: StartedSmppBinds;
+  let service: InProcessService;
   let smsc: SmscSimulator;
   const box = new SecretBox(SECRETS_KEY);
   let workspace: string;
 
   beforeAll(async () => {
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    publisher = new EventPublisher(createKafka({ brokers: brokers.split(','), clientId: 'smpp-binds-it' }));
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [
+    clients = await connectTestClients('smpp-binds-it', [
       Topics.outboundStatus,
       Topics.receiptReceived,
       Topics.inboundReceived,
       Topics.deadLetter,
     ]);
+    ({ db, publisher, probe } = clients);
     smsc = await new SmscSimulator({ systemId: 'smsgate', password: 'secret' }).start();
     workspace = uuidv7();
     await db.query(
       `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'smpp-it', $2, 'smpp-it')`,
       [workspace, `hash-${workspace}`],
     );
-    service = await startSmppBinds({
-      brokers,
-      databaseUrl,
-      groupId: `smpp-binds-it-${uuidv7()}`,
-      logs: !!process.env.TEST_LOGS,
-    });
+    service = await startSmppBinds({ groupId: `smpp-binds-it-${uuidv7()}` });
   });
 
   afterAll(async () => {
     await service?.app.close();
     await smsc?.stop();
-    await Promise.all([publisher?.disconnect(), probe?.stop()]);
-    await db?.end();
+    await clients?.close();
   });
 
   beforeEach(() => {

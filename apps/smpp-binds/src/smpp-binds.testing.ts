@@ -1,94 +1,131 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
 import { SecretBox } from '@smsgate/db';
-import { ADMIN_TOKEN, freePort, SECRETS_KEY, waitFor } from '@smsgate/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { uuidv7 } from '@smsgate/contracts';
+import {
+  connectTestClients,
+  freePort,
+  InProcessService,
+  repoRoot,
+  SECRETS_KEY,
+  startInProcess,
+  TestClients,
+  waitFor,
+} from '@smsgate/testing';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Ownership } from './binds/ownership';
 import { smppBindsEnv } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
 
-export interface StartedSmppBinds {
-  app: NestFastifyApplication;
-  url: string;
-}
-
 /** smpp-binds in the test process, composed as main.ts does, with short intervals (integration tests). */
-export async function startSmppBinds(options: {
-  brokers: string;
-  databaseUrl: string;
+export function startSmppBinds(options: {
   groupId: string;
-  logs?: boolean;
   env?: Record<string, string>;
-}): Promise<StartedSmppBinds> {
-  const port = await freePort();
-  const config = loadConfig('smpp-binds', smppBindsEnv, {
-    KAFKA_BROKERS: options.brokers,
-    DATABASE_URL: options.databaseUrl,
-    SECRETS_KEY,
-    ADMIN_TOKEN,
-    PORT: String(port),
-    KAFKA_GROUP_ID: options.groupId,
-    RETRY_DELAYS_MS: '200',
-    RECONCILE_INTERVAL_MS: '200',
-    SUBMIT_HOLD_MS: '1000',
-    MO_PARTS_TIMEOUT_SECONDS: '2',
-    MO_SWEEP_INTERVAL_MS: '200',
-    ...options.env,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    SmppBindsModule.forRoot(config),
-    new FastifyAdapter(),
-    {
-      logger: options.logs ? ['error', 'warn', 'log'] : false,
+}): Promise<InProcessService> {
+  return startInProcess({
+    config: (env) => loadConfig('smpp-binds', smppBindsEnv, env),
+    env: {
+      KAFKA_GROUP_ID: options.groupId,
+      RETRY_DELAYS_MS: '200',
+      RECONCILE_INTERVAL_MS: '200',
+      SUBMIT_HOLD_MS: '1000',
+      MO_PARTS_TIMEOUT_SECONDS: '2',
+      MO_SWEEP_INTERVAL_MS: '200',
+      ...options.env,
     },
-  );
-  app.useGlobalFilters(new HttpErrorFilter());
-  await app.init();
-  const ownership = app.get(Ownership);
-  const server = KafkaEventServer.forApp(app, {
-    groupId: options.groupId,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-    inPlaceRetryMs: 2_000,
-    partitionsConsumedConcurrently: 12,
-    onAssignment: (assignment) => ownership.assign(assignment),
+    module: (config) => SmppBindsModule.forRoot(config),
+    filters: [new HttpErrorFilter()],
+    consumer: (app, config) => {
+      const ownership = app.get(Ownership);
+      return KafkaEventServer.forApp(app, {
+        groupId: options.groupId,
+        retryDelaysMs: config.RETRY_DELAYS_MS,
+        inPlaceRetryMs: 2_000,
+        partitionsConsumedConcurrently: 12,
+        onAssignment: (assignment) => ownership.assign(assignment),
+      });
+    },
   });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(port, '127.0.0.1');
-  await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${options.groupId} to join` });
-  return { app, url: `http://127.0.0.1:${port}` };
 }
 
-/** An SMSC we did not write, run as a child process, with everything it printed so far. */
+/** An SMSC we did not write, run as a child process on `port`, with everything it printed so far. */
 export interface PeerSmsc {
+  port: number;
   process: ChildProcess;
   output: () => string;
 }
 
-/** Starts a peer SMSC and resolves once it printed `ready`. */
-export async function startPeerSmsc(
-  command: string,
-  args: string[],
-  ready: string,
-  timeoutMs = 20_000,
-): Promise<PeerSmsc> {
+/**
+ * Installs a peer SMSC with `scripts/<script>` when missing (the script prints what the command needs:
+ * a path), starts `command` on a free port and resolves once it printed `ready`.
+ */
+export async function startPeerSmsc(peer: {
+  script: string;
+  command: (installed: string, port: number) => [string, ...string[]];
+  ready: string;
+  timeoutMs?: number;
+}): Promise<PeerSmsc> {
+  const installed = execFileSync('bash', [path.join(repoRoot, 'scripts', peer.script)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const port = await freePort();
+  const [command, ...args] = peer.command(installed, port);
   let output = '';
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => output.includes(ready), {
-    timeoutMs,
-    message: `${path.basename(command)} to print "${ready}"`,
+  await waitFor(() => output.includes(peer.ready), {
+    timeoutMs: peer.timeoutMs ?? 20_000,
+    message: `${path.basename(command)} to print "${peer.ready}"`,
   });
-  return { process: child, output: () => output };
+  return { port, process: child, output: () => output };
 }
 
-/** A workspace and an SMPP channel of its own (bind password `secret`), straight into the database. */
-export async function insertSmppChannel(
+/** smpp-binds bound to a peer SMSC through an SMPP channel of a workspace of its own. */
+export interface PeerInterop {
+  clients: TestClients;
+  service: InProcessService;
+  /** Disables the channel, then stops smpp-binds and the peer and disconnects the clients. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Puts the channel `ids.channel` (named `name`, sending from `address`, bind password `secret`) on `peer`,
+ * then starts smpp-binds, with clients watching `topics`.
+ */
+export async function bindToPeer(
+  peer: PeerSmsc,
+  ids: { workspace: string; channel: string },
+  setup: { name: string; address: string; config: Record<string, unknown>; topics: string[] },
+): Promise<PeerInterop> {
+  let clients: TestClients | undefined;
+  let service: InProcessService | undefined;
+  const stop = async () => {
+    await clients?.db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [ids.channel]);
+    await service?.app.close();
+    peer.process.kill('SIGTERM');
+    await clients?.close();
+  };
+  try {
+    clients = await connectTestClients(`${setup.name}-it`, setup.topics);
+    await insertSmppChannel(clients.db, ids, setup.name, setup.address, {
+      host: '127.0.0.1',
+      port: peer.port,
+      system_id: 'smsgate',
+      ...setup.config,
+    });
+    service = await startSmppBinds({ groupId: `smpp-binds-${setup.name}-${uuidv7()}` });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { clients, service, stop };
+}
+
+async function insertSmppChannel(
   db: Client,
   ids: { workspace: string; channel: string },
   name: string,

@@ -2,7 +2,7 @@ import { Controller, DynamicModule, Inject, INestMicroservice, Module } from '@n
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { DeadLetterV1, PayloadInput, retryTopicOf, Topics, uuidv7 } from '@smsgate/contracts';
-import { TopicProbe, waitFor } from '@smsgate/testing';
+import { testLogger, TopicProbe, waitFor } from '@smsgate/testing';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { createKafka } from './create-kafka';
 import { EventPublisher } from './event-publisher';
@@ -205,12 +205,21 @@ describe('KafkaEventServer against Kafka', () => {
     });
     const app = await NestFactory.createMicroservice(InboundTestModule.with(scenario), {
       strategy: server,
-      logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false,
+      logger: testLogger(),
     });
     running.push(app);
     await app.listen();
     await waitFor(() => server.isReady(), { message: `consumer group ${groupId} to be joined` });
     return { app, server };
+  };
+
+  /** A consumer of `scenario` in a group of its own, and a probe on that group's retry topics. */
+  const startProbingRetries = async (scenario: Scenario) => {
+    const groupId = await newGroup();
+    const { server } = await start(groupId, scenario);
+    const retries = await TopicProbe.start(brokers, server.retryTopics);
+    probes.push(retries);
+    return { groupId, retries };
   };
 
   const stop = async (app: INestMicroservice) => {
@@ -303,11 +312,8 @@ describe('KafkaEventServer against Kafka', () => {
   });
 
   it('retries an event through the retry topic after the delay, with attempt 2 and its first coordinates', async () => {
-    const groupId = await newGroup();
     const scenario = new Scenario();
-    const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, server.retryTopics);
-    probes.push(retries);
+    const { retries } = await startProbingRetries(scenario);
 
     const event = await publish(scenario, { text: 'retry-once' });
     await waitHandled(scenario, event.id, 2);
@@ -474,11 +480,8 @@ describe('KafkaEventServer against Kafka', () => {
   });
 
   it('retries a throwing handler in place, without a round trip through the retry topic', async () => {
-    const groupId = await newGroup();
     const scenario = new Scenario();
-    const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, server.retryTopics);
-    probes.push(retries);
+    const { retries } = await startProbingRetries(scenario);
 
     const event = await publish(scenario, { text: 'throw-twice' });
     await waitHandled(scenario, event.id);
@@ -516,11 +519,8 @@ describe('KafkaEventServer against Kafka', () => {
   });
 
   it("takes the reason of a handler's RpcException into its retries and dead letter", async () => {
-    const groupId = await newGroup();
     const scenario = new Scenario();
-    const { server } = await start(groupId, scenario);
-    const retries = await TopicProbe.start(brokers, server.retryTopics);
-    probes.push(retries);
+    const { groupId, retries } = await startProbingRetries(scenario);
 
     const event = await publish(scenario, { text: 'rpc-error' });
     const letter = letterOf((await deadLetterOf(groupId, (letter) => letter.value.includes(event.id))).value);

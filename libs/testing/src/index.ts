@@ -3,6 +3,7 @@ export * from './topic-probe';
 export * from './free-port';
 export * from './service-process';
 export * from './service-setup';
+export * from './in-process-service';
 export * from './factories';
 export * from './channel-configs';
 export { ensureInfra, ensureTestInfra, infraCommand, loadTestInfra, repoRoot, TestInfra } from './infra';

@@ -1,24 +1,21 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { PayloadInput, RECEIPT_SOURCE, receiptKey, Topics, uuidv7 } from '@smsgate/contracts';
 import { messageSweepQueries, SecretBox } from '@smsgate/db';
-import { createKafka, EventPublisher, KafkaEventServer } from '@smsgate/kafka';
-import { loadConfig } from '@smsgate/runtime';
+import { EventPublisher } from '@smsgate/kafka';
 import {
-  freePort,
+  connectTestClients,
   freshGroupAtEnd,
+  InProcessService,
   RecordingServer,
   SECRETS_KEY,
+  TestClients,
   TopicProbe,
   waitFor,
 } from '@smsgate/testing';
 import { Client } from 'pg';
-import { dlrTrackerEnv } from '../config';
-import { DlrTrackerModule } from '../dlr-tracker.module';
+import { startDlrTracker } from '../dlr-tracker.testing';
 
 const brokers = process.env.KAFKA_BROKERS!;
-const databaseUrl = process.env.DATABASE_URL!;
 
 type Status = PayloadInput<typeof Topics.outboundStatus>;
 
@@ -32,58 +29,25 @@ interface HistoryRow {
   at: Date;
 }
 
-/** dlr-tracker in this process, as main.ts composes it, sweeping for overdue receipts every 200 ms. */
-async function startTracker(groupId: string): Promise<NestFastifyApplication> {
-  const port = await freePort();
-  const config = loadConfig('dlr-tracker', dlrTrackerEnv, {
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: databaseUrl,
-    SECRETS_KEY,
-    PORT: String(port),
-    KAFKA_GROUP_ID: groupId,
-    RETRY_DELAYS_MS: '200,400',
-    RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: '200',
-    CALLBACK_POLL_INTERVAL_MS: '50',
-    CALLBACK_ALLOW_HOSTS: '127.0.0.1',
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    DlrTrackerModule.forRoot(config),
-    new FastifyAdapter(),
-    { logger: process.env.TEST_LOGS ? ['error', 'warn', 'log'] : false },
-  );
-  await app.init();
-  const server = KafkaEventServer.forApp(app, {
-    groupId,
-    retryDelaysMs: config.RETRY_DELAYS_MS,
-    inPlaceRetryMs: 2_000,
-  });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
-  await app.listen(port, '127.0.0.1');
-  await waitFor(() => server.isReady(), { timeoutMs: 30_000, message: `${groupId} to join` });
-  return app;
-}
-
 describe('receipt timeout against Kafka and PostgreSQL', () => {
+  let clients: TestClients;
   let db: Client;
   let publisher: EventPublisher;
   let probe: TopicProbe;
-  let tracker: NestFastifyApplication;
+  let tracker: InProcessService;
   let receiver: RecordingServer;
   let workspace: string;
 
   beforeAll(async () => {
     const groupId = await freshGroupAtEnd(brokers, 'receipt-timeout-it');
-    db = new Client({ connectionString: databaseUrl });
-    await db.connect();
-    publisher = new EventPublisher(
-      createKafka({ brokers: brokers.split(','), clientId: 'receipt-timeout-it' }),
-    );
-    await publisher.connect();
-    probe = await TopicProbe.start(brokers, [Topics.messageStatusChanged]);
+    clients = await connectTestClients('receipt-timeout-it', [Topics.messageStatusChanged]);
+    ({ db, publisher, probe } = clients);
     receiver = await RecordingServer.start();
     receiver.replyAlways({ status: 204 });
-    tracker = await startTracker(groupId);
+    tracker = await startDlrTracker(groupId, {
+      RECEIPT_TIMEOUT_SWEEP_INTERVAL_MS: '200',
+      CALLBACK_POLL_INTERVAL_MS: '50',
+    });
     workspace = uuidv7();
     const apiKey = generateApiKey();
     await db.query(
@@ -98,9 +62,8 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await tracker?.close();
-    await Promise.all([publisher?.disconnect(), probe?.stop(), receiver?.stop()]);
-    await db?.end();
+    await tracker?.app.close();
+    await Promise.all([clients?.close(), receiver?.stop()]);
   });
 
   /** A channel of the test's workspace with this config. */
