@@ -160,6 +160,18 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       await expectStored(body.data[0].msg_uuid, '+254712345678', text);
     });
 
+    it.each(['GET', 'POST'])('takes a %s to the receive URL with a trailing slash', async (method) => {
+      const fields = new URLSearchParams({ from: '+254712000222', text: `slash ${uuidv7()}` });
+      const response =
+        method === 'GET'
+          ? await fetch(`${receiveUrl}/?${fields.toString()}`)
+          : await fetch(`${receiveUrl}/`, { method, body: fields });
+      expect(response.status).toBe(200);
+      const body = await bodyOf(response);
+      expect(body.message).toBe('Message Accepted');
+      await expectStored(body.data[0].msg_uuid, '+254712000222', fields.get('text')!);
+    });
+
     it('answers a re-post of the same message with the original id and publishes nothing new', async () => {
       const fields = { sender: '+254712000111', text: `again ${uuidv7()}`, time: '2026-11-22T11:00:00Z' };
       const post = () => fetch(receiveUrl, { method: 'POST', body: new URLSearchParams(fields) });

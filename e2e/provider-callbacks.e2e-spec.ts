@@ -57,10 +57,35 @@ describe('provider callbacks on ingress', () => {
       expect(event.value).toMatchObject({ workspace: workspace.id, channel: channel.uuid, status });
     });
 
-    it('records a stop as an opt-out of that number on that channel', async () => {
-      const channel = await createChannel(ingress.url, workspace.apiKey, { country: 'KE' });
-      const response = await fetch(`${ingress.url}/c/ex/${channel.uuid}/stopped?from=0712000999`);
+    it('takes a status by `uuid` and at a URL with a trailing slash, as courier does', async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey);
+      const id = uuidv7();
+      const response = await fetch(`${ingress.url}/c/ex/${channel.uuid}/delivered/`, {
+        method: 'POST',
+        body: new URLSearchParams({ uuid: id }),
+      });
       expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ message: 'Status Update Accepted' });
+      const event = await probe.waitForEvent(Topics.outboundStatus, id);
+      expect(event.value).toMatchObject({ channel: channel.uuid, status: 'delivered' });
+    });
+
+    it.each(['', '/'])('records a stop%s as an opt-out of that number on that channel', async (slash) => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { country: 'KE' });
+      const response = await fetch(`${ingress.url}/c/ex/${channel.uuid}/stopped${slash}?from=0712000999`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        message: 'Event Accepted',
+        data: [
+          {
+            type: 'event',
+            channel_uuid: channel.uuid,
+            event_type: 'stop_contact',
+            urn: 'tel:+254712000999',
+            received_on: expect.any(String),
+          },
+        ],
+      });
       const { rows } = await db.query('SELECT address FROM opt_outs WHERE channel_id = $1', [channel.uuid]);
       expect(rows).toEqual([{ address: '+254712000999' }]);
     });

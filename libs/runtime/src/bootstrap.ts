@@ -91,7 +91,12 @@ async function startService<C extends ServiceConfig>(
   @Module({ imports: [RuntimeModule, definition.module(config)] })
   class ServiceRoot {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 1_048_576, trustProxy: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: definition.bodyLimitBytes ?? 1_048_576,
+    trustProxy: true,
+    // `/c/ex/<uuid>/receive/` is `/c/ex/<uuid>/receive`: aggregators set up against RapidPro often add the slash.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRoot, adapter, {
     logger,
     abortOnError: false,

@@ -138,7 +138,7 @@ describe('InboundController', () => {
       undefined,
     );
     expect(await post('ex', 'stopped', { from: '+254712345678' })).toMatchObject({
-      message: 'Stop Accepted',
+      message: 'Event Accepted',
     });
     expect(optOuts.stop).toHaveBeenCalledWith(CHANNEL_ID, '+254712345678');
   });

@@ -80,8 +80,15 @@ describe('ex inbound', () => {
       kind: 'opt-out',
       from: '+254712345678',
       answer: {
-        message: 'Stop Accepted',
-        data: [{ type: 'stop', channel_uuid: CHANNEL.id, urn: 'tel:+254712345678' }],
+        message: 'Event Accepted',
+        data: [
+          expect.objectContaining({
+            type: 'event',
+            channel_uuid: CHANNEL.id,
+            event_type: 'stop_contact',
+            urn: 'tel:+254712345678',
+          }),
+        ],
       },
     });
   });

@@ -94,7 +94,7 @@ describe('ExAdapter', () => {
       expect(server.requests[0]?.body).toBe('{"t":"Love is patient. Love is kind."}');
     });
 
-    it('puts the variables in the query for GET when send_url has none, with no body', async () => {
+    it('puts the variables in the query for GET when send_url has none, with no body but its content type', async () => {
       await send({ send_url: server.url('/get?user=acme'), method: 'GET' }, 'a b&c=d');
       const [request] = server.requests;
       expect(request?.method).toBe('GET');
@@ -103,7 +103,7 @@ describe('ExAdapter', () => {
           `&from=%2B5582999489287&from_no_plus=5582999489287&channel=${CHANNEL_ID}`,
       );
       expect(request?.body).toBe('');
-      expect(request?.headers['content-type']).toBeUndefined();
+      expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     });
 
     it('fills the variables of a GET send_url, URL-encoded, and adds nothing else', async () => {

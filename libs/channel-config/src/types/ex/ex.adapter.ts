@@ -87,7 +87,8 @@ export class ExAdapter implements ChannelAdapter {
     variables: ExVariables,
     secrets: Record<string, string>,
   ): HttpRequest {
-    const headers: Record<string, string> = {};
+    // Courier names the content type on every request, GET included; some aggregators route on it.
+    const headers: Record<string, string> = { 'Content-Type': settings.contentType };
     let url = renderExTemplate(settings.sendUrl, variables, 'urlencoded');
     let body: string | undefined;
     if (settings.method === 'GET') {
@@ -97,7 +98,6 @@ export class ExAdapter implements ChannelAdapter {
       }
     } else {
       body = renderExTemplate(settings.body, variables, settings.encoding);
-      headers['Content-Type'] = settings.contentType;
     }
     const authorization = secrets[EX_AUTHORIZATION_SECRET];
     if (authorization) headers['Authorization'] = authorization;

@@ -179,6 +179,13 @@ describe('RapidPro callbacks', () => {
         data: [{ type: 'status', channel_uuid: channel.id, status: 'D', msg_id: messageId }],
       },
     });
+    expect(readExStatus('delivered', { uuid: messageId }, channel)).toMatchObject({
+      ok: true,
+      report: { messageId, status: 'delivered' },
+    });
+    expect(readExStatus('delivered', { id: messageId, uuid: 'ignored' }, channel)).toMatchObject({
+      report: { messageId },
+    });
     expect(readExStatus('sent', { id: 'nope' }, channel)).toEqual({
       ok: false,
       reason: "'id' must be the message id smsgate sent (a UUID)",
@@ -190,8 +197,16 @@ describe('RapidPro callbacks', () => {
       ok: true,
       from: KENYA_MOBILE,
       response: {
-        message: 'Stop Accepted',
-        data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${KENYA_MOBILE}` }],
+        message: 'Event Accepted',
+        data: [
+          {
+            type: 'event',
+            channel_uuid: channel.id,
+            event_type: 'stop_contact',
+            urn: `tel:${KENYA_MOBILE}`,
+            received_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+          },
+        ],
       },
     });
     expect(readExStop({}, channel)).toEqual({ ok: false, reason: "missing required field 'from'" });

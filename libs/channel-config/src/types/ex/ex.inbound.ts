@@ -79,21 +79,31 @@ export function readExStop(
   return {
     ok: true,
     from: phone.e164,
+    // Courier's answer to a channel event (its WriteChannelEventSuccess), which RapidPro aggregators parse.
     response: {
-      message: 'Stop Accepted',
-      data: [{ type: 'stop', channel_uuid: channel.id, urn: `tel:${phone.e164}` }],
+      message: 'Event Accepted',
+      data: [
+        {
+          type: 'event',
+          channel_uuid: channel.id,
+          event_type: 'stop_contact',
+          urn: `tel:${phone.e164}`,
+          received_on: new Date().toISOString(),
+        },
+      ],
     },
   };
 }
 
-/** `/c/ex/<uuid>/sent|delivered|failed` with `id`, our message id: a status of that message. */
+/** `/c/ex/<uuid>/sent|delivered|failed` with `id` (or `uuid`), our message id: a status of that message. */
 export function readExStatus(
   action: string,
   fields: Record<string, unknown>,
   channel: InboundChannel,
 ): { ok: true; report: ProviderReport; response: object } | Refusal {
   const status = action as StatusAction;
-  const id = textField(fields, 'id');
+  // Courier reads the message as `id` or, since it numbers messages by UUID, `uuid`.
+  const id = textField(fields, 'id', 'uuid');
   if (!id) return { ok: false, reason: "missing required field 'id'" };
   if (!isUuid(id)) return { ok: false, reason: `'id' must be the message id smsgate sent (a UUID)` };
   return {
