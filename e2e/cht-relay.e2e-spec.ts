@@ -532,6 +532,22 @@ describe('cht-relay', () => {
           aggregator.requests.filter((request) => request.body.includes('Hello from RapidPro')),
         ).toHaveLength(1);
 
+        // A RapidPro channel set to GET sends the fields in the query; one set to PUT, as a body.
+        const byGet = await fetch(
+          `${relay.url}/rapidpro/${rapidProChannel}/send?` +
+            new URLSearchParams({ uuid: uuidv7(), text: 'Hello by GET', to: '+254712000401' }).toString(),
+          { headers: { authorization: 'Token rp-send-secret' } },
+        );
+        expect(byGet.status).toBe(200);
+        const byPut = await fetch(`${relay.url}/rapidpro/${rapidProChannel}/send`, {
+          method: 'PUT',
+          headers: { authorization: 'Token rp-send-secret', 'content-type': 'application/json' },
+          body: JSON.stringify({ uuid: uuidv7(), text: 'Hello by PUT', to: '+254712000401' }),
+        });
+        expect(byPut.status).toBe(200);
+        await sentToAggregator('+254712000401', 'Hello by GET');
+        await sentToAggregator('+254712000401', 'Hello by PUT');
+
         rapidpro.failNext(503);
         await receive(channel, '+254712000402', 'Reply to RapidPro', '2026-11-22T10:00:00Z');
         await waitFor(() => rapidpro.received.find((m) => m.text === 'Reply to RapidPro'), {

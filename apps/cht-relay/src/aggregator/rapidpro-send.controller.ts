@@ -1,11 +1,13 @@
 import {
   BadRequestException,
   Controller,
+  Get,
   HttpCode,
   NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
+  Put,
   Req,
   UnauthorizedException,
   UnprocessableEntityException,
@@ -34,7 +36,7 @@ function field(fields: Record<string, unknown>, name: string): string | undefine
 
 /**
  * smsgate as the aggregator behind a RapidPro External API channel: RapidPro's send URL is
- * `POST /rapidpro/<channel uuid>/send`, with its default urlencoded body (`id` or `uuid`, `text`, `to`,
+ * `/rapidpro/<channel uuid>/send` (GET, POST or PUT), with its default urlencoded body (`id` or `uuid`, `text`, `to`,
  * `to_no_plus`, `from`, `from_no_plus`, `channel`), the JSON form, or the same fields in the query.
  * Each part is sent once through smsgate's routes however often RapidPro retries it; its progress goes
  * back to RapidPro's /c/ex/<uuid>/sent|delivered|failed.
@@ -48,9 +50,26 @@ export class RapidProSendController {
     private readonly messages: ChtMessagesRepository,
   ) {}
 
+  // A RapidPro channel's send method may be GET (fields in the query), POST or PUT: all three are one send.
+  @Get(':channelUuid/send')
+  @HttpCode(200)
+  sendGet(@Param('channelUuid', new ParseUUIDPipe()) channelUuid: string, @Req() request: FastifyRequest) {
+    return this.send(channelUuid, request);
+  }
+
   @Post(':channelUuid/send')
   @HttpCode(200)
-  async send(@Param('channelUuid', new ParseUUIDPipe()) channelUuid: string, @Req() request: FastifyRequest) {
+  sendPost(@Param('channelUuid', new ParseUUIDPipe()) channelUuid: string, @Req() request: FastifyRequest) {
+    return this.send(channelUuid, request);
+  }
+
+  @Put(':channelUuid/send')
+  @HttpCode(200)
+  sendPut(@Param('channelUuid', new ParseUUIDPipe()) channelUuid: string, @Req() request: FastifyRequest) {
+    return this.send(channelUuid, request);
+  }
+
+  private async send(channelUuid: string, request: FastifyRequest) {
     const channel = await this.settings.rapidProChannel(channelUuid);
     if (!channel) throw new NotFoundException(`unknown RapidPro channel ${channelUuid}`);
     const expected = channel.secrets.sendAuthorization;
