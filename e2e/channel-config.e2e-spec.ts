@@ -58,6 +58,22 @@ describe('channel config checked on save', () => {
     expect(response.text).not.toContain('hunter2');
   });
 
+  it('refuses an ex key nothing would read, naming it, and saves the courier keys it reads', async () => {
+    const refused = await create({
+      type: 'ex',
+      config: { send_url: 'https://aggregator.example/send', from_xpath: '//from' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      message: expect.stringMatching(/^config\.from_xpath: is not a setting of ex channels/),
+    });
+    const saved = await create({
+      type: 'ex',
+      config: { send_url: 'https://aggregator.example/send', use_national: true, mo_from_field: 'msisdn' },
+    });
+    expect(saved.status).toBe(201);
+  });
+
   it('refuses a template with an unknown placeholder, naming its JSON path', async () => {
     const response = await create({
       type: 'template',

@@ -160,6 +160,26 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       await expectStored(body.data[0].msg_uuid, '+254712345678', text);
     });
 
+    it("reads a channel's own receive field names (mo_from_field, mo_text_field)", async () => {
+      const custom = await createChannel(ingress.url, workspace.apiKey, {
+        config: {
+          send_url: 'https://aggregator.example/send',
+          mo_from_field: 'msisdn',
+          mo_text_field: 'message',
+        },
+      });
+      const text = `custom fields ${uuidv7()}`;
+      const response = await fetch(`${ingress.url}/c/ex/${custom.uuid}/receive`, {
+        method: 'POST',
+        body: new URLSearchParams({ msisdn: '0712000333', message: text }),
+      });
+      expect(response.status).toBe(200);
+      const body = await bodyOf(response);
+      expect(body.data[0]).toMatchObject({ text, urn: 'tel:+254712000333' });
+      const event = await probe.waitFor((m) => (m.value as { id?: string }).id === body.data[0].msg_uuid);
+      expect(event.value).toMatchObject({ channel: custom.uuid, from: '+254712000333', text });
+    });
+
     it.each(['GET', 'POST'])('takes a %s to the receive URL with a trailing slash', async (method) => {
       const fields = new URLSearchParams({ from: '+254712000222', text: `slash ${uuidv7()}` });
       const response =

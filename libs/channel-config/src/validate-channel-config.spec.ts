@@ -111,10 +111,46 @@ describe('validateChannelConfig', () => {
       });
     });
 
-    it('ignores keys it does not know, as RapidPro configs carry more', () => {
-      expect(validateChannelConfig('ex', { send_url: 'https://x.example/', mo_response: '' }, {})).toEqual({
-        ok: true,
+    it("accepts courier's use_national, encoding D and mo_*_field keys, and checks their values", () => {
+      const config = {
+        send_url: 'https://x.example/',
+        use_national: true,
+        encoding: 'D',
+        mo_from_field: 'msisdn',
+        mo_text_field: 'message',
+        mo_date_field: 'sent_at',
+      };
+      expect(validateChannelConfig('ex', config, {})).toEqual({ ok: true });
+      expect(
+        problemsOf('ex', {
+          send_url: 'https://x.example/',
+          use_national: 'yes',
+          encoding: 'S',
+          mo_text_field: ' ',
+        }),
+      ).toEqual([
+        'config.use_national: must be true or false',
+        'config.encoding: must be D (smart encoding, S, is not supported yet)',
+        'config.mo_text_field: must not be empty',
+      ]);
+    });
+
+    it('refuses a key nothing reads, naming it, instead of saving it and ignoring it', () => {
+      const problems = problemsOf('ex', {
+        send_url: 'https://x.example/',
+        mo_response: '',
+        tps: 5,
+        bogus: 1,
       });
+      expect(problems).toEqual([
+        expect.stringMatching(/^config\.mo_response: is not a setting of ex channels \(known: send_url, /),
+        expect.stringMatching(/^config\.bogus: is not a setting of ex channels/),
+      ]);
+      expect(problems[0]).toContain('receipt_timeout_seconds');
+      // RapidPro keeps the Authorization header in its config; here it is a secret, never a config value.
+      expect(
+        problemsOf('ex', { send_url: 'https://x.example/', send_authorization: 'Token hunter2' }),
+      ).toEqual(['config.send_authorization: is a secret here: give it as secrets.send_authorization']);
     });
   });
 

@@ -1,6 +1,7 @@
 export {
   countryOf,
   isKnownCountry,
+  nationalNumberOf,
   normalizePhone,
   toNoPlus,
   type PhoneKind,

@@ -58,6 +58,15 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneResul
     : { ok: true, e164: accepted.number, kind: 'e164' };
 }
 
+/**
+ * The national significant number of an E.164 number, without country code or trunk prefix
+ * (+250788383383 → 788383383), as RapidPro's `use_national` sends it; anything else as it is.
+ */
+export function nationalNumberOf(e164: string): string {
+  if (!e164.startsWith('+')) return e164;
+  return parsePhoneNumberFromString(e164, { extract: false })?.nationalNumber ?? e164;
+}
+
 /** The E.164 number without its leading plus, as many SMPP peers want addresses. */
 export function toNoPlus(e164: string): string {
   return e164.startsWith('+') ? e164.slice(1) : e164;

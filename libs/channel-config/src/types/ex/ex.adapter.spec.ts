@@ -114,6 +114,17 @@ describe('ExAdapter', () => {
       expect(server.requests[0]?.url).toBe('/get/250788123123?msg=%C3%B1+%2B1&from=%2B5582999489287');
     });
 
+    it('sends to and to_no_plus as the national number with use_national, as courier does', async () => {
+      await send({
+        send_url: server.url('/send?to={{to}}&n={{to_no_plus}}&from={{from}}'),
+        method: 'GET',
+        use_national: true,
+      });
+      expect(server.requests[0]?.url).toBe('/send?to=788123123&n=788123123&from=%2B5582999489287');
+      await send({ send_url: server.url('/form'), use_national: true });
+      expect(server.requests[1]?.body).toContain('&to=788123123&to_no_plus=788123123&');
+    });
+
     it('uses PUT, the Authorization secret and configured headers', async () => {
       await send(
         {

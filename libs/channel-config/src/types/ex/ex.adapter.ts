@@ -19,6 +19,7 @@ import {
   type SendResult,
 } from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest } from '@smsgate/egress';
+import { nationalNumberOf } from '@smsgate/sms';
 import {
   excerpt,
   isSuccess,
@@ -62,7 +63,11 @@ export class ExAdapter implements ChannelAdapter {
     for (const [index, part] of parts.entries()) {
       if (index < (message.partsDelivered ?? 0)) continue;
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
-      const request = this.requestFor(settings, variablesOf(message, channel, part), channel.secrets);
+      const request = this.requestFor(
+        settings,
+        variablesOf(message, channel, part, settings.useNational),
+        channel.secrets,
+      );
       Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));
       let response;
       try {
@@ -112,8 +117,15 @@ export class ExAdapter implements ChannelAdapter {
   }
 }
 
-function variablesOf(message: OutboundMessage, channel: AdapterChannel, text: string): ExVariables {
-  return { id: message.id, text, ...addressVariables(message, channel) };
+function variablesOf(
+  message: OutboundMessage,
+  channel: AdapterChannel,
+  text: string,
+  useNational: boolean,
+): ExVariables {
+  const variables: ExVariables = { id: message.id, text, ...addressVariables(message, channel) };
+  if (useNational) variables.to = variables.to_no_plus = nationalNumberOf(message.to);
+  return variables;
 }
 
 /** Configured headers replace ours of the same name, whatever its case (as courier's Header.Set). */

@@ -1,4 +1,4 @@
-import type { ConfigValidator } from '../../shared/common.config';
+import { CommonConfigSchema, type ConfigValidator } from '../../shared/common.config';
 import { z } from 'zod';
 import {
   HTTP_METHODS,
@@ -47,6 +47,13 @@ const RESERVED_HEADERS = new Set([
   'x-smsgate-part',
 ]);
 
+const fieldName = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .optional();
+
 const ExConfigSchema = z.object({
   send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })).default('POST'),
@@ -78,7 +85,21 @@ const ExConfigSchema = z.object({
     .max(10_000, 'must be at most 10000')
     .default(160),
   mt_response_check: z.string({ error: 'must be a string' }).optional(),
+  /** Send `to` and `to_no_plus` as the national significant number (courier's `use_national`). */
+  use_national: z.boolean({ error: 'must be true or false' }).default(false),
+  /** Courier's `encoding`: `D` (default) sends the text as it is; `S` (smart) is not supported yet. */
+  encoding: z.enum(['D'], { error: 'must be D (smart encoding, S, is not supported yet)' }).optional(),
+  /** The inbound field names to read first (courier's `mo_*_field`), before `from`/`sender`, `text`, `date`/`time`. */
+  mo_from_field: fieldName,
+  mo_text_field: fieldName,
+  mo_date_field: fieldName,
 });
+
+/** Every key an `ex` config may hold: a key outside these and the common keys is refused at save. */
+const EX_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(ExConfigSchema.shape),
+  ...Object.keys(CommonConfigSchema.shape),
+]);
 
 export interface ExSettings {
   sendUrl: string;
@@ -92,6 +113,7 @@ export interface ExSettings {
   maxLength: number;
   /** Empty when no check is configured. */
   responseCheck: string;
+  useNational: boolean;
 }
 
 export function parseExConfig(config: unknown): Parsed<ExSettings> {
@@ -131,6 +153,7 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
       headers: raw.headers,
       maxLength: raw.max_length,
       responseCheck: raw.mt_response_check ?? '',
+      useNational: raw.use_national,
     },
   };
 }
@@ -138,7 +161,9 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
 /** Problems with an `ex` channel's config as it is saved; `secrets.send_authorization` is optional. */
 export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
   const parsed = parseExConfig(config);
-  if (!parsed.ok) return parsed.problems;
+  const unknown = unknownKeys(config);
+  if (!parsed.ok) return [...parsed.problems, ...unknown];
+  if (unknown.length > 0) return unknown;
   const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
   return refusal ? [problemAt(['config', 'send_url'], refusal)] : [];
 };
@@ -180,6 +205,21 @@ function sendUrlProblems(sendUrl: string): string[] {
     problems.push(problemAt(['config', 'send_url'], 'must be an http or https URL'));
   }
   return problems;
+}
+
+/** A key nothing reads is refused rather than saved and ignored. */
+function unknownKeys(config: unknown): string[] {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return [];
+  return Object.keys(config)
+    .filter((key) => !EX_CONFIG_KEYS.has(key))
+    .map((key) =>
+      key === EX_AUTHORIZATION_SECRET
+        ? problemAt(['config', key], `is a secret here: give it as secrets.${EX_AUTHORIZATION_SECRET}`)
+        : problemAt(
+            ['config', key.slice(0, 64)],
+            `is not a setting of ex channels (known: ${[...EX_CONFIG_KEYS].join(', ')})`,
+          ),
+    );
 }
 
 const isExVariable = (name: string): name is ExVariable => (EX_VARIABLES as readonly string[]).includes(name);

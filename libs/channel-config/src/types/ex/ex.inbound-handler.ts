@@ -1,5 +1,6 @@
 import { requestFields, type InboundHandler, type InboundReader } from '../../inbound/inbound-handler';
 import {
+  exFieldNamesOf,
   exReceiveResponse,
   isExCallbackAction,
   parseExReceive,
@@ -9,7 +10,7 @@ import {
 
 /** RapidPro's receive: fields as query string, urlencoded or multipart form, or JSON. */
 const receive: InboundReader = (channel, request) => {
-  const parsed = parseExReceive(requestFields(request), channel.country);
+  const parsed = parseExReceive(requestFields(request), channel.country, exFieldNamesOf(channel.config));
   if (!parsed.ok) return parsed;
   const { from, text, sentAt } = parsed;
   return {

@@ -1,4 +1,4 @@
-import { isExCallbackAction, parseExReceive, readExStatus, readExStop } from './ex.inbound';
+import { exFieldNamesOf, isExCallbackAction, parseExReceive, readExStatus, readExStop } from './ex.inbound';
 
 const KENYA_MOBILE = '+254712345678';
 
@@ -153,6 +153,33 @@ describe('parseExReceive', () => {
         reason: "missing required field 'from'",
       });
     });
+  });
+});
+
+describe("a channel's own receive field names (mo_from_field, mo_text_field, mo_date_field)", () => {
+  const names = exFieldNamesOf({ mo_from_field: 'msisdn', mo_text_field: 'message', mo_date_field: 'stamp' });
+
+  it('reads the named fields first', () => {
+    expect(
+      parseExReceive(
+        { msisdn: '0712345678', message: 'hi', stamp: '2026-11-22T10:00:00Z', from: '1' },
+        'KE',
+        names,
+      ),
+    ).toEqual({ ok: true, from: '+254712345678', text: 'hi', sentAt: new Date('2026-11-22T10:00:00Z') });
+  });
+
+  it('falls back to the default names when a named field is absent, as courier does', () => {
+    expect(parseExReceive({ sender: '+254712345678', text: 'hi' }, 'KE', names)).toEqual({
+      ok: true,
+      from: '+254712345678',
+      text: 'hi',
+    });
+  });
+
+  it('sets no name for a value that is not a non-blank string', () => {
+    expect(exFieldNamesOf({ mo_from_field: ' ', mo_text_field: 3 })).toEqual({});
+    expect(exFieldNamesOf(undefined)).toEqual({});
   });
 });
 

@@ -19,19 +19,44 @@ export function textField(fields: Record<string, unknown>, ...names: string[]): 
   return undefined;
 }
 
+/** The channel's own names for the receive fields (courier's `mo_from_field`, `mo_text_field`, `mo_date_field`). */
+export interface ExFieldNames {
+  from?: string;
+  text?: string;
+  date?: string;
+}
+
+/** The receive field names a channel's config sets; a value that is not a non-blank string sets none. */
+export function exFieldNamesOf(config: Record<string, unknown> | undefined): ExFieldNames {
+  const name = (key: string) => {
+    const value = config?.[key];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  return { from: name('mo_from_field'), text: name('mo_text_field'), date: name('mo_date_field') };
+}
+
+/** A channel's field name first, when set, then the default names (as courier's getFormField). */
+const namesFor = (custom: string | undefined, ...defaults: string[]) =>
+  custom === undefined ? defaults : [custom, ...defaults];
+
 /**
  * Reads RapidPro External API channel receive fields: `from` (or `sender`), `text`, and an optional
- * `date` (or `time`) in RFC 3339. The sender is normalised with the channel's country.
+ * `date` (or `time`) in RFC 3339, each under the channel's own name first when it sets one. The sender is
+ * normalised with the channel's country.
  */
-export function parseExReceive(fields: Record<string, unknown>, country: string | null): ExReceive {
-  const rawFrom = textField(fields, 'from', 'sender');
+export function parseExReceive(
+  fields: Record<string, unknown>,
+  country: string | null,
+  names: ExFieldNames = {},
+): ExReceive {
+  const rawFrom = textField(fields, ...namesFor(names.from, 'from', 'sender'));
   if (rawFrom === undefined || rawFrom.trim() === '')
     return { ok: false, reason: "missing required field 'from'" };
   const phone = normalizePhone(rawFrom, country ?? undefined);
   if (!phone.ok) return { ok: false, reason: `invalid 'from' number: ${phone.reason}` };
-  const text = textField(fields, 'text') ?? '';
+  const text = textField(fields, ...namesFor(names.text, 'text')) ?? '';
   if (text.length > MAX_TEXT) return { ok: false, reason: `'text' is longer than ${MAX_TEXT} characters` };
-  const rawDate = textField(fields, 'date', 'time');
+  const rawDate = textField(fields, ...namesFor(names.date, 'date', 'time'));
   if (rawDate === undefined || rawDate.trim() === '') return { ok: true, from: phone.e164, text };
   const sentAt = parseIsoDate(rawDate);
   if (!sentAt)
