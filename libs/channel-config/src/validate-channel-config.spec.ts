@@ -58,15 +58,15 @@ describe('validateChannelConfig', () => {
       ],
       [
         'a JSON body that is not JSON',
-        { send_url: 'https://x.example/', content_type: 'json', body: '{"text":"{{text}}"}' },
+        { send_url: 'https://x.example/', content_type: 'json', body: '{"text":{{text}}' },
         ['config.body: is not valid JSON once the variables are filled in'],
       ],
       [
         'an unknown variable',
         { send_url: 'https://x.example/{{phone}}', body: 'a={{msg}}' },
         [
-          'config.send_url: unknown variable {{phone}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}})',
-          'config.body: unknown variable {{msg}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}})',
+          'config.send_url: unknown variable {{phone}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}} {{uuid}} {{session_status}} {{quick_replies}})',
+          'config.body: unknown variable {{msg}} (known: {{id}} {{text}} {{to}} {{to_no_plus}} {{from}} {{from_no_plus}} {{channel}} {{uuid}} {{session_status}} {{quick_replies}})',
         ],
       ],
       [

@@ -125,6 +125,28 @@ describe('ExAdapter', () => {
       expect(server.requests[1]?.body).toContain('&to=788123123&to_no_plus=788123123&');
     });
 
+    it("fills courier's quoted JSON variables, uuid, session_status and quick_replies", async () => {
+      await send(
+        {
+          send_url: server.url('/json'),
+          content_type: 'json',
+          body: '{"text":"{{text}}","ref":\'{{uuid}}\',"session":"{{session_status}}","replies":{{quick_replies}}}',
+        },
+        'say "hi"',
+      );
+      expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
+        text: 'say "hi"',
+        ref: MESSAGE_ID,
+        session: '',
+        replies: [],
+      });
+      await send({
+        send_url: server.url('/q?u={{uuid}}&s={{session_status}}{{quick_replies}}'),
+        method: 'GET',
+      });
+      expect(server.requests[1]?.url).toBe(`/q?u=${MESSAGE_ID}&s=`);
+    });
+
     it('uses PUT, the Authorization secret and configured headers', async () => {
       await send(
         {

@@ -123,7 +123,14 @@ function variablesOf(
   text: string,
   useNational: boolean,
 ): ExVariables {
-  const variables: ExVariables = { id: message.id, text, ...addressVariables(message, channel) };
+  const variables: ExVariables = {
+    id: message.id,
+    text,
+    ...addressVariables(message, channel),
+    uuid: message.id,
+    session_status: '',
+    quick_replies: '',
+  };
   if (useNational) variables.to = variables.to_no_plus = nationalNumberOf(message.to);
   return variables;
 }

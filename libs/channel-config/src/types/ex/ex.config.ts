@@ -13,7 +13,21 @@ import {
 } from '../../shared/config-problems';
 
 /** RapidPro's External API channel variables, `{{name}}` in `send_url` and `body`. */
-export const EX_VARIABLES = ['id', 'text', 'to', 'to_no_plus', 'from', 'from_no_plus', 'channel'] as const;
+export const EX_VARIABLES = [
+  'id',
+  'text',
+  'to',
+  'to_no_plus',
+  'from',
+  'from_no_plus',
+  'channel',
+  // Courier numbers messages and also names them by UUID; ours are UUIDs, so `uuid` is `id`.
+  'uuid',
+  // Courier's flow session status; smsgate has no sessions, so it is always empty.
+  'session_status',
+  // The message's quick replies, rendered for the content type; send requests carry none yet.
+  'quick_replies',
+] as const;
 export type ExVariable = (typeof EX_VARIABLES)[number];
 export type ExVariables = Record<ExVariable, string>;
 
@@ -34,7 +48,8 @@ export const DEFAULT_FORM_BODY =
 export const DEFAULT_JSON_BODY =
   '{"id":{{id}},"text":{{text}},"to":{{to}},"to_no_plus":{{to_no_plus}},"from":{{from}},"from_no_plus":{{from_no_plus}},"channel":{{channel}}}';
 
-const VARIABLE = /\{\{([^{}]*)\}\}/g;
+// Courier fills `"{{name}}"` and `'{{name}}'` quotes and all, so a JSON body may quote its variables.
+const VARIABLE = /"\{\{([^{}]*)\}\}"|'\{\{([^{}]*)\}\}'|\{\{([^{}]*)\}\}/g;
 const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // The last two name the message and part in every request (the aggregator's dedupe key).
@@ -170,9 +185,17 @@ export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
 
 /** Replaces `{{variable}}` with its value escaped for the encoding; anything else is left as it is. */
 export function renderExTemplate(template: string, variables: ExVariables, encoding: ExEncoding): string {
-  return template.replace(VARIABLE, (match, name: string) =>
-    isExVariable(name) ? escapeValue(variables[name], encoding) : match,
-  );
+  return template.replace(VARIABLE, (match, double?: string, single?: string, bare?: string) => {
+    const name = double ?? single ?? bare ?? '';
+    if (!isExVariable(name)) return match;
+    // The list is rendered, not escaped: JSON `[]`, nothing in a form, query or XML (none are carried yet).
+    const value =
+      name === 'quick_replies' ? (encoding === 'json' ? '[]' : '') : escapeValue(variables[name], encoding);
+    // In JSON the value brings its own quotes; elsewhere quotes around a variable stay (an XML attribute).
+    if (bare !== undefined || encoding === 'json') return value;
+    const quote = double !== undefined ? '"' : "'";
+    return quote + value + quote;
+  });
 }
 
 export function escapeValue(value: string, encoding: ExEncoding): string {
@@ -226,7 +249,7 @@ const isExVariable = (name: string): name is ExVariable => (EX_VARIABLES as read
 
 function unknownVariables(template: string, path: readonly string[]): string[] {
   const unknown = [...template.matchAll(VARIABLE)]
-    .map((match) => match[1] ?? '')
+    .map((match) => match[1] ?? match[2] ?? match[3] ?? '')
     .filter((name) => !isExVariable(name));
   return [...new Set(unknown)].map((name) =>
     problemAt(path, `unknown variable {{${name}}} (known: ${EX_VARIABLES.map((v) => `{{${v}}}`).join(' ')})`),
@@ -264,4 +287,7 @@ const SAMPLE: ExVariables = {
   from: '+5582999489287',
   from_no_plus: '5582999489287',
   channel: '0190d3c4-0000-7000-8000-000000000001',
+  uuid: '0190d3c4-0000-7000-8000-000000000000',
+  session_status: '',
+  quick_replies: '',
 };
