@@ -1,5 +1,4 @@
 import { PayloadInput, RECEIPT_SOURCE, Topics, uuidv7 } from '@smsgate/contracts';
-import { SecretBox } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
 import {
@@ -7,7 +6,9 @@ import {
   connectTestClients,
   InProcessService,
   ProbedMessage,
-  SECRETS_KEY,
+  seedSmppChannel,
+  seedWorkspace,
+  setChannelEnabled,
   SmscSimulator,
   TestClients,
   TopicProbe,
@@ -26,7 +27,6 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   let probe: TopicProbe;
   let service: InProcessService;
   let smsc: SmscSimulator;
-  const box = new SecretBox(SECRETS_KEY);
   let workspace: string;
 
   beforeAll(async () => {
@@ -39,10 +39,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
     ({ db, publisher, probe } = clients);
     smsc = await new SmscSimulator({ systemId: 'smsgate', password: 'secret' }).start();
     workspace = uuidv7();
-    await db.query(
-      `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'smpp-it', $2, 'smpp-it')`,
-      [workspace, `hash-${workspace}`],
-    );
+    await seedWorkspace(db, workspace, 'smpp-it');
     service = await startSmppBinds({ groupId: `smpp-binds-it-${uuidv7()}` });
   });
 
@@ -59,16 +56,14 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   /** An SMPP channel of the test workspace pointing at `port` (the simulator by default). */
   const channel = async (config: Record<string, unknown> = {}, password = 'secret', port = smsc.port) => {
     const id = uuidv7();
-    await db.query(
-      `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
-       VALUES ($1, $2, 'smpp', 'smpp-it', '22000', $3, $4, '{password}')`,
-      [
-        id,
-        workspace,
-        JSON.stringify({ host: '127.0.0.1', port, system_id: 'smsgate', enquire_link_seconds: 5, ...config }),
-        box.seal({ password }),
-      ],
-    );
+    await seedSmppChannel(db, {
+      id,
+      workspace,
+      name: 'smpp-it',
+      address: '22000',
+      config: { host: '127.0.0.1', port, system_id: 'smsgate', enquire_link_seconds: 5, ...config },
+      password,
+    });
     return id;
   };
 
@@ -120,16 +115,15 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
 
   it('keeps binding other channels when the secrets of one cannot be decrypted, and fails its messages', async () => {
     const broken = uuidv7();
-    await db.query(
-      `INSERT INTO channels (id, workspace_id, type, name, config, secrets, secret_fields)
-       VALUES ($1, $2, 'smpp', 'sealed elsewhere', $3, $4, '{password}')`,
-      [
-        broken,
-        workspace,
-        JSON.stringify({ host: '127.0.0.1', port: smsc.port, system_id: 'smsgate' }),
-        new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal({ password: 'secret' }),
-      ],
-    );
+    await seedSmppChannel(db, {
+      id: broken,
+      workspace,
+      name: 'sealed elsewhere',
+      address: null,
+      config: { host: '127.0.0.1', port: smsc.port, system_id: 'smsgate' },
+      password: 'secret',
+      secretsKey: Buffer.alloc(32, 9).toString('base64'),
+    });
     const id = await channel();
     await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'the good channel bound' });
     expect(await bindsOf(broken)).toBeUndefined();
@@ -139,7 +133,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
     });
     expect(value(failed)).toMatchObject({ status: 'failed' });
     expect(String((value(failed).detail as { reason: string }).reason)).toContain('cannot be decrypted');
-    await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [broken]);
+    await setChannelEnabled(db, broken, false);
   });
 
   it('submits, publishes sent with the SMSC id, then the receipt under the message id, behind it', async () => {
@@ -260,11 +254,11 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
     const id = await channel();
     await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound' });
     const before = smsc.boundCount;
-    await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [id]);
+    await setChannelEnabled(db, id, false);
     await waitFor(async () => (await bindsOf(id)) === undefined && smsc.boundCount === before - 1, {
       message: 'the binds closed',
     });
-    await db.query(`UPDATE channels SET enabled = true WHERE id = $1`, [id]);
+    await setChannelEnabled(db, id, true);
     await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound again' });
   });
 
@@ -278,7 +272,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
       await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound' });
     });
     afterAll(async () => {
-      await db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [id]);
+      await setChannelEnabled(db, id, false);
       await mo?.stop();
     });
     const inbound = (text: string) =>

@@ -1,20 +1,20 @@
 import { KafkaEventServer } from '@smsgate/kafka';
 import { HttpErrorFilter, loadConfig } from '@smsgate/runtime';
-import { SecretBox } from '@smsgate/db';
 import { uuidv7 } from '@smsgate/contracts';
 import {
   connectTestClients,
   freePort,
   InProcessService,
   repoRoot,
-  SECRETS_KEY,
+  seedSmppChannel,
+  seedWorkspace,
+  setChannelEnabled,
   startInProcess,
   TestClients,
   waitFor,
 } from '@smsgate/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
-import { Client } from 'pg';
 import { Ownership } from './binds/ownership';
 import { smppBindsEnv } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
@@ -104,18 +104,21 @@ export async function bindToPeer(
   let clients: TestClients | undefined;
   let service: InProcessService | undefined;
   const stop = async () => {
-    await clients?.db.query(`UPDATE channels SET enabled = false WHERE id = $1`, [ids.channel]);
+    if (clients) await setChannelEnabled(clients.db, ids.channel, false);
     await service?.app.close();
     peer.process.kill('SIGTERM');
     await clients?.close();
   };
   try {
     clients = await connectTestClients(`${setup.name}-it`, setup.topics);
-    await insertSmppChannel(clients.db, ids, setup.name, setup.address, {
-      host: '127.0.0.1',
-      port: peer.port,
-      system_id: 'smsgate',
-      ...setup.config,
+    await seedWorkspace(clients.db, ids.workspace, setup.name);
+    await seedSmppChannel(clients.db, {
+      id: ids.channel,
+      workspace: ids.workspace,
+      name: setup.name,
+      address: setup.address,
+      config: { host: '127.0.0.1', port: peer.port, system_id: 'smsgate', ...setup.config },
+      password: 'secret',
     });
     service = await startSmppBinds({ groupId: `smpp-binds-${setup.name}-${uuidv7()}` });
   } catch (error) {
@@ -123,30 +126,4 @@ export async function bindToPeer(
     throw error;
   }
   return { clients, service, stop };
-}
-
-async function insertSmppChannel(
-  db: Client,
-  ids: { workspace: string; channel: string },
-  name: string,
-  address: string,
-  config: Record<string, unknown>,
-): Promise<void> {
-  await db.query(`INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, $2, $3, $2)`, [
-    ids.workspace,
-    name,
-    `hash-${ids.workspace}`,
-  ]);
-  await db.query(
-    `INSERT INTO channels (id, workspace_id, type, name, address, config, secrets, secret_fields)
-     VALUES ($1, $2, 'smpp', $3, $4, $5, $6, '{password}')`,
-    [
-      ids.channel,
-      ids.workspace,
-      name,
-      address,
-      JSON.stringify(config),
-      new SecretBox(SECRETS_KEY).seal({ password: 'secret' }),
-    ],
-  );
 }

@@ -5,6 +5,7 @@ export * from './service-process';
 export * from './service-setup';
 export * from './in-process-service';
 export * from './factories';
+export * from './seed';
 export * from './channel-configs';
 export { ensureInfra, ensureTestInfra, infraCommand, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
