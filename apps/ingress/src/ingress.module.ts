@@ -7,6 +7,7 @@ import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { AcceptReport } from './inbound/accept-report.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { InboundController } from './inbound/inbound.controller';
+import { ProfilesController } from './profiles/profiles.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessageListController } from './send/message-list.controller';
@@ -28,6 +29,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       MessageListController,
       ImiMessagingController,
       RoutesController,
+      ProfilesController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { WorkspaceKeys } from '@smsgate/auth';
+import type { ProfilesRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
@@ -12,10 +13,18 @@ import type { SendRequestsStore } from './send-requests.store';
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
 
 /** The real send path down to the publisher, which validates each event against its contract. */
-function controller() {
+function controller(profiles: Record<string, Record<string, string>> = {}) {
   const keys = { resolve: () => Promise.resolve(WORKSPACE) } as unknown as WorkspaceKeys;
   const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka);
   const published = jest.spyOn(publisher, 'publishRaw').mockResolvedValue();
+  // The profile table's answer for the numbers asked (PostgreSQL's part is in the integration spec).
+  const profileReads: string[][] = [];
+  const profileStore = {
+    fieldsOf: (_workspace: string, msisdns: string[]) => {
+      profileReads.push(msisdns);
+      return Promise.resolve(new Map(msisdns.filter((n) => profiles[n]).map((n) => [n, profiles[n]])));
+    },
+  } as unknown as ProfilesRepository;
   // Requests without an Idempotency-Key or correlation id never reach the store.
   const send = new SendMessages(
     {} as ChannelsService,
@@ -24,6 +33,7 @@ function controller() {
     {
       KAFKA_PUBLISH_TIMEOUT_MS: 10_000,
     } as IngressConfig,
+    profileStore,
   );
   const reply = { header: () => reply, status: () => reply } as unknown as FastifyReply;
   const controller = new ImiMessagingController(keys, send);
@@ -33,6 +43,7 @@ function controller() {
         controller.send(key, undefined, body, reply, {} as unknown as FastifyRequest),
     },
     published,
+    profileReads,
   };
 }
 
@@ -123,5 +134,70 @@ describe('IMIconnect messaging API validation', () => {
     expect(imiErrorBody(req, 400, 'Body is not valid JSON', { message: 'x' })).toEqual({
       response: [{ code: '7000', description: 'Invalid JSON: Body is not valid JSON' }],
     });
+  });
+});
+
+/** The texts of the events published, in order. */
+const textsOf = (published: jest.SpyInstance) =>
+  published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
+    records.map((record) => (JSON.parse(record.value) as { text: string }).text),
+  );
+
+describe('IMIconnect variables from profiles', () => {
+  // The seed's "Simple SMS with variables", verbatim but for the number.
+  const withVariables = {
+    deliverychannel: 'sms',
+    channels: { sms: { text: '$(name) $(email)', senderid: 'DEMOBK' } },
+    destination: [{ msisdn: ['254712345678'] }],
+  };
+
+  it('fills the placeholders the request leaves open from the destination profile', async () => {
+    const { imi, published, profileReads } = controller({
+      '+254712345678': { name: 'Amina', email: 'amina@example.org', unused: 'x' },
+    });
+    const answer = await imi.send('key', withVariables);
+    expect(answer.response).toEqual([expect.objectContaining({ code: '1001' })]);
+    expect(textsOf(published)).toEqual(['Amina amina@example.org']);
+    expect(profileReads).toEqual([['+254712345678']]);
+  });
+
+  it("lets the destination's own values win, and the profile fill the rest", async () => {
+    const { imi, published } = controller({ '+254712345678': { name: 'Amina', email: 'amina@example.org' } });
+    await imi.send('key', { ...withVariables, destination: [{ msisdn: ['254712345678'], name: 'Wanjiru' }] });
+    expect(textsOf(published)).toEqual(['Wanjiru amina@example.org']);
+  });
+
+  it('answers 7003 naming the variable when neither the request nor the profile has it', async () => {
+    const { imi, published } = controller({ '+254712345678': { name: 'Amina' } });
+    const answer = await imi.send('key', withVariables);
+    expect(answer.response).toEqual([
+      { code: '7003', description: 'msisdn +254712345678: no value for variable $(email)' },
+    ]);
+    expect(published).not.toHaveBeenCalled();
+  });
+
+  it('reads no profile when the text has no placeholder, or the request fills them all', async () => {
+    const { imi, profileReads } = controller();
+    await imi.send('key', request({ text: 'no variables here' }));
+    await imi.send('key', {
+      ...withVariables,
+      destination: [{ msisdn: ['254712345678'], name: 'a', email: 'b' }],
+    });
+    expect(profileReads).toEqual([]);
+  });
+
+  it('reads the profiles of a whole batch at once, only for the destinations with an open placeholder', async () => {
+    const { imi, published, profileReads } = controller({
+      '+254711000001': { name: 'John' },
+      '+254711000002': { name: 'Mark' },
+    });
+    const hi = (msisdn: string[], extra: Record<string, string> = {}) => ({
+      deliverychannel: 'sms',
+      channels: { sms: { text: 'Hi $(name)' } },
+      destination: [{ msisdn, ...extra }],
+    });
+    await imi.send('key', [hi(['254711000001', '254711000002']), hi(['254711000003'], { name: 'Steve' })]);
+    expect(profileReads).toEqual([['+254711000001', '+254711000002']]);
+    expect(textsOf(published)).toEqual(['Hi John', 'Hi Mark', 'Hi Steve']);
   });
 });

@@ -10,9 +10,9 @@ import {
   OutcomeUnknownError,
   repeatableOf,
   unknownOutcomeReason,
+  SendCommand,
   SendMessages,
 } from './send-messages.use-case';
-import type { PlannedSend } from './send-requests.store';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -118,7 +118,7 @@ export class ImiMessagingController {
     if (total > MAX_DESTINATIONS)
       throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
 
-    const planned: PlannedSend = { results: [], events: [] };
+    const commands: SendCommand[] = [];
     let correlated = false;
     for (const request of requests) {
       const problem = missingParameter(request) ?? invalidParameter(request);
@@ -133,7 +133,7 @@ export class ImiMessagingController {
         })),
       );
       correlated ||= destinations.some((destination) => destination.correlationId !== undefined);
-      const plan = await this.sendMessages.plan({
+      commands.push({
         workspace: workspace.id,
         destinations,
         text: String(request.channels?.sms?.text),
@@ -145,9 +145,8 @@ export class ImiMessagingController {
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata),
       });
-      planned.results.push(...plan.results);
-      planned.events.push(...plan.events);
     }
+    const planned = await this.sendMessages.planAll(commands);
     const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
     try {
       const outcome = await this.sendMessages.accept(workspace.id, planned, repeat, traceOf(httpRequest));
@@ -174,7 +173,7 @@ function entryOf(result: DestinationResult): ImiResponseEntry {
     ? { code: '1001', description: 'Queued', transid: result.id, correlationid: result.correlationId }
     : {
         code: '7003',
-        description: `invalid msisdn ${result.to}: ${result.reason}`,
+        description: `msisdn ${result.to}: ${result.reason}`,
         correlationid: result.correlationId,
       };
 }
