@@ -14,6 +14,8 @@ import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
+import { TemplateTexts } from './send/template-texts';
+import { TemplatesController } from './templates/templates.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 export class IngressModule extends smsgateServiceModule<IngressConfig>(
@@ -30,6 +32,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       ImiMessagingController,
       RoutesController,
       ProfilesController,
+      TemplatesController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
@@ -40,6 +43,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       AcceptReport,
       SendMessages,
       SendRequestsStore,
+      TemplateTexts,
     ],
   }),
 ) {}

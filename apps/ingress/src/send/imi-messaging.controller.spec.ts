@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { WorkspaceKeys } from '@smsgate/auth';
-import type { ProfilesRepository } from '@smsgate/db';
+import type { MessageTemplatesRepository, ProfilesRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
@@ -9,11 +9,15 @@ import { ImiMessagingController, imiErrorBody } from './imi-messaging.controller
 import type { IngressConfig } from '../config';
 import { SendMessages } from './send-messages.use-case';
 import type { SendRequestsStore } from './send-requests.store';
+import { TemplateTexts } from './template-texts';
 
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
 
 /** The real send path down to the publisher, which validates each event against its contract. */
-function controller(profiles: Record<string, Record<string, string>> = {}) {
+function controller(
+  profiles: Record<string, Record<string, string>> = {},
+  templates: Record<string, string> = {},
+) {
   const keys = { resolve: () => Promise.resolve(WORKSPACE) } as unknown as WorkspaceKeys;
   const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka);
   const published = jest.spyOn(publisher, 'publishRaw').mockResolvedValue();
@@ -36,7 +40,11 @@ function controller(profiles: Record<string, Record<string, string>> = {}) {
     profileStore,
   );
   const reply = { header: () => reply, status: () => reply } as unknown as FastifyReply;
-  const controller = new ImiMessagingController(keys, send);
+  const templateStore = {
+    bodiesOf: (_workspace: string, ids: string[]) =>
+      Promise.resolve(new Map(ids.filter((id) => templates[id]).map((id) => [id, templates[id]]))),
+  } as unknown as MessageTemplatesRepository;
+  const controller = new ImiMessagingController(keys, send, new TemplateTexts(templateStore));
   return {
     imi: {
       send: (key: string, body: unknown) =>
@@ -199,5 +207,69 @@ describe('IMIconnect variables from profiles', () => {
     await imi.send('key', [hi(['254711000001', '254711000002']), hi(['254711000003'], { name: 'Steve' })]);
     expect(profileReads).toEqual([['+254711000001', '+254711000002']]);
     expect(textsOf(published)).toEqual(['Hi John', 'Hi Mark', 'Hi Steve']);
+  });
+});
+
+describe('IMIconnect templates', () => {
+  // The seed's "Sending SMS with a Template", verbatim but for the number: its empty strings are "not given".
+  const withTemplate = {
+    correlationid: '',
+    conversationid: '',
+    callbackData: '',
+    notifyurl: '',
+    route: '',
+    expiry: '',
+    deliverychannel: 'sms',
+    message: { template: '1' },
+    channels: { sms: {} },
+    destination: [{ msisdn: ['254712345678'] }],
+  };
+
+  it("sends the template's body, its placeholders filled from the destination, parameters, then profile", async () => {
+    const { imi, published } = controller(
+      { '+254712345678': { name: 'Amina', code: 'from profile' } },
+      { '1': 'Hi $(name), code $(code), branch $(branch)' },
+    );
+    expect((await imi.send('key', withTemplate)).response).toEqual([
+      { code: '7003', description: 'msisdn +254712345678: no value for variable $(branch)' },
+    ]);
+    const answer = await imi.send('key', {
+      ...withTemplate,
+      message: { template: 1, parameters: { branch: 'Westlands', code: 'from parameters' } },
+      destination: [{ msisdn: ['254712345678'], code: '42' }],
+    });
+    expect(answer.response).toEqual([expect.objectContaining({ code: '1001' })]);
+    expect(textsOf(published)).toEqual(['Hi Amina, code 42, branch Westlands']);
+  });
+
+  it.each([
+    ['an unknown template', { message: { template: '2' } }, "template '2' not found"],
+    [
+      'a template and a text',
+      { message: { template: '1' }, channels: { sms: { text: 'x' } } },
+      "give either 'channels.sms.text' or 'message.template', not both",
+    ],
+    [
+      'parameters without a template',
+      { message: { parameters: { a: 'b' } } },
+      "param 'message.parameters' needs a 'message.template'",
+    ],
+    [
+      'a parameter that is not a string',
+      { message: { template: '1', parameters: { a: 1 } } },
+      "param 'message.parameters.a' must be a string",
+    ],
+    [
+      'a template id that is not one',
+      { message: { template: 'a b' } },
+      "param 'message.template' must be a template id: up to 64 letters, digits, _ . : or -",
+    ],
+  ])('answers %s with 400 code 7003', async (_case, change, description) => {
+    const { imi, published } = controller({}, { '1': 'Hello' });
+    expect(await refusal(imi.send('key', { ...withTemplate, ...change }))).toEqual({
+      status: 400,
+      body: { response: [{ code: '7003', description }] },
+    });
+    expect(published).not.toHaveBeenCalled();
   });
 });

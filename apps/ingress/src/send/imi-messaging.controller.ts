@@ -13,6 +13,7 @@ import {
   SendCommand,
   SendMessages,
 } from './send-messages.use-case';
+import { TemplateTexts } from './template-texts';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -44,6 +45,7 @@ export function imiErrorBody(
 interface ImiRequest {
   correlationid?: unknown;
   notifydata?: unknown;
+  callbackData?: unknown;
   notifyurl?: unknown;
   expiry?: unknown;
   priority?: unknown;
@@ -82,6 +84,7 @@ export class ImiMessagingController {
   constructor(
     private readonly keys: WorkspaceKeys,
     private readonly sendMessages: SendMessages,
+    private readonly templateTexts: TemplateTexts,
   ) {}
 
   /**
@@ -118,10 +121,13 @@ export class ImiMessagingController {
     if (total > MAX_DESTINATIONS)
       throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
 
+    const templates = await this.templateTexts.forImi(workspace.id, requests);
+    if (!templates.ok) throw imiError(400, '7003', templates.reason);
     const commands: SendCommand[] = [];
     let correlated = false;
     for (const request of requests) {
-      const problem = missingParameter(request) ?? invalidParameter(request);
+      const templated = templates.byRequest.get(request);
+      const problem = missingParameter(request, templated !== undefined) ?? invalidParameter(request);
       if (problem) throw imiError(400, '7003', problem);
       const expiresAt = expiryOf(request.expiry);
       if (expiresAt === null) throw imiError(400, '7003', "param 'expiry' is not a date");
@@ -129,21 +135,21 @@ export class ImiMessagingController {
         destination.msisdn.map((to) => ({
           to,
           correlationId: destination.correlationid ?? str(request.correlationid),
-          variables: destination.variables,
+          variables: { ...templated?.parameters, ...destination.variables },
         })),
       );
       correlated ||= destinations.some((destination) => destination.correlationId !== undefined);
       commands.push({
         workspace: workspace.id,
         destinations,
-        text: String(request.channels?.sms?.text),
+        text: templated?.text ?? String(request.channels?.sms?.text),
         from: str(request.channels?.sms?.senderid),
         correlationId: str(request.correlationid),
         notifyUrl: str(request.notifyurl),
         expiresAt,
         priority: priorityOf(request.priority),
         notifyFormat: 'imiconnect',
-        callbackData: str(request.notifydata),
+        callbackData: str(request.notifydata) ?? str(request.callbackData),
       });
     }
     const planned = await this.sendMessages.planAll(commands);
@@ -217,6 +223,7 @@ function invalidParameter(request: ImiRequest): string | undefined {
     tooLong('senderid', str(request.channels?.sms?.senderid), 32) ??
     tooLong('correlationid', str(request.correlationid), 128) ??
     tooLong('notifydata', str(request.notifydata), 1_024) ??
+    tooLong('callbackData', str(request.callbackData), 1_024) ??
     destinationsOf(request)
       .map((destination) => tooLong('correlationid', destination.correlationid, 128))
       .find(Boolean) ??
@@ -226,12 +233,12 @@ function invalidParameter(request: ImiRequest): string | undefined {
   );
 }
 
-function missingParameter(request: ImiRequest): string | undefined {
+function missingParameter(request: ImiRequest, templated: boolean): string | undefined {
   if (typeof request !== 'object' || request === null) return 'request must be a JSON object';
   const channel = str(request.deliverychannel);
   if (channel !== undefined && channel.toLowerCase() !== 'sms')
     return `deliverychannel '${channel}' is not supported: use sms`;
-  if (!str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
+  if (!templated && !str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
   const destinations = destinationsOf(request);
   if (destinations.length === 0 || destinations.some((d) => d.msisdn.length === 0)) {
     return 'any one of [customerid,msisdn,email, userid,pushid,psid, twitterid, wechatid] is mandatory';
