@@ -112,6 +112,11 @@ describe('IMIconnect messaging API validation', () => {
       "param 'correlationid' is longer than 128 characters",
     ],
     [
+      'a priority IMIconnect does not have',
+      request({}, { priority: '4' }),
+      "param 'priority' must be 1 (low), 2 (medium) or 3 (high)",
+    ],
+    [
       'an expiry in year 10000 (UTC)',
       request({}, { expiry: '9999-12-31T23:00:00-05:00' }),
       "param 'expiry' is not a date",
@@ -271,5 +276,34 @@ describe('IMIconnect templates', () => {
       body: { response: [{ code: '7003', description }] },
     });
     expect(published).not.toHaveBeenCalled();
+  });
+});
+
+describe('IMIconnect priority and expiry', () => {
+  const eventsOf = (published: jest.SpyInstance) =>
+    published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
+      records.map((record) => JSON.parse(record.value) as { priority: string; expiresAt?: string }),
+    );
+
+  it.each([
+    ['1', 'bulk'],
+    [2, 'normal'],
+    ['3', 'high'],
+    ['', 'normal'],
+  ])('reads priority %j (1 low, 2 medium, 3 high) as %s', async (priority, expected) => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { priority }));
+    expect(eventsOf(published)[0].priority).toBe(expected);
+  });
+
+  it.each([
+    ['2030-04-12T18:51:19', '2030-04-12T18:51:19.000Z'],
+    ['2030-04-12T13:00:19.456Z', '2030-04-12T13:00:19.456Z'],
+    ['2030-04-12T18:30:19.456+5:30', '2030-04-12T13:00:19.456Z'],
+    ['2030-04-12T18:30:19.456+05:30', '2030-04-12T13:00:19.456Z'],
+  ])('reads expiry %s as %s', async (expiry, expected) => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { expiry }));
+    expect(eventsOf(published)[0].expiresAt).toBe(expected);
   });
 });

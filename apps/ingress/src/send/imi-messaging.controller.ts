@@ -58,16 +58,18 @@ const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 const DESTINATION_FIELDS = new Set(['msisdn', 'correlationid']);
 
-/** IMIconnect's priorities are numbers, 1 the most urgent. */
-function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined {
-  const n = Number(value);
-  if (value === undefined || value === '' || Number.isNaN(n)) return undefined;
-  return n <= 1 ? 'high' : n === 2 ? 'normal' : 'bulk';
+/** IMIconnect's priorities: 1 low, 2 medium, 3 high (its API reference); null for another value. */
+function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined;
+  return ({ '1': 'bulk', '2': 'normal', '3': 'high' } as const)[String(value).trim()] ?? null;
 }
 
-/** IMIconnect's `expiry` has no zone (`2015-04-12T18:51:19`): read as UTC. */
+/**
+ * IMIconnect's `expiry` is UTC without a zone (`2015-04-12T18:51:19`), or with one, whose hour may have one
+ * digit (`2015-04-12T18:30:19.456+5:30`, its API reference).
+ */
 function expiryOf(value: unknown): string | undefined | null {
-  const text = str(value);
+  const text = str(value)?.replace(/([+-])(\d):?(\d{2})$/, (_, sign, h, m) => `${sign}0${h}:${m}`);
   if (!text) return undefined;
   const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   const date = new Date(iso);
@@ -131,6 +133,9 @@ export class ImiMessagingController {
       if (problem) throw imiError(400, '7003', problem);
       const expiresAt = expiryOf(request.expiry);
       if (expiresAt === null) throw imiError(400, '7003', "param 'expiry' is not a date");
+      const priority = priorityOf(request.priority);
+      if (priority === null)
+        throw imiError(400, '7003', "param 'priority' must be 1 (low), 2 (medium) or 3 (high)");
       const destinations = destinationsOf(request).flatMap((destination) =>
         destination.msisdn.map((to) => ({
           to,
@@ -147,7 +152,7 @@ export class ImiMessagingController {
         correlationId: str(request.correlationid),
         notifyUrl: str(request.notifyurl),
         expiresAt,
-        priority: priorityOf(request.priority),
+        priority,
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata) ?? str(request.callbackData),
       });
