@@ -61,6 +61,7 @@ const DESTINATION_FIELDS = new Set(['msisdn', 'correlationid']);
 /** IMIconnect's priorities: 1 low, 2 medium, 3 high (its API reference); null for another value. */
 function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined | null {
   if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
   return ({ '1': 'bulk', '2': 'normal', '3': 'high' } as const)[String(value).trim()] ?? null;
 }
 
