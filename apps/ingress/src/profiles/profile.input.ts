@@ -5,7 +5,6 @@ import { VARIABLE_NAME } from '../send/placeholders';
 
 export const MAX_PROFILE_FIELDS = 100;
 export const MAX_FIELD_VALUE = 1_000;
-export const MAX_PAGE = 200;
 
 const FieldName = z
   .string()
@@ -26,14 +25,6 @@ export const PatchProfile = z
       .record(FieldName, z.string().max(MAX_FIELD_VALUE).nullable())
       .refine((fields) => Object.keys(fields).length > 0, 'name at least one field')
       .refine(atMostFields, tooMany),
-  })
-  .strict();
-
-/** `limit` (1–200, default 50) and `cursor` (the `next` of the previous page). */
-export const PageQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
-    cursor: z.string().min(1).max(64).optional(),
   })
   .strict();
 

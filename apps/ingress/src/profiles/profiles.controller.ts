@@ -17,7 +17,8 @@ import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@s
 import { ProfileRecord, ProfilesRepository } from '@smsgate/db';
 import type { FastifyReply } from 'fastify';
 import { parseBody } from '../zod-body';
-import { MAX_PROFILE_FIELDS, PageQuery, PatchProfile, profileNumber, ReplaceProfile } from './profile.input';
+import { PageQuery, pageOf } from '../paging';
+import { MAX_PROFILE_FIELDS, PatchProfile, profileNumber, ReplaceProfile } from './profile.input';
 
 const view = (profile: ProfileRecord) => ({
   msisdn: profile.msisdn,
@@ -93,8 +94,7 @@ export class ProfilesController {
   async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
     const { limit, cursor } = parseBody(PageQuery, query);
     const rows = await this.profiles.list(workspace.id, cursor, limit + 1);
-    const page = rows.slice(0, limit);
-    return { results: page.map(view), next: rows.length > limit ? page[page.length - 1].msisdn : null };
+    return pageOf(rows, limit, (profile) => profile.msisdn, view);
   }
 
   @Delete(':msisdn')

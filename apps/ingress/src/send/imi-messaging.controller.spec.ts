@@ -150,11 +150,14 @@ describe('IMIconnect messaging API validation', () => {
   });
 });
 
-/** The texts of the events published, in order. */
-const textsOf = (published: jest.SpyInstance) =>
+/** The events published, in order. */
+const eventsOf = (published: jest.SpyInstance) =>
   published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
-    records.map((record) => (JSON.parse(record.value) as { text: string }).text),
+    records.map(
+      (record) => JSON.parse(record.value) as { text: string; priority: string; expiresAt?: string },
+    ),
   );
+const textsOf = (published: jest.SpyInstance) => eventsOf(published).map((event) => event.text);
 
 describe('IMIconnect variables from profiles', () => {
   // The seed's "Simple SMS with variables", verbatim but for the number.
@@ -280,11 +283,6 @@ describe('IMIconnect templates', () => {
 });
 
 describe('IMIconnect priority and expiry', () => {
-  const eventsOf = (published: jest.SpyInstance) =>
-    published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
-      records.map((record) => JSON.parse(record.value) as { priority: string; expiresAt?: string }),
-    );
-
   it.each([
     ['1', 'bulk'],
     [2, 'normal'],

@@ -18,7 +18,7 @@ import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@s
 import { uuidv7 } from '@smsgate/contracts';
 import { MessageTemplateRecord, MessageTemplatesRepository } from '@smsgate/db';
 import type { FastifyReply } from 'fastify';
-import { PageQuery } from '../profiles/profile.input';
+import { PageQuery, pageOf } from '../paging';
 import { TEMPLATE_ID } from '../send/template-texts';
 import { parseBody } from '../zod-body';
 import { CreateTemplate, ReplaceTemplate } from './template.input';
@@ -94,8 +94,7 @@ export class TemplatesController {
   async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
     const { limit, cursor } = parseBody(PageQuery, query);
     const rows = await this.templates.list(workspace.id, cursor, limit + 1);
-    const page = rows.slice(0, limit);
-    return { results: page.map(view), next: rows.length > limit ? page[page.length - 1].id : null };
+    return pageOf(rows, limit, (template) => template.id, view);
   }
 
   @Delete(':id')
