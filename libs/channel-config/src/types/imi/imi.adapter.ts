@@ -40,8 +40,8 @@ interface ImiResponseItem {
 
 /**
  * IMIconnect messaging API (type `imi`): `POST {base_url}/resources/v1/messaging` with the service
- * key in the `key` header, one destination per message, our message id as its `correlationid`.
- * Long text goes as one message; IMIconnect segments it.
+ * key in the `key` header, one destination per message, our message id as its `correlationid`, the
+ * message's priority and expiry in IMIconnect's terms. Long text goes as one message; IMIconnect segments it.
  */
 export class ImiAdapter implements ChannelAdapter {
   readonly type = 'imi' as const;
