@@ -189,6 +189,10 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
       expect(((await unknown.json()) as { message: string }).message).toBe('unknown template nope');
       const both = await api('POST', '/v1/messages', { to: '+254722000001', template: 'otp', text: 'x' });
       expect(both.status).toBe(400);
+      await api('PUT', '/v1/profiles/254722000001', { fields: { code: '9876' } });
+      const fromProfile = await api('POST', '/v1/messages', { to: '+254722000001', template: 'otp' });
+      const [filled] = ((await fromProfile.json()) as { messages: { id: string }[] }).messages;
+      expect(smsOf(await sentToImi(filled.id)).text).toBe('Your code is 9876');
     });
   });
 

@@ -294,6 +294,12 @@ describe('IMIconnect priority and expiry', () => {
     expect(eventsOf(published)[0].priority).toBe(expected);
   });
 
+  it("takes IMIconnect's callbackData as notifydata", async () => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { callbackData: 'cb-1' }));
+    expect(eventsOf(published)[0]).toMatchObject({ callbackData: 'cb-1' });
+  });
+
   it.each([
     ['2030-04-12T18:51:19', '2030-04-12T18:51:19.000Z'],
     ['2030-04-12T13:00:19.456Z', '2030-04-12T13:00:19.456Z'],
