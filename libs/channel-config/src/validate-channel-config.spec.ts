@@ -111,7 +111,7 @@ describe('validateChannelConfig', () => {
       });
     });
 
-    it("accepts courier's use_national, encoding D and mo_*_field keys, and checks their values", () => {
+    it("accepts courier's use_national, encoding D or S and mo_*_field keys, and checks their values", () => {
       const config = {
         send_url: 'https://x.example/',
         use_national: true,
@@ -121,16 +121,17 @@ describe('validateChannelConfig', () => {
         mo_date_field: 'sent_at',
       };
       expect(validateChannelConfig('ex', config, {})).toEqual({ ok: true });
+      expect(validateChannelConfig('ex', { ...config, encoding: 'S' }, {})).toEqual({ ok: true });
       expect(
         problemsOf('ex', {
           send_url: 'https://x.example/',
           use_national: 'yes',
-          encoding: 'S',
+          encoding: 'U',
           mo_text_field: ' ',
         }),
       ).toEqual([
         'config.use_national: must be true or false',
-        'config.encoding: must be D (smart encoding, S, is not supported yet)',
+        'config.encoding: must be D (the text as it is) or S (smart: GSM stand-ins)',
         'config.mo_text_field: must not be empty',
       ]);
     });

@@ -147,6 +147,15 @@ describe('ExAdapter', () => {
       expect(server.requests[1]?.url).toBe(`/q?u=${MESSAGE_ID}&s=`);
     });
 
+    it("sends GSM stand-ins with courier's smart encoding (S) and the text as it is by default (D)", async () => {
+      const text = 'Fancy “Smart” Quotes – São Tomé…';
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'S' }, text);
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'D' }, text);
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'S' }, '“Hi” 😀');
+      const texts = server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+      expect(texts).toEqual(['Fancy "Smart" Quotes - Sao Tomé...', text, '“Hi” 😀']);
+    });
+
     it('uses PUT, the Authorization secret and configured headers', async () => {
       await send(
         {

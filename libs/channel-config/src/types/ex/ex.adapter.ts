@@ -19,7 +19,7 @@ import {
   type SendResult,
 } from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest } from '@smsgate/egress';
-import { nationalNumberOf } from '@smsgate/sms';
+import { nationalNumberOf, smartEncode } from '@smsgate/sms';
 import {
   excerpt,
   isSuccess,
@@ -65,7 +65,12 @@ export class ExAdapter implements ChannelAdapter {
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
       const request = this.requestFor(
         settings,
-        variablesOf(message, channel, part, settings.useNational),
+        variablesOf(
+          message,
+          channel,
+          settings.smartEncoding ? smartEncode(part) : part,
+          settings.useNational,
+        ),
         channel.secrets,
       );
       Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));

@@ -102,8 +102,10 @@ const ExConfigSchema = z.object({
   mt_response_check: z.string({ error: 'must be a string' }).optional(),
   /** Send `to` and `to_no_plus` as the national significant number (courier's `use_national`). */
   use_national: z.boolean({ error: 'must be true or false' }).default(false),
-  /** Courier's `encoding`: `D` (default) sends the text as it is; `S` (smart) is not supported yet. */
-  encoding: z.enum(['D'], { error: 'must be D (smart encoding, S, is not supported yet)' }).optional(),
+  /** Courier's `encoding`: `D` (default) sends the text as it is; `S` (smart) sends it as GSM when it can. */
+  encoding: z
+    .enum(['D', 'S'], { error: 'must be D (the text as it is) or S (smart: GSM stand-ins)' })
+    .optional(),
   /** The inbound field names to read first (courier's `mo_*_field`), before `from`/`sender`, `text`, `date`/`time`. */
   mo_from_field: fieldName,
   mo_text_field: fieldName,
@@ -129,6 +131,8 @@ export interface ExSettings {
   /** Empty when no check is configured. */
   responseCheck: string;
   useNational: boolean;
+  /** Courier's smart encoding: characters outside GSM replaced by their GSM stand-ins when all can be. */
+  smartEncoding: boolean;
 }
 
 export function parseExConfig(config: unknown): Parsed<ExSettings> {
@@ -169,6 +173,7 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
       maxLength: raw.max_length,
       responseCheck: raw.mt_response_check ?? '',
       useNational: raw.use_national,
+      smartEncoding: raw.encoding === 'S',
     },
   };
 }
