@@ -136,15 +136,60 @@ describe('validateChannelConfig', () => {
       ]);
     });
 
+    it("accepts courier's XML receive keys and mo_response, and checks them", () => {
+      const soap = {
+        send_url: 'https://x.example/',
+        from_xpath: '//source',
+        text_xpath: "//*[local-name()='content']",
+        date_xpath: '//soapenv:Body//received',
+        mo_response: '<?xml version="1.0"?><return>0</return>',
+        mo_response_content_type: 'text/xml',
+      };
+      expect(validateChannelConfig('ex', soap, {})).toEqual({ ok: true });
+      expect(validateChannelConfig('ex', { send_url: 'https://x.example/', mo_response: 'OK' }, {})).toEqual({
+        ok: true,
+      });
+      expect(
+        problemsOf('ex', {
+          send_url: 'https://x.example/',
+          from_xpath: 'string(//source)',
+          text_xpath: '//[',
+          mo_response: 7,
+          mo_response_content_type: 'xml please',
+        }),
+      ).toEqual([
+        'config.from_xpath: must select nodes (courier reads the text of the first one), e.g. //from, not string(//from)',
+        'config.text_xpath: is not an XPath 1.0 expression',
+        'config.mo_response: must be a string',
+        'config.mo_response_content_type: must be a media type such as text/xml',
+      ]);
+    });
+
+    it('refuses receive keys that would be saved and ignored without their partners', () => {
+      const base = { send_url: 'https://x.example/' };
+      expect(problemsOf('ex', { ...base, from_xpath: '//f', date_xpath: '//d' })).toEqual([
+        'config.text_xpath: is required too: an XML body is read only when both XPaths are set',
+        'config.date_xpath: is read only with from_xpath and text_xpath',
+      ]);
+      expect(
+        problemsOf('ex', { ...base, from_xpath: '//f', text_xpath: '//t', mo_text_field: 'message' }),
+      ).toEqual([
+        'config.mo_text_field: is not read when from_xpath and text_xpath are set (the body is XML)',
+      ]);
+      expect(problemsOf('ex', { ...base, mo_response_content_type: 'text/xml' })).toEqual([
+        'config.mo_response_content_type: is the content type of mo_response, which is not set',
+      ]);
+    });
+
     it('refuses a key nothing reads, naming it, instead of saving it and ignoring it', () => {
       const problems = problemsOf('ex', {
         send_url: 'https://x.example/',
-        mo_response: '',
+        mt_response: '',
         tps: 5,
         bogus: 1,
       });
       expect(problems).toEqual([
-        expect.stringMatching(/^config\.mo_response: is not a setting of ex channels \(known: send_url, /),
+        expect.stringMatching(/^config\.mt_response: is not a setting of ex channels \(known: send_url, /),
         expect.stringMatching(/^config\.bogus: is not a setting of ex channels/),
       ]);
       expect(problems[0]).toContain('receipt_timeout_seconds');

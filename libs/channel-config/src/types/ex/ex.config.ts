@@ -1,4 +1,5 @@
 import { CommonConfigSchema, type ConfigValidator } from '../../shared/common.config';
+import { compileXPath } from './ex.xml-receive';
 import { z } from 'zod';
 import {
   HTTP_METHODS,
@@ -69,6 +70,17 @@ const fieldName = z
   .max(64, 'must be at most 64 characters')
   .optional();
 
+/** Courier's XPath keys: empty is unset, as courier reads them. */
+const xpathKey = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(512, 'must be at most 512 characters')
+  .superRefine((expression, context) => {
+    const compiled = expression === '' ? undefined : compileXPath(expression);
+    if (typeof compiled === 'string') context.addIssue({ code: 'custom', message: compiled });
+  })
+  .optional();
+
 const ExConfigSchema = z.object({
   send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })).default('POST'),
@@ -110,6 +122,21 @@ const ExConfigSchema = z.object({
   mo_from_field: fieldName,
   mo_text_field: fieldName,
   mo_date_field: fieldName,
+  /** Courier's XML receive: the sender and the text are read from an XML body at these XPaths. */
+  from_xpath: xpathKey,
+  text_xpath: xpathKey,
+  /** smsgate's own addition (courier stamps XML messages with the time received): an RFC 3339 date. */
+  date_xpath: xpathKey,
+  /** The body answered to a message accepted on `receive`, instead of RapidPro's JSON (a SOAP reply). */
+  mo_response: z
+    .string({ error: 'must be a string' })
+    .max(10_000, 'must be at most 10000 characters')
+    .optional(),
+  mo_response_content_type: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine((value) => MEDIA_TYPE.test(value), 'must be a media type such as text/xml')
+    .optional(),
 });
 
 /** Every key an `ex` config may hold: a key outside these and the common keys is refused at save. */
@@ -184,6 +211,8 @@ export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
   const unknown = unknownKeys(config);
   if (!parsed.ok) return [...parsed.problems, ...unknown];
   if (unknown.length > 0) return unknown;
+  const ignored = receiveKeyProblems(config as Record<string, unknown>);
+  if (ignored.length > 0) return ignored;
   const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
   return refusal ? [problemAt(['config', 'send_url'], refusal)] : [];
 };
@@ -232,6 +261,38 @@ function sendUrlProblems(sendUrl: string): string[] {
   if (!isHttpUrl(renderExTemplate(sendUrl, SAMPLE, 'urlencoded'))) {
     problems.push(problemAt(['config', 'send_url'], 'must be an http or https URL'));
   }
+  return problems;
+}
+
+/** Receive keys that only mean something together, refused where courier would ignore one. */
+function receiveKeyProblems(config: Record<string, unknown>): string[] {
+  const set = (key: string) => {
+    const value = config[key];
+    return typeof value === 'string' && value.trim() !== '';
+  };
+  const problems: string[] = [];
+  const xml = set('from_xpath') && set('text_xpath');
+  if (set('from_xpath') !== set('text_xpath')) {
+    const missing = set('from_xpath') ? 'text_xpath' : 'from_xpath';
+    problems.push(
+      problemAt(['config', missing], 'is required too: an XML body is read only when both XPaths are set'),
+    );
+  }
+  if (set('date_xpath') && !xml)
+    problems.push(problemAt(['config', 'date_xpath'], 'is read only with from_xpath and text_xpath'));
+  if (xml) {
+    for (const key of ['mo_from_field', 'mo_text_field', 'mo_date_field'].filter((key) => key in config))
+      problems.push(
+        problemAt(['config', key], 'is not read when from_xpath and text_xpath are set (the body is XML)'),
+      );
+  }
+  if (set('mo_response_content_type') && !set('mo_response'))
+    problems.push(
+      problemAt(
+        ['config', 'mo_response_content_type'],
+        'is the content type of mo_response, which is not set',
+      ),
+    );
   return problems;
 }
 
