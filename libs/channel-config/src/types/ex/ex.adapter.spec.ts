@@ -197,13 +197,13 @@ describe('ExAdapter', () => {
         ]);
       // Sent again (a retry, a replay after a crash), each request names the same message and part.
       server.reply({ status: 200 }, { status: 503 });
-      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'retry' });
+      expect(await send(config, 'aaaaaaaaa bbbb')).toMatchObject({ kind: 'retry' });
       expect(dedupe()).toEqual([
         [MESSAGE_ID, '1/2'],
         [MESSAGE_ID, '2/2'],
       ]);
       server.reset();
-      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'accepted', parts: 2 });
+      expect(await send(config, 'aaaaaaaaa bbbb')).toMatchObject({ kind: 'accepted', parts: 2 });
       expect(dedupe()).toEqual([
         [MESSAGE_ID, '1/2'],
         [MESSAGE_ID, '2/2'],
@@ -234,9 +234,16 @@ describe('ExAdapter', () => {
       expect(result).toMatchObject({ kind: 'accepted', parts: 2 });
     });
 
+    it('measures max_length in UTF-8 bytes, as courier does: 60 Amharic characters are two requests', async () => {
+      const result = await send({ send_url: server.url('/p'), content_type: 'json' }, 'ሀ'.repeat(60));
+      expect(result).toMatchObject({ kind: 'accepted', parts: 2 });
+      const texts = server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+      expect(texts).toEqual(['ሀ'.repeat(53), 'ሀ'.repeat(7)]);
+    });
+
     it('stops at a failing part and says how many went out', async () => {
       server.reply({ status: 200 }, { status: 502 });
-      const result = await send({ send_url: server.url('/p'), max_length: 10 }, 'aaaa bbbb cccc dddd eeee');
+      const result = await send({ send_url: server.url('/p'), max_length: 10 }, 'aaaaaaaaa bbbbbbbbb cccc');
       expect(result).toMatchObject({
         kind: 'retry',
         reason: 'HTTP 502',
@@ -247,14 +254,14 @@ describe('ExAdapter', () => {
 
     it('sends from the part after those an earlier attempt delivered', async () => {
       const result = await adapter.send(
-        { ...outboundMessage({ text: 'aaaa bbbb cccc dddd eeee' }), partsDelivered: 1 },
+        { ...outboundMessage({ text: 'aaaaaaaaa bbbbbbbbb cccc' }), partsDelivered: 1 },
         adapterChannel({ send_url: server.url('/p'), max_length: 10, content_type: 'json' }),
         http,
       );
       expect(result).toMatchObject({ kind: 'accepted', parts: 3 });
       expect(server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text)).toEqual([
-        'cccc dddd',
-        'eeee',
+        'bbbbbbbbb',
+        'cccc',
       ]);
     });
   });
