@@ -37,6 +37,8 @@ export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
    * later receipt compare equal.
    */
   normaliseProviderId(id: string): string;
+  /** Whether a channel of this type and config shows a message's quick replies; absent: never. */
+  showsQuickReplies?(config: unknown): boolean;
 }
 
 /** Opaque provider ids: only surrounding whitespace is dropped. */

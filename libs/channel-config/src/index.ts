@@ -21,6 +21,7 @@ export {
   inboundHandlerOf,
   inboundUrlsOf,
   normaliseProviderId,
+  quickRepliesRefusal,
 } from './registry';
 export {
   type AdapterChannel,

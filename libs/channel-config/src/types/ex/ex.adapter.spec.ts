@@ -266,6 +266,65 @@ describe('ExAdapter', () => {
     });
   });
 
+  describe('quick replies', () => {
+    const sendWith = (config: Record<string, unknown>, text: string, quickReplies: string[]) =>
+      adapter.send({ ...outboundMessage({ text }), quickReplies }, adapterChannel(config), http);
+    const long = 'This is a long message that will be longer than 30....... characters';
+
+    it("renders them on the last request only, in courier's long-send cases for JSON, XML and GET", async () => {
+      await sendWith(
+        {
+          send_url: server.url('/json'),
+          content_type: 'json',
+          max_length: 30,
+          body: '{ "to":{{to}}, "text":{{text}}, "from":{{from}}, "quick_replies":{{quick_replies}} }',
+        },
+        long,
+        ['One', 'Two', 'Three'],
+      );
+      expect(server.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+        expect.objectContaining({ text: 'This is a long message that', quick_replies: [] }),
+        expect.objectContaining({ text: 'will be longer than 30.......', quick_replies: [] }),
+        expect.objectContaining({ text: 'characters', quick_replies: ['One', 'Two', 'Three'] }),
+      ]);
+      server.reset();
+      await sendWith(
+        {
+          send_url: server.url('/xml'),
+          content_type: 'xml',
+          max_length: 30,
+          body: '<msg><text>{{text}}</text><quick_replies>{{quick_replies}}</quick_replies></msg>',
+        },
+        long,
+        ['One', 'Tom & Jerry'],
+      );
+      expect(server.requests.map((request) => request.body)).toEqual([
+        '<msg><text>This is a long message that</text><quick_replies></quick_replies></msg>',
+        '<msg><text>will be longer than 30.......</text><quick_replies></quick_replies></msg>',
+        '<msg><text>characters</text><quick_replies><item>One</item><item>Tom &amp; Jerry</item></quick_replies></msg>',
+      ]);
+      server.reset();
+      await sendWith(
+        { send_url: server.url('/send?text={{text}}{{quick_replies}}'), method: 'GET', max_length: 30 },
+        long,
+        ['One', 'Sí & no'],
+      );
+      expect(server.requests.map((request) => request.url)).toEqual([
+        '/send?text=This+is+a+long+message+that',
+        '/send?text=will+be+longer+than+30.......',
+        '/send?text=characters&quick_reply=One&quick_reply=S%C3%AD+%26+no',
+      ]);
+    });
+
+    it('renders them as &quick_reply= fields in a form body', async () => {
+      await sendWith({ send_url: server.url('/f'), body: 'text={{text}}{{quick_replies}}' }, 'Pick one', [
+        'Yes',
+        'No',
+      ]);
+      expect(server.requests[0]?.body).toBe('text=Pick+one&quick_reply=Yes&quick_reply=No');
+    });
+  });
+
   describe('mt_response_check', () => {
     it('accepts a 2xx whose body contains the check', async () => {
       server.reply({ status: 200, body: '{"status":"QUEUED","id":7}' });

@@ -26,11 +26,13 @@ export const EX_VARIABLES = [
   'uuid',
   // Courier's flow session status; smsgate has no sessions, so it is always empty.
   'session_status',
-  // The message's quick replies, rendered for the content type; send requests carry none yet.
+  // The message's quick replies (on the last request of a split text), rendered for the content type.
   'quick_replies',
 ] as const;
 export type ExVariable = (typeof EX_VARIABLES)[number];
-export type ExVariables = Record<ExVariable, string>;
+export type ExVariables = Record<Exclude<ExVariable, 'quick_replies'>, string> & {
+  quick_replies: readonly string[];
+};
 
 /** How variable values are escaped in the body. */
 export type ExEncoding = 'urlencoded' | 'json' | 'xml' | 'raw';
@@ -222,14 +224,34 @@ export function renderExTemplate(template: string, variables: ExVariables, encod
   return template.replace(VARIABLE, (match, double?: string, single?: string, bare?: string) => {
     const name = double ?? single ?? bare ?? '';
     if (!isExVariable(name)) return match;
-    // The list is rendered, not escaped: JSON `[]`, nothing in a form, query or XML (none are carried yet).
     const value =
-      name === 'quick_replies' ? (encoding === 'json' ? '[]' : '') : escapeValue(variables[name], encoding);
+      name === 'quick_replies'
+        ? renderQuickReplies(variables.quick_replies, encoding)
+        : escapeValue(variables[name], encoding);
     // In JSON the value brings its own quotes; elsewhere quotes around a variable stay (an XML attribute).
     if (bare !== undefined || encoding === 'json') return value;
     const quote = double !== undefined ? '"' : "'";
     return quote + value + quote;
   });
+}
+
+/**
+ * Quick replies as courier renders them: a JSON list in JSON, `<item>` elements in XML, and
+ * `&quick_reply=<reply>` per reply in a form, a query or any other body.
+ */
+export function renderQuickReplies(replies: readonly string[], encoding: ExEncoding): string {
+  if (encoding === 'json') return JSON.stringify(replies);
+  if (encoding === 'xml') return replies.map((reply) => `<item>${escapeXml(reply)}</item>`).join('');
+  return replies.map((reply) => `&quick_reply=${formEscape(reply)}`).join('');
+}
+
+/** Whether a config shows quick replies: its send URL or (unless it sends GET) its body uses them. */
+export function exShowsQuickReplies(config: unknown): boolean {
+  const parsed = parseExConfig(config);
+  if (!parsed.ok) return false;
+  const uses = (template: string) =>
+    [...template.matchAll(VARIABLE)].some((match) => (match[1] ?? match[2] ?? match[3]) === 'quick_replies');
+  return uses(parsed.value.sendUrl) || (parsed.value.method !== 'GET' && uses(parsed.value.body));
 }
 
 export function escapeValue(value: string, encoding: ExEncoding): string {
@@ -355,5 +377,5 @@ const SAMPLE: ExVariables = {
   channel: '0190d3c4-0000-7000-8000-000000000001',
   uuid: '0190d3c4-0000-7000-8000-000000000000',
   session_status: '',
-  quick_replies: '',
+  quick_replies: [],
 };
