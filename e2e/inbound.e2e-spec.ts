@@ -30,7 +30,7 @@ describe('inbound messages through ingress and dlr-tracker', () => {
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e inbound');
     const channel = await createChannel(ingress.url, workspace.apiKey, {
-      secrets: { password: 'hunter2-secret' },
+      secrets: { send_authorization: 'Token hunter2-secret' },
     });
     receiveUrl = channel.inboundUrls.receive.replace(/^http:\/\/127\.0\.0\.1:\d+/, ingress.url);
     channelUuid = channel.uuid;
@@ -91,7 +91,7 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       expect(JSON.parse(text)).toMatchObject({
         uuid: channelUuid,
         type: 'ex',
-        secretFields: ['password'],
+        secretFields: ['send_authorization'],
         inboundUrls: { receive: expect.stringMatching(new RegExp(`/c/ex/${channelUuid}/receive$`)) },
       });
       const other = await createWorkspace(ingress.url, 'e2e other');

@@ -1,6 +1,7 @@
 import { EgressGuard } from '@smsgate/egress';
 import { ringotelTemplate } from '@smsgate/testing';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
+import type { ChannelType } from '@smsgate/contracts';
 import { validateChannelConfig } from './validate-channel-config';
 
 const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[] => {
@@ -402,5 +403,52 @@ describe('validateChannelConfig', () => {
     ];
     expect(all.length).toBeGreaterThan(0);
     expect(all.join('\n')).not.toMatch(/hunter2|imi-key-value|tok-value|auth-value/);
+  });
+
+  describe('secrets', () => {
+    it.each<[ChannelType, unknown, Record<string, string>, string]>([
+      [
+        'ex',
+        { send_url: 'https://x.example/' },
+        { password: 'p' },
+        'ex channel (its secrets: send_authorization)',
+      ],
+      ['imi', {}, { service_key: 'k', token: 't' }, 'imi channel (its secrets: service_key)'],
+      [
+        'template',
+        ringotel({}, { auth: { type: 'bearer' } }),
+        { token: 't', password: 'p' },
+        'template channel (its secrets: token)',
+      ],
+    ])(
+      'refuses a secret a %s channel never reads, naming it and those it reads',
+      (type, config, secrets, reads) => {
+        const unknown = Object.keys(secrets).filter((name) => !reads.includes(name));
+        expect(problemsOf(type, config, secrets)).toEqual(
+          unknown.map((name) => `secrets.${name}: is not read by this ${reads}: leave it out`),
+        );
+      },
+    );
+
+    it('refuses an smpp secret other than the bind password', () => {
+      expect(
+        problemsOf(
+          'smpp',
+          { host: 'smsc.example.com', system_id: 'smsgate' },
+          { password: 'p', system_type: 'x' },
+        ),
+      ).toContain(
+        'secrets.system_type: is not read by this smpp channel (its secrets: password): leave it out',
+      );
+    });
+
+    it('accepts exactly the secrets a channel reads', () => {
+      expect(
+        validateChannelConfig('ex', { send_url: 'https://x.example/' }, { send_authorization: 'T' }),
+      ).toEqual({
+        ok: true,
+      });
+      expect(validateChannelConfig('template', ringotel({}), {})).toEqual({ ok: true });
+    });
   });
 });
