@@ -159,7 +159,8 @@ describe('validateChannelConfig', () => {
           mo_response_content_type: 'xml please',
         }),
       ).toEqual([
-        'config.from_xpath: must select nodes (courier reads the text of the first one), e.g. //from, not string(//from)',
+        'config.from_xpath: must select nodes (courier reads the text of the first one), ' +
+          'e.g. //from, not string(//from)',
         'config.text_xpath: is not an XPath 1.0 expression',
         'config.mo_response: must be a string',
         'config.mo_response_content_type: must be a media type such as text/xml',

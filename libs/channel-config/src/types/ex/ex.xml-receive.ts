@@ -30,7 +30,6 @@ export interface ExXmlReceive {
   date?: NamedXPath;
 }
 interface NamedXPath {
-  key: string;
   expression: string;
   compiled: CompiledXPath;
 }
@@ -74,7 +73,7 @@ export function exXmlReceiveOf(config: Record<string, unknown>): ExXmlReceive | 
     const value = config[key];
     if (typeof value !== 'string' || value.trim() === '') return undefined;
     const compiled = compileXPath(value.trim());
-    return typeof compiled === 'string' ? undefined : { key, expression: value.trim(), compiled };
+    return typeof compiled === 'string' ? undefined : { expression: value.trim(), compiled };
   };
   const [from, text, date] = [named('from_xpath'), named('text_xpath'), named('date_xpath')];
   const receive = from && text ? { from, text, ...(date ? { date } : {}) } : undefined;
