@@ -43,6 +43,16 @@ describe('reading an XML receive body by XPath', () => {
     expect(read(COURIER_SOAP, '//nope:source', '//content')).toMatchObject({ ok: false });
   });
 
+  it('reads a body that uses a prefix it never declares, as courier does', () => {
+    const body =
+      '<Envelope><Body><com:moRequest a:id="7"><source>2349067554729</source>' +
+      '<content>Join</content></com:moRequest></Body></Envelope>';
+    expect(read(body, '//com:moRequest/source', '/Envelope/Body/com:moRequest/content')).toEqual({
+      ok: true,
+      fields: { from: '2349067554729', text: 'Join' },
+    });
+  });
+
   it('matches unprefixed names in a default namespace, and local-name() anywhere', () => {
     const body =
       '<Envelope xmlns="urn:sms"><Body><From>+254712345678</From><Text>hi</Text></Body></Envelope>';

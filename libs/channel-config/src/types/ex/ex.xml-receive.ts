@@ -99,14 +99,16 @@ export function readExXml(
   // SOAP allows no DTD, and refusing one keeps entity expansion and external entities out altogether.
   if (/<!DOCTYPE/i.test(body))
     return { ok: false, reason: 'unable to parse request XML: a DOCTYPE is not accepted' };
+  // Courier's XML reader takes a prefix the body never declares as a name; here it gets a namespace of its own.
+  const undeclared = undeclaredPrefixes(body);
   let document: XmlNode;
   try {
-    document = parseXml(body);
+    document = parseXml(body, undeclared);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0]?.slice(0, 120) : '';
     return { ok: false, reason: `unable to parse request XML: ${reason}` };
   }
-  const namespaces = namespacesOf(document);
+  const namespaces = namespacesOf(document, undeclared);
   const textAt = (path: NamedXPath): string | undefined => {
     let nodes: XmlNode[];
     try {
@@ -134,11 +136,25 @@ export function readExXml(
   return { ok: true, fields };
 }
 
-function parseXml(body: string): XmlNode {
-  return new DOMParser({ onError: onErrorStopParsing, locator: false }).parseFromString(
+function parseXml(body: string, xmlns: Record<string, string> = {}): XmlNode {
+  return new DOMParser({ onError: onErrorStopParsing, locator: false, xmlns }).parseFromString(
     body,
     'text/xml',
   ) as unknown as XmlNode;
+}
+
+const ELEMENT_PREFIX = /<\/?([A-Za-z_][\w.-]*):/g;
+const ATTRIBUTE_PREFIX = /\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=/g;
+
+/** Every prefix the body uses, each with a namespace that stands in where the body declares none. */
+function undeclaredPrefixes(body: string): Record<string, string> {
+  const prefixes: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const pattern of [ELEMENT_PREFIX, ATTRIBUTE_PREFIX]) {
+    for (const [, prefix = ''] of body.matchAll(pattern)) {
+      if (prefix !== 'xmlns' && prefix !== 'xml') prefixes[prefix] = `urn:smsgate:undeclared:${prefix}`;
+    }
+  }
+  return prefixes;
 }
 
 function textOf(node: XmlNode): string {
@@ -148,7 +164,7 @@ function textOf(node: XmlNode): string {
 }
 
 /** Every prefix the body declares and its namespace (the first declaration of a prefix wins). */
-function namespacesOf(document: XmlNode): Record<string, string> {
+function namespacesOf(document: XmlNode, undeclared: Record<string, string>): Record<string, string> {
   const namespaces: Record<string, string> = Object.create(null) as Record<string, string>;
   const elements = (
     document as unknown as { getElementsByTagName(name: string): ArrayLike<XmlNode> }
@@ -162,5 +178,6 @@ function namespacesOf(document: XmlNode): Record<string, string> {
       namespaces[prefix] ??= attribute.value;
     }
   }
+  for (const [prefix, namespace] of Object.entries(undeclared)) namespaces[prefix] ??= namespace;
   return namespaces;
 }
