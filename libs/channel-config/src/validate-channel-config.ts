@@ -1,6 +1,7 @@
 import type { ChannelType } from '@smsgate/contracts';
 import { EgressGuard } from '@smsgate/egress';
 import { channelTypeOf } from './registry';
+import { problemAt } from './shared/config-problems';
 
 export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -22,6 +23,27 @@ export function validateChannelConfig(
   secrets: Record<string, string> = {},
   options: ValidateOptions = {},
 ): ConfigValidation {
-  const problems = channelTypeOf(type).validate(config, secrets, options.egress ?? PUBLIC_ONLY);
+  const descriptor = channelTypeOf(type);
+  const problems = [
+    ...descriptor.validate(config, secrets, options.egress ?? PUBLIC_ONLY),
+    ...unknownSecrets(type, descriptor.secretNames(config), secrets),
+  ];
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
+}
+
+/** A secret nothing reads is refused, naming it and the ones the channel reads, rather than stored unused. */
+function unknownSecrets(
+  type: ChannelType,
+  known: readonly string[],
+  secrets: Record<string, string>,
+): string[] {
+  const accepted = known.length > 0 ? `its secrets: ${known.join(', ')}` : 'it reads none';
+  return Object.keys(secrets)
+    .filter((name) => !known.includes(name))
+    .map((name) =>
+      problemAt(
+        ['secrets', name.slice(0, 64)],
+        `is not read by this ${type} channel (${accepted}): leave it out`,
+      ),
+    );
 }

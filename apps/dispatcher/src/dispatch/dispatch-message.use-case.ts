@@ -148,6 +148,7 @@ export class DispatchMessage {
             text: request.text,
             channel: channel.id,
             partsDelivered: started.kind === 'new' ? started.partsDelivered : undefined,
+            quickReplies: request.quickReplies,
           },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
           this.http,

@@ -17,6 +17,8 @@ export interface OutboundMessage {
    * adapter sends from the next one (one send per part, whatever failed after them).
    */
   partsDelivered?: number;
+  /** Short answers to show with the message, by the types that can (see `showsQuickReplies`). */
+  quickReplies?: readonly string[];
 }
 
 export interface AdapterChannel {

@@ -146,6 +146,12 @@ export const validateTemplateConfig: ConfigValidator = (config, secrets, guard) 
   return problems;
 };
 
+/** The secrets a template's `auth` reads: every auth's, when the config does not parse (its problems say why). */
+export function templateSecretNames(config: unknown): string[] {
+  const parsed = parseTemplateConfig(config);
+  return parsed.ok ? secretsFor(parsed.value.auth) : ['token', 'username', 'password'];
+}
+
 export function secretsFor(auth: TemplateAuth): string[] {
   switch (auth) {
     case 'bearer':
