@@ -336,6 +336,29 @@ describe('validateChannelConfig', () => {
   } as const;
   const types = Object.keys(valid) as (keyof typeof valid)[];
 
+  describe('keys nothing reads', () => {
+    it.each(types)('refuses one on %s channels, naming it and the keys the type reads', (type) => {
+      const [config, secrets] = valid[type];
+      const problems = problemsOf(type, { ...config, tps: 5, colour: 'blue' }, secrets);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(`^config\\.colour: is not a setting of ${type} channels \\(known: `),
+        ),
+      ]);
+      expect(problems[0]).toContain('receipt_timeout_seconds');
+      expect(problems[0]).toContain(Object.keys(config)[0] ?? 'tps');
+    });
+
+    it('points a secret given as config to secrets, on every type that has one', () => {
+      expect(problemsOf('imi', { service_key: 'k' }, { service_key: 'k' })).toEqual([
+        'config.service_key: is a secret here: give it as secrets.service_key',
+      ]);
+      expect(problemsOf('smpp', { ...valid.smpp[0], password: 'p' }, { password: 'p' })).toEqual([
+        'config.password: is a secret here: give it as secrets.password',
+      ]);
+    });
+  });
+
   describe('tps, which every type may carry', () => {
     it.each(types)('checks config.tps on %s channels', (type) => {
       const [config, secrets] = valid[type];

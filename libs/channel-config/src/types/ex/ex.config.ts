@@ -1,4 +1,4 @@
-import { CommonConfigSchema, type ConfigValidator } from '../../shared/common.config';
+import type { ConfigValidator } from '../../shared/common.config';
 import { compileXPath } from './ex.xml-receive';
 import { z } from 'zod';
 import {
@@ -141,11 +141,8 @@ const ExConfigSchema = z.object({
     .optional(),
 });
 
-/** Every key an `ex` config may hold: a key outside these and the common keys is refused at save. */
-const EX_CONFIG_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(ExConfigSchema.shape),
-  ...Object.keys(CommonConfigSchema.shape),
-]);
+/** The keys an `ex` config may hold besides the common ones. */
+export const EX_CONFIG_KEYS = Object.keys(ExConfigSchema.shape);
 
 export interface ExSettings {
   sendUrl: string;
@@ -210,9 +207,7 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
 /** Problems with an `ex` channel's config as it is saved; `secrets.send_authorization` is optional. */
 export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
   const parsed = parseExConfig(config);
-  const unknown = unknownKeys(config);
-  if (!parsed.ok) return [...parsed.problems, ...unknown];
-  if (unknown.length > 0) return unknown;
+  if (!parsed.ok) return parsed.problems;
   const ignored = receiveKeyProblems(config as Record<string, unknown>);
   if (ignored.length > 0) return ignored;
   const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
@@ -319,20 +314,6 @@ function receiveKeyProblems(config: Record<string, unknown>): string[] {
 }
 
 /** A key nothing reads is refused rather than saved and ignored. */
-function unknownKeys(config: unknown): string[] {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return [];
-  return Object.keys(config)
-    .filter((key) => !EX_CONFIG_KEYS.has(key))
-    .map((key) =>
-      key === EX_AUTHORIZATION_SECRET
-        ? problemAt(['config', key], `is a secret here: give it as secrets.${EX_AUTHORIZATION_SECRET}`)
-        : problemAt(
-            ['config', key.slice(0, 64)],
-            `is not a setting of ex channels (known: ${[...EX_CONFIG_KEYS].join(', ')})`,
-          ),
-    );
-}
-
 const isExVariable = (name: string): name is ExVariable => (EX_VARIABLES as readonly string[]).includes(name);
 
 function unknownVariables(template: string, path: readonly string[]): string[] {

@@ -77,6 +77,9 @@ const TemplateConfigSchema = z.object({
     .optional(),
 });
 
+/** The keys a `template` config may hold besides the common ones. */
+export const TEMPLATE_CONFIG_KEYS = Object.keys(TemplateConfigSchema.shape);
+
 export type TemplateAuth = 'bearer' | 'basic' | 'none';
 
 export interface TemplateSettings {
