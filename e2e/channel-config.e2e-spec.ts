@@ -61,17 +61,47 @@ describe('channel config checked on save', () => {
   it('refuses an ex key nothing would read, naming it, and saves the courier keys it reads', async () => {
     const refused = await create({
       type: 'ex',
-      config: { send_url: 'https://aggregator.example/send', from_xpath: '//from' },
+      config: { send_url: 'https://aggregator.example/send', mo_respons: '<ok/>' },
     });
     expect(refused.status).toBe(400);
     expect(refused.json).toMatchObject({
-      message: expect.stringMatching(/^config\.from_xpath: is not a setting of ex channels/),
+      message: expect.stringMatching(/^config\.mo_respons: is not a setting of ex channels/),
+    });
+    const alone = await create({
+      type: 'ex',
+      config: { send_url: 'https://aggregator.example/send', from_xpath: '//from' },
+    });
+    expect(alone.status).toBe(400);
+    expect(alone.json).toMatchObject({
+      message: expect.stringMatching(/^config\.text_xpath: is required too/),
     });
     const saved = await create({
       type: 'ex',
-      config: { send_url: 'https://aggregator.example/send', use_national: true, mo_from_field: 'msisdn' },
+      config: {
+        send_url: 'https://aggregator.example/send',
+        use_national: true,
+        encoding: 'S',
+        from_xpath: '//from',
+        text_xpath: '//text',
+        mo_response: '<ok/>',
+      },
     });
     expect(saved.status).toBe(201);
+  });
+
+  it('refuses a secret the channel never reads, naming it and the secrets it does read', async () => {
+    const response = await create({
+      type: 'ex',
+      config: { send_url: 'https://aggregator.example/send' },
+      secrets: { send_authorization: 'Token hunter2-auth', password: 'hunter2-pw' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({
+      problems: [
+        'secrets.password: is not read by this ex channel (its secrets: send_authorization): leave it out',
+      ],
+    });
+    expect(response.text).not.toContain('hunter2');
   });
 
   it('refuses a template with an unknown placeholder, naming its JSON path', async () => {

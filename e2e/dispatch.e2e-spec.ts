@@ -128,6 +128,71 @@ describe('dispatch to an HTTP aggregator', () => {
     expect(errored.map((m) => (m.value as { attempt: number }).attempt)).toEqual([1, 2]);
   });
 
+  it("sends GSM stand-ins to a channel with courier's smart encoding (S)", async () => {
+    const channel = await exChannel('/smart', { encoding: 'S' });
+    const id = await send({
+      to: '+254712345678',
+      text: 'Fancy “Smart” Quotes – São Tomé…',
+      channel: channel.uuid,
+    });
+    await statusOf(id, 'wired');
+    const request = aggregator.requests.find((r) => r.body.includes(id))!;
+    expect((JSON.parse(request.body) as { text: string }).text).toBe('Fancy "Smart" Quotes - Sao Tomé...');
+  });
+
+  it('renders quick replies on the last request of a long text as courier does, and again on a retry', async () => {
+    const channel = await exChannel('/qr', {
+      max_length: 30,
+      body: '{"id":{{id}},"text":{{text}},"quick_replies":{{quick_replies}}}',
+    });
+    // The first part goes; the second fails once, so the retry sends it again from there.
+    aggregator.reply({ status: 200 }, { status: 503 });
+    const text = 'This is a long message that will be longer than 30....... characters';
+    const id = await send({ to: '+254712345678', text, channel: channel.uuid, quickReplies: ['One', 'Two'] });
+    await statusOf(id, 'wired');
+    const bodies = aggregator.requests
+      .filter((r) => r.body.includes(id))
+      .map((r) => [r.headers['x-smsgate-part'], JSON.parse(r.body) as unknown]);
+    expect(bodies).toEqual([
+      ['1/3', { id, text: 'This is a long message that', quick_replies: [] }],
+      ['2/3', { id, text: 'will be longer than 30.......', quick_replies: [] }],
+      ['2/3', { id, text: 'will be longer than 30.......', quick_replies: [] }],
+      ['3/3', { id, text: 'characters', quick_replies: ['One', 'Two'] }],
+    ]);
+  });
+
+  it.each<[string, (channels: { qr: string; plain: string }) => Record<string, unknown>, RegExp]>([
+    [
+      'more than 10',
+      ({ qr }) => ({ channel: qr, quickReplies: Array.from({ length: 11 }, (_, i) => `r${i}`) }),
+      /at most 10/,
+    ],
+    ['one over 64 characters', ({ qr }) => ({ channel: qr, quickReplies: ['x'.repeat(65)] }), /at most 64/],
+    ['a blank one', ({ qr }) => ({ channel: qr, quickReplies: [' '] }), /blank/],
+    ['no channel', () => ({ quickReplies: ['Yes'] }), /needs a channel/],
+    [
+      'a channel not using {{quick_replies}}',
+      ({ plain }) => ({ channel: plain, quickReplies: ['Yes'] }),
+      /does not use/,
+    ],
+  ])('refuses quick replies with %s with a 400 saying why', async (_case, extra, reason) => {
+    const [qr, plain] = await Promise.all([
+      exChannel('/qr', { body: '{"text":{{text}},"qr":{{quick_replies}}}' }),
+      exChannel('/plain'),
+    ]);
+    const response = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        to: '+254712345678',
+        text: 'Pick one',
+        ...extra({ qr: qr.uuid, plain: plain.uuid }),
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toMatch(reason);
+  });
+
   it('fails a message the aggregator refuses (400) at once, and dead-letters it with the reason', async () => {
     const channel = await exChannel('/refuse');
     aggregator.reply({ status: 400, body: 'bad number' });

@@ -86,7 +86,7 @@ const routes = (ids: {
       name: 'fuzz',
       country: 'KE',
       config: { send_url: 'https://aggregator.example/send' },
-      secrets: { token: 'x' },
+      secrets: { send_authorization: 'x' },
     }),
     ingress('GET', '/v1/channels'),
     { ...ingress('GET', '/v1/channels/:uuid'), params: { uuid: [ids.edited, ids.exChannel] } },

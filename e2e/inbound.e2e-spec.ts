@@ -30,7 +30,7 @@ describe('inbound messages through ingress and dlr-tracker', () => {
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e inbound');
     const channel = await createChannel(ingress.url, workspace.apiKey, {
-      secrets: { password: 'hunter2-secret' },
+      secrets: { send_authorization: 'Token hunter2-secret' },
     });
     receiveUrl = channel.inboundUrls.receive.replace(/^http:\/\/127\.0\.0\.1:\d+/, ingress.url);
     channelUuid = channel.uuid;
@@ -91,7 +91,7 @@ describe('inbound messages through ingress and dlr-tracker', () => {
       expect(JSON.parse(text)).toMatchObject({
         uuid: channelUuid,
         type: 'ex',
-        secretFields: ['password'],
+        secretFields: ['send_authorization'],
         inboundUrls: { receive: expect.stringMatching(new RegExp(`/c/ex/${channelUuid}/receive$`)) },
       });
       const other = await createWorkspace(ingress.url, 'e2e other');
@@ -247,7 +247,87 @@ describe('inbound messages through ingress and dlr-tracker', () => {
         headers: { 'content-type': 'application/xml' },
         body: '<from>+254712345678</from>',
       });
-      expect(xml.status).toBe(415);
+      expect(xml.status).toBe(400);
+      expect((await bodyOf(xml)).data[0].error).toMatch(/from_xpath and text_xpath/);
+      const text = await fetch(receiveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'from,text',
+      });
+      expect(text.status).toBe(415);
+    });
+
+    describe("an aggregator posting SOAP, as courier's from_xpath and text_xpath read it", () => {
+      // Courier's own SOAP receive test (handlers/external), posted as an aggregator posts it.
+      const soap = (from: string, text: string) =>
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:com="com.hero">' +
+        `<soapenv:Header/><soapenv:Body><com:moRequest><source>${from}</source><content>${text}</content>` +
+        '</com:moRequest></soapenv:Body></soapenv:Envelope>';
+      const moResponse = '<?xml version="1.0"?><return>0</return>';
+      let soapUrl: string;
+      let soapChannel: string;
+
+      beforeAll(async () => {
+        const channel = await createChannel(ingress.url, workspace.apiKey, {
+          country: 'NG',
+          config: {
+            send_url: 'https://aggregator.example/send',
+            from_xpath: '//source',
+            text_xpath: "//*[local-name()='content']",
+            mo_response: moResponse,
+            mo_response_content_type: 'text/xml',
+          },
+        });
+        soapChannel = channel.uuid;
+        soapUrl = `${ingress.url}/c/ex/${channel.uuid}/receive/`;
+      });
+
+      const postSoap = (body: string, type = 'text/xml; charset=utf-8') =>
+        fetch(soapUrl, { method: 'POST', headers: { 'content-type': type }, body });
+
+      it('takes the message and answers with mo_response as it is, in its content type', async () => {
+        const text = `Join &amp; ${uuidv7()}`;
+        const response = await postSoap(soap('08031234567', text));
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('text/xml');
+        expect(await response.text()).toBe(moResponse);
+        const event = await probe.waitFor(
+          (m) => (m.value as { text?: string }).text === text.replace('&amp;', '&'),
+        );
+        expect(event.value).toMatchObject({ channel: soapChannel, from: '+2348031234567' });
+      });
+
+      it.each([
+        [
+          'without the nodes',
+          soap('', '').replace(/<com:moRequest>.*<\/com:moRequest>/, ''),
+          /missing from at/,
+        ],
+        ['that is not XML', 'from=%2B2348031234567&text=hi', /unable to parse request XML/],
+        [
+          'with a DTD',
+          `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${soap('1', '&e;')}`,
+          /DOCTYPE/,
+        ],
+      ])('refuses a body %s with a 400 in RapidPro’s shape', async (_case, body, reason) => {
+        const response = await postSoap(body);
+        expect(response.status).toBe(400);
+        expect((await bodyOf(response)).data[0]).toEqual({
+          type: 'error',
+          error: expect.stringMatching(reason),
+        });
+      });
+
+      it('refuses a form where the channel reads XML, and a body over 100,000 bytes with 413', async () => {
+        const form = await fetch(soapUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ from: '+2348031234567', text: 'hi' }),
+        });
+        expect(form.status).toBe(400);
+        expect((await bodyOf(form)).data[0].error).toMatch(/reads an XML body/);
+        const large = await postSoap(soap('08031234567', 'x'.repeat(100_000)));
+        expect(large.status).toBe(413);
+      });
     });
 
     it("keeps one workspace's messages from another workspace's key", async () => {

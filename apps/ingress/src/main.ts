@@ -3,6 +3,7 @@ import { runSmsgateService } from '@smsgate/service';
 import { ingressConfig } from './config';
 import { IngressModule } from './ingress.module';
 import { registerMultipartForms } from './multipart-forms';
+import { registerXmlBodies } from './xml-bodies';
 import { rapidProErrorBody } from './inbound/rapidpro-error';
 import { imiErrorBody } from './send/imi-messaging.controller';
 
@@ -12,7 +13,10 @@ void runSmsgateService({
   module: (config) => IngressModule.forRoot(config),
   errorBody: (request, status, reason, body) =>
     rapidProErrorBody(request, status, reason) ?? imiErrorBody(request, status, reason, body),
-  configureHttp: (app) => registerMultipartForms(app),
+  configureHttp: async (app) => {
+    registerXmlBodies(app);
+    await registerMultipartForms(app);
+  },
   // Handlers pass their request's span to what they publish (traceOf): ingress, which consumes
   // nothing, then never runs AsyncLocalStorage, whose promise hooks cost a fifth of its CPU.
   ambientHttpTrace: false,

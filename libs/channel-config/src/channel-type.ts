@@ -37,6 +37,18 @@ export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
    * later receipt compare equal.
    */
   normaliseProviderId(id: string): string;
+  /**
+   * The top-level config keys the type reads, besides the common ones (`tps`, `receipt_timeout_seconds`):
+   * any other is refused at save rather than stored and never read.
+   */
+  readonly configKeys: readonly string[];
+  /**
+   * The secrets a channel of this type and config reads: any other is refused at save, as an unknown
+   * config key is, rather than stored and never used.
+   */
+  secretNames(config: unknown): readonly string[];
+  /** Whether a channel of this type and config shows a message's quick replies; absent: never. */
+  showsQuickReplies?(config: unknown): boolean;
 }
 
 /** Opaque provider ids: only surrounding whitespace is dropped. */

@@ -13,6 +13,7 @@ export type {
   InboundReader,
   InboundRequest,
 } from './inbound/inbound-handler';
+export { RawAnswer } from './inbound/inbound-handler';
 export {
   CHANNEL_TYPES,
   channelTypeOf,
@@ -20,6 +21,7 @@ export {
   inboundHandlerOf,
   inboundUrlsOf,
   normaliseProviderId,
+  quickRepliesRefusal,
 } from './registry';
 export {
   type AdapterChannel,
@@ -121,3 +123,4 @@ export {
   type WebhookStatus,
   type WebhookValues,
 } from './types/template/template-webhook';
+export { MAX_XML_BODY_BYTES } from './types/ex/ex.xml-receive';

@@ -1,4 +1,4 @@
-import { inboundUrlsOf, normaliseProviderId } from './registry';
+import { inboundUrlsOf, normaliseProviderId, quickRepliesRefusal } from './registry';
 
 const PUBLIC_URL = 'https://sms.example.org';
 const CHANNEL_ID = '0190a5c6-1b2c-7d3e-8f40-123456789abc';
@@ -67,5 +67,30 @@ describe('normaliseProviderId', () => {
   it('keeps other providers ids as they are, without surrounding whitespace', () => {
     expect(normaliseProviderId('ex', ' AbC-001\n')).toBe('AbC-001');
     expect(normaliseProviderId('template', '00Ab')).toBe('00Ab');
+  });
+});
+
+describe('quickRepliesRefusal', () => {
+  const send_url = 'https://aggregator.example/send';
+
+  it('takes them for an ex channel whose send_url or body uses {{quick_replies}}', () => {
+    expect(
+      quickRepliesRefusal({ type: 'ex', config: { send_url, body: 'text={{text}}{{quick_replies}}' } }),
+    ).toBe(undefined);
+    const get = { send_url: `${send_url}?t={{text}}{{quick_replies}}`, method: 'GET' };
+    expect(quickRepliesRefusal({ type: 'ex', config: get })).toBe(undefined);
+  });
+
+  it('refuses them where they would not be shown, saying why', () => {
+    expect(quickRepliesRefusal({ type: 'ex', config: { send_url } })).toBe(
+      "the channel's config does not use {{quick_replies}} in its send_url or body",
+    );
+    // A GET sends no body: a body's {{quick_replies}} would go nowhere.
+    const get = { send_url, method: 'GET', body: 'x={{quick_replies}}' };
+    expect(quickRepliesRefusal({ type: 'ex', config: get })).toMatch(/does not use/);
+    for (const type of ['smpp', 'imi', 'template'] as const)
+      expect(quickRepliesRefusal({ type, config: {} })).toBe(
+        `a channel of type ${type} cannot show quick replies (ex channels can, with {{quick_replies}})`,
+      );
   });
 });

@@ -40,3 +40,16 @@ export const inboundUrlsOf = (
 /** How a type named in a URL reads what providers post to it; undefined for no such type or none posted. */
 export const inboundHandlerOf = (type: string): InboundHandler | undefined =>
   Object.hasOwn(CHANNEL_TYPES, type) ? channelTypeOf(type as ChannelType).inbound : undefined;
+
+/**
+ * Why a channel cannot take a message's quick replies (its type never shows them, or its config does not
+ * use them), or undefined when it shows them.
+ */
+export function quickRepliesRefusal(channel: { type: ChannelType; config: unknown }): string | undefined {
+  const descriptor = channelTypeOf(channel.type);
+  if (!descriptor.showsQuickReplies)
+    return `a channel of type ${channel.type} cannot show quick replies (ex channels can, with {{quick_replies}})`;
+  return descriptor.showsQuickReplies(channel.config)
+    ? undefined
+    : "the channel's config does not use {{quick_replies}} in its send_url or body";
+}

@@ -1,6 +1,7 @@
 import { EgressGuard } from '@smsgate/egress';
 import { ringotelTemplate } from '@smsgate/testing';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
+import type { ChannelType } from '@smsgate/contracts';
 import { validateChannelConfig } from './validate-channel-config';
 
 const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[] => {
@@ -111,7 +112,7 @@ describe('validateChannelConfig', () => {
       });
     });
 
-    it("accepts courier's use_national, encoding D and mo_*_field keys, and checks their values", () => {
+    it("accepts courier's use_national, encoding D or S and mo_*_field keys, and checks their values", () => {
       const config = {
         send_url: 'https://x.example/',
         use_national: true,
@@ -121,29 +122,76 @@ describe('validateChannelConfig', () => {
         mo_date_field: 'sent_at',
       };
       expect(validateChannelConfig('ex', config, {})).toEqual({ ok: true });
+      expect(validateChannelConfig('ex', { ...config, encoding: 'S' }, {})).toEqual({ ok: true });
       expect(
         problemsOf('ex', {
           send_url: 'https://x.example/',
           use_national: 'yes',
-          encoding: 'S',
+          encoding: 'U',
           mo_text_field: ' ',
         }),
       ).toEqual([
         'config.use_national: must be true or false',
-        'config.encoding: must be D (smart encoding, S, is not supported yet)',
+        'config.encoding: must be D (the text as it is) or S (smart: GSM stand-ins)',
         'config.mo_text_field: must not be empty',
+      ]);
+    });
+
+    it("accepts courier's XML receive keys and mo_response, and checks them", () => {
+      const soap = {
+        send_url: 'https://x.example/',
+        from_xpath: '//source',
+        text_xpath: "//*[local-name()='content']",
+        date_xpath: '//soapenv:Body//received',
+        mo_response: '<?xml version="1.0"?><return>0</return>',
+        mo_response_content_type: 'text/xml',
+      };
+      expect(validateChannelConfig('ex', soap, {})).toEqual({ ok: true });
+      expect(validateChannelConfig('ex', { send_url: 'https://x.example/', mo_response: 'OK' }, {})).toEqual({
+        ok: true,
+      });
+      expect(
+        problemsOf('ex', {
+          send_url: 'https://x.example/',
+          from_xpath: 'string(//source)',
+          text_xpath: '//[',
+          mo_response: 7,
+          mo_response_content_type: 'xml please',
+        }),
+      ).toEqual([
+        'config.from_xpath: must select nodes (courier reads the text of the first one), ' +
+          'e.g. //from, not string(//from)',
+        'config.text_xpath: is not an XPath 1.0 expression',
+        'config.mo_response: must be a string',
+        'config.mo_response_content_type: must be a media type such as text/xml',
+      ]);
+    });
+
+    it('refuses receive keys that would be saved and ignored without their partners', () => {
+      const base = { send_url: 'https://x.example/' };
+      expect(problemsOf('ex', { ...base, from_xpath: '//f', date_xpath: '//d' })).toEqual([
+        'config.text_xpath: is required too: an XML body is read only when both XPaths are set',
+        'config.date_xpath: is read only with from_xpath and text_xpath',
+      ]);
+      expect(
+        problemsOf('ex', { ...base, from_xpath: '//f', text_xpath: '//t', mo_text_field: 'message' }),
+      ).toEqual([
+        'config.mo_text_field: is not read when from_xpath and text_xpath are set (the body is XML)',
+      ]);
+      expect(problemsOf('ex', { ...base, mo_response_content_type: 'text/xml' })).toEqual([
+        'config.mo_response_content_type: is the content type of mo_response, which is not set',
       ]);
     });
 
     it('refuses a key nothing reads, naming it, instead of saving it and ignoring it', () => {
       const problems = problemsOf('ex', {
         send_url: 'https://x.example/',
-        mo_response: '',
+        mt_response: '',
         tps: 5,
         bogus: 1,
       });
       expect(problems).toEqual([
-        expect.stringMatching(/^config\.mo_response: is not a setting of ex channels \(known: send_url, /),
+        expect.stringMatching(/^config\.mt_response: is not a setting of ex channels \(known: send_url, /),
         expect.stringMatching(/^config\.bogus: is not a setting of ex channels/),
       ]);
       expect(problems[0]).toContain('receipt_timeout_seconds');
@@ -288,6 +336,29 @@ describe('validateChannelConfig', () => {
   } as const;
   const types = Object.keys(valid) as (keyof typeof valid)[];
 
+  describe('keys nothing reads', () => {
+    it.each(types)('refuses one on %s channels, naming it and the keys the type reads', (type) => {
+      const [config, secrets] = valid[type];
+      const problems = problemsOf(type, { ...config, tps: 5, colour: 'blue' }, secrets);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(`^config\\.colour: is not a setting of ${type} channels \\(known: `),
+        ),
+      ]);
+      expect(problems[0]).toContain('receipt_timeout_seconds');
+      expect(problems[0]).toContain(Object.keys(config)[0] ?? 'tps');
+    });
+
+    it('points a secret given as config to secrets, on every type that has one', () => {
+      expect(problemsOf('imi', { service_key: 'k' }, { service_key: 'k' })).toEqual([
+        'config.service_key: is a secret here: give it as secrets.service_key',
+      ]);
+      expect(problemsOf('smpp', { ...valid.smpp[0], password: 'p' }, { password: 'p' })).toEqual([
+        'config.password: is a secret here: give it as secrets.password',
+      ]);
+    });
+  });
+
   describe('tps, which every type may carry', () => {
     it.each(types)('checks config.tps on %s channels', (type) => {
       const [config, secrets] = valid[type];
@@ -356,5 +427,52 @@ describe('validateChannelConfig', () => {
     ];
     expect(all.length).toBeGreaterThan(0);
     expect(all.join('\n')).not.toMatch(/hunter2|imi-key-value|tok-value|auth-value/);
+  });
+
+  describe('secrets', () => {
+    it.each<[ChannelType, unknown, Record<string, string>, string]>([
+      [
+        'ex',
+        { send_url: 'https://x.example/' },
+        { password: 'p' },
+        'ex channel (its secrets: send_authorization)',
+      ],
+      ['imi', {}, { service_key: 'k', token: 't' }, 'imi channel (its secrets: service_key)'],
+      [
+        'template',
+        ringotel({}, { auth: { type: 'bearer' } }),
+        { token: 't', password: 'p' },
+        'template channel (its secrets: token)',
+      ],
+    ])(
+      'refuses a secret a %s channel never reads, naming it and those it reads',
+      (type, config, secrets, reads) => {
+        const unknown = Object.keys(secrets).filter((name) => !reads.includes(name));
+        expect(problemsOf(type, config, secrets)).toEqual(
+          unknown.map((name) => `secrets.${name}: is not read by this ${reads}: leave it out`),
+        );
+      },
+    );
+
+    it('refuses an smpp secret other than the bind password', () => {
+      expect(
+        problemsOf(
+          'smpp',
+          { host: 'smsc.example.com', system_id: 'smsgate' },
+          { password: 'p', system_type: 'x' },
+        ),
+      ).toContain(
+        'secrets.system_type: is not read by this smpp channel (its secrets: password): leave it out',
+      );
+    });
+
+    it('accepts exactly the secrets a channel reads', () => {
+      expect(
+        validateChannelConfig('ex', { send_url: 'https://x.example/' }, { send_authorization: 'T' }),
+      ).toEqual({
+        ok: true,
+      });
+      expect(validateChannelConfig('template', ringotel({}), {})).toEqual({ ok: true });
+    });
   });
 });

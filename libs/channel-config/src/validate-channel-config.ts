@@ -1,6 +1,8 @@
 import type { ChannelType } from '@smsgate/contracts';
 import { EgressGuard } from '@smsgate/egress';
 import { channelTypeOf } from './registry';
+import { COMMON_CONFIG_KEYS } from './shared/common.config';
+import { problemAt } from './shared/config-problems';
 
 export type ConfigValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -22,6 +24,49 @@ export function validateChannelConfig(
   secrets: Record<string, string> = {},
   options: ValidateOptions = {},
 ): ConfigValidation {
-  const problems = channelTypeOf(type).validate(config, secrets, options.egress ?? PUBLIC_ONLY);
+  const descriptor = channelTypeOf(type);
+  const secretNames = descriptor.secretNames(config);
+  const problems = [
+    ...descriptor.validate(config, secrets, options.egress ?? PUBLIC_ONLY),
+    ...unknownConfigKeys(type, [...descriptor.configKeys, ...COMMON_CONFIG_KEYS], config, secretNames),
+    ...unknownSecrets(type, secretNames, secrets),
+  ];
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
+}
+
+/** A config key nothing reads is refused, naming the ones the type reads (a secret's name: where it goes). */
+function unknownConfigKeys(
+  type: ChannelType,
+  known: readonly string[],
+  config: unknown,
+  secretNames: readonly string[],
+): string[] {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return [];
+  return Object.keys(config)
+    .filter((key) => !known.includes(key))
+    .map((key) =>
+      secretNames.includes(key)
+        ? problemAt(['config', key], `is a secret here: give it as secrets.${key}`)
+        : problemAt(
+            ['config', key.slice(0, 64)],
+            `is not a setting of ${type} channels (known: ${known.join(', ')})`,
+          ),
+    );
+}
+
+/** A secret nothing reads is refused, naming it and the ones the channel reads, rather than stored unused. */
+function unknownSecrets(
+  type: ChannelType,
+  known: readonly string[],
+  secrets: Record<string, string>,
+): string[] {
+  const accepted = known.length > 0 ? `its secrets: ${known.join(', ')}` : 'it reads none';
+  return Object.keys(secrets)
+    .filter((name) => !known.includes(name))
+    .map((name) =>
+      problemAt(
+        ['secrets', name.slice(0, 64)],
+        `is not read by this ${type} channel (${accepted}): leave it out`,
+      ),
+    );
 }

@@ -37,6 +37,20 @@ describe('topic payloads', () => {
     }
   });
 
+  it("checks quick replies against RapidPro's limits: 10, of 64 characters (code points) each", () => {
+    const request = (quickReplies: unknown) =>
+      parsePayload(Topics.outboundRequested, { workspace, to: '+1', text: 'x', quickReplies });
+    expect(request(['Yes', '😀'.repeat(64)])).toMatchObject({
+      ok: true,
+      value: { quickReplies: ['Yes', '😀'.repeat(64)] },
+    });
+    expect(request(Array.from({ length: 11 }, () => 'a'))).toMatchObject({ ok: false, reason: /at most 10/ });
+    expect(request(['x'.repeat(65)])).toMatchObject({ ok: false, reason: /at most 64 characters/ });
+    expect(request([])).toMatchObject({ ok: false, reason: /at least one/ });
+    expect(request(['  '])).toMatchObject({ ok: false, reason: /blank/ });
+    expect(request(['a\u0000'])).toMatchObject({ ok: false, reason: /NUL/ });
+  });
+
   it('rejects a non-http notify url and a timestamp without offset', () => {
     const bad = parsePayload(Topics.outboundRequested, {
       workspace,

@@ -150,6 +150,7 @@ export class DispatchMessage {
             partsDelivered: started.kind === 'new' ? started.partsDelivered : undefined,
             priority: request.priority,
             expiresAt: request.expiresAt,
+            quickReplies: request.quickReplies,
           },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
           this.http,

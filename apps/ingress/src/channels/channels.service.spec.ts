@@ -196,7 +196,10 @@ describe('ChannelsService', () => {
           }),
         ),
       );
-      expect(body.problems).toEqual(['config.base_url: must be an http or https URL']);
+      expect(body.problems).toEqual([
+        'config.base_url: must be an http or https URL',
+        'secrets.other: is not read by this imi channel (its secrets: service_key): leave it out',
+      ]);
       expect(JSON.stringify(body)).not.toContain('hunter2');
     });
   });
@@ -254,18 +257,25 @@ describe('ChannelsService', () => {
 
     it('checks a new config against the secrets already stored', async () => {
       const { channels } = service();
+      const bearer = ringotel({}, { auth: { type: 'bearer' } });
       const { uuid } = await channels.create(
         WORKSPACE,
-        channel({ type: 'template', config: ringotel(), secrets: { token: 't' } }),
+        channel({ type: 'template', config: bearer, secrets: { token: 't' } }),
       );
-      const patch: UpdateChannel = { config: ringotel({}, { auth: { type: 'bearer' } }) };
-      await expect(channels.update(WORKSPACE, uuid, patch)).resolves.toMatchObject({
+      await expect(
+        channels.update(WORKSPACE, uuid, { config: { ...bearer, tps: 3 } }),
+      ).resolves.toMatchObject({
         secretFields: ['token'],
       });
       const basic: UpdateChannel = { config: ringotel({}, { auth: { type: 'basic' } }) };
       expect((await refusal(channels.update(WORKSPACE, uuid, basic))).problems).toEqual([
         'secrets.username: is required',
         'secrets.password: is required',
+        'secrets.token: is not read by this template channel (its secrets: username, password): leave it out',
+      ]);
+      // Without auth the stored token would be kept and never sent.
+      expect((await refusal(channels.update(WORKSPACE, uuid, { config: ringotel() }))).problems).toEqual([
+        'secrets.token: is not read by this template channel (it reads none): leave it out',
       ]);
     });
 
@@ -279,6 +289,7 @@ describe('ChannelsService', () => {
       expect((await refusal(channels.update(WORKSPACE, id, { secrets: { x: 'y' } }))).problems).toEqual([
         'config.send_url: is required',
         'config.method: must be GET, POST or PUT',
+        'secrets.x: is not read by this ex channel (its secrets: send_authorization): leave it out',
       ]);
     });
   });

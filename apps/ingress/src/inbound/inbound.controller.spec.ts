@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { OptOutsRepository } from '@smsgate/db';
 import { PublishTimeoutError } from '@smsgate/kafka';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelsService } from '../channels/channels.service';
 import type { AcceptInbound } from './accept-inbound.use-case';
 import type { AcceptReport } from './accept-report.use-case';
@@ -11,12 +11,12 @@ const CHANNEL_ID = '0190a5c6-1b2c-7d3e-8f40-123456789abc';
 const MESSAGE_ID = '0190d3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 const RECEIVED_AT = new Date('2026-11-22T10:15:00Z');
 
-function setUp(channelType = 'ex') {
+function setUp(channelType = 'ex', config: Record<string, unknown> = {}) {
   const channel = {
     id: CHANNEL_ID,
     type: channelType,
     country: 'KE',
-    config: {},
+    config,
     workspaceId: 'w',
     address: null,
   };
@@ -37,6 +37,7 @@ function setUp(channelType = 'ex') {
     acceptReport as unknown as AcceptReport,
     optOuts as unknown as OptOutsRepository,
   );
+  const headers = jest.fn();
   const post = (type: string, action: string, body: unknown, uuid = CHANNEL_ID, method = 'POST') => {
     const url = `/c/${type}/${uuid}/${action}`;
     const params = { type, uuid, action };
@@ -48,9 +49,10 @@ function setUp(channelType = 'ex') {
       body,
       raw: { method, url },
     } as unknown as FastifyRequest;
-    return method === 'POST' ? controller.onPost(request) : controller.onGet(request);
+    const reply = { header: headers } as unknown as FastifyReply;
+    return method === 'POST' ? controller.onPost(request, reply) : controller.onGet(request, reply);
   };
-  return { post, findForInbound, acceptInbound, acceptReport, optOuts };
+  return { post, findForInbound, acceptInbound, acceptReport, optOuts, headers };
 }
 
 async function refusal(call: Promise<unknown>): Promise<{ status: number; message: unknown }> {
@@ -117,6 +119,13 @@ describe('InboundController', () => {
         providerMessageId: 'T-1',
       }),
     );
+  });
+
+  it("answers an accepted message with the channel's mo_response as it is, in its content type", async () => {
+    const soap = '<?xml version="1.0"?><return>0</return>';
+    const { post, headers } = setUp('ex', { mo_response: soap, mo_response_content_type: 'text/xml' });
+    expect(await post('ex', 'receive', { from: '+254712345678', text: 'hi' })).toBe(soap);
+    expect(headers).toHaveBeenCalledWith('content-type', 'text/xml');
   });
 
   it('answers 503 when Kafka does not confirm an inbound message in time', async () => {

@@ -1,9 +1,18 @@
-import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Post, Req } from '@nestjs/common';
-import { inboundHandlerOf, type Refusal } from '@smsgate/channel-config';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { inboundHandlerOf, RawAnswer, type Refusal } from '@smsgate/channel-config';
 import type { ChannelType } from '@smsgate/contracts';
 import { OptOutsRepository } from '@smsgate/db';
 import { traceOf } from '@smsgate/runtime';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChannelsService } from '../channels/channels.service';
 import { AcceptInbound } from './accept-inbound.use-case';
 import { AcceptReport } from './accept-report.use-case';
@@ -39,17 +48,17 @@ export class InboundController {
 
   @Get(ROUTE)
   @HttpCode(200)
-  onGet(@Req() request: FastifyRequest) {
-    return this.receive(request);
+  onGet(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.receive(request, reply);
   }
 
   @Post(ROUTE)
   @HttpCode(200)
-  onPost(@Req() request: FastifyRequest) {
-    return this.receive(request);
+  onPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.receive(request, reply);
   }
 
-  private async receive(request: FastifyRequest) {
+  private async receive(request: FastifyRequest, reply: FastifyReply) {
     const { type, uuid, action } = request.params as RouteParams;
     const method = request.method === 'POST' ? 'POST' : 'GET';
     const reader = inboundHandlerOf(type)?.route(method, action);
@@ -84,7 +93,10 @@ export class InboundController {
             trace,
           }),
         );
-        return read.answer(accepted);
+        const answer = read.answer(accepted);
+        if (!(answer instanceof RawAnswer)) return answer;
+        void reply.header('content-type', answer.contentType);
+        return answer.body;
       }
     }
   }

@@ -10,7 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
-import { MessageStatus, Metadata, Priority, Timestamp } from '@smsgate/contracts';
+import { MessageStatus, Metadata, Priority, QuickReplies, Timestamp } from '@smsgate/contracts';
 import { traceOf } from '@smsgate/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -66,6 +66,8 @@ const SendBody = z
     metadata: Metadata.optional(),
     /** Values for `$(name)` placeholders shared by every destination (a destination's own win). */
     variables: Variables.optional(),
+    /** Shown with the message by an ex channel whose config uses `{{quick_replies}}` (RapidPro's). */
+    quickReplies: QuickReplies.optional(),
   })
   .strict()
   .refine((body) => (body.text === undefined) !== (body.template === undefined), {
@@ -75,6 +77,11 @@ const SendBody = z
   .refine((body) => body.notifyOn === undefined || body.notifyUrl !== undefined, {
     path: ['notifyOn'],
     message: 'needs a notifyUrl to call back',
+  })
+  .refine((body) => body.quickReplies === undefined || body.channel !== undefined, {
+    path: ['quickReplies'],
+    message:
+      'needs a channel that shows them (an ex channel using {{quick_replies}}): routing may pick one that cannot',
   });
 
 const view = (result: DestinationResult) =>

@@ -86,6 +86,20 @@ describe('send requests repeated', () => {
     expect(published).toHaveLength(2);
   });
 
+  it('keeps quick replies on the events a repeat publishes for an unknown outcome', async () => {
+    const send = { ...command(), quickReplies: ['Yes', 'No'] };
+    const repeat = { key: `key:${uuidv7()}`, fingerprint: 'f1' };
+    failPublish = true;
+    await use.execute(send, repeat).catch(() => undefined);
+    failPublish = false;
+    await backdate(repeat.key, 60);
+    expect((await use.execute(send, repeat)).replayed).toBe(true);
+    expect(published.map((event) => event.quickReplies)).toEqual([
+      ['Yes', 'No'],
+      ['Yes', 'No'],
+    ]);
+  });
+
   it('refuses the key with another request', async () => {
     const repeat = { key: `key:${uuidv7()}`, fingerprint: 'f1' };
     const send = command();

@@ -5,6 +5,7 @@ import {
   Injectable,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { quickRepliesRefusal } from '@smsgate/channel-config';
 import { MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import type { TraceContext } from '@smsgate/runtime';
@@ -45,6 +46,8 @@ export interface SendCommand {
   /** The statuses called back to notifyUrl; every change when absent. */
   notifyOn?: MessageStatus[];
   callbackData?: string;
+  /** Shown by the channel with the message; only a channel that shows them takes them. */
+  quickReplies?: string[];
   /** The request's span, which the events continue (see traceOf). */
   trace?: TraceContext;
 }
@@ -125,6 +128,8 @@ export class SendMessages {
       if (command.channel) {
         const channel = await this.channels.findForSend(command.workspace, command.channel);
         if (!channel) throw new BadRequestException(`unknown channel ${command.channel}`);
+        const refusal = command.quickReplies && quickRepliesRefusal(channel);
+        if (refusal) throw new BadRequestException(`quickReplies: ${refusal}`);
         country = channel.country ?? undefined;
       }
       const names = placeholderNames(command.text);
@@ -169,6 +174,7 @@ export class SendMessages {
         notifyFormat: command.notifyFormat,
         notifyOn: command.notifyOn,
         callbackData: command.callbackData,
+        quickReplies: command.quickReplies,
       });
     }
     return { results, events };

@@ -3,7 +3,10 @@ import type { InboundChannel, InboundText, ProviderReport, Refusal } from './inb
 /** A HEAD request is read as its GET. */
 export type InboundMethod = 'GET' | 'POST';
 
-/** What a provider sent: the query string and the body's fields (JSON, urlencoded or multipart). */
+/**
+ * What a provider sent: the query string and the body's fields (JSON, urlencoded or multipart), or the
+ * body as text when it is XML.
+ */
 export interface InboundRequest {
   query: unknown;
   body: unknown;
@@ -15,12 +18,20 @@ export interface InboundAccepted {
   receivedAt: Date;
 }
 
+/** An answer sent as it is, with its own content type, instead of as JSON (e.g. a SOAP acknowledgement). */
+export class RawAnswer {
+  constructor(
+    readonly body: string,
+    readonly contentType: string,
+  ) {}
+}
+
 /**
  * What a provider's request asks of ingress, with the answer the provider expects once it is done:
  * accept an inbound message, apply a report on a message, or record that a number opted out.
  */
 export type InboundOutcome =
-  | { ok: true; kind: 'message'; message: InboundText; answer(accepted: InboundAccepted): object }
+  | { ok: true; kind: 'message'; message: InboundText; answer(accepted: InboundAccepted): object | RawAnswer }
   | { ok: true; kind: 'report'; report: ProviderReport; answer: object }
   | { ok: true; kind: 'opt-out'; from: string; answer: object }
   | Refusal;

@@ -21,6 +21,8 @@ export interface OutboundMessage {
   priority?: 'high' | 'normal' | 'bulk';
   /** ISO 8601: the provider should not deliver it after this (the dispatcher drops it once past). */
   expiresAt?: string;
+  /** Short answers to show with the message, by the types that can (see `showsQuickReplies`). */
+  quickReplies?: readonly string[];
 }
 
 export interface AdapterChannel {

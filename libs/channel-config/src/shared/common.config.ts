@@ -27,6 +27,7 @@ export const CommonConfigSchema = z.object({
 });
 
 export type CommonConfig = z.output<typeof CommonConfigSchema>;
+export const COMMON_CONFIG_KEYS = Object.keys(CommonConfigSchema.shape);
 
 /** Problems with the common keys; a config that is not an object is left to the type's own check. */
 export function commonConfigProblems(config: unknown): string[] {

@@ -5,6 +5,24 @@ import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
 /** The longest text one send request may carry (after `$(variable)` substitution). */
 export const MAX_OUTBOUND_TEXT = 10_000;
 
+/** RapidPro's limits on a message's quick replies (goflow: 10 per message, 64 characters each). */
+export const MAX_QUICK_REPLIES = 10;
+export const MAX_QUICK_REPLY_LENGTH = 64;
+
+/** Quick replies: short answers a channel that can shows with the message (RapidPro's `quick_replies`). */
+export const QuickReplies = z
+  .array(
+    StoredText
+      // Characters as RapidPro counts them (code points); the JSON Schema gets the UTF-16 bound.
+      .max(MAX_QUICK_REPLY_LENGTH * 2, `must be at most ${MAX_QUICK_REPLY_LENGTH} characters`)
+      .refine((reply) => [...reply].length <= MAX_QUICK_REPLY_LENGTH, {
+        message: `must be at most ${MAX_QUICK_REPLY_LENGTH} characters`,
+      })
+      .refine((reply) => reply.trim() !== '', 'must not be blank'),
+  )
+  .min(1, 'must hold at least one quick reply (leave it out for none)')
+  .max(MAX_QUICK_REPLIES, `must hold at most ${MAX_QUICK_REPLIES} quick replies`);
+
 /**
  * A request to send one SMS, produced by internal apps or by ingress's send API. Keyed by `id`
  * when given. Without `id`, the consumer assigns a UUIDv7; without `channel`, routing decides.
@@ -37,5 +55,10 @@ export const OutboundRequestedV1 = z.object({
   expiresAt: Timestamp.optional(),
   priority: Priority.default('normal'),
   metadata: Metadata.optional(),
+  /**
+   * Added to v1 as an optional field: a consumer that predates it sends the text alone. Rendered by `ex`
+   * channels whose config uses `{{quick_replies}}`, on the last request of a split text, as courier does.
+   */
+  quickReplies: QuickReplies.optional(),
 });
 export type OutboundRequestedV1 = z.infer<typeof OutboundRequestedV1>;

@@ -147,6 +147,15 @@ describe('ExAdapter', () => {
       expect(server.requests[1]?.url).toBe(`/q?u=${MESSAGE_ID}&s=`);
     });
 
+    it("sends GSM stand-ins with courier's smart encoding (S) and the text as it is by default (D)", async () => {
+      const text = 'Fancy “Smart” Quotes – São Tomé…';
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'S' }, text);
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'D' }, text);
+      await send({ send_url: server.url('/s'), content_type: 'json', encoding: 'S' }, '“Hi” 😀');
+      const texts = server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+      expect(texts).toEqual(['Fancy "Smart" Quotes - Sao Tomé...', text, '“Hi” 😀']);
+    });
+
     it('uses PUT, the Authorization secret and configured headers', async () => {
       await send(
         {
@@ -188,13 +197,13 @@ describe('ExAdapter', () => {
         ]);
       // Sent again (a retry, a replay after a crash), each request names the same message and part.
       server.reply({ status: 200 }, { status: 503 });
-      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'retry' });
+      expect(await send(config, 'aaaaaaaaa bbbb')).toMatchObject({ kind: 'retry' });
       expect(dedupe()).toEqual([
         [MESSAGE_ID, '1/2'],
         [MESSAGE_ID, '2/2'],
       ]);
       server.reset();
-      expect(await send(config, 'aaaa bbbb cccc')).toMatchObject({ kind: 'accepted', parts: 2 });
+      expect(await send(config, 'aaaaaaaaa bbbb')).toMatchObject({ kind: 'accepted', parts: 2 });
       expect(dedupe()).toEqual([
         [MESSAGE_ID, '1/2'],
         [MESSAGE_ID, '2/2'],
@@ -225,9 +234,16 @@ describe('ExAdapter', () => {
       expect(result).toMatchObject({ kind: 'accepted', parts: 2 });
     });
 
+    it('measures max_length in UTF-8 bytes, as courier does: 60 Amharic characters are two requests', async () => {
+      const result = await send({ send_url: server.url('/p'), content_type: 'json' }, 'ሀ'.repeat(60));
+      expect(result).toMatchObject({ kind: 'accepted', parts: 2 });
+      const texts = server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
+      expect(texts).toEqual(['ሀ'.repeat(53), 'ሀ'.repeat(7)]);
+    });
+
     it('stops at a failing part and says how many went out', async () => {
       server.reply({ status: 200 }, { status: 502 });
-      const result = await send({ send_url: server.url('/p'), max_length: 10 }, 'aaaa bbbb cccc dddd eeee');
+      const result = await send({ send_url: server.url('/p'), max_length: 10 }, 'aaaaaaaaa bbbbbbbbb cccc');
       expect(result).toMatchObject({
         kind: 'retry',
         reason: 'HTTP 502',
@@ -238,15 +254,74 @@ describe('ExAdapter', () => {
 
     it('sends from the part after those an earlier attempt delivered', async () => {
       const result = await adapter.send(
-        { ...outboundMessage({ text: 'aaaa bbbb cccc dddd eeee' }), partsDelivered: 1 },
+        { ...outboundMessage({ text: 'aaaaaaaaa bbbbbbbbb cccc' }), partsDelivered: 1 },
         adapterChannel({ send_url: server.url('/p'), max_length: 10, content_type: 'json' }),
         http,
       );
       expect(result).toMatchObject({ kind: 'accepted', parts: 3 });
       expect(server.requests.map((request) => (JSON.parse(request.body) as { text: string }).text)).toEqual([
-        'cccc dddd',
-        'eeee',
+        'bbbbbbbbb',
+        'cccc',
       ]);
+    });
+  });
+
+  describe('quick replies', () => {
+    const sendWith = (config: Record<string, unknown>, text: string, quickReplies: string[]) =>
+      adapter.send({ ...outboundMessage({ text }), quickReplies }, adapterChannel(config), http);
+    const long = 'This is a long message that will be longer than 30....... characters';
+
+    it("renders them on the last request only, in courier's long-send cases for JSON, XML and GET", async () => {
+      await sendWith(
+        {
+          send_url: server.url('/json'),
+          content_type: 'json',
+          max_length: 30,
+          body: '{ "to":{{to}}, "text":{{text}}, "from":{{from}}, "quick_replies":{{quick_replies}} }',
+        },
+        long,
+        ['One', 'Two', 'Three'],
+      );
+      expect(server.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+        expect.objectContaining({ text: 'This is a long message that', quick_replies: [] }),
+        expect.objectContaining({ text: 'will be longer than 30.......', quick_replies: [] }),
+        expect.objectContaining({ text: 'characters', quick_replies: ['One', 'Two', 'Three'] }),
+      ]);
+      server.reset();
+      await sendWith(
+        {
+          send_url: server.url('/xml'),
+          content_type: 'xml',
+          max_length: 30,
+          body: '<msg><text>{{text}}</text><quick_replies>{{quick_replies}}</quick_replies></msg>',
+        },
+        long,
+        ['One', 'Tom & Jerry'],
+      );
+      expect(server.requests.map((request) => request.body)).toEqual([
+        '<msg><text>This is a long message that</text><quick_replies></quick_replies></msg>',
+        '<msg><text>will be longer than 30.......</text><quick_replies></quick_replies></msg>',
+        '<msg><text>characters</text><quick_replies><item>One</item><item>Tom &amp; Jerry</item></quick_replies></msg>',
+      ]);
+      server.reset();
+      await sendWith(
+        { send_url: server.url('/send?text={{text}}{{quick_replies}}'), method: 'GET', max_length: 30 },
+        long,
+        ['One', 'Sí & no'],
+      );
+      expect(server.requests.map((request) => request.url)).toEqual([
+        '/send?text=This+is+a+long+message+that',
+        '/send?text=will+be+longer+than+30.......',
+        '/send?text=characters&quick_reply=One&quick_reply=S%C3%AD+%26+no',
+      ]);
+    });
+
+    it('renders them as &quick_reply= fields in a form body', async () => {
+      await sendWith({ send_url: server.url('/f'), body: 'text={{text}}{{quick_replies}}' }, 'Pick one', [
+        'Yes',
+        'No',
+      ]);
+      expect(server.requests[0]?.body).toBe('text=Pick+one&quick_reply=Yes&quick_reply=No');
     });
   });
 

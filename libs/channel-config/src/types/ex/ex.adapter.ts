@@ -19,7 +19,7 @@ import {
   type SendResult,
 } from '../../outbound/channel-adapter';
 import type { HttpClient, HttpRequest } from '@smsgate/egress';
-import { nationalNumberOf } from '@smsgate/sms';
+import { nationalNumberOf, smartEncode } from '@smsgate/sms';
 import {
   excerpt,
   isSuccess,
@@ -63,9 +63,12 @@ export class ExAdapter implements ChannelAdapter {
     for (const [index, part] of parts.entries()) {
       if (index < (message.partsDelivered ?? 0)) continue;
       const progress = { part: index + 1, parts: parts.length, partsAccepted: index };
+      const text = settings.smartEncoding ? smartEncode(part) : part;
+      // Courier puts the quick replies on the last request only.
+      const quickReplies = index === parts.length - 1 ? (message.quickReplies ?? []) : [];
       const request = this.requestFor(
         settings,
-        variablesOf(message, channel, part, settings.useNational),
+        variablesOf(message, channel, text, quickReplies, settings.useNational),
         channel.secrets,
       );
       Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));
@@ -121,6 +124,7 @@ function variablesOf(
   message: OutboundMessage,
   channel: AdapterChannel,
   text: string,
+  quickReplies: readonly string[],
   useNational: boolean,
 ): ExVariables {
   const variables: ExVariables = {
@@ -129,7 +133,7 @@ function variablesOf(
     ...addressVariables(message, channel),
     uuid: message.id,
     session_status: '',
-    quick_replies: '',
+    quick_replies: quickReplies,
   };
   if (useNational) variables.to = variables.to_no_plus = nationalNumberOf(message.to);
   return variables;

@@ -1,4 +1,5 @@
-import { CommonConfigSchema, type ConfigValidator } from '../../shared/common.config';
+import type { ConfigValidator } from '../../shared/common.config';
+import { compileXPath } from './ex.xml-receive';
 import { z } from 'zod';
 import {
   HTTP_METHODS,
@@ -25,11 +26,13 @@ export const EX_VARIABLES = [
   'uuid',
   // Courier's flow session status; smsgate has no sessions, so it is always empty.
   'session_status',
-  // The message's quick replies, rendered for the content type; send requests carry none yet.
+  // The message's quick replies (on the last request of a split text), rendered for the content type.
   'quick_replies',
 ] as const;
 export type ExVariable = (typeof EX_VARIABLES)[number];
-export type ExVariables = Record<ExVariable, string>;
+export type ExVariables = Record<Exclude<ExVariable, 'quick_replies'>, string> & {
+  quick_replies: readonly string[];
+};
 
 /** How variable values are escaped in the body. */
 export type ExEncoding = 'urlencoded' | 'json' | 'xml' | 'raw';
@@ -69,6 +72,17 @@ const fieldName = z
   .max(64, 'must be at most 64 characters')
   .optional();
 
+/** Courier's XPath keys: empty is unset, as courier reads them. */
+const xpathKey = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .max(512, 'must be at most 512 characters')
+  .superRefine((expression, context) => {
+    const compiled = expression === '' ? undefined : compileXPath(expression);
+    if (typeof compiled === 'string') context.addIssue({ code: 'custom', message: compiled });
+  })
+  .optional();
+
 const ExConfigSchema = z.object({
   send_url: z.string({ error: 'is required' }).trim().min(1, 'is required'),
   method: z.preprocess(upperCase, z.enum(HTTP_METHODS, { error: METHOD_PROBLEM })).default('POST'),
@@ -102,19 +116,33 @@ const ExConfigSchema = z.object({
   mt_response_check: z.string({ error: 'must be a string' }).optional(),
   /** Send `to` and `to_no_plus` as the national significant number (courier's `use_national`). */
   use_national: z.boolean({ error: 'must be true or false' }).default(false),
-  /** Courier's `encoding`: `D` (default) sends the text as it is; `S` (smart) is not supported yet. */
-  encoding: z.enum(['D'], { error: 'must be D (smart encoding, S, is not supported yet)' }).optional(),
+  /** Courier's `encoding`: `D` (default) sends the text as it is; `S` (smart) sends it as GSM when it can. */
+  encoding: z
+    .enum(['D', 'S'], { error: 'must be D (the text as it is) or S (smart: GSM stand-ins)' })
+    .optional(),
   /** The inbound field names to read first (courier's `mo_*_field`), before `from`/`sender`, `text`, `date`/`time`. */
   mo_from_field: fieldName,
   mo_text_field: fieldName,
   mo_date_field: fieldName,
+  /** Courier's XML receive: the sender and the text are read from an XML body at these XPaths. */
+  from_xpath: xpathKey,
+  text_xpath: xpathKey,
+  /** smsgate's own addition (courier stamps XML messages with the time received): an RFC 3339 date. */
+  date_xpath: xpathKey,
+  /** The body answered to a message accepted on `receive`, instead of RapidPro's JSON (a SOAP reply). */
+  mo_response: z
+    .string({ error: 'must be a string' })
+    .max(10_000, 'must be at most 10000 characters')
+    .optional(),
+  mo_response_content_type: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .refine((value) => MEDIA_TYPE.test(value), 'must be a media type such as text/xml')
+    .optional(),
 });
 
-/** Every key an `ex` config may hold: a key outside these and the common keys is refused at save. */
-const EX_CONFIG_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(ExConfigSchema.shape),
-  ...Object.keys(CommonConfigSchema.shape),
-]);
+/** The keys an `ex` config may hold besides the common ones. */
+export const EX_CONFIG_KEYS = Object.keys(ExConfigSchema.shape);
 
 export interface ExSettings {
   sendUrl: string;
@@ -129,6 +157,8 @@ export interface ExSettings {
   /** Empty when no check is configured. */
   responseCheck: string;
   useNational: boolean;
+  /** Courier's smart encoding: characters outside GSM replaced by their GSM stand-ins when all can be. */
+  smartEncoding: boolean;
 }
 
 export function parseExConfig(config: unknown): Parsed<ExSettings> {
@@ -169,6 +199,7 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
       maxLength: raw.max_length,
       responseCheck: raw.mt_response_check ?? '',
       useNational: raw.use_national,
+      smartEncoding: raw.encoding === 'S',
     },
   };
 }
@@ -176,9 +207,9 @@ export function parseExConfig(config: unknown): Parsed<ExSettings> {
 /** Problems with an `ex` channel's config as it is saved; `secrets.send_authorization` is optional. */
 export const validateExConfig: ConfigValidator = (config, _secrets, guard) => {
   const parsed = parseExConfig(config);
-  const unknown = unknownKeys(config);
-  if (!parsed.ok) return [...parsed.problems, ...unknown];
-  if (unknown.length > 0) return unknown;
+  if (!parsed.ok) return parsed.problems;
+  const ignored = receiveKeyProblems(config as Record<string, unknown>);
+  if (ignored.length > 0) return ignored;
   const refusal = guard.staticRefusal(renderExTemplate(parsed.value.sendUrl, SAMPLE, 'urlencoded'));
   return refusal ? [problemAt(['config', 'send_url'], refusal)] : [];
 };
@@ -188,14 +219,34 @@ export function renderExTemplate(template: string, variables: ExVariables, encod
   return template.replace(VARIABLE, (match, double?: string, single?: string, bare?: string) => {
     const name = double ?? single ?? bare ?? '';
     if (!isExVariable(name)) return match;
-    // The list is rendered, not escaped: JSON `[]`, nothing in a form, query or XML (none are carried yet).
     const value =
-      name === 'quick_replies' ? (encoding === 'json' ? '[]' : '') : escapeValue(variables[name], encoding);
+      name === 'quick_replies'
+        ? renderQuickReplies(variables.quick_replies, encoding)
+        : escapeValue(variables[name], encoding);
     // In JSON the value brings its own quotes; elsewhere quotes around a variable stay (an XML attribute).
     if (bare !== undefined || encoding === 'json') return value;
     const quote = double !== undefined ? '"' : "'";
     return quote + value + quote;
   });
+}
+
+/**
+ * Quick replies as courier renders them: a JSON list in JSON, `<item>` elements in XML, and
+ * `&quick_reply=<reply>` per reply in a form, a query or any other body.
+ */
+export function renderQuickReplies(replies: readonly string[], encoding: ExEncoding): string {
+  if (encoding === 'json') return JSON.stringify(replies);
+  if (encoding === 'xml') return replies.map((reply) => `<item>${escapeXml(reply)}</item>`).join('');
+  return replies.map((reply) => `&quick_reply=${formEscape(reply)}`).join('');
+}
+
+/** Whether a config shows quick replies: its send URL or (unless it sends GET) its body uses them. */
+export function exShowsQuickReplies(config: unknown): boolean {
+  const parsed = parseExConfig(config);
+  if (!parsed.ok) return false;
+  const uses = (template: string) =>
+    [...template.matchAll(VARIABLE)].some((match) => (match[1] ?? match[2] ?? match[3]) === 'quick_replies');
+  return uses(parsed.value.sendUrl) || (parsed.value.method !== 'GET' && uses(parsed.value.body));
 }
 
 export function escapeValue(value: string, encoding: ExEncoding): string {
@@ -230,21 +281,39 @@ function sendUrlProblems(sendUrl: string): string[] {
   return problems;
 }
 
-/** A key nothing reads is refused rather than saved and ignored. */
-function unknownKeys(config: unknown): string[] {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return [];
-  return Object.keys(config)
-    .filter((key) => !EX_CONFIG_KEYS.has(key))
-    .map((key) =>
-      key === EX_AUTHORIZATION_SECRET
-        ? problemAt(['config', key], `is a secret here: give it as secrets.${EX_AUTHORIZATION_SECRET}`)
-        : problemAt(
-            ['config', key.slice(0, 64)],
-            `is not a setting of ex channels (known: ${[...EX_CONFIG_KEYS].join(', ')})`,
-          ),
+/** Receive keys that only mean something together, refused where courier would ignore one. */
+function receiveKeyProblems(config: Record<string, unknown>): string[] {
+  const set = (key: string) => {
+    const value = config[key];
+    return typeof value === 'string' && value.trim() !== '';
+  };
+  const problems: string[] = [];
+  const xml = set('from_xpath') && set('text_xpath');
+  if (set('from_xpath') !== set('text_xpath')) {
+    const missing = set('from_xpath') ? 'text_xpath' : 'from_xpath';
+    problems.push(
+      problemAt(['config', missing], 'is required too: an XML body is read only when both XPaths are set'),
     );
+  }
+  if (set('date_xpath') && !xml)
+    problems.push(problemAt(['config', 'date_xpath'], 'is read only with from_xpath and text_xpath'));
+  if (xml) {
+    for (const key of ['mo_from_field', 'mo_text_field', 'mo_date_field'].filter((key) => key in config))
+      problems.push(
+        problemAt(['config', key], 'is not read when from_xpath and text_xpath are set (the body is XML)'),
+      );
+  }
+  if (set('mo_response_content_type') && !set('mo_response'))
+    problems.push(
+      problemAt(
+        ['config', 'mo_response_content_type'],
+        'is the content type of mo_response, which is not set',
+      ),
+    );
+  return problems;
 }
 
+/** A key nothing reads is refused rather than saved and ignored. */
 const isExVariable = (name: string): name is ExVariable => (EX_VARIABLES as readonly string[]).includes(name);
 
 function unknownVariables(template: string, path: readonly string[]): string[] {
@@ -289,5 +358,5 @@ const SAMPLE: ExVariables = {
   channel: '0190d3c4-0000-7000-8000-000000000001',
   uuid: '0190d3c4-0000-7000-8000-000000000000',
   session_status: '',
-  quick_replies: '',
+  quick_replies: [],
 };

@@ -2,7 +2,7 @@ import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-typ
 import { withCommonKeys } from '../../shared/common.config';
 import { exInbound } from './ex.inbound-handler';
 import { ExAdapter } from './ex.adapter';
-import { validateExConfig } from './ex.config';
+import { EX_AUTHORIZATION_SECRET, EX_CONFIG_KEYS, exShowsQuickReplies, validateExConfig } from './ex.config';
 
 /** RapidPro's External API channel: an aggregator already integrated with RapidPro, unchanged. */
 export const exChannel = {
@@ -21,4 +21,7 @@ export const exChannel = {
   },
   inbound: exInbound,
   normaliseProviderId: trimmedProviderId,
+  configKeys: EX_CONFIG_KEYS,
+  secretNames: () => [EX_AUTHORIZATION_SECRET],
+  showsQuickReplies: exShowsQuickReplies,
 } as const satisfies ChannelTypeDescriptor<'ex'>;

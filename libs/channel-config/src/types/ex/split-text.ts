@@ -1,37 +1,58 @@
-const SPACE = /\s/;
+/** How close to the limit a space must come to end a part there, as courier's SplitText has it. */
+const SPACE_WINDOW = 6;
+const BREAK = /^[ \n]$/;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /**
- * Splits text into parts of at most `maxLength` characters (code points, so a surrogate pair is
- * never cut), at the last whitespace that fits, as RapidPro's courier does for External API channels.
- * A word longer than a part is cut hard. Whitespace at the cuts is dropped.
+ * Splits text into parts of at most `maxLength` UTF-8 bytes, as RapidPro's courier measures an External
+ * API channel's `max_length` (Go's `len`): 160 means 160 ASCII characters, 53 Amharic or 40 emoji. Like
+ * courier, a part ends at the limit or at a space within 6 bytes of it, and is trimmed. Unlike courier,
+ * which cuts between code points and lets a part run past the limit when a multibyte character straddles it,
+ * a part never exceeds the limit and never cuts a grapheme (an emoji sequence, a Devanagari syllable), and a
+ * line break ends a part as a space does; parts left empty by trimming are not sent.
  */
 export function splitText(text: string, maxLength: number): string[] {
-  const characters = [...text];
-  if (characters.length <= maxLength) return [text];
-  if (!/\S/.test(text)) return hardSplit(characters, maxLength);
+  if (byteLength(text) <= maxLength) return [text];
+  if (!/\S/.test(text)) return hardSplit([...text], maxLength);
 
   const parts: string[] = [];
-  let start = 0;
-  while (start < characters.length) {
-    while (start < characters.length && SPACE.test(characters[start] ?? '')) start += 1;
-    if (start >= characters.length) break;
-    if (characters.length - start <= maxLength) {
-      parts.push(characters.slice(start).join('').trimEnd());
-      break;
+  let part = '';
+  let bytes = 0;
+  const flush = () => {
+    const trimmed = part.trim();
+    if (trimmed !== '') parts.push(trimmed);
+    part = '';
+    bytes = 0;
+  };
+  for (const { segment } of graphemes.segment(text)) {
+    const size = byteLength(segment);
+    // A grapheme longer than a part (a long emoji sequence, a small max_length) is cut between code points.
+    const units = size > maxLength ? [...segment] : [segment];
+    for (const unit of units) {
+      const unitSize = units.length === 1 ? size : byteLength(unit);
+      if (bytes > 0 && bytes + unitSize > maxLength) flush();
+      part += unit;
+      bytes += unitSize;
+      if (bytes >= maxLength || (bytes > maxLength - SPACE_WINDOW && BREAK.test(unit))) flush();
     }
-    let cut = start + maxLength;
-    while (cut > start && !SPACE.test(characters[cut] ?? '')) cut -= 1;
-    if (cut === start) cut = start + maxLength;
-    parts.push(characters.slice(start, cut).join('').trimEnd());
-    start = cut;
   }
+  flush();
   return parts;
 }
 
+/** Text of whitespace only, which trimming would lose: cut at the limit as it is. */
 function hardSplit(characters: string[], maxLength: number): string[] {
   const parts: string[] = [];
-  for (let index = 0; index < characters.length; index += maxLength) {
-    parts.push(characters.slice(index, index + maxLength).join(''));
+  let part = '';
+  for (const character of characters) {
+    if (part !== '' && byteLength(part + character) > maxLength) {
+      parts.push(part);
+      part = '';
+    }
+    part += character;
   }
+  if (part !== '') parts.push(part);
   return parts;
 }

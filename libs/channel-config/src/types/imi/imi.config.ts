@@ -25,6 +25,9 @@ const ImiConfigSchema = z.object({
   notify_url: httpUrl.optional(),
 });
 
+/** The keys an `imi` config may hold besides the common ones. */
+export const IMI_CONFIG_KEYS = Object.keys(ImiConfigSchema.shape);
+
 export interface ImiSettings {
   /** The messaging endpoint. */
   url: string;

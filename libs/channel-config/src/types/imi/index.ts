@@ -2,7 +2,7 @@ import type { ChannelTypeDescriptor } from '../../channel-type';
 import { withCommonKeys } from '../../shared/common.config';
 import { imiInbound } from './imi.inbound-handler';
 import { ImiAdapter } from './imi.adapter';
-import { validateImiConfig } from './imi.config';
+import { IMI_CONFIG_KEYS, IMI_SERVICE_KEY_SECRET, validateImiConfig } from './imi.config';
 
 /** IMIconnect's messaging API. */
 export const imiChannel = {
@@ -16,4 +16,6 @@ export const imiChannel = {
   inbound: imiInbound,
   // IMIconnect's transids are UUIDs, in any case.
   normaliseProviderId: (id) => id.trim().toLowerCase(),
+  configKeys: IMI_CONFIG_KEYS,
+  secretNames: () => [IMI_SERVICE_KEY_SECRET],
 } as const satisfies ChannelTypeDescriptor<'imi'>;

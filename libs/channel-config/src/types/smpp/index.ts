@@ -1,6 +1,6 @@
 import { canonicalSmppId } from '@smsgate/smpp';
 import type { ChannelTypeDescriptor } from '../../channel-type';
-import { validateSmppConfig } from './smpp.config';
+import { SMPP_CONFIG_KEYS, SMPP_PASSWORD_SECRET, validateSmppConfig } from './smpp.config';
 
 /** An SMSC reached over SMPP 3.4; smpp-binds holds the sessions and does the sending. */
 export const smppChannel = {
@@ -14,4 +14,6 @@ export const smppChannel = {
   // `a1b` in the receipt). smpp-binds publishes ids already in this form; applying it again changes
   // nothing, and it still matches ids from any other producer.
   normaliseProviderId: (id) => canonicalSmppId(id.trim()),
+  configKeys: SMPP_CONFIG_KEYS,
+  secretNames: () => [SMPP_PASSWORD_SECRET],
 } as const satisfies ChannelTypeDescriptor<'smpp'>;

@@ -20,7 +20,7 @@ const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be ${values.slice(0, -1).join(', ')} or ${values.at(-1)}` });
 
 /**
- * An `smpp` channel's config as smpp-binds reads it. Keys it does not know are ignored. The SMPP 3.4
+ * An `smpp` channel's config as smpp-binds reads it (a key outside it is refused at save). The SMPP 3.4
  * field sizes (system_id 16 octets, system_type 13, both NUL-terminated) are enforced here so a
  * channel that could never bind is refused when it is saved.
  */
@@ -73,6 +73,11 @@ export const SmppConfigSchema = CommonConfigSchema.extend({
 });
 
 export type SmppSettings = z.output<typeof SmppConfigSchema>;
+
+/** The keys an `smpp` config may hold besides the common ones (which its schema holds too). */
+export const SMPP_CONFIG_KEYS = Object.keys(SmppConfigSchema.shape).filter(
+  (key) => !Object.hasOwn(CommonConfigSchema.shape, key),
+);
 
 export function parseSmppConfig(config: unknown): Parsed<SmppSettings> {
   const parsed = SmppConfigSchema.safeParse(config ?? {});

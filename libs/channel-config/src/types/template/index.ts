@@ -2,7 +2,7 @@ import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-typ
 import { withCommonKeys } from '../../shared/common.config';
 import { templateInbound } from './template.inbound-handler';
 import { TemplateAdapter } from './template.adapter';
-import { validateTemplateConfig } from './template.config';
+import { TEMPLATE_CONFIG_KEYS, templateSecretNames, validateTemplateConfig } from './template.config';
 import { parseWebhookModels } from './template-webhook';
 
 /** A no-code HTTP integration described by a JSON template, Ringotel style. */
@@ -23,4 +23,6 @@ export const templateChannel = {
   },
   inbound: templateInbound,
   normaliseProviderId: trimmedProviderId,
+  configKeys: TEMPLATE_CONFIG_KEYS,
+  secretNames: templateSecretNames,
 } as const satisfies ChannelTypeDescriptor<'template'>;

@@ -77,6 +77,9 @@ const TemplateConfigSchema = z.object({
     .optional(),
 });
 
+/** The keys a `template` config may hold besides the common ones. */
+export const TEMPLATE_CONFIG_KEYS = Object.keys(TemplateConfigSchema.shape);
+
 export type TemplateAuth = 'bearer' | 'basic' | 'none';
 
 export interface TemplateSettings {
@@ -145,6 +148,12 @@ export const validateTemplateConfig: ConfigValidator = (config, secrets, guard) 
   if (refusal) problems.unshift(problemAt([...SEND_MESSAGE, 'request_url'], refusal));
   return problems;
 };
+
+/** The secrets a template's `auth` reads: every auth's, when the config does not parse (its problems say why). */
+export function templateSecretNames(config: unknown): string[] {
+  const parsed = parseTemplateConfig(config);
+  return parsed.ok ? secretsFor(parsed.value.auth) : ['token', 'username', 'password'];
+}
 
 export function secretsFor(auth: TemplateAuth): string[] {
   switch (auth) {
