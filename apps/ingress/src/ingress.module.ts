@@ -7,12 +7,15 @@ import { AcceptInbound } from './inbound/accept-inbound.use-case';
 import { AcceptReport } from './inbound/accept-report.use-case';
 import { InboundDedupStore } from './inbound/inbound-dedup.store';
 import { InboundController } from './inbound/inbound.controller';
+import { ProfilesController } from './profiles/profiles.controller';
 import { RoutesController } from './routes/routes.controller';
 import { ImiMessagingController } from './send/imi-messaging.controller';
 import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
+import { TemplateTexts } from './send/template-texts';
+import { TemplatesController } from './templates/templates.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 export class IngressModule extends smsgateServiceModule<IngressConfig>(
@@ -28,6 +31,8 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       MessageListController,
       ImiMessagingController,
       RoutesController,
+      ProfilesController,
+      TemplatesController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
@@ -38,6 +43,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       AcceptReport,
       SendMessages,
       SendRequestsStore,
+      TemplateTexts,
     ],
   }),
 ) {}

@@ -148,6 +148,8 @@ export class DispatchMessage {
             text: request.text,
             channel: channel.id,
             partsDelivered: started.kind === 'new' ? started.partsDelivered : undefined,
+            priority: request.priority,
+            expiresAt: request.expiresAt,
             quickReplies: request.quickReplies,
           },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { WorkspaceKeys } from '@smsgate/auth';
+import type { MessageTemplatesRepository, ProfilesRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
@@ -8,14 +9,26 @@ import { ImiMessagingController, imiErrorBody } from './imi-messaging.controller
 import type { IngressConfig } from '../config';
 import { SendMessages } from './send-messages.use-case';
 import type { SendRequestsStore } from './send-requests.store';
+import { TemplateTexts } from './template-texts';
 
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
 
 /** The real send path down to the publisher, which validates each event against its contract. */
-function controller() {
+function controller(
+  profiles: Record<string, Record<string, string>> = {},
+  templates: Record<string, string> = {},
+) {
   const keys = { resolve: () => Promise.resolve(WORKSPACE) } as unknown as WorkspaceKeys;
   const publisher = new EventPublisher({ producer: () => ({}) } as unknown as Kafka);
   const published = jest.spyOn(publisher, 'publishRaw').mockResolvedValue();
+  // The profile table's answer for the numbers asked (PostgreSQL's part is in the integration spec).
+  const profileReads: string[][] = [];
+  const profileStore = {
+    fieldsOf: (_workspace: string, msisdns: string[]) => {
+      profileReads.push(msisdns);
+      return Promise.resolve(new Map(msisdns.filter((n) => profiles[n]).map((n) => [n, profiles[n]])));
+    },
+  } as unknown as ProfilesRepository;
   // Requests without an Idempotency-Key or correlation id never reach the store.
   const send = new SendMessages(
     {} as ChannelsService,
@@ -24,15 +37,21 @@ function controller() {
     {
       KAFKA_PUBLISH_TIMEOUT_MS: 10_000,
     } as IngressConfig,
+    profileStore,
   );
   const reply = { header: () => reply, status: () => reply } as unknown as FastifyReply;
-  const controller = new ImiMessagingController(keys, send);
+  const templateStore = {
+    bodiesOf: (_workspace: string, ids: string[]) =>
+      Promise.resolve(new Map(ids.filter((id) => templates[id]).map((id) => [id, templates[id]]))),
+  } as unknown as MessageTemplatesRepository;
+  const controller = new ImiMessagingController(keys, send, new TemplateTexts(templateStore));
   return {
     imi: {
       send: (key: string, body: unknown) =>
         controller.send(key, undefined, body, reply, {} as unknown as FastifyRequest),
     },
     published,
+    profileReads,
   };
 }
 
@@ -93,6 +112,11 @@ describe('IMIconnect messaging API validation', () => {
       "param 'correlationid' is longer than 128 characters",
     ],
     [
+      'a priority IMIconnect does not have',
+      request({}, { priority: '4' }),
+      "param 'priority' must be 1 (low), 2 (medium) or 3 (high)",
+    ],
+    [
       'an expiry in year 10000 (UTC)',
       request({}, { expiry: '9999-12-31T23:00:00-05:00' }),
       "param 'expiry' is not a date",
@@ -123,5 +147,167 @@ describe('IMIconnect messaging API validation', () => {
     expect(imiErrorBody(req, 400, 'Body is not valid JSON', { message: 'x' })).toEqual({
       response: [{ code: '7000', description: 'Invalid JSON: Body is not valid JSON' }],
     });
+  });
+});
+
+/** The events published, in order. */
+const eventsOf = (published: jest.SpyInstance) =>
+  published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
+    records.map(
+      (record) => JSON.parse(record.value) as { text: string; priority: string; expiresAt?: string },
+    ),
+  );
+const textsOf = (published: jest.SpyInstance) => eventsOf(published).map((event) => event.text);
+
+describe('IMIconnect variables from profiles', () => {
+  // The seed's "Simple SMS with variables", verbatim but for the number.
+  const withVariables = {
+    deliverychannel: 'sms',
+    channels: { sms: { text: '$(name) $(email)', senderid: 'DEMOBK' } },
+    destination: [{ msisdn: ['254712345678'] }],
+  };
+
+  it('fills the placeholders the request leaves open from the destination profile', async () => {
+    const { imi, published, profileReads } = controller({
+      '+254712345678': { name: 'Amina', email: 'amina@example.org', unused: 'x' },
+    });
+    const answer = await imi.send('key', withVariables);
+    expect(answer.response).toEqual([expect.objectContaining({ code: '1001' })]);
+    expect(textsOf(published)).toEqual(['Amina amina@example.org']);
+    expect(profileReads).toEqual([['+254712345678']]);
+  });
+
+  it("lets the destination's own values win, and the profile fill the rest", async () => {
+    const { imi, published } = controller({ '+254712345678': { name: 'Amina', email: 'amina@example.org' } });
+    await imi.send('key', { ...withVariables, destination: [{ msisdn: ['254712345678'], name: 'Wanjiru' }] });
+    expect(textsOf(published)).toEqual(['Wanjiru amina@example.org']);
+  });
+
+  it('answers 7003 naming the variable when neither the request nor the profile has it', async () => {
+    const { imi, published } = controller({ '+254712345678': { name: 'Amina' } });
+    const answer = await imi.send('key', withVariables);
+    expect(answer.response).toEqual([
+      { code: '7003', description: 'msisdn +254712345678: no value for variable $(email)' },
+    ]);
+    expect(published).not.toHaveBeenCalled();
+  });
+
+  it('reads no profile when the text has no placeholder, or the request fills them all', async () => {
+    const { imi, profileReads } = controller();
+    await imi.send('key', request({ text: 'no variables here' }));
+    await imi.send('key', {
+      ...withVariables,
+      destination: [{ msisdn: ['254712345678'], name: 'a', email: 'b' }],
+    });
+    expect(profileReads).toEqual([]);
+  });
+
+  it('reads the profiles of a whole batch at once, only for the destinations with an open placeholder', async () => {
+    const { imi, published, profileReads } = controller({
+      '+254711000001': { name: 'John' },
+      '+254711000002': { name: 'Mark' },
+    });
+    const hi = (msisdn: string[], extra: Record<string, string> = {}) => ({
+      deliverychannel: 'sms',
+      channels: { sms: { text: 'Hi $(name)' } },
+      destination: [{ msisdn, ...extra }],
+    });
+    await imi.send('key', [hi(['254711000001', '254711000002']), hi(['254711000003'], { name: 'Steve' })]);
+    expect(profileReads).toEqual([['+254711000001', '+254711000002']]);
+    expect(textsOf(published)).toEqual(['Hi John', 'Hi Mark', 'Hi Steve']);
+  });
+});
+
+describe('IMIconnect templates', () => {
+  // The seed's "Sending SMS with a Template", verbatim but for the number: its empty strings are "not given".
+  const withTemplate = {
+    correlationid: '',
+    conversationid: '',
+    callbackData: '',
+    notifyurl: '',
+    route: '',
+    expiry: '',
+    deliverychannel: 'sms',
+    message: { template: '1' },
+    channels: { sms: {} },
+    destination: [{ msisdn: ['254712345678'] }],
+  };
+
+  it("sends the template's body, its placeholders filled from the destination, parameters, then profile", async () => {
+    const { imi, published } = controller(
+      { '+254712345678': { name: 'Amina', code: 'from profile' } },
+      { '1': 'Hi $(name), code $(code), branch $(branch)' },
+    );
+    expect((await imi.send('key', withTemplate)).response).toEqual([
+      { code: '7003', description: 'msisdn +254712345678: no value for variable $(branch)' },
+    ]);
+    const answer = await imi.send('key', {
+      ...withTemplate,
+      message: { template: 1, parameters: { branch: 'Westlands', code: 'from parameters' } },
+      destination: [{ msisdn: ['254712345678'], code: '42' }],
+    });
+    expect(answer.response).toEqual([expect.objectContaining({ code: '1001' })]);
+    expect(textsOf(published)).toEqual(['Hi Amina, code 42, branch Westlands']);
+  });
+
+  it.each([
+    ['an unknown template', { message: { template: '2' } }, "template '2' not found"],
+    [
+      'a template and a text',
+      { message: { template: '1' }, channels: { sms: { text: 'x' } } },
+      "give either 'channels.sms.text' or 'message.template', not both",
+    ],
+    [
+      'parameters without a template',
+      { message: { parameters: { a: 'b' } } },
+      "param 'message.parameters' needs a 'message.template'",
+    ],
+    [
+      'a parameter that is not a string',
+      { message: { template: '1', parameters: { a: 1 } } },
+      "param 'message.parameters.a' must be a string",
+    ],
+    [
+      'a template id that is not one',
+      { message: { template: 'a b' } },
+      "param 'message.template' must be a template id: up to 64 letters, digits, _ . : or -",
+    ],
+  ])('answers %s with 400 code 7003', async (_case, change, description) => {
+    const { imi, published } = controller({}, { '1': 'Hello' });
+    expect(await refusal(imi.send('key', { ...withTemplate, ...change }))).toEqual({
+      status: 400,
+      body: { response: [{ code: '7003', description }] },
+    });
+    expect(published).not.toHaveBeenCalled();
+  });
+});
+
+describe('IMIconnect priority and expiry', () => {
+  it.each([
+    ['1', 'bulk'],
+    [2, 'normal'],
+    ['3', 'high'],
+    ['', 'normal'],
+  ])('reads priority %j (1 low, 2 medium, 3 high) as %s', async (priority, expected) => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { priority }));
+    expect(eventsOf(published)[0].priority).toBe(expected);
+  });
+
+  it("takes IMIconnect's callbackData as notifydata", async () => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { callbackData: 'cb-1' }));
+    expect(eventsOf(published)[0]).toMatchObject({ callbackData: 'cb-1' });
+  });
+
+  it.each([
+    ['2030-04-12T18:51:19', '2030-04-12T18:51:19.000Z'],
+    ['2030-04-12T13:00:19.456Z', '2030-04-12T13:00:19.456Z'],
+    ['2030-04-12T18:30:19.456+5:30', '2030-04-12T13:00:19.456Z'],
+    ['2030-04-12T18:30:19.456+05:30', '2030-04-12T13:00:19.456Z'],
+  ])('reads expiry %s as %s', async (expiry, expected) => {
+    const { imi, published } = controller();
+    await imi.send('key', request({}, { expiry }));
+    expect(eventsOf(published)[0].expiresAt).toBe(expected);
   });
 });

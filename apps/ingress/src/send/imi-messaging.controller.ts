@@ -10,9 +10,10 @@ import {
   OutcomeUnknownError,
   repeatableOf,
   unknownOutcomeReason,
+  SendCommand,
   SendMessages,
 } from './send-messages.use-case';
-import type { PlannedSend } from './send-requests.store';
+import { TemplateTexts } from './template-texts';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -44,6 +45,7 @@ export function imiErrorBody(
 interface ImiRequest {
   correlationid?: unknown;
   notifydata?: unknown;
+  callbackData?: unknown;
   notifyurl?: unknown;
   expiry?: unknown;
   priority?: unknown;
@@ -56,16 +58,19 @@ const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 const DESTINATION_FIELDS = new Set(['msisdn', 'correlationid']);
 
-/** IMIconnect's priorities are numbers, 1 the most urgent. */
-function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined {
-  const n = Number(value);
-  if (value === undefined || value === '' || Number.isNaN(n)) return undefined;
-  return n <= 1 ? 'high' : n === 2 ? 'normal' : 'bulk';
+/** IMIconnect's priorities: 1 low, 2 medium, 3 high (its API reference); null for another value. */
+function priorityOf(value: unknown): 'high' | 'normal' | 'bulk' | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  return ({ '1': 'bulk', '2': 'normal', '3': 'high' } as const)[String(value).trim()] ?? null;
 }
 
-/** IMIconnect's `expiry` has no zone (`2015-04-12T18:51:19`): read as UTC. */
+/**
+ * IMIconnect's `expiry` is UTC without a zone (`2015-04-12T18:51:19`), or with one, whose hour may have one
+ * digit (`2015-04-12T18:30:19.456+5:30`, its API reference).
+ */
 function expiryOf(value: unknown): string | undefined | null {
-  const text = str(value);
+  const text = str(value)?.replace(/([+-])(\d):?(\d{2})$/, (_, sign, h, m) => `${sign}0${h}:${m}`);
   if (!text) return undefined;
   const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   const date = new Date(iso);
@@ -82,6 +87,7 @@ export class ImiMessagingController {
   constructor(
     private readonly keys: WorkspaceKeys,
     private readonly sendMessages: SendMessages,
+    private readonly templateTexts: TemplateTexts,
   ) {}
 
   /**
@@ -118,36 +124,41 @@ export class ImiMessagingController {
     if (total > MAX_DESTINATIONS)
       throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
 
-    const planned: PlannedSend = { results: [], events: [] };
+    const templates = await this.templateTexts.forImi(workspace.id, requests);
+    if (!templates.ok) throw imiError(400, '7003', templates.reason);
+    const commands: SendCommand[] = [];
     let correlated = false;
     for (const request of requests) {
-      const problem = missingParameter(request) ?? invalidParameter(request);
+      const templated = templates.byRequest.get(request);
+      const problem = missingParameter(request, templated !== undefined) ?? invalidParameter(request);
       if (problem) throw imiError(400, '7003', problem);
       const expiresAt = expiryOf(request.expiry);
       if (expiresAt === null) throw imiError(400, '7003', "param 'expiry' is not a date");
+      const priority = priorityOf(request.priority);
+      if (priority === null)
+        throw imiError(400, '7003', "param 'priority' must be 1 (low), 2 (medium) or 3 (high)");
       const destinations = destinationsOf(request).flatMap((destination) =>
         destination.msisdn.map((to) => ({
           to,
           correlationId: destination.correlationid ?? str(request.correlationid),
-          variables: destination.variables,
+          variables: { ...templated?.parameters, ...destination.variables },
         })),
       );
       correlated ||= destinations.some((destination) => destination.correlationId !== undefined);
-      const plan = await this.sendMessages.plan({
+      commands.push({
         workspace: workspace.id,
         destinations,
-        text: String(request.channels?.sms?.text),
+        text: templated?.text ?? String(request.channels?.sms?.text),
         from: str(request.channels?.sms?.senderid),
         correlationId: str(request.correlationid),
         notifyUrl: str(request.notifyurl),
         expiresAt,
-        priority: priorityOf(request.priority),
+        priority,
         notifyFormat: 'imiconnect',
-        callbackData: str(request.notifydata),
+        callbackData: str(request.notifydata) ?? str(request.callbackData),
       });
-      planned.results.push(...plan.results);
-      planned.events.push(...plan.events);
     }
+    const planned = await this.sendMessages.planAll(commands);
     const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
     try {
       const outcome = await this.sendMessages.accept(workspace.id, planned, repeat, traceOf(httpRequest));
@@ -174,7 +185,7 @@ function entryOf(result: DestinationResult): ImiResponseEntry {
     ? { code: '1001', description: 'Queued', transid: result.id, correlationid: result.correlationId }
     : {
         code: '7003',
-        description: `invalid msisdn ${result.to}: ${result.reason}`,
+        description: `msisdn ${result.to}: ${result.reason}`,
         correlationid: result.correlationId,
       };
 }
@@ -218,6 +229,7 @@ function invalidParameter(request: ImiRequest): string | undefined {
     tooLong('senderid', str(request.channels?.sms?.senderid), 32) ??
     tooLong('correlationid', str(request.correlationid), 128) ??
     tooLong('notifydata', str(request.notifydata), 1_024) ??
+    tooLong('callbackData', str(request.callbackData), 1_024) ??
     destinationsOf(request)
       .map((destination) => tooLong('correlationid', destination.correlationid, 128))
       .find(Boolean) ??
@@ -227,12 +239,12 @@ function invalidParameter(request: ImiRequest): string | undefined {
   );
 }
 
-function missingParameter(request: ImiRequest): string | undefined {
+function missingParameter(request: ImiRequest, templated: boolean): string | undefined {
   if (typeof request !== 'object' || request === null) return 'request must be a JSON object';
   const channel = str(request.deliverychannel);
   if (channel !== undefined && channel.toLowerCase() !== 'sms')
     return `deliverychannel '${channel}' is not supported: use sms`;
-  if (!str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
+  if (!templated && !str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
   const destinations = destinationsOf(request);
   if (destinations.length === 0 || destinations.some((d) => d.msisdn.length === 0)) {
     return 'any one of [customerid,msisdn,email, userid,pushid,psid, twitterid, wechatid] is mandatory';

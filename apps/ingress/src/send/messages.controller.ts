@@ -24,6 +24,7 @@ import {
   unknownOutcomeReason,
   SendMessages,
 } from './send-messages.use-case';
+import { TemplateId, TemplateTexts } from './template-texts';
 
 const Variables = z.record(
   z
@@ -47,7 +48,9 @@ const DestinationInput = z.union([
 const SendBody = z
   .object({
     to: z.union([Number, z.array(DestinationInput).min(1).max(MAX_DESTINATIONS)]),
-    text: z.string().min(1).max(10_000),
+    text: z.string().min(1).max(10_000).optional(),
+    /** A stored template's id, whose body is the text (see /v1/templates). */
+    template: TemplateId.optional(),
     channel: z.uuid().optional(),
     from: z.string().trim().min(1).max(32).optional(),
     correlationId: z.string().min(1).max(128).optional(),
@@ -67,6 +70,10 @@ const SendBody = z
     quickReplies: QuickReplies.optional(),
   })
   .strict()
+  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+    path: ['text'],
+    message: 'give a text or a template (one of them)',
+  })
   .refine((body) => body.notifyOn === undefined || body.notifyUrl !== undefined, {
     path: ['notifyOn'],
     message: 'needs a notifyUrl to call back',
@@ -90,7 +97,10 @@ const view = (result: DestinationResult) =>
 @Controller('v1/messages')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
-  constructor(private readonly sendMessages: SendMessages) {}
+  constructor(
+    private readonly sendMessages: SendMessages,
+    private readonly templateTexts: TemplateTexts,
+  ) {}
 
   /**
    * Accepts messages for sending; 202 once every accepted one is durably on Kafka. Repeatable with an
@@ -108,6 +118,7 @@ export class MessagesController {
   ) {
     const key = idempotencyKeyOf(idempotencyKey);
     const input = parseBody(SendBody, body);
+    const text = await this.templateTexts.textOf(workspace.id, input);
     const destinations = (Array.isArray(input.to) ? input.to : [input.to]).map((entry) =>
       typeof entry === 'string'
         ? { to: entry, variables: input.variables }
@@ -121,6 +132,7 @@ export class MessagesController {
       outcome = await this.sendMessages.execute(
         {
           ...input,
+          text,
           notifyOn: input.notifyOn && [...new Set(input.notifyOn)],
           workspace: workspace.id,
           destinations,

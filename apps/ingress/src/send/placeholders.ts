@@ -1,6 +1,13 @@
 import { MAX_OUTBOUND_TEXT } from '@smsgate/contracts';
 
+/** A variable's name, in a `$(name)` placeholder, a request's `variables` or a profile's fields. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const PLACEHOLDER = /\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
+
+/** The distinct variable names a text's placeholders use. */
+export function placeholderNames(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(PLACEHOLDER), (match) => match[1]))];
+}
 
 export type Substitution = { ok: true; text: string } | { ok: false; reason: string };
 

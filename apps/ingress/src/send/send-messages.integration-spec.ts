@@ -1,6 +1,6 @@
 import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
 import { OutboundRequestedV1, uuidv7 } from '@smsgate/contracts';
-import { createDataSource, SendRequestsRepository } from '@smsgate/db';
+import { createDataSource, ProfilesRepository, SendRequestsRepository } from '@smsgate/db';
 import { EventPublisher, PublishTimeoutError } from '@smsgate/kafka';
 import { DataSource } from 'typeorm';
 import { ChannelsService } from '../channels/channels.service';
@@ -34,6 +34,7 @@ describe('send requests repeated', () => {
       publisher,
       new SendRequestsStore(new SendRequestsRepository(dataSource), config),
       config,
+      new ProfilesRepository(dataSource),
     );
   });
   afterAll(() => dataSource.destroy());

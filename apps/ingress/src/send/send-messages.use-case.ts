@@ -9,12 +9,13 @@ import { quickRepliesRefusal } from '@smsgate/channel-config';
 import { MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import type { TraceContext } from '@smsgate/runtime';
-import { normalizePhone } from '@smsgate/sms';
+import { ProfilesRepository } from '@smsgate/db';
+import { normalizePhone, type PhoneResult } from '@smsgate/sms';
 import { createHash } from 'node:crypto';
 import { ChannelsService } from '../channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { PlannedSend, SendRequestsStore } from './send-requests.store';
-import { substitute } from './placeholders';
+import { placeholderNames, substitute } from './placeholders';
 
 export const MAX_DESTINATIONS = 1_000;
 
@@ -22,6 +23,12 @@ export interface Destination {
   to: string;
   variables?: Record<string, string>;
   correlationId?: string;
+}
+
+interface Addressed {
+  command: SendCommand;
+  destination: Destination;
+  phone: PhoneResult;
 }
 
 export interface SendCommand {
@@ -92,6 +99,7 @@ export class SendMessages {
     private readonly publisher: EventPublisher,
     private readonly requests: SendRequestsStore,
     @Inject(INGRESS_CONFIG) config: IngressConfig,
+    private readonly profiles: ProfilesRepository,
   ) {
     this.inProgressMs = config.KAFKA_PUBLISH_TIMEOUT_MS + 2_000;
   }
@@ -101,28 +109,50 @@ export class SendMessages {
   }
 
   /** Validates one request and builds its events, with new message ids; publishes nothing. */
-  async plan(command: SendCommand): Promise<PlannedSend> {
-    if (command.destinations.length > MAX_DESTINATIONS) {
-      throw new BadRequestException(`at most ${MAX_DESTINATIONS} destinations per request`);
+  plan(command: SendCommand): Promise<PlannedSend> {
+    return this.planAll([command]);
+  }
+
+  /**
+   * Validates the requests of one workspace (an IMIconnect batch) and builds their events. Placeholders a
+   * destination leaves open are filled from its profile: one read for them all, none when none is open.
+   */
+  async planAll(commands: SendCommand[]): Promise<PlannedSend> {
+    const addressed: Addressed[] = [];
+    const wanted = new Set<string>();
+    for (const command of commands) {
+      if (command.destinations.length > MAX_DESTINATIONS) {
+        throw new BadRequestException(`at most ${MAX_DESTINATIONS} destinations per request`);
+      }
+      let country: string | undefined;
+      if (command.channel) {
+        const channel = await this.channels.findForSend(command.workspace, command.channel);
+        if (!channel) throw new BadRequestException(`unknown channel ${command.channel}`);
+        const refusal = command.quickReplies && quickRepliesRefusal(channel);
+        if (refusal) throw new BadRequestException(`quickReplies: ${refusal}`);
+        country = channel.country ?? undefined;
+      }
+      const names = placeholderNames(command.text);
+      for (const destination of command.destinations) {
+        const phone = normalizePhone(destination.to, country);
+        addressed.push({ command, destination, phone });
+        const variables = destination.variables ?? {};
+        if (phone.ok && names.some((name) => !Object.prototype.hasOwnProperty.call(variables, name)))
+          wanted.add(phone.e164);
+      }
     }
-    let country: string | undefined;
-    if (command.channel) {
-      const channel = await this.channels.findForSend(command.workspace, command.channel);
-      if (!channel) throw new BadRequestException(`unknown channel ${command.channel}`);
-      const refusal = command.quickReplies && quickRepliesRefusal(channel);
-      if (refusal) throw new BadRequestException(`quickReplies: ${refusal}`);
-      country = channel.country ?? undefined;
-    }
+    const profiles =
+      wanted.size > 0 ? await this.profiles.fieldsOf(commands[0].workspace, [...wanted]) : new Map();
     const results: DestinationResult[] = [];
     const events: OutboundRequestedV1[] = [];
-    for (const destination of command.destinations) {
+    for (const { command, destination, phone } of addressed) {
       const correlationId = destination.correlationId ?? command.correlationId;
-      const phone = normalizePhone(destination.to, country);
       if (!phone.ok) {
         results.push({ ok: false, to: destination.to, reason: phone.reason, correlationId });
         continue;
       }
-      const text = substitute(command.text, destination.variables ?? {});
+      const profile = profiles.get(phone.e164) as Record<string, string> | undefined;
+      const text = substitute(command.text, { ...profile, ...destination.variables });
       if (!text.ok) {
         results.push({ ok: false, to: phone.e164, reason: text.reason, correlationId });
         continue;

@@ -17,6 +17,10 @@ export interface OutboundMessage {
    * adapter sends from the next one (one send per part, whatever failed after them).
    */
   partsDelivered?: number;
+  /** The request's priority, for providers that take one (the dispatcher also orders by it). */
+  priority?: 'high' | 'normal' | 'bulk';
+  /** ISO 8601: the provider should not deliver it after this (the dispatcher drops it once past). */
+  expiresAt?: string;
   /** Short answers to show with the message, by the types that can (see `showsQuickReplies`). */
   quickReplies?: readonly string[];
 }

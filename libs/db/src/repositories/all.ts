@@ -22,6 +22,8 @@ import { ChtLoopCountersRepository } from './cht-loop-counters.repository';
 import { ChtBroadcastsRepository } from './cht-broadcasts.repository';
 import { ChtTargetsRepository } from './cht-targets.repository';
 import { RapidProChannelsRepository } from './rapidpro-channels.repository';
+import { ProfilesRepository } from './profiles.repository';
+import { MessageTemplatesRepository } from './message-templates.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -49,4 +51,6 @@ export const repositories = [
   ChtBroadcastsRepository,
   ChtTargetsRepository,
   RapidProChannelsRepository,
+  ProfilesRepository,
+  MessageTemplatesRepository,
 ];

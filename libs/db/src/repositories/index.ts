@@ -23,3 +23,5 @@ export * from './cht-loop-counters.repository';
 export * from './cht-broadcasts.repository';
 export * from './cht-targets.repository';
 export * from './rapidpro-channels.repository';
+export * from './profiles.repository';
+export * from './message-templates.repository';

@@ -54,6 +54,23 @@ describe('ImiAdapter', () => {
     });
   });
 
+  it.each([
+    ['high', '3'],
+    ['normal', '2'],
+    ['bulk', '1'],
+  ] as const)(
+    'passes priority %s on as IMIconnect priority %s, and the expiry as a UTC instant',
+    async (priority, imi) => {
+      server.reply({ status: 200, body: queued() });
+      const message = outboundMessage({ priority, expiresAt: '2030-04-12T18:30:19.456+05:30' });
+      await adapter.send(message, adapterChannel({ base_url: server.url('') }, SECRETS), http);
+      expect(JSON.parse(server.requests[0]?.body ?? '')).toMatchObject({
+        priority: imi,
+        expiry: '2030-04-12T13:00:19.456Z',
+      });
+    },
+  );
+
   it('names the message in a dedupe header beside its correlationid, one part', async () => {
     server.replyAlways({ status: 200, body: queued() });
     await send();

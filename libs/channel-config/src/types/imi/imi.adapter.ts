@@ -25,6 +25,12 @@ import {
 /** IMIconnect's "Queued": the platform accepted the message. */
 export const IMI_QUEUED = '1001';
 
+/** IMIconnect's priority numbers, as strings like its examples: 1 low, 2 medium, 3 high. */
+export const IMI_PRIORITY = { bulk: '1', normal: '2', high: '3' } as const;
+
+/** IMIconnect's `expiry` is a UTC instant written like `2015-04-12T13:00:19.456Z`. */
+const imiExpiry = (expiresAt: string): string => new Date(expiresAt).toISOString();
+
 interface ImiResponseItem {
   code?: unknown;
   description?: unknown;
@@ -34,8 +40,8 @@ interface ImiResponseItem {
 
 /**
  * IMIconnect messaging API (type `imi`): `POST {base_url}/resources/v1/messaging` with the service
- * key in the `key` header, one destination per message, our message id as its `correlationid`.
- * Long text goes as one message; IMIconnect segments it.
+ * key in the `key` header, one destination per message, our message id as its `correlationid`, the
+ * message's priority and expiry in IMIconnect's terms. Long text goes as one message; IMIconnect segments it.
  */
 export class ImiAdapter implements ChannelAdapter {
   readonly type = 'imi' as const;
@@ -61,6 +67,8 @@ export class ImiAdapter implements ChannelAdapter {
       (this.ingressPublicUrl ? `${this.ingressPublicUrl}/c/imi/${channel.id}/status` : undefined);
     const body = {
       ...(notifyUrl ? { notifyurl: notifyUrl } : {}),
+      ...(message.priority ? { priority: IMI_PRIORITY[message.priority] } : {}),
+      ...(message.expiresAt ? { expiry: imiExpiry(message.expiresAt) } : {}),
       deliverychannel: 'sms',
       channels: { sms: { text: message.text, ...(from ? { senderid: from } : {}) } },
       destination: [{ msisdn: [toNoPlus(message.to)], correlationid: message.id }],
