@@ -13,6 +13,9 @@ import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
+import { ShortLinksController } from './smartlinks/short-links.controller';
+import { SmartlinkSends } from './smartlinks/smartlink-sends';
+import { SmartlinksController } from './smartlinks/smartlinks.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 export class IngressModule extends smsgateServiceModule<IngressConfig>(
@@ -28,6 +31,8 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       MessageListController,
       ImiMessagingController,
       RoutesController,
+      SmartlinksController,
+      ShortLinksController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
@@ -38,6 +43,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       AcceptReport,
       SendMessages,
       SendRequestsStore,
+      SmartlinkSends,
     ],
   }),
 ) {}

@@ -8,6 +8,8 @@ import { ImiMessagingController, imiErrorBody } from './imi-messaging.controller
 import type { IngressConfig } from '../config';
 import { SendMessages } from './send-messages.use-case';
 import type { SendRequestsStore } from './send-requests.store';
+import type { SmartlinksRepository } from '@smsgate/db';
+import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
 
@@ -26,7 +28,12 @@ function controller() {
     } as IngressConfig,
   );
   const reply = { header: () => reply, status: () => reply } as unknown as FastifyReply;
-  const controller = new ImiMessagingController(keys, send);
+  // Without smartlinks a request never reaches their repository: an empty one proves it.
+  const links = new SmartlinkSends(
+    {} as SmartlinksRepository,
+    { publicUrl: 'https://sms.example' } as IngressConfig,
+  );
+  const controller = new ImiMessagingController(keys, send, links);
   return {
     imi: {
       send: (key: string, body: unknown) =>

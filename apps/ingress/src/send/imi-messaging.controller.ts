@@ -13,6 +13,7 @@ import {
   SendMessages,
 } from './send-messages.use-case';
 import type { PlannedSend } from './send-requests.store';
+import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -48,7 +49,7 @@ interface ImiRequest {
   expiry?: unknown;
   priority?: unknown;
   deliverychannel?: unknown;
-  channels?: { sms?: { text?: unknown; senderid?: unknown } };
+  channels?: { sms?: { text?: unknown; senderid?: unknown }; smartlinks?: unknown };
   destination?: unknown;
 }
 
@@ -82,6 +83,7 @@ export class ImiMessagingController {
   constructor(
     private readonly keys: WorkspaceKeys,
     private readonly sendMessages: SendMessages,
+    private readonly smartlinks: SmartlinkSends,
   ) {}
 
   /**
@@ -118,9 +120,17 @@ export class ImiMessagingController {
     if (total > MAX_DESTINATIONS)
       throw imiError(400, '7009', `too many destinations: at most ${MAX_DESTINATIONS}`);
 
+    const links = await this.smartlinks.prepare(
+      workspace.id,
+      requests.map((request) => ({
+        smartlinks: request.channels?.smartlinks,
+        text: request.channels?.sms?.text,
+      })),
+    );
+    if (!links.ok) throw imiError(400, '7003', links.reason);
     const planned: PlannedSend = { results: [], events: [] };
     let correlated = false;
-    for (const request of requests) {
+    for (const [index, request] of requests.entries()) {
       const problem = missingParameter(request) ?? invalidParameter(request);
       if (problem) throw imiError(400, '7003', problem);
       const expiresAt = expiryOf(request.expiry);
@@ -145,10 +155,12 @@ export class ImiMessagingController {
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata),
       });
+      links.batch.expand(index, plan);
       planned.results.push(...plan.results);
       planned.events.push(...plan.events);
     }
     const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
+    await links.batch.save();
     try {
       const outcome = await this.sendMessages.accept(workspace.id, planned, repeat, traceOf(httpRequest));
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');

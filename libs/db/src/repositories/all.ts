@@ -22,6 +22,7 @@ import { ChtLoopCountersRepository } from './cht-loop-counters.repository';
 import { ChtBroadcastsRepository } from './cht-broadcasts.repository';
 import { ChtTargetsRepository } from './cht-targets.repository';
 import { RapidProChannelsRepository } from './rapidpro-channels.repository';
+import { SmartlinksRepository } from './smartlinks.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -49,4 +50,5 @@ export const repositories = [
   ChtBroadcastsRepository,
   ChtTargetsRepository,
   RapidProChannelsRepository,
+  SmartlinksRepository,
 ];

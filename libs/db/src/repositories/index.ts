@@ -23,3 +23,4 @@ export * from './cht-loop-counters.repository';
 export * from './cht-broadcasts.repository';
 export * from './cht-targets.repository';
 export * from './rapidpro-channels.repository';
+export * from './smartlinks.repository';

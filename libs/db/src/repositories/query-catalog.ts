@@ -22,6 +22,7 @@ import { chtLoopCounterQueries } from './cht-loop-counters.repository';
 import { chtBroadcastQueries } from './cht-broadcasts.repository';
 import { chtTargetQueries } from './cht-targets.repository';
 import { rapidProChannelQueries } from './rapidpro-channels.repository';
+import { smartlinkQueries } from './smartlinks.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -54,6 +55,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'cht-broadcasts': chtBroadcastQueries,
   'cht-targets': chtTargetQueries,
   'rapidpro-channels': rapidProChannelQueries,
+  smartlinks: smartlinkQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
