@@ -13,6 +13,7 @@ import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
+import { ExpiredCodesCleanup } from './smartlinks/expired-codes.cleanup';
 import { ShortLinksController } from './smartlinks/short-links.controller';
 import { SmartlinkSends } from './smartlinks/smartlink-sends';
 import { SmartlinksController } from './smartlinks/smartlinks.controller';
@@ -44,6 +45,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       SendMessages,
       SendRequestsStore,
       SmartlinkSends,
+      ExpiredCodesCleanup,
     ],
   }),
 ) {}

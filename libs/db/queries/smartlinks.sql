@@ -42,6 +42,10 @@ INSERT INTO smartlink_clicks (workspace_id, message_id, link_id, user_agent) VAL
 SELECT link_id AS "linkId", at, user_agent AS "userAgent"
   FROM smartlink_clicks WHERE message_id = $1 AND workspace_id = $2 ORDER BY at, id;
 
+-- smartlinks.deleteExpired
+DELETE FROM smartlink_codes WHERE code IN (
+  SELECT code FROM smartlink_codes WHERE expires_at < now() - make_interval(days => $1) LIMIT $2);
+
 -- smartlinks.countClicks
 SELECT count(*) AS n FROM smartlink_clicks
  WHERE workspace_id = $1 AND at >= $2 AND ($3::timestamptz IS NULL OR at < $3);

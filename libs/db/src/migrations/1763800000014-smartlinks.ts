@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * IMIconnect-style smartlinks. `smartlinks` holds a workspace's target URLs under the client's own
  * `linkid`; `smartlink_codes` one short code per message and link (the `/l/<code>` a handset gets),
- * kept after expiry so a late click is told 410 rather than 404; `smartlink_clicks` one row per click,
+ * kept for a while after expiry so a late click is told 410 rather than 404; `smartlink_clicks` one row per click,
  * with no IP address. Clicks outlive their link and code: they are the message's history.
  */
 export class Smartlinks1763800000014 implements MigrationInterface {
@@ -29,6 +29,7 @@ export class Smartlinks1763800000014 implements MigrationInterface {
         FOREIGN KEY (workspace_id, link_id) REFERENCES smartlinks (workspace_id, link_id) ON DELETE CASCADE
       )`);
     await db.query(`CREATE INDEX smartlink_codes_link ON smartlink_codes (workspace_id, link_id)`);
+    await db.query(`CREATE INDEX smartlink_codes_expires ON smartlink_codes (expires_at)`);
     await db.query(`
       CREATE TABLE smartlink_clicks (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

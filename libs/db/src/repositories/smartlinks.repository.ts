@@ -67,6 +67,9 @@ export const smartlinkQueries = {
   clicksOf: `
     SELECT link_id AS "linkId", at, user_agent AS "userAgent"
       FROM smartlink_clicks WHERE message_id = $1 AND workspace_id = $2 ORDER BY at, id`,
+  deleteExpired: `
+    DELETE FROM smartlink_codes WHERE code IN (
+      SELECT code FROM smartlink_codes WHERE expires_at < now() - make_interval(days => $1) LIMIT $2)`,
   countClicks: `
     SELECT count(*) AS n FROM smartlink_clicks
      WHERE workspace_id = $1 AND at >= $2 AND ($3::timestamptz IS NULL OR at < $3)`,
@@ -147,6 +150,15 @@ export class SmartlinksRepository {
 
   clicksOf(messageId: string, workspaceId: string): Promise<SmartlinkClick[]> {
     return this.db.query<SmartlinkClick[]>(smartlinkQueries.clicksOf, [messageId, workspaceId]);
+  }
+
+  /** Deletes up to `limit` codes expired more than `days` ago; how many it deleted. */
+  async deleteExpired(days: number, limit: number): Promise<number> {
+    const [, affected] = await this.db.query<[unknown, number]>(smartlinkQueries.deleteExpired, [
+      days,
+      limit,
+    ]);
+    return affected;
   }
 
   /** The workspace's clicks in [since, until). */
