@@ -11,7 +11,8 @@ export const ingressEnv = smsgateServiceEnv(8080).extend({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe(
-      "base URL aggregators reach us on, shown in channels' inbound URLs; unset: `http://127.0.0.1:$PORT`",
+      "base URL aggregators and handsets reach us on, shown in channels' inbound URLs and smartlinks' short " +
+        'URLs (`<PUBLIC_URL>/l/<code>`); unset: `http://127.0.0.1:$PORT`',
     ),
   /**
    * dlr-tracker's base URL: GET /v1/messages (the list) is passed on there, so one public host serves

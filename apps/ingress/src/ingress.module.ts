@@ -16,6 +16,10 @@ import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
 import { TemplateTexts } from './send/template-texts';
 import { TemplatesController } from './templates/templates.controller';
+import { ExpiredCodesCleanup } from './smartlinks/expired-codes.cleanup';
+import { ShortLinksController } from './smartlinks/short-links.controller';
+import { SmartlinkSends } from './smartlinks/smartlink-sends';
+import { SmartlinksController } from './smartlinks/smartlinks.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 export class IngressModule extends smsgateServiceModule<IngressConfig>(
@@ -33,6 +37,8 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       RoutesController,
       ProfilesController,
       TemplatesController,
+      SmartlinksController,
+      ShortLinksController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
@@ -44,6 +50,8 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       SendMessages,
       SendRequestsStore,
       TemplateTexts,
+      SmartlinkSends,
+      ExpiredCodesCleanup,
     ],
   }),
 ) {}

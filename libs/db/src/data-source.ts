@@ -17,6 +17,7 @@ import { SendRequests1763800000010 } from './migrations/1763800000010-send-reque
 import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-timeout';
 import { NotifyOn1763800000012 } from './migrations/1763800000012-notify-on';
 import { ProfilesAndTemplates1763800000013 } from './migrations/1763800000013-profiles-and-templates';
+import { Smartlinks1763800000014 } from './migrations/1763800000014-smartlinks';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -37,6 +38,7 @@ export const migrations = [
   ReceiptTimeout1763800000011,
   NotifyOn1763800000012,
   ProfilesAndTemplates1763800000013,
+  Smartlinks1763800000014,
 ];
 
 export interface DataSourceSettings {

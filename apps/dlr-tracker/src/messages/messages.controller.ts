@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid } from '@smsgate/contracts';
-import { MessageEntity, MessageViewsRepository } from '@smsgate/db';
+import { MessageEntity, MessageViewsRepository, SmartlinksRepository } from '@smsgate/db';
 import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery } from './messages.query';
 
 const view = (message: MessageEntity) => ({
@@ -44,14 +44,21 @@ const withoutBookkeeping = (detail: Record<string, unknown> | null) => {
 @Controller('v1')
 @UseGuards(WorkspaceAuthGuard)
 export class MessagesController {
-  constructor(private readonly messages: MessageViewsRepository) {}
+  constructor(
+    private readonly messages: MessageViewsRepository,
+    private readonly smartlinks: SmartlinksRepository,
+  ) {}
 
   /** One message of the caller's workspace, with its status history and parts. */
   @Get('messages/:id')
   async get(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Param('id') id: string) {
     const message = isUuid(id) ? await this.messages.findInWorkspace(id, workspace.id) : null;
     if (!message) throw new NotFoundException(`message ${id.slice(0, 64)} not found`);
-    const [history, parts] = await Promise.all([this.messages.historyOf(id), this.messages.partsOf(id)]);
+    const [history, parts, clicks] = await Promise.all([
+      this.messages.historyOf(id),
+      this.messages.partsOf(id),
+      this.smartlinks.clicksOf(id, workspace.id),
+    ]);
     return {
       ...view(message),
       partCount: message.partCount,
@@ -71,6 +78,11 @@ export class MessagesController {
         providerMessageId: part.providerMessageId,
         updatedAt: part.updatedAt.toISOString(),
       })),
+      clicks: clicks.map((click) => ({
+        linkid: click.linkId,
+        at: click.at.toISOString(),
+        userAgent: click.userAgent,
+      })),
     };
   }
 
@@ -88,14 +100,20 @@ export class MessagesController {
     };
   }
 
-  /** Message counts by status and by channel since a time (default: the last 24 hours). */
+  /**
+   * Message counts by status and by channel since a time (default: the last 24 hours), and the
+   * smartlink clicks in that time (of any message).
+   */
   @Get('stats')
   async stats(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
     const parsed = parseQuery(StatsQuery, query);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
     const since = parsed.value.since ?? new Date(Date.now() - 86_400_000).toISOString();
     const until = parsed.value.until ?? null;
-    const rows = await this.messages.countByStatusAndChannel(workspace.id, since, until);
+    const [rows, clicks] = await Promise.all([
+      this.messages.countByStatusAndChannel(workspace.id, since, until),
+      this.smartlinks.countClicks(workspace.id, since, until),
+    ]);
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, Record<string, number>> = {};
     let total = 0;
@@ -105,6 +123,6 @@ export class MessagesController {
       const channel = channel_id ?? 'unrouted';
       byChannel[channel] = { ...byChannel[channel], [status]: (byChannel[channel]?.[status] ?? 0) + n };
     }
-    return { since, until, total, byStatus, byChannel };
+    return { since, until, total, byStatus, byChannel, clicks };
   }
 }

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { WorkspaceKeys } from '@smsgate/auth';
-import type { MessageTemplatesRepository, ProfilesRepository } from '@smsgate/db';
+import type { MessageTemplatesRepository, ProfilesRepository, SmartlinksRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kafka } from 'kafkajs';
@@ -10,6 +10,7 @@ import type { IngressConfig } from '../config';
 import { SendMessages } from './send-messages.use-case';
 import type { SendRequestsStore } from './send-requests.store';
 import { TemplateTexts } from './template-texts';
+import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
 
@@ -44,7 +45,12 @@ function controller(
     bodiesOf: (_workspace: string, ids: string[]) =>
       Promise.resolve(new Map(ids.filter((id) => templates[id]).map((id) => [id, templates[id]]))),
   } as unknown as MessageTemplatesRepository;
-  const controller = new ImiMessagingController(keys, send, new TemplateTexts(templateStore));
+  // Without smartlinks a request never reaches their repository: an empty one proves it.
+  const links = new SmartlinkSends(
+    {} as SmartlinksRepository,
+    { publicUrl: 'https://sms.example' } as IngressConfig,
+  );
+  const controller = new ImiMessagingController(keys, send, new TemplateTexts(templateStore), links);
   return {
     imi: {
       send: (key: string, body: unknown) =>

@@ -14,6 +14,7 @@ import {
   SendMessages,
 } from './send-messages.use-case';
 import { TemplateTexts } from './template-texts';
+import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
 /** IMIconnect's response entry: `{code, description, transid?, correlationid?}`. */
 export interface ImiResponseEntry {
@@ -50,7 +51,7 @@ interface ImiRequest {
   expiry?: unknown;
   priority?: unknown;
   deliverychannel?: unknown;
-  channels?: { sms?: { text?: unknown; senderid?: unknown } };
+  channels?: { sms?: { text?: unknown; senderid?: unknown }; smartlinks?: unknown };
   destination?: unknown;
 }
 
@@ -88,6 +89,7 @@ export class ImiMessagingController {
     private readonly keys: WorkspaceKeys,
     private readonly sendMessages: SendMessages,
     private readonly templateTexts: TemplateTexts,
+    private readonly smartlinks: SmartlinkSends,
   ) {}
 
   /**
@@ -126,9 +128,17 @@ export class ImiMessagingController {
 
     const templates = await this.templateTexts.forImi(workspace.id, requests);
     if (!templates.ok) throw imiError(400, '7003', templates.reason);
+    const links = await this.smartlinks.prepare(
+      workspace.id,
+      requests.map((request) => ({
+        smartlinks: request.channels?.smartlinks,
+        text: templates.byRequest.get(request)?.text ?? request.channels?.sms?.text,
+      })),
+    );
+    if (!links.ok) throw imiError(400, '7003', links.reason);
     const commands: SendCommand[] = [];
     let correlated = false;
-    for (const request of requests) {
+    for (const [index, request] of requests.entries()) {
       const templated = templates.byRequest.get(request);
       const problem = missingParameter(request, templated !== undefined) ?? invalidParameter(request);
       if (problem) throw imiError(400, '7003', problem);
@@ -156,10 +166,12 @@ export class ImiMessagingController {
         priority,
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata) ?? str(request.callbackData),
+        finishText: links.batch.finisherFor(index),
       });
     }
     const planned = await this.sendMessages.planAll(commands);
     const repeat = repeatableOf('resources/v1/messaging', body, repeatKey, correlated);
+    await links.batch.save();
     try {
       const outcome = await this.sendMessages.accept(workspace.id, planned, repeat, traceOf(httpRequest));
       if (outcome.replayed) void reply.header('idempotent-replayed', 'true');

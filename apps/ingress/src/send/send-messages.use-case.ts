@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { ChannelsService } from '../channels/channels.service';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { PlannedSend, SendRequestsStore } from './send-requests.store';
-import { placeholderNames, substitute } from './placeholders';
+import { placeholderNames, substitute, type Substitution } from './placeholders';
 
 export const MAX_DESTINATIONS = 1_000;
 
@@ -50,6 +50,11 @@ export interface SendCommand {
   quickReplies?: string[];
   /** The request's span, which the events continue (see traceOf). */
   trace?: TraceContext;
+  /**
+   * A last step on each message's text once its variables are filled (IMIconnect's smartlinks become
+   * the message's own short URLs); it may refuse that destination with a reason.
+   */
+  finishText?: (text: string, messageId: string) => Substitution;
 }
 
 export type DestinationResult =
@@ -158,6 +163,11 @@ export class SendMessages {
         continue;
       }
       const id = uuidv7();
+      const finished = command.finishText ? command.finishText(text.text, id) : text;
+      if (!finished.ok) {
+        results.push({ ok: false, to: phone.e164, reason: finished.reason, correlationId });
+        continue;
+      }
       results.push({ ok: true, id, to: phone.e164, correlationId });
       events.push({
         id,
@@ -165,7 +175,7 @@ export class SendMessages {
         channel: command.channel,
         to: phone.e164,
         from: command.from,
-        text: text.text,
+        text: finished.text,
         correlationId,
         notifyUrl: command.notifyUrl,
         expiresAt: command.expiresAt,

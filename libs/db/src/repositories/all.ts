@@ -24,6 +24,7 @@ import { ChtTargetsRepository } from './cht-targets.repository';
 import { RapidProChannelsRepository } from './rapidpro-channels.repository';
 import { ProfilesRepository } from './profiles.repository';
 import { MessageTemplatesRepository } from './message-templates.repository';
+import { SmartlinksRepository } from './smartlinks.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -53,4 +54,5 @@ export const repositories = [
   RapidProChannelsRepository,
   ProfilesRepository,
   MessageTemplatesRepository,
+  SmartlinksRepository,
 ];

@@ -25,3 +25,4 @@ export * from './cht-targets.repository';
 export * from './rapidpro-channels.repository';
 export * from './profiles.repository';
 export * from './message-templates.repository';
+export * from './smartlinks.repository';

@@ -24,6 +24,7 @@ import { chtTargetQueries } from './cht-targets.repository';
 import { rapidProChannelQueries } from './rapidpro-channels.repository';
 import { profileQueries } from './profiles.repository';
 import { messageTemplateQueries } from './message-templates.repository';
+import { smartlinkQueries } from './smartlinks.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -58,6 +59,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'rapidpro-channels': rapidProChannelQueries,
   profiles: profileQueries,
   'message-templates': messageTemplateQueries,
+  smartlinks: smartlinkQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
