@@ -16,6 +16,7 @@ import { CallbackOutboxWritePath1763800000008 } from './migrations/1763800000008
 import { SendRequests1763800000010 } from './migrations/1763800000010-send-requests';
 import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-timeout';
 import { NotifyOn1763800000012 } from './migrations/1763800000012-notify-on';
+import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api-detection';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -35,6 +36,7 @@ export const migrations = [
   SendRequests1763800000010,
   ReceiptTimeout1763800000011,
   NotifyOn1763800000012,
+  ChtApiDetection1763800000016,
 ];
 
 export interface DataSourceSettings {
