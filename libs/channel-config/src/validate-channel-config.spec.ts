@@ -223,7 +223,8 @@ describe('validateChannelConfig', () => {
         }),
         [
           `config.API.SendMessage.request_url: unknown placeholder $domain$: ${noValue('domain')}`,
-          `config.API.SendMessage.request_parameters.extension: unknown placeholder $extension$: ${noValue('extension')}`,
+          `config.API.SendMessage.request_parameters.extension: unknown placeholder $extension$: ` +
+            noValue('extension'),
           `config.API.SendMessage.request_parameters.list.1.x: unknown placeholder $orgid$: ${noValue('orgid')}`,
         ],
       ],

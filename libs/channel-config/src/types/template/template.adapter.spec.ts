@@ -63,7 +63,7 @@ describe('TemplateAdapter', () => {
     });
   });
 
-  it("fills the placeholders smsgate has no value for from the channel's settings, URL-encoded in the URL", async () => {
+  it("fills placeholders smsgate has no value for from the channel's settings, encoded in the URL", async () => {
     const config = {
       ...templateConfig({
         request_method: 'POST',
