@@ -1,7 +1,9 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
+  ChtRapidProClient,
   createChannel,
   createWorkspace,
+  FakeCht,
   RecordingServer,
   SECRETS_KEY,
   serviceEnv,
@@ -13,7 +15,6 @@ import {
   TopicProbe,
   waitFor,
 } from '@smsgate/testing';
-import { ChtRapidProClient, FakeCht } from './support/fake-cht';
 import { FakeRapidPro } from './support/fake-rapidpro';
 
 /**
@@ -335,7 +336,7 @@ describe('cht-relay', () => {
       });
       expect(saved.status).toBe(200);
       const shown = await call(relay, 'GET', '/v1/cht/target', workspace.apiKey);
-      expect(shown.body).toMatchObject({ mode: 'rapidpro', apiVersion: 'v2', secretFields: ['apiKey'] });
+      expect(shown.body).toMatchObject({ mode: 'rapidpro', apiVersion: 'auto', secretFields: ['apiKey'] });
       expect(JSON.stringify(shown.body)).not.toContain('a-very-secret-cht-key');
       expect((await call(relay, 'DELETE', '/v1/cht/target', workspace.apiKey)).status).toBe(204);
       expect((await call(relay, 'GET', '/v1/cht/target', workspace.apiKey)).status).toBe(404);

@@ -129,6 +129,10 @@ const routes = (ids: {
         status: 'DELIVRD',
       },
     }),
+    ingress('POST', '/c/template/:uuid', {
+      method: 'file',
+      params: { from: '+254712345678', text: 'picha', url: 'https://example.org/a.jpg' },
+    }),
     ingress('POST', '/v1/messages', {
       to: ['+254712345678', { to: '0712345679', variables: { name: 'Amina' } }],
       text: 'Hi $(name)',

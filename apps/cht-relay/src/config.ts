@@ -49,6 +49,15 @@ export const chtRelayEnv = smsgateServiceEnv(8084).extend({
       'identical messages with one number in one direction within the loop window; more is a message loop',
     ),
   LOOP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3_600).describe('the loop window'),
+  CHT_API_REPROBE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(3_600_000)
+    .describe(
+      'how long a CHT target with apiVersion auto keeps to the v1 path it fell back to before trying v2 ' +
+        'again (a CHT upgraded to 4.1 or later)',
+    ),
   CONFIG_CACHE_MS: z.coerce
     .number()
     .int()

@@ -28,11 +28,12 @@ describe('inboundUrlsOf', () => {
     });
   });
 
-  it('gives a template channel one URL per webhook event, the documented ones by default', () => {
+  it('gives a template channel one URL per webhook event, and one for them all when the body names it', () => {
     expect(inboundUrlsOf({ id: CHANNEL_ID, type: 'template', config: {} }, PUBLIC_URL)).toEqual({
       message: `https://sms.example.org/c/template/${CHANNEL_ID}/message`,
       file: `https://sms.example.org/c/template/${CHANNEL_ID}/file`,
       delivered: `https://sms.example.org/c/template/${CHANNEL_ID}/delivered`,
+      '*': `https://sms.example.org/c/template/${CHANNEL_ID}`,
     });
     const Webhook = [
       { event_key: 'dlr', event_type: 'delivered', request_parameters: { ref: '$messageid$' } },

@@ -1,5 +1,5 @@
 import { EgressGuard } from '@smsgate/egress';
-import { ringotelTemplate } from '@smsgate/testing';
+import { ringotelSeedTemplate, ringotelTemplate } from '@smsgate/testing';
 import { DEFAULT_RECEIPT_TIMEOUT_SECONDS, receiptTimeoutOf } from './shared/common.config';
 import type { ChannelType } from '@smsgate/contracts';
 import { validateChannelConfig } from './validate-channel-config';
@@ -8,6 +8,10 @@ const problemsOf = (...args: Parameters<typeof validateChannelConfig>): string[]
   const result = validateChannelConfig(...args);
   return result.ok ? [] : result.problems;
 };
+
+const noValue = (name: string) =>
+  `smsgate has no value for it; add "${name}" to config.settings ` +
+  '(smsgate fills $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)';
 
 const ringotel = (sendMessage: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   ringotelTemplate('https://api.example.com/webhook', sendMessage, extra);
@@ -266,9 +270,10 @@ describe('validateChannelConfig', () => {
           request_parameters: { from: '$from$', extension: '$extension$', list: ['$to$', { x: '$orgid$' }] },
         }),
         [
-          'config.API.SendMessage.request_url: unknown placeholder $domain$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
-          'config.API.SendMessage.request_parameters.extension: unknown placeholder $extension$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
-          'config.API.SendMessage.request_parameters.list.1.x: unknown placeholder $orgid$ (known: $from$ $to$ $content$ $messageid$ $channel$ $to_no_plus$ $from_no_plus$)',
+          `config.API.SendMessage.request_url: unknown placeholder $domain$: ${noValue('domain')}`,
+          `config.API.SendMessage.request_parameters.extension: unknown placeholder $extension$: ` +
+            noValue('extension'),
+          `config.API.SendMessage.request_parameters.list.1.x: unknown placeholder $orgid$: ${noValue('orgid')}`,
         ],
       ],
       [
@@ -295,6 +300,48 @@ describe('validateChannelConfig', () => {
       ],
     ])('reports %s', (_name, config, problems) => {
       expect(problemsOf('template', config, {})).toEqual(problems);
+    });
+
+    it("saves the seed's template verbatim once settings give $extension$ and $domain$ a value", () => {
+      const seed = ringotelSeedTemplate('https://api.example.com/webhook', {
+        extension: '101',
+        domain: 'x.org',
+      });
+      expect(validateChannelConfig('template', seed, {})).toEqual({ ok: true });
+      const { settings: _none, ...bare } = seed;
+      expect(problemsOf('template', bare, {})).toEqual(
+        ['SendMessage', 'SendFile'].flatMap((section) =>
+          ['extension', 'domain'].map(
+            (name) =>
+              `config.API.${section}.request_parameters.${name}: unknown placeholder $${name}$: ${noValue(name)}`,
+          ),
+        ),
+      );
+    });
+
+    it("fills no placeholder from Object.prototype's names", () => {
+      expect(problemsOf('template', ringotel({ request_parameters: { x: '$constructor$' } }), {})).toEqual([
+        `config.API.SendMessage.request_parameters.x: unknown placeholder $constructor$: ${noValue('constructor')}`,
+      ]);
+    });
+
+    it.each<[string, unknown, string]>([
+      [
+        'a key that is no placeholder name',
+        { 'ext-1': '1' },
+        'config.settings.ext-1: keys must be 1-64 letters',
+      ],
+      ['a key smsgate fills', { from: '+1' }, 'config.settings.from: is filled by smsgate: it cannot be set'],
+      ['a value that is no string', { extension: 101 }, 'config.settings.extension: must be a string'],
+      [
+        'a long value',
+        { domain: 'x'.repeat(1001) },
+        'config.settings.domain: must be at most 1000 characters',
+      ],
+      ['a list', ['101'], 'config.settings: must be an object of strings'],
+    ])('refuses settings with %s', (_name, settings, problem) => {
+      const config = ringotel({ request_parameters: { ext: '$extension$' } }, { settings });
+      expect(problemsOf('template', config, {})[0]).toContain(problem);
     });
 
     it('reports the secrets the auth type needs, by name only', () => {

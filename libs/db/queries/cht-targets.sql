@@ -16,7 +16,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
   api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
   secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
-  api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()
+  api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now(),
+  detected_api_version = CASE WHEN cht_targets.url = EXCLUDED.url AND cht_targets.api_version = EXCLUDED.api_version THEN cht_targets.detected_api_version END,
+  api_status = CASE WHEN cht_targets.url = EXCLUDED.url AND cht_targets.api_version = EXCLUDED.api_version THEN cht_targets.api_status END,
+  api_checked_at = CASE WHEN cht_targets.url = EXCLUDED.url AND cht_targets.api_version = EXCLUDED.api_version THEN cht_targets.api_checked_at END
 RETURNING *;
 
 -- cht-targets.delete
@@ -24,6 +27,11 @@ DELETE FROM cht_targets WHERE workspace_id = $1;
 
 -- cht-targets.recordPoll
 UPDATE cht_targets SET last_poll_at = now(), last_poll_error = $2 WHERE workspace_id = $1;
+
+-- cht-targets.recordApiStatus
+UPDATE cht_targets SET detected_api_version = COALESCE($2, detected_api_version), api_status = $3,
+  api_checked_at = now()
+WHERE workspace_id = $1;
 
 -- cht-targets.claimPoll
 UPDATE cht_targets SET last_poll_at = now() WHERE workspace_id = $1

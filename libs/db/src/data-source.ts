@@ -18,6 +18,7 @@ import { ReceiptTimeout1763800000011 } from './migrations/1763800000011-receipt-
 import { NotifyOn1763800000012 } from './migrations/1763800000012-notify-on';
 import { ProfilesAndTemplates1763800000013 } from './migrations/1763800000013-profiles-and-templates';
 import { Smartlinks1763800000014 } from './migrations/1763800000014-smartlinks';
+import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api-detection';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -39,6 +40,7 @@ export const migrations = [
   NotifyOn1763800000012,
   ProfilesAndTemplates1763800000013,
   Smartlinks1763800000014,
+  ChtApiDetection1763800000016,
 ];
 
 export interface DataSourceSettings {

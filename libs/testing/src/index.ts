@@ -12,3 +12,4 @@ export * from './recording-server';
 export * from './consumer-groups';
 export * from './smsc-simulator';
 export * from './faults';
+export * from './fake-cht';

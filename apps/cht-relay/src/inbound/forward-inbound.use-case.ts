@@ -1,12 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InboundReceivedV1 } from '@smsgate/contracts';
 import { ChtGatewayInboxRepository, ChtInboundForwardsRepository } from '@smsgate/db';
 import { type ConsumedEvent, type Outcome, Outcomes } from '@smsgate/kafka';
-import { forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
+import { CHT_RELAY_CONFIG, type ChtRelayConfig } from '../config';
+import { type Exchange, forwardResults, formBody, joinUrl, RelayHttp } from '../http/relay-http';
 import { mapConcurrently } from '@smsgate/runtime';
 import { UnavailableTargets } from '../http/unavailable-targets';
 import { LoopGuard, MESSAGE_LOOP_REASON } from '../loops/loop-guard';
 import { CHT_INCOMING_PATHS, ChtTarget, RapidProChannel, RelaySettings } from '../settings/relay-settings';
+import {
+  apiStatusChange,
+  type ChtApiVersion,
+  chtPathNotFound,
+  chtPathsToTry,
+  isPathNotFound,
+} from './cht-api-path';
 import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
 
 const CONCURRENCY = 16;
@@ -29,7 +37,13 @@ export class ForwardInboundUseCase {
     private readonly http: RelayHttp,
     private readonly settings: RelaySettings,
     private readonly loops: LoopGuard,
-  ) {}
+    @Inject(CHT_RELAY_CONFIG) config: Pick<ChtRelayConfig, 'CHT_API_REPROBE_MS'>,
+  ) {
+    this.reprobeMs = config.CHT_API_REPROBE_MS;
+  }
+
+  private readonly logger = new Logger('cht');
+  private readonly reprobeMs: number;
 
   async execute(events: ConsumedEvent<InboundReceivedV1>[]): Promise<Outcome[]> {
     // A few at a time: each may wait on CHT for up to HTTP_TIMEOUT_MS.
@@ -87,18 +101,10 @@ export class ForwardInboundUseCase {
     const claim = await this.forwards.claimAttempt(message.id, 'cht');
     if (!claim) return Outcomes.done();
     const apiKey = target.secrets.apiKey ?? '';
-    const exchange = await this.http.send({
-      method: 'POST',
-      url: joinUrl(target.url, CHT_INCOMING_PATHS[target.apiVersion]),
-      headers: {
-        authorization: `Token ${apiKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify({ id: message.id, from: message.from, content: message.text }),
-    });
-    const verdict = chtVerdict(exchange, claim.maybeDelivered, [apiKey]);
-    if (verdict.result === 'retry' && verdict.outcome.kind === 'retry' && isUnavailable(exchange))
+    const { exchange, paths } = await this.postToCht(message, target, apiKey);
+    const verdict = chtVerdict(exchange, claim.maybeDelivered, [apiKey], paths);
+    // No path answering is the target's problem, not this message's: the batch's others wait too.
+    if (verdict.outcome.kind === 'retry' && (isUnavailable(exchange) || isPathNotFound(exchange)))
       unavailable.markDown('cht', verdict.outcome.reason);
     forwardResults.inc({ kind: 'cht-incoming', result: verdict.result });
     await this.settle(
@@ -108,6 +114,55 @@ export class ForwardInboundUseCase {
       'reason' in verdict.outcome ? verdict.outcome.reason : undefined,
     );
     return verdict.outcome;
+  }
+
+  /**
+   * POSTs the message to CHT's webhook, on the next path when CHT answers 404 (one it does not serve),
+   * and records what was found when it changed. A 404 is not the message's fault: CHT saved nothing.
+   */
+  private async postToCht(
+    message: InboundReceivedV1,
+    target: ChtTarget,
+    apiKey: string,
+  ): Promise<{ exchange: Exchange; paths: string }> {
+    const versions = chtPathsToTry(target, Date.now(), this.reprobeMs);
+    const tried: ChtApiVersion[] = [];
+    let exchange: Exchange | undefined;
+    for (const version of versions) {
+      tried.push(version);
+      exchange = await this.http.send({
+        method: 'POST',
+        url: joinUrl(target.url, CHT_INCOMING_PATHS[version]),
+        headers: {
+          authorization: `Token ${apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({ id: message.id, from: message.from, content: message.text }),
+      });
+      if (!isPathNotFound(exchange)) break;
+      const last = tried.length === versions.length;
+      chtPathNotFound.inc({ version, outcome: last ? 'retry' : 'fell-back' });
+    }
+    if (!exchange) throw new Error('no CHT API version to try');
+    const paths = tried.map((version) => CHT_INCOMING_PATHS[version]).join(' or ');
+    // No answer or a 5xx says nothing about the path.
+    if (!exchange.ok || exchange.response.status >= 500) return { exchange, paths };
+    const answered = isPathNotFound(exchange) ? undefined : tried[tried.length - 1];
+    const change = apiStatusChange(target, tried, answered);
+    if (change) {
+      if (!answered && target.apiStatus !== 'path-not-found')
+        this.logger.warn(
+          `workspace ${target.workspaceId}: CHT answers 404 on ${paths}` +
+            ' (no RapidPro webhook there): inbound messages are retried; check the CHT target url and apiVersion',
+        );
+      else if (answered && change.detected && change.detected !== target.detectedApiVersion)
+        this.logger.warn(
+          `workspace ${target.workspaceId}: CHT serves the ${answered} RapidPro webhook; using it`,
+        );
+      await this.settings.recordApiStatus(target.workspaceId, change.detected, change.status);
+    }
+    return { exchange, paths };
   }
 
   private async toGatewayInbox(message: InboundReceivedV1): Promise<Outcome> {

@@ -31,6 +31,17 @@ describe('chtVerdict', () => {
     expect(chtVerdict(answer(status), true, []).outcome.kind).toBe('retry');
   });
 
+  it('retries a 404, a path CHT does not serve, naming the path, instead of dead-lettering the message', () => {
+    expect(chtVerdict(answer(404, 'Not Found'), false, [], '/api/v2/sms/rapidpro/incoming-messages')).toEqual(
+      {
+        result: 'retry',
+        outcome: Outcomes.retry(
+          'CHT answered 404: no RapidPro webhook at /api/v2/sms/rapidpro/incoming-messages',
+        ),
+      },
+    );
+  });
+
   it('retries when CHT did not answer', () => {
     expect(chtVerdict(noAnswer, false, []).outcome).toEqual(
       Outcomes.retry('CHT: cht.example did not answer'),

@@ -10,13 +10,22 @@ export type ForwardVerdict =
  * What CHT's answer to POST …/incoming-messages means. 200 `{"saved":1}`: saved. CHT answers 400
  * "Message was not saved" for an id it already has, so a 400 after an earlier attempt that may have
  * reached CHT (no answer, a 5xx) is the duplicate of a saved message: done. 403 (a key not set or
- * rotated), 408, 429, 5xx and no answer are retried with backoff; other 4xx are refused.
+ * rotated), 404 (no webhook at that path: the wrong apiVersion or url), 408, 429, 5xx and no answer are
+ * retried with backoff; other 4xx are refused.
  */
-export function chtVerdict(exchange: Exchange, maybeSavedBefore: boolean, secrets: string[]): ForwardVerdict {
+export function chtVerdict(
+  exchange: Exchange,
+  maybeSavedBefore: boolean,
+  secrets: string[],
+  path = 'this path',
+): ForwardVerdict {
   if (!exchange.ok) return { result: 'retry', outcome: Outcomes.retry(`CHT: ${exchange.error.message}`) };
   const { status, body } = exchange.response;
   if (isSuccess(status)) return { result: 'ok', outcome: Outcomes.done() };
   if (status === 400 && maybeSavedBefore) return { result: 'duplicate', outcome: Outcomes.done() };
+  // CHT serves no RapidPro webhook at the path(s) tried: the target's problem, retried until it is fixed.
+  if (status === 404)
+    return { result: 'retry', outcome: Outcomes.retry(`CHT answered 404: no RapidPro webhook at ${path}`) };
   if (status === 403 || status === 401 || status === 408 || status === 429 || status >= 500)
     return { result: 'retry', outcome: Outcomes.retry(`CHT answered ${status} ${excerpt(body, secrets)}`) };
   return {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChannelsRepository,
+  ChtApiStatus,
   ChannelStore,
   ChtTargetRow,
   ChtTargetsRepository,
@@ -19,7 +20,8 @@ export interface ChtTarget {
   workspaceId: string;
   mode: ChtMode;
   url: string;
-  apiVersion: 'v1' | 'v2';
+  /** `auto`: v2, or v1 when CHT answers 404 on v2 (CHT before 4.1); see detectedApiVersion. */
+  apiVersion: ChtApiSetting;
   username: string | null;
   secrets: Record<string, string>;
   secretFields: string[];
@@ -28,7 +30,12 @@ export interface ChtTarget {
   enabled: boolean;
   lastPollAt: Date | null;
   lastPollError: string | null;
+  detectedApiVersion: 'v1' | 'v2' | null;
+  apiStatus: ChtApiStatus | null;
+  apiCheckedAt: Date | null;
 }
+
+export type ChtApiSetting = 'auto' | 'v1' | 'v2';
 
 /** A RapidPro External API channel that smsgate serves as the aggregator. */
 export interface RapidProChannel {
@@ -44,7 +51,7 @@ export interface RapidProChannel {
 export interface TargetInput {
   mode: ChtMode;
   url: string;
-  apiVersion: 'v1' | 'v2';
+  apiVersion: ChtApiSetting;
   username?: string;
   secrets: Record<string, string>;
   defaultChannel?: string;
@@ -152,6 +159,16 @@ export class RelaySettings {
     return deleted;
   }
 
+  /** What a try of CHT's webhook path came to (see ChtTargetsRepository.recordApiStatus). */
+  async recordApiStatus(
+    workspaceId: string,
+    detected: 'v1' | 'v2' | null,
+    status: ChtApiStatus,
+  ): Promise<void> {
+    await this.targetRows.recordApiStatus(workspaceId, detected, status);
+    this.targets.delete(workspaceId);
+  }
+
   async recordPoll(workspaceId: string, error: string | null): Promise<void> {
     await this.targetRows.recordPoll(workspaceId, error);
   }
@@ -227,6 +244,9 @@ export class RelaySettings {
       enabled: row.enabled,
       lastPollAt: row.last_poll_at,
       lastPollError: row.last_poll_error,
+      detectedApiVersion: row.detected_api_version,
+      apiStatus: row.api_status,
+      apiCheckedAt: row.api_checked_at,
     };
   }
 

@@ -33,6 +33,16 @@ const targetView = (target: ChtTarget) => ({
   mode: target.mode,
   url: target.url,
   apiVersion: target.apiVersion,
+  // What cht-relay found CHT to serve: the version in use (auto) and whether its webhook path answers.
+  api:
+    target.mode === 'rapidpro'
+      ? {
+          version:
+            target.apiVersion === 'auto' ? (target.detectedApiVersion ?? undefined) : target.apiVersion,
+          status: target.apiStatus ?? 'unknown',
+          checkedAt: target.apiCheckedAt?.toISOString(),
+        }
+      : undefined,
   username: target.username ?? undefined,
   secretFields: target.secretFields,
   defaultChannel: target.defaultChannel ?? undefined,

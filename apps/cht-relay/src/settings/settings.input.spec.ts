@@ -23,11 +23,11 @@ describe('cht-relay settings input', () => {
     expect(TargetBody.safeParse({ url: 'ftp://cht.example.org' }).success).toBe(false);
   });
 
-  it('accepts an http(s) URL', () => {
+  it('accepts an http(s) URL, the API version found by trying v2 then v1 unless set', () => {
     expect(TargetBody.parse({ url: 'https://cht.example.org', apiKey: 'k' })).toMatchObject({
       url: 'https://cht.example.org',
       mode: 'rapidpro',
-      apiVersion: 'v2',
+      apiVersion: 'auto',
     });
   });
 });

@@ -13,7 +13,8 @@ export const TargetBody = z
     mode: z.enum(['rapidpro', 'gateway']).default('rapidpro'),
     /** The CHT instance's base URL, e.g. https://cht.example.org */
     url: HttpUrl,
-    apiVersion: z.enum(['v1', 'v2']).default('v2'),
+    /** `auto`: v2 (CHT 4.1 on), falling back to v1 when CHT answers 404 there; v1 or v2: that path only. */
+    apiVersion: z.enum(['auto', 'v1', 'v2']).default('auto'),
     /** rapidpro mode: CHT's `rapidpro:incoming` key; gateway mode: the gateway user's password. */
     apiKey: Secret.optional(),
     username: z.string().min(1).max(128).optional(),

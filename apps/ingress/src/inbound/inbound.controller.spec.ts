@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { OptOutsRepository } from '@smsgate/db';
 import { PublishTimeoutError } from '@smsgate/kafka';
+import { ringotelTemplate } from '@smsgate/testing';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelsService } from '../channels/channels.service';
 import type { AcceptInbound } from './accept-inbound.use-case';
@@ -52,7 +53,20 @@ function setUp(channelType = 'ex', config: Record<string, unknown> = {}) {
     const reply = { header: headers } as unknown as FastifyReply;
     return method === 'POST' ? controller.onPost(request, reply) : controller.onGet(request, reply);
   };
-  return { post, findForInbound, acceptInbound, acceptReport, optOuts, headers };
+  const postToChannel = (type: string, body: unknown) => {
+    const url = `/c/${type}/${CHANNEL_ID}`;
+    const request = {
+      method: 'POST',
+      url,
+      params: { type, uuid: CHANNEL_ID },
+      query: {},
+      body,
+      raw: { method: 'POST', url },
+    };
+    const reply = { header: headers } as unknown as FastifyReply;
+    return controller.onChannelPost(request as unknown as FastifyRequest, reply);
+  };
+  return { post, postToChannel, findForInbound, acceptInbound, acceptReport, optOuts, headers };
 }
 
 async function refusal(call: Promise<unknown>): Promise<{ status: number; message: unknown }> {
@@ -82,6 +96,28 @@ describe('InboundController', () => {
       expect(findForInbound).not.toHaveBeenCalled();
     },
   );
+
+  it('takes a template event at the channel URL by the key in its body, and 404s types without one', async () => {
+    const { postToChannel, findForInbound, acceptInbound } = setUp(
+      'template',
+      ringotelTemplate('https://api.example.com/webhook'),
+    );
+    const body = { method: 'message', params: { from: '+254712000001', content: 'habari' } };
+    expect(await postToChannel('template', body)).toEqual({ status: 'accepted', id: MESSAGE_ID });
+    expect(acceptInbound.execute).toHaveBeenCalledWith(
+      expect.objectContaining({ from: '+254712000001', text: 'habari' }),
+    );
+    expect(await refusal(postToChannel('template', { method: 'typing' }))).toEqual({
+      status: 400,
+      message: `unknown event: 'method' is "typing" (this channel's events: message, file, delivered)`,
+    });
+    findForInbound.mockClear();
+    expect(await refusal(postToChannel('ex', {}))).toEqual({
+      status: 404,
+      message: `Cannot POST /c/ex/${CHANNEL_ID}`,
+    });
+    expect(findForInbound).not.toHaveBeenCalled();
+  });
 
   it("refuses a type's unknown action with the type's 404 before looking the channel up", async () => {
     const { post, findForInbound } = setUp('ex');

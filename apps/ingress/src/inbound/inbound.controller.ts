@@ -23,10 +23,12 @@ const noRoute = ({ raw }: FastifyRequest) =>
   new NotFoundException(`Cannot ${raw.method} ${(raw as { originalUrl?: string }).originalUrl || raw.url}`);
 
 const ROUTE = ':type/:uuid/:action';
+/** `/c/<type>/<channel>`, for types whose provider posts every event to one URL. */
+const CHANNEL_ROUTE = ':type/:uuid';
 interface RouteParams {
   type: string;
   uuid: string;
-  action: string;
+  action?: string;
 }
 
 const refused = (refusal: Refusal) =>
@@ -58,10 +60,17 @@ export class InboundController {
     return this.receive(request, reply);
   }
 
+  @Post(CHANNEL_ROUTE)
+  @HttpCode(200)
+  onChannelPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.receive(request, reply);
+  }
+
   private async receive(request: FastifyRequest, reply: FastifyReply) {
     const { type, uuid, action } = request.params as RouteParams;
     const method = request.method === 'POST' ? 'POST' : 'GET';
-    const reader = inboundHandlerOf(type)?.route(method, action);
+    const handler = inboundHandlerOf(type);
+    const reader = action === undefined ? handler?.channelRoute?.(method) : handler?.route(method, action);
     if (!reader) throw noRoute(request);
     if (typeof reader !== 'function') throw refused(reader);
     const channel = await this.channels.findForInbound(uuid, type as ChannelType);

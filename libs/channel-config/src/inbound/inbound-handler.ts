@@ -48,6 +48,8 @@ export interface InboundHandler {
    * type has no such URL (answered as any unknown route is), a refusal to answer with instead.
    */
   route(method: InboundMethod, action: string): InboundReader | Refusal | undefined;
+  /** The reader of `/c/<type>/<channel>` itself (no action), for types whose providers post there. */
+  channelRoute?(method: InboundMethod): InboundReader | undefined;
 }
 
 const asFields = (value: unknown): Record<string, unknown> =>

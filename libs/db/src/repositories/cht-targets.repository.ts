@@ -6,7 +6,8 @@ export interface ChtTargetRow {
   workspace_id: string;
   mode: 'rapidpro' | 'gateway';
   url: string;
-  api_version: 'v1' | 'v2';
+  /** `auto`: v2, or v1 when CHT answers 404 on v2 (CHT before 4.1). */
+  api_version: 'auto' | 'v1' | 'v2';
   username: string | null;
   secrets: string | null;
   secret_fields: string[];
@@ -15,9 +16,22 @@ export interface ChtTargetRow {
   enabled: boolean;
   last_poll_at: Date | null;
   last_poll_error: string | null;
+  /** What `auto` found CHT to serve. */
+  detected_api_version: 'v1' | 'v2' | null;
+  /** What the last try of the webhook path came to: null before the first. */
+  api_status: ChtApiStatus | null;
+  api_checked_at: Date | null;
 }
 
-export type ChtTargetFields = Omit<ChtTargetRow, 'last_poll_at' | 'last_poll_error'>;
+export type ChtApiStatus = 'ok' | 'path-not-found';
+
+export type ChtTargetFields = Omit<
+  ChtTargetRow,
+  'last_poll_at' | 'last_poll_error' | 'detected_api_version' | 'api_status' | 'api_checked_at'
+>;
+
+/** A saved target keeps what was learnt of its CHT's paths unless it now points elsewhere. */
+const SAME_CHT = 'cht_targets.url = EXCLUDED.url AND cht_targets.api_version = EXCLUDED.api_version';
 
 export const chtTargetQueries = {
   find: `
@@ -33,12 +47,19 @@ export const chtTargetQueries = {
     ON CONFLICT (workspace_id) DO UPDATE SET mode = EXCLUDED.mode, url = EXCLUDED.url,
       api_version = EXCLUDED.api_version, username = EXCLUDED.username, secrets = EXCLUDED.secrets,
       secret_fields = EXCLUDED.secret_fields, default_channel = EXCLUDED.default_channel,
-      api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now()
+      api_rate_per_minute = EXCLUDED.api_rate_per_minute, enabled = EXCLUDED.enabled, updated_at = now(),
+      detected_api_version = CASE WHEN ${SAME_CHT} THEN cht_targets.detected_api_version END,
+      api_status = CASE WHEN ${SAME_CHT} THEN cht_targets.api_status END,
+      api_checked_at = CASE WHEN ${SAME_CHT} THEN cht_targets.api_checked_at END
     RETURNING *`,
   delete: `
     DELETE FROM cht_targets WHERE workspace_id = $1`,
   recordPoll: `
     UPDATE cht_targets SET last_poll_at = now(), last_poll_error = $2 WHERE workspace_id = $1`,
+  recordApiStatus: `
+    UPDATE cht_targets SET detected_api_version = COALESCE($2, detected_api_version), api_status = $3,
+      api_checked_at = now()
+    WHERE workspace_id = $1`,
   claimPoll: `
     UPDATE cht_targets SET last_poll_at = now() WHERE workspace_id = $1
       AND (last_poll_at IS NULL OR last_poll_at < now() - make_interval(secs =>
@@ -96,6 +117,15 @@ export class ChtTargetsRepository {
 
   async recordPoll(workspaceId: string, error: string | null): Promise<void> {
     await this.db.query(chtTargetQueries.recordPoll, [workspaceId, error]);
+  }
+
+  /** What a try of the webhook path came to; `detected` (null: unchanged) is what `auto` found. */
+  async recordApiStatus(
+    workspaceId: string,
+    detected: 'v1' | 'v2' | null,
+    status: ChtApiStatus,
+  ): Promise<void> {
+    await this.db.query(chtTargetQueries.recordApiStatus, [workspaceId, detected, status]);
   }
 
   /**

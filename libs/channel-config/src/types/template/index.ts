@@ -11,15 +11,17 @@ export const templateChannel = {
   validate: withCommonKeys(validateTemplateConfig),
   outbound: { via: 'adapter', createAdapter: (options) => new TemplateAdapter(options) },
   inboundUrls: (channel, publicUrl) => {
-    // One URL per event of the template's `Webhook` section (Ringotel's events by default).
+    // One URL per event of the template's `Webhook` section (Ringotel's events by default), and under
+    // `*` (no event key has one) the channel's own URL, for providers that name the event in the body.
     const models = parseWebhookModels(channel.config?.Webhook);
     if (!models.ok) return {};
-    return Object.fromEntries(
-      models.value.map((model) => [
-        model.key,
-        `${publicUrl}/c/template/${channel.id}/${encodeURIComponent(model.key)}`,
-      ]),
-    );
+    const base = `${publicUrl}/c/template/${channel.id}`;
+    const urls = models.value.map((model): [string, string] => [
+      model.key,
+      `${base}/${encodeURIComponent(model.key)}`,
+    ]);
+    if (models.value.some((model) => model.paths.event_key)) urls.push(['*', base]);
+    return Object.fromEntries(urls);
   },
   inbound: templateInbound,
   normaliseProviderId: trimmedProviderId,

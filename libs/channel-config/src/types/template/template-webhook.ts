@@ -229,6 +229,29 @@ export function readWebhook(
   return { ok: true, values };
 }
 
+/** The model whose `$event_key$` the body holds, for a provider that posts every event to one URL. */
+export function modelNamedInBody(
+  models: readonly WebhookModel[],
+  body: unknown,
+): { ok: true; model: WebhookModel } | { ok: false; reason: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, reason: 'body must be a JSON object or a form' };
+  const named: string[] = [];
+  for (const model of models) {
+    const path = model.paths.event_key;
+    if (!path) continue;
+    const found = valueAt(body, path);
+    if (found === model.key) return { ok: true, model };
+    const where = `'${path.join('.')}'`;
+    if (typeof found === 'string' || typeof found === 'number')
+      named.push(`${where} is "${String(found).slice(0, 64)}"`);
+    else if (!named.includes(`${where} is missing`)) named.push(`${where} is missing`);
+  }
+  if (named.length === 0)
+    return { ok: false, reason: "no event model marks $event_key$: post to the event's own URL" };
+  return { ok: false, reason: `unknown event: ${[...new Set(named)].join(', ')}` };
+}
+
 const BUILT_IN_STATUSES: Record<string, WebhookStatus> = {
   delivered: 'delivered',
   delivrd: 'delivered',

@@ -63,6 +63,29 @@ describe('TemplateAdapter', () => {
     });
   });
 
+  it("fills placeholders smsgate has no value for from the channel's settings, encoded in the URL", async () => {
+    const config = {
+      ...templateConfig({
+        request_method: 'POST',
+        request_url: server.url('/$domain$/send'),
+        request_parameters: {
+          from: '$from$',
+          extension: '$extension$',
+          domain: '$domain$',
+        },
+      }),
+      settings: { extension: '101', domain: 'a b' },
+    };
+    await adapter.send(outboundMessage(), adapterChannel(config, {}), http);
+    const [request] = server.requests;
+    expect(request?.url).toBe('/a%20b/send');
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      from: '+5582999489287',
+      extension: '101',
+      domain: 'a b',
+    });
+  });
+
   it('names the message and its one part in headers, whatever the method', async () => {
     for (const request_method of ['POST', 'GET']) {
       await send({

@@ -1,12 +1,13 @@
 import { formEscape, type PathSegment } from '../../shared/config-problems';
 import {
   parseTemplateConfig,
+  placeholderLookup,
   renderParameters,
   renderPlaceholders,
   secretsFor,
   type JsonValue,
+  type PlaceholderLookup,
   type TemplateSettings,
-  type TemplateValues,
 } from './template.config';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -50,7 +51,8 @@ export class TemplateAdapter implements ChannelAdapter {
 
     let response: HttpResponse;
     try {
-      const request = this.requestFor(settings, valuesOf(message, channel), authorization);
+      const values = placeholderLookup(valuesOf(message, channel), settings.settings);
+      const request = this.requestFor(settings, values, authorization);
       Object.assign(request.headers, dedupeHeaders(message.id));
       response = await http.request(request);
     } catch (error) {
@@ -73,7 +75,7 @@ export class TemplateAdapter implements ChannelAdapter {
 
   private requestFor(
     settings: TemplateSettings,
-    values: TemplateValues,
+    values: PlaceholderLookup,
     authorization: string | null,
   ): HttpRequest {
     let url = renderPlaceholders(settings.url, values, encodeURIComponent);
@@ -98,7 +100,7 @@ export class TemplateAdapter implements ChannelAdapter {
   }
 }
 
-function valuesOf(message: OutboundMessage, channel: AdapterChannel): TemplateValues {
+function valuesOf(message: OutboundMessage, channel: AdapterChannel) {
   return { content: message.text, messageid: message.id, ...addressVariables(message, channel) };
 }
 

@@ -26,6 +26,12 @@ export const TEMPLATE_PLACEHOLDERS = [
 ] as const;
 export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
 export type TemplateValues = Record<TemplatePlaceholder, string>;
+/** A placeholder's value: smsgate's own first, then the channel's `settings` map; undefined if neither. */
+export type PlaceholderLookup = (name: string) => string | undefined;
+
+/** A `settings` key names a `$name$` placeholder, so it takes the placeholder pattern. */
+const SETTING_KEY = /^[A-Za-z_]{1,64}$/;
+export const MAX_SETTING_LENGTH = 1_000;
 
 /** In `response_map`, the placeholder that marks where the provider's message id is. */
 export const MESSAGE_ID_MARK = '$messageid$';
@@ -69,8 +75,24 @@ const SendMessageSchema = z.object(
   { error: 'is required' },
 );
 
+const SettingsSchema = z.record(
+  z
+    .string()
+    .regex(SETTING_KEY, 'keys must be 1-64 letters or _ (the name between the $ of a placeholder)')
+    .refine((key) => !isPlaceholder(key), 'is filled by smsgate: it cannot be set'),
+  z
+    .string({ error: 'must be a string' })
+    .max(MAX_SETTING_LENGTH, `must be at most ${MAX_SETTING_LENGTH} characters`),
+  { error: 'must be an object of strings' },
+);
+
 const TemplateConfigSchema = z.object({
-  API: z.object({ SendMessage: SendMessageSchema }, { error: 'is required' }),
+  // Ringotel templates describe SendFile too; smsgate sends text only, but the section is checked all the same.
+  API: z.object(
+    { SendMessage: SendMessageSchema, SendFile: SendMessageSchema.optional() },
+    { error: 'is required' },
+  ),
+  settings: SettingsSchema.optional(),
   Webhook: z.unknown().optional(),
   auth: z
     .object({ type: z.enum(['bearer', 'basic', 'none'], { error: 'must be bearer, basic or none' }) })
@@ -92,11 +114,14 @@ export interface TemplateSettings {
   /** Path to the provider's message id in the JSON response; null without a response_map. */
   messageIdPath: PathSegment[] | null;
   auth: TemplateAuth;
+  /** Values of placeholders smsgate has none for (Ringotel's `$extension$`, `$domain$`, ...). */
+  settings: Readonly<Record<string, string>>;
   /** The requests the provider sends us (`POST /c/template/<channel>/<event_key>`). */
   webhooks: WebhookModel[];
 }
 
 const SEND_MESSAGE = ['config', 'API', 'SendMessage'] as const;
+const SEND_FILE = ['config', 'API', 'SendFile'] as const;
 
 export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
   const parsed = TemplateConfigSchema.safeParse(config ?? {});
@@ -105,12 +130,15 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
     const url = (config as { API?: { SendMessage?: { request_url?: unknown } } } | null)?.API?.SendMessage
       ?.request_url;
     const urlIssue = parsed.error.issues.some((issue) => issue.path[2] === 'request_url');
-    const more = typeof url === 'string' && url.trim() && !urlIssue ? requestUrlProblems(url.trim()) : [];
+    const more =
+      typeof url === 'string' && url.trim() && !urlIssue ? urlProblems(url.trim(), SAMPLE_LOOKUP) : [];
     return { ok: false, problems: [...problemsOfZod(parsed.error, 'config'), ...more] };
   }
   const send = parsed.data.API.SendMessage;
-  const problems = requestUrlProblems(send.request_url);
-  problems.push(...unknownPlaceholders(send.request_parameters, [...SEND_MESSAGE, 'request_parameters']));
+  const settings = parsed.data.settings ?? {};
+  const problems = requestProblems(send, settings, SEND_MESSAGE);
+  const file = parsed.data.API.SendFile;
+  if (file) problems.push(...requestProblems(file, settings, SEND_FILE));
 
   let messageIdPath: PathSegment[] | null = null;
   if (send.response_map) {
@@ -134,6 +162,7 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
       parameters: send.request_parameters,
       messageIdPath,
       auth: parsed.data.auth?.type ?? 'none',
+      settings,
       webhooks: webhooks.value,
     },
   };
@@ -144,7 +173,8 @@ export const validateTemplateConfig: ConfigValidator = (config, secrets, guard) 
   const parsed = parseTemplateConfig(config);
   if (!parsed.ok) return parsed.problems;
   const problems = missingSecrets(secrets, secretsFor(parsed.value.auth));
-  const refusal = guard.staticRefusal(renderPlaceholders(parsed.value.url, SAMPLE, encodeURIComponent));
+  const sample = placeholderLookup(SAMPLE, parsed.value.settings);
+  const refusal = guard.staticRefusal(renderPlaceholders(parsed.value.url, sample, encodeURIComponent));
   if (refusal) problems.unshift(problemAt([...SEND_MESSAGE, 'request_url'], refusal));
   return problems;
 };
@@ -166,19 +196,29 @@ export function secretsFor(auth: TemplateAuth): string[] {
   }
 }
 
+/** smsgate's values, then the channel's settings (own keys only: `$constructor$` is no value). */
+export function placeholderLookup(
+  values: TemplateValues,
+  settings: Readonly<Record<string, string>>,
+): PlaceholderLookup {
+  return (name) =>
+    isPlaceholder(name) ? values[name] : Object.hasOwn(settings, name) ? settings[name] : undefined;
+}
+
 /** Replaces known `$placeholder$`s in a string, each value passed through `escape`. */
 export function renderPlaceholders(
   text: string,
-  values: TemplateValues,
+  values: PlaceholderLookup,
   escape: (value: string) => string = (value) => value,
 ): string {
-  return text.replace(PLACEHOLDER, (match, name: string) =>
-    isPlaceholder(name) ? escape(values[name]) : match,
-  );
+  return text.replace(PLACEHOLDER, (match, name: string) => {
+    const value = values(name);
+    return value === undefined ? match : escape(value);
+  });
 }
 
 /** The parameters with placeholders filled into string values; numbers, booleans and nulls kept. */
-export function renderParameters(value: JsonValue, values: TemplateValues): JsonValue {
+export function renderParameters(value: JsonValue, values: PlaceholderLookup): JsonValue {
   if (typeof value === 'string') return renderPlaceholders(value, values);
   if (Array.isArray(value)) return value.map((item) => renderParameters(item, values));
   if (value !== null && typeof value === 'object') {
@@ -189,10 +229,26 @@ export function renderParameters(value: JsonValue, values: TemplateValues): Json
   return value;
 }
 
-function requestUrlProblems(url: string): string[] {
-  const problems = unknownPlaceholders(url, [...SEND_MESSAGE, 'request_url']);
-  if (!isHttpUrl(renderPlaceholders(url, SAMPLE, encodeURIComponent))) {
-    problems.push(problemAt([...SEND_MESSAGE, 'request_url'], 'must be an http or https URL'));
+function requestProblems(
+  request: { request_url: string; request_parameters: { [key: string]: JsonValue } },
+  settings: Readonly<Record<string, string>>,
+  at: readonly PathSegment[],
+): string[] {
+  const values = placeholderLookup(SAMPLE, settings);
+  return [
+    ...urlProblems(request.request_url, values, at),
+    ...unknownPlaceholders(request.request_parameters, values, [...at, 'request_parameters']),
+  ];
+}
+
+function urlProblems(
+  url: string,
+  values: PlaceholderLookup,
+  at: readonly PathSegment[] = SEND_MESSAGE,
+): string[] {
+  const problems = unknownPlaceholders(url, values, [...at, 'request_url']);
+  if (!isHttpUrl(renderPlaceholders(url, values, encodeURIComponent))) {
+    problems.push(problemAt([...at, 'request_url'], 'must be an http or https URL'));
   }
   return problems;
 }
@@ -207,22 +263,32 @@ function bodyTypeOf(contentType: string): TemplateBodyType | undefined {
 const isPlaceholder = (name: string): name is TemplatePlaceholder =>
   (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name);
 
-function unknownPlaceholders(value: JsonValue, path: readonly PathSegment[]): string[] {
+/**
+ * Ringotel fills its own values (`$extension$`, `$domain$`) and sends nothing for a name it does not
+ * know, so a placeholder neither smsgate nor the channel's settings fill would reach the provider as
+ * `$name$`: refused at save, naming where to give it a value.
+ */
+function unknownPlaceholders(
+  value: JsonValue,
+  values: PlaceholderLookup,
+  path: readonly PathSegment[],
+): string[] {
   if (typeof value === 'string') {
     const unknown = [...value.matchAll(PLACEHOLDER)]
       .map((match) => match[1] ?? '')
-      .filter((n) => !isPlaceholder(n));
+      .filter((name) => values(name) === undefined);
     return [...new Set(unknown)].map((name) =>
       problemAt(
         path,
-        `unknown placeholder $${name}$ (known: ${TEMPLATE_PLACEHOLDERS.map((known) => `$${known}$`).join(' ')})`,
+        `unknown placeholder $${name}$: smsgate has no value for it; add "${name}" to config.settings ` +
+          `(smsgate fills ${TEMPLATE_PLACEHOLDERS.map((known) => `$${known}$`).join(' ')})`,
       ),
     );
   }
   if (Array.isArray(value))
-    return value.flatMap((item, index) => unknownPlaceholders(item, [...path, index]));
+    return value.flatMap((item, index) => unknownPlaceholders(item, values, [...path, index]));
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => unknownPlaceholders(item, [...path, key]));
+    return Object.entries(value).flatMap(([key, item]) => unknownPlaceholders(item, values, [...path, key]));
   }
   return [];
 }
@@ -245,3 +311,4 @@ const SAMPLE: TemplateValues = {
   to_no_plus: '61123456789',
   from_no_plus: '61855555555',
 };
+const SAMPLE_LOOKUP = placeholderLookup(SAMPLE, {});

@@ -2,7 +2,7 @@ import type { InboundHandler, InboundReader } from '../../inbound/inbound-handle
 import { readTemplateEvent } from './template.inbound';
 
 const event =
-  (key: string): InboundReader =>
+  (key: string | undefined): InboundReader =>
   (channel, request) => {
     const read = readTemplateEvent(channel, key, request.body);
     if (!read.ok) return read;
@@ -16,7 +16,13 @@ const event =
         };
   };
 
-/** Webhook events, POSTed to `/c/template/<channel>/<event_key>`; the channel's template names its events. */
+const byBody = event(undefined);
+
+/**
+ * Webhook events, POSTed to `/c/template/<channel>/<event_key>`, or to `/c/template/<channel>` with the
+ * event named in the body; the channel's template names its events.
+ */
 export const templateInbound: InboundHandler = {
   route: (method, action) => (method === 'POST' ? event(action) : undefined),
+  channelRoute: (method) => (method === 'POST' ? byBody : undefined),
 };

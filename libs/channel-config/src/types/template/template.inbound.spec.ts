@@ -41,6 +41,45 @@ describe('readTemplateEvent', () => {
     });
   });
 
+  it('picks the model by the event key in the body when the URL names no event', () => {
+    const body = {
+      method: 'file',
+      params: { from: '+61412345678', text: 'pic', url: 'https://cdn.example/a' },
+    };
+    expect(readTemplateEvent(channel(), undefined, body)).toMatchObject({
+      ok: true,
+      kind: 'message',
+      message: { text: 'pic', metadata: { mediaUrl: 'https://cdn.example/a' } },
+    });
+    expect(readTemplateEvent(channel(), undefined, delivered({ messageid: MESSAGE_ID }))).toMatchObject({
+      ok: true,
+      kind: 'report',
+      report: { messageId: MESSAGE_ID, status: 'delivered' },
+    });
+  });
+
+  it('refuses a body whose event key no model has, naming it, with a 400 rather than a 404', () => {
+    const events = "(this channel's events: message, file, delivered)";
+    expect(readTemplateEvent(channel(), undefined, { method: 'typing', params: {} })).toEqual({
+      ok: false,
+      reason: `unknown event: 'method' is "typing" ${events}`,
+    });
+    expect(readTemplateEvent(channel(), undefined, { params: {} })).toEqual({
+      ok: false,
+      reason: `unknown event: 'method' is missing ${events}`,
+    });
+    expect(readTemplateEvent(channel(), undefined, ['message'])).toMatchObject({ ok: false });
+    const keyless = channel({
+      API: { SendMessage: SEND },
+      Webhook: [{ event_key: 'in', event_type: 'message', request_parameters: { a: '$from$', b: '$text$' } }],
+    });
+    expect(readTemplateEvent(keyless, undefined, { a: '+61412345678', b: 'hi' })).toEqual({
+      ok: false,
+      reason: "no event model marks $event_key$: post to the event's own URL (this channel's events: in)",
+    });
+    expect(readTemplateEvent(keyless, 'in', { a: '+61412345678', b: 'hi' })).toMatchObject({ ok: true });
+  });
+
   it('takes reports by our message id when the template maps no provider id', () => {
     const read = readTemplateEvent(channel(), 'delivered', delivered({ messageid: MESSAGE_ID }));
     expect(read).toMatchObject({

@@ -3,7 +3,13 @@ import { normalizePhone } from '@smsgate/sms';
 import type { InboundChannel, InboundText, ProviderReport, Refusal } from '../../inbound/inbound-event';
 import { parseIsoDate } from '../../inbound/provider-dates';
 import { parseTemplateConfig, type TemplateSettings } from './template.config';
-import { readWebhook, webhookStatus, type WebhookModel, type WebhookValues } from './template-webhook';
+import {
+  modelNamedInBody,
+  readWebhook,
+  webhookStatus,
+  type WebhookModel,
+  type WebhookValues,
+} from './template-webhook';
 
 export type TemplateEvent =
   | { ok: true; kind: 'message'; message: InboundText }
@@ -27,24 +33,28 @@ function settingsOf(config: Record<string, unknown>): TemplateSettings | null {
 }
 
 /**
- * A webhook event of a template channel (`POST /c/template/<channel>/<event_key>`), read through the
- * model the channel's template gives for that event: messages and files become inbound messages,
- * delivery reports become reports.
+ * A webhook event of a template channel, read through the model the channel's template gives for that
+ * event: messages and files become inbound messages, delivery reports become reports. The event is
+ * named in the URL (`POST /c/template/<channel>/<event_key>`) or, when `event` is undefined, in the
+ * body where the models put `$event_key$` (`POST /c/template/<channel>`, Ringotel's one webhook URL).
  */
 export function readTemplateEvent(
   channel: InboundChannel & { config: Record<string, unknown> },
-  event: string,
+  event: string | undefined,
   body: unknown,
 ): TemplateEvent {
   const settings = settingsOf(channel.config);
   const webhooks = settings?.webhooks ?? [];
-  const model = webhooks.find((candidate) => candidate.key === event);
-  if (!model) {
-    return {
-      ok: false,
-      unknown: true,
-      reason: `unknown event ${event.slice(0, 64)} (this channel's events: ${webhooks.map((w) => w.key).join(', ')})`,
-    };
+  const events = `this channel's events: ${webhooks.map((w) => w.key).join(', ')}`;
+  let model: WebhookModel | undefined;
+  if (event === undefined) {
+    const named = modelNamedInBody(webhooks, body);
+    if (!named.ok) return { ok: false, reason: `${named.reason} (${events})` };
+    model = named.model;
+  } else {
+    model = webhooks.find((candidate) => candidate.key === event);
+    if (!model)
+      return { ok: false, unknown: true, reason: `unknown event ${event.slice(0, 64)} (${events})` };
   }
   const read = readWebhook(model, body);
   if (!read.ok) return { ok: false, reason: read.reason };

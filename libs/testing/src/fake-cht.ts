@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
  *   ids skipped), applies `updates` (PENDING → forwarded-by-gateway, SENT → sent, DELIVERED →
  *   delivered, FAILED → failed) and answers `{"messages":[{id,to,content}]}` with every outgoing message
  *   still pending or forwarded-to-gateway (it serves them again until it hears of them).
- * Errors are JSON `{code, error}` as CHT answers clients that accept JSON.
+ * Errors are JSON `{code, error}` as CHT answers clients that accept JSON. `serves` says which
+ * incoming-messages paths it has (CHT before 4.1 only v1); the others answer 404, as any unknown path.
  */
 export class FakeCht {
   readonly saved = new Map<string, { from: string; content: string }>();
@@ -23,6 +24,8 @@ export class FakeCht {
   readonly outgoing = new Map<string, { to: string; content: string; state: string; reason?: string }>();
   private readonly hanging: ServerResponse[] = [];
   private scripted: ('save-then-hang' | number)[] = [];
+  /** The versions of the incoming-messages path served; change it to upgrade the CHT. */
+  serves: ('v1' | 'v2')[] = ['v1', 'v2'];
   private port = 0;
   private readonly server: Server = createServer((request, response) => this.route(request, response));
 
@@ -65,12 +68,10 @@ export class FakeCht {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = (request.url ?? '').split('?')[0];
-      if (
-        request.method === 'POST' &&
-        (path === '/api/v1/sms/radpidpro/incoming-messages' ||
-          path === '/api/v2/sms/rapidpro/incoming-messages')
-      )
+      if (request.method === 'POST' && this.serves.some((version) => INCOMING_PATHS[version] === path))
         return this.incoming(path, request, body, response);
+      if (Object.values(INCOMING_PATHS).includes(path))
+        this.incomingRequests.push({ path, body, status: 404 });
       if (path === '/api/sms') return this.gateway(request, body, response);
       json(response, 404, { code: 404, error: 'Not found' });
     });
@@ -151,6 +152,11 @@ export class FakeCht {
     json(response, 200, { messages: serve.map(([id, m]) => ({ id, to: m.to, content: m.content })) });
   }
 }
+
+const INCOMING_PATHS: Record<string, string> = {
+  v1: '/api/v1/sms/radpidpro/incoming-messages',
+  v2: '/api/v2/sms/rapidpro/incoming-messages',
+};
 
 function json(response: ServerResponse, status: number, payload: object): void {
   response.writeHead(status, { 'content-type': 'application/json' });
