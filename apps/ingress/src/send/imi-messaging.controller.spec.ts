@@ -86,6 +86,19 @@ describe('IMIconnect messaging API validation', () => {
     expect(published).toHaveBeenCalledTimes(1);
   });
 
+  it('sends text types 1 and 4 (Unicode) alike, and empty route and conversationid as not given', async () => {
+    const { imi, published } = controller();
+    for (const body of [
+      request({ type: 1 }),
+      request({ type: '4' }),
+      request({}, { route: '', conversationid: '' }),
+    ]) {
+      const answer = await imi.send('key', body);
+      expect(answer.response).toEqual([expect.objectContaining({ code: '1001' })]);
+    }
+    expect(published).toHaveBeenCalledTimes(3);
+  });
+
   it.each([
     [
       'text over 10,000 characters',
@@ -126,6 +139,31 @@ describe('IMIconnect messaging API validation', () => {
       'an expiry in year 10000 (UTC)',
       request({}, { expiry: '9999-12-31T23:00:00-05:00' }),
       "param 'expiry' is not a date",
+    ],
+    [
+      'a routing policy (IMIconnect route)',
+      request({}, { route: 'LCGD' }),
+      "param 'route' is not supported: smsgate picks the channel by its routes (/v1/routes)",
+    ],
+    [
+      'a conversationid',
+      request({}, { conversationid: 'conv-1' }),
+      "param 'conversationid' is not supported: smsgate keeps no conversations",
+    ],
+    [
+      'a flash message (type 2)',
+      request({ type: 2 }),
+      "param 'type' must be 1 (text) or 4 (Unicode): flash and binary messages are not supported",
+    ],
+    [
+      'binary content',
+      request({ type: '1', body: '0A0B' }),
+      "param 'body' (binary content) is not supported: send text",
+    ],
+    [
+      'a media-path',
+      request({ 'media-path': 'https://x.example/a.png' }),
+      "param 'media-path' is not supported yet",
     ],
   ])('answers %s with 400 code 7003 (it was {"code":"500"})', async (_case, body, description) => {
     const { imi, published } = controller();

@@ -51,9 +51,17 @@ interface ImiRequest {
   expiry?: unknown;
   priority?: unknown;
   deliverychannel?: unknown;
-  channels?: { sms?: { text?: unknown; senderid?: unknown }; smartlinks?: unknown };
+  route?: unknown;
+  conversationid?: unknown;
+  channels?: {
+    sms?: { text?: unknown; senderid?: unknown; type?: unknown; 'media-path'?: unknown; body?: unknown };
+    smartlinks?: unknown;
+  };
   destination?: unknown;
 }
+
+/** `channels.sms.type`: 1 text and 4 Unicode are one thing here (the text picks its encoding). */
+const TEXT_TYPES = new Set([undefined, '', 1, '1', 4, '4']);
 
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
@@ -247,8 +255,23 @@ function invalidParameter(request: ImiRequest): string | undefined {
       .find(Boolean) ??
     (notifyUrl !== undefined && !OutboundRequestedV1.shape.notifyUrl.safeParse(notifyUrl).success
       ? "param 'notifyurl' must be an http(s) URL"
-      : undefined)
+      : undefined) ??
+    unsupportedParameter(request)
   );
+}
+
+/** IMIconnect parameters smsgate would otherwise accept and not act on: refused, never ignored. */
+function unsupportedParameter(request: ImiRequest): string | undefined {
+  const sms = request.channels?.sms;
+  if (str(request.route))
+    return "param 'route' is not supported: smsgate picks the channel by its routes (/v1/routes)";
+  if (str(request.conversationid))
+    return "param 'conversationid' is not supported: smsgate keeps no conversations";
+  if (!TEXT_TYPES.has(sms?.type as string | number | undefined))
+    return "param 'type' must be 1 (text) or 4 (Unicode): flash and binary messages are not supported";
+  if (str(sms?.body)) return "param 'body' (binary content) is not supported: send text";
+  if (str(sms?.['media-path'])) return "param 'media-path' is not supported yet";
+  return undefined;
 }
 
 function missingParameter(request: ImiRequest, templated: boolean): string | undefined {
