@@ -107,6 +107,7 @@ export {
   type TemplateValues,
 } from './types/template/template.config';
 export {
+  secretsOutOfConfig,
   validateChannelConfig,
   type ConfigValidation,
   type ValidateOptions,

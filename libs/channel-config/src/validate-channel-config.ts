@@ -34,6 +34,35 @@ export function validateChannelConfig(
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
+/**
+ * A config that holds one of its type's secrets (RapidPro keeps an External API channel's
+ * `send_authorization` in its config) has it moved to the secrets, so the config moves over unchanged
+ * and the value is still sealed and never shown. Undefined when there is nothing to move; a secret given
+ * in both places with different values stays, and is refused as a config key.
+ */
+export function secretsOutOfConfig(
+  type: ChannelType,
+  config: unknown,
+  secrets: Record<string, string>,
+): { config: Record<string, unknown>; secrets: Record<string, string> } | undefined {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return undefined;
+  const record = config as Record<string, unknown>;
+  const names = channelTypeOf(type)
+    .secretNames(config)
+    .filter((name) => {
+      const value = record[name];
+      return typeof value === 'string' && (secrets[name] === undefined || secrets[name] === value);
+    });
+  if (names.length === 0) return undefined;
+  const rest = { ...record };
+  const moved = { ...secrets };
+  for (const name of names) {
+    moved[name] = rest[name] as string;
+    delete rest[name];
+  }
+  return { config: rest, secrets: moved };
+}
+
 /** A config key nothing reads is refused, naming the ones the type reads (a secret's name: where it goes). */
 function unknownConfigKeys(
   type: ChannelType,

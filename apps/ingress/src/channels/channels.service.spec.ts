@@ -153,6 +153,35 @@ describe('ChannelsService', () => {
       expect(repository.rows.get(view.uuid)?.secrets).not.toContain(SEALED_TOKEN);
     });
 
+    it("moves a secret kept in the config (RapidPro's send_authorization) to the sealed secrets", async () => {
+      const { channels, repository } = service();
+      const config = { send_url: 'https://x.example/send', send_authorization: `Token ${SEALED_TOKEN}` };
+      const view = await channels.create(WORKSPACE, channel({ type: 'ex', config }));
+      expect(view).toMatchObject({
+        config: { send_url: 'https://x.example/send' },
+        secretFields: ['send_authorization'],
+      });
+      expect(view.config).not.toHaveProperty('send_authorization');
+      expect(JSON.stringify(repository.rows.get(view.uuid))).not.toContain(SEALED_TOKEN);
+
+      const body = await refusal(
+        channels.create(
+          WORKSPACE,
+          channel({ type: 'ex', config, secrets: { send_authorization: 'Token other' } }),
+        ),
+      );
+      expect(body.problems).toEqual([
+        'config.send_authorization: is a secret here: give it as secrets.send_authorization',
+      ]);
+      const patched = await channels.update(WORKSPACE, view.uuid, {
+        config: { send_url: 'https://y.example/send', send_authorization: 'Token new' },
+      });
+      expect(patched).toMatchObject({
+        config: { send_url: 'https://y.example/send' },
+        secretFields: ['send_authorization'],
+      });
+    });
+
     it('requires the smpp password, by name', async () => {
       const { channels } = service();
       const config = { host: 'smsc.example.com', port: 2775, system_id: 'smsgate' };

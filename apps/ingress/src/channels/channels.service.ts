@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { validateChannelConfig } from '@smsgate/channel-config';
+import { secretsOutOfConfig, validateChannelConfig } from '@smsgate/channel-config';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { ChannelChanges, ChannelEntity, ChannelRecord, ChannelsRepository, ChannelStore } from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
@@ -29,7 +29,10 @@ export class ChannelsService {
   }
 
   async create(workspaceId: string, input: CreateChannel): Promise<ChannelView> {
-    const { secrets, ...fields } = input;
+    const { secrets: given, ...fields } = input;
+    const moved = secretsOutOfConfig(fields.type, fields.config, given ?? {});
+    if (moved) fields.config = moved.config;
+    const secrets = moved?.secrets ?? given;
     this.checkConfig(fields.type, fields.config, secrets ?? {});
     const channel = await this.repository.insert({
       id: uuidv7(),
@@ -53,7 +56,11 @@ export class ChannelsService {
 
   async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {
     const channel = await this.owned(workspaceId, id);
-    const { secrets: secretsPatch, ...fields } = input;
+    const { secrets: given, ...fields } = input;
+    // A secret in the new config replaces the stored one, unless the same request gives it otherwise.
+    const moved = secretsOutOfConfig(channel.type, fields.config, withoutRemovals(given ?? {}));
+    if (moved) fields.config = moved.config;
+    const secretsPatch = moved ? { ...given, ...moved.secrets } : given;
     const secrets = secretsPatch ? mergeSecrets(this.store.open(channel), secretsPatch) : undefined;
     // Checked as it will be after the patch; a patch that leaves config and secrets alone (a rename,
     // disabling) is not held to checks the channel may predate.
@@ -117,6 +124,9 @@ export class ChannelsService {
     return toChannelView(channel, this.config.publicUrl);
   }
 }
+
+const withoutRemovals = (patch: Record<string, string | null>): Record<string, string> =>
+  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null)) as Record<string, string>;
 
 /** PATCH semantics for secrets: given names are set, a `null` value removes that secret. */
 function mergeSecrets(
