@@ -118,7 +118,8 @@ export class MessagesController {
   ) {
     const key = idempotencyKeyOf(idempotencyKey);
     const input = parseBody(SendBody, body);
-    const text = await this.templateTexts.textOf(workspace.id, input);
+    // No await without a template: the single-message path keeps its async frames.
+    const text = input.text ?? (await this.templateTexts.textOf(workspace.id, input.template));
     const destinations = (Array.isArray(input.to) ? input.to : [input.to]).map((entry) =>
       typeof entry === 'string'
         ? { to: entry, variables: input.variables }

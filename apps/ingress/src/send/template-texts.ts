@@ -32,11 +32,11 @@ interface ImiMessageBlock {
 export class TemplateTexts {
   constructor(private readonly templates: MessageTemplatesRepository) {}
 
-  /** The text given, or the named template's body; a 400 when the workspace has no such template. */
-  async textOf(workspace: string, input: { text?: string; template?: string }): Promise<string> {
-    if (input.template === undefined) return input.text ?? '';
-    const body = (await this.templates.bodiesOf(workspace, [input.template])).get(input.template);
-    if (body === undefined) throw new BadRequestException(`unknown template ${input.template}`);
+  /** The named template's body; a 400 when the workspace has no such template. */
+  async textOf(workspace: string, template: string | undefined): Promise<string> {
+    if (template === undefined) return '';
+    const body = (await this.templates.bodiesOf(workspace, [template])).get(template);
+    if (body === undefined) throw new BadRequestException(`unknown template ${template}`);
     return body;
   }
 
