@@ -48,20 +48,23 @@ export class OutcomeSettler {
         return this.deadLetter(message, event, outcome.reason);
       case 'retry': {
         consumedOutcomes.inc({ topic: event.topic, group: this.groupId, outcome: 'retry' });
-        if (event.attempt > this.retryDelays.length) {
+        const attempts = this.retryDelays.length;
+        if (event.attempt > attempts && (!outcome.untilFixed || attempts === 0)) {
           return this.deadLetter(
             message,
             event,
             `gave up after ${event.attempt} attempts: ${outcome.reason}`,
           );
         }
-        const delay = jittered(this.retryDelays[event.attempt - 1]);
+        // Past the last attempt only what waits for a fix comes here: again and again at the last delay.
+        const step = Math.min(event.attempt, attempts);
+        const delay = jittered(this.retryDelays[step - 1]);
         retriesCounter.inc({ topic: event.topic, group: this.groupId });
         this.logger.warn(
           `${event.topic} ${event.partition}:${event.offset} attempt ${event.attempt} failed ` +
             `(${outcome.reason}); retry in ${delay} ms`,
         );
-        return this.publisher.publishRaw(retryTopicOf(this.groupId, event.attempt), [
+        return this.publisher.publishRaw(retryTopicOf(this.groupId, step), [
           retryRecord(message, event, delay, outcome.reason),
         ]);
       }

@@ -31,11 +31,11 @@ describe('chtVerdict', () => {
     expect(chtVerdict(answer(status), true, []).outcome.kind).toBe('retry');
   });
 
-  it('retries a 404, a path CHT does not serve, naming the path, instead of dead-lettering the message', () => {
+  it('retries a 404, a path CHT does not serve, naming the path, until fixed: never dead-lettered', () => {
     expect(chtVerdict(answer(404, 'Not Found'), false, [], '/api/v2/sms/rapidpro/incoming-messages')).toEqual(
       {
         result: 'retry',
-        outcome: Outcomes.retry(
+        outcome: Outcomes.retryUntilFixed(
           'CHT answered 404: no RapidPro webhook at /api/v2/sms/rapidpro/incoming-messages',
         ),
       },
@@ -79,5 +79,11 @@ describe('combine', () => {
       Outcomes.deadLetter('a; b'),
     );
     expect(combine([Outcomes.done(), Outcomes.done()])).toEqual(Outcomes.done());
+  });
+
+  it('prefers a retry that waits for a fix, so another target running out of attempts loses nothing', () => {
+    expect(combine([Outcomes.retry('503'), Outcomes.retryUntilFixed('404')])).toEqual(
+      Outcomes.retryUntilFixed('404'),
+    );
   });
 });

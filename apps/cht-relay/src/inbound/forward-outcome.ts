@@ -25,7 +25,10 @@ export function chtVerdict(
   if (status === 400 && maybeSavedBefore) return { result: 'duplicate', outcome: Outcomes.done() };
   // CHT serves no RapidPro webhook at the path(s) tried: the target's problem, retried until it is fixed.
   if (status === 404)
-    return { result: 'retry', outcome: Outcomes.retry(`CHT answered 404: no RapidPro webhook at ${path}`) };
+    return {
+      result: 'retry',
+      outcome: Outcomes.retryUntilFixed(`CHT answered 404: no RapidPro webhook at ${path}`),
+    };
   if (status === 403 || status === 401 || status === 408 || status === 429 || status >= 500)
     return { result: 'retry', outcome: Outcomes.retry(`CHT answered ${status} ${excerpt(body, secrets)}`) };
   return {
@@ -48,9 +51,14 @@ export function rapidProVerdict(exchange: Exchange): ForwardVerdict {
   };
 }
 
-/** One event's outcome from its targets': any retry retries (done targets are skipped then), then refusals. */
+/**
+ * One event's outcome from its targets': any retry retries (done targets are skipped then), one that waits
+ * for a fix first (so the event is never dead-lettered for another target's attempts), then refusals.
+ */
 export function combine(outcomes: Outcome[]): Outcome {
-  const retry = outcomes.find((outcome) => outcome.kind === 'retry');
+  const retry =
+    outcomes.find((outcome) => outcome.kind === 'retry' && outcome.untilFixed) ??
+    outcomes.find((outcome) => outcome.kind === 'retry');
   if (retry) return retry;
   const refused = outcomes.filter((outcome) => outcome.kind === 'dead-letter');
   if (refused.length > 0)
