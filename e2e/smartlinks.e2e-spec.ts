@@ -189,5 +189,9 @@ describe('IMIconnect smartlinks', () => {
     const missing = await follow(`${ingress.url}/l/${code === 'AAAAAAAAAA' ? 'BBBBBBBBBB' : 'AAAAAAAAAA'}`);
     expect(missing.status).toBe(404);
     expect((await follow(`${ingress.url}/l/not-a-code`)).status).toBe(404);
+    // No code at all: still a line of text for the browser, not an API error.
+    const empty = await follow(`${ingress.url}/l/`);
+    expect(empty.status).toBe(404);
+    expect(empty.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 });

@@ -16,6 +16,12 @@ export class ShortLinksController {
 
   constructor(private readonly links: SmartlinksRepository) {}
 
+  /** `/l/` without a code: the browser still reads a line of text, not an API error. */
+  @Get()
+  async none(@Res() reply: FastifyReply): Promise<void> {
+    await notFound(reply);
+  }
+
   @Get(':code')
   async follow(
     @Param('code') code: string,
@@ -23,14 +29,13 @@ export class ShortLinksController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const target = isCode(code) ? await this.links.target(code) : null;
-    void reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8');
     if (!target) {
-      await reply.code(404).send('This link does not exist.\n');
+      await notFound(reply);
     } else if (target.expired) {
-      await reply.code(410).send('This link has expired.\n');
+      await textReply(reply).code(410).send('This link has expired.\n');
     } else {
       this.record(target, userAgent);
-      await reply.code(302).header('location', target.url).send(`Redirecting to ${target.url}\n`);
+      await textReply(reply).code(302).header('location', target.url).send(`Redirecting to ${target.url}\n`);
     }
   }
 
@@ -43,3 +48,7 @@ export class ShortLinksController {
       );
   }
 }
+
+const textReply = (reply: FastifyReply) =>
+  reply.header('cache-control', 'no-store').type('text/plain; charset=utf-8');
+const notFound = (reply: FastifyReply) => textReply(reply).code(404).send('This link does not exist.\n');

@@ -35,6 +35,15 @@ export type ProviderReport = {
   | { messageId?: undefined; providerMessageId: string }
 );
 
+/** The longest provider message id events carry (their contracts' limit). */
+export const MAX_PROVIDER_ID = 128;
+
+/** Why a provider's id for a message cannot be carried (longer than events take), or undefined. */
+export const providerIdProblem = (field: string, id: string | undefined): string | undefined =>
+  id !== undefined && id.length > MAX_PROVIDER_ID
+    ? `'${field}' is longer than ${MAX_PROVIDER_ID} characters`
+    : undefined;
+
 /** Why a request was refused: `unknown` when it names something the channel does not have (a 404). */
 export interface Refusal {
   ok: false;

@@ -19,6 +19,15 @@ describe('parseImiMo', () => {
   it('refuses a body without a sender', () => {
     expect(parseImiMo({ message: 'hi' }, null)).toEqual({ ok: false, reason: "missing required field 'oa'" });
   });
+
+  it('refuses a tid longer than events carry (the edge fuzz found a 500 there)', () => {
+    const mo = { oa: '919876543210', message: 'hi' };
+    expect(parseImiMo({ ...mo, tid: 't'.repeat(128) }, null)).toMatchObject({ ok: true });
+    expect(parseImiMo({ ...mo, tid: 't'.repeat(129) }, null)).toEqual({
+      ok: false,
+      reason: "'tid' is longer than 128 characters",
+    });
+  });
 });
 
 describe('readImiReport', () => {
@@ -44,6 +53,13 @@ describe('readImiReport', () => {
     const read = readImiReport(dr({ correlationid: 'theirs', transid: TRANSID }), CHANNEL_ID);
     expect(read).toMatchObject({ ok: true, report: { providerMessageId: TRANSID, status: 'failed' } });
     expect(read.ok && read.report.messageId).toBeUndefined();
+  });
+
+  it('refuses a transid longer than events carry', () => {
+    expect(readImiReport(dr({ transid: 'x'.repeat(129) }), CHANNEL_ID)).toEqual({
+      ok: false,
+      reason: "'transid' is longer than 128 characters",
+    });
   });
 
   it('gives a repeated report the same event id', () => {

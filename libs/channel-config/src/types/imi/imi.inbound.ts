@@ -1,6 +1,6 @@
 import { isUuid, MessageStatus, stableId } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
-import type { ProviderReport, Refusal } from '../../inbound/inbound-event';
+import { providerIdProblem, type ProviderReport, type Refusal } from '../../inbound/inbound-event';
 import { parseIsoDate, storableDate } from '../../inbound/provider-dates';
 
 export type ImiMo =
@@ -30,7 +30,10 @@ export function parseImiMo(body: unknown, country: string | null): ImiMo {
   const sentAt =
     (datetime ? parseIsoDate(datetime) : undefined) ??
     (Number.isFinite(ts) && ts > 0 ? storableDate(new Date(ts)) : undefined);
-  return { ok: true, from: phone.e164, text, sentAt, providerMessageId: str(fields.tid) };
+  const tid = str(fields.tid);
+  const tooLong = providerIdProblem('tid', tid);
+  if (tooLong) return { ok: false, reason: tooLong };
+  return { ok: true, from: phone.e164, text, sentAt, providerMessageId: tid };
 }
 
 export type ImiDr =
@@ -68,6 +71,8 @@ export function parseImiDr(body: unknown): ImiDr {
   const messageId = correlationId && isUuid(correlationId) ? correlationId : undefined;
   if (!messageId && !transid)
     return { ok: false, reason: "needs 'correlationid' (our message id) or 'transid'" };
+  const tooLong = providerIdProblem('transid', transid);
+  if (tooLong) return { ok: false, reason: tooLong };
   const code = str(info.code);
   const timeStamp = str(info.timeStamp);
   return {

@@ -33,6 +33,28 @@ describe('readTemplateEvent', () => {
     });
   });
 
+  it("keeps a message's provider id, and refuses one longer than events carry", () => {
+    const withId = channel({
+      API: { SendMessage: SEND },
+      Webhook: [
+        {
+          event_key: 'sms',
+          event_type: 'message',
+          request_parameters: { from: '$from$', content: '$content$', ref: '$messageid$' },
+        },
+      ],
+    });
+    const sms = (ref: string) => ({ from: '+61412345678', content: 'Hi', ref });
+    expect(readTemplateEvent(withId, 'sms', sms('p-1'))).toMatchObject({
+      ok: true,
+      message: { providerMessageId: 'p-1' },
+    });
+    expect(readTemplateEvent(withId, 'sms', sms('p'.repeat(129)))).toEqual({
+      ok: false,
+      reason: "'messageid' is longer than 128 characters",
+    });
+  });
+
   it('calls an event the template does not name unknown, listing the ones it does', () => {
     expect(readTemplateEvent(channel(), 'nope', {})).toEqual({
       ok: false,

@@ -1,6 +1,12 @@
 import { isUuid, stableId } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
-import type { InboundChannel, InboundText, ProviderReport, Refusal } from '../../inbound/inbound-event';
+import {
+  providerIdProblem,
+  type InboundChannel,
+  type InboundText,
+  type ProviderReport,
+  type Refusal,
+} from '../../inbound/inbound-event';
 import { parseIsoDate } from '../../inbound/provider-dates';
 import { parseTemplateConfig, type TemplateSettings } from './template.config';
 import {
@@ -74,6 +80,8 @@ function message(channel: InboundChannel, model: WebhookModel, values: WebhookVa
   }
   const text = values.content ?? values.text ?? '';
   if (text.length > 20_000) return { ok: false, reason: 'the text is longer than 20000 characters' };
+  const tooLong = providerIdProblem('messageid', values.messageid);
+  if (tooLong) return { ok: false, reason: tooLong };
   const mediaUrl = model.type === 'mms' ? values.url : undefined;
   if (mediaUrl !== undefined && !/^https?:\/\/\S{1,1000}$/i.test(mediaUrl))
     return { ok: false, reason: "'url' must be an http(s) URL of at most 1000 characters" };
