@@ -2,6 +2,7 @@ import {
   createChannel,
   createWorkspace,
   RecordingServer,
+  imiSeedTemplateRequest,
   serviceEnv,
   ServiceProcess,
   startInFreshGroup,
@@ -229,18 +230,7 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
     it("sends the seed's template request verbatim, its empty strings taken as not given", async () => {
       await api('PUT', '/v1/templates/1', { body: 'Hi $(name), greetings from MNOP bank.' });
       await api('PUT', '/v1/profiles/254733000003', { fields: { name: 'Steve' } });
-      const response = await imi({
-        correlationid: '',
-        conversationid: '',
-        callbackData: '',
-        notifyurl: '',
-        route: '',
-        expiry: '',
-        deliverychannel: 'sms',
-        message: { template: '1' },
-        channels: { sms: {} },
-        destination: [{ msisdn: ['254733000003'] }],
-      });
+      const response = await imi(imiSeedTemplateRequest('254733000003'));
       expect(response.status).toBe(200);
       const [entry] = await entries(response);
       expect(entry.code).toBe('1001');

@@ -7,6 +7,7 @@ export * from './in-process-service';
 export * from './factories';
 export * from './seed';
 export * from './channel-configs';
+export * from './seed-requests';
 export { ensureInfra, ensureTestInfra, infraCommand, loadTestInfra, repoRoot, TestInfra } from './infra';
 export * from './recording-server';
 export * from './consumer-groups';

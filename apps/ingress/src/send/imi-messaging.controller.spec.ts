@@ -10,6 +10,7 @@ import type { IngressConfig } from '../config';
 import { SendMessages } from './send-messages.use-case';
 import type { SendRequestsStore } from './send-requests.store';
 import { TemplateTexts } from './template-texts';
+import { imiSeedTemplateRequest } from '@smsgate/testing';
 import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
 const WORKSPACE = { id: '0190a3c2-1111-7aaa-8bbb-000000000001', name: 'imi' };
@@ -263,19 +264,7 @@ describe('IMIconnect variables from profiles', () => {
 });
 
 describe('IMIconnect templates', () => {
-  // The seed's "Sending SMS with a Template", verbatim but for the number: its empty strings are "not given".
-  const withTemplate = {
-    correlationid: '',
-    conversationid: '',
-    callbackData: '',
-    notifyurl: '',
-    route: '',
-    expiry: '',
-    deliverychannel: 'sms',
-    message: { template: '1' },
-    channels: { sms: {} },
-    destination: [{ msisdn: ['254712345678'] }],
-  };
+  const withTemplate = imiSeedTemplateRequest('254712345678');
 
   it("sends the template's body, its placeholders filled from the destination, parameters, then profile", async () => {
     const { imi, published } = controller(
