@@ -1,6 +1,7 @@
 import { isUuid, stableId } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
 import {
+  MAX_PROVIDER_ID,
   providerIdProblem,
   type InboundChannel,
   type InboundText,
@@ -138,7 +139,7 @@ function report(
     ok: true,
     kind: 'report',
     report: providerIds
-      ? { ...common, providerMessageId: messageId.slice(0, 128) }
+      ? { ...common, providerMessageId: messageId.slice(0, MAX_PROVIDER_ID) }
       : { ...common, messageId },
   };
 }
