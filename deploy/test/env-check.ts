@@ -40,3 +40,11 @@ export function envProblems(plan: BootPlan): string[] {
     }),
   ];
 }
+
+/** The consumer group a service joins (its KAFKA_GROUP_ID, or the default), none for ingress. */
+export function consumerGroupOf(service: ProcessPlan): string | undefined {
+  const config = configs.find(({ name }) => name === service.app);
+  const parsed = config?.env.safeParse(service.env);
+  const group = (parsed?.data as { KAFKA_GROUP_ID?: unknown } | undefined)?.KAFKA_GROUP_ID;
+  return typeof group === 'string' ? group : undefined;
+}
