@@ -1,19 +1,9 @@
 import { composePlan, composeShellEnv, generateSecrets, kubernetesPlan, readmeSecret } from './boot-plan';
+import { DEPLOYMENT_FORMS } from './deployment-forms';
 import { envProblems } from './env-check';
 import { render } from './manifests';
 
-const secrets = () => {
-  const secret = readmeSecret();
-  return { [secret.name]: generateSecrets(secret.keys) };
-};
-
-const FORMS = {
-  'docker-compose.yml': () => composePlan(composeShellEnv()),
-  'overlays/staging': () => kubernetesPlan(render('overlays/staging'), secrets()),
-  'overlays/production': () => kubernetesPlan(render('overlays/production'), secrets()),
-};
-
-describe.each(Object.entries(FORMS))('the environment %s gives each process', (_form, plan) => {
+describe.each(DEPLOYMENT_FORMS)('the environment $form gives each process', ({ plan }) => {
   it("is what the services' config schemas read and accept", () => {
     const boot = plan();
     expect(boot.services.map((service) => service.app).sort()).toEqual([
@@ -63,5 +53,26 @@ describe('kubernetesPlan', () => {
     expect(() =>
       kubernetesPlan(render('overlays/staging'), { [name]: generateSecrets(['DATABASE_URL']) }),
     ).toThrow(/SECRETS_KEY: Secret smsgate-secrets, key SECRETS_KEY, does not exist/);
+  });
+});
+
+describe('kubernetesPlan with a Secret among the documents', () => {
+  it('reads its data (base64) and stringData', () => {
+    const { name, keys } = readmeSecret();
+    const values = generateSecrets(keys);
+    const { DATABASE_URL, ...rest } = values;
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name },
+      data: Object.fromEntries(
+        Object.entries(rest).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+      ),
+      stringData: { DATABASE_URL },
+    };
+    const plan = kubernetesPlan([...render('overlays/staging'), secret], {});
+    const ingress = plan.services.find((service) => service.app === 'ingress')!;
+    expect(ingress.env).toMatchObject(values);
+    expect(envProblems(plan)).toEqual([]);
   });
 });

@@ -148,14 +148,24 @@ type PodOwner = Manifest & { spec: { template: { spec: { containers: Container[]
 /**
  * Every Deployment and the migration Job of rendered Kubernetes documents (kustomize or a chart), with
  * each container's environment as the kubelet would give it: the image's `ENV`, then `envFrom`, then
- * `env` (`value`, `configMapKeyRef`, `secretKeyRef`), ConfigMaps from the documents and Secrets from
- * `secrets` (name → data). A reference that resolves to nothing, unless marked optional, is an error.
+ * `env` (`value`, `configMapKeyRef`, `secretKeyRef`), ConfigMaps and Secrets from the documents, other
+ * Secrets from `secrets` (name → data: those the user creates). A reference that resolves to nothing, unless marked optional, is an error.
  */
 export function kubernetesPlan(docs: Manifest[], secrets: Record<string, Record<string, string>>): BootPlan {
   const lookup: Lookup = (kind, name) => {
-    if (kind === 'Secret') return secrets[name];
-    const configMap = docs.find((doc) => doc.kind === kind && doc.metadata.name === name);
-    return configMap && stringValues((configMap.data ?? {}) as Record<string, unknown>);
+    const doc = docs.find((candidate) => candidate.kind === kind && candidate.metadata.name === name);
+    if (!doc) return kind === 'Secret' ? secrets[name] : undefined;
+    const data = stringValues((doc.data ?? {}) as Record<string, unknown>);
+    if (kind === 'ConfigMap') return data;
+    // A Secret rendered with the rest (a chart that generates one): `data` is base64, `stringData` plain.
+    const decoded = Object.entries(data).map(([key, value]): [string, string] => [
+      key,
+      Buffer.from(value, 'base64').toString(),
+    ]);
+    return {
+      ...Object.fromEntries(decoded),
+      ...stringValues((doc.stringData ?? {}) as Record<string, unknown>),
+    };
   };
   const plans = (docs.filter((doc) => doc.kind === 'Deployment' || doc.kind === 'Job') as PodOwner[]).map(
     (doc) => ({

@@ -2,16 +2,8 @@ import { freePort, repoRoot, startGroupsAtEnd, type TestInfra } from '@smsgate/t
 import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import type { BootPlan, ProcessPlan, ServicePlan } from '../../deploy/test/boot-plan';
+import type { HostMap } from '../../deploy/test/deployment-forms';
 import { consumerGroupOf } from '../../deploy/test/env-check';
-
-/**
- * Where a form's Kafka and PostgreSQL are (`host:port` as its manifests say), which the test points at
- * its own instance; nothing else in the environment changes.
- */
-export interface HostMap {
-  kafka: string;
-  postgres: string;
-}
 
 /**
  * The environment with only the addresses of Kafka and PostgreSQL rewritten: KAFKA_BROKERS' `hosts.kafka`
