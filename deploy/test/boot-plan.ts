@@ -66,13 +66,18 @@ export function composeShellEnv(): Record<string, string> {
 export function composePlan(shell: Record<string, string>): BootPlan {
   const compose = loadCompose(shell);
   const envOf = (name: string, app: string): Record<string, string> => {
-    const service = compose.services[name] as { env_file?: string | string[] };
-    const files = [service.env_file ?? []].flat();
+    const { env_file, environment = {} } = compose.services[name];
+    const files = [env_file ?? []].flat();
     const fromFiles = files.map((file) => envFile(readFileSync(path.join(repoRoot, file), 'utf8')));
+    // A key without a value passes the shell's value on (unset when the shell has none).
+    const given = Object.entries(environment).map(([key, value]): [string, unknown] => [
+      key,
+      value ?? shell[key],
+    ]);
     return {
       ...imageDefaults(app).env,
       ...(Object.assign({}, ...fromFiles) as Record<string, string>),
-      ...stringValues(compose.services[name].environment ?? {}),
+      ...stringValues(Object.fromEntries(given.filter(([, value]) => value !== undefined))),
     };
   };
   const processOf = (name: string): ProcessPlan => {
