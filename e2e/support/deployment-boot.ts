@@ -39,6 +39,10 @@ export function pointAtTestInfra(
   return env;
 }
 
+/** Every process started here and still running: killed if the test run ends first. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
 /** A process of the form, run as its image would: `node` is this Node, the working directory the repository. */
 function start(run: ProcessPlan, env: Record<string, string>): Started {
   const [program, ...args] = run.command;
@@ -47,6 +51,8 @@ function start(run: ProcessPlan, env: Record<string, string>): Started {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const kept = { stdout: '', stderr: '' };
   for (const stream of ['stdout', 'stderr'] as const)
     child[stream]?.on(
