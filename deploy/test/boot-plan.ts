@@ -154,7 +154,8 @@ type PodOwner = Manifest & { spec: { template: { spec: { containers: Container[]
  * Every Deployment and the migration Job of rendered Kubernetes documents (kustomize or a chart), with
  * each container's environment as the kubelet would give it: the image's `ENV`, then `envFrom`, then
  * `env` (`value`, `configMapKeyRef`, `secretKeyRef`), ConfigMaps and Secrets from the documents, other
- * Secrets from `secrets` (name → data: those the user creates). A reference that resolves to nothing, unless marked optional, is an error.
+ * Secrets from `secrets` (name → data: those the user creates). A reference that resolves to nothing,
+ * unless marked optional, is an error.
  */
 export function kubernetesPlan(docs: Manifest[], secrets: Record<string, Record<string, string>>): BootPlan {
   const lookup: Lookup = (kind, name) => {

@@ -98,7 +98,7 @@ export interface BootResult {
 /**
  * Boots a deployment form on the test Kafka and PostgreSQL: the migration job into an empty database,
  * then every service at once, each until its readiness probe answers 200; then SIGTERM to all. A process
- * that fails is reported by the form's name, its source and the last lines of its output.
+ * that fails is reported by the form's name, its source and the last lines of its stderr.
  */
 export async function bootForm(
   form: string,
@@ -157,7 +157,8 @@ async function waitReady(
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(
-        `${form}: ${service.source} exited with ${child.exitCode} before it was ready; its stderr ends:\n${lastLines(stderr())}`,
+        `${form}: ${service.source} exited with ${child.exitCode} before it was ready; ` +
+          `its stderr ends:\n${lastLines(stderr())}`,
       );
     const response = await fetch(`http://127.0.0.1:${port}${service.readyPath}`).catch(() => undefined);
     if (response?.status === 200) return Date.now();
