@@ -130,6 +130,22 @@ export default tseslint.config(
     },
   },
   {
+    // The boot tests read the config schemas (through the reference's list) and the deployment plans.
+    files: ['deploy/test/**/*.ts', 'e2e/deployments.e2e-spec.ts', 'e2e/support/deployment-boot.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...boundaries,
+          allow: [
+            '^(\\.\\./)+tools/config-reference/src/config-reference$',
+            '^(\\.\\./)+deploy/test/[a-z-]+$',
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

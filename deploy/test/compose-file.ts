@@ -33,7 +33,8 @@ export interface ComposeService {
   image?: string;
   build?: { context: string; args?: Record<string, string> } | string;
   command?: string[];
-  environment?: Record<string, string | number>;
+  environment?: Record<string, string | number | null>;
+  env_file?: string | string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[]; interval?: string };
   restart?: string;

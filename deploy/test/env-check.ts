@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { services as configs } from '../../tools/config-reference/src/config-reference';
+import { BootPlan, imageDefaults, ProcessPlan } from './boot-plan';
+
+/** Read by Node itself or by the image's HEALTHCHECK, not by a config schema (the Dockerfile sets them). */
+const runtimeNames = (app: string) => Object.keys(imageDefaults(app).env);
+
+/** The migration runner (libs/db/src/migrate.ts) reads DATABASE_URL and nothing else. */
+const MIGRATE_READS = ['DATABASE_URL'];
+
+/**
+ * What is wrong with the environment a form gives each process, as `<source>: <problem>`: a variable the
+ * process never reads (a setting saved and ignored), or one its config schema refuses or misses (it
+ * would exit 78). Values never appear, only names and the schema's messages.
+ */
+export function envProblems(plan: BootPlan): string[] {
+  const unread = (run: ProcessPlan, reads: string[]) =>
+    Object.keys(run.env)
+      .filter((name) => !reads.includes(name) && !runtimeNames(run.app).includes(name))
+      .map((name) => `${run.source}: sets ${name}, which ${run.app} does not read`);
+  const migrate = [
+    ...unread(plan.migrate, MIGRATE_READS),
+    ...MIGRATE_READS.filter((name) => !plan.migrate.env[name]).map(
+      (name) => `${plan.migrate.source}: ${name} is required`,
+    ),
+  ];
+  return [
+    ...migrate,
+    ...plan.services.flatMap((service) => {
+      const config = configs.find(({ name }) => name === service.app);
+      if (!config) return [`${service.source}: no config schema for ${service.app}`];
+      const parsed = config.env.safeParse(service.env);
+      const invalid = parsed.success
+        ? []
+        : parsed.error.issues.map((issue) => `${service.source}: ${issue.path.join('.')} ${issue.message}`);
+      const port = Number(service.env.PORT ?? (config.env.shape.PORT as z.ZodType).parse(undefined));
+      const probe =
+        port === service.port ? [] : [`${service.source}: listens on ${port}, probed on ${service.port}`];
+      return [...unread(service, Object.keys(config.env.shape)), ...invalid, ...probe];
+    }),
+  ];
+}
+
+/** The consumer group a service joins (its KAFKA_GROUP_ID, or the default), none for ingress. */
+export function consumerGroupOf(service: ProcessPlan): string | undefined {
+  const config = configs.find(({ name }) => name === service.app);
+  const parsed = config?.env.safeParse(service.env);
+  const group = (parsed?.data as { KAFKA_GROUP_ID?: unknown } | undefined)?.KAFKA_GROUP_ID;
+  return typeof group === 'string' ? group : undefined;
+}
