@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   messageIdFromRecord,
   MessageStatus,
@@ -156,7 +156,10 @@ export class DispatchMessage {
           this.http,
         );
         timer({ result: result.kind });
-        await this.attempts.finish(context.id, context.attempt, result);
+        await Promise.all([
+          this.attempts.finish(context.id, context.attempt, result),
+          this.pauseOnRetryAfter(channel, result),
+        ]);
       }
       return await this.settle(context, channel, candidates.length, result);
     } finally {
@@ -165,6 +168,20 @@ export class DispatchMessage {
   }
 
   private readonly sending = new Set<string>();
+  private readonly logger = new Logger(DispatchMessage.name);
+
+  /** The provider's `Retry-After` (429, 503) pauses the whole channel; the message retries after it. */
+  private async pauseOnRetryAfter(channel: DispatchChannel, result: SendResult): Promise<void> {
+    if (result.kind !== 'retry' || !result.retryAfterMs) return;
+    const max = this.config.DISPATCH_RETRY_AFTER_MAX_MS;
+    if (result.retryAfterMs > max) {
+      this.logger.warn(
+        `channel ${channel.id}: Retry-After of ${result.retryAfterMs} ms capped at ${max} ms ` +
+          '(DISPATCH_RETRY_AFTER_MAX_MS)',
+      );
+    }
+    await this.limiter.pause(channel.id, channel.tps, Math.min(result.retryAfterMs, max));
+  }
 
   private async settle(
     context: Context,
