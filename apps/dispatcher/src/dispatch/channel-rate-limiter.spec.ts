@@ -1,5 +1,5 @@
 import type { RateLease } from '@smsgate/db';
-import { ChannelRateLimiter, RATE_WINDOW_MS, SharedRateBudget } from './channel-rate-limiter';
+import { ChannelRateLimiter, pauseOf, RATE_WINDOW_MS, SharedRateBudget } from './channel-rate-limiter';
 
 /**
  * The budget's arithmetic as channel_rate_budgets does it (that table is tested against PostgreSQL in
@@ -136,5 +136,18 @@ describe('ChannelRateLimiter', () => {
     expect(budget.leases).toHaveLength(1);
     await advance(20);
     expect(sent).toBe(true);
+  });
+});
+
+describe('pauseOf', () => {
+  it('takes a Retry-After up to the cap, and says when it capped it', () => {
+    expect(pauseOf(2_000, 300_000)).toEqual({ ms: 2_000, capped: false });
+    expect(pauseOf(86_400_000, 300_000)).toEqual({ ms: 300_000, capped: true });
+  });
+
+  it('has no pause without a Retry-After, for one in the past, or when pauses are off', () => {
+    expect(pauseOf(undefined, 300_000)).toBeUndefined();
+    expect(pauseOf(0, 300_000)).toBeUndefined();
+    expect(pauseOf(2_000, 0)).toBeUndefined();
   });
 });

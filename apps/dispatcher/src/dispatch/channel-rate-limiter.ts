@@ -14,6 +14,15 @@ export interface SharedRateBudget {
   pause(channel: string, ms: number): Promise<void>;
 }
 
+/** The pause a provider's Retry-After asks for, at most `maxMs`; undefined when there is none to take. */
+export function pauseOf(
+  retryAfterMs: number | undefined,
+  maxMs: number,
+): { ms: number; capped: boolean } | undefined {
+  if (!retryAfterMs || retryAfterMs <= 0 || maxMs <= 0) return undefined;
+  return { ms: Math.min(retryAfterMs, maxMs), capped: retryAfterMs > maxMs };
+}
+
 interface Waiter {
   cost: number;
   resolve: () => void;
