@@ -90,8 +90,10 @@ describe('a channel’s rate and pauses across three dispatchers', () => {
     const from = arrivals[0] + 1_000;
     const to = arrivals[0] + 10_000;
     const rate = arrivals.filter((at) => at >= from && at < to).length / ((to - from) / 1_000);
-    // The busiest 1-second span of the run. Each 100 ms window leases one part, sent a few ms after
-    // the window starts: a span holds 10 windows' sends, 11 when the first was late and the last early.
+    // The busiest 1-second span of the run. Each 100 ms window leases one part, sent a few ms after the
+    // window starts: a span holds 10 windows' sends, 11 when the first was late and the last early, 12
+    // when a loaded machine delays a send by more than a window (seen once in four runs on 2 shared cores).
+    // The 9-second average is the tight bound; 12 still fails replicas that each keep 10/s (20, or 59).
     const busiest = Math.max(
       ...arrivals.map((at) => arrivals.filter((t) => t >= at && t < at + 1_000).length),
     );
@@ -100,7 +102,7 @@ describe('a channel’s rate and pauses across three dispatchers', () => {
     const figures = { rate, busiest, perReplica };
     expect({
       figures,
-      ok: rate >= 9 && rate <= 10.5 && busiest <= 11 && perReplica.every((n) => n > 0),
+      ok: rate >= 9 && rate <= 10.5 && busiest <= 12 && perReplica.every((n) => n > 0),
     }).toEqual({ figures, ok: true });
     expect(idsOf(aggregator.requests).sort()).toEqual([...ids].sort());
   }, 45_000);
