@@ -44,6 +44,16 @@ export const dispatcherEnv = smsgateServiceEnv(8081).extend({
     .max(1_000)
     .default(64)
     .describe('messages of a consumed batch sent at once'),
+  DISPATCH_RETRY_AFTER_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(300_000)
+    .describe(
+      'longest pause of an HTTP channel after its provider answers 429 or 503 with `Retry-After` ' +
+        '(longer ones are capped and logged; 0: never pause)',
+    ),
 });
 
 export type DispatcherConfig = z.output<typeof dispatcherEnv>;

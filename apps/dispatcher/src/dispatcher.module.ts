@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { smsgateServiceModule } from '@smsgate/service';
+import { ChannelRateBudgetsRepository } from '@smsgate/db';
 import { createChannelAdapters } from '@smsgate/channel-config';
 import { NodeHttpClient } from '@smsgate/egress';
 import { ChannelDirectory } from './channels/channel-directory';
@@ -9,6 +10,7 @@ import { OptOutList } from './dispatch/opt-out-list';
 import { ChannelRateLimiter } from './dispatch/channel-rate-limiter';
 import { CHANNEL_ADAPTERS, DispatchMessage, HTTP_CLIENT } from './dispatch/dispatch-message.use-case';
 import { OutboundConsumer } from './dispatch/outbound.consumer';
+import { onPausedChannelsScrape } from './metrics';
 import { RouteResolver } from './routing/route-resolver';
 
 @Injectable()
@@ -44,7 +46,15 @@ export class DispatcherModule extends smsgateServiceModule<DispatcherConfig>(
       RouteResolver,
       AttemptLedger,
       OptOutList,
-      { provide: ChannelRateLimiter, useFactory: () => new ChannelRateLimiter() },
+      {
+        provide: ChannelRateLimiter,
+        inject: [ChannelRateBudgetsRepository],
+        useFactory: (budgets: ChannelRateBudgetsRepository) => {
+          const limiter = new ChannelRateLimiter(budgets);
+          onPausedChannelsScrape(() => limiter.paused());
+          return limiter;
+        },
+      },
       DispatchMessage,
     ],
   }),

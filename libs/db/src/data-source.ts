@@ -19,6 +19,7 @@ import { NotifyOn1763800000012 } from './migrations/1763800000012-notify-on';
 import { ProfilesAndTemplates1763800000013 } from './migrations/1763800000013-profiles-and-templates';
 import { Smartlinks1763800000014 } from './migrations/1763800000014-smartlinks';
 import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api-detection';
+import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-channel-rate-budgets';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -41,6 +42,7 @@ export const migrations = [
   ProfilesAndTemplates1763800000013,
   Smartlinks1763800000014,
   ChtApiDetection1763800000016,
+  ChannelRateBudgets1763800000017,
 ];
 
 export interface DataSourceSettings {

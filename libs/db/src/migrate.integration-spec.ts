@@ -35,6 +35,7 @@ describe('migrations', () => {
     expect([...first, ...second]).toEqual(migrations.map((migration) => migration.name));
     expect(await tables()).toEqual([
       'callback_outbox',
+      'channel_rate_budgets',
       'channels',
       'cht_broadcasts',
       'cht_gateway_inbox',

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   messageIdFromRecord,
   MessageStatus,
@@ -15,7 +15,7 @@ import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
 import { RouteResolver } from '../routing/route-resolver';
 import { AttemptLedger } from './attempt-ledger';
-import { ChannelRateLimiter } from './channel-rate-limiter';
+import { ChannelRateLimiter, pauseOf } from './channel-rate-limiter';
 import { OptOutList } from './opt-out-list';
 
 export const CHANNEL_ADAPTERS = Symbol('CHANNEL_ADAPTERS');
@@ -156,7 +156,10 @@ export class DispatchMessage {
           this.http,
         );
         timer({ result: result.kind });
-        await this.attempts.finish(context.id, context.attempt, result);
+        await Promise.all([
+          this.attempts.finish(context.id, context.attempt, result),
+          this.pauseOnRetryAfter(channel, result),
+        ]);
       }
       return await this.settle(context, channel, candidates.length, result);
     } finally {
@@ -165,6 +168,24 @@ export class DispatchMessage {
   }
 
   private readonly sending = new Set<string>();
+  private readonly logger = new Logger(DispatchMessage.name);
+
+  /** The provider's `Retry-After` (429, 503) pauses the whole channel; the message retries after it. */
+  private async pauseOnRetryAfter(channel: DispatchChannel, result: SendResult): Promise<void> {
+    if (result.kind !== 'retry') return;
+    const pause = pauseOf(result.retryAfterMs, this.config.DISPATCH_RETRY_AFTER_MAX_MS);
+    if (!pause) return;
+    if (pause.capped) {
+      this.logger.warn(
+        `channel ${channel.id}: Retry-After of ${result.retryAfterMs} ms capped at ${pause.ms} ms ` +
+          '(DISPATCH_RETRY_AFTER_MAX_MS)',
+      );
+    }
+    // This replica is paused already; the other replicas only learn it from the budget.
+    await this.limiter.pause(channel.id, channel.tps, pause.ms).catch((error: unknown) => {
+      this.logger.warn(`channel ${channel.id}: pause not shared with the other replicas (${String(error)})`);
+    });
+  }
 
   private async settle(
     context: Context,

@@ -21,6 +21,8 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('', now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('-5', now)).toBeUndefined();
+    expect(parseRetryAfter('1.5', now)).toBeUndefined();
+    expect(parseRetryAfter('Someday, 99 Foo 2026', now)).toBeUndefined();
   });
 });
 
@@ -31,6 +33,17 @@ describe('outcomeOfStatus', () => {
       reason: 'HTTP 429 (rate limited)',
       detail: { status: 429, body: '' },
     });
+  });
+
+  it('gives the pause of a 429 or 503 with Retry-After, in either form, and none for a date past', () => {
+    const at = (status: number, value: string) =>
+      outcomeOfStatus({ status, headers: { 'retry-after': value }, body: '' }, none);
+    expect(at(429, '2')).toMatchObject({ kind: 'retry', retryAfterMs: 2_000 });
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(at(503, inTenSeconds)).toMatchObject({ kind: 'retry', reason: 'HTTP 503' });
+    expect(at(503, inTenSeconds)).toHaveProperty('retryAfterMs', expect.any(Number));
+    expect(at(503, 'Sun, 22 Nov 2020 09:00:00 GMT')).not.toHaveProperty('retryAfterMs');
+    expect(at(502, '5')).not.toHaveProperty('retryAfterMs');
   });
 
   it('cuts long bodies in the detail', () => {

@@ -30,12 +30,13 @@ export const isSuccess = (status: number): boolean => status >= 200 && status <=
 export function outcomeOfStatus(response: HttpResponse, redact: Redact, extra: Detail = {}): SendResult {
   const detail: Detail = { ...extra, status: response.status, body: excerpt(response.body, redact) };
   const { status } = response;
-  if (status === 429) {
+  if (status === 429 || status === 503) {
+    // Their Retry-After pauses the channel (dispatcher); without one the retry schedule applies.
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
     return {
       kind: 'retry',
-      reason: 'HTTP 429 (rate limited)',
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      reason: status === 429 ? 'HTTP 429 (rate limited)' : 'HTTP 503',
+      ...(retryAfterMs ? { retryAfterMs } : {}),
       detail,
     };
   }

@@ -25,6 +25,7 @@ import { RapidProChannelsRepository } from './rapidpro-channels.repository';
 import { ProfilesRepository } from './profiles.repository';
 import { MessageTemplatesRepository } from './message-templates.repository';
 import { SmartlinksRepository } from './smartlinks.repository';
+import { ChannelRateBudgetsRepository } from './channel-rate-budgets.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -55,4 +56,5 @@ export const repositories = [
   ProfilesRepository,
   MessageTemplatesRepository,
   SmartlinksRepository,
+  ChannelRateBudgetsRepository,
 ];

@@ -16,6 +16,7 @@ export * from './accepted-messages.repository';
 export * from './smpp-submits.repository';
 export * from './smpp-mo-parts.repository';
 export * from './smpp-channel-states.repository';
+export * from './channel-rate-budgets.repository';
 export * from './cht-messages.repository';
 export * from './cht-inbound-forwards.repository';
 export * from './cht-gateway-inbox.repository';

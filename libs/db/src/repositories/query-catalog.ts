@@ -15,6 +15,7 @@ import { acceptedMessageQueries } from './accepted-messages.repository';
 import { smppSubmitQueries } from './smpp-submits.repository';
 import { smppMoPartQueries } from './smpp-mo-parts.repository';
 import { smppChannelStateQueries } from './smpp-channel-states.repository';
+import { channelRateBudgetQueries } from './channel-rate-budgets.repository';
 import { chtMessageQueries } from './cht-messages.repository';
 import { chtInboundForwardQueries } from './cht-inbound-forwards.repository';
 import { chtGatewayInboxQueries } from './cht-gateway-inbox.repository';
@@ -50,6 +51,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'smpp-submits': smppSubmitQueries,
   'smpp-mo-parts': smppMoPartQueries,
   'smpp-channel-states': smppChannelStateQueries,
+  'channel-rate-budgets': channelRateBudgetQueries,
   'cht-messages': chtMessageQueries,
   'cht-inbound-forwards': chtInboundForwardQueries,
   'cht-gateway-inbox': chtGatewayInboxQueries,
