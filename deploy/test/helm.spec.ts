@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    rendered YAML is walked here as untyped data; its types are what schemaProblems() checks. */
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { AnyObject, byKind, itRendersTheGateway, named, SERVICES } from './gateway-checks';

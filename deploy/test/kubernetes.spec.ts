@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    rendered YAML is walked here as untyped data; its types are what schemaProblems() checks. */
 import { TopicPartitions } from '@smsgate/contracts';
 import { AnyObject, byKind, itRendersTheGateway, named, selects, SERVICES } from './gateway-checks';
