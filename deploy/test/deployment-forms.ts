@@ -6,7 +6,7 @@ import {
   kubernetesPlan,
   readmeSecret,
 } from './boot-plan';
-import { render } from './manifests';
+import { render, renderHelm } from './manifests';
 
 /** Where a form says Kafka and PostgreSQL are (`host:port`): the boot test points these at its own. */
 export interface HostMap {
@@ -50,5 +50,25 @@ export const DEPLOYMENT_FORMS: DeploymentForm[] = [
     form: 'kustomize overlays/production',
     plan: () => kubernetesPlan(render('overlays/production'), readmeSecrets()),
     hosts: CLUSTER,
+  },
+  {
+    form: 'helm chart, default values',
+    plan: () => kubernetesPlan(renderHelm(), readmeSecrets()),
+    hosts: CLUSTER,
+  },
+  {
+    // An existing Secret of another name, its own Kafka, ingress with TLS, HPA, network policies.
+    form: 'helm chart, ci/production-values.yaml',
+    plan: () =>
+      kubernetesPlan(renderHelm(['ci/production-values.yaml']), {
+        'smsgate-prod-secrets': Object.values(readmeSecrets())[0],
+      }),
+    hosts: { kafka: 'prod-kafka-bootstrap.kafka.svc:9093', postgres: CLUSTER.postgres },
+  },
+  {
+    // The chart renders the Secret itself: nothing is created by hand.
+    form: 'helm chart, ci/generated-secret-values.yaml',
+    plan: () => kubernetesPlan(renderHelm(['ci/generated-secret-values.yaml']), {}),
+    hosts: { kafka: CLUSTER.kafka, postgres: 'postgres.data.svc:5432' },
   },
 ];

@@ -57,10 +57,10 @@ describe('Helm chart defaults: the same gateway as deploy/kubernetes/base', () =
     expect(Object.keys(envNames(helm)).sort()).toEqual(SERVICES.map((s) => `smsgate-${s}`).sort());
   });
 
-  it('renders the ConfigMap of the base, key for key', () => {
-    expect(named(helm, 'ConfigMap', 'smsgate-config')!.data).toEqual(
-      named(base, 'ConfigMap', 'smsgate-config')!.data,
-    );
+  it('renders the ConfigMaps of the base, key for key', () => {
+    const configMaps = (manifests: Manifest[]) =>
+      Object.fromEntries(byKind(manifests, 'ConfigMap').map((c: AnyObject) => [c.metadata.name, c.data]));
+    expect(configMaps(helm)).toEqual(configMaps(base));
   });
 
   it('gives each Deployment the probes, security contexts, resources and labels of the base', () => {
