@@ -26,6 +26,16 @@ ensure_kustomize() {
   GOBIN="$LOCAL/bin" GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
 }
 
+# deploy/test lints and renders the Helm chart (deploy/helm/smsgate) with helm built from its Go module.
+HELM_VERSION=v4.3.2
+ensure_helm() {
+  [ -x "$LOCAL/bin/helm" ] && return
+  command -v go >/dev/null || { log "Go is needed to build helm for deploy/test (apt-get install golang-go)"; exit 1; }
+  log "building helm $HELM_VERSION into .local/bin"
+  mkdir -p "$LOCAL/bin"
+  GOBIN="$LOCAL/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+}
+
 # deploy/test checks the alert rules with promtool, which Debian's prometheus package ships.
 ensure_promtool() {
   command -v promtool >/dev/null && return

@@ -52,7 +52,7 @@ const podSpecOf = (manifest: Manifest): PodSpec | undefined =>
  * no privilege escalation, all capabilities dropped, pinned images, no service-account token, secrets
  * only by reference, and a drain that fits the grace period.
  */
-export function lint(manifests: Manifest[]): string[] {
+export function lint(manifests: Manifest[], secretName = SECRET_NAME): string[] {
   const problems: string[] = [];
   for (const manifest of manifests) {
     const id = `${manifest.kind}/${manifest.metadata.name}`;
@@ -85,7 +85,7 @@ export function lint(manifests: Manifest[]): string[] {
         at(`image ${container.image} must be pinned to a tag or digest (not latest)`);
       for (const variable of container.env ?? []) {
         const ref = variable.valueFrom?.secretKeyRef;
-        if (ref && ref.name !== SECRET_NAME) at(`${variable.name} refers to an unknown Secret ${ref.name}`);
+        if (ref && ref.name !== secretName) at(`${variable.name} refers to an unknown Secret ${ref.name}`);
         if (/KEY|TOKEN|PASSWORD|SECRET|DATABASE_URL/.test(variable.name) && !ref)
           at(`${variable.name} must come from a Secret`);
       }

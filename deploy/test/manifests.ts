@@ -39,6 +39,34 @@ export function render(overlay: string): Manifest[] {
   return parseAllDocuments(text).map((doc) => doc.toJS() as Manifest);
 }
 
+export const helmChartDir = path.join(repoRoot, 'deploy', 'helm', 'smsgate');
+const helmBin = path.join(repoRoot, '.local', 'bin', 'helm');
+
+/** Runs the helm that scripts/test.sh builds into .local/bin (ensure_helm); its stdout. */
+export function runHelm(args: string[]): string {
+  const text = runRenderer(helmBin, args);
+  if (text === undefined)
+    throw new Error('helm is needed in .local/bin: npm test builds it with Go (ensure_helm)');
+  return text;
+}
+
+/**
+ * Renders deploy/helm/smsgate as `helm install` would (release smsgate) with the values files (paths
+ * relative to the chart) and --set values: the same document shape as render().
+ */
+export function renderHelm(valuesFiles: string[] = [], sets: Record<string, string> = {}): Manifest[] {
+  const args = [
+    'template',
+    'smsgate',
+    helmChartDir,
+    ...valuesFiles.flatMap((file) => ['-f', path.resolve(helmChartDir, file)]),
+  ];
+  for (const [key, value] of Object.entries(sets)) args.push('--set', `${key}=${value}`);
+  return parseAllDocuments(runHelm(args))
+    .map((doc) => doc.toJS() as Manifest | null)
+    .filter((manifest): manifest is Manifest => manifest !== null);
+}
+
 /** The renderer's output; undefined when the program is not there. */
 function runRenderer(program: string, args: string[]): string | undefined {
   try {

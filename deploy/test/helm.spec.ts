@@ -1,0 +1,110 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   rendered YAML is walked here as untyped data; its types are what schemaProblems() checks. */
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { AnyObject, byKind, itRendersTheGateway, named, SERVICES } from './gateway-checks';
+import { helmChartDir, Manifest, render, renderHelm, runHelm, schemaProblems } from './manifests';
+
+const VALUES_FILES = [
+  'ci/minimal-values.yaml',
+  'ci/production-values.yaml',
+  'ci/generated-secret-values.yaml',
+];
+
+describe.each([[], ...VALUES_FILES.map((file) => [file])])(
+  'Helm chart with values %p',
+  (...files: string[]) => {
+    it('passes helm lint --strict', () => {
+      expect(
+        runHelm(['lint', '--strict', helmChartDir, ...files.flatMap((f) => ['-f', `${helmChartDir}/${f}`])]),
+      ).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+
+    const all = renderHelm(files);
+    const secrets = byKind(all, 'Secret');
+    const manifests = all.filter((m) => m.kind !== 'Secret');
+    const secretName = files[0] === 'ci/production-values.yaml' ? 'smsgate-prod-secrets' : undefined;
+    itRendersTheGateway(manifests, secretName);
+
+    it('renders a Secret only when asked to, valid and with the three keys', () => {
+      expect(secrets.length).toBe(files[0] === 'ci/generated-secret-values.yaml' ? 1 : 0);
+      for (const secret of secrets) {
+        new Secret(secret as never).validate();
+        expect(Object.keys(secret.stringData).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'SECRETS_KEY']);
+        expect(secret.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      }
+    });
+  },
+);
+
+const envNames = (manifests: Manifest[]) =>
+  Object.fromEntries(
+    byKind(manifests, 'Deployment').map((d: AnyObject) => [
+      d.metadata.name,
+      d.spec.template.spec.containers.map((c: AnyObject) => ({
+        env: c.env.map((e: AnyObject) => e.name).sort(),
+        envFrom: c.envFrom,
+        port: c.ports,
+      })),
+    ]),
+  );
+
+describe('Helm chart defaults: the same gateway as deploy/kubernetes/base', () => {
+  const helm = renderHelm();
+  const base = render('base');
+
+  it('gives each Deployment the env names, ConfigMap and ports the kustomize base gives it', () => {
+    expect(envNames(helm)).toEqual(envNames(base));
+    expect(Object.keys(envNames(helm)).sort()).toEqual(SERVICES.map((s) => `smsgate-${s}`).sort());
+  });
+
+  it('renders the ConfigMap of the base, key for key', () => {
+    expect(named(helm, 'ConfigMap', 'smsgate-config')!.data).toEqual(
+      named(base, 'ConfigMap', 'smsgate-config')!.data,
+    );
+  });
+
+  it('gives each Deployment the probes, security contexts, resources and labels of the base', () => {
+    const shape = (manifests: Manifest[]) =>
+      byKind(manifests, 'Deployment').map((d: AnyObject) => {
+        const pod = d.spec.template.spec;
+        const { image: _image, imagePullPolicy: _policy, ...container } = pod.containers[0];
+        return {
+          name: d.metadata.name,
+          labels: d.metadata.labels,
+          podLabels: d.spec.template.metadata.labels,
+          strategy: d.spec.strategy,
+          podSecurity: pod.securityContext,
+          grace: pod.terminationGracePeriodSeconds,
+          container,
+        };
+      });
+    expect(shape(helm)).toEqual(shape(base));
+  });
+
+  it('runs the migration Job as a pre-install and pre-upgrade hook', () => {
+    const [job] = byKind(helm, 'Job');
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+  });
+});
+
+describe('Helm chart values are checked', () => {
+  it('rejects a misspelt value (values.schema.json)', () => {
+    expect(() => renderHelm([], { 'services.dispatcher.replica': '3' })).toThrow(
+      /additional properties 'replica' not allowed/,
+    );
+  });
+
+  it('refuses to generate a Secret without a SECRETS_KEY', () => {
+    expect(() =>
+      renderHelm([], {
+        'secrets.create': 'true',
+        'secrets.databaseUrl': 'postgres://x',
+        'secrets.adminToken': 'x',
+      }),
+    ).toThrow(/secrets.secretsKey is required/);
+  });
+
+  it('renders documents that pass the Kubernetes schemas', () => {
+    expect(schemaProblems(renderHelm(['ci/production-values.yaml']))).toEqual([]);
+  });
+});
