@@ -11,7 +11,7 @@ import {
 } from '@smsgate/testing';
 import { promqlReferences, shippedQueries } from '../deploy/test/promql-references';
 
-/** What Prometheus adds itself: the `up` series of each target and the target labels. */
+/** What Prometheus adds itself (`up`, target labels) and `le`, which every histogram bucket carries. */
 const PROMETHEUS_SERIES = new Set(['up']);
 const TARGET_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'le']);
 /**
