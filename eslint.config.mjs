@@ -130,8 +130,14 @@ export default tseslint.config(
     },
   },
   {
-    // The boot tests read the config schemas (through the reference's list) and the deployment plans.
-    files: ['deploy/test/**/*.ts', 'e2e/deployments.e2e-spec.ts', 'e2e/support/deployment-boot.ts'],
+    // The boot tests read the config schemas (through the reference's list) and the deployment plans;
+    // the observability e2e reads the shipped dashboard's and rules' queries.
+    files: [
+      'deploy/test/**/*.ts',
+      'e2e/deployments.e2e-spec.ts',
+      'e2e/support/deployment-boot.ts',
+      'e2e/observability.e2e-spec.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

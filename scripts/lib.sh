@@ -36,6 +36,18 @@ ensure_helm() {
   GOBIN="$LOCAL/bin" GOFLAGS=-mod=mod go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
 }
 
+# deploy/test checks the alert rules with promtool, which Debian's prometheus package ships.
+ensure_promtool() {
+  command -v promtool >/dev/null && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing promtool (apt-get install prometheus)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+  else
+    log "promtool is needed to check deploy/observability: apt-get install prometheus"; exit 1
+  fi
+}
+
 # Secrets for a local gateway: generated on first run, kept in .local (git-ignored).
 ensure_local_secrets() {
   local file="$LOCAL/secrets.env"

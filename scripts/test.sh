@@ -9,6 +9,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
 ensure_node_modules
 ensure_kustomize
 ensure_helm
+ensure_promtool
 cd "$ROOT"
 RESULTS="$LOCAL/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
