@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './compose-file';
-import { Manifest, render } from './manifests';
+import { Manifest, render, renderHelm } from './manifests';
 import {
   dashboardFile,
   DashboardPanel,
@@ -31,6 +31,12 @@ const anchor = (heading: string) =>
     .toLowerCase()
     .replace(/[^\w\- ]/g, '')
     .replace(/ /g, '-');
+
+/** The forms that ship the rules and the dashboard: both must carry the files unchanged. */
+const SHIPPED_BY: [string, () => Manifest[]][] = [
+  ['the production overlay', () => render('overlays/production')],
+  ['the Helm chart with ci/production-values.yaml', () => renderHelm(['ci/production-values.yaml'])],
+];
 
 describe('alert rules (deploy/observability/smsgate-rules.yaml)', () => {
   const rules = loadRules().groups.flatMap((group) => group.rules);
@@ -62,8 +68,8 @@ describe('alert rules (deploy/observability/smsgate-rules.yaml)', () => {
     }
   });
 
-  it('is, unchanged, the spec of the PrometheusRule the production overlay renders', () => {
-    const rendered = render('overlays/production').find((m) => m.kind === 'PrometheusRule') as Manifest & {
+  it.each(SHIPPED_BY)('is, unchanged, the spec of the PrometheusRule %s renders', (_form, rendering) => {
+    const rendered = rendering().find((m) => m.kind === 'PrometheusRule') as Manifest & {
       spec: unknown;
     };
     expect(rendered.metadata.name).toBe('smsgate');
@@ -129,11 +135,14 @@ describe('Grafana dashboard (deploy/observability/smsgate-dashboard.json)', () =
         expect([panel.title, promqlReferences(target.expr).metrics.length > 0]).toEqual([panel.title, true]);
   });
 
-  it('is shipped, unchanged, as a ConfigMap for the Grafana sidecar in the production overlay', () => {
-    const configMap = render('overlays/production').find(
-      (m) => m.kind === 'ConfigMap' && m.metadata.name === 'smsgate-dashboard',
-    ) as Manifest & { data: Record<string, string> };
-    expect(configMap.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
-    expect(configMap.data).toEqual({ 'smsgate-dashboard.json': readFileSync(dashboardFile, 'utf8') });
-  });
+  it.each(SHIPPED_BY)(
+    'is shipped, unchanged, as a ConfigMap for the Grafana sidecar by %s',
+    (_form, rendering) => {
+      const configMap = rendering().find(
+        (m) => m.kind === 'ConfigMap' && m.metadata.name === 'smsgate-dashboard',
+      ) as Manifest & { data: Record<string, string> };
+      expect(configMap.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+      expect(configMap.data).toEqual({ 'smsgate-dashboard.json': readFileSync(dashboardFile, 'utf8') });
+    },
+  );
 });
