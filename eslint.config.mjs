@@ -135,7 +135,7 @@ export default tseslint.config(
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { ...boundaries, allow: ['^(\\.\\./)+apps/[a-z-]+/src/.+\\.routes$'] },
+        { ...boundaries, allow: ['^(\\.\\./)+apps/[a-z-]+/src/(config|.+\\.(routes|module))$'] },
       ],
     },
   },

@@ -1,7 +1,9 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiDocuments, renderApiDocument } from './api-reference';
+import { ApiRoute } from '@smsgate/runtime';
+import { apiDocuments, renderApiDocument, servedModules } from './api-reference';
+import { nestRoutes } from './nest-routes';
 
 const documents = Object.entries(apiDocuments());
 const fileOf = (service: string) =>
@@ -60,4 +62,16 @@ describe.each(documents)('docs/openapi/%s.json', (service, document) => {
   it('shows no secret-looking value', () => {
     expect(JSON.stringify(document)).not.toMatch(/"(token|password|secret|apiKey|key)"\s*:\s*"[^"]+"/i);
   });
+});
+
+describe('the route registries', () => {
+  const documented = (routes: ApiRoute[]) =>
+    routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort();
+
+  it.each(Object.entries(servedModules()))(
+    'hold every route %s serves, and only those',
+    (_service, { module, routes }) => {
+      expect(documented(routes)).toEqual(nestRoutes(module));
+    },
+  );
 });
