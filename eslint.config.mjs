@@ -152,6 +152,16 @@ export default tseslint.config(
     },
   },
   {
+    // The OpenAPI documents are generated from the route registries the services serve.
+    files: ['tools/api-reference/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { ...boundaries, allow: ['^(\\.\\./)+apps/[a-z-]+/src/(config|.+\\.(routes|module))$'] },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'e2e/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

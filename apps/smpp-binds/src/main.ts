@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runSmsgateService } from '@smsgate/service';
+import { smppBindsRoutes } from './binds/binds.routes';
 import { Ownership } from './binds/ownership';
 import { smppBindsConfig } from './config';
 import { SmppBindsModule } from './smpp-binds.module';
@@ -8,6 +9,7 @@ void runSmsgateService({
   name: 'smpp-binds',
   config: smppBindsConfig,
   module: (config) => SmppBindsModule.forRoot(config),
+  apiRoutes: smppBindsRoutes,
   consumer: (app) => {
     const ownership = app.get(Ownership);
     return {

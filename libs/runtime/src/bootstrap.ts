@@ -13,6 +13,8 @@ import { instrumentHttp } from './metrics/http-metrics';
 import { startTracing, stopTracing, TracingEnv } from './tracing/otel';
 import { traceHttp } from './tracing/trace-http';
 import { MetricsController } from './metrics/metrics.controller';
+import { serveApiDocs } from './openapi/api-docs';
+import { ApiRoute } from './openapi/openapi-document';
 
 export interface HealthCheckProvider {
   check(): Promise<boolean>;
@@ -40,6 +42,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   errorBody?: ErrorBodyShaper;
   /** How HTTP requests carry their trace: see `TraceHttpOptions.ambient` (default true). */
   ambientHttpTrace?: boolean;
+  /** The service's own routes, described at GET /openapi.json and GET /docs. */
+  apiRoutes?: ApiRoute[];
 }
 
 @Module({ controllers: [HealthController, MetricsController], providers: [Readiness], exports: [Readiness] })
@@ -105,6 +109,7 @@ async function startService<C extends ServiceConfig>(
   traceHttp(app.getHttpAdapter().getInstance(), { ambient: definition.ambientHttpTrace });
   refuseUnstorableInput(app.getHttpAdapter().getInstance());
   await definition.configureHttp?.(app, config);
+  serveApiDocs(app.getHttpAdapter().getInstance(), definition.name, definition.apiRoutes ?? []);
   app.useGlobalFilters(new HttpErrorFilter(definition.errorBody));
 
   const readiness = app.get(Readiness);

@@ -14,3 +14,5 @@ export * from './interval-task';
 export * from './concurrently';
 export * from './until-done';
 export * from './ttl-cache';
+export * from './openapi/openapi-document';
+export * from './openapi/api-docs';

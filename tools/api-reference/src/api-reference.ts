@@ -1,0 +1,31 @@
+import { DynamicModule } from '@nestjs/common';
+import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
+import { smppBindsRoutes } from '../../../apps/smpp-binds/src/binds/binds.routes';
+import { smppBindsEnv } from '../../../apps/smpp-binds/src/config';
+import { SmppBindsModule } from '../../../apps/smpp-binds/src/smpp-binds.module';
+
+// Enough environment for a service's config to load, so its module lists its controllers; nothing connects.
+const describingEnv = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  DATABASE_URL: 'postgres://describe@127.0.0.1:5432/describe',
+  ADMIN_TOKEN: 'x'.repeat(32),
+  SECRETS_KEY: Buffer.alloc(32).toString('base64'),
+};
+
+/** Each service's root module and the registry of the routes its controllers serve. */
+export function servedModules(): Record<string, { module: DynamicModule; routes: ApiRoute[] }> {
+  return {
+    'smpp-binds': {
+      module: SmppBindsModule.forRoot(loadConfig('smpp-binds', smppBindsEnv, describingEnv)),
+      routes: smppBindsRoutes,
+    },
+  };
+}
+
+/** The OpenAPI documents committed under docs/openapi/, one per service, from the routes the services serve. */
+export function apiDocuments(): Record<string, Record<string, unknown>> {
+  return { 'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes) };
+}
+
+export const renderApiDocument = (document: Record<string, unknown>): string =>
+  `${JSON.stringify(document, null, 2)}\n`;
