@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    rendered YAML is walked here as untyped data; its types are what schemaProblems() checks. */
 import { Secret } from 'kubernetes-models/v1/Secret';
-import { AnyObject, byKind, itRendersTheGateway, named, SERVICES } from './gateway-checks';
+import { AnyObject, byKind, itRendersTheGateway, SERVICES } from './gateway-checks';
 import { helmChartDir, Manifest, render, renderHelm, runHelm, schemaProblems } from './manifests';
 
 const VALUES_FILES = [
