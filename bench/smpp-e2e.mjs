@@ -86,7 +86,7 @@ async function startSmsgate() {
     startService('dlr-tracker', {
       ...common,
       KAFKA_GROUP_ID: groups['dlr-tracker'],
-      CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+      EGRESS_ALLOW: '127.0.0.1',
     }),
   ]);
   const services = { ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker };

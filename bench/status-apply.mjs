@@ -105,7 +105,7 @@ async function round(channel, withCallbacks, race) {
   const env = {
     ...infra,
     KAFKA_GROUP_ID: group,
-    CALLBACK_ALLOW_HOSTS: '127.0.0.1',
+    EGRESS_ALLOW: '127.0.0.1',
     CALLBACK_POLL_INTERVAL_MS: '50',
     CALLBACK_CONCURRENCY: '64',
     DATABASE_POOL_SIZE: '20',

@@ -91,7 +91,6 @@ describe('dashboard and alert queries against what the services export', () => {
     ]);
     const env = serviceEnv({
       EGRESS_ALLOW: '127.0.0.1',
-      CALLBACK_ALLOW_HOSTS: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
     });
     const names: ServiceName[] = ['dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];

@@ -127,13 +127,13 @@ export const dlrTrackerEnv = smsgateServiceEnv(8083)
       .min(50)
       .default(600_000)
       .describe('how often that clean-up runs'),
-    /**
-     * Hosts, IP addresses or IPv4 CIDRs callbacks may reach although they are private, loopback or
-     * link-local (refused otherwise), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`.
-     */
-    CALLBACK_ALLOW_HOSTS: commaList({ lowerCase: true }).describe(
-      'hosts, addresses or IPv4 CIDRs callbacks may reach although private, loopback or link-local ' +
-        '(refused otherwise), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`',
+    EGRESS_ALLOW: commaList().describe(
+      'hosts, addresses or CIDRs callbacks (notifyUrl) may reach although private, loopback or link-local ' +
+        '(refused otherwise, as the other services refuse them), e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`',
+    ),
+    // Read together with EGRESS_ALLOW: both are lists of what the operator meant to allow.
+    CALLBACK_ALLOW_HOSTS: commaList().describe(
+      'the former name of EGRESS_ALLOW, still read (added to it) with a warning at start: rename it',
     ),
   })
   .refine((env) => env.CALLBACK_IDLE_POLL_INTERVAL_MS >= env.CALLBACK_POLL_INTERVAL_MS, {

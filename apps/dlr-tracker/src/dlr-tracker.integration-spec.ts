@@ -533,7 +533,7 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
     const refused = await waitFor(async () => (await message(f, internal)).callbackFailure ?? undefined);
     expect(refused).toMatchObject({
       attempts: 1,
-      error: expect.stringContaining('refused internal address 169.254.169.254'),
+      error: expect.stringContaining('refused: 169.254.169.254 is a link-local address'),
     });
   });
 

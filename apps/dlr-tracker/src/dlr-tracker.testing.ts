@@ -8,7 +8,7 @@ import { DlrTrackerModule } from './dlr-tracker.module';
 export function startDlrTracker(groupId: string, env: Record<string, string>): Promise<InProcessService> {
   return startInProcess({
     config: (env) => loadConfig('dlr-tracker', dlrTrackerEnv, env),
-    env: { KAFKA_GROUP_ID: groupId, RETRY_DELAYS_MS: '200,400', CALLBACK_ALLOW_HOSTS: '127.0.0.1', ...env },
+    env: { KAFKA_GROUP_ID: groupId, RETRY_DELAYS_MS: '200,400', EGRESS_ALLOW: '127.0.0.1', ...env },
     module: (config) => DlrTrackerModule.forRoot(config),
     filters: [new HttpErrorFilter()],
     consumer: (app, config) =>

@@ -1,51 +1,37 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { CheckedUrl, EgressGuard, EgressRefusedError, pinnedLookup } from '@smsgate/egress';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, LookupFunction } from 'node:net';
-import { CallbackAllowList } from './ssrf-guard';
 
 export type SendResult = { ok: true; status: number } | { ok: false; retry: boolean; error: string };
 
 /**
- * POSTs one callback. The address is checked after DNS resolution and the connection goes to that
- * checked address (no second lookup a rebinding DNS server could answer differently).
+ * POSTs one callback through the egress guard every service uses (libs/egress): a private, loopback,
+ * link-local or otherwise internal address, however it is written (IPv4-mapped, NAT64, 6to4, site-local),
+ * is refused unless EGRESS_ALLOW lists it, and the connection goes to the address that was checked (no
+ * second lookup a rebinding DNS server could answer differently).
  */
 export class CallbackSender {
   constructor(
-    private readonly allow: CallbackAllowList,
+    private readonly guard: EgressGuard,
     private readonly timeoutMs: number,
   ) {}
 
-  send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
-    let target: URL;
+  async send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
+    let checked: CheckedUrl;
     try {
-      target = new URL(url);
-    } catch {
-      return Promise.resolve({ ok: false, retry: false, error: 'invalid notify url' });
+      checked = await this.guard.check(url);
+    } catch (error) {
+      if (error instanceof EgressRefusedError)
+        return {
+          ok: false,
+          retry: false,
+          error: `refused: ${error.message} (allow-list it with EGRESS_ALLOW)`,
+        };
+      // A DNS failure may pass: try again later.
+      return { ok: false, retry: true, error: `could not resolve the host: ${(error as Error).message}` };
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:')
-      return Promise.resolve({ ok: false, retry: false, error: `refused scheme ${target.protocol}` });
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    // Node connects to an address literal without a lookup: check it here.
-    if (isIP(host) && !this.allow.permits(host, host))
-      return Promise.resolve({
-        ok: false,
-        retry: false,
-        error: `refused internal address ${host} (allow-list it with CALLBACK_ALLOW_HOSTS)`,
-      });
-    let refused: string | undefined;
-    const lookup: LookupFunction = (hostname, options, callback) => {
-      dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-        if (error) return callback(error, '', 4);
-        const permitted = addresses.find((entry) => this.allow.permits(host, entry.address));
-        if (!permitted || addresses.some((entry) => !this.allow.permits(host, entry.address))) {
-          refused = `refused internal address for ${host} (allow-list it with CALLBACK_ALLOW_HOSTS)`;
-          return callback(new Error(refused), '', 4);
-        }
-        if (options.all) return callback(null, [permitted] as never, permitted.family);
-        callback(null, permitted.address, permitted.family);
-      });
-    };
+    const target = checked.url;
+    const lookup = pinnedLookup(checked);
     const client = target.protocol === 'https:' ? https : http;
     return new Promise<SendResult>((resolve) => {
       const request = client.request(
@@ -74,13 +60,7 @@ export class CallbackSender {
         },
       );
       request.on('timeout', () => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      request.on('error', (error) =>
-        resolve(
-          refused
-            ? { ok: false, retry: false, error: refused }
-            : { ok: false, retry: true, error: error.message },
-        ),
-      );
+      request.on('error', (error) => resolve({ ok: false, retry: true, error: error.message }));
       request.end(body);
     });
   }

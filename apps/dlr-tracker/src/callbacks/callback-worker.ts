@@ -4,10 +4,25 @@ import { IntervalTask, mapConcurrently, RoundResult } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
+import { EgressGuard } from '@smsgate/egress';
 import { CallbackSender } from './callback-sender';
 import { SIGNATURE_HEADER, signCallback } from './signature';
 import { SigningSecrets } from './signing-secrets';
-import { CallbackAllowList } from './ssrf-guard';
+
+/**
+ * EGRESS_ALLOW, plus its former name CALLBACK_ALLOW_HOSTS (with a warning to rename it): both are lists of
+ * what the operator meant to allow, so an upgrade that still sets the old name keeps working.
+ */
+export function egressAllowOf(
+  config: Pick<DlrTrackerConfig, 'EGRESS_ALLOW' | 'CALLBACK_ALLOW_HOSTS'>,
+  logger: Pick<Logger, 'warn'>,
+): string[] {
+  if (config.CALLBACK_ALLOW_HOSTS.length > 0)
+    logger.warn(
+      'CALLBACK_ALLOW_HOSTS is the former name of EGRESS_ALLOW: rename it (both are read, together)',
+    );
+  return [...config.EGRESS_ALLOW, ...config.CALLBACK_ALLOW_HOSTS];
+}
 
 type Delivered = { id: string; messageId: string; attempts: number };
 
@@ -40,7 +55,7 @@ export class CallbackWorker
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
     this.sender = new CallbackSender(
-      new CallbackAllowList(config.CALLBACK_ALLOW_HOSTS),
+      new EgressGuard({ allowHosts: egressAllowOf(config, this.logger) }),
       config.CALLBACK_TIMEOUT_MS,
     );
     this.task = new IntervalTask('callback round', config.CALLBACK_POLL_INTERVAL_MS, () => this.tick(), {

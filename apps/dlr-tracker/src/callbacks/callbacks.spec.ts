@@ -1,7 +1,11 @@
+import { EgressGuard } from '@smsgate/egress';
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { callbackBody, CallbackChange, callsBack } from './callback-body';
+import { CallbackSender } from './callback-sender';
+import { egressAllowOf } from './callback-worker';
 import { signCallback, verifyCallback } from './signature';
-import { CallbackAllowList, isInternalAddress } from './ssrf-guard';
 
 describe('callback signature', () => {
   const secret = 'whsec_test';
@@ -25,35 +29,68 @@ describe('callback signature', () => {
   });
 });
 
-describe('SSRF guard', () => {
+describe('callback egress (the guard of libs/egress, as every service has it)', () => {
+  const refused = { ok: false, retry: false, error: expect.stringMatching(/^refused: .*EGRESS_ALLOW\)$/) };
+  const open = new CallbackSender(new EgressGuard(), 2_000);
+
   it.each([
-    '127.0.0.1',
-    '10.1.2.3',
-    '172.16.0.1',
-    '192.168.1.1',
-    '169.254.169.254',
-    '0.0.0.0',
-    '::1',
-    'fe80::1',
-    'fd00::1',
-    '::ffff:127.0.0.1',
-    '100.64.0.1',
-  ])('treats %s as internal', (address) => {
-    expect(isInternalAddress(address)).toBe(true);
-    expect(new CallbackAllowList([]).permits('example.test', address)).toBe(false);
+    'http://127.0.0.1:9/x',
+    'http://10.1.2.3/x',
+    'http://172.16.0.1/x',
+    'http://192.168.1.1/x',
+    'http://169.254.169.254/latest/meta-data',
+    'http://100.64.0.1/x',
+    'http://0.0.0.0/x',
+    'http://2130706433/x',
+    'http://0177.0.0.1/x',
+    'http://0x7f.1/x',
+    'http://[::1]/x',
+    'http://[::]/x',
+    'http://[fe80::1]/x',
+    'http://[fd00::1]/x',
+    'http://[fec0::1]/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://[::ffff:7f00:1]/x',
+    'http://[64:ff9b::7f00:1]/x',
+    'http://[2002:7f00:1::]/x',
+    'file:///etc/passwd',
+  ])('refuses %s without connecting', async (url) => {
+    expect(await open.send(url, '{}', {})).toEqual(refused);
   });
 
-  it.each(['8.8.8.8', '93.184.216.34', '2606:4700::1111'])('lets %s through', (address) => {
-    expect(new CallbackAllowList([]).permits('example.test', address)).toBe(true);
+  it('reaches an internal receiver only when EGRESS_ALLOW lists it', async () => {
+    let received = 0;
+    const receiver = createServer((request, response) => {
+      received += 1;
+      request.resume();
+      response.end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      expect(await open.send(url, '{}', {})).toEqual(refused);
+      expect(received).toBe(0);
+      const allowed = new CallbackSender(new EgressGuard({ allowHosts: ['127.0.0.1'] }), 2_000);
+      expect(await allowed.send(url, '{}', {})).toEqual({ ok: true, status: 200 });
+      expect(received).toBe(1);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
+});
 
-  it('permits internal targets that are allow-listed by host, address or CIDR', () => {
-    const allow = new CallbackAllowList(['127.0.0.1', 'hooks.internal', '10.0.0.0/8']);
-    expect(allow.permits('localhost', '127.0.0.1')).toBe(true);
-    expect(allow.permits('hooks.internal', '192.168.0.5')).toBe(true);
-    expect(allow.permits('x.internal', '10.9.9.9')).toBe(true);
-    expect(allow.permits('x.internal', '192.168.0.5')).toBe(false);
-    expect(allow.permits('localhost', '::1')).toBe(false);
+describe('EGRESS_ALLOW and its former name', () => {
+  it('reads CALLBACK_ALLOW_HOSTS too, with a warning to rename it, and warns of nothing without it', () => {
+    const warn = jest.fn();
+    expect(
+      egressAllowOf({ EGRESS_ALLOW: ['a.internal'], CALLBACK_ALLOW_HOSTS: ['127.0.0.1'] }, { warn }),
+    ).toEqual(['a.internal', '127.0.0.1']);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('rename it'));
+    warn.mockClear();
+    expect(egressAllowOf({ EGRESS_ALLOW: ['a.internal'], CALLBACK_ALLOW_HOSTS: [] }, { warn })).toEqual([
+      'a.internal',
+    ]);
+    expect(warn).not.toHaveBeenCalled();
   });
 });
 

@@ -98,7 +98,7 @@ export class FaultStack {
       start('ingress', {}),
       start('dispatcher', { KAFKA_GROUP_ID: groups.dispatcher }),
       start('smpp-binds', { KAFKA_GROUP_ID: groups['smpp-binds'], RECONCILE_INTERVAL_MS: '500' }),
-      start('dlr-tracker', { KAFKA_GROUP_ID: groups['dlr-tracker'], CALLBACK_ALLOW_HOSTS: '127.0.0.1' }),
+      start('dlr-tracker', { KAFKA_GROUP_ID: groups['dlr-tracker'] }),
     ]);
     this.services = { ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker };
     this.workspace = await createWorkspace(ingress.url, 'faults');
