@@ -37,16 +37,21 @@ ensure_helm() {
 }
 
 # deploy/test checks the alert rules with promtool, which Debian's prometheus package ships.
-ensure_promtool() {
-  command -v promtool >/dev/null && return
+# A Debian package's command the tests need, installed with apt-get when missing (as root on Debian).
+ensure_apt_command() {
+  local command="$1" package="$2" why="$3"
+  command -v "$command" >/dev/null && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing promtool (apt-get install prometheus)"
+    log "installing $command (apt-get install $package)"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >&2
   else
-    log "promtool is needed to check deploy/observability: apt-get install prometheus"; exit 1
+    log "$command is needed $why: apt-get install $package"; exit 1
   fi
 }
+# promtool checks deploy/observability's alert rules; chromium is the real browser of the pages' tests.
+ensure_promtool() { ensure_apt_command promtool prometheus "to check deploy/observability"; }
+ensure_chromium() { ensure_apt_command chromium chromium "to test the pages (/docs) in a real browser"; }
 
 # Secrets for a local gateway: generated on first run, kept in .local (git-ignored).
 ensure_local_secrets() {

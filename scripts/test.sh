@@ -10,6 +10,7 @@ ensure_node_modules
 ensure_kustomize
 ensure_helm
 ensure_promtool
+ensure_chromium
 cd "$ROOT"
 RESULTS="$LOCAL/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

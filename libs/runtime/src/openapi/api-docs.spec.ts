@@ -45,7 +45,7 @@ describe('serveApiDocs', () => {
     const page = await app.inject({ method: 'GET', url: '/docs' });
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).not.toMatch(/<script>/);
-    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'docs-init.js']) {
+    for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js', 'docs-init.js', 'favicon-32x32.png']) {
       const asset = await app.inject({ method: 'GET', url: `/docs/${file}` });
       expect({ file, status: asset.statusCode, size: asset.body.length > 10 }).toEqual({
         file,

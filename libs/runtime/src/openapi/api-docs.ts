@@ -7,12 +7,14 @@ import { ApiRoute, openApiDocument } from './openapi-document';
 const uiFiles: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
 };
 
 // No inline script: the page works under `script-src 'self'`.
 const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API reference</title>
-<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/docs-init.js"></script></body></html>
 `;
@@ -68,7 +70,7 @@ export const runtimeRoutes: ApiRoute[] = [
   {
     method: 'get',
     path: '/docs/:file',
-    summary: "The page's assets: swagger-ui.css, swagger-ui-bundle.js, docs-init.js",
+    summary: "The page's assets: swagger-ui.css, swagger-ui-bundle.js, docs-init.js, favicon-32x32.png",
     responses: {
       200: { description: 'the file', contentType: 'application/octet-stream' },
       404: { description: 'not one of those files' },
