@@ -60,16 +60,8 @@ choose_port() {
   fi
 }
 
-can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
-APT_UPDATED=0
-apt_install() {
-  can_apt || return 1
-  if [ $APT_UPDATED = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-}
+# shellcheck source=apt.sh
+source "$ROOT/scripts/apt.sh"
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

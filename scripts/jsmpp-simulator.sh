@@ -7,11 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LIB="$ROOT/.local/jsmpp-lib"
 say() { echo "[smsgate] $*" >&2; }
-apt_install() {
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-}
+# shellcheck source=apt.sh
+source "$ROOT/scripts/apt.sh"
 if [ ! -f "$LIB/.complete" ]; then
   command -v java >/dev/null || apt_install openjdk-17-jre-headless || { say "Java 17+ is required (apt-get install openjdk-17-jre-headless)"; exit 1; }
   command -v mvn >/dev/null || apt_install maven || { say "Maven is required (apt-get install maven)"; exit 1; }

@@ -3,6 +3,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL"
 
+# shellcheck source=apt.sh
+source "$ROOT/scripts/apt.sh"
+
 log() { printf '\033[1m[smsgate]\033[0m %s\n' "$*" >&2; }
 
 # Installs npm dependencies when node_modules is missing or older than the lock file.
@@ -41,13 +44,8 @@ ensure_helm() {
 ensure_apt_command() {
   local command="$1" package="$2" why="$3"
   command -v "$command" >/dev/null && return
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing $command (apt-get install $package)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >&2
-  else
-    log "$command is needed $why: apt-get install $package"; exit 1
-  fi
+  log "installing $command (apt-get install $package)"
+  apt_install "$package" || { log "$command is needed $why: apt-get install $package"; exit 1; }
 }
 # promtool checks deploy/observability's alert rules; chromium is the real browser of the pages' tests.
 ensure_promtool() { ensure_apt_command promtool prometheus "to check deploy/observability"; }

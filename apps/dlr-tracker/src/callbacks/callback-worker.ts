@@ -4,7 +4,7 @@ import { IntervalTask, mapConcurrently, RoundResult } from '@smsgate/runtime';
 import { Counter } from 'prom-client';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { DLR_TRACKER_CONFIG, DlrTrackerConfig } from '../config';
-import { EgressGuard } from '@smsgate/egress';
+import { NodeHttpClient } from '@smsgate/egress';
 import { CallbackSender } from './callback-sender';
 import { SIGNATURE_HEADER, signCallback } from './signature';
 import { SigningSecrets } from './signing-secrets';
@@ -43,6 +43,7 @@ export class CallbackWorker
   implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface
 {
   private readonly logger = new Logger(CallbackWorker.name);
+  private readonly http: NodeHttpClient;
   private readonly sender: CallbackSender;
   private readonly task: IntervalTask;
   private stopped = false;
@@ -54,10 +55,8 @@ export class CallbackWorker
     private readonly secrets: SigningSecrets,
     @Inject(DLR_TRACKER_CONFIG) private readonly config: DlrTrackerConfig,
   ) {
-    this.sender = new CallbackSender(
-      new EgressGuard({ allowHosts: egressAllowOf(config, this.logger) }),
-      config.CALLBACK_TIMEOUT_MS,
-    );
+    this.http = new NodeHttpClient({ egress: { allowHosts: egressAllowOf(config, this.logger) } });
+    this.sender = new CallbackSender(this.http, config.CALLBACK_TIMEOUT_MS);
     this.task = new IntervalTask('callback round', config.CALLBACK_POLL_INTERVAL_MS, () => this.tick(), {
       idleIntervalMs: config.CALLBACK_IDLE_POLL_INTERVAL_MS,
     });
@@ -83,6 +82,7 @@ export class CallbackWorker
     const index = this.dataSource.subscribers.indexOf(this);
     if (index >= 0) this.dataSource.subscribers.splice(index, 1);
     await this.task.stop();
+    this.http.close();
   }
 
   /** One round; true when it found a full batch (more are probably due), 'idle' when none was due. */

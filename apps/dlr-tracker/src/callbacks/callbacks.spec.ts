@@ -1,4 +1,4 @@
-import { EgressGuard } from '@smsgate/egress';
+import { NodeHttpClient } from '@smsgate/egress';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -31,7 +31,7 @@ describe('callback signature', () => {
 
 describe('callback egress (the guard of libs/egress, as every service has it)', () => {
   const refused = { ok: false, retry: false, error: expect.stringMatching(/^refused: .*EGRESS_ALLOW\)$/) };
-  const open = new CallbackSender(new EgressGuard(), 2_000);
+  const open = new CallbackSender(new NodeHttpClient(), 2_000);
 
   it.each([
     'http://127.0.0.1:9/x',
@@ -67,13 +67,15 @@ describe('callback egress (the guard of libs/egress, as every service has it)', 
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const allowingLoopback = new NodeHttpClient({ egress: { allowHosts: ['127.0.0.1'] } });
     try {
       expect(await open.send(url, '{}', {})).toEqual(refused);
       expect(received).toBe(0);
-      const allowed = new CallbackSender(new EgressGuard({ allowHosts: ['127.0.0.1'] }), 2_000);
+      const allowed = new CallbackSender(allowingLoopback, 2_000);
       expect(await allowed.send(url, '{}', {})).toEqual({ ok: true, status: 200 });
       expect(received).toBe(1);
     } finally {
+      allowingLoopback.close();
       await new Promise((resolve) => receiver.close(resolve));
     }
   });

@@ -89,18 +89,22 @@ export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<
  */
 export function serveApiDocs(fastify: FastifyInstance, service: string, routes: ApiRoute[]): void {
   const document = JSON.stringify(serviceApiDocument(service, routes));
-  const uiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  const assets = new Map(
-    Object.entries(uiFiles).map(([file, type]) => [
-      file,
-      { type, body: readFileSync(path.join(uiDir, file)) },
-    ]),
-  );
-  assets.set('docs-init.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(init) });
+  // Swagger UI's files (1.5 MB) are read when the page is first opened, not at every service's start.
+  const assets = new Map<string, { type: string; body: Buffer }>([
+    ['docs-init.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(init) }],
+  ]);
+  const assetOf = (file: string) => {
+    const type = Object.hasOwn(uiFiles, file) ? uiFiles[file] : undefined;
+    if (!assets.has(file) && type) {
+      const uiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+      assets.set(file, { type, body: readFileSync(path.join(uiDir, file)) });
+    }
+    return assets.get(file);
+  };
   fastify.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
   fastify.get<{ Params: { file: string } }>('/docs/:file', (request, reply) => {
-    const asset = assets.get(request.params.file);
+    const asset = assetOf(request.params.file);
     if (!asset) return reply.status(404).send({ statusCode: 404, message: 'no such file' });
     return reply.type(asset.type).header('Cache-Control', 'public, max-age=3600').send(asset.body);
   });
