@@ -2,13 +2,26 @@ import { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface ApiResponse {
-  description: string;
-  /** The JSON body; omitted for bodies that are not JSON (`contentType` then says what they are). */
+/** One media type of a request or response body. */
+export interface ApiContent {
+  /** The body's schema; omitted for bodies that are not JSON-like (`contentType` then says what they are). */
   schema?: z.ZodType;
+  /** `application/json` unless given. */
   contentType?: string;
   example?: unknown;
 }
+
+export interface ApiResponse extends ApiContent {
+  description: string;
+  /** Further media types the same status may answer with (an XML or text answer beside JSON, …). */
+  alternatives?: ApiContent[];
+}
+
+/**
+ * How a route authenticates: the keys of {@link securitySchemes}, or `none` for routes anyone may call
+ * (a provider's webhook that its channel's id in the URL identifies, a short link, …).
+ */
+export type ApiAuth = keyof typeof securitySchemes | 'none';
 
 /** One route a service serves, as its OpenAPI operation: the zod schemas are the ones the route validates with. */
 export interface ApiRoute {
@@ -16,14 +29,40 @@ export interface ApiRoute {
   /** Fastify's form: `/v1/channels/:uuid`. */
   path: string;
   summary: string;
-  auth?: 'admin' | 'workspace' | 'none';
-  body?: { schema: z.ZodType; example?: unknown };
+  /** Longer prose (CommonMark), shown under the summary. */
+  description?: string;
+  /** The group the operation is listed under in /docs. */
+  tag?: string;
+  auth?: ApiAuth;
+  /** The path parameters' schemas; a parameter without one is a plain string. */
+  params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads (lower-case names). */
+  headers?: z.ZodObject;
+  /** The request body; several entries for several media types. */
+  body?: ApiContent | ApiContent[];
   responses: Record<number, ApiResponse>;
 }
 
+export const securitySchemes = {
+  admin: { name: 'adminToken', scheme: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
+  workspace: {
+    name: 'workspaceKey',
+    scheme: { type: 'http', scheme: 'bearer', description: "the workspace's API key" },
+  },
+  rapidpro: {
+    name: 'rapidProToken',
+    scheme: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description: "RapidPro's form, `Authorization: Token <key>`, the key being the workspace's API key",
+    },
+  },
+} as const;
+
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' });
+  z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
 
 const withoutDialect = ({ $schema: _dialect, ...schema }: Record<string, unknown>) => schema;
 
@@ -37,46 +76,60 @@ export function openApiPath(path: string): { path: string; params: string[] } {
   return { path: converted, params };
 }
 
+/** The parameters a zod object describes, each with its own description lifted to the parameter. */
+function parametersOf(where: 'query' | 'header' | 'path', schema: z.ZodObject | undefined, names?: string[]) {
+  const described = schema ? jsonSchema(schema, 'input') : {};
+  const properties = (described.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((described.required as string[] | undefined) ?? []);
+  const listed = names ?? Object.keys(properties);
+  return listed.map((name) => {
+    const { description, ...property } = properties[name] ?? { type: 'string' };
+    return {
+      name,
+      in: where,
+      required: where === 'path' || required.has(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: property,
+    };
+  });
+}
+
+function contentOf(
+  entries: ApiContent[],
+  io: 'input' | 'output',
+): Record<string, Record<string, unknown>> | undefined {
+  const content: Record<string, Record<string, unknown>> = {};
+  for (const entry of entries) {
+    if (!entry.schema && !entry.contentType) continue;
+    content[entry.contentType ?? 'application/json'] = {
+      ...(entry.schema ? { schema: withoutDialect(jsonSchema(entry.schema, io)) } : {}),
+      ...(entry.example === undefined ? {} : { example: entry.example }),
+    };
+  }
+  return Object.keys(content).length > 0 ? content : undefined;
+}
+
 function operationOf(route: ApiRoute, params: string[]): Record<string, unknown> {
   const parameters = [
-    ...params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-    ...Object.entries(route.query ? (jsonSchema(route.query, 'input').properties ?? {}) : {}).map(
-      ([name, schema]) => ({ name, in: 'query', required: false, schema: schema as object }),
-    ),
+    ...parametersOf('path', route.params, params),
+    ...parametersOf('query', route.query),
+    ...parametersOf('header', route.headers),
   ];
   const responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, response]) => {
-      const media = {
-        ...(response.schema ? { schema: withoutDialect(jsonSchema(response.schema, 'output')) } : {}),
-        ...(response.example === undefined ? {} : { example: response.example }),
-      };
-      const content =
-        response.schema || response.contentType
-          ? { [response.contentType ?? 'application/json']: media }
-          : undefined;
+      const content = contentOf([response, ...(response.alternatives ?? [])], 'output');
       return [status, { description: response.description, ...(content ? { content } : {}) }];
     }),
   );
+  const body = route.body && contentOf([route.body].flat(), 'input');
   return {
+    ...(route.tag ? { tags: [route.tag] } : {}),
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ?? '').toUpperCase())}`,
-    ...(route.auth && route.auth !== 'none'
-      ? { security: [{ [route.auth === 'admin' ? 'adminToken' : 'workspaceKey']: [] }] }
-      : { security: [] }),
+    security: route.auth && route.auth !== 'none' ? [{ [securitySchemes[route.auth].name]: [] }] : [],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(route.body
-      ? {
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: withoutDialect(jsonSchema(route.body.schema, 'input')),
-                ...(route.body.example === undefined ? {} : { example: route.body.example }),
-              },
-            },
-          },
-        }
-      : {}),
+    ...(body ? { requestBody: { required: true, content: body } } : {}),
     responses,
   };
 }
@@ -88,6 +141,7 @@ export function openApiDocument(service: string, routes: ApiRoute[]): Record<str
     const { path, params } = openApiPath(route.path);
     paths[path] = { ...paths[path], [route.method]: operationOf(route, params) };
   }
+  const used = new Set(routes.map((route) => route.auth));
   return {
     openapi: '3.1.1',
     info: {
@@ -98,10 +152,11 @@ export function openApiDocument(service: string, routes: ApiRoute[]): Record<str
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
-      securitySchemes: {
-        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
-        workspaceKey: { type: 'http', scheme: 'bearer', description: "the workspace's API key" },
-      },
+      securitySchemes: Object.fromEntries(
+        Object.entries(securitySchemes)
+          .filter(([auth]) => used.has(auth as ApiAuth))
+          .map(([, { name, scheme }]) => [name, scheme]),
+      ),
     },
   };
 }
