@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiRoute, openApiDocument } from './openapi-document';
+import { ApiRoute, openApiDocument, withCommonAnswers } from './openapi-document';
 
 const uiFiles: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -80,7 +80,7 @@ export const runtimeRoutes: ApiRoute[] = [
 
 /** The document of `routes` plus the runtime's own. */
 export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<string, unknown> {
-  return openApiDocument(service, [...runtimeRoutes, ...routes]);
+  return openApiDocument(service, [...runtimeRoutes, ...routes.map(withCommonAnswers)]);
 }
 
 /**

@@ -61,6 +61,36 @@ export const securitySchemes = {
   },
 } as const;
 
+/** The body of every error answer (see HttpErrorFilter); some routes add fields of their own. */
+export const ApiError = z.object({
+  statusCode: z.number().int(),
+  message: z.string().describe('the reason, for a person to read'),
+  error: z.string().optional(),
+});
+
+/** An error answer with the usual body. */
+export const errorAnswer = (description: string): ApiResponse => ({ description, schema: ApiError });
+
+/**
+ * The answers every route of a service may give besides its own, added where a route does not describe
+ * them itself: 401 where it authenticates, the body parser's refusals where it reads a body, and 503
+ * (with `Retry-After`) when PostgreSQL or Kafka cannot serve. A 500 is never described: it is a defect.
+ */
+export function withCommonAnswers(route: ApiRoute): ApiRoute {
+  const common: Record<number, ApiResponse> = {
+    ...(route.auth && route.auth !== 'none' ? { 401: errorAnswer('no credentials, or not valid ones') } : {}),
+    ...(route.body
+      ? {
+          400: errorAnswer('the body is malformed or refused: `message` says why'),
+          413: errorAnswer('the body is larger than the service accepts'),
+          415: errorAnswer('a content type the route does not read'),
+        }
+      : {}),
+    503: errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds'),
+  };
+  return { ...route, responses: { ...common, ...route.responses } };
+}
+
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
 
