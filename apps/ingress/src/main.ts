@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { runSmsgateService } from '@smsgate/service';
 import { ingressConfig } from './config';
 import { IngressModule } from './ingress.module';
+import { ingressRoutes } from './ingress.routes';
 import { registerMultipartForms } from './multipart-forms';
 import { registerXmlBodies } from './xml-bodies';
 import { rapidProErrorBody } from './inbound/rapidpro-error';
@@ -11,6 +12,7 @@ void runSmsgateService({
   name: 'ingress',
   config: ingressConfig,
   module: (config) => IngressModule.forRoot(config),
+  apiRoutes: ingressRoutes,
   errorBody: (request, status, reason, body) =>
     rapidProErrorBody(request, status, reason) ?? imiErrorBody(request, status, reason, body),
   configureHttp: async (app) => {

@@ -36,6 +36,7 @@ export { imiChannel } from './types/imi';
 export { smppChannel } from './types/smpp';
 export { templateChannel } from './types/template';
 export {
+  COMMON_CONFIG_KEYS,
   CommonConfigSchema,
   DEFAULT_RECEIPT_TIMEOUT_SECONDS,
   MAX_RECEIPT_TIMEOUT_SECONDS,

@@ -1,5 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
+import { ingressEnv } from '../../../apps/ingress/src/config';
+import { IngressModule } from '../../../apps/ingress/src/ingress.module';
+import { ingressRoutes } from '../../../apps/ingress/src/ingress.routes';
 import { smppBindsRoutes } from '../../../apps/smpp-binds/src/binds/binds.routes';
 import { smppBindsEnv } from '../../../apps/smpp-binds/src/config';
 import { SmppBindsModule } from '../../../apps/smpp-binds/src/smpp-binds.module';
@@ -15,6 +18,13 @@ const describingEnv = {
 /** Each service's root module and the registry of the routes its controllers serve. */
 export function servedModules(): Record<string, { module: DynamicModule; routes: ApiRoute[] }> {
   return {
+    ingress: {
+      module: IngressModule.forRoot({
+        ...loadConfig('ingress', ingressEnv, describingEnv),
+        publicUrl: 'http://127.0.0.1:8080',
+      }),
+      routes: ingressRoutes,
+    },
     'smpp-binds': {
       module: SmppBindsModule.forRoot(loadConfig('smpp-binds', smppBindsEnv, describingEnv)),
       routes: smppBindsRoutes,
@@ -24,7 +34,10 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
 
 /** The OpenAPI documents committed under docs/openapi/, one per service, from the routes the services serve. */
 export function apiDocuments(): Record<string, Record<string, unknown>> {
-  return { 'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes) };
+  return {
+    ingress: serviceApiDocument('ingress', ingressRoutes),
+    'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes),
+  };
 }
 
 export const renderApiDocument = (document: Record<string, unknown>): string =>

@@ -16,11 +16,13 @@ import {
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { ProfileRecord, ProfilesRepository } from '@smsgate/db';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { parseBody } from '../zod-body';
 import { PageQuery, pageOf } from '../paging';
 import { MAX_PROFILE_FIELDS, PatchProfile, profileNumber, ReplaceProfile } from './profile.input';
+import { ProfileView } from './profiles.routes';
 
-const view = (profile: ProfileRecord) => ({
+const view = (profile: ProfileRecord): z.output<typeof ProfileView> => ({
   msisdn: profile.msisdn,
   fields: profile.fields,
   createdAt: profile.createdAt.toISOString(),

@@ -13,29 +13,12 @@ import {
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { ChannelsRepository, RouteRecord, RoutesRepository } from '@smsgate/db';
-import { isKnownCountry } from '@smsgate/sms';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseBody } from '../zod-body';
+import { CreateRoute } from './route.input';
+import { RouteView } from './routes.routes';
 
-const CreateRoute = z
-  .object({
-    /** E.164 prefix: `+2547` matches Safaricom-style ranges; the longest match wins. */
-    prefix: z
-      .string()
-      .regex(/^\+[0-9]{1,15}$/, 'must be + and digits, e.g. +2547')
-      .optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 alpha-2 code')
-      .transform((code) => code.toUpperCase())
-      .refine(isKnownCountry, 'is not a known country')
-      .optional(),
-    channels: z.array(z.uuid()).min(1).max(10),
-  })
-  .strict()
-  .refine((route) => !(route.prefix && route.country), { message: 'give a prefix or a country, not both' });
-
-const view = (route: RouteRecord) => ({
+const view = (route: RouteRecord): z.output<typeof RouteView> => ({
   id: route.id,
   prefix: route.prefix,
   country: route.country,

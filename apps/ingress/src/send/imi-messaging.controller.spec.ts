@@ -166,6 +166,19 @@ describe('IMIconnect messaging API validation', () => {
       request({ 'media-path': 'https://x.example/a.png' }),
       "param 'media-path' is not supported yet",
     ],
+    // A field of the wrong type was read as absent (a notifyurl of 5: no callbacks, and no word of it).
+    ['a notifyurl that is not a string', request({}, { notifyurl: 5 }), "param 'notifyurl' must be a string"],
+    ['a text that is not a string', request({ text: 42 }), "param 'channels.sms.text' must be a string"],
+    [
+      'a destination that is not a list',
+      request({}, { destination: '254712345678' }),
+      "param 'destination' must be a list of destinations",
+    ],
+    [
+      'an msisdn that is a number',
+      request({}, { destination: [{ msisdn: 254712345678 }] }),
+      "param 'destination.0.msisdn' must be a number or a list of numbers",
+    ],
   ])('answers %s with 400 code 7003 (it was {"code":"500"})', async (_case, body, description) => {
     const { imi, published } = controller();
     expect(await refusal(imi.send('key', body))).toEqual({

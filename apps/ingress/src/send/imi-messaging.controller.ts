@@ -13,6 +13,7 @@ import {
   SendCommand,
   SendMessages,
 } from './send-messages.use-case';
+import { imiShapeProblem } from './imi-request';
 import { TemplateTexts } from './template-texts';
 import { SmartlinkSends } from '../smartlinks/smartlink-sends';
 
@@ -127,6 +128,10 @@ export class ImiMessagingController {
     const requests = (Array.isArray(body) ? body : [body]) as ImiRequest[];
     if (!requests.every(isObject))
       throw imiError(400, '7000', 'Invalid JSON: each request must be an object');
+    for (const request of requests) {
+      const problem = imiShapeProblem(request);
+      if (problem) throw imiError(400, '7003', problem);
+    }
     const total = requests.reduce(
       (sum, request) => sum + destinationsOf(request).reduce((n, d) => n + d.msisdn.length, 0),
       0,

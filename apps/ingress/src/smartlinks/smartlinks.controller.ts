@@ -13,22 +13,14 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { SmartlinkRecord, SmartlinksRepository } from '@smsgate/db';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseBody } from '../zod-body';
+import { CreateSmartlink, UpdateSmartlink } from './smartlink.input';
 import { linkIdOf } from './smartlink-text';
+import { SmartlinkView } from './smartlinks.routes';
 
 const MAX_LINKS_LISTED = 1_000;
-const Url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2_048);
-const LinkId = z.union([z.number(), z.string()]).transform((value, context) => {
-  const id = linkIdOf(value);
-  if (id === undefined)
-    context.addIssue({ code: 'custom', message: 'must be a whole number or 1 to 64 of A-Z a-z 0-9 _ . -' });
-  return id ?? z.NEVER;
-});
-const CreateSmartlink = z.strictObject({ linkid: LinkId, url: Url });
-const UpdateSmartlink = z.strictObject({ url: Url });
-
-const view = (link: SmartlinkRecord) => ({
+const view = (link: SmartlinkRecord): z.output<typeof SmartlinkView> => ({
   linkid: link.linkId,
   url: link.url,
   createdAt: link.createdAt.toISOString(),

@@ -18,12 +18,14 @@ import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@s
 import { uuidv7 } from '@smsgate/contracts';
 import { MessageTemplateRecord, MessageTemplatesRepository } from '@smsgate/db';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { PageQuery, pageOf } from '../paging';
 import { TEMPLATE_ID } from '../send/template-texts';
 import { parseBody } from '../zod-body';
 import { CreateTemplate, ReplaceTemplate } from './template.input';
+import { TemplateView } from './templates.routes';
 
-const view = (template: MessageTemplateRecord) => ({
+const view = (template: MessageTemplateRecord): z.output<typeof TemplateView> => ({
   id: template.id,
   name: template.name,
   body: template.body,

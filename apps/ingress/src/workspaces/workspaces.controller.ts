@@ -12,11 +12,11 @@ import { AdminTokenGuard, apiKeyPrefix, generateApiKey, hashApiKey } from '@smsg
 import { isUuid, uuidv7 } from '@smsgate/contracts';
 import { SecretBox, WorkspaceKeyFields, WorkspacesRepository } from '@smsgate/db';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { parseBody } from '../zod-body';
-
-const CreateWorkspace = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+import { CreateWorkspace } from './workspace.input';
+import { ApiKeyRotated, SigningSecretRotated, WorkspaceCreated } from './workspaces.routes';
 
 @Controller('v1/workspaces')
 @UseGuards(AdminTokenGuard)
@@ -36,7 +36,7 @@ export class WorkspacesController {
    */
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown) {
+  async create(@Body() body: unknown): Promise<z.output<typeof WorkspaceCreated>> {
     const { name } = parseBody(CreateWorkspace, body);
     const apiKey = generateApiKey();
     const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
@@ -57,7 +57,7 @@ export class WorkspacesController {
    */
   @Post(':id/api-key')
   @HttpCode(201)
-  async rotateApiKey(@Param('id') id: string) {
+  async rotateApiKey(@Param('id') id: string): Promise<z.output<typeof ApiKeyRotated>> {
     const apiKey = generateApiKey();
     await this.update(id, { apiKeyHash: hashApiKey(apiKey), apiKeyPrefix: apiKeyPrefix(apiKey) });
     return { id, apiKey };
@@ -66,7 +66,7 @@ export class WorkspacesController {
   /** Replaces the secret that signs the workspace's status callbacks; shown in this response only. */
   @Post(':id/signing-secret')
   @HttpCode(201)
-  async rotateSigningSecret(@Param('id') id: string) {
+  async rotateSigningSecret(@Param('id') id: string): Promise<z.output<typeof SigningSecretRotated>> {
     const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
     await this.update(id, { signingSecret: this.secretBox.seal({ signingSecret }) });
     return { id, signingSecret };

@@ -77,17 +77,14 @@ export const errorAnswer = (description: string): ApiResponse => ({ description,
  * (with `Retry-After`) when PostgreSQL or Kafka cannot serve. A 500 is never described: it is a defect.
  */
 export function withCommonAnswers(route: ApiRoute): ApiRoute {
-  const common: Record<number, ApiResponse> = {
-    ...(route.auth && route.auth !== 'none' ? { 401: errorAnswer('no credentials, or not valid ones') } : {}),
-    ...(route.body
-      ? {
-          400: errorAnswer('the body is malformed or refused: `message` says why'),
-          413: errorAnswer('the body is larger than the service accepts'),
-          415: errorAnswer('a content type the route does not read'),
-        }
-      : {}),
-    503: errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds'),
-  };
+  const common: Record<number, ApiResponse> = {};
+  if (route.auth && route.auth !== 'none') common[401] = errorAnswer('no credentials, or not valid ones');
+  if (route.body) {
+    common[400] = errorAnswer('the body is malformed or refused: `message` says why');
+    common[413] = errorAnswer('the body is larger than the service accepts');
+    common[415] = errorAnswer('a content type the route does not read');
+  }
+  common[503] = errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds');
   return { ...route, responses: { ...common, ...route.responses } };
 }
 
