@@ -1,5 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
+import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
+import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
+import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';
 import { ingressEnv } from '../../../apps/ingress/src/config';
 import { IngressModule } from '../../../apps/ingress/src/ingress.module';
 import { ingressRoutes } from '../../../apps/ingress/src/ingress.routes';
@@ -18,6 +21,10 @@ const describingEnv = {
 /** Each service's root module and the registry of the routes its controllers serve. */
 export function servedModules(): Record<string, { module: DynamicModule; routes: ApiRoute[] }> {
   return {
+    'dlr-tracker': {
+      module: DlrTrackerModule.forRoot(loadConfig('dlr-tracker', dlrTrackerEnv, describingEnv)),
+      routes: dlrTrackerRoutes,
+    },
     ingress: {
       module: IngressModule.forRoot({
         ...loadConfig('ingress', ingressEnv, describingEnv),
@@ -34,10 +41,12 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
 
 /** The OpenAPI documents committed under docs/openapi/, one per service, from the routes the services serve. */
 export function apiDocuments(): Record<string, Record<string, unknown>> {
-  return {
-    ingress: serviceApiDocument('ingress', ingressRoutes),
-    'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes),
-  };
+  return Object.fromEntries(
+    Object.entries(servedModules()).map(([service, { routes }]) => [
+      service,
+      serviceApiDocument(service, routes),
+    ]),
+  );
 }
 
 export const renderApiDocument = (document: Record<string, unknown>): string =>

@@ -9,37 +9,10 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid } from '@smsgate/contracts';
-import { MessageEntity, MessageViewsRepository, SmartlinksRepository } from '@smsgate/db';
+import { MessageViewsRepository, SmartlinksRepository } from '@smsgate/db';
+import { z } from 'zod';
 import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery } from './messages.query';
-
-const view = (message: MessageEntity) => ({
-  id: message.id,
-  direction: message.direction,
-  channel: message.channelId,
-  from: message.from,
-  to: message.to,
-  text: message.text,
-  status: message.status,
-  statusAt: message.statusAt?.toISOString() ?? null,
-  segments: message.segments,
-  encoding: message.encoding,
-  providerIds: message.providerIds,
-  correlationId: message.correlationId,
-  priority: message.priority,
-  expiresAt: message.expiresAt?.toISOString() ?? null,
-  notifyUrl: message.notifyUrl,
-  metadata: message.metadata,
-  error: message.error,
-  callbackFailure: message.callbackFailure,
-  createdAt: message.createdAt.toISOString(),
-  updatedAt: message.updatedAt.toISOString(),
-});
-
-const withoutBookkeeping = (detail: Record<string, unknown> | null) => {
-  if (!detail) return detail;
-  const { messageStatus: _status, previousMessageStatus: _previous, ...rest } = detail;
-  return rest;
-};
+import { MessageDetail, messageDetail, MessagePage, messageView, Stats } from './messages.views';
 
 @Controller('v1')
 @UseGuards(WorkspaceAuthGuard)
@@ -51,7 +24,10 @@ export class MessagesController {
 
   /** One message of the caller's workspace, with its status history and parts. */
   @Get('messages/:id')
-  async get(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Param('id') id: string) {
+  async get(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Param('id') id: string,
+  ): Promise<z.output<typeof MessageDetail>> {
     const message = isUuid(id) ? await this.messages.findInWorkspace(id, workspace.id) : null;
     if (!message) throw new NotFoundException(`message ${id.slice(0, 64)} not found`);
     const [history, parts, clicks] = await Promise.all([
@@ -59,43 +35,22 @@ export class MessagesController {
       this.messages.partsOf(id),
       this.smartlinks.clicksOf(id, workspace.id),
     ]);
-    return {
-      ...view(message),
-      partCount: message.partCount,
-      history: history.map((event) => ({
-        eventId: event.eventId,
-        status: event.status,
-        previousStatus: event.previousStatus,
-        applied: event.applied,
-        part: event.partIndex,
-        source: event.source,
-        detail: withoutBookkeeping(event.detail),
-        at: event.at.toISOString(),
-      })),
-      parts: parts.map((part) => ({
-        index: part.partIndex,
-        status: part.status,
-        providerMessageId: part.providerMessageId,
-        updatedAt: part.updatedAt.toISOString(),
-      })),
-      clicks: clicks.map((click) => ({
-        linkid: click.linkId,
-        at: click.at.toISOString(),
-        userAgent: click.userAgent,
-      })),
-    };
+    return messageDetail(message, history, parts, clicks);
   }
 
   /** The workspace's messages, newest first, filtered; `next` is the cursor of the following page. */
   @Get('messages')
-  async list(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
+  async list(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Query() query: unknown,
+  ): Promise<z.output<typeof MessagePage>> {
     const parsed = parseQuery(ListMessagesQuery, query);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
     const { limit, cursor, ...filter } = parsed.value;
     const rows = await this.messages.list(workspace.id, { ...filter, before: cursor }, limit + 1);
     const page = rows.slice(0, limit);
     return {
-      data: page.map(view),
+      data: page.map(messageView),
       next: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,
     };
   }
@@ -105,7 +60,10 @@ export class MessagesController {
    * smartlink clicks in that time (of any message).
    */
   @Get('stats')
-  async stats(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Query() query: unknown) {
+  async stats(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Query() query: unknown,
+  ): Promise<z.output<typeof Stats>> {
     const parsed = parseQuery(StatsQuery, query);
     if (!parsed.ok) throw new BadRequestException(parsed.reason);
     const since = parsed.value.since ?? new Date(Date.now() - 86_400_000).toISOString();

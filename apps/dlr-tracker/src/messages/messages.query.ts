@@ -18,15 +18,15 @@ export const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toSt
 /** GET /v1/messages query: every filter optional, validated; unknown parameters are refused. */
 export const ListMessagesQuery = z
   .strictObject({
-    status: MessageStatus.optional(),
-    correlationId: z.string().min(1).max(128).optional(),
-    to: z.string().min(1).max(32).optional(),
-    channel: z.uuid().optional(),
-    since: Timestamp.optional(),
-    until: Timestamp.optional(),
+    status: MessageStatus.optional().describe('only messages in this status'),
+    correlationId: z.string().min(1).max(128).optional().describe('only messages with this correlationId'),
+    to: z.string().min(1).max(32).optional().describe('only messages to this address'),
+    channel: z.uuid().optional().describe('only messages of this channel'),
+    since: Timestamp.optional().describe('only messages created at or after this time'),
+    until: Timestamp.optional().describe('only messages created before this time'),
     direction: Direction.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: Cursor.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50).describe('messages per page'),
+    cursor: Cursor.optional().describe("the previous page's `next`, the other parameters unchanged"),
   })
   .refine((q) => !q.since || !q.until || Date.parse(q.since) <= Date.parse(q.until), {
     message: 'since must not be after until',
@@ -34,7 +34,11 @@ export const ListMessagesQuery = z
   });
 export type ListMessagesQuery = z.output<typeof ListMessagesQuery>;
 
-export const StatsQuery = z.strictObject({ since: Timestamp.optional(), until: Timestamp.optional() });
+/** GET /v1/stats query: the window of creation times counted. */
+export const StatsQuery = z.strictObject({
+  since: Timestamp.optional().describe('default: 24 hours ago'),
+  until: Timestamp.optional().describe('default: no end'),
+});
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): Parsed<z.output<S>> {
