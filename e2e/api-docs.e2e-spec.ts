@@ -1,5 +1,6 @@
-import { serviceEnv, ServiceProcess, startInFreshGroup } from '@smsgate/testing';
+import { serviceEnv, ServiceProcess, startInFreshGroup, type ServiceName } from '@smsgate/testing';
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -13,31 +14,59 @@ interface PageSeen {
   problems: string[];
 }
 
-describe('the API reference page (/docs) in a real browser', () => {
-  let service: ServiceProcess;
+/** Each service and paths its page must show besides the runtime's. */
+const SERVICES: [ServiceName, string[]][] = [
+  [
+    'ingress',
+    ['/v1/messages', '/c/{type}/{uuid}/{action}', '/resources/v1/messaging', '/v1/channels/{uuid}'],
+  ],
+  ['dlr-tracker', ['/v1/messages/{id}', '/v1/stats']],
+  ['cht-relay', ['/api/v2/broadcasts.json', '/rapidpro/{channelUuid}/send', '/v1/cht/target']],
+  ['smpp-binds', ['/v1/binds']],
+  ['dispatcher', []],
+];
+
+const committed = (service: string): unknown =>
+  JSON.parse(readFileSync(path.join(__dirname, '..', 'docs', 'openapi', `${service}.json`), 'utf8'));
+
+describe('each service serves its API reference', () => {
+  const running = new Map<string, ServiceProcess>();
 
   beforeAll(async () => {
-    service = await startInFreshGroup('smpp-binds', 'smpp-binds-api-docs-e2e', serviceEnv());
+    const started = await Promise.all(
+      SERVICES.map(([name]) => startInFreshGroup(name, `${name}-api-docs-e2e`, serviceEnv())),
+    );
+    for (const service of started) running.set(service.name, service);
   });
 
   afterAll(async () => {
-    await service?.stop();
+    await Promise.all([...running.values()].map((service) => service.stop()));
   });
 
-  it("renders the service's operations from its own /openapi.json, with nothing failing", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [path.join(__dirname, 'support', 'docs-browser.mjs'), service.url, chromium],
-      { timeout: 60_000 },
-    );
-    const seen = JSON.parse(stdout) as PageSeen;
-    expect(seen.paths).toEqual(expect.arrayContaining(['/v1/binds', '/health/ready', '/openapi.json']));
-    expect(seen.title).toContain('smpp-binds');
-    // Served by the service itself, no CDN: every request over the network goes to the service.
-    expect(seen.fetched.filter((url) => /^https?:/.test(url) && !url.startsWith(`${service.url}/`))).toEqual(
-      [],
-    );
-    expect(seen.fetched).toEqual(expect.arrayContaining([`${service.url}/openapi.json`]));
-    expect(seen.problems).toEqual([]);
+  it.each(SERVICES)('%s: /openapi.json is the committed docs/openapi document', async (name) => {
+    const answer = await fetch(`${running.get(name)!.url}/openapi.json`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual(committed(name));
   });
+
+  it.each(SERVICES)(
+    "%s: /docs renders the service's operations in a real browser, served by the service alone, with nothing failing",
+    async (name, paths) => {
+      const service = running.get(name)!;
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [path.join(__dirname, 'support', 'docs-browser.mjs'), service.url, chromium],
+        { timeout: 60_000 },
+      );
+      const seen = JSON.parse(stdout) as PageSeen;
+      expect(seen.paths).toEqual(expect.arrayContaining([...paths, '/health/ready', '/openapi.json']));
+      expect(seen.title).toContain(name);
+      // No CDN: every request over the network goes to the service.
+      expect(
+        seen.fetched.filter((url) => /^https?:/.test(url) && !url.startsWith(`${service.url}/`)),
+      ).toEqual([]);
+      expect(seen.fetched).toEqual(expect.arrayContaining([`${service.url}/openapi.json`]));
+      expect(seen.problems).toEqual([]);
+    },
+  );
 });

@@ -3,6 +3,8 @@ import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
 import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';
+import { dispatcherEnv } from '../../../apps/dispatcher/src/config';
+import { DispatcherModule } from '../../../apps/dispatcher/src/dispatcher.module';
 import { ingressEnv } from '../../../apps/ingress/src/config';
 import { IngressModule } from '../../../apps/ingress/src/ingress.module';
 import { ingressRoutes } from '../../../apps/ingress/src/ingress.routes';
@@ -24,6 +26,12 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
     'dlr-tracker': {
       module: DlrTrackerModule.forRoot(loadConfig('dlr-tracker', dlrTrackerEnv, describingEnv)),
       routes: dlrTrackerRoutes,
+    },
+    // Only the runtime's routes (health, metrics, these docs): the document says so, and the check below
+    // that it serves nothing else.
+    dispatcher: {
+      module: DispatcherModule.forRoot(loadConfig('dispatcher', dispatcherEnv, describingEnv)),
+      routes: [],
     },
     ingress: {
       module: IngressModule.forRoot({
