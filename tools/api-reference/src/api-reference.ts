@@ -1,5 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
+import { chtRelayRoutes } from '../../../apps/cht-relay/src/cht-relay.routes';
+import { ChtRelayModule } from '../../../apps/cht-relay/src/cht-relay.module';
+import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
 import { smppBindsRoutes } from '../../../apps/smpp-binds/src/binds/binds.routes';
 import { smppBindsEnv } from '../../../apps/smpp-binds/src/config';
 import { SmppBindsModule } from '../../../apps/smpp-binds/src/smpp-binds.module';
@@ -15,6 +18,10 @@ const describingEnv = {
 /** Each service's root module and the registry of the routes its controllers serve. */
 export function servedModules(): Record<string, { module: DynamicModule; routes: ApiRoute[] }> {
   return {
+    'cht-relay': {
+      module: ChtRelayModule.forRoot(loadConfig('cht-relay', chtRelayEnv, describingEnv)),
+      routes: chtRelayRoutes,
+    },
     'smpp-binds': {
       module: SmppBindsModule.forRoot(loadConfig('smpp-binds', smppBindsEnv, describingEnv)),
       routes: smppBindsRoutes,
@@ -24,7 +31,10 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
 
 /** The OpenAPI documents committed under docs/openapi/, one per service, from the routes the services serve. */
 export function apiDocuments(): Record<string, Record<string, unknown>> {
-  return { 'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes) };
+  return {
+    'cht-relay': serviceApiDocument('cht-relay', chtRelayRoutes),
+    'smpp-binds': serviceApiDocument('smpp-binds', smppBindsRoutes),
+  };
 }
 
 export const renderApiDocument = (document: Record<string, unknown>): string =>
