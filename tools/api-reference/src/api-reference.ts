@@ -1,5 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
+import { chtRelayRoutes } from '../../../apps/cht-relay/src/cht-relay.routes';
+import { ChtRelayModule } from '../../../apps/cht-relay/src/cht-relay.module';
+import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
 import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';
@@ -23,6 +26,10 @@ const describingEnv = {
 /** Each service's root module and the registry of the routes its controllers serve. */
 export function servedModules(): Record<string, { module: DynamicModule; routes: ApiRoute[] }> {
   return {
+    'cht-relay': {
+      module: ChtRelayModule.forRoot(loadConfig('cht-relay', chtRelayEnv, describingEnv)),
+      routes: chtRelayRoutes,
+    },
     'dlr-tracker': {
       module: DlrTrackerModule.forRoot(loadConfig('dlr-tracker', dlrTrackerEnv, describingEnv)),
       routes: dlrTrackerRoutes,

@@ -19,20 +19,14 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { OutboundMessages, refusedBeforeSending } from '../outbound/outbound-messages';
-import { toRapidProStatus } from '../outbound/statuses';
 import { RelaySettings } from '../settings/relay-settings';
+import { RapidProSendFields, sendFieldsError } from './rapidpro-send.input';
+import { sendView } from './rapidpro-send.views';
 
 const asFields = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
-
-function field(fields: Record<string, unknown>, name: string): string | undefined {
-  const value = fields[name];
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-}
 
 /**
  * smsgate as the aggregator behind a RapidPro External API channel: RapidPro's send URL is
@@ -78,19 +72,13 @@ export class RapidProSendController {
       if (typeof given !== 'string' || !safeEqual(given, expected))
         throw new UnauthorizedException('missing or wrong Authorization');
     }
-    const fields = { ...asFields(request.query), ...asFields(request.body) };
-    const refField = field(fields, 'uuid') !== undefined ? 'uuid' : 'id';
-    const ref = field(fields, refField);
-    const text = field(fields, 'text');
-    const to = field(fields, 'to');
-    if (!ref) throw new BadRequestException('uuid (or id): required');
-    if (ref.length > 100) throw new BadRequestException(`${refField}: at most 100 characters`);
-    if (!text) throw new BadRequestException('text: required');
-    if (text.length > 10_000) throw new BadRequestException('text: at most 10000 characters');
-    if (!to) throw new BadRequestException('to: required');
+    const fields = RapidProSendFields.safeParse({ ...asFields(request.query), ...asFields(request.body) });
+    if (!fields.success) throw new BadRequestException(sendFieldsError(fields.error));
+    const { uuid, id, text, to, to_no_plus: noPlus } = fields.data;
+    const refField = uuid !== undefined ? 'uuid' : 'id';
+    const ref = uuid ?? id ?? '';
     // RapidPro sends national numbers when the channel uses them: read them as the send channel does.
     let phone = normalizePhone(to, await this.settings.channelCountry(channel.sendChannel));
-    const noPlus = field(fields, 'to_no_plus');
     if (!phone.ok && noPlus) phone = normalizePhone(`+${noPlus}`);
     if (!phone.ok) throw new BadRequestException(`to: ${phone.reason}`);
     const e164 = phone.e164;
@@ -117,10 +105,6 @@ export class RapidProSendController {
     const row = rows[0];
     // Refused before sending (a message loop): RapidPro marks the message failed on a 4xx.
     if (refusedBeforeSending(row)) throw new UnprocessableEntityException(row.status_reason ?? 'not sent');
-    return {
-      id: row.message_id,
-      status: toRapidProStatus(row.status),
-      reason: row.status_reason ?? undefined,
-    };
+    return sendView(row);
   }
 }

@@ -1,4 +1,5 @@
 import type { ChtBroadcastRow } from '@smsgate/db';
+import { z } from 'zod';
 import type { OutboundRow } from '../outbound/outbound-messages';
 import { isFinal, toRapidProStatus } from '../outbound/statuses';
 
@@ -6,11 +7,56 @@ import { isFinal, toRapidProStatus } from '../outbound/statuses';
 export const rapidProDate = (date: Date | null): string | null =>
   date ? date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') : null;
 
+const RapidProStatus = z.enum(['queued', 'wired', 'sent', 'delivered', 'errored', 'failed']);
+const RapidProDate = z.string().nullable().describe('ISO 8601, UTC, microseconds');
+
+export const BroadcastAnswer = z.object({
+  id: z.int(),
+  uuid: z.string(),
+  urns: z.array(z.string()).describe('the recipients as stored: `tel:` and the number in E.164'),
+  contacts: z.array(z.never()),
+  groups: z.array(z.never()),
+  text: z.string(),
+  attachments: z.array(z.never()),
+  status: z.enum(['queued', 'failed']).describe('`failed` when none of its messages will be sent (a loop)'),
+  created_on: RapidProDate,
+});
+
+export const MessageAnswer = z.object({
+  id: z.int(),
+  uuid: z.string().describe("smsgate's message id"),
+  broadcast: z.int().nullable(),
+  contact: z.null(),
+  urn: z.string(),
+  channel: z.null(),
+  direction: z.literal('out'),
+  type: z.literal('text'),
+  status: RapidProStatus,
+  visibility: z.literal('visible'),
+  text: z.string(),
+  attachments: z.array(z.never()),
+  labels: z.array(z.never()),
+  flow: z.null(),
+  failed_reason: z.string().nullable(),
+  created_on: RapidProDate,
+  sent_on: RapidProDate,
+  modified_on: RapidProDate,
+});
+
+export const MessagesAnswer = z.object({
+  next: z.null().describe('no further pages: the newest 250 matches are the answer'),
+  previous: z.null(),
+  results: z.array(MessageAnswer),
+});
+
 /**
  * A broadcast as RapidPro's POST /api/v2/broadcasts.json answers it. CHT reads `id` (kept as the
  * message's gateway_ref) and `status`: `queued`, or `failed` when nothing of it will be sent.
  */
-export function broadcastView(broadcast: ChtBroadcastRow, messages: OutboundRow[]) {
+export function broadcastView(
+  broadcast: ChtBroadcastRow,
+  messages: OutboundRow[],
+): z.output<typeof BroadcastAnswer> {
   const failed = messages.length > 0 && messages.every((row) => toRapidProStatus(row.status) === 'failed');
   return {
     id: Number(broadcast.id),
@@ -26,7 +72,7 @@ export function broadcastView(broadcast: ChtBroadcastRow, messages: OutboundRow[
 }
 
 /** A message as RapidPro's GET /api/v2/messages.json lists it, with our status in RapidPro's names. */
-export function messageView(row: OutboundRow) {
+export function messageView(row: OutboundRow): z.output<typeof MessageAnswer> {
   const status = toRapidProStatus(row.status);
   return {
     id: Number(row.seq),

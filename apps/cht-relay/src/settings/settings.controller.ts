@@ -18,7 +18,8 @@ import { describeIssues } from '@smsgate/contracts';
 import { ChannelsRepository } from '@smsgate/db';
 import { z } from 'zod';
 import { RelayHttp } from '../http/relay-http';
-import { ChtTarget, RapidProChannel, RelaySettings } from './relay-settings';
+import { RelaySettings } from './relay-settings';
+import { channelView, targetView } from './settings-views';
 import { RapidProChannelBody, TargetBody } from './settings.input';
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
@@ -28,38 +29,6 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   if (!result.success) throw new BadRequestException(describeIssues(result.error));
   return result.data;
 }
-
-const targetView = (target: ChtTarget) => ({
-  mode: target.mode,
-  url: target.url,
-  apiVersion: target.apiVersion,
-  // What cht-relay found CHT to serve: the version in use (auto) and whether its webhook path answers.
-  api:
-    target.mode === 'rapidpro'
-      ? {
-          version:
-            target.apiVersion === 'auto' ? (target.detectedApiVersion ?? undefined) : target.apiVersion,
-          status: target.apiStatus ?? 'unknown',
-          checkedAt: target.apiCheckedAt?.toISOString(),
-        }
-      : undefined,
-  username: target.username ?? undefined,
-  secretFields: target.secretFields,
-  defaultChannel: target.defaultChannel ?? undefined,
-  apiRatePerMinute: target.apiRatePerMinute ?? undefined,
-  enabled: target.enabled,
-  lastPollAt: target.lastPollAt?.toISOString(),
-  lastPollError: target.lastPollError ?? undefined,
-});
-
-const channelView = (channel: RapidProChannel) => ({
-  uuid: channel.uuid,
-  rapidproUrl: channel.rapidproUrl,
-  sendChannel: channel.sendChannel ?? undefined,
-  inboundChannels: channel.inboundChannels,
-  secretFields: channel.secretFields,
-  sendPath: `/rapidpro/${channel.uuid}/send`,
-});
 
 /** Workspace configuration of cht-relay; secrets are write-only (only their names are shown). */
 @Controller('v1')

@@ -59,6 +59,17 @@ export const securitySchemes = {
       description: "RapidPro's form, `Authorization: Token <key>`, the key being the workspace's API key",
     },
   },
+  rapidproSend: {
+    name: 'rapidProSendAuthorization',
+    scheme: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        "the whole header as the RapidPro channel mapping's `sendAuthorization` gives it (RapidPro's channel " +
+        'sends it); a mapping without one takes requests without it',
+    },
+  },
 } as const;
 
 /** The body of every error answer (see HttpErrorFilter); some routes add fields of their own. */

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** The runtime's error answer outside RapidPro's API: the status and its reason. */
+export const ErrorAnswer = z.object({
+  statusCode: z.int(),
+  message: z.string(),
+  error: z.string().optional(),
+});
+
+/** RapidPro's error answer on /api/v2/. */
+export const DetailAnswer = z.object({ detail: z.string() });
+
+/** RapidPro's 400 for a body it refuses: each field's problems (`non_field_errors` for the body's). */
+export const FieldErrorsAnswer = z.record(z.string(), z.array(z.string()));
+
+export const errorExample = (statusCode: number, error: string, message: string) => ({
+  statusCode,
+  message,
+  error,
+});
