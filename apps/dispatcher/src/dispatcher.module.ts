@@ -2,8 +2,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { smsgateServiceModule } from '@smsgate/service';
 import { ChannelRateBudgetsRepository } from '@smsgate/db';
 import { createChannelAdapters } from '@smsgate/channel-config';
-import { NodeHttpClient } from '@smsgate/egress';
+import type { NodeHttpClient } from '@smsgate/egress';
 import { ChannelDirectory } from './channels/channel-directory';
+import { dispatcherHttpClient } from './http-client';
 import { DISPATCHER_CONFIG, DispatcherConfig } from './config';
 import { AttemptLedger } from './dispatch/attempt-ledger';
 import { OptOutList } from './dispatch/opt-out-list';
@@ -39,7 +40,7 @@ export class DispatcherModule extends smsgateServiceModule<DispatcherConfig>(
       },
       {
         provide: HTTP_CLIENT,
-        useFactory: () => new NodeHttpClient({ egress: { allowHosts: config.EGRESS_ALLOW } }),
+        useFactory: () => dispatcherHttpClient(config),
       },
       HttpClientLifecycle,
       ChannelDirectory,

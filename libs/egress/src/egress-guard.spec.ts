@@ -65,6 +65,13 @@ describe('EgressGuard.check', () => {
     ['http://[fe80::1]/', /link-local/],
     ['http://2130706433/', /127\.0\.0\.1 is a loopback/],
     ['http://0x7f.1/', /127\.0\.0\.1 is a loopback/],
+    ['http://0177.0.0.1/', /127\.0\.0\.1 is a loopback/],
+    ['http://[::]/', /unspecified/],
+    ['http://[fec0::1]/', /private/],
+    ['http://[::ffff:7f00:1]/', /loopback/],
+    // NAT64 and 6to4 forms of 127.0.0.1: the IPv4 address inside is what a gateway would reach.
+    ['http://[64:ff9b::7f00:1]/', /loopback/],
+    ['http://[2002:7f00:1::]/', /loopback/],
     ['http://metadata.example.com/', /resolves to 169\.254\.169\.254, a link-local/],
     ['http://mapped.example.com/', /resolves to ::ffff:192\.168\.0\.10, a private/],
   ])('refuses %s', async (url, reason) => {

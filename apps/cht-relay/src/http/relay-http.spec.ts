@@ -70,6 +70,16 @@ describe('RelayHttp', () => {
     client.onApplicationShutdown();
   });
 
+  // Loopback, unspecified and site-local, and 127.0.0.1 inside NAT64 and 6to4 addresses.
+  it.each(['http://[::]/', 'http://[fec0::1]/', 'http://[64:ff9b::7f00:1]/', 'http://[2002:7f00:1::]/'])(
+    'refuses %s as a CHT or RapidPro target',
+    async (url) => {
+      const client = new RelayHttp({ EGRESS_ALLOW: [], HTTP_TIMEOUT_MS: 500 });
+      expect(failure(await client.send({ method: 'GET', url })).failure).toBe('refused');
+      client.onApplicationShutdown();
+    },
+  );
+
   it('times out a server that never answers', async () => {
     const client = allowed();
     expect(failure(await client.send({ method: 'GET', url: `${base}/hang` })).failure).toBe('timeout');

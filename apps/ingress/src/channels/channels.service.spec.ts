@@ -213,6 +213,20 @@ describe('ChannelsService', () => {
       ).resolves.toMatchObject({ type: 'ex', config });
     });
 
+    it.each([
+      ['http://[::]:9000/send', 'unspecified'],
+      ['http://[fec0::1]:9000/send', 'private'],
+      ['http://[64:ff9b::7f00:1]:9000/send', 'loopback'],
+      ['http://[2002:7f00:1::]:9000/send', 'loopback'],
+    ])('refuses the IPv6 send URL %s (%s)', async (send_url, kind) => {
+      const body = await refusal(
+        service().channels.create(WORKSPACE, channel({ type: 'ex', config: { send_url } })),
+      );
+      expect(body.problems).toEqual([
+        expect.stringMatching(new RegExp(`^config\\.send_url: .* ${kind} address`)),
+      ]);
+    });
+
     it('never puts a secret value in the 400', async () => {
       const { channels } = service();
       const body = await refusal(
