@@ -4,6 +4,7 @@ import {
   ApiContractDocument,
   contractViolations,
   expectUndocumented,
+  formatViolations,
   matchPath,
   registerService,
   unregisterService,
@@ -134,5 +135,16 @@ describe('the API contract check', () => {
         body: '{"message":"short and stout"}',
       }),
     ]);
+  });
+
+  it('lists each distinct finding once, with how often it was seen', async () => {
+    await Promise.all([1, 2, 3].map(() => fetch(`${base}/v1/channels/teapot`)));
+    expect(formatViolations(await contractViolations())).toBe(
+      [
+        '3 answer(s) not as the committed OpenAPI document (docs/openapi/<service>.json) says:',
+        '- channels: GET /v1/channels/teapot → 418: status 418 is not documented for GET /v1/channels/{uuid} (documented: 200, 404) (3 times)',
+        '  body: {"message":"short and stout"}',
+      ].join('\n'),
+    );
   });
 });

@@ -255,11 +255,20 @@ export async function contractViolations(timeoutMs = 15_000): Promise<ContractVi
   return violations.splice(0);
 }
 
-export const formatViolations = (found: ContractViolation[]): string =>
-  [
+/** One line per distinct finding (a polling loop repeats the same one), with how often it was seen. */
+export function formatViolations(found: ContractViolation[]): string {
+  const distinct = new Map<string, { violation: ContractViolation; times: number }>();
+  for (const v of found) {
+    const key = `${v.service} ${v.method} ${v.path} ${v.status} ${v.problem}`;
+    const entry = distinct.get(key);
+    if (entry) entry.times++;
+    else distinct.set(key, { violation: v, times: 1 });
+  }
+  return [
     `${found.length} answer(s) not as the committed OpenAPI document (docs/openapi/<service>.json) says:`,
-    ...found.map(
-      (v) =>
-        `- ${v.service}: ${v.method} ${v.path} → ${v.status}: ${v.problem}\n  body: ${v.body || '(empty)'}`,
+    ...[...distinct.values()].map(
+      ({ violation: v, times }) =>
+        `- ${v.service}: ${v.method} ${v.path} → ${v.status}: ${v.problem}${times > 1 ? ` (${times} times)` : ''}\n  body: ${v.body || '(empty)'}`,
     ),
   ].join('\n');
+}
