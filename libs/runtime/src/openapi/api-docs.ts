@@ -72,7 +72,11 @@ export const runtimeRoutes: ApiRoute[] = [
     path: '/docs/:file',
     summary: "The page's assets: swagger-ui.css, swagger-ui-bundle.js, docs-init.js, favicon-32x32.png",
     responses: {
-      200: { description: 'the file', contentType: 'application/octet-stream' },
+      200: {
+        description: 'the file',
+        contentType: 'text/css',
+        alternatives: [{ contentType: 'text/javascript' }, { contentType: 'image/png' }],
+      },
       404: { description: 'not one of those files' },
     },
   },
