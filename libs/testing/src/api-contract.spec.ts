@@ -49,6 +49,9 @@ const answers: Record<string, [number, string, string]> = {
   'POST /v1/channels': [404, 'application/json', '{"message":"Route POST:/v1/channels not found"}'],
   'GET /v1/nowhere': [404, 'application/json', '{"message":"Route GET:/v1/nowhere not found"}'],
   'GET /v1/elsewhere': [200, 'application/json', '{}'],
+  'GET /v1/channels/%FF': [400, 'application/json', '{"message":"not a valid url component"}'],
+  'PUT /v1/channels': [400, 'application/json', '{"message":"Body is not valid JSON"}'],
+  'PUT /v1/channels/stats': [401, 'application/json', '{"message":"who are you"}'],
 };
 
 describe('the API contract check', () => {
@@ -107,6 +110,14 @@ describe('the API contract check', () => {
     expect((await problemsOf('/v1/nowhere')).found).toEqual([]);
     expect((await problemsOf('/v1/channels', 'POST')).found).toEqual([]);
     expect((await problemsOf('/v1/elsewhere')).found).toEqual(['200 the path matches no documented path']);
+  });
+
+  it('passes 400 for a request no operation takes (a path not UTF-8, an unknown method with a bad body)', async () => {
+    expect((await problemsOf('/v1/channels/%FF')).found).toEqual([]);
+    expect((await problemsOf('/v1/channels', 'PUT')).found).toEqual([]);
+    expect((await problemsOf('/v1/channels/stats', 'PUT')).found).toEqual([
+      '401 PUT is not documented for /v1/channels/stats',
+    ]);
   });
 
   it('matches path templates one segment each, literal segments first', async () => {

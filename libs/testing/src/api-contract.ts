@@ -88,14 +88,6 @@ const mediaMatches = (documented: string, answered: string) => {
 
 const isJson = (type: string) => type === 'application/json' || type.endsWith('+json');
 
-const decoded = (segment: string) => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
-
 /**
  * The document's path that `pathname` falls under: a template's `{param}` matches one non-empty
  * segment, and a path with more literal segments wins (`/v1/messages/stats` before `/v1/messages/{id}`).
@@ -103,7 +95,13 @@ const decoded = (segment: string) => {
  */
 export function matchPath(paths: string[], pathname: string): string[] {
   const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  const segments = trimmed.split('/').map(decoded);
+  let segments: string[];
+  try {
+    segments = trimmed.split('/').map(decodeURIComponent);
+  } catch {
+    // Not UTF-8 (`%FF`, a lone surrogate): no operation's path, whatever its shape.
+    return [];
+  }
   return paths
     .map((template) => {
       const parts = template.split('/');
@@ -124,7 +122,9 @@ export function matchPath(paths: string[], pathname: string): string[] {
 
 /**
  * What is wrong with `response` (a clone the caller may consume) to `method url` by `document`, or
- * undefined. An unknown route answered 404 or 405 is right; any other answer must be documented.
+ * undefined. A request no documented operation takes (unknown path or method, a path that is not
+ * UTF-8) answered 404, 405 or 400 (the router or body parser refused it before any route) is right;
+ * every other answer must be documented.
  */
 export async function contractProblem(
   document: ApiContractDocument,
@@ -140,7 +140,7 @@ export async function contractProblem(
     document.paths[template][verb] ?? (verb === 'head' ? document.paths[template].get : undefined);
   const template = candidates.find((candidate) => operationIn(candidate));
   if (!template) {
-    if (response.status === 404 || response.status === 405) return undefined;
+    if ([400, 404, 405].includes(response.status)) return undefined;
     return candidates.length === 0
       ? 'the path matches no documented path'
       : `${method.toUpperCase()} is not documented for ${candidates[0]}`;
