@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiRoute, openApiDocument } from './openapi-document';
+import { ApiResponse, ApiRoute, openApiDocument } from './openapi-document';
 
 const uiFiles: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -82,9 +82,21 @@ export const runtimeRoutes: ApiRoute[] = [
   },
 ];
 
+/** What every route answers to input refuseUnstorableInput refuses, unless the route says its own 400. */
+const unstorableInput: ApiResponse = {
+  description:
+    'a path or query parameter, or a body field, that PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
+};
+
 /** The document of `routes` plus the runtime's own. */
 export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<string, unknown> {
-  return openApiDocument(service, [...runtimeRoutes, ...routes]);
+  return openApiDocument(
+    service,
+    [...runtimeRoutes, ...routes].map((route) => ({
+      ...route,
+      responses: { 400: unstorableInput, ...route.responses },
+    })),
+  );
 }
 
 /**
