@@ -82,19 +82,25 @@ export const runtimeRoutes: ApiRoute[] = [
   },
 ];
 
-/** What every route answers to input refuseUnstorableInput refuses, unless the route says its own 400. */
-const unstorableInput: ApiResponse = {
-  description:
-    'a path or query parameter, or a body field, that PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
+/** What every route may answer before its handler: unstorable input (refuseUnstorableInput), the server's limits. */
+const edgeAnswers: Record<number, ApiResponse> = {
+  400: {
+    description:
+      'a path or query parameter, or a body field, that PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
+  },
+  431: { description: "the request line and headers exceed Node's limit (16 KiB)" },
+};
+const tooLarge: ApiResponse = {
+  description: 'the body exceeds the limit (1 MiB unless the service sets its own)',
 };
 
-/** The document of `routes` plus the runtime's own. */
+/** The document of `routes` plus the runtime's own; a route's own answer for a status comes first. */
 export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<string, unknown> {
   return openApiDocument(
     service,
     [...runtimeRoutes, ...routes].map((route) => ({
       ...route,
-      responses: { 400: unstorableInput, ...route.responses },
+      responses: { ...edgeAnswers, ...(route.body ? { 413: tooLarge } : {}), ...route.responses },
     })),
   );
 }
