@@ -52,6 +52,7 @@ const answers: Record<string, [number, string, string]> = {
   'GET /v1/channels/%FF': [400, 'application/json', '{"message":"not a valid url component"}'],
   'PUT /v1/channels': [400, 'application/json', '{"message":"Body is not valid JSON"}'],
   'PUT /v1/channels/stats': [401, 'application/json', '{"message":"who are you"}'],
+  'DELETE /v1/channels': [415, 'application/json', '{"message":"Unsupported Media Type"}'],
 };
 
 describe('the API contract check', () => {
@@ -112,9 +113,10 @@ describe('the API contract check', () => {
     expect((await problemsOf('/v1/elsewhere')).found).toEqual(['200 the path matches no documented path']);
   });
 
-  it('passes 400 for a request no operation takes (a path not UTF-8, an unknown method with a bad body)', async () => {
+  it('passes a refusal of a request no operation takes (a path not UTF-8, an unknown method with a bad body)', async () => {
     expect((await problemsOf('/v1/channels/%FF')).found).toEqual([]);
     expect((await problemsOf('/v1/channels', 'PUT')).found).toEqual([]);
+    expect((await problemsOf('/v1/channels', 'DELETE')).found).toEqual([]);
     expect((await problemsOf('/v1/channels/stats', 'PUT')).found).toEqual([
       '401 PUT is not documented for /v1/channels/stats',
     ]);

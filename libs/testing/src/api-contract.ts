@@ -121,10 +121,16 @@ export function matchPath(paths: string[], pathname: string): string[] {
 }
 
 /**
+ * How the server refuses a request no operation takes (unknown path or method, a path that is not
+ * UTF-8): not found, or refused by the router or body parser before routing (bad URL or body,
+ * too large, media type unknown).
+ */
+const REFUSED_UNROUTED = new Set([400, 404, 405, 413, 415, 431]);
+
+/**
  * What is wrong with `response` (a clone the caller may consume) to `method url` by `document`, or
- * undefined. A request no documented operation takes (unknown path or method, a path that is not
- * UTF-8) answered 404, 405 or 400 (the router or body parser refused it before any route) is right;
- * every other answer must be documented.
+ * undefined. A request no operation takes may be refused (REFUSED_UNROUTED); every other answer must
+ * be documented.
  */
 export async function contractProblem(
   document: ApiContractDocument,
@@ -140,7 +146,7 @@ export async function contractProblem(
     document.paths[template][verb] ?? (verb === 'head' ? document.paths[template].get : undefined);
   const template = candidates.find((candidate) => operationIn(candidate));
   if (!template) {
-    if ([400, 404, 405].includes(response.status)) return undefined;
+    if (REFUSED_UNROUTED.has(response.status)) return undefined;
     return candidates.length === 0
       ? 'the path matches no documented path'
       : `${method.toUpperCase()} is not documented for ${candidates[0]}`;
