@@ -98,10 +98,11 @@ const tooLarge: ApiResponse = {
 export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<string, unknown> {
   return openApiDocument(
     service,
-    [...runtimeRoutes, ...routes].map((route) => ({
-      ...route,
-      responses: { ...edgeAnswers, ...(route.body ? { 413: tooLarge } : {}), ...route.responses },
-    })),
+    [...runtimeRoutes, ...routes].map((route) => {
+      const responses: Record<number, ApiResponse> = { ...edgeAnswers };
+      if (route.body) responses[413] = tooLarge;
+      return { ...route, responses: { ...responses, ...route.responses } };
+    }),
   );
 }
 
