@@ -69,4 +69,30 @@ describe('each service serves its API reference', () => {
       expect(seen.problems).toEqual([]);
     },
   );
+
+  // The browser's requests bypass the contract check (e2e-setup.ts): these go through it.
+  it('smpp-binds answers its own routes as its committed document says, assets and unknown files included', async () => {
+    const statuses: Record<string, number> = {};
+    for (const path of [
+      '/openapi.json',
+      '/docs',
+      '/docs/swagger-ui.css',
+      '/docs/swagger-ui-bundle.js',
+      '/docs/docs-init.js',
+      '/docs/favicon-32x32.png',
+      '/docs/nothing.js',
+      '/health/live',
+      '/metrics',
+      '/v1/binds',
+    ]) {
+      const response = await fetch(`${running.get('smpp-binds')!.url}${path}`);
+      statuses[path] = response.status;
+      await response.arrayBuffer();
+    }
+    expect(statuses).toMatchObject({
+      '/docs/favicon-32x32.png': 200,
+      '/docs/nothing.js': 404,
+      '/v1/binds': 401,
+    });
+  });
 });

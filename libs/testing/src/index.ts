@@ -2,6 +2,7 @@ export * from './wait-for';
 export * from './topic-probe';
 export * from './free-port';
 export * from './service-process';
+export * from './api-contract';
 export * from './service-setup';
 export * from './in-process-service';
 export * from './factories';

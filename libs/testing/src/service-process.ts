@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { registerService, unregisterService } from './api-contract';
 import { freePort } from './free-port';
 import { repoRoot } from './infra';
 import { waitFor } from './wait-for';
@@ -90,6 +91,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // Its answers are checked against its committed OpenAPI document (e2e-setup.ts).
+    registerService(this.url, this.name);
     this.spawnedAt = Date.now();
     this.readyAt = 0;
     running.add(child);
@@ -124,6 +127,7 @@ export class ServiceProcess {
 
   /** Sends `signal` and waits for the process to exit; returns its exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    unregisterService(this.url);
     if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
     this.child.kill(signal);
     return this.exited ?? null;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiRoute, openApiDocument, withCommonAnswers } from './openapi-document';
+import { ApiResponse, ApiRoute, openApiDocument, withCommonAnswers } from './openapi-document';
 
 const uiFiles: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -72,15 +72,34 @@ export const runtimeRoutes: ApiRoute[] = [
     path: '/docs/:file',
     summary: "The page's assets: swagger-ui.css, swagger-ui-bundle.js, docs-init.js, favicon-32x32.png",
     responses: {
-      200: { description: 'the file', contentType: 'application/octet-stream' },
+      200: {
+        description: 'the file',
+        contentType: 'text/css',
+        alternatives: [{ contentType: 'text/javascript' }, { contentType: 'image/png' }],
+      },
       404: { description: 'not one of those files' },
     },
   },
 ];
 
-/** The document of `routes` plus the runtime's own. */
+/** What every route may answer before its handler: unstorable input (refuseUnstorableInput), the server's limits. */
+const edgeAnswers: Record<number, ApiResponse> = {
+  400: {
+    description:
+      'a path or query parameter, or a body field, that PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
+  },
+  431: { description: "the request line and headers exceed Node's limit (16 KiB)" },
+};
+
+/**
+ * The document of `routes` plus the runtime's own; a route's own answer for a status comes first. The
+ * runtime's routes read no body and authenticate nothing: only the edge's refusals apply to them.
+ */
 export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<string, unknown> {
-  return openApiDocument(service, [...runtimeRoutes, ...routes.map(withCommonAnswers)]);
+  return openApiDocument(service, [
+    ...runtimeRoutes.map((route) => ({ ...route, responses: { ...edgeAnswers, ...route.responses } })),
+    ...routes.map(withCommonAnswers),
+  ]);
 }
 
 /**

@@ -77,6 +77,7 @@ export const ApiError = z.object({
   statusCode: z.number().int(),
   message: z.string().describe('the reason, for a person to read'),
   error: z.string().optional(),
+  field: z.string().optional().describe('the field refused, where one was'),
 });
 
 /** An error answer with the usual body. */
@@ -84,17 +85,23 @@ export const errorAnswer = (description: string): ApiResponse => ({ description,
 
 /**
  * The answers every route of a service may give besides its own, added where a route does not describe
- * them itself: 401 where it authenticates, the body parser's refusals where it reads a body, and 503
+ * them itself: 401 where it authenticates, the edge's refusals (unstorable input, headers too large), the
+ * body parser's where it reads a body, and 503
  * (with `Retry-After`) when PostgreSQL or Kafka cannot serve. A 500 is never described: it is a defect.
  */
 export function withCommonAnswers(route: ApiRoute): ApiRoute {
   const common: Record<number, ApiResponse> = {};
   if (route.auth && route.auth !== 'none') common[401] = errorAnswer('no credentials, or not valid ones');
+  common[400] = errorAnswer(
+    'a parameter or field PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
+  );
   if (route.body) {
     common[400] = errorAnswer('the body is malformed or refused: `message` says why');
-    common[413] = errorAnswer('the body is larger than the service accepts');
+    common[413] = errorAnswer('the body exceeds the limit (1 MiB unless the service sets its own)');
     common[415] = errorAnswer('a content type the route does not read');
   }
+  // Node answers it before any handler, without a JSON body.
+  common[431] = { description: "the request line and headers exceed Node's limit (16 KiB)" };
   common[503] = errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds');
   return { ...route, responses: { ...common, ...route.responses } };
 }
