@@ -19,6 +19,16 @@ const throttled = {
   example: { detail: 'Request was throttled. Expected available in 12 seconds.' },
 };
 
+/** What the edge answers before a handler runs, in RapidPro's `{"detail": …}` as every error here. */
+const edge = {
+  413: { description: 'the body exceeds the limit', schema: DetailAnswer },
+  415: { description: 'a content type the route does not read', schema: DetailAnswer },
+  503: {
+    description: 'a dependency cannot serve right now: retry after `Retry-After` seconds',
+    schema: DetailAnswer,
+  },
+};
+
 /** RapidProApiController's routes: what CHT's `rapidpro` outgoing service calls. */
 export const rapidProApiRoutes: ApiRoute[] = [
   {
@@ -40,6 +50,7 @@ export const rapidProApiRoutes: ApiRoute[] = [
       example: { urns: ['tel:+254712345678'], text: 'Your next visit is on Monday.' },
     },
     responses: {
+      ...edge,
       201: {
         description: 'the broadcast, new or repeated',
         schema: BroadcastAnswer,
@@ -87,6 +98,7 @@ export const rapidProApiRoutes: ApiRoute[] = [
     auth: 'rapidpro',
     query: MessagesQuery,
     responses: {
+      ...edge,
       200: {
         description: 'the matches, newest first',
         schema: MessagesAnswer,

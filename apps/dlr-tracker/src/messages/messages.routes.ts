@@ -1,9 +1,9 @@
-import { ApiRoute } from '@smsgate/runtime';
+import { ApiError, ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
 import { ListMessagesQuery, StatsQuery } from './messages.query';
 import { MessageDetail, MessagePage, Stats } from './messages.views';
 
-const errorAnswer = z.object({ statusCode: z.int(), message: z.string(), error: z.string() });
+const errorAnswer = ApiError;
 
 const unauthorized = {
   description: 'no `Authorization: Bearer <api key>`, or a key no workspace has',

@@ -95,11 +95,15 @@ export function withCommonAnswers(route: ApiRoute): ApiRoute {
   common[400] = errorAnswer(
     'a parameter or field PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
   );
-  if (route.body) {
-    common[400] = errorAnswer('the body is malformed or refused: `message` says why');
+  if (route.body) common[400] = errorAnswer('the body is malformed or refused: `message` says why');
+  // Fastify reads a body sent with any method but GET, whether the route reads it or not.
+  if (route.method !== 'get') {
     common[413] = errorAnswer('the body exceeds the limit (1 MiB unless the service sets its own)');
-    common[415] = errorAnswer('a content type the route does not read');
+    common[415] = errorAnswer('a content type the service does not read');
   }
+  // The router refuses a path parameter over its length limit (100 characters) before any handler.
+  if (openApiPath(route.path).params.length > 0)
+    common[414] = { description: 'a path parameter longer than 100 characters' };
   // Node answers it before any handler, without a JSON body.
   common[431] = { description: "the request line and headers exceed Node's limit (16 KiB)" };
   common[503] = errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds');
