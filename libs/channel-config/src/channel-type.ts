@@ -1,4 +1,4 @@
-import type { ChannelType } from '@smsgate/contracts';
+import type { Attachment, ChannelType } from '@smsgate/contracts';
 import type { InboundHandler } from './inbound/inbound-handler';
 import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
 import type { ConfigValidator } from './shared/common.config';
@@ -49,6 +49,11 @@ export interface ChannelTypeDescriptor<Type extends ChannelType = ChannelType> {
   secretNames(config: unknown): readonly string[];
   /** Whether a channel of this type and config shows a message's quick replies; absent: never. */
   showsQuickReplies?(config: unknown): boolean;
+  /**
+   * Why a channel of this type and config cannot send a message with these attachments, or undefined
+   * when it can (how it carries them is the adapter's: a file request, a media field, URLs in the text).
+   */
+  attachmentsRefusal(config: unknown, attachments: readonly Attachment[]): string | undefined;
 }
 
 /** Opaque provider ids: only surrounding whitespace is dropped. */

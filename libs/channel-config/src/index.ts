@@ -21,6 +21,7 @@ export {
   inboundHandlerOf,
   inboundUrlsOf,
   normaliseProviderId,
+  attachmentsRefusal,
   quickRepliesRefusal,
 } from './registry';
 export {

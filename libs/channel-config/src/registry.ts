@@ -1,4 +1,4 @@
-import type { ChannelType } from '@smsgate/contracts';
+import type { Attachment, ChannelType } from '@smsgate/contracts';
 import type { ChannelTypeDescriptor } from './channel-type';
 import type { InboundHandler } from './inbound/inbound-handler';
 import type { AdapterOptions, ChannelAdapter } from './outbound/channel-adapter';
@@ -52,4 +52,16 @@ export function quickRepliesRefusal(channel: { type: ChannelType; config: unknow
   return descriptor.showsQuickReplies(channel.config)
     ? undefined
     : "the channel's config does not use {{quick_replies}} in its send_url or body";
+}
+
+/**
+ * Why a channel cannot send a message carrying these attachments (its type has no way to, its config
+ * turns them away), or undefined when it can.
+ */
+export function attachmentsRefusal(
+  channel: { type: ChannelType; config: unknown },
+  attachments: readonly Attachment[] | undefined,
+): string | undefined {
+  if (!attachments || attachments.length === 0) return undefined;
+  return channelTypeOf(channel.type).attachmentsRefusal(channel.config, attachments);
 }

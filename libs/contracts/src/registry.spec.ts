@@ -33,8 +33,21 @@ describe('topic payloads', () => {
     if (!result.ok) {
       expect(result.reason).toContain('workspace');
       expect(result.reason).toContain('to');
-      expect(result.reason).toContain('text');
     }
+  });
+
+  it('takes a text, attachments or both, and refuses a request with neither', () => {
+    const request = (fields: object) =>
+      parsePayload(Topics.outboundRequested, { workspace, to: '+254712345678', ...fields });
+    expect(request({ text: '' })).toEqual({ ok: false, reason: 'text: give a text, attachments, or both' });
+    expect(request({})).toEqual({ ok: false, reason: 'text: give a text, attachments, or both' });
+    const attachments = [{ url: 'https://files.example.org/a.jpg', contentType: 'image/jpeg' }];
+    expect(request({ attachments })).toMatchObject({ ok: true, value: { text: '', attachments } });
+    expect(request({ text: 'x', attachments: [] })).toMatchObject({ ok: false });
+    expect(request({ attachments: [{ url: 'ftp://files.example.org/a.jpg' }] })).toEqual({
+      ok: false,
+      reason: 'attachments.0.url: must be an http(s) URL',
+    });
   });
 
   it("checks quick replies against RapidPro's limits: 10, of 64 characters (code points) each", () => {

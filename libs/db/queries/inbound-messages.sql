@@ -3,12 +3,13 @@
 -- inbound-messages.insertMessages
 -- hot: every batch of inbound messages
 INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
-                      segments, encoding, provider_ids, metadata, created_at, updated_at)
+                      segments, encoding, provider_ids, metadata, created_at, updated_at,
+                      attachments)
 SELECT id, ws, ch, 'in', f, t, txt, 'received', seg, enc,
-       CASE WHEN pid IS NULL THEN '{}'::text[] ELSE ARRAY[pid] END, meta, at, at
+       CASE WHEN pid IS NULL THEN '{}'::text[] ELSE ARRAY[pid] END, meta, at, at, att
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
-            $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[])
-     AS u(id, ws, ch, f, t, txt, seg, enc, pid, meta, at)
+            $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::jsonb[])
+     AS u(id, ws, ch, f, t, txt, seg, enc, pid, meta, at, att)
 ON CONFLICT (id) DO NOTHING;
 
 -- inbound-messages.insertReceivedEvents

@@ -18,7 +18,8 @@ CROSS JOIN LATERAL (
 -- message-status.lockMessages
 -- hot: every batch of statuses and receipts
 SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
-       notify_url, notify_format, notify_on, callback_data, to_addr
+       notify_url, notify_format, notify_on, callback_data, to_addr,
+       CASE WHEN notify_url IS NULL THEN NULL ELSE attachments END AS attachments
 FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE;
 
 -- message-status.findParts

@@ -20,6 +20,7 @@ import { ProfilesAndTemplates1763800000013 } from './migrations/1763800000013-pr
 import { Smartlinks1763800000014 } from './migrations/1763800000014-smartlinks';
 import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api-detection';
 import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-channel-rate-budgets';
+import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -43,6 +44,7 @@ export const migrations = [
   Smartlinks1763800000014,
   ChtApiDetection1763800000016,
   ChannelRateBudgets1763800000017,
+  MessageAttachments1763800000018,
 ];
 
 export interface DataSourceSettings {

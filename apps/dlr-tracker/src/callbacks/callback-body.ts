@@ -1,4 +1,4 @@
-import { MessageStatus } from '@smsgate/contracts';
+import type { Attachment, MessageStatus } from '@smsgate/contracts';
 import { isFinal } from '../domain/status-machine';
 
 export type NotifyFormat = 'smsgate' | 'imiconnect';
@@ -10,6 +10,8 @@ export interface CallbackChange {
   correlationId: string | null;
   callbackData: string | null;
   to: string | null;
+  /** The files the message carries: shown in smsgate's callbacks (IMIconnect's have no place for them). */
+  attachments?: readonly Attachment[] | null;
   status: MessageStatus;
   previousStatus: MessageStatus | null;
   detail: Record<string, string | number | boolean | null>;
@@ -70,5 +72,6 @@ export function callbackBody(format: NotifyFormat, change: CallbackChange): stri
     detail: change.detail,
     at: change.at,
     ...(change.callbackData === null ? {} : { callbackData: change.callbackData }),
+    ...(change.attachments ? { attachments: change.attachments } : {}),
   });
 }

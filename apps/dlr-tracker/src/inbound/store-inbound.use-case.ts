@@ -55,6 +55,7 @@ export class StoreInboundMessages {
         encoding,
         providerMessageId: m.providerMessageId ?? null,
         metadata: m.metadata ? JSON.stringify(m.metadata) : null,
+        attachments: m.attachments ? JSON.stringify(m.attachments) : null,
         sentAt: m.sentAt ?? null,
         receivedAt: m.receivedAt,
       };

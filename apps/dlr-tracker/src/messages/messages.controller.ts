@@ -75,12 +75,14 @@ export class MessagesController {
     const byStatus: Record<string, number> = {};
     const byChannel: Record<string, Record<string, number>> = {};
     let total = 0;
-    for (const { status, channel_id, n } of rows) {
+    let withAttachments = 0;
+    for (const { status, channel_id, n, media } of rows) {
       total += n;
+      withAttachments += media;
       byStatus[status] = (byStatus[status] ?? 0) + n;
       const channel = channel_id ?? 'unrouted';
       byChannel[channel] = { ...byChannel[channel], [status]: (byChannel[channel]?.[status] ?? 0) + n };
     }
-    return { since, until, total, byStatus, byChannel, clicks };
+    return { since, until, total, withAttachments, byStatus, byChannel, clicks };
   }
 }

@@ -19,6 +19,7 @@ const row = (): MessageEntity =>
     correlationId: 'login-4471',
     error: { stat: 'UNDELIV', err: '001', nested: { retries: [1, 2] } },
     metadata: { campaign: 'login' },
+    attachments: [{ url: 'https://files.example.org/leaflet.pdf', contentType: 'application/pdf' }],
     createdAt: new Date('2026-01-15T09:30:00.000Z'),
     updatedAt: new Date('2026-01-15T09:30:05.000Z'),
     expiresAt: new Date('2026-01-16T09:30:00.000Z'),

@@ -1,4 +1,4 @@
-import { Direction, MessageStatus } from '@smsgate/contracts';
+import { Attachment, Direction, MessageStatus } from '@smsgate/contracts';
 import { MessageEntity, MessageEventEntity, MessagePartEntity, SmartlinkClick } from '@smsgate/db';
 import { z } from 'zod';
 
@@ -29,6 +29,10 @@ export const MessageView = z.object({
   expiresAt: Instant.nullable(),
   notifyUrl: z.string().nullable(),
   metadata: z.record(z.string(), z.string()).nullable(),
+  attachments: z
+    .array(Attachment)
+    .nullable()
+    .describe('the files the message carries, by URL; null for none'),
   error: Json.nullable().describe('the detail of the report that made the message fail'),
   callbackFailure: Json.nullable().describe('set when a status callback failed after every retry'),
   createdAt: Instant,
@@ -77,6 +81,7 @@ export const Stats = z.object({
   since: z.iso.datetime({ offset: true }),
   until: z.iso.datetime({ offset: true }).nullable(),
   total: Count,
+  withAttachments: Count.describe('of them, messages that carry attachments'),
   byStatus: Counts.describe('messages by status'),
   byChannel: z
     .record(z.string(), Counts)
@@ -105,6 +110,7 @@ export const messageView = (message: MessageEntity): z.output<typeof MessageView
   expiresAt: message.expiresAt?.toISOString() ?? null,
   notifyUrl: message.notifyUrl,
   metadata: message.metadata,
+  attachments: message.attachments,
   error: message.error,
   callbackFailure: message.callbackFailure,
   createdAt: message.createdAt.toISOString(),

@@ -83,6 +83,7 @@ export class RecordSendRequests {
         correlationId: a.request.correlationId ?? null,
         callbackData: a.request.callbackData ?? null,
         to: a.request.to,
+        attachments: a.request.attachments ?? null,
         status: 'accepted',
         previousStatus: null,
         detail: { source: 'request' },
@@ -146,5 +147,6 @@ function toNewAcceptedMessage({ id, request, at }: Accepted): NewAcceptedMessage
     priority: request.priority,
     at,
     notifyOn: request.notifyOn ? JSON.stringify(request.notifyOn) : null,
+    attachments: request.attachments ? JSON.stringify(request.attachments) : null,
   };
 }

@@ -189,6 +189,7 @@ function recordChange(
     correlationId: message.correlation_id,
     callbackData: message.callback_data,
     to: message.to_addr,
+    attachments: message.attachments,
     status: message.status,
     previousStatus: previous,
     detail: change.detail ?? {},

@@ -70,6 +70,7 @@ export class LedgerBatch {
       notify_on: row.notify_on,
       callback_data: row.callback_data,
       to_addr: row.to_addr,
+      attachments: row.attachments,
       changed: false,
       statusAt: undefined,
       error: undefined,

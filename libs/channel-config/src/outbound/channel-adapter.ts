@@ -1,4 +1,4 @@
-import type { ChannelType } from '@smsgate/contracts';
+import type { Attachment, ChannelType } from '@smsgate/contracts';
 import type { HttpClient } from '@smsgate/egress';
 import { toNoPlus } from '@smsgate/sms';
 
@@ -23,6 +23,8 @@ export interface OutboundMessage {
   expiresAt?: string;
   /** Short answers to show with the message, by the types that can (see `showsQuickReplies`). */
   quickReplies?: readonly string[];
+  /** Files sent with the text, by URL (the dispatcher routes only to channels that carry them). */
+  attachments?: readonly Attachment[];
 }
 
 export interface AdapterChannel {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoredText } from './storable';
+import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
 
 /**
  * The channel types' names, the one list of them (published in events, so only ever appended to). Each
@@ -59,3 +59,29 @@ export const Id = z.uuid();
 /** Free-form detail (provider codes, SMSC stat/err, reasons): flat and JSON-friendly. */
 export const Detail = z.record(StoredText, z.union([StoredText, z.number(), z.boolean(), z.null()]));
 export const Metadata = z.record(StoredText.max(64), StoredText.max(1024));
+
+/** The most files one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+
+/**
+ * A file a message carries, by URL: the provider (or the recipient's phone) fetches it, smsgate never
+ * does. `contentType` and `size` are the sender's word, passed on where a provider takes them.
+ */
+export const Attachment = z.object({
+  // A refinement, not a pattern: a pattern would replace `format: uri` in the JSON Schema.
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2_048)
+    .refine(isStorable, UNSTORABLE_REASON),
+  contentType: StoredText.regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type, e.g. image/jpeg')
+    .max(127)
+    .optional(),
+  name: StoredText.min(1).max(255).optional(),
+  size: z.number().int().min(0).optional().describe('bytes'),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Attachments = z
+  .array(Attachment)
+  .min(1, 'must hold at least one attachment (leave it out for none)')
+  .max(MAX_ATTACHMENTS, `must hold at most ${MAX_ATTACHMENTS} attachments`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StoredText } from './storable';
-import { ChannelType, Id, Metadata, Timestamp } from './common';
+import { Attachments, ChannelType, Id, Metadata, Timestamp } from './common';
 
 /** An inbound (MO) message accepted by ingress. Keyed by channel. */
 export const InboundReceivedV1 = z.object({
@@ -20,5 +20,7 @@ export const InboundReceivedV1 = z.object({
   sentAt: Timestamp.optional(),
   providerMessageId: StoredText.min(1).max(128).optional(),
   metadata: Metadata.optional(),
+  /** Files the sender sent (an MMS, a template channel's `file` event), by URL. */
+  attachments: Attachments.optional(),
 });
 export type InboundReceivedV1 = z.infer<typeof InboundReceivedV1>;

@@ -1,3 +1,4 @@
+import type { Attachment } from '@smsgate/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'messages' })
@@ -44,6 +45,10 @@ export class MessageEntity {
 
   @Column('jsonb', { nullable: true })
   metadata!: Record<string, string> | null;
+
+  /** The files the message carries, by URL; null for none. */
+  @Column('jsonb', { nullable: true })
+  attachments!: Attachment[] | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

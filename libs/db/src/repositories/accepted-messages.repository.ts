@@ -22,6 +22,8 @@ export interface NewAcceptedMessage {
   at: string;
   /** The statuses to call back, as a JSON array text (text[][] must be rectangular), or null: all. */
   notifyOn: string | null;
+  /** The attachments as JSON text, or null for none. */
+  attachments: string | null;
 }
 
 export const acceptedMessageQueries = {
@@ -30,14 +32,14 @@ export const acceptedMessageQueries = {
     INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
                           segments, encoding, correlation_id, metadata, expires_at, notify_url,
                           notify_format, notify_on, callback_data, priority, status_at, created_at,
-                          updated_at)
+                          updated_at, attachments)
     SELECT id, ws, ch, 'out', f, t, txt, 'accepted', seg, enc, corr, meta, exp, url, fmt,
            CASE WHEN n IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(n)) END,
-           cbd, prio, at, at, at
+           cbd, prio, at, at, at, att
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
                 $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[],
-                $14::text[], $15::text[], $16::timestamptz[], $17::jsonb[])
-         AS u(id, ws, ch, f, t, txt, seg, enc, corr, meta, exp, url, fmt, cbd, prio, at, n)
+                $14::text[], $15::text[], $16::timestamptz[], $17::jsonb[], $18::jsonb[])
+         AS u(id, ws, ch, f, t, txt, seg, enc, corr, meta, exp, url, fmt, cbd, prio, at, n, att)
     ON CONFLICT (id) DO NOTHING`,
   // The 'accepted' event of a message takes the message's id as its event id: one per message.
   insertAcceptedEvents: `
@@ -74,6 +76,7 @@ export class AcceptedMessagesRepository {
       requests.map((r) => r.priority),
       requests.map((r) => r.at),
       requests.map((r) => r.notifyOn),
+      requests.map((r) => r.attachments),
     ]);
     await db.query(acceptedMessageQueries.insertAcceptedEvents, [
       requests.map((r) => r.id),

@@ -15,6 +15,8 @@ export interface NewInboundMessage {
   providerMessageId: string | null;
   /** JSON text, or null. */
   metadata: string | null;
+  /** The attachments as JSON text, or null for none. */
+  attachments: string | null;
   sentAt: string | null;
   receivedAt: string;
 }
@@ -23,12 +25,13 @@ export const inboundMessageQueries = {
   insertMessages: `
     -- hot: every batch of inbound messages
     INSERT INTO messages (id, workspace_id, channel_id, direction, from_addr, to_addr, text, status,
-                          segments, encoding, provider_ids, metadata, created_at, updated_at)
+                          segments, encoding, provider_ids, metadata, created_at, updated_at,
+                          attachments)
     SELECT id, ws, ch, 'in', f, t, txt, 'received', seg, enc,
-           CASE WHEN pid IS NULL THEN '{}'::text[] ELSE ARRAY[pid] END, meta, at, at
+           CASE WHEN pid IS NULL THEN '{}'::text[] ELSE ARRAY[pid] END, meta, at, at, att
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[],
-                $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[])
-         AS u(id, ws, ch, f, t, txt, seg, enc, pid, meta, at)
+                $8::text[], $9::text[], $10::jsonb[], $11::timestamptz[], $12::jsonb[])
+         AS u(id, ws, ch, f, t, txt, seg, enc, pid, meta, at, att)
     ON CONFLICT (id) DO NOTHING`,
   // The 'received' event of a message takes the message's id as its event id: one per message.
   insertReceivedEvents: `
@@ -56,6 +59,7 @@ export class InboundMessagesRepository {
       messages.map((m) => m.providerMessageId),
       messages.map((m) => m.metadata),
       messages.map((m) => m.receivedAt),
+      messages.map((m) => m.attachments),
     ]);
     await db.query(inboundMessageQueries.insertReceivedEvents, [
       messages.map((m) => m.id),

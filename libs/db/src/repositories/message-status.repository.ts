@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { MessageStatus } from '@smsgate/contracts';
+import type { Attachment, MessageStatus } from '@smsgate/contracts';
 import { EntityManager } from 'typeorm';
 
 /** A history event's detail: the reporter's codes and the ledger's bookkeeping. */
@@ -41,6 +41,8 @@ export interface LedgerMessageRow {
   notify_on: string[] | null;
   callback_data: string | null;
   to_addr: string | null;
+  /** Read only for messages that call back (their callbacks show them): null otherwise. */
+  attachments: Attachment[] | null;
 }
 
 export interface LedgerPartRow {
@@ -98,7 +100,8 @@ export const messageStatusQueries = {
   lockMessages: `
     -- hot: every batch of statuses and receipts
     SELECT id, workspace_id, channel_id, direction, status, attempt, part_count, correlation_id,
-           notify_url, notify_format, notify_on, callback_data, to_addr
+           notify_url, notify_format, notify_on, callback_data, to_addr,
+           CASE WHEN notify_url IS NULL THEN NULL ELSE attachments END AS attachments
     FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
   findParts: `
     -- hot: every batch of statuses and receipts

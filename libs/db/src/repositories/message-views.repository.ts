@@ -19,7 +19,7 @@ export interface MessageListFilter {
 
 export const messageViewQueries = {
   countByStatusAndChannel: `
-    SELECT status, channel_id, count(*) AS n FROM messages
+    SELECT status, channel_id, count(*) AS n, count(attachments) AS media FROM messages
     WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
     GROUP BY status, channel_id`,
 } as const;
@@ -71,11 +71,10 @@ export class MessageViewsRepository {
     workspaceId: string,
     since: string,
     until: string | null,
-  ): Promise<{ status: string; channel_id: string | null; n: number }[]> {
-    const rows = await this.db.query<{ status: string; channel_id: string | null; n: string }[]>(
-      messageViewQueries.countByStatusAndChannel,
-      [workspaceId, since, until],
-    );
-    return rows.map((row) => ({ ...row, n: Number(row.n) }));
+  ): Promise<{ status: string; channel_id: string | null; n: number; media: number }[]> {
+    const rows = await this.db.query<
+      { status: string; channel_id: string | null; n: string; media: string }[]
+    >(messageViewQueries.countByStatusAndChannel, [workspaceId, since, until]);
+    return rows.map((row) => ({ ...row, n: Number(row.n), media: Number(row.media) }));
   }
 }

@@ -58,7 +58,7 @@ export class ExAdapter implements ChannelAdapter {
     if (!parsed.ok) return invalidConfig(parsed.problems);
     const settings = parsed.value;
     const redact = redactorFor(Object.values(channel.secrets));
-    const parts = splitText(message.text, settings.maxLength);
+    const parts = splitText(textWithAttachments(message), settings.maxLength);
 
     for (const [index, part] of parts.entries()) {
       if (index < (message.partsDelivered ?? 0)) continue;
@@ -145,4 +145,13 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
     if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
   }
   headers[name] = value;
+}
+
+/**
+ * The text and, on a line each after it, the attachments' URLs: how courier sends files on an External
+ * API channel, split by `max_length` like any text.
+ */
+export function textWithAttachments(message: Pick<OutboundMessage, 'text' | 'attachments'>): string {
+  const urls = (message.attachments ?? []).map((attachment) => attachment.url);
+  return [message.text, ...urls].filter((line) => line !== '').join('\n');
 }

@@ -24,4 +24,6 @@ export const exChannel = {
   configKeys: EX_CONFIG_KEYS,
   secretNames: () => [EX_AUTHORIZATION_SECRET],
   showsQuickReplies: exShowsQuickReplies,
+  // As courier sends them on an External API channel: each file's URL on a line after the text.
+  attachmentsRefusal: () => undefined,
 } as const satisfies ChannelTypeDescriptor<'ex'>;

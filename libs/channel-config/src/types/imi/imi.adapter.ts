@@ -70,7 +70,14 @@ export class ImiAdapter implements ChannelAdapter {
       ...(message.priority ? { priority: IMI_PRIORITY[message.priority] } : {}),
       ...(message.expiresAt ? { expiry: imiExpiry(message.expiresAt) } : {}),
       deliverychannel: 'sms',
-      channels: { sms: { text: message.text, ...(from ? { senderid: from } : {}) } },
+      channels: {
+        sms: {
+          text: message.text,
+          ...(from ? { senderid: from } : {}),
+          // IMIconnect appends the media path to the text; one file only (attachmentsRefusal).
+          ...(message.attachments?.[0] ? { 'media-path': message.attachments[0].url } : {}),
+        },
+      },
       destination: [{ msisdn: [toNoPlus(message.to)], correlationid: message.id }],
     };
     let response: HttpResponse;

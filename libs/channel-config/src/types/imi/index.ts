@@ -18,4 +18,9 @@ export const imiChannel = {
   normaliseProviderId: (id) => id.trim().toLowerCase(),
   configKeys: IMI_CONFIG_KEYS,
   secretNames: () => [IMI_SERVICE_KEY_SECRET],
+  // IMIconnect's SMS takes one `media-path`, which it appends to the text.
+  attachmentsRefusal: (_config, attachments) =>
+    attachments.length > 1
+      ? `an imi channel carries one file (IMIconnect's media-path); this message has ${attachments.length}`
+      : undefined,
 } as const satisfies ChannelTypeDescriptor<'imi'>;

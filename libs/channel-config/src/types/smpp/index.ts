@@ -1,6 +1,6 @@
 import { canonicalSmppId } from '@smsgate/smpp';
 import type { ChannelTypeDescriptor } from '../../channel-type';
-import { SMPP_CONFIG_KEYS, SMPP_PASSWORD_SECRET, validateSmppConfig } from './smpp.config';
+import { parseSmppConfig, SMPP_CONFIG_KEYS, SMPP_PASSWORD_SECRET, validateSmppConfig } from './smpp.config';
 
 /** An SMSC reached over SMPP 3.4; smpp-binds holds the sessions and does the sending. */
 export const smppChannel = {
@@ -16,4 +16,10 @@ export const smppChannel = {
   normaliseProviderId: (id) => canonicalSmppId(id.trim()),
   configKeys: SMPP_CONFIG_KEYS,
   secretNames: () => [SMPP_PASSWORD_SECRET],
+  attachmentsRefusal: (config) => {
+    const parsed = parseSmppConfig(config);
+    return parsed.ok && parsed.value.attachments === 'append_url'
+      ? undefined
+      : 'smpp channels send no MMS: set config.attachments to "append_url" to send the files\' URLs in the text';
+  },
 } as const satisfies ChannelTypeDescriptor<'smpp'>;

@@ -7,6 +7,7 @@ describe('parseSmppConfig', () => {
     expect(parseSmppConfig(minimal)).toEqual({
       ok: true,
       value: {
+        attachments: 'refuse',
         host: 'smsc.example.com',
         port: 2775,
         system_id: 'smsgate',
@@ -54,6 +55,7 @@ describe('parseSmppConfig', () => {
       registered_delivery: false,
       long_message: 'payload',
       message_id_format: 'decimal',
+      attachments: 'append_url',
     };
     expect(parseSmppConfig({ ...full, charset: 'gsm7' })).toEqual({ ok: true, value: full });
   });

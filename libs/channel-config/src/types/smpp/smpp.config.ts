@@ -8,6 +8,7 @@ export const SMPP_PASSWORD_SECRET = 'password';
 export const SMPP_BIND_MODES = ['transceiver', 'transmitter_receiver'] as const;
 export const SMPP_LONG_MESSAGE_MODES = ['udh8', 'udh16', 'sar', 'payload'] as const;
 export const SMPP_MESSAGE_ID_FORMATS = ['hex', 'decimal'] as const;
+export const SMPP_ATTACHMENT_MODES = ['refuse', 'append_url'] as const;
 
 const wholeNumber = (min: number, max?: number) => {
   const number = z.number({ error: 'must be a number' }).int('must be a whole number');
@@ -67,6 +68,12 @@ export const SmppConfigSchema = CommonConfigSchema.extend({
   message_id_format: choice(SMPP_MESSAGE_ID_FORMATS).default('hex'),
   /** How receipts write the id, when the SMSC uses the other base there (Kannel's msg-id-type). */
   receipt_message_id_format: choice(SMPP_MESSAGE_ID_FORMATS).optional(),
+  /**
+   * SMPP carries no MMS. A message with attachments is refused with a reason (`refuse`, the default),
+   * or goes as its text with each file's URL on a line of its own after it (`append_url`, as RapidPro's
+   * courier sends files on text-only channels).
+   */
+  attachments: choice(SMPP_ATTACHMENT_MODES).default('refuse'),
 }).refine((config) => config.reconnect_max_seconds >= config.reconnect_initial_seconds, {
   path: ['reconnect_max_seconds'],
   message: 'must be at least reconnect_initial_seconds',

@@ -27,4 +27,8 @@ export const templateChannel = {
   normaliseProviderId: trimmedProviderId,
   configKeys: TEMPLATE_CONFIG_KEYS,
   secretNames: templateSecretNames,
+  attachmentsRefusal: (config) =>
+    (config as { API?: { SendFile?: unknown } } | null)?.API?.SendFile
+      ? undefined
+      : "the channel's template has no API.SendFile to send files with",
 } as const satisfies ChannelTypeDescriptor<'template'>;
