@@ -5,8 +5,8 @@ import {
   Injectable,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { quickRepliesRefusal } from '@smsgate/channel-config';
-import { MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
+import { attachmentsRefusal, quickRepliesRefusal } from '@smsgate/channel-config';
+import { Attachment, MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import type { TraceContext } from '@smsgate/runtime';
 import { ProfilesRepository } from '@smsgate/db';
@@ -48,6 +48,8 @@ export interface SendCommand {
   callbackData?: string;
   /** Shown by the channel with the message; only a channel that shows them takes them. */
   quickReplies?: string[];
+  /** Files sent with the text (or alone), by URL; a channel named must be able to carry them. */
+  attachments?: Attachment[];
   /** The request's span, which the events continue (see traceOf). */
   trace?: TraceContext;
   /**
@@ -135,6 +137,8 @@ export class SendMessages {
         if (!channel) throw new BadRequestException(`unknown channel ${command.channel}`);
         const refusal = command.quickReplies && quickRepliesRefusal(channel);
         if (refusal) throw new BadRequestException(`quickReplies: ${refusal}`);
+        const noFiles = attachmentsRefusal(channel, command.attachments);
+        if (noFiles) throw new BadRequestException(`attachments: ${noFiles}`);
         country = channel.country ?? undefined;
       }
       const names = placeholderNames(command.text);
@@ -185,6 +189,7 @@ export class SendMessages {
         notifyOn: command.notifyOn,
         callbackData: command.callbackData,
         quickReplies: command.quickReplies,
+        attachments: command.attachments,
       });
     }
     return { results, events };
