@@ -127,3 +127,4 @@ export {
   type WebhookValues,
 } from './types/template/template-webhook';
 export { MAX_XML_BODY_BYTES } from './types/ex/ex.xml-receive';
+export { textWithAttachments } from './outbound/attachments-text';

@@ -26,9 +26,28 @@ export type PayloadInput<T extends Topic> = z.input<(typeof TopicSchemas)[T]>;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * Of a union's branches, the issue of the one that got furthest: not the branch that refused the value's
+ * type outright (a string where an object is one form and a URL string the other), else the deepest.
+ */
+function unionIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((branch) => branch.length > 0);
+  const typed = branches.filter(
+    (branch) => !(branch[0].code === 'invalid_type' && branch[0].path.length === 0),
+  );
+  const chosen = (typed.length > 0 ? typed : branches).reduce((best, next) =>
+    next[0].path.length > best[0].path.length ? next : best,
+  )[0];
+  if (!chosen) return issue;
+  const inner = unionIssue(chosen);
+  return { ...inner, path: [...issue.path, ...inner.path] };
+}
+
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
+    .map(unionIssue)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }

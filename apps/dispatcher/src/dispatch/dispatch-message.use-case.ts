@@ -9,7 +9,14 @@ import {
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
 import { sendDuration } from '@smsgate/runtime';
 import { countSegments } from '@smsgate/sms';
-import { channelTypeOf, ChannelAdapter, Detail, SendResult } from '@smsgate/channel-config';
+import {
+  attachmentsRefusal,
+  channelTypeOf,
+  ChannelAdapter,
+  Detail,
+  SendResult,
+  textWithAttachments,
+} from '@smsgate/channel-config';
 import type { HttpClient } from '@smsgate/egress';
 import { ChannelDirectory, DispatchChannel } from '../channels/channel-directory';
 import { DISPATCHER_CONFIG, DispatcherConfig } from '../config';
@@ -73,11 +80,16 @@ export class DispatchMessage {
       await this.status(context, 'no_route', undefined, { reason: 'no_route' });
       return Outcomes.done();
     }
-    const channel = await this.pickChannel(request.workspace, candidates, context.attempt);
+    const picked = await this.pickChannel(request, candidates, context.attempt);
+    const channel = picked?.channel;
     context.channelType = channel?.type;
     if (!channel) {
       await this.status(context, 'failed', request.channel, { reason: 'channel_unavailable' });
       return Outcomes.deadLetter('no usable channel: unknown, disabled or of another workspace');
+    }
+    if (picked.refusal) {
+      await this.status(context, 'failed', channel.id, { reason: `attachments: ${picked.refusal}` });
+      return Outcomes.done();
     }
     if (await this.optOuts.has(channel.id, request.to)) {
       await this.status(context, 'failed', channel.id, { reason: 'opted_out' });
@@ -95,7 +107,8 @@ export class DispatchMessage {
           channel: channel.id,
           to: request.to,
           from: request.from ?? channel.address ?? undefined,
-          text: request.text,
+          // Only a channel set to `append_url` gets here with files (pickChannel): their URLs go in the text.
+          text: request.attachments ? textWithAttachments(request) : request.text,
           priority: request.priority,
           expiresAt: request.expiresAt,
           correlationId: request.correlationId,
@@ -137,7 +150,8 @@ export class DispatchMessage {
           );
         result = started.result;
       } else {
-        const parts = countSegments(request.text).segments;
+        // A file is a request of its own on template channels; elsewhere its URL lengthens the text.
+        const parts = countSegments(request.text).segments + (request.attachments?.length ?? 0);
         await this.limiter.take(channel.id, channel.tps, parts, request.priority);
         const timer = sendDuration.startTimer({ channel_type: channel.type });
         result = await adapter.send(
@@ -151,6 +165,7 @@ export class DispatchMessage {
             priority: request.priority,
             expiresAt: request.expiresAt,
             quickReplies: request.quickReplies,
+            attachments: request.attachments,
           },
           { id: channel.id, address: channel.address, config: channel.config, secrets: channel.secrets },
           this.http,
@@ -227,19 +242,28 @@ export class DispatchMessage {
   }
 
   /** Attempt n uses the route's channel n (cycling), skipping channels that cannot be used now. */
+  /**
+   * The first usable candidate, in failover order from this attempt's; for a message with attachments,
+   * the first usable one that can carry them. When none can, the first usable one, with the reason it
+   * cannot (the message then fails with it).
+   */
   private async pickChannel(
-    workspace: string,
+    request: OutboundRequestedV1,
     candidates: string[],
     attempt: number,
-  ): Promise<DispatchChannel | null> {
+  ): Promise<{ channel: DispatchChannel; refusal?: string } | null> {
+    let refused: { channel: DispatchChannel; refusal: string } | undefined;
     for (let i = 0; i < candidates.length; i++) {
       const channel = await this.channels.usable(
-        workspace,
+        request.workspace,
         candidates[(attempt - 1 + i) % candidates.length],
       );
-      if (channel) return channel;
+      if (!channel) continue;
+      const refusal = attachmentsRefusal(channel, request.attachments);
+      if (!refusal) return { channel };
+      refused ??= { channel, refusal };
     }
-    return null;
+    return refused ?? null;
   }
 
   private status(

@@ -61,7 +61,9 @@ export class MessagesController {
     const key = idempotencyKeyOf(idempotencyKey);
     const input = parseBody(SendBody, body);
     // No await without a template: the single-message path keeps its async frames.
-    const text = input.text ?? (await this.templateTexts.textOf(workspace.id, input.template));
+    const text =
+      input.text ??
+      (input.template === undefined ? '' : await this.templateTexts.textOf(workspace.id, input.template));
     const destinations = (Array.isArray(input.to) ? input.to : [input.to]).map((entry) =>
       typeof entry === 'string'
         ? { to: entry, variables: input.variables }

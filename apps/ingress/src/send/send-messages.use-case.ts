@@ -6,6 +6,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { attachmentsRefusal, quickRepliesRefusal } from '@smsgate/channel-config';
+import { EgressGuard } from '@smsgate/egress';
 import { Attachment, MessageStatus, OutboundRequestedV1, Topics, uuidv7 } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import type { TraceContext } from '@smsgate/runtime';
@@ -100,6 +101,8 @@ export class OutcomeUnknownError extends Error {
 export class SendMessages {
   /** A repeat younger than this may race the first request, still waiting for Kafka. */
   private readonly inProgressMs: number;
+  /** The dispatcher's egress policy (same EGRESS_ALLOW), for the static check of attachment URLs. */
+  private readonly egress: EgressGuard;
 
   constructor(
     private readonly channels: ChannelsService,
@@ -109,6 +112,7 @@ export class SendMessages {
     private readonly profiles: ProfilesRepository,
   ) {
     this.inProgressMs = config.KAFKA_PUBLISH_TIMEOUT_MS + 2_000;
+    this.egress = new EgressGuard({ allowHosts: config.EGRESS_ALLOW });
   }
 
   async execute(command: SendCommand, repeat?: Repeatable): Promise<SendOutcome> {
@@ -130,6 +134,12 @@ export class SendMessages {
     for (const command of commands) {
       if (command.destinations.length > MAX_DESTINATIONS) {
         throw new BadRequestException(`at most ${MAX_DESTINATIONS} destinations per request`);
+      }
+      // The provider (or the phone) fetches the files, not smsgate; still, an address the operator's
+      // own policy refuses (loopback, private, metadata) is refused here, as a channel URL is on save.
+      for (const [index, attachment] of (command.attachments ?? []).entries()) {
+        const refusal = this.egress.staticRefusal(attachment.url);
+        if (refusal) throw new BadRequestException(`attachments.${index}.url: ${refusal}`);
       }
       let country: string | undefined;
       if (command.channel) {
@@ -161,7 +171,11 @@ export class SendMessages {
         continue;
       }
       const profile = profiles.get(phone.e164) as Record<string, string> | undefined;
-      const text = substitute(command.text, { ...profile, ...destination.variables });
+      // Files alone: no text to fill in (an empty text is refused otherwise).
+      const text: Substitution =
+        command.text === '' && command.attachments
+          ? { ok: true, text: '' }
+          : substitute(command.text, { ...profile, ...destination.variables });
       if (!text.ok) {
         results.push({ ok: false, to: phone.e164, reason: text.reason, correlationId });
         continue;

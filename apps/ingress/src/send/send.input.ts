@@ -1,4 +1,12 @@
-import { MessageStatus, Metadata, Priority, QuickReplies, Timestamp } from '@smsgate/contracts';
+import {
+  Attachment,
+  MAX_ATTACHMENTS,
+  MessageStatus,
+  Metadata,
+  Priority,
+  QuickReplies,
+  Timestamp,
+} from '@smsgate/contracts';
 import { z } from 'zod';
 import { MAX_DESTINATIONS } from './send-messages.use-case';
 import { TemplateId } from './template-texts';
@@ -22,10 +30,37 @@ const DestinationInput = z.union([
     .strict(),
 ]);
 
+/** courier's form of an attachment: `<content type>:<url>`, or the URL alone. */
+const COURIER_ATTACHMENT = /^([\w.+-]+\/[\w.+-]+):(https?:\/\/.*)$/i;
+const AttachmentInput = z
+  .union([
+    Attachment.strict(),
+    z
+      .string()
+      .max(2_200)
+      .transform((value, context) => {
+        const typed = COURIER_ATTACHMENT.exec(value);
+        const parsed = Attachment.safeParse(
+          typed ? { url: typed[2], contentType: typed[1] } : { url: value },
+        );
+        if (parsed.success) return parsed.data;
+        for (const issue of parsed.error.issues) context.addIssue({ ...issue, path: [] });
+        return z.NEVER;
+      })
+      .describe("courier's form: `image/jpeg:https://…`, or the URL alone"),
+  ])
+  .describe('a file, by URL: the provider (or the phone) fetches it');
+
 export const SendBody = z
   .object({
     to: z.union([Number, z.array(DestinationInput).min(1).max(MAX_DESTINATIONS)]),
     text: z.string().min(1).max(10_000).optional(),
+    /** Files sent with the text, or alone; only channels that can carry them take the message. */
+    attachments: z
+      .array(AttachmentInput)
+      .min(1, 'must hold at least one attachment (leave it out for none)')
+      .max(MAX_ATTACHMENTS, `must hold at most ${MAX_ATTACHMENTS} attachments`)
+      .optional(),
     /** A stored template's id, whose body is the text (see /v1/templates). */
     template: TemplateId.optional(),
     channel: z.uuid().optional(),
@@ -47,10 +82,17 @@ export const SendBody = z
     quickReplies: QuickReplies.optional(),
   })
   .strict()
-  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+  .refine((body) => body.text === undefined || body.template === undefined, {
     path: ['text'],
-    message: 'give a text or a template (one of them)',
+    message: 'give a text or a template, not both',
   })
+  .refine(
+    (body) => body.text !== undefined || body.template !== undefined || body.attachments !== undefined,
+    {
+      path: ['text'],
+      message: 'give a text, a template or attachments',
+    },
+  )
   .refine((body) => body.notifyOn === undefined || body.notifyUrl !== undefined, {
     path: ['notifyOn'],
     message: 'needs a notifyUrl to call back',

@@ -28,6 +28,7 @@ import {
   redactorFor,
 } from '../../outbound/http-outcome';
 import { splitText } from './split-text';
+import { textWithAttachments } from '../../outbound/attachments-text';
 
 /**
  * RapidPro's External API channel (type `ex`): one request per part of at most `max_length`
@@ -145,13 +146,4 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
     if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
   }
   headers[name] = value;
-}
-
-/**
- * The text and, on a line each after it, the attachments' URLs: how courier sends files on an External
- * API channel, split by `max_length` like any text.
- */
-export function textWithAttachments(message: Pick<OutboundMessage, 'text' | 'attachments'>): string {
-  const urls = (message.attachments ?? []).map((attachment) => attachment.url);
-  return [message.text, ...urls].filter((line) => line !== '').join('\n');
 }
