@@ -57,7 +57,8 @@ export const sendRoutes: ApiRoute[] = [
       schema: SendBody,
       example: {
         to: ['+254711222333', { to: '+254722333444', variables: { first_name: 'Juma' } }],
-        text: 'Hello $(first_name), your clinic visit is tomorrow.',
+        text: 'Hello $(first_name), your clinic visit is tomorrow. The map:',
+        attachments: [{ url: 'https://files.example.org/maps/kisumu-east.png', contentType: 'image/png' }],
         variables: { first_name: 'there' },
         correlationId: 'visit-4411',
         notifyUrl: 'https://app.example.org/sms/status',
