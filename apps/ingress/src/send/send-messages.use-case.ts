@@ -161,7 +161,11 @@ export class SendMessages {
         continue;
       }
       const profile = profiles.get(phone.e164) as Record<string, string> | undefined;
-      const text = substitute(command.text, { ...profile, ...destination.variables });
+      const text = substitute(
+        command.text,
+        { ...profile, ...destination.variables },
+        command.attachments !== undefined,
+      );
       if (!text.ok) {
         results.push({ ok: false, to: phone.e164, reason: text.reason, correlationId });
         continue;
