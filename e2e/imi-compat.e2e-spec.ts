@@ -281,6 +281,29 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
       expect(await sendEvent(alone.transid)).toMatchObject({ text: '', attachments: [{ url }] });
     });
 
+    it("hands a media-path to an imi channel's IMIconnect as channels.sms['media-path']", async () => {
+      const url = 'https://files.example/map.png';
+      const response = await imi([
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'The clinic', senderid: 'DEMOBK', 'media-path': url } },
+          destination: [{ msisdn: ['254733000008'] }],
+        },
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { 'media-path': url } },
+          destination: [{ msisdn: ['254733000009'] }],
+        },
+      ]);
+      const [withText, alone] = await entries(response);
+      expect(smsOf(await sentToImi(withText.transid))).toEqual({
+        text: 'The clinic',
+        senderid: 'DEMOBK',
+        'media-path': url,
+      });
+      expect(smsOf(await sentToImi(alone.transid))).toMatchObject({ text: '', 'media-path': url });
+    });
+
     it('answers a media-path that is not an http(s) URL with 7003', async () => {
       const response = await imi({
         deliverychannel: 'sms',
