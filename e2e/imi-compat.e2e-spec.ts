@@ -1,3 +1,4 @@
+import { Topics } from '@smsgate/contracts';
 import {
   createChannel,
   createWorkspace,
@@ -7,6 +8,7 @@ import {
   ServiceProcess,
   startInFreshGroup,
   TestWorkspace,
+  TopicProbe,
   waitFor,
 } from '@smsgate/testing';
 
@@ -15,21 +17,23 @@ const QUEUED = JSON.stringify({ response: [{ code: '1001', description: 'Queued'
 /**
  * An app written for IMIconnect, moved to smsgate unchanged: its requests (the seed's, verbatim but for the
  * number) against ingress, with variables from a stored profile and a stored template, through dispatcher
- * to a fake IMIconnect (a plain HTTP server) that receives the text, priority and expiry.
+ * to a fake IMIconnect (a plain HTTP server) that receives the text, priority, expiry and media-path.
  */
 describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
   let ingress: ServiceProcess;
   let dispatcher: ServiceProcess;
   let imiconnect: RecordingServer;
   let workspace: TestWorkspace;
+  let sends: TopicProbe;
 
   beforeAll(async () => {
     const env = serviceEnv({ EGRESS_ALLOW: '127.0.0.1', CONFIG_CACHE_MS: '0', RETRY_DELAYS_MS: '300' });
     imiconnect = await RecordingServer.start();
     imiconnect.replyAlways({ status: 200, headers: { 'content-type': 'application/json' }, body: QUEUED });
-    [ingress, dispatcher] = await Promise.all([
+    [ingress, dispatcher, sends] = await Promise.all([
       ServiceProcess.start('ingress', env),
       startInFreshGroup('dispatcher', 'dispatcher-imi-compat-e2e', env),
+      TopicProbe.start(process.env.KAFKA_BROKERS!, [Topics.outboundRequested]),
     ]);
     workspace = await createWorkspace(ingress.url, 'e2e imi compat');
     const channel = await createChannel(ingress.url, workspace.apiKey, {
@@ -40,7 +44,7 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([ingress?.stop(), dispatcher?.stop(), imiconnect?.stop()]);
+    await Promise.all([ingress?.stop(), dispatcher?.stop(), imiconnect?.stop(), sends?.stop()]);
   });
 
   const api = (method: string, path: string, body?: unknown, key: string | null = workspace.apiKey) =>
@@ -70,6 +74,9 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
     return find()!;
   };
   const smsOf = (body: Record<string, unknown>) => (body.channels as { sms: { text: string } }).sms;
+  /** The send event of message `id`. */
+  const sendEvent = async (id: string) =>
+    (await sends.waitFor((message) => message.key === id)).value as Record<string, unknown>;
 
   describe('/v1/profiles', () => {
     it('creates, replaces, patches, reads, lists by page and deletes profiles by normalised number', async () => {
@@ -247,6 +254,65 @@ describe('IMIconnect drop-in: profiles, templates, priority and expiry', () => {
       expect(response.status).toBe(400);
       expect(await entries(response)).toEqual([
         { code: '7003', description: "template 'missing' not found" },
+      ]);
+    });
+
+    it("sends channels.sms.media-path as the message's attachment, after a text or alone", async () => {
+      const url = 'https://files.example/leaflet.pdf';
+      const response = await imi([
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'Your leaflet', senderid: 'DEMOBK', 'media-path': url } },
+          destination: [{ msisdn: ['254733000005'] }],
+        },
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { 'media-path': url } },
+          destination: [{ msisdn: ['254733000006'] }],
+        },
+      ]);
+      expect(response.status).toBe(200);
+      const [withText, alone] = await entries(response);
+      expect([withText.code, alone.code]).toEqual(['1001', '1001']);
+      expect(await sendEvent(withText.transid)).toMatchObject({
+        text: 'Your leaflet',
+        attachments: [{ url }],
+      });
+      expect(await sendEvent(alone.transid)).toMatchObject({ text: '', attachments: [{ url }] });
+    });
+
+    it("hands a media-path to an imi channel's IMIconnect as channels.sms['media-path']", async () => {
+      const url = 'https://files.example/map.png';
+      const response = await imi([
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { text: 'The clinic', senderid: 'DEMOBK', 'media-path': url } },
+          destination: [{ msisdn: ['254733000008'] }],
+        },
+        {
+          deliverychannel: 'sms',
+          channels: { sms: { 'media-path': url } },
+          destination: [{ msisdn: ['254733000009'] }],
+        },
+      ]);
+      const [withText, alone] = await entries(response);
+      expect(smsOf(await sentToImi(withText.transid))).toEqual({
+        text: 'The clinic',
+        senderid: 'DEMOBK',
+        'media-path': url,
+      });
+      expect(smsOf(await sentToImi(alone.transid))).toMatchObject({ text: '', 'media-path': url });
+    });
+
+    it('answers a media-path that is not an http(s) URL with 7003', async () => {
+      const response = await imi({
+        deliverychannel: 'sms',
+        channels: { sms: { text: 'x', 'media-path': 'file:///etc/passwd' } },
+        destination: [{ msisdn: ['254733000007'] }],
+      });
+      expect(response.status).toBe(400);
+      expect(await entries(response)).toEqual([
+        { code: '7003', description: "param 'media-path' must be an http(s) URL of at most 2048 characters" },
       ]);
     });
 

@@ -16,6 +16,7 @@ import {
   isPathNotFound,
 } from './cht-api-path';
 import { chtVerdict, combine, mayHaveArrived, rapidProVerdict } from './forward-outcome';
+import { relayedContent } from './relayed-content';
 
 const CONCURRENCY = 16;
 
@@ -27,7 +28,7 @@ const isUnavailable = mayHaveArrived;
  * (`{"id","from","content"}` with `Authorization: Token <key>`), CHT's gateway inbox (handed over on
  * the next poll), and the RapidPro External API channels mapped to its smsgate channel. Each target's
  * progress is recorded, so a retried event goes only where it has not arrived yet. Messages in a loop
- * with their sender are not relayed.
+ * with their sender are not relayed. All take text only: attachments go as their URLs (relayedContent).
  */
 @Injectable()
 export class ForwardInboundUseCase {
@@ -74,7 +75,7 @@ export class ForwardInboundUseCase {
         workspaceId: message.workspace,
         address: message.from,
         direction: 'in',
-        text: message.text,
+        text: relayedContent(message),
       });
       await this.forwards.settleLoopCheck(message.id, loop ? 'loop' : 'ok');
       return loop;
@@ -138,7 +139,7 @@ export class ForwardInboundUseCase {
           'content-type': 'application/json',
           accept: 'application/json',
         },
-        body: JSON.stringify({ id: message.id, from: message.from, content: message.text }),
+        body: JSON.stringify({ id: message.id, from: message.from, content: relayedContent(message) }),
       });
       if (!isPathNotFound(exchange)) break;
       const last = tried.length === versions.length;
@@ -170,7 +171,7 @@ export class ForwardInboundUseCase {
       messageId: message.id,
       workspaceId: message.workspace,
       from: message.from,
-      content: message.text,
+      content: relayedContent(message),
       receivedAt: message.sentAt ?? message.receivedAt,
     });
     return Outcomes.done();
@@ -189,7 +190,12 @@ export class ForwardInboundUseCase {
       method: 'POST',
       url: joinUrl(channel.rapidproUrl, `/c/ex/${channel.uuid}/receive`),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: formBody({ from: message.from, text: message.text, date: message.sentAt ?? message.receivedAt }),
+      // Courier's External API receive reads no attachments: their URLs go in the text.
+      body: formBody({
+        from: message.from,
+        text: relayedContent(message),
+        date: message.sentAt ?? message.receivedAt,
+      }),
     });
     const verdict = rapidProVerdict(exchange);
     if (verdict.outcome.kind === 'retry' && isUnavailable(exchange))

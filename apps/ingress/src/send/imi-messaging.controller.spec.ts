@@ -162,10 +162,21 @@ describe('IMIconnect messaging API validation', () => {
       "param 'body' (binary content) is not supported: send text",
     ],
     [
-      'a media-path',
-      request({ 'media-path': 'https://x.example/a.png' }),
-      "param 'media-path' is not supported yet",
+      'a media-path that is not an http(s) URL',
+      request({ 'media-path': 'ftp://x.example/a.png' }),
+      "param 'media-path' must be an http(s) URL of at most 2048 characters",
     ],
+    [
+      'a media-path over 2048 characters',
+      request({ 'media-path': `https://x.example/${'a'.repeat(2_031)}` }),
+      "param 'media-path' must be an http(s) URL of at most 2048 characters",
+    ],
+    [
+      'a media-path that is not a string',
+      request({ 'media-path': ['https://x.example/a.png'] }),
+      "param 'channels.sms.media-path' must be a string",
+    ],
+    ['neither a text nor a media-path', request({ text: ' ' }), "param 'text' missing for channel sms"],
     // A field of the wrong type was read as absent (a notifyurl of 5: no callbacks, and no word of it).
     ['a notifyurl that is not a string', request({}, { notifyurl: 5 }), "param 'notifyurl' must be a string"],
     ['a text that is not a string', request({ text: 42 }), "param 'channels.sms.text' must be a string"],
@@ -186,6 +197,26 @@ describe('IMIconnect messaging API validation', () => {
       body: { response: [{ code: '7003', description }] },
     });
     expect(published).not.toHaveBeenCalled();
+  });
+
+  it("sends a media-path as the message's attachment, with the text or alone", async () => {
+    const { imi, published } = controller();
+    const url = 'https://files.example/scan.pdf';
+    for (const body of [
+      request({ 'media-path': url }),
+      request({ text: undefined, 'media-path': url }),
+      request({ text: '', 'media-path': url }),
+      request({ 'media-path': `https://x.example/${'a'.repeat(2_030)}` }),
+    ]) {
+      const answer = await imi.send('key', body);
+      expect(answer.response).toEqual([expect.objectContaining({ code: '1001', description: 'Queued' })]);
+    }
+    expect(eventsOf(published).map((event) => [event.text, event.attachments])).toEqual([
+      ['habari', [{ url }]],
+      ['', [{ url }]],
+      ['', [{ url }]],
+      ['habari', [{ url: `https://x.example/${'a'.repeat(2_030)}` }]],
+    ]);
   });
 
   it('answers a batch holding something other than an object with 400 code 7000 (null crashed it)', async () => {
@@ -212,7 +243,13 @@ describe('IMIconnect messaging API validation', () => {
 const eventsOf = (published: jest.SpyInstance) =>
   published.mock.calls.flatMap(([, records]: [string, { value: string }[]]) =>
     records.map(
-      (record) => JSON.parse(record.value) as { text: string; priority: string; expiresAt?: string },
+      (record) =>
+        JSON.parse(record.value) as {
+          text: string;
+          priority: string;
+          expiresAt?: string;
+          attachments?: { url: string }[];
+        },
     ),
   );
 const textsOf = (published: jest.SpyInstance) => eventsOf(published).map((event) => event.text);

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, HttpException, Post, Req, Res } fr
 import { traceOf } from '@smsgate/runtime';
 import { WorkspaceKeys } from '@smsgate/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_OUTBOUND_TEXT, OutboundRequestedV1 } from '@smsgate/contracts';
+import { Attachment, MAX_OUTBOUND_TEXT, OutboundRequestedV1 } from '@smsgate/contracts';
 import {
   DestinationResult,
   idempotencyKeyOf,
@@ -168,10 +168,12 @@ export class ImiMessagingController {
         })),
       );
       correlated ||= destinations.some((destination) => destination.correlationId !== undefined);
+      const mediaPath = str(request.channels?.sms?.['media-path']);
       commands.push({
         workspace: workspace.id,
         destinations,
-        text: templated?.text ?? String(request.channels?.sms?.text),
+        // With a media-path the text may be left out: the file goes alone.
+        text: templated?.text ?? str(request.channels?.sms?.text) ?? '',
         from: str(request.channels?.sms?.senderid),
         correlationId: str(request.correlationid),
         notifyUrl: str(request.notifyurl),
@@ -180,6 +182,7 @@ export class ImiMessagingController {
         notifyFormat: 'imiconnect',
         callbackData: str(request.notifydata) ?? str(request.callbackData),
         finishText: links.batch.finisherFor(index),
+        attachments: mediaPath === undefined ? undefined : [{ url: mediaPath }],
       });
     }
     const planned = await this.sendMessages.planAll(commands);
@@ -249,6 +252,7 @@ function invalidParameter(request: ImiRequest): string | undefined {
       ? `param '${name}' is longer than ${max} characters`
       : undefined;
   const notifyUrl = str(request.notifyurl);
+  const mediaPath = str(request.channels?.sms?.['media-path']);
   return (
     tooLong('text', request.channels?.sms?.text, MAX_OUTBOUND_TEXT) ??
     tooLong('senderid', str(request.channels?.sms?.senderid), 32) ??
@@ -260,6 +264,9 @@ function invalidParameter(request: ImiRequest): string | undefined {
       .find(Boolean) ??
     (notifyUrl !== undefined && !OutboundRequestedV1.shape.notifyUrl.safeParse(notifyUrl).success
       ? "param 'notifyurl' must be an http(s) URL"
+      : undefined) ??
+    (mediaPath !== undefined && !Attachment.shape.url.safeParse(mediaPath).success
+      ? "param 'media-path' must be an http(s) URL of at most 2048 characters"
       : undefined) ??
     unsupportedParameter(request)
   );
@@ -275,7 +282,6 @@ function unsupportedParameter(request: ImiRequest): string | undefined {
   if (!TEXT_TYPES.has(sms?.type as string | number | undefined))
     return "param 'type' must be 1 (text) or 4 (Unicode): flash and binary messages are not supported";
   if (str(sms?.body)) return "param 'body' (binary content) is not supported: send text";
-  if (str(sms?.['media-path'])) return "param 'media-path' is not supported yet";
   return undefined;
 }
 
@@ -284,7 +290,9 @@ function missingParameter(request: ImiRequest, templated: boolean): string | und
   const channel = str(request.deliverychannel);
   if (channel !== undefined && channel.toLowerCase() !== 'sms')
     return `deliverychannel '${channel}' is not supported: use sms`;
-  if (!templated && !str(request.channels?.sms?.text)) return "param 'text' missing for channel sms";
+  // IMIconnect appends the media-path to the text: either may be left out, not both.
+  if (!templated && !str(request.channels?.sms?.text) && !str(request.channels?.sms?.['media-path']))
+    return "param 'text' missing for channel sms";
   const destinations = destinationsOf(request);
   if (destinations.length === 0 || destinations.some((d) => d.msisdn.length === 0)) {
     return 'any one of [customerid,msisdn,email, userid,pushid,psid, twitterid, wechatid] is mandatory';

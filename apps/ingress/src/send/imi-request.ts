@@ -35,7 +35,9 @@ export const ImiSendRequest = z.looseObject({
           text: text('the message; `$(name)` placeholders and `{{link_<linkid>}}` smartlinks are filled'),
           senderid: text('the sender, at most 32 characters'),
           type: numberOrText('1 (text) or 4 (Unicode): the same here, the text picks its encoding'),
-          'media-path': z.unknown().optional().describe('not supported yet: refused'),
+          'media-path': text(
+            "a file's http(s) URL, at most 2048 characters: sent as the message's attachment (the text may then be left out)",
+          ),
           body: z.unknown().optional().describe('binary content: not supported, refused'),
         })
         .nullish(),

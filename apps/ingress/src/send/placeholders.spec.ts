@@ -38,4 +38,9 @@ describe('substitute', () => {
       reason: 'the text is empty once its variables are filled in',
     });
   });
+
+  it('lets a message with attachments have no text', () => {
+    expect(substitute('', {}, true)).toEqual({ ok: true, text: '' });
+    expect(substitute('$(v)', { v: '' }, true)).toEqual({ ok: true, text: '' });
+  });
 });

@@ -13,10 +13,15 @@ export type Substitution = { ok: true; text: string } | { ok: false; reason: str
 
 /**
  * Replaces `$(name)` placeholders (IMIconnect's syntax) with per-destination values. The result must
- * still be a text the send path carries (1 to MAX_OUTBOUND_TEXT characters): that destination is
- * rejected with a reason rather than the request failing when its event is refused.
+ * still be a text the send path carries (1 to MAX_OUTBOUND_TEXT characters, or none when the message
+ * carries attachments): that destination is rejected with a reason rather than the request failing when
+ * its event is refused.
  */
-export function substitute(template: string, variables: Record<string, string>): Substitution {
+export function substitute(
+  template: string,
+  variables: Record<string, string>,
+  emptyAllowed = false,
+): Substitution {
   const missing = new Set<string>();
   const text = template.replace(PLACEHOLDER, (whole, name: string) => {
     if (Object.prototype.hasOwnProperty.call(variables, name)) return variables[name];
@@ -25,7 +30,8 @@ export function substitute(template: string, variables: Record<string, string>):
   });
   if (missing.size > 0)
     return { ok: false, reason: `no value for variable ${[...missing].map((n) => `$(${n})`).join(', ')}` };
-  if (text.length === 0) return { ok: false, reason: 'the text is empty once its variables are filled in' };
+  if (text.length === 0 && !emptyAllowed)
+    return { ok: false, reason: 'the text is empty once its variables are filled in' };
   if (text.length > MAX_OUTBOUND_TEXT)
     return {
       ok: false,

@@ -171,11 +171,11 @@ export class SendMessages {
         continue;
       }
       const profile = profiles.get(phone.e164) as Record<string, string> | undefined;
-      // Files alone: no text to fill in (an empty text is refused otherwise).
-      const text: Substitution =
-        command.text === '' && command.attachments
-          ? { ok: true, text: '' }
-          : substitute(command.text, { ...profile, ...destination.variables });
+      const text = substitute(
+        command.text,
+        { ...profile, ...destination.variables },
+        command.attachments !== undefined,
+      );
       if (!text.ok) {
         results.push({ ok: false, to: phone.e164, reason: text.reason, correlationId });
         continue;
