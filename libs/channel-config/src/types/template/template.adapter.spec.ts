@@ -344,7 +344,7 @@ describe('TemplateAdapter with files (API.SendFile)', () => {
   it('sends a message of files only as SendFile requests, no SendMessage', async () => {
     server.reply(idReply('f-1'));
     const result = await adapter.send(
-      outboundMessage({ text: '', attachments: [FILES[0]!] }),
+      outboundMessage({ text: '', attachments: [FILES[0]] }),
       adapterChannel(seedConfig()),
       http,
     );
