@@ -114,6 +114,7 @@ describe('Ringotel no-code template, as its guide prints it', () => {
     const fileId = ((await file.json()) as { id: string }).id;
     expect((await probe.waitForEvent(Topics.inboundReceived, fileId)).value).toMatchObject({
       text: 'Sending a file',
+      attachments: [{ url: 'https://your.server.com/files/8a8d89798as9ud.jpeg' }],
       metadata: { mediaUrl: 'https://your.server.com/files/8a8d89798as9ud.jpeg' },
     });
 

@@ -105,6 +105,7 @@ export {
   type TemplateAuth,
   type TemplateBodyType,
   type TemplatePlaceholder,
+  type TemplateRequest,
   type TemplateSettings,
   type TemplateValues,
 } from './types/template/template.config';

@@ -358,6 +358,20 @@ describe('validateChannelConfig', () => {
         'config.API.SendMessage.request_url: ::1 is a loopback address (not allowed)',
       ]);
     });
+
+    it('checks SendFile as SendMessage: its response_map and its destination', () => {
+      const withFile = (sendFile: Record<string, unknown>) => {
+        const config = ringotel({});
+        return { ...config, API: { ...config.API, SendFile: { ...config.API.SendMessage, ...sendFile } } };
+      };
+      expect(validateChannelConfig('template', withFile({}), {})).toEqual({ ok: true });
+      expect(problemsOf('template', withFile({ response_map: { id: '$id$' } }), {})).toEqual([
+        'config.API.SendFile.response_map: must contain "$messageid$"',
+      ]);
+      expect(problemsOf('template', withFile({ request_url: 'http://[::1]:8080/file' }), {})).toEqual([
+        'config.API.SendFile.request_url: ::1 is a loopback address (not allowed)',
+      ]);
+    });
   });
 
   describe('smpp', () => {

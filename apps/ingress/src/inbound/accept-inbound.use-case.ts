@@ -79,6 +79,7 @@ export class AcceptInbound {
         sentAt: input.sentAt?.toISOString(),
         providerMessageId: input.providerMessageId,
         metadata: input.metadata,
+        attachments: input.attachments,
       },
       { key: input.channel.id, trace: input.trace },
     );
@@ -94,7 +95,8 @@ function dedupKey(input: InboundInput): string {
         input.text,
         input.sentAt?.toISOString() ?? '',
         input.providerMessageId ?? '',
-        input.metadata?.mediaUrl ?? '',
+        // A template file's one URL, as its metadata.mediaUrl was before attachments: the same key.
+        input.attachments?.map((attachment) => attachment.url).join(' ') ?? '',
       ].join('\u0000'),
     )
     .digest('base64url');

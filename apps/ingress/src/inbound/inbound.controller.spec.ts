@@ -119,6 +119,29 @@ describe('InboundController', () => {
     expect(findForInbound).not.toHaveBeenCalled();
   });
 
+  it("passes a template file event's URL on as the message's attachment, and 400s a bad one", async () => {
+    const { post, acceptInbound } = setUp('template', ringotelTemplate('https://api.example.com/webhook'));
+    const file = (url: string) => ({ method: 'file', params: { from: '+254712000001', text: 'pic', url } });
+    expect(await post('template', 'file', file('https://cdn.example/a.jpg'))).toEqual({
+      status: 'accepted',
+      id: MESSAGE_ID,
+    });
+    expect(acceptInbound.execute).toHaveBeenCalledWith(
+      expect.objectContaining({
+        from: '+254712000001',
+        text: 'pic',
+        attachments: [{ url: 'https://cdn.example/a.jpg' }],
+        metadata: { mediaUrl: 'https://cdn.example/a.jpg' },
+      }),
+    );
+    acceptInbound.execute.mockClear();
+    expect(await refusal(post('template', 'file', file('javascript:alert(1)')))).toEqual({
+      status: 400,
+      message: "'url' must be an http(s) URL of at most 2048 characters",
+    });
+    expect(acceptInbound.execute).not.toHaveBeenCalled();
+  });
+
   it("refuses a type's unknown action with the type's 404 before looking the channel up", async () => {
     const { post, findForInbound } = setUp('ex');
     expect(await refusal(post('ex', 'bogus', {}))).toEqual({ status: 404, message: 'unknown action bogus' });

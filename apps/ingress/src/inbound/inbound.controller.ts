@@ -88,7 +88,7 @@ export class InboundController {
         await this.optOuts.stop(channel.id, read.from);
         return read.answer;
       case 'message': {
-        const { from, to, text, sentAt, providerMessageId, metadata } = read.message;
+        const { from, to, text, sentAt, providerMessageId, metadata, attachments } = read.message;
         const accepted = await unavailableOnTimeout(
           this.acceptInbound.execute({
             channel,
@@ -99,6 +99,7 @@ export class InboundController {
             sentAt,
             providerMessageId,
             metadata,
+            attachments,
             trace,
           }),
         );

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '@smsgate/contracts';
+import type { Attachment, MessageStatus } from '@smsgate/contracts';
 import type { Detail } from '../outbound/channel-adapter';
 
 /** The channel a provider's request came in on, as a type's inbound readers need it. */
@@ -18,6 +18,8 @@ export interface InboundText {
   sentAt?: Date;
   providerMessageId?: string;
   metadata?: Record<string, string>;
+  /** Files the sender sent (an MMS), by URL; absent for none. */
+  attachments?: Attachment[];
 }
 
 /**

@@ -2,7 +2,12 @@ import { trimmedProviderId, type ChannelTypeDescriptor } from '../../channel-typ
 import { withCommonKeys } from '../../shared/common.config';
 import { templateInbound } from './template.inbound-handler';
 import { TemplateAdapter } from './template.adapter';
-import { TEMPLATE_CONFIG_KEYS, templateSecretNames, validateTemplateConfig } from './template.config';
+import {
+  NO_SEND_FILE,
+  TEMPLATE_CONFIG_KEYS,
+  templateSecretNames,
+  validateTemplateConfig,
+} from './template.config';
 import { parseWebhookModels } from './template-webhook';
 
 /** A no-code HTTP integration described by a JSON template, Ringotel style. */
@@ -28,7 +33,5 @@ export const templateChannel = {
   configKeys: TEMPLATE_CONFIG_KEYS,
   secretNames: templateSecretNames,
   attachmentsRefusal: (config) =>
-    (config as { API?: { SendFile?: unknown } } | null)?.API?.SendFile
-      ? undefined
-      : "the channel's template has no API.SendFile to send files with",
+    (config as { API?: { SendFile?: unknown } } | null)?.API?.SendFile ? undefined : NO_SEND_FILE,
 } as const satisfies ChannelTypeDescriptor<'template'>;

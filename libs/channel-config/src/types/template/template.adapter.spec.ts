@@ -263,6 +263,175 @@ describe('TemplateAdapter', () => {
   });
 });
 
+describe('TemplateAdapter with files (API.SendFile)', () => {
+  let server: RecordingServer;
+  let http: NodeHttpClient;
+  const adapter = new TemplateAdapter({ timeoutMs: 2_000 });
+
+  useRecordingServer((local) => ({ server, http } = local));
+
+  const FILES = [
+    { url: 'https://cdn.example/a.jpg', contentType: 'image/jpeg' },
+    { url: 'https://cdn.example/b.pdf?x=1&y=2', name: 'b.pdf' },
+  ];
+
+  /** The seed's API section: SendFile beside SendMessage, the file's URL as `media_url`. */
+  const seedConfig = (sendFile: SendMessage = {}) => ({
+    API: {
+      SendMessage: {
+        request_method: 'POST',
+        request_url: server.url('/webhook'),
+        request_content_type: 'application/json',
+        request_parameters: {
+          from: '$from$',
+          to: '$to$',
+          extension: '$extension$',
+          domain: '$domain$',
+          content: '$content$',
+        },
+        response_map: { data: { id: '$messageid$' } },
+      },
+      SendFile: {
+        request_method: 'POST',
+        request_url: server.url('/webhook'),
+        request_content_type: 'application/json',
+        request_parameters: {
+          from: '$from$',
+          to: '$to$',
+          extension: '$extension$',
+          domain: '$domain$',
+          media_url: '$content$',
+        },
+        response_map: { data: { id: '$messageid$' } },
+        ...sendFile,
+      },
+    },
+    settings: { extension: '101', domain: 'pbx.example.com' },
+  });
+  const common = { from: '+5582999489287', to: '+250788123123', extension: '101', domain: 'pbx.example.com' };
+  const idReply = (id: string) => ({ status: 200, body: JSON.stringify({ data: { id } }) });
+  const bodies = () => server.requests.map((request) => JSON.parse(request.body) as unknown);
+  const partHeaders = () => server.requests.map((request) => request.headers['x-smsgate-part']);
+
+  it('sends the text through SendMessage, then each file through SendFile with its URL as $content$', async () => {
+    server.reply(idReply('m-1'), idReply('f-1'), idReply('f-2'));
+    const result = await adapter.send(
+      outboundMessage({ attachments: FILES }),
+      adapterChannel(seedConfig()),
+      http,
+    );
+    expect(result).toEqual({
+      kind: 'accepted',
+      status: 'wired',
+      providerMessageIds: ['m-1', 'f-1', 'f-2'],
+      parts: 3,
+    });
+    expect(bodies()).toEqual([
+      { ...common, content: 'Love is patient. Love is kind.' },
+      { ...common, media_url: 'https://cdn.example/a.jpg' },
+      { ...common, media_url: 'https://cdn.example/b.pdf?x=1&y=2' },
+    ]);
+    for (const request of server.requests) {
+      expect(request).toMatchObject({ method: 'POST', url: '/webhook' });
+      expect(request.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-smsgate-message-id': MESSAGE_ID,
+      });
+    }
+    expect(partHeaders()).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('sends a message of files only as SendFile requests, no SendMessage', async () => {
+    server.reply(idReply('f-1'));
+    const result = await adapter.send(
+      outboundMessage({ text: '', attachments: [FILES[0]] }),
+      adapterChannel(seedConfig()),
+      http,
+    );
+    expect(result).toEqual({ kind: 'accepted', status: 'wired', providerMessageIds: ['f-1'], parts: 1 });
+    expect(bodies()).toEqual([{ ...common, media_url: 'https://cdn.example/a.jpg' }]);
+    expect(partHeaders()).toEqual(['1/1']);
+  });
+
+  it('resumes after the parts the provider took on an earlier attempt', async () => {
+    server.reply(idReply('f-2'));
+    const result = await adapter.send(
+      outboundMessage({ attachments: FILES, partsDelivered: 2 }),
+      adapterChannel(seedConfig()),
+      http,
+    );
+    expect(result).toEqual({ kind: 'accepted', status: 'wired', providerMessageIds: ['f-2'], parts: 3 });
+    expect(bodies()).toEqual([{ ...common, media_url: 'https://cdn.example/b.pdf?x=1&y=2' }]);
+    expect(partHeaders()).toEqual(['3/3']);
+  });
+
+  it("reads each request's id through its own response_map, SendFile's form included", async () => {
+    const sendFile = {
+      request_method: 'PUT',
+      request_url: server.url('/files/$to$'),
+      request_content_type: 'application/x-www-form-urlencoded',
+      request_parameters: { url: '$content$', ref: '$messageid$' },
+      response_map: { result: [{ file_id: '$messageid$' }] },
+    };
+    server.reply(
+      idReply('m-1'),
+      { status: 201, body: JSON.stringify({ result: [{ file_id: 77 }] }) },
+      { status: 201, body: '{"result":[]}' },
+    );
+    const result = await adapter.send(
+      outboundMessage({ attachments: FILES }),
+      adapterChannel(seedConfig(sendFile)),
+      http,
+    );
+    expect(result).toEqual({
+      kind: 'accepted',
+      status: 'wired',
+      providerMessageIds: ['m-1', '77'],
+      parts: 3,
+      detail: { warning: 'no message id at result.0.file_id in the response to part 3' },
+    });
+    const [, first, second] = server.requests;
+    expect(first).toMatchObject({ method: 'PUT', url: '/files/%2B250788123123' });
+    expect(first?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(first?.body).toBe(`url=https%3A%2F%2Fcdn.example%2Fa.jpg&ref=${MESSAGE_ID}`);
+    expect(second?.body).toBe(`url=https%3A%2F%2Fcdn.example%2Fb.pdf%3Fx%3D1%26y%3D2&ref=${MESSAGE_ID}`);
+  });
+
+  it('classifies a failed file as a failed text, naming the part and the parts taken before it', async () => {
+    server.reply(idReply('m-1'), { status: 503 }, idReply('m-1'), { status: 422, body: 'bad media' });
+    const channel = adapterChannel(seedConfig());
+    expect(await adapter.send(outboundMessage({ attachments: FILES }), channel, http)).toEqual({
+      kind: 'retry',
+      reason: 'HTTP 503',
+      detail: { part: 2, parts: 3, partsAccepted: 1, status: 503, body: '' },
+    });
+    expect(await adapter.send(outboundMessage({ attachments: FILES }), channel, http)).toEqual({
+      kind: 'failed',
+      reason: 'HTTP 422',
+      detail: { part: 2, parts: 3, partsAccepted: 1, status: 422, body: 'bad media' },
+    });
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('refuses files without a request on a template that has no SendFile, and sends text as before', async () => {
+    const { SendFile: _none, ...api } = seedConfig().API;
+    const channel = adapterChannel({ ...seedConfig(), API: api });
+    expect(await adapter.send(outboundMessage({ attachments: FILES }), channel, http)).toEqual({
+      kind: 'failed',
+      reason: "the channel's template has no API.SendFile to send files with",
+    });
+    expect(server.requests).toHaveLength(0);
+    server.reply(idReply('m-1'));
+    expect(await adapter.send(outboundMessage(), channel, http)).toEqual({
+      kind: 'accepted',
+      status: 'wired',
+      providerMessageIds: ['m-1'],
+      parts: 1,
+    });
+    expect(partHeaders()).toEqual(['1/1']);
+  });
+});
+
 describe('formEncode', () => {
   it('encodes scalars, nesting and arrays, and nothing for an empty object', () => {
     expect(formEncode({})).toBe('');

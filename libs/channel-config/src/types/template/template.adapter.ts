@@ -1,5 +1,6 @@
 import { formEscape, type PathSegment } from '../../shared/config-problems';
 import {
+  NO_SEND_FILE,
   parseTemplateConfig,
   placeholderLookup,
   renderParameters,
@@ -7,6 +8,7 @@ import {
   secretsFor,
   type JsonValue,
   type PlaceholderLookup,
+  type TemplateRequest,
   type TemplateSettings,
 } from './template.config';
 import {
@@ -18,6 +20,7 @@ import {
   type AdapterChannel,
   type AdapterOptions,
   type ChannelAdapter,
+  type Detail,
   type OutboundMessage,
   type SendResult,
 } from '../../outbound/channel-adapter';
@@ -27,7 +30,8 @@ import { isSuccess, outcomeOfError, outcomeOfStatus, redactorFor } from '../../o
 /**
  * A no-code HTTP integration (type `template`), described the way Ringotel's messaging templates
  * describe `API.SendMessage`: method, URL, content type, parameters with `$placeholder$`s, and a
- * `response_map` that shows where the provider's message id sits in its JSON answer.
+ * `response_map` that shows where the provider's message id sits in its JSON answer. A message's
+ * attachments go through `API.SendFile`, one request per file after the text's.
  */
 export class TemplateAdapter implements ChannelAdapter {
   readonly type = 'template' as const;
@@ -49,32 +53,48 @@ export class TemplateAdapter implements ChannelAdapter {
       ...(authorization ? [authorization] : []),
     ]);
 
-    let response: HttpResponse;
-    try {
-      const values = placeholderLookup(valuesOf(message, channel), settings.settings);
-      const request = this.requestFor(settings, values, authorization);
-      Object.assign(request.headers, dedupeHeaders(message.id));
-      response = await http.request(request);
-    } catch (error) {
-      return outcomeOfError(error, redact);
+    const files = message.attachments ?? [];
+    if (files.length > 0 && !settings.file) return { kind: 'failed', reason: NO_SEND_FILE };
+    const parts = partsOf(message, settings);
+    const ids: string[] = [];
+    const warnings: string[] = [];
+
+    for (const [index, part] of parts.entries()) {
+      if (index < (message.partsDelivered ?? 0)) continue;
+      // A message of one request reports as it always has; several name the part that failed.
+      const progress: Detail =
+        parts.length > 1 ? { part: index + 1, parts: parts.length, partsAccepted: index } : {};
+      let response: HttpResponse;
+      try {
+        const values = placeholderLookup(valuesOf(message, channel, part.content), settings.settings);
+        const request = this.requestFor(part.request, values, authorization);
+        Object.assign(request.headers, dedupeHeaders(message.id, index, parts.length));
+        response = await http.request(request);
+      } catch (error) {
+        return outcomeOfError(error, redact, progress);
+      }
+      if (!isSuccess(response.status)) return outcomeOfStatus(response, redact, progress);
+      const path = part.request.messageIdPath;
+      if (!path) continue;
+      const id = extract(response.body, path);
+      if (id !== undefined) ids.push(id);
+      else
+        warnings.push(
+          `no message id at ${path.join('.')} in the response` +
+            (parts.length > 1 ? ` to part ${index + 1}` : ''),
+        );
     }
-    if (!isSuccess(response.status)) return outcomeOfStatus(response, redact);
-    if (!settings.messageIdPath)
-      return { kind: 'accepted', status: 'wired', providerMessageIds: [], parts: 1 };
-    const id = extract(response.body, settings.messageIdPath);
-    return id === undefined
-      ? {
-          kind: 'accepted',
-          status: 'wired',
-          providerMessageIds: [],
-          parts: 1,
-          detail: { warning: `no message id at ${settings.messageIdPath.join('.')} in the response` },
-        }
-      : { kind: 'accepted', status: 'wired', providerMessageIds: [id], parts: 1 };
+    return {
+      kind: 'accepted',
+      status: 'wired',
+      providerMessageIds: ids,
+      parts: parts.length,
+      ...(warnings.length > 0 ? { detail: { warning: warnings.join('; ') } } : {}),
+    };
   }
 
   private requestFor(
-    settings: TemplateSettings,
+    settings: TemplateRequest,
     values: PlaceholderLookup,
     authorization: string | null,
   ): HttpRequest {
@@ -100,8 +120,27 @@ export class TemplateAdapter implements ChannelAdapter {
   }
 }
 
-function valuesOf(message: OutboundMessage, channel: AdapterChannel) {
-  return { content: message.text, messageid: message.id, ...addressVariables(message, channel) };
+interface Part {
+  request: TemplateRequest;
+  /** `$content$`: the text, or the file's URL. */
+  content: string;
+}
+
+/**
+ * The requests a message goes out as, in order: the text through SendMessage (unless it is empty and
+ * files carry the message), then each file through SendFile.
+ */
+function partsOf(message: OutboundMessage, settings: TemplateSettings): Part[] {
+  const { file } = settings;
+  const files = message.attachments ?? [];
+  const parts: Part[] =
+    message.text !== '' || files.length === 0 ? [{ request: settings, content: message.text }] : [];
+  if (file) parts.push(...files.map((attachment) => ({ request: file, content: attachment.url })));
+  return parts;
+}
+
+function valuesOf(message: OutboundMessage, channel: AdapterChannel, content: string) {
+  return { content, messageid: message.id, ...addressVariables(message, channel) };
 }
 
 function authorizationOf(settings: TemplateSettings, secrets: Record<string, string>): string | null {

@@ -36,6 +36,9 @@ export const MAX_SETTING_LENGTH = 1_000;
 /** In `response_map`, the placeholder that marks where the provider's message id is. */
 export const MESSAGE_ID_MARK = '$messageid$';
 
+/** Why a message with attachments cannot go out on a template channel without SendFile. */
+export const NO_SEND_FILE = "the channel's template has no API.SendFile to send files with";
+
 export const JSON_CONTENT_TYPE = 'application/json';
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -87,7 +90,7 @@ const SettingsSchema = z.record(
 );
 
 const TemplateConfigSchema = z.object({
-  // Ringotel templates describe SendFile too; smsgate sends text only, but the section is checked all the same.
+  // SendFile sends each attachment of a message, its URL as `$content$` (Ringotel's `media_url`).
   API: z.object(
     { SendMessage: SendMessageSchema, SendFile: SendMessageSchema.optional() },
     { error: 'is required' },
@@ -104,7 +107,8 @@ export const TEMPLATE_CONFIG_KEYS = Object.keys(TemplateConfigSchema.shape);
 
 export type TemplateAuth = 'bearer' | 'basic' | 'none';
 
-export interface TemplateSettings {
+/** One request of the `API` section: SendMessage, or SendFile. */
+export interface TemplateRequest {
   method: HttpMethod;
   url: string;
   /** The Content-Type header for POST and PUT. */
@@ -113,6 +117,12 @@ export interface TemplateSettings {
   parameters: { [key: string]: JsonValue };
   /** Path to the provider's message id in the JSON response; null without a response_map. */
   messageIdPath: PathSegment[] | null;
+}
+
+/** SendMessage's request, with the rest of the template. */
+export interface TemplateSettings extends TemplateRequest {
+  /** SendFile: one request per attachment, the file's URL as `$content$`; null without it. */
+  file: TemplateRequest | null;
   auth: TemplateAuth;
   /** Values of placeholders smsgate has none for (Ringotel's `$extension$`, `$domain$`, ...). */
   settings: Readonly<Record<string, string>>;
@@ -137,17 +147,10 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
   const send = parsed.data.API.SendMessage;
   const settings = parsed.data.settings ?? {};
   const problems = requestProblems(send, settings, SEND_MESSAGE);
+  const message = requestOf(send, SEND_MESSAGE, problems);
   const file = parsed.data.API.SendFile;
   if (file) problems.push(...requestProblems(file, settings, SEND_FILE));
-
-  let messageIdPath: PathSegment[] | null = null;
-  if (send.response_map) {
-    const marks = pathsOfMark(send.response_map);
-    const at = [...SEND_MESSAGE, 'response_map'];
-    if (marks.length === 0) problems.push(problemAt(at, `must contain "${MESSAGE_ID_MARK}"`));
-    else if (marks.length > 1) problems.push(problemAt(at, `must contain "${MESSAGE_ID_MARK}" once`));
-    else messageIdPath = marks[0] ?? null;
-  }
+  const fileRequest = file ? requestOf(file, SEND_FILE, problems) : null;
   const webhooks = parseWebhookModels(parsed.data.Webhook);
   if (!webhooks.ok) problems.push(...webhooks.problems);
   if (problems.length > 0 || !webhooks.ok) return { ok: false, problems };
@@ -155,12 +158,8 @@ export function parseTemplateConfig(config: unknown): Parsed<TemplateSettings> {
   return {
     ok: true,
     value: {
-      method: send.request_method,
-      url: send.request_url,
-      contentType: send.request_content_type,
-      bodyType: bodyTypeOf(send.request_content_type) ?? 'json',
-      parameters: send.request_parameters,
-      messageIdPath,
+      ...message,
+      file: fileRequest,
       auth: parsed.data.auth?.type ?? 'none',
       settings,
       webhooks: webhooks.value,
@@ -174,6 +173,9 @@ export const validateTemplateConfig: ConfigValidator = (config, secrets, guard) 
   if (!parsed.ok) return parsed.problems;
   const problems = missingSecrets(secrets, secretsFor(parsed.value.auth));
   const sample = placeholderLookup(SAMPLE, parsed.value.settings);
+  const file = parsed.value.file;
+  const fileRefusal = file && guard.staticRefusal(renderPlaceholders(file.url, sample, encodeURIComponent));
+  if (fileRefusal) problems.unshift(problemAt([...SEND_FILE, 'request_url'], fileRefusal));
   const refusal = guard.staticRefusal(renderPlaceholders(parsed.value.url, sample, encodeURIComponent));
   if (refusal) problems.unshift(problemAt([...SEND_MESSAGE, 'request_url'], refusal));
   return problems;
@@ -227,6 +229,30 @@ export function renderParameters(value: JsonValue, values: PlaceholderLookup): J
     );
   }
   return value;
+}
+
+/** A parsed request of the `API` section; a `response_map` without one `$messageid$` adds a problem. */
+function requestOf(
+  request: z.output<typeof SendMessageSchema>,
+  at: readonly PathSegment[],
+  problems: string[],
+): TemplateRequest {
+  let messageIdPath: PathSegment[] | null = null;
+  if (request.response_map) {
+    const marks = pathsOfMark(request.response_map);
+    const mapAt = [...at, 'response_map'];
+    if (marks.length === 0) problems.push(problemAt(mapAt, `must contain "${MESSAGE_ID_MARK}"`));
+    else if (marks.length > 1) problems.push(problemAt(mapAt, `must contain "${MESSAGE_ID_MARK}" once`));
+    else messageIdPath = marks[0] ?? null;
+  }
+  return {
+    method: request.request_method,
+    url: request.request_url,
+    contentType: request.request_content_type,
+    bodyType: bodyTypeOf(request.request_content_type) ?? 'json',
+    parameters: request.request_parameters,
+    messageIdPath,
+  };
 }
 
 function requestProblems(

@@ -21,16 +21,57 @@ describe('readTemplateEvent', () => {
     });
   });
 
-  it('keeps the media URL of a file event in the metadata, and refuses one that is not http(s)', () => {
+  it("reads a file event's URL as the message's attachment, and as metadata.mediaUrl as before", () => {
     const file = (url: string) => ({ method: 'file', params: { from: '+61412345678', text: 'pic', url } });
-    expect(readTemplateEvent(channel(), 'file', file('https://cdn.example/a.jpg'))).toMatchObject({
+    expect(readTemplateEvent(channel(), 'file', file('https://cdn.example/a.jpg'))).toEqual({
       ok: true,
-      message: { text: 'pic', metadata: { mediaUrl: 'https://cdn.example/a.jpg' } },
+      kind: 'message',
+      message: {
+        from: '+61412345678',
+        text: 'pic',
+        attachments: [{ url: 'https://cdn.example/a.jpg' }],
+        metadata: { mediaUrl: 'https://cdn.example/a.jpg' },
+      },
     });
-    expect(readTemplateEvent(channel(), 'file', file('ftp://cdn.example/a.jpg'))).toEqual({
+    // Longer than metadata's values take: the attachment only.
+    const long = `https://cdn.example/${'a'.repeat(2_028)}`;
+    expect(long).toHaveLength(2_048);
+    expect(readTemplateEvent(channel(), 'file', file(long))).toMatchObject({
+      ok: true,
+      message: { attachments: [{ url: long }], metadata: undefined },
+    });
+    // A file with no text is a message of the file alone.
+    const bare = { method: 'file', params: { from: '+61412345678', url: 'http://cdn.example/b.png' } };
+    expect(readTemplateEvent(channel(), 'file', bare)).toMatchObject({
+      ok: true,
+      message: { text: '', attachments: [{ url: 'http://cdn.example/b.png' }] },
+    });
+  });
+
+  it.each([
+    ['not http(s)', 'ftp://cdn.example/a.jpg'],
+    ['no URL', 'a.jpg'],
+    ['with a space', 'https://cdn.example/a b.jpg'],
+    ['without a host', 'https://'],
+    ['over 2048 characters', `https://cdn.example/${'a'.repeat(2_029)}`],
+  ])('refuses a file event whose url is %s, saying why', (_name, url) => {
+    const body = { method: 'file', params: { from: '+61412345678', text: 'pic', url } };
+    expect(readTemplateEvent(channel(), 'file', body)).toEqual({
       ok: false,
-      reason: "'url' must be an http(s) URL of at most 1000 characters",
+      reason: "'url' must be an http(s) URL of at most 2048 characters",
     });
+  });
+
+  it('refuses a file event without a url, naming where the template puts it', () => {
+    const body = { method: 'file', params: { from: '+61412345678', text: 'pic' } };
+    expect(readTemplateEvent(channel(), 'file', body)).toEqual({ ok: false, reason: "missing 'params.url'" });
+  });
+
+  it('gives a message event no attachments', () => {
+    const body = { method: 'message', params: { from: '+61412345678', content: 'Hi' } };
+    const read = readTemplateEvent(channel(), 'message', body);
+    expect(read).toMatchObject({ ok: true, kind: 'message', message: { text: 'Hi' } });
+    expect(read.ok && read.kind === 'message' && read.message.attachments).toBeUndefined();
   });
 
   it("keeps a message's provider id, and refuses one longer than events carry", () => {
@@ -71,7 +112,11 @@ describe('readTemplateEvent', () => {
     expect(readTemplateEvent(channel(), undefined, body)).toMatchObject({
       ok: true,
       kind: 'message',
-      message: { text: 'pic', metadata: { mediaUrl: 'https://cdn.example/a' } },
+      message: {
+        text: 'pic',
+        attachments: [{ url: 'https://cdn.example/a' }],
+        metadata: { mediaUrl: 'https://cdn.example/a' },
+      },
     });
     expect(readTemplateEvent(channel(), undefined, delivered({ messageid: MESSAGE_ID }))).toMatchObject({
       ok: true,

@@ -1,4 +1,4 @@
-import { isUuid, stableId } from '@smsgate/contracts';
+import { Attachment, isUuid, stableId } from '@smsgate/contracts';
 import { normalizePhone } from '@smsgate/sms';
 import {
   MAX_PROVIDER_ID,
@@ -84,8 +84,8 @@ function message(channel: InboundChannel, model: WebhookModel, values: WebhookVa
   const tooLong = providerIdProblem('messageid', values.messageid);
   if (tooLong) return { ok: false, reason: tooLong };
   const mediaUrl = model.type === 'mms' ? values.url : undefined;
-  if (mediaUrl !== undefined && !/^https?:\/\/\S{1,1000}$/i.test(mediaUrl))
-    return { ok: false, reason: "'url' must be an http(s) URL of at most 1000 characters" };
+  if (mediaUrl !== undefined && !isMediaUrl(mediaUrl))
+    return { ok: false, reason: `'url' must be an http(s) URL of at most ${MAX_MEDIA_URL} characters` };
   const sentAt = dateOf(values);
   if (sentAt === null) return badDate(values);
   return {
@@ -97,10 +97,19 @@ function message(channel: InboundChannel, model: WebhookModel, values: WebhookVa
       text,
       sentAt,
       providerMessageId: values.messageid,
-      metadata: mediaUrl ? { mediaUrl } : undefined,
+      // metadata.mediaUrl as before attachments, where it fits metadata's values (1024 characters).
+      metadata: mediaUrl && mediaUrl.length <= MAX_METADATA_VALUE ? { mediaUrl } : undefined,
+      attachments: mediaUrl ? [{ url: mediaUrl }] : undefined,
     },
   };
 }
+
+const MAX_MEDIA_URL = 2_048;
+const MAX_METADATA_VALUE = 1_024;
+
+/** An http(s) URL an inbound event can carry as an attachment: no whitespace, at most 2048 characters. */
+const isMediaUrl = (url: string): boolean =>
+  url.length <= MAX_MEDIA_URL && /^https?:\/\/\S+$/i.test(url) && Attachment.safeParse({ url }).success;
 
 /**
  * With a `response_map`, the channel learnt the provider's id for each message: reports name that
