@@ -211,7 +211,17 @@ export class DispatchMessage {
     switch (result.kind) {
       case 'accepted': {
         const ids = result.providerMessageIds;
-        if (ids.length <= 1) {
+        if (result.partIds) {
+          // Numbered among all the message's parts: a resumed send reports only its own, as they are.
+          await Promise.all(
+            result.partIds.map(({ part, id }) =>
+              this.status(context, result.status, channel.id, result.detail, {
+                providerMessageId: id,
+                part: { index: part, count: result.parts },
+              }),
+            ),
+          );
+        } else if (ids.length <= 1) {
           await this.status(context, result.status, channel.id, result.detail, { providerMessageId: ids[0] });
         } else {
           await Promise.all(

@@ -60,6 +60,11 @@ export type SendResult =
       status: 'wired' | 'sent';
       /** In part order; empty when the provider answers without an id. */
       providerMessageIds: string[];
+      /**
+       * Each id with the part it belongs to (0-based, of all `parts`), where an adapter sends parts that
+       * may be resumed or answered without an id: the ids of `providerMessageIds` then need not be parts 0…n.
+       */
+      partIds?: { part: number; id: string }[];
       /** Provider requests the text went out as (more than one only when an adapter splits). */
       parts: number;
       detail?: Detail;

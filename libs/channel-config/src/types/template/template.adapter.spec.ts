@@ -324,6 +324,11 @@ describe('TemplateAdapter with files (API.SendFile)', () => {
       kind: 'accepted',
       status: 'wired',
       providerMessageIds: ['m-1', 'f-1', 'f-2'],
+      partIds: [
+        { part: 0, id: 'm-1' },
+        { part: 1, id: 'f-1' },
+        { part: 2, id: 'f-2' },
+      ],
       parts: 3,
     });
     expect(bodies()).toEqual([
@@ -360,7 +365,14 @@ describe('TemplateAdapter with files (API.SendFile)', () => {
       adapterChannel(seedConfig()),
       http,
     );
-    expect(result).toEqual({ kind: 'accepted', status: 'wired', providerMessageIds: ['f-2'], parts: 3 });
+    // Numbered among all three parts, not as the first of one.
+    expect(result).toEqual({
+      kind: 'accepted',
+      status: 'wired',
+      providerMessageIds: ['f-2'],
+      partIds: [{ part: 2, id: 'f-2' }],
+      parts: 3,
+    });
     expect(bodies()).toEqual([{ ...common, media_url: 'https://cdn.example/b.pdf?x=1&y=2' }]);
     expect(partHeaders()).toEqual(['3/3']);
   });
@@ -387,6 +399,10 @@ describe('TemplateAdapter with files (API.SendFile)', () => {
       kind: 'accepted',
       status: 'wired',
       providerMessageIds: ['m-1', '77'],
+      partIds: [
+        { part: 0, id: 'm-1' },
+        { part: 1, id: '77' },
+      ],
       parts: 3,
       detail: { warning: 'no message id at result.0.file_id in the response to part 3' },
     });

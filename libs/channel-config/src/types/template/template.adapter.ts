@@ -56,7 +56,7 @@ export class TemplateAdapter implements ChannelAdapter {
     const files = message.attachments ?? [];
     if (files.length > 0 && !settings.file) return { kind: 'failed', reason: NO_SEND_FILE };
     const parts = partsOf(message, settings);
-    const ids: string[] = [];
+    const ids: { part: number; id: string }[] = [];
     const warnings: string[] = [];
 
     for (const [index, part] of parts.entries()) {
@@ -77,7 +77,7 @@ export class TemplateAdapter implements ChannelAdapter {
       const path = part.request.messageIdPath;
       if (!path) continue;
       const id = extract(response.body, path);
-      if (id !== undefined) ids.push(id);
+      if (id !== undefined) ids.push({ part: index, id });
       else
         warnings.push(
           `no message id at ${path.join('.')} in the response` +
@@ -87,7 +87,8 @@ export class TemplateAdapter implements ChannelAdapter {
     return {
       kind: 'accepted',
       status: 'wired',
-      providerMessageIds: ids,
+      providerMessageIds: ids.map(({ id }) => id),
+      ...(parts.length > 1 ? { partIds: ids } : {}),
       parts: parts.length,
       ...(warnings.length > 0 ? { detail: { warning: warnings.join('; ') } } : {}),
     };
