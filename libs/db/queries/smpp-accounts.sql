@@ -48,7 +48,8 @@ SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_
   FROM updated a LEFT JOIN channels c ON c.id = a.channel_id;
 
 -- smpp-accounts.setPassword
-UPDATE smpp_accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND workspace_id = $2;
+UPDATE smpp_accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND workspace_id = $2
+RETURNING system_id AS "systemId";
 
 -- smpp-accounts.delete
 DELETE FROM smpp_accounts WHERE id = $1 AND workspace_id = $2;

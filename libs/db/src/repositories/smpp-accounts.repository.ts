@@ -83,7 +83,8 @@ export const smppAccountQueries = {
     SELECT ${columns}
       FROM updated a ${withChannel}`,
   setPassword: `
-    UPDATE smpp_accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND workspace_id = $2`,
+    UPDATE smpp_accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND workspace_id = $2
+    RETURNING system_id AS "systemId"`,
   delete: `
     DELETE FROM smpp_accounts WHERE id = $1 AND workspace_id = $2`,
   findBySystemId: `
@@ -155,14 +156,13 @@ export class SmppAccountsRepository {
     }
   }
 
-  /** Replaces the password hash; false when the workspace has no account `id`. */
-  async setPassword(workspaceId: string, id: string, passwordHash: string): Promise<boolean> {
-    const [, affected] = await this.db.query<[unknown, number]>(smppAccountQueries.setPassword, [
-      id,
-      workspaceId,
-      passwordHash,
-    ]);
-    return affected > 0;
+  /** Replaces the password hash; the account's system_id, undefined when the workspace has no account `id`. */
+  async setPassword(workspaceId: string, id: string, passwordHash: string): Promise<string | undefined> {
+    const [rows] = await this.db.query<[Array<{ systemId: string }>, number]>(
+      smppAccountQueries.setPassword,
+      [id, workspaceId, passwordHash],
+    );
+    return rows[0]?.systemId;
   }
 
   /** False when the workspace has no account `id`. */
