@@ -269,7 +269,7 @@ describe('SMPP accounts API', () => {
     expect((await call('POST', '/v1/smpp-accounts', { systemId: systemId() }, 'sg_wrong')).status).toBe(401);
   });
 
-  it('never answers a password hash', async () => {
+  it('never answers a password hash, and logs neither passwords nor hashes', async () => {
     await call('POST', '/v1/smpp-accounts', { systemId: systemId() });
     await call('GET', '/v1/smpp-accounts');
     const { rows } = await db.query<{ password_hash: string }>(
@@ -282,6 +282,11 @@ describe('SMPP accounts API', () => {
       expect(text).not.toMatch(/scrypt\$\d/);
       expect(keysOf(text ? JSON.parse(text) : {}).filter((key) => /hash/i.test(key))).toEqual([]);
       for (const { password_hash } of rows) expect(text).not.toContain(password_hash.split('$')[5]);
+    }
+    const passwords = answers.flatMap((text) => [...text.matchAll(/"password":"([^"]+)"/g)].map((m) => m[1]));
+    expect(passwords.length).toBeGreaterThan(3);
+    for (const secret of [...passwords, ...rows.map((row) => row.password_hash.split('$')[5])]) {
+      expect(ingress.output).not.toContain(secret);
     }
   });
 });
