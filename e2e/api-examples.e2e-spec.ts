@@ -20,8 +20,9 @@ function exampleOf(method: string, template: string): Record<string, unknown> {
 /**
  * The request examples of ingress' API reference, sent as a reader would send them, in the order a reader
  * would (workspace, channel, route, template, profile, smartlink, SMPP account, then sends): each must be
- * accepted with the success status the document gives. The unit test checks them against their schemas; this, against what the
- * service does with them (a channel's config checked by its type, a send routed and published).
+ * accepted with the success status the document gives. The unit test checks them against their schemas;
+ * this, against what the service does with them (a channel's config checked by its type, a send routed and
+ * published).
  */
 describe("ingress' API reference examples, sent to ingress", () => {
   let ingress: ServiceProcess;
