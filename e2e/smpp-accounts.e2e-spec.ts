@@ -53,7 +53,7 @@ describe('SMPP accounts API', () => {
 
   it('creates, lists, reads, changes, rotates the password of and deletes an account', async () => {
     const channel = await createChannel(ingress.url, workspace.apiKey, { type: 'smpp' });
-    const name = systemId('clinic');
+    const name = systemId('app');
     const created = await call('POST', '/v1/smpp-accounts', {
       systemId: name,
       bindModes: ['transceiver', 'transmitter'],
@@ -167,7 +167,7 @@ describe('SMPP accounts API', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['no systemId', {}, 'systemId'],
+    ['no systemId', { systemId: undefined }, 'systemId'],
     ['a systemId of 16 characters', { systemId: 'abcdefghijklmnop' }, 'systemId'],
     ['a systemId with a space', { systemId: 'my app' }, 'systemId'],
     ['a systemId that is not ASCII', { systemId: 'clínica' }, 'systemId'],
