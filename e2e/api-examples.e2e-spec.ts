@@ -19,9 +19,10 @@ function exampleOf(method: string, template: string): Record<string, unknown> {
 
 /**
  * The request examples of ingress' API reference, sent as a reader would send them, in the order a reader
- * would (workspace, channel, route, template, profile, smartlink, then sends): each must be accepted with the
- * success status the document gives. The unit test checks them against their schemas; this, against what the
- * service does with them (a channel's config checked by its type, a send routed and published).
+ * would (workspace, channel, route, template, profile, smartlink, SMPP account, then sends): each must be
+ * accepted with the success status the document gives. The unit test checks them against their schemas;
+ * this, against what the service does with them (a channel's config checked by its type, a send routed and
+ * published).
  */
 describe("ingress' API reference examples, sent to ingress", () => {
   let ingress: ServiceProcess;
@@ -76,6 +77,15 @@ describe("ingress' API reference examples, sent to ingress", () => {
     await call('patch', '/v1/profiles/{msisdn}', { path: '/v1/profiles/+254711222333' });
     const link = await call('post', '/v1/smartlinks');
     await call('put', '/v1/smartlinks/{linkid}', { path: `/v1/smartlinks/${String(link.linkid)}` });
+    // systemIds are unique across smsgate (and runs): a fresh one, and this workspace's channel.
+    const account = await call('post', '/v1/smpp-accounts', {
+      body: {
+        ...exampleOf('post', '/v1/smpp-accounts'),
+        systemId: `ex-${Date.now().toString(36)}`,
+        channel: uuid,
+      },
+    });
+    await call('patch', '/v1/smpp-accounts/{id}', { path: `/v1/smpp-accounts/${String(account.id)}` });
 
     const sent = await call('post', '/v1/messages');
     expect((sent.messages as { status: string }[]).map((message) => message.status)).toEqual([

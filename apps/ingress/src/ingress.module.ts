@@ -14,6 +14,7 @@ import { MessageListController } from './send/message-list.controller';
 import { MessagesController } from './send/messages.controller';
 import { SendMessages } from './send/send-messages.use-case';
 import { SendRequestsStore } from './send/send-requests.store';
+import { SmppAccountsController } from './smpp-accounts/smpp-accounts.controller';
 import { TemplateTexts } from './send/template-texts';
 import { TemplatesController } from './templates/templates.controller';
 import { ExpiredCodesCleanup } from './smartlinks/expired-codes.cleanup';
@@ -39,6 +40,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
       TemplatesController,
       SmartlinksController,
       ShortLinksController,
+      SmppAccountsController,
     ],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },

@@ -5,6 +5,7 @@ import { profilesRoutes } from './profiles/profiles.routes';
 import { routesRoutes } from './routes/routes.routes';
 import { sendRoutes } from './send/send.routes';
 import { smartlinksRoutes } from './smartlinks/smartlinks.routes';
+import { smppAccountsRoutes } from './smpp-accounts/smpp-accounts.routes';
 import { templatesRoutes } from './templates/templates.routes';
 import { workspacesRoutes } from './workspaces/workspaces.routes';
 
@@ -17,5 +18,6 @@ export const ingressRoutes: ApiRoute[] = [
   ...templatesRoutes,
   ...profilesRoutes,
   ...smartlinksRoutes,
+  ...smppAccountsRoutes,
   ...workspacesRoutes,
 ];

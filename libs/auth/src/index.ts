@@ -3,3 +3,4 @@ export * from './workspace-keys';
 export * from './workspace-auth.guard';
 export * from './auth.module';
 export * from './admin-token.guard';
+export * from './smpp-passwords';

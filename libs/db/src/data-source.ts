@@ -21,6 +21,7 @@ import { Smartlinks1763800000014 } from './migrations/1763800000014-smartlinks';
 import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api-detection';
 import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-channel-rate-budgets';
 import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
+import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -45,6 +46,7 @@ export const migrations = [
   ChtApiDetection1763800000016,
   ChannelRateBudgets1763800000017,
   MessageAttachments1763800000018,
+  SmppAccounts1763800000019,
 ];
 
 export interface DataSourceSettings {

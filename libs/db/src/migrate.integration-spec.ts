@@ -58,6 +58,7 @@ describe('migrations', () => {
       'smartlink_clicks',
       'smartlink_codes',
       'smartlinks',
+      'smpp_accounts',
       'smpp_channel_states',
       'smpp_mo_parts',
       'smpp_submits',

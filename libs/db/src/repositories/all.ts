@@ -26,6 +26,7 @@ import { ProfilesRepository } from './profiles.repository';
 import { MessageTemplatesRepository } from './message-templates.repository';
 import { SmartlinksRepository } from './smartlinks.repository';
 import { ChannelRateBudgetsRepository } from './channel-rate-budgets.repository';
+import { SmppAccountsRepository } from './smpp-accounts.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -57,4 +58,5 @@ export const repositories = [
   MessageTemplatesRepository,
   SmartlinksRepository,
   ChannelRateBudgetsRepository,
+  SmppAccountsRepository,
 ];

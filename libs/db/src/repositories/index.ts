@@ -27,3 +27,4 @@ export * from './rapidpro-channels.repository';
 export * from './profiles.repository';
 export * from './message-templates.repository';
 export * from './smartlinks.repository';
+export * from './smpp-accounts.repository';

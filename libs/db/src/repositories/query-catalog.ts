@@ -26,6 +26,7 @@ import { rapidProChannelQueries } from './rapidpro-channels.repository';
 import { profileQueries } from './profiles.repository';
 import { messageTemplateQueries } from './message-templates.repository';
 import { smartlinkQueries } from './smartlinks.repository';
+import { smppAccountQueries } from './smpp-accounts.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -62,6 +63,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   profiles: profileQueries,
   'message-templates': messageTemplateQueries,
   smartlinks: smartlinkQueries,
+  'smpp-accounts': smppAccountQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */

@@ -3,7 +3,18 @@ import pino, { Logger } from 'pino';
 import { currentTrace } from '../tracing/trace-context';
 
 /** Field names whose values never reach a log line. */
-const SECRET_FIELDS = ['password', 'secret', 'secrets', 'apiKey', 'api_key', 'token', 'authorization', 'key'];
+const SECRET_FIELDS = [
+  'password',
+  'passwordHash',
+  'password_hash',
+  'secret',
+  'secrets',
+  'apiKey',
+  'api_key',
+  'token',
+  'authorization',
+  'key',
+];
 
 export function createLogger(service: string, level: string): Logger {
   return pino({
