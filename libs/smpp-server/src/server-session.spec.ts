@@ -213,7 +213,7 @@ describe('SmppServerSession', () => {
 
     it('accepts data_sm with message_payload and answers data_sm_resp', async () => {
       const raw = await bound();
-      const answer = (await raw.request({
+      const answer = await raw.request<MessageIdRespPdu>({
         command: 'data_sm',
         status: 0,
         sequence: 0,
@@ -224,7 +224,7 @@ describe('SmppServerSession', () => {
         registeredDelivery: 0,
         dataCoding: 8,
         optional: { messagePayload: Buffer.from('0048006900200263', 'hex') },
-      })) as MessageIdRespPdu;
+      });
       expect([answer.command, statusOf(answer), answer.messageId]).toEqual([
         'data_sm_resp',
         'ESME_ROK',
@@ -501,6 +501,26 @@ describe('SmppServerSession', () => {
       expect([nack.command, statusOf(nack)]).toEqual(['generic_nack', 'ESME_RINVCMDLEN']);
       await raw.closed;
     });
+
+    it.each([
+      ['system_id', 'ESME_RINVSYSID', 'a'.repeat(16), 'secret1'],
+      ['password', 'ESME_RINVPASWD', 'esme1', 'longer-than-8'],
+    ])(
+      'answers a bind whose %s is too long with generic_nack %s',
+      async (_field, status, systemId, password) => {
+        const raw = await client();
+        // The codec will not write it: the body by hand.
+        const body = Buffer.from(`${systemId}\0${password}\0\0\x34\0\0\0`, 'latin1');
+        const header = Buffer.alloc(16);
+        header.writeUInt32BE(16 + body.length, 0);
+        header.writeUInt32BE(0x09, 4);
+        header.writeUInt32BE(45, 12);
+        raw.sendRaw(Buffer.concat([header, body]));
+        const nack = await raw.waitFor((pdu) => pdu.sequence === 45);
+        expect([nack.command, statusOf(nack)]).toEqual(['generic_nack', status]);
+        expect(directory.calls).toHaveLength(0);
+      },
+    );
 
     it('answers a deliver_sm from the ESME with generic_nack ESME_RINVCMDID', async () => {
       const raw = await bound();
