@@ -572,6 +572,23 @@ describe('SmppServerSession', () => {
       expect(server.sessions.size).toBe(0);
     });
 
+    it('drains a session whose bind is being checked by answering it ESME_RBINDFAIL', async () => {
+      await start();
+      let answer!: () => void;
+      const authenticate = directory.authenticate.bind(directory);
+      directory.authenticate = (...args) =>
+        new Promise((resolve) => (answer = () => resolve(authenticate(...args))));
+      const raw = await client();
+      const bind = raw.bind('transceiver', 'esme1', 'secret1');
+      await until(() => answer !== undefined);
+      const drained = server.drain();
+      answer();
+      expect(statusOf(await bind)).toBe('ESME_RBINDFAIL');
+      await drained;
+      await raw.closed;
+      expect(server.registry.list()).toEqual([]);
+    });
+
     it('drains an ESME that does not answer the unbind within the response timeout', async () => {
       await start({ responseTimeoutMs: 200 });
       const raw = await bound();

@@ -130,6 +130,15 @@ export class SmppServerSession {
   async drain(): Promise<void> {
     if (this.state === 'closed') return;
     this.draining = true;
+    if (this.state === 'binding') {
+      // The bind is answered ESME_RBINDFAIL once the directory answered (see onBind).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, this.options.responseTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+    }
     if (this.state !== 'bound') {
       this.destroy('drained before binding');
       return;
