@@ -18,6 +18,8 @@ const LAYERS = {
   auth: ['db', 'runtime'],
   kafka: ['contracts', 'runtime', 'testing'],
   smpp: ['sms', 'testing'],
+  // The SMPP server's sessions: smpp's codec, sms's numbers, contracts' text rules.
+  'smpp-server': ['contracts', 'sms', 'smpp'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
   'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'testing'],
   // What every service stands on: its environment, its root module's imports, how it runs.

@@ -76,6 +76,8 @@ export const Status = {
   ESME_RINVPARLEN: 0xc2,
   ESME_RMISSINGOPTPARAM: 0xc3,
   ESME_RINVOPTPARAMVAL: 0xc4,
+  // SMPP 3.4 has no status for an unsupported data_coding; 5.0 (§4.7.6) added this one.
+  ESME_RINVDCS: 0x104,
   ESME_RDELIVERYFAILURE: 0xfe,
   ESME_RUNKNOWNERR: 0xff,
 } as const;
