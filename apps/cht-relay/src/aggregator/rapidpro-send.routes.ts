@@ -1,6 +1,6 @@
-import { ApiRoute, HttpMethod } from '@smsgate/runtime';
+import { ApiError, ApiRoute, HttpMethod } from '@smsgate/runtime';
 import { z } from 'zod';
-import { ErrorAnswer, errorExample } from '../http/error-answers';
+import { errorExample } from '../http/error-answers';
 import { RapidProSendFields } from './rapidpro-send.input';
 import { SendAnswer } from './rapidpro-send.views';
 
@@ -53,27 +53,27 @@ const send = (method: HttpMethod): ApiRoute => ({
     400: {
       description:
         'a field missing or too long, a recipient that is not a phone number, or a channel uuid that is not a UUID',
-      schema: ErrorAnswer,
+      schema: ApiError,
       example: errorExample(400, 'Bad Request', 'uuid (or id): required'),
     },
     401: {
       description: "the mapping has a `sendAuthorization` and the request's Authorization is not it",
-      schema: ErrorAnswer,
+      schema: ApiError,
       example: errorExample(401, 'Unauthorized', 'missing or wrong Authorization'),
     },
     404: {
       description: 'no workspace serves this RapidPro channel',
-      schema: ErrorAnswer,
+      schema: ApiError,
       example: errorExample(404, 'Not Found', `unknown RapidPro channel ${RAPIDPRO_CHANNEL}`),
     },
     422: {
       description: 'refused before sending (a message loop): RapidPro marks the message failed',
-      schema: ErrorAnswer,
+      schema: ApiError,
       example: errorExample(422, 'Unprocessable Entity', 'message loop detected'),
     },
     503: {
       description: 'Kafka did not confirm in time: RapidPro repeats the send, which goes out once',
-      schema: ErrorAnswer,
+      schema: ApiError,
       example: {
         statusCode: 503,
         message:

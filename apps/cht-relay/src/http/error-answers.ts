@@ -1,8 +1,4 @@
-import { ApiError } from '@smsgate/runtime';
 import { z } from 'zod';
-
-/** The runtime's error answer outside RapidPro's API: the status and its reason. */
-export const ErrorAnswer = ApiError;
 
 /** RapidPro's error answer on /api/v2/. */
 export const DetailAnswer = z.object({ detail: z.string() });

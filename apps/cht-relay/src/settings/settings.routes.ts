@@ -1,6 +1,6 @@
-import { ApiRoute } from '@smsgate/runtime';
+import { ApiError, ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { ErrorAnswer, errorExample } from '../http/error-answers';
+import { errorExample } from '../http/error-answers';
 import { RapidProChannelAnswer, RapidProChannelsAnswer, TargetAnswer } from './settings-views';
 import { RapidProChannelBody, TargetBody } from './settings.input';
 
@@ -11,7 +11,7 @@ const RAPIDPRO_CHANNEL = '8f3e6c2a-4b1d-4e7f-9a0c-2d5b8e1f6a3c';
 
 const unauthorized = {
   description: 'no or an unknown workspace API key',
-  schema: ErrorAnswer,
+  schema: ApiError,
   example: errorExample(401, 'Unauthorized', 'invalid api key'),
 };
 
@@ -66,7 +66,7 @@ export const settingsRoutes: ApiRoute[] = [
         description:
           'not a JSON object, a field the schema refuses, a URL the egress guard refuses (see ' +
           "`EGRESS_ALLOW`), a channel not the workspace's, or the mode's secret or username missing",
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(400, 'Bad Request', 'apiKey: required in rapidpro mode'),
       },
       401: unauthorized,
@@ -85,7 +85,7 @@ export const settingsRoutes: ApiRoute[] = [
       401: unauthorized,
       404: {
         description: 'no CHT target configured',
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(404, 'Not Found', 'no CHT target configured'),
       },
     },
@@ -101,7 +101,7 @@ export const settingsRoutes: ApiRoute[] = [
       401: unauthorized,
       404: {
         description: 'no CHT target configured',
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(404, 'Not Found', 'no CHT target configured'),
       },
     },
@@ -132,13 +132,13 @@ export const settingsRoutes: ApiRoute[] = [
       400: {
         description:
           "not a JSON object, a field the schema refuses, a URL the egress guard refuses, or a channel not the workspace's",
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(400, 'Bad Request', `unknown channel ${SMS_CHANNEL}`),
       },
       401: unauthorized,
       409: {
         description: 'the RapidPro channel is mapped by another workspace',
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(
           409,
           'Conflict',
@@ -171,13 +171,13 @@ export const settingsRoutes: ApiRoute[] = [
       204: { description: 'removed' },
       400: {
         description: '`uuid` is not a UUID',
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(400, 'Bad Request', 'Validation failed (uuid is expected)'),
       },
       401: unauthorized,
       404: {
         description: "not one of the workspace's RapidPro channels",
-        schema: ErrorAnswer,
+        schema: ApiError,
         example: errorExample(404, 'Not Found', `unknown RapidPro channel ${RAPIDPRO_CHANNEL}`),
       },
     },

@@ -1,6 +1,6 @@
 import { errorAnswer, type ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { EXAMPLE, uuidParam } from '../api-common';
+import { EXAMPLE, notFound, uuidParam } from '../api-common';
 import { CreateRoute } from './route.input';
 
 export const RouteView = z.object({
@@ -59,6 +59,6 @@ export const routesRoutes: ApiRoute[] = [
     summary: 'Remove a routing rule',
     auth: 'workspace',
     params: uuidParam('id', "the rule's id"),
-    responses: { 204: { description: 'removed' }, 404: errorAnswer('no rule with this id in the workspace') },
+    responses: { 204: { description: 'removed' }, 404: notFound('rule') },
   },
 ];

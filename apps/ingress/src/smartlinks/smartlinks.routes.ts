@@ -1,6 +1,6 @@
 import { errorAnswer, type ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { EXAMPLE } from '../api-common';
+import { EXAMPLE, notFound } from '../api-common';
 import { CreateSmartlink, UpdateSmartlink } from './smartlink.input';
 
 export const SmartlinkView = z.object({
@@ -17,7 +17,7 @@ const link = {
   updatedAt: EXAMPLE.at,
 };
 const linkid = z.object({ linkid: z.string().describe('the link id given at creation') });
-const notFound = errorAnswer('no smartlink with this id in the workspace');
+const missing = notFound('smartlink');
 const tag = 'Smartlinks';
 
 export const smartlinksRoutes: ApiRoute[] = [
@@ -56,7 +56,7 @@ export const smartlinksRoutes: ApiRoute[] = [
     summary: 'One smartlink',
     auth: 'workspace',
     params: linkid,
-    responses: { 200: { description: 'the smartlink', schema: SmartlinkView, example: link }, 404: notFound },
+    responses: { 200: { description: 'the smartlink', schema: SmartlinkView, example: link }, 404: missing },
   },
   {
     method: 'put',
@@ -72,7 +72,7 @@ export const smartlinksRoutes: ApiRoute[] = [
         schema: SmartlinkView,
         example: { ...link, url: 'https://clinic.example.org/book-now' },
       },
-      404: notFound,
+      404: missing,
     },
   },
   {
@@ -82,7 +82,7 @@ export const smartlinksRoutes: ApiRoute[] = [
     summary: 'Delete a smartlink: the short links already sent stop working',
     auth: 'workspace',
     params: linkid,
-    responses: { 204: { description: 'deleted' }, 404: notFound },
+    responses: { 204: { description: 'deleted' }, 404: missing },
   },
   {
     method: 'get',

@@ -1,6 +1,6 @@
 import { errorAnswer, type ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { EXAMPLE, pageOf } from '../api-common';
+import { EXAMPLE, notFound, pageOf } from '../api-common';
 import { PageQuery } from '../paging';
 import { CreateTemplate, ReplaceTemplate } from './template.input';
 
@@ -22,7 +22,7 @@ const template = {
 const id = z.object({
   id: z.string().describe('1 to 64 letters, digits, _ . : or -, starting with a letter or digit'),
 });
-const notFound = errorAnswer('no template with this id in the workspace');
+const missing = notFound('template');
 const badId = errorAnswer('not a template id, or the body is refused');
 const tag = 'Templates';
 
@@ -65,7 +65,7 @@ export const templatesRoutes: ApiRoute[] = [
     responses: {
       200: { description: 'the template', schema: TemplateView, example: template },
       400: badId,
-      404: notFound,
+      404: missing,
     },
   },
   {
@@ -91,6 +91,6 @@ export const templatesRoutes: ApiRoute[] = [
     summary: 'Delete a template',
     auth: 'workspace',
     params: id,
-    responses: { 204: { description: 'deleted' }, 400: badId, 404: notFound },
+    responses: { 204: { description: 'deleted' }, 400: badId, 404: missing },
   },
 ];

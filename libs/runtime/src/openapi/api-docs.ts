@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiResponse, ApiRoute, openApiDocument, withCommonAnswers } from './openapi-document';
+import {
+  ApiResponse,
+  ApiRoute,
+  headersTooLarge,
+  openApiDocument,
+  withCommonAnswers,
+} from './openapi-document';
 
 const uiFiles: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -88,7 +94,7 @@ const edgeAnswers: Record<number, ApiResponse> = {
     description:
       'a path or query parameter, or a body field, that PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
   },
-  431: { description: "the request line and headers exceed Node's limit (16 KiB)" },
+  431: headersTooLarge,
 };
 
 /**
@@ -107,7 +113,9 @@ export function serviceApiDocument(service: string, routes: ApiRoute[]): Record<
  * data, and carry no secret, so they need no auth; clusters are often offline, so nothing comes from a CDN.
  */
 export function serveApiDocs(fastify: FastifyInstance, service: string, routes: ApiRoute[]): void {
-  const document = JSON.stringify(serviceApiDocument(service, routes));
+  // Built on the first request for it, not at every service's start (ingress': about 12 ms).
+  let document: string | undefined;
+  const documentOf = () => (document ??= JSON.stringify(serviceApiDocument(service, routes)));
   // Swagger UI's files (1.5 MB) are read when the page is first opened, not at every service's start.
   const assets = new Map<string, { type: string; body: Buffer }>([
     ['docs-init.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(init) }],
@@ -120,7 +128,7 @@ export function serveApiDocs(fastify: FastifyInstance, service: string, routes: 
     }
     return assets.get(file);
   };
-  fastify.get('/openapi.json', (_request, reply) => reply.type('application/json').send(document));
+  fastify.get('/openapi.json', (_request, reply) => reply.type('application/json').send(documentOf()));
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
   fastify.get<{ Params: { file: string } }>('/docs/:file', (request, reply) => {
     const asset = assetOf(request.params.file);

@@ -80,6 +80,11 @@ export const ApiError = z.object({
   field: z.string().optional().describe('the field refused, where one was'),
 });
 
+/** Node answers it before any handler, without a JSON body: every route may. */
+export const headersTooLarge: ApiResponse = {
+  description: "the request line and headers exceed Node's limit (16 KiB)",
+};
+
 /** An error answer with the usual body. */
 export const errorAnswer = (description: string): ApiResponse => ({ description, schema: ApiError });
 
@@ -104,8 +109,7 @@ export function withCommonAnswers(route: ApiRoute): ApiRoute {
   // The router refuses a path parameter over its length limit (100 characters) before any handler.
   if (openApiPath(route.path).params.length > 0)
     common[414] = { description: 'a path parameter longer than 100 characters' };
-  // Node answers it before any handler, without a JSON body.
-  common[431] = { description: "the request line and headers exceed Node's limit (16 KiB)" };
+  common[431] = headersTooLarge;
   common[503] = errorAnswer('a dependency cannot serve right now: retry after `Retry-After` seconds');
   return { ...route, responses: { ...common, ...route.responses } };
 }
