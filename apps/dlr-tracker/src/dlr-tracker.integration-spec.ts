@@ -479,7 +479,18 @@ describe('dlr-tracker against Kafka and PostgreSQL', () => {
       await waitStatus(f, id, 'accepted');
       await publishStatus(statusEvent(f, id, 'sent', { providerMessageId: 'line-1' }));
       await publishReceipt(receiptEvent(f, 'line-1', 'delivered'));
-      await waitFor(() => received.length >= 3, { message: 'three callbacks' });
+      await waitFor(() => received.length >= 3, { message: 'three callbacks' }).catch(
+        async (error: Error) => {
+          // Seen once under CI load and not reproduced: say what was received and what the outbox holds.
+          const { rows } = await db.query(
+            `SELECT id, state, attempts, next_attempt_at, last_error FROM callback_outbox WHERE message_id = $1 ORDER BY id`,
+            [id],
+          );
+          throw new Error(
+            `${error.message}; received ${JSON.stringify(received)}, outbox ${JSON.stringify(rows)}`,
+          );
+        },
+      );
       expect(received).toEqual(['accepted', 'sent', 'delivered']);
       expect(failedDelivered).toBe(true);
     } finally {
