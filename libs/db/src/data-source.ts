@@ -22,6 +22,7 @@ import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api
 import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-channel-rate-budgets';
 import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
 import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
+import { SmppSubmits1763800000020 } from './migrations/1763800000020-smpp-submits';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -47,6 +48,7 @@ export const migrations = [
   ChannelRateBudgets1763800000017,
   MessageAttachments1763800000018,
   SmppAccounts1763800000019,
+  SmppSubmits1763800000020,
 ];
 
 export interface DataSourceSettings {
