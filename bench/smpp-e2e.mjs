@@ -15,24 +15,10 @@
 // Also: each service's idle CPU before the load, CPU per message per process, RSS at the end.
 // BENCH_SMPP_E2E_SHAPES=single,single-final,kannel,bulk (the default) picks shapes; BENCH_SMPP_E2E_ROUNDS repeats them (medians).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  benchInfra,
-  cpuSeconds,
-  median,
-  postgresPids,
-  postJson,
-  root,
-  runConcurrent,
-  secrets,
-  startReceiver,
-  startService,
-} from './lib.mjs';
+import { cpuSeconds, median, root, runConcurrent, startReceiver } from './lib.mjs';
 import { startKannel } from './kannel.mjs';
-import testing from '../dist/libs/testing/src/consumer-groups.js';
-
-const { startGroupsAtEnd } = testing;
+import { cpuLine, measured, startSmsgate as startPipeline } from './smsgate-smpp.mjs';
 
 const MESSAGES = Number(process.env.BENCH_SMPP_E2E_MESSAGES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_SMPP_E2E_ROUNDS ?? 1);
@@ -49,97 +35,7 @@ const simulator = spawn(process.execPath, [path.join(root, 'bench/smsc-simulator
 const smscPort = await new Promise((resolve) =>
   simulator.stdout.once('data', (c) => resolve(Number(String(c)))),
 );
-const kafkaPidOf = () => readFileSync(path.join(root, '.local/bench-infra/kafka/kafka.pid'), 'utf8').trim();
-
-/** CPU per message of each process over `work`, in µs; PostgreSQL's backends are read at the end too. */
-async function measured(processes, messages, work) {
-  const before = Object.fromEntries(Object.entries(processes()).map(([n, pids]) => [n, cpuSeconds(pids)]));
-  const result = await work();
-  const after = processes();
-  const cpu = Object.fromEntries(
-    Object.entries(after).map(([n, pids]) => [n, (1e6 * (cpuSeconds(pids) - (before[n] ?? 0))) / messages]),
-  );
-  return { ...result, cpu };
-}
-const cpuLine = (cpu) =>
-  Object.entries(cpu)
-    .map(([n, us]) => `${n} ${us.toFixed(0)}`)
-    .join(', ');
-
-/** smsgate's five-service path on a fresh database, one transceiver bind with window 100. */
-async function startSmsgate() {
-  const infra = benchInfra();
-  const run = Date.now();
-  const groups = {
-    dispatcher: `dispatcher-bench-${run}`,
-    'smpp-binds': `smpp-binds-bench-${run}`,
-    'dlr-tracker': `dlr-tracker-bench-${run}`,
-  };
-  await startGroupsAtEnd(infra.KAFKA_BROKERS, Object.values(groups));
-  const common = { ...infra, DATABASE_POOL_SIZE: '20' };
-  const ingress = await startService('ingress', common);
-  const [dispatcher, smppBinds, tracker] = await Promise.all([
-    startService('dispatcher', { ...common, KAFKA_GROUP_ID: groups.dispatcher }),
-    // The default reconcile interval, so that the idle figures are a deployment's: the bind comes up
-    // at the next reconcile (within RECONCILE_INTERVAL_MS, 5 s) and the bench waits for it.
-    startService('smpp-binds', { ...common, KAFKA_GROUP_ID: groups['smpp-binds'] }),
-    startService('dlr-tracker', {
-      ...common,
-      KAFKA_GROUP_ID: groups['dlr-tracker'],
-      EGRESS_ALLOW: '127.0.0.1',
-    }),
-  ]);
-  const services = { ingress, dispatcher, 'smpp-binds': smppBinds, 'dlr-tracker': tracker };
-  const workspace = await postJson(
-    `${ingress.url}/v1/workspaces`,
-    { name: 'bench smpp' },
-    secrets.ADMIN_TOKEN,
-  );
-  const channel = await postJson(
-    `${ingress.url}/v1/channels`,
-    {
-      type: 'smpp',
-      name: 'bench',
-      address: 'SMSGATE',
-      config: { host: '127.0.0.1', port: smscPort, system_id: 'bench', binds: 1, window: WINDOW },
-      secrets: { password: 'bench' },
-    },
-    workspace.apiKey,
-  );
-  for (;;) {
-    const binds = await (
-      await fetch(`${smppBinds.url}/v1/binds`, {
-        headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` },
-      })
-    ).json();
-    if (binds.channels?.some((c) => c.channel === channel.uuid && c.state === 'bound')) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const kafkaPid = kafkaPidOf();
-  const processes = () => ({
-    ...Object.fromEntries(Object.entries(services).map(([n, s]) => [n, [s.child.pid]])),
-    simulator: [simulator.pid],
-    Kafka: [kafkaPid],
-    PostgreSQL: postgresPids(),
-  });
-  return {
-    services,
-    workspace,
-    channel,
-    processes,
-    rss: () =>
-      Object.entries(services)
-        .map(([n, s]) => `${n} ${s.rssMiB().toFixed(0)}`)
-        .join(', '),
-    stop: async () => {
-      await Promise.all(
-        Object.values(services).map(
-          (s) => new Promise((resolve) => s.child.once('exit', resolve).kill('SIGTERM')),
-        ),
-      );
-    },
-  };
-}
+const startSmsgate = () => startPipeline({ smscPort, simulatorPid: simulator.pid, window: WINDOW });
 
 /**
  * CPU of each process over `seconds` without traffic, after `settle` seconds (start-up is not idle:

@@ -9,7 +9,7 @@ build
 cd "$ROOT"
 for bench in bench/*.mjs; do
   name="$(basename "$bench" .mjs)"
-  case "$name" in lib | smsc-simulator) continue ;; esac # helpers, not benchmarks
+  case "$name" in lib | smsc-simulator | smsgate-smpp) continue ;; esac # helpers, not benchmarks
   if [ $# -gt 0 ]; then
     wanted=false
     for word in "$@"; do [[ "$name" == *"$word"* ]] && wanted=true; done
