@@ -3,6 +3,7 @@ import {
   ResponseTimeoutError,
   SessionClosedError,
   ShortMessagePdu,
+  SmppEncodeError,
   Status,
   statusName,
   UnknownPdu,
@@ -214,10 +215,15 @@ describe('SmppServerSession sending deliver_sm', () => {
     it('rejects a delivery unanswered within responseTimeoutMs and closes the session', async () => {
       await start({ responseTimeoutMs: 300 });
       const raw = await bound();
-      const unanswered = session().deliver(fields('one'));
-      const other = session().deliver(fields('two'));
-      await expect(unanswered).rejects.toThrow(ResponseTimeoutError);
-      await expect(other).rejects.toThrow(); // timed out too or closed with the session
+      const unanswered = session()
+        .deliver(fields('one'))
+        .catch((error: Error) => error);
+      const other = session()
+        .deliver(fields('two'))
+        .catch((error: Error) => error);
+      expect(await unanswered).toBeInstanceOf(ResponseTimeoutError);
+      // The first timeout closed the session, and with it the other delivery.
+      expect(await other).toBeInstanceOf(SessionClosedError);
       await raw.closed;
       expect(server.registry.receivers('acc-1')).toEqual([]);
       expect(eventNames()).toContain('response-timeout');
@@ -226,12 +232,44 @@ describe('SmppServerSession sending deliver_sm', () => {
     it('rejects deliveries in flight and waiting when the connection closes', async () => {
       await start({ deliverWindow: 1 });
       const raw = await bound();
-      const inFlight = session().deliver(fields('one'));
-      const waiting = session().deliver(fields('two'));
+      const inFlight = session()
+        .deliver(fields('one'))
+        .catch((error: Error) => error);
+      const waiting = session()
+        .deliver(fields('two'))
+        .catch((error: Error) => error);
       await raw.waitFor(isDeliver);
       raw.close();
-      await expect(inFlight).rejects.toThrow(SessionClosedError);
-      await expect(waiting).rejects.toThrow(SessionClosedError);
+      expect(await inFlight).toBeInstanceOf(SessionClosedError);
+      expect(await waiting).toBeInstanceOf(SessionClosedError);
+    });
+    it('rejects a deliver_sm that cannot be encoded and frees its slot', async () => {
+      await start({ deliverWindow: 1 });
+      const raw = await bound();
+      await expect(session().deliver(fields('x'.repeat(255)))).rejects.toThrow(SmppEncodeError);
+      expect(session().deliverCapacity).toBe(1);
+      const delivered = session().deliver(fields('fits'));
+      answer(raw, (await raw.waitFor(isDeliver)) as ShortMessagePdu);
+      await expect(delivered).resolves.toBe(Status.ESME_ROK);
+    });
+
+    it('answers the ESME’s unbind; deliveries it left unanswered fail with the connection', async () => {
+      await start({ deliverWindow: 1 });
+      const raw = await bound();
+      // Caught at once: they fail while the test still waits for unbind_resp.
+      const inFlight = session()
+        .deliver(fields('one'))
+        .catch((error: Error) => error);
+      const waiting = session()
+        .deliver(fields('two'))
+        .catch((error: Error) => error);
+      await raw.waitFor(isDeliver);
+      const unbound = await raw.request({ command: 'unbind', status: 0, sequence: 0 });
+      expect(unbound.command).toBe('unbind_resp');
+      expect(await waiting).toBeInstanceOf(SessionClosedError);
+      await raw.closed;
+      expect(await inFlight).toBeInstanceOf(SessionClosedError);
+      expect(delivers(raw)).toHaveLength(1);
     });
   });
 
