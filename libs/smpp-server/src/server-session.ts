@@ -10,12 +10,15 @@ import {
   isResponseId,
   MAX_PDU_LENGTH,
   Pdu,
+  ResponseTimeoutError,
+  SessionClosedError,
   SmppDecodeError,
   Status,
   statusName,
   UnknownPdu,
 } from '@smsgate/smpp';
 import { decodeErrorStatus } from './decode-status';
+import { deliverSm, DeliverSmFields } from './deliver';
 import type { AccountDirectory, SmppAccount, SubmitSink } from './ports';
 import type { SessionRegistry } from './registry';
 import { SubmitPdu, validateSubmit } from './submit-validation';
@@ -36,8 +39,12 @@ export interface ServerSessionOptions {
   idleTimeoutMs: number;
   /** Not bound this long after connecting: closed (SMPP's session_init_timer). */
   bindTimeoutMs: number;
-  /** How long our own requests (unbind) wait for their response. */
+  /** How long our own requests (deliver_sm, enquire_link, unbind) wait for their response. */
   responseTimeoutMs: number;
+  /** deliver_sm sent and not yet answered, per session; more callers wait in order. Default 10. */
+  deliverWindow?: number;
+  /** Nothing received this long on a bound session: we send enquire_link. Default 30000; 0: never. */
+  enquireLinkIntervalMs?: number;
   /** How long unbind and drain wait for submits still with the sink before answering anyway. */
   drainTimeoutMs: number;
   /** Diagnostics; never carries a password or message text. */
@@ -46,10 +53,18 @@ export interface ServerSessionOptions {
 
 type State = 'open' | 'binding' | 'bound' | 'closing' | 'closed';
 
+/** One of our requests awaiting its response. */
 interface Pending {
+  /** The response that answers it (a generic_nack of its sequence does too). */
+  answer: `${'deliver_sm' | 'enquire_link' | 'unbind'}_resp`;
   resolve: (pdu: Pdu) => void;
+  /** The connection closed before the answer came. */
+  fail: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
+
+const DEFAULT_DELIVER_WINDOW = 10;
+const DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000;
 
 /**
  * The server side of one SMPP 3.4 connection: an ESME binds (checked by the AccountDirectory, within
@@ -77,8 +92,13 @@ export class SmppServerSession {
   private readonly pending = new Map<number, Pending>();
   /** Submits with the sink. */
   private inFlight = 0;
+  /** deliver_sm sent, not yet answered. */
+  private deliveries = 0;
+  /** deliver() callers waiting for a slot of the deliver window, first come first served. */
+  private readonly deliverQueue: { go: () => void; refuse: (error: Error) => void }[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private idleTimer?: NodeJS.Timeout;
+  private linkTimer?: NodeJS.Timeout;
   private bindTimer?: NodeJS.Timeout;
   private resolveClosed!: (reason: string) => void;
   /** Resolves with the reason once the connection is gone. */
@@ -122,6 +142,79 @@ export class SmppServerSession {
     return this.inFlight;
   }
 
+  private get deliverWindow(): number {
+    return this.options.deliverWindow ?? DEFAULT_DELIVER_WINDOW;
+  }
+
+  /** Bound as receiver or transceiver and not draining: deliver() takes messages. */
+  get canDeliver(): boolean {
+    return (
+      this.state === 'bound' &&
+      !this.draining &&
+      (this.boundMode === 'receiver' || this.boundMode === 'transceiver')
+    );
+  }
+
+  /** Free slots of the deliver window now; 0 when the session cannot deliver. */
+  get deliverCapacity(): number {
+    if (!this.canDeliver) return 0;
+    return Math.max(0, this.deliverWindow - this.deliveries - this.deliverQueue.length);
+  }
+
+  /**
+   * Sends one deliver_sm (a receipt or an MO) and resolves with the ESME's deliver_sm_resp
+   * command_status (a generic_nack's status when it answered that). Waits for a free slot of the
+   * deliver window. Rejects when the session is not bound as receiver/transceiver, is draining or
+   * closes (SessionClosedError), or the ESME does not answer within responseTimeoutMs
+   * (ResponseTimeoutError; the session then closes, as smsgate's SMPP client does: an ESME that
+   * leaves a request unanswered lost it or is stuck, and its bind would hold the slot). The caller
+   * keeps the message until this resolves, so a rejection loses nothing.
+   */
+  async deliver(fields: DeliverSmFields): Promise<number> {
+    if (!this.canDeliver) throw new SessionClosedError(this.cannotDeliverReason());
+    // A slot is ours from here: taken now, or handed over (already counted) by wakeDeliverer.
+    if (this.deliveries >= this.deliverWindow || this.deliverQueue.length > 0)
+      await new Promise<void>((go, refuse) => this.deliverQueue.push({ go, refuse }));
+    else this.deliveries += 1;
+    try {
+      if (!this.canDeliver) throw new SessionClosedError(this.cannotDeliverReason());
+      const sequence = this.nextSequence();
+      const bytes = encodePdu(deliverSm(fields, sequence));
+      const response = await this.request(sequence, 'deliver_sm_resp', bytes).catch((error: Error) => {
+        if (error instanceof ResponseTimeoutError) this.destroy(error.message);
+        throw error;
+      });
+      // A generic_nack with status 0 would say nothing; it still is no acceptance.
+      return response.command === 'generic_nack' && response.status === Status.ESME_ROK
+        ? Status.ESME_RSYSERR
+        : response.status;
+    } finally {
+      this.deliveries -= 1;
+      this.wakeDeliverer();
+      this.wakeIfSettled();
+    }
+  }
+
+  private cannotDeliverReason(): string {
+    if (this.state === 'closing' || this.state === 'closed') return 'session closed';
+    if (this.draining) return 'session draining';
+    if (this.state !== 'bound') return 'session not bound';
+    return `session bound as ${this.boundMode}`;
+  }
+
+  /** Hands freed deliver slots to the callers waiting first (counted here, so none is taken twice). */
+  private wakeDeliverer(): void {
+    while (this.deliveries < this.deliverWindow && this.deliverQueue.length > 0) {
+      this.deliveries += 1;
+      this.deliverQueue.shift()?.go();
+    }
+  }
+
+  private refuseWaitingDeliveries(): void {
+    const error = new SessionClosedError(this.cannotDeliverReason());
+    for (const waiter of this.deliverQueue.splice(0)) waiter.refuse(error);
+  }
+
   /**
    * For SIGTERM: refuses further submits (ESME_RSYSERR) and binds, waits for the submits with the
    * sink to be answered, then unbinds from the server side (SMPP 3.4 §4.2: either party may) and
@@ -143,7 +236,9 @@ export class SmppServerSession {
       this.destroy('drained before binding');
       return;
     }
-    await this.waitForSubmits();
+    // New deliveries are refused and waiting ones handed back; those sent get their answer (or time out).
+    this.refuseWaitingDeliveries();
+    await this.waitForOutstanding(true);
     await this.unbindAndClose('drained');
   }
 
@@ -229,7 +324,8 @@ export class SmppServerSession {
       case 'deliver_sm_resp':
       case 'generic_nack': {
         const pending = this.pending.get(pdu.sequence);
-        if (!pending) {
+        // A response to nothing we sent, or of another command than the one of its sequence.
+        if (!pending || (pdu.command !== 'generic_nack' && pdu.command !== pending.answer)) {
           this.event('unexpected-response', { command: pdu.command, sequence: pdu.sequence });
           return;
         }
@@ -294,23 +390,31 @@ export class SmppServerSession {
     if (!result.ok) return refused(result.status, 'credentials');
     const { account } = result;
     if (
-      !this.options.registry.reserve(account, { sessionId: this.id, mode, remoteAddress: this.remoteAddress })
+      !this.options.registry.reserve(
+        account,
+        { sessionId: this.id, mode, remoteAddress: this.remoteAddress },
+        this,
+      )
     )
       return refused(Status.ESME_RBINDFAIL, `account has ${account.maxBinds} binds open`);
     this.state = 'bound';
     this.boundAccount = account;
     this.boundMode = mode;
     clearTimeout(this.bindTimer);
-    this.event('bound', { systemId: account.systemId, accountId: account.id, mode });
     // §5.3.2.25: the SMSC names its version to an ESME that speaks 3.4.
     respond(Status.ESME_ROK, pdu.interfaceVersion >= INTERFACE_VERSION_34 ? INTERFACE_VERSION_34 : undefined);
+    this.scheduleEnquireLink();
+    // After bind_resp is written, so a deliver() the event triggers follows it on the wire.
+    this.event('bound', { systemId: account.systemId, accountId: account.id, mode });
   }
 
   private async onUnbind(sequence: number): Promise<void> {
     if (this.state === 'bound') {
-      // Submits already with the sink are answered before unbind_resp.
+      // Submits already with the sink are answered before unbind_resp. Deliveries the ESME has not
+      // answered yet fail when the connection closes (their callers keep and resend them).
       this.draining = true;
-      await this.waitForSubmits();
+      this.refuseWaitingDeliveries();
+      await this.waitForOutstanding(false);
     }
     this.write({ command: 'unbind_resp', status: Status.ESME_ROK, sequence });
     this.end('unbound by the ESME');
@@ -377,39 +481,83 @@ export class SmppServerSession {
       )
       .finally(() => {
         this.inFlight -= 1;
-        if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        this.wakeIfSettled();
       })
       .catch(() => undefined);
   }
 
-  /** Resolves once no submit is with the sink, or after drainTimeoutMs. */
-  private async waitForSubmits(): Promise<void> {
-    if (this.inFlight === 0) return;
+  /** Whether drain / unbind may go on: no submit with the sink (and, for drain, no delivery unanswered). */
+  private settled(withDeliveries: boolean): boolean {
+    return this.inFlight === 0 && (!withDeliveries || this.deliveries === 0);
+  }
+
+  private wakeIfSettled(): void {
+    for (const waiter of [...this.idleWaiters]) waiter();
+  }
+
+  /**
+   * Resolves once no submit is with the sink (and, with `withDeliveries`, no deliver_sm awaits its
+   * answer: those end by responseTimeoutMs anyway), or after drainTimeoutMs.
+   */
+  private async waitForOutstanding(withDeliveries: boolean): Promise<void> {
+    if (this.settled(withDeliveries)) return;
     let timer: NodeJS.Timeout | undefined;
+    let waiter: (() => void) | undefined;
     await Promise.race([
-      new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+      new Promise<void>((resolve) => {
+        waiter = () => {
+          if (this.state === 'closed' || this.settled(withDeliveries)) resolve();
+        };
+        this.idleWaiters.push(waiter);
+      }),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.drainTimeoutMs))),
     ]);
     clearTimeout(timer);
+    const index = waiter ? this.idleWaiters.indexOf(waiter) : -1;
+    if (index >= 0) this.idleWaiters.splice(index, 1);
   }
 
   // ---------------------------------------------------------------- output and lifecycle
 
   private async unbindAndClose(reason: string): Promise<void> {
     if (this.state !== 'bound') return;
-    this.state = 'closing';
     this.draining = true;
-    const sequence = (this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1);
-    await new Promise<Pdu | undefined>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(sequence);
-        resolve(undefined);
-      }, this.options.responseTimeoutMs);
-      this.pending.set(sequence, { resolve, timer });
-      this.write({ command: 'unbind', status: Status.ESME_ROK, sequence });
-    });
+    this.refuseWaitingDeliveries();
+    this.state = 'closing';
+    clearTimeout(this.linkTimer);
+    const sequence = this.nextSequence();
+    // Any end will do: the unbind_resp, a generic_nack, no answer in time, or the connection gone.
+    await this.request(sequence, 'unbind_resp', encodePdu({ command: 'unbind', status: 0, sequence })).catch(
+      () => undefined,
+    );
     this.end(reason);
     await this.closed;
+  }
+
+  private nextSequence(): number {
+    return (this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1);
+  }
+
+  /**
+   * Sends one of our requests and resolves with its response (or a generic_nack of its sequence).
+   * Rejects with ResponseTimeoutError after responseTimeoutMs, SessionClosedError when the
+   * connection closes first.
+   */
+  private request(sequence: number, answer: Pending['answer'], bytes: Buffer): Promise<Pdu> {
+    return new Promise<Pdu>((resolve, reject) => {
+      if (this.state === 'closed' || this.socket.destroyed || !this.socket.writable) {
+        reject(new SessionClosedError(this.closingReason ?? 'session closed'));
+        return;
+      }
+      const command = answer.slice(0, -'_resp'.length);
+      const timer = setTimeout(() => {
+        this.pending.delete(sequence);
+        this.event('response-timeout', { command, sequence });
+        reject(new ResponseTimeoutError(command, this.options.responseTimeoutMs));
+      }, this.options.responseTimeoutMs);
+      this.pending.set(sequence, { answer, resolve, fail: reject, timer });
+      this.socket.write(bytes);
+    });
   }
 
   private touch(): void {
@@ -419,6 +567,34 @@ export class SmppServerSession {
       if (this.state === 'bound') void this.unbindAndClose('idle');
       else this.destroy('idle');
     }, this.options.idleTimeoutMs);
+    this.scheduleEnquireLink();
+  }
+
+  /**
+   * On a bound session, enquire_link after enquireLinkIntervalMs with nothing received; no answer
+   * within responseTimeoutMs closes the connection (the peer is gone, its binds and deliveries are
+   * freed). Anything received, the enquire_link_resp too, restarts both this and the idle timer: a
+   * live ESME stays bound, idleTimeoutMs is what ends a session whose link is not checked.
+   */
+  private scheduleEnquireLink(): void {
+    clearTimeout(this.linkTimer);
+    const interval = this.options.enquireLinkIntervalMs ?? DEFAULT_ENQUIRE_LINK_INTERVAL_MS;
+    if (this.state !== 'bound' || interval <= 0) return;
+    this.linkTimer = setTimeout(() => {
+      if (this.state !== 'bound') return;
+      const sequence = this.nextSequence();
+      this.request(
+        sequence,
+        'enquire_link_resp',
+        encodePdu({ command: 'enquire_link', status: 0, sequence }),
+      ).then(
+        // The response itself restarted the timer (touch).
+        () => undefined,
+        (error: Error) => {
+          if (error instanceof ResponseTimeoutError) this.destroy('no enquire_link_resp');
+        },
+      );
+    }, interval);
   }
 
   private write(pdu: Pdu): void {
@@ -451,14 +627,18 @@ export class SmppServerSession {
     this.state = 'closed';
     clearTimeout(this.idleTimer);
     clearTimeout(this.bindTimer);
+    clearTimeout(this.linkTimer);
+    const closedError = new SessionClosedError(reason);
+    for (const waiter of this.deliverQueue.splice(0)) waiter.refuse(closedError);
     for (const [sequence, pending] of this.pending) {
       clearTimeout(pending.timer);
       this.pending.delete(sequence);
-      pending.resolve({ command: 'generic_nack', status: Status.ESME_RSYSERR, sequence });
+      pending.fail(closedError);
     }
     for (const wake of this.idleWaiters.splice(0)) wake();
     if (this.boundAccount) this.options.registry.release(this.boundAccount.id, this.id);
-    this.event('closed', { reason });
+    // After the release: whoever wakes on it (a delivery pump) no longer finds this session.
+    this.event('closed', { reason, ...(this.boundAccount ? { accountId: this.boundAccount.id } : {}) });
     this.resolveClosed(reason);
   }
 
