@@ -15,3 +15,4 @@ export * from './consumer-groups';
 export * from './smsc-simulator';
 export * from './faults';
 export * from './fake-cht';
+export * from './test-esme';
