@@ -1,0 +1,217 @@
+import {
+  createChannel,
+  createWorkspace,
+  freePort,
+  serviceEnv,
+  ServiceProcess,
+  SmscSimulator,
+  startInFreshGroup,
+  TestEsme,
+  TestWorkspace,
+  waitFor,
+} from '@smsgate/testing';
+import { encodeText } from '@smsgate/smpp';
+
+interface Account {
+  id: string;
+  systemId: string;
+  password: string;
+}
+
+/**
+ * smsgate as an SMSC: an ESME binds to the SMPP server, submits, and gets its receipts over SMPP.
+ * ESME → smpp-server → Kafka → dispatcher → smpp-binds → an SMSC (our simulator) → its receipt →
+ * dlr-tracker → smpp-server → deliver_sm to the ESME; every service a process on the real Kafka and
+ * PostgreSQL.
+ */
+describe('the SMPP server, end to end', () => {
+  let smsc: SmscSimulator;
+  let services: ServiceProcess[];
+  let ingress: ServiceProcess;
+  let tracker: ServiceProcess;
+  let server: ServiceProcess;
+  let smppPort: number;
+  let workspace: TestWorkspace;
+  let channel: string;
+  const esmes: TestEsme[] = [];
+
+  beforeAll(async () => {
+    smsc = await new SmscSimulator({ systemId: 'e2e-srv', password: 'srvpw42' }).start();
+    const common = serviceEnv();
+    smppPort = await freePort();
+    services = await Promise.all([
+      ServiceProcess.start('ingress', common),
+      startInFreshGroup('dispatcher', 'dispatcher-smpp-server-e2e', { ...common, CONFIG_CACHE_MS: '0' }),
+      startInFreshGroup('smpp-binds', 'smpp-binds-smpp-server-e2e', {
+        ...common,
+        RECONCILE_INTERVAL_MS: '300',
+      }),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-smpp-server-e2e', common),
+      startInFreshGroup('smpp-server', 'smpp-server-e2e', {
+        ...common,
+        SMPP_PORT: String(smppPort),
+        SMPP_DELIVERY_POLL_INTERVAL_MS: '500',
+      }),
+    ]);
+    [ingress, , , tracker, server] = services;
+    workspace = await createWorkspace(ingress.url, 'e2e smpp server');
+    channel = (
+      await createChannel(ingress.url, workspace.apiKey, {
+        type: 'smpp',
+        address: '22000',
+        config: { host: '127.0.0.1', port: smsc.port, system_id: 'e2e-srv', window: 20 },
+        secrets: { password: 'srvpw42' },
+      })
+    ).uuid;
+  });
+
+  afterEach(() => {
+    for (const esme of esmes.splice(0)) esme.close();
+  });
+
+  afterAll(async () => {
+    await Promise.all((services ?? []).map((service) => service.stop()));
+    await smsc?.stop();
+  });
+
+  let accounts = 0;
+  const createAccount = async (fields: Record<string, unknown> = {}): Promise<Account> => {
+    const response = await fetch(`${ingress.url}/v1/smpp-accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ systemId: `e2e-esme-${++accounts}`, channel, maxBinds: 4, ...fields }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as Account;
+  };
+
+  const bind = async (account: Account, mode: 'transceiver' | 'transmitter' | 'receiver' = 'transceiver') => {
+    const esme = await TestEsme.bound(smppPort, mode, account.systemId, account.password);
+    esmes.push(esme);
+    return esme;
+  };
+
+  const messageStatus = async (id: string): Promise<string | undefined> => {
+    const response = await fetch(`${tracker.url}/v1/messages/${id}`, {
+      headers: { authorization: `Bearer ${workspace.apiKey}` },
+    });
+    return response.status === 200 ? ((await response.json()) as { status: string }).status : undefined;
+  };
+
+  const submitsTo = (destination: string) =>
+    smsc.submits.filter((s) => s.pdu.destination.addr === destination);
+
+  it('takes a submit_sm into the pipeline and sends its receipt back on the same transceiver bind', async () => {
+    const esme = await bind(await createAccount());
+    const answer = await esme.submit({
+      destination: { ton: 1, npi: 1, addr: '254711000001' },
+      text: 'Hello from an ESME',
+      registeredDelivery: 1,
+    });
+    expect(answer.status).toBe(0);
+    expect(answer.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    const receipt = await esme.receiptFor(answer.messageId);
+    expect(receipt.fields).toMatchObject({ messageId: answer.messageId, stat: 'DELIVRD', err: '000' });
+    expect(receipt.fields?.text).toBe('Hello from an ESME');
+    expect(receipt.pdu.source.addr).toBe('254711000001');
+    expect(receipt.pdu.optional.messageState).toBe(2);
+    expect(submitsTo('254711000001').map((s) => s.text)).toEqual(['Hello from an ESME']);
+    expect(await messageStatus(answer.messageId)).toBe('delivered');
+  });
+
+  it('joins a long message submitted in UDH parts into one message and sends each part its receipt', async () => {
+    const esme = await bind(await createAccount());
+    const text = 'A long message from an ESME, split by the ESME itself into two parts. '.repeat(3);
+    const septets = encodeText(text, 'gsm7');
+    const halves = [septets.subarray(0, 153), septets.subarray(153)];
+    const answers = [];
+    for (const [index, half] of halves.entries())
+      answers.push(
+        await esme.submit({
+          destination: { ton: 1, npi: 1, addr: '254711000002' },
+          esmClass: 0x40,
+          registeredDelivery: 1,
+          shortMessage: Buffer.concat([Buffer.from([5, 0, 3, 0x2a, 2, index + 1]), half]),
+        }),
+      );
+    expect(answers.map((a) => a.status)).toEqual([0, 0]);
+    expect(new Set(answers.map((a) => a.messageId)).size).toBe(2);
+    const receipts = await Promise.all(answers.map((a) => esme.receiptFor(a.messageId)));
+    expect(receipts.map((r) => r.fields?.stat)).toEqual(['DELIVRD', 'DELIVRD']);
+    // smpp-binds splits the joined text again for the SMSC, under one reference of its own.
+    const parts = submitsTo('254711000002');
+    expect(parts.map((part) => part.text).join('')).toBe(text);
+  });
+
+  it('keeps a receipt until the account binds a receiver, then delivers it', async () => {
+    const account = await createAccount();
+    const transmitter = await bind(account, 'transmitter');
+    const answer = await transmitter.submit({
+      destination: { ton: 1, npi: 1, addr: '254711000003' },
+      text: 'Receipt waits',
+      registeredDelivery: 1,
+    });
+    expect(answer.status).toBe(0);
+    await waitFor(async () => (await messageStatus(answer.messageId)) === 'delivered', {
+      timeoutMs: 60_000,
+      message: 'the message delivered',
+    });
+    expect(transmitter.delivered).toEqual([]);
+    const receiver = await bind(account, 'receiver');
+    const receipt = await receiver.receiptFor(answer.messageId);
+    expect(receipt.fields?.stat).toBe('DELIVRD');
+    // Answered once: not sent again to a second receiver.
+    const second = await bind(account, 'receiver');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(second.delivered).toEqual([]);
+    expect(receiver.delivered.filter((d) => d.receiptedMessageId === answer.messageId)).toHaveLength(1);
+  });
+
+  it('answers a resend of an answered submit with the same id and sends it once', async () => {
+    const account = await createAccount();
+    const first = await bind(account);
+    const submit = { destination: { ton: 1, npi: 1, addr: '254711000004' }, text: 'Sent once' };
+    const answer = await first.submit(submit, 4242);
+    expect(answer.status).toBe(0);
+    first.close();
+    const again = await bind(account);
+    const resent = await again.submit(submit, 4242);
+    expect(resent).toMatchObject({ status: 0, messageId: answer.messageId });
+    await waitFor(async () => (await messageStatus(answer.messageId)) === 'delivered', {
+      timeoutMs: 60_000,
+      message: 'the message delivered',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(submitsTo('254711000004')).toHaveLength(1);
+    // Another sequence number is another message.
+    const other = await again.submit(submit, 4243);
+    expect(other.messageId).not.toBe(answer.messageId);
+  });
+
+  it('loses nothing it answered when SIGKILLed mid-window', async () => {
+    const account = await createAccount();
+    const esme = await bind(account);
+    const answered: string[] = [];
+    const submits = Array.from({ length: 60 }, (_, i) =>
+      esme
+        .submit({
+          destination: { ton: 1, npi: 1, addr: `2547120${String(i).padStart(5, '0')}` },
+          text: `kill ${i}`,
+        })
+        .then((answer) => {
+          if (answer.status === 0) answered.push(answer.messageId);
+        })
+        .catch(() => undefined),
+    );
+    await waitFor(() => answered.length >= 10, { timeoutMs: 30_000, message: 'ten answers' });
+    await server.stop('SIGKILL');
+    await Promise.all(submits);
+    expect(answered.length).toBeGreaterThanOrEqual(10);
+    await server.spawn();
+    for (const id of answered)
+      await waitFor(async () => (await messageStatus(id)) === 'delivered', {
+        timeoutMs: 60_000,
+        message: `answered message ${id} delivered`,
+      });
+  });
+});
