@@ -27,6 +27,8 @@ import { MessageTemplatesRepository } from './message-templates.repository';
 import { SmartlinksRepository } from './smartlinks.repository';
 import { ChannelRateBudgetsRepository } from './channel-rate-budgets.repository';
 import { SmppAccountsRepository } from './smpp-accounts.repository';
+import { SmppServerSubmitsRepository } from './smpp-server-submits.repository';
+import { SmppDeliveriesRepository } from './smpp-deliveries.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -59,4 +61,6 @@ export const repositories = [
   SmartlinksRepository,
   ChannelRateBudgetsRepository,
   SmppAccountsRepository,
+  SmppServerSubmitsRepository,
+  SmppDeliveriesRepository,
 ];

@@ -28,3 +28,5 @@ export * from './profiles.repository';
 export * from './message-templates.repository';
 export * from './smartlinks.repository';
 export * from './smpp-accounts.repository';
+export * from './smpp-server-submits.repository';
+export * from './smpp-deliveries.repository';

@@ -92,6 +92,11 @@ export const smppAccountQueries = {
     SELECT ${columns}, a.password_hash AS "passwordHash"
       FROM smpp_accounts a ${withChannel}
      WHERE a.system_id = $1`,
+  findByIds: `
+    -- per account check round of the SMPP server: the accounts with binds open, as they are now
+    SELECT ${columns}, a.password_hash AS "passwordHash"
+      FROM smpp_accounts a ${withChannel}
+     WHERE a.id = ANY($1::uuid[])`,
 } as const;
 
 /**
@@ -177,6 +182,11 @@ export class SmppAccountsRepository {
       systemId,
     ]);
     return row;
+  }
+
+  /** These accounts as they are now (the deleted ones are missing), with their password hashes. */
+  findByIds(ids: string[]): Promise<SmppAccountCredentials[]> {
+    return this.db.query<SmppAccountCredentials[]>(smppAccountQueries.findByIds, [ids]);
   }
 }
 
