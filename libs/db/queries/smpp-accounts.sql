@@ -62,3 +62,12 @@ SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_
        a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.password_hash AS "passwordHash"
   FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
  WHERE a.system_id = $1;
+
+-- smpp-accounts.findByIds
+-- per account check round of the SMPP server: the accounts with binds open, as they are now
+SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
+       a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.password_hash AS "passwordHash"
+  FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
+ WHERE a.id = ANY($1::uuid[]);

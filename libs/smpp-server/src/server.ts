@@ -1,4 +1,5 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer, TlsOptions } from 'node:tls';
 import { SessionRegistry } from './registry';
 import { ServerSessionOptions, SmppServerSession } from './server-session';
 import { AccountThrottle } from './throughput';
@@ -11,7 +12,7 @@ export class SmppServer {
   readonly registry: SessionRegistry;
   readonly throttle: AccountThrottle;
   readonly sessions = new Set<SmppServerSession>();
-  private server?: Server;
+  private readonly servers = new Set<Server>();
   private readonly options: ServerSessionOptions;
 
   constructor(options: SmppServerOptions) {
@@ -21,9 +22,26 @@ export class SmppServer {
   }
 
   /** Listens; resolves with the port (useful with port 0). */
-  async listen(port: number, host = '0.0.0.0'): Promise<number> {
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
+  listen(port: number, host = '0.0.0.0'): Promise<number> {
+    return this.start(
+      createServer((socket) => this.accept(socket)),
+      port,
+      host,
+    );
+  }
+
+  /**
+   * Listens for SMPP over TLS (the same sessions, registry and throttle); resolves with the port. A
+   * failed handshake never becomes a session.
+   */
+  listenTls(port: number, tls: TlsOptions, host = '0.0.0.0'): Promise<number> {
+    const server = createTlsServer(tls, (socket) => this.accept(socket));
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
+    return this.start(server, port, host);
+  }
+
+  private async start(server: Server, port: number, host: string): Promise<number> {
+    this.servers.add(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -32,6 +50,11 @@ export class SmppServer {
       });
     });
     return (server.address() as AddressInfo).port;
+  }
+
+  /** Every listener started is listening (false before the first and once draining). */
+  get listening(): boolean {
+    return this.servers.size > 0 && [...this.servers].every((server) => server.listening);
   }
 
   /** Stops accepting connections, then drains every session (see SmppServerSession.drain). */
@@ -48,10 +71,15 @@ export class SmppServer {
     await closed;
   }
 
-  private stopListening(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    return new Promise((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+  private async stopListening(): Promise<void> {
+    const servers = [...this.servers];
+    this.servers.clear();
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+      ),
+    );
   }
 
   private accept(socket: Socket): void {

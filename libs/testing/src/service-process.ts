@@ -6,7 +6,7 @@ import { freePort } from './free-port';
 import { repoRoot } from './infra';
 import { waitFor } from './wait-for';
 
-export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay';
+export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay' | 'smpp-server';
 
 export interface ServiceOptions {
   /**

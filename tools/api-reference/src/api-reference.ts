@@ -14,6 +14,9 @@ import { ingressRoutes } from '../../../apps/ingress/src/ingress.routes';
 import { smppBindsRoutes } from '../../../apps/smpp-binds/src/binds/binds.routes';
 import { smppBindsEnv } from '../../../apps/smpp-binds/src/config';
 import { SmppBindsModule } from '../../../apps/smpp-binds/src/smpp-binds.module';
+import { smppServerEnv } from '../../../apps/smpp-server/src/config';
+import { smppServerRoutes } from '../../../apps/smpp-server/src/sessions/sessions.routes';
+import { SmppServerModule } from '../../../apps/smpp-server/src/smpp-server.module';
 
 // Enough environment for a service's config to load, so its module lists its controllers; nothing connects.
 const describingEnv = {
@@ -50,6 +53,10 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
     'smpp-binds': {
       module: SmppBindsModule.forRoot(loadConfig('smpp-binds', smppBindsEnv, describingEnv)),
       routes: smppBindsRoutes,
+    },
+    'smpp-server': {
+      module: SmppServerModule.forRoot(loadConfig('smpp-server', smppServerEnv, describingEnv)),
+      routes: smppServerRoutes,
     },
   };
 }

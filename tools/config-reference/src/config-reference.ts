@@ -5,6 +5,7 @@ import { dispatcherEnv } from '../../../apps/dispatcher/src/config';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { ingressEnv } from '../../../apps/ingress/src/config';
 import { smppBindsEnv } from '../../../apps/smpp-binds/src/config';
+import { smppServerEnv } from '../../../apps/smpp-server/src/config';
 
 export interface EnvReader {
   name: string;
@@ -18,6 +19,7 @@ export const services: EnvReader[] = [
   { name: 'smpp-binds', env: smppBindsEnv },
   { name: 'dlr-tracker', env: dlrTrackerEnv },
   { name: 'cht-relay', env: chtRelayEnv },
+  { name: 'smpp-server', env: smppServerEnv },
 ];
 const dlqReplay: EnvReader = { name: 'dlq-replay', env: kafkaEnv };
 

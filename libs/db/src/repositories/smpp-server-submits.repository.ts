@@ -70,10 +70,13 @@ export const smppServerSubmitQueries = {
     UPDATE smpp_submits SET published = true WHERE message_id = ANY($1::uuid[]) AND NOT published`,
   lockGroup: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
   openGroup: `
-    SELECT id, message_id AS "messageId", part_sequence AS sequence, part_text AS text
+    SELECT id, message_id AS "messageId", part_sequence AS sequence, part_text AS text, source, destination
       FROM smpp_submits
      WHERE account_id = $1 AND concat_key = $2 AND NOT joined
      ORDER BY created_at`,
+  partsOf: `
+    SELECT part_sequence AS sequence, part_text AS text, joined FROM smpp_submits
+     WHERE message_id = $1 AND concat_key IS NOT NULL ORDER BY created_at`,
   insertPart: `
     INSERT INTO smpp_submits (id, account_id, message_id, dedupe_key, registered_delivery, source,
                               destination, text_head, concat_key, part_total, part_sequence, part_text)
@@ -111,6 +114,8 @@ export interface OpenPart {
   messageId: string;
   sequence: number;
   text: string;
+  source: string;
+  destination: string;
 }
 
 /**
@@ -204,6 +209,17 @@ export class SmppServerSubmitsRepository {
       part.sequence,
       part.text,
     ]);
+  }
+
+  /** The parts recorded for a message, and whether it was made whole (joined). */
+  async partsOf(
+    messageId: string,
+  ): Promise<{ joined: boolean; parts: { sequence: number; text: string }[] }> {
+    const rows = await this.db.query<{ sequence: number; text: string; joined: boolean }[]>(
+      smppServerSubmitQueries.partsOf,
+      [messageId],
+    );
+    return { joined: rows.some((row) => row.joined), parts: rows };
   }
 
   async markJoined(db: EntityManager, messageId: string): Promise<void> {

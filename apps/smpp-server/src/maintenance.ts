@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SmppDeliveriesRepository, SmppServerSubmitsRepository } from '@smsgate/db';
+import { IntervalWorker } from '@smsgate/runtime';
+import { SMPP_SERVER_CONFIG, SmppServerConfig } from './config';
+import { deliveriesTotal } from './metrics';
+import { SmppListener } from './server/smpp-listener';
+import { SmppSubmitSink } from './submit/submit-sink';
+
+const BATCH = 1_000;
+
+/**
+ * Every 10 s: concatenated submits whose parts stopped coming go out with the parts present; dedupe
+ * keys past the window are forgotten; receipts and MOs past their expiry are expired (counted, logged
+ * without their text); submits and finished deliveries older than the delivery expiry are deleted (no
+ * receipt can need them any more: a message's final status comes within its receipt timeout).
+ */
+@Injectable()
+export class SmppServerMaintenance extends IntervalWorker {
+  private readonly logger = new Logger('SmppMaintenance');
+
+  constructor(
+    private readonly sink: SmppSubmitSink,
+    private readonly submits: SmppServerSubmitsRepository,
+    private readonly deliveries: SmppDeliveriesRepository,
+    private readonly listener: SmppListener,
+    @Inject(SMPP_SERVER_CONFIG) private readonly config: SmppServerConfig,
+  ) {
+    super('smpp-server maintenance', 10_000);
+  }
+
+  async round(): Promise<boolean> {
+    const stale = await this.sink.publishStale((ids) => this.listener.accountsById(ids));
+    if (stale > 0) this.logger.warn(`published ${stale} concatenated submit(s) with parts missing`);
+    const forgotten = await this.submits.forgetKeys(this.config.SMPP_DEDUPE_WINDOW_SECONDS, BATCH);
+    for (const expired of await this.deliveries.expire(BATCH)) {
+      deliveriesTotal.inc({ account: expired.accountId, kind: expired.kind, result: 'expired' }, expired.n);
+      this.logger.warn(
+        `${expired.n} ${expired.kind}(s) for account ${expired.accountId} expired: no receiver bound within ${this.config.SMPP_DELIVERY_EXPIRY_HOURS} h`,
+      );
+    }
+    const pruned =
+      (await this.submits.prune(this.config.SMPP_DELIVERY_EXPIRY_HOURS * 2, BATCH)) +
+      (await this.deliveries.prune(this.config.SMPP_DELIVERY_EXPIRY_HOURS, BATCH));
+    return forgotten === BATCH || pruned >= BATCH;
+  }
+}
