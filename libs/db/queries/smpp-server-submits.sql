@@ -7,7 +7,7 @@ WITH input AS (
                        $7::text[], $8::text[])
     AS i(id, account_id, message_id, dedupe_key, registered_delivery, source, destination, text_head)),
 inserted AS (
-  INSERT INTO smpp_submits (id, account_id, message_id, dedupe_key, registered_delivery, source,
+  INSERT INTO smpp_server_submits (id, account_id, message_id, dedupe_key, registered_delivery, source,
                             destination, text_head)
   SELECT * FROM input
   ON CONFLICT (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
@@ -15,39 +15,39 @@ inserted AS (
 SELECT i.id AS asked, (ins.id IS NOT NULL) AS inserted, e.id, e.message_id AS "messageId", e.published
   FROM input i
   LEFT JOIN inserted ins ON ins.id = i.id
-  LEFT JOIN smpp_submits e ON e.account_id = i.account_id AND e.dedupe_key = i.dedupe_key;
+  LEFT JOIN smpp_server_submits e ON e.account_id = i.account_id AND e.dedupe_key = i.dedupe_key;
 
 -- smpp-server-submits.findByKey
-SELECT id, message_id AS "messageId", published FROM smpp_submits
+SELECT id, message_id AS "messageId", published FROM smpp_server_submits
  WHERE account_id = $1 AND dedupe_key = $2;
 
 -- smpp-server-submits.markPublished
 -- hot: every batch of published messages
-UPDATE smpp_submits SET published = true WHERE message_id = ANY($1::uuid[]) AND NOT published;
+UPDATE smpp_server_submits SET published = true WHERE message_id = ANY($1::uuid[]) AND NOT published;
 
 -- smpp-server-submits.lockGroup
 SELECT pg_advisory_xact_lock(hashtextextended($1, 0));
 
 -- smpp-server-submits.openGroup
 SELECT id, message_id AS "messageId", part_sequence AS sequence, part_text AS text, source, destination
-  FROM smpp_submits
+  FROM smpp_server_submits
  WHERE account_id = $1 AND concat_key = $2 AND NOT joined
  ORDER BY created_at;
 
 -- smpp-server-submits.partsOf
-SELECT part_sequence AS sequence, part_text AS text, joined FROM smpp_submits
+SELECT part_sequence AS sequence, part_text AS text, joined FROM smpp_server_submits
  WHERE message_id = $1 AND concat_key IS NOT NULL ORDER BY created_at;
 
 -- smpp-server-submits.insertPart
-INSERT INTO smpp_submits (id, account_id, message_id, dedupe_key, registered_delivery, source,
+INSERT INTO smpp_server_submits (id, account_id, message_id, dedupe_key, registered_delivery, source,
                           destination, text_head, concat_key, part_total, part_sequence, part_text)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- smpp-server-submits.markJoined
-UPDATE smpp_submits SET joined = true WHERE message_id = $1;
+UPDATE smpp_server_submits SET joined = true WHERE message_id = $1;
 
 -- smpp-server-submits.staleGroups
-SELECT account_id AS "accountId", concat_key AS "concatKey" FROM smpp_submits
+SELECT account_id AS "accountId", concat_key AS "concatKey" FROM smpp_server_submits
  WHERE concat_key IS NOT NULL AND NOT joined AND created_at < now() - make_interval(secs => $1)
  GROUP BY account_id, concat_key LIMIT 100;
 
@@ -56,12 +56,12 @@ SELECT account_id AS "accountId", concat_key AS "concatKey" FROM smpp_submits
 SELECT id, account_id AS "accountId", message_id AS "messageId",
        registered_delivery AS "registeredDelivery", source, destination, text_head AS "textHead",
        created_at AS "createdAt"
-  FROM smpp_submits WHERE message_id = ANY($1::uuid[]);
+  FROM smpp_server_submits WHERE message_id = ANY($1::uuid[]);
 
 -- smpp-server-submits.forgetKeys
 WITH forgotten AS (
-  UPDATE smpp_submits SET dedupe_key = NULL WHERE id IN (
-    SELECT id FROM smpp_submits
+  UPDATE smpp_server_submits SET dedupe_key = NULL WHERE id IN (
+    SELECT id FROM smpp_server_submits
      WHERE dedupe_key IS NOT NULL AND created_at < now() - make_interval(secs => $1)
      LIMIT $2)
   RETURNING 1)
@@ -69,7 +69,7 @@ SELECT count(*)::int AS n FROM forgotten;
 
 -- smpp-server-submits.prune
 WITH gone AS (
-  DELETE FROM smpp_submits WHERE id IN (
-    SELECT id FROM smpp_submits WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)
+  DELETE FROM smpp_server_submits WHERE id IN (
+    SELECT id FROM smpp_server_submits WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)
   RETURNING 1)
 SELECT count(*)::int AS n FROM gone;

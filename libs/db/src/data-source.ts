@@ -22,7 +22,7 @@ import { ChtApiDetection1763800000016 } from './migrations/1763800000016-cht-api
 import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-channel-rate-budgets';
 import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
 import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
-import { SmppSubmits1763800000020 } from './migrations/1763800000020-smpp-submits';
+import { SmppServerSubmits1763800000020 } from './migrations/1763800000020-smpp-server-submits';
 import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
@@ -49,7 +49,7 @@ export const migrations = [
   ChannelRateBudgets1763800000017,
   MessageAttachments1763800000018,
   SmppAccounts1763800000019,
-  SmppSubmits1763800000020,
+  SmppServerSubmits1763800000020,
   SmppDeliveries1763800000021,
 ];
 

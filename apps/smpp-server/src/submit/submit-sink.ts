@@ -58,7 +58,7 @@ export function joinParts(parts: { sequence: number; text: string }[]): string {
 /**
  * Accepted submits become `sms.outbound.requested.v1` events, the HTTP send API's, so routing,
  * failover, retries, tracking and callbacks are the same. A submit is answered with its id only once
- * its row is in smpp_submits and Kafka acknowledged its message (acks=-1). Concurrent submits share
+ * its row is in smpp_server_submits and Kafka acknowledged its message (acks=-1). Concurrent submits share
  * round trips: one statement per batch, and the publisher batches too.
  *
  * The parts of a concatenated message are each recorded and answered with their own id; the part that

@@ -12,12 +12,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `concat_key`, `part_total`, `part_sequence` and `part_text` hold a part until its message is whole
  *   (`joined`); `published` says the message went to Kafka (acks=-1).
  */
-export class SmppSubmits1763800000020 implements MigrationInterface {
-  name = 'SmppSubmits1763800000020';
+export class SmppServerSubmits1763800000020 implements MigrationInterface {
+  name = 'SmppServerSubmits1763800000020';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
-      CREATE TABLE smpp_submits (
+      CREATE TABLE smpp_server_submits (
         id uuid PRIMARY KEY,
         account_id uuid NOT NULL REFERENCES smpp_accounts (id) ON DELETE CASCADE,
         message_id uuid NOT NULL,
@@ -35,16 +35,16 @@ export class SmppSubmits1763800000020 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(
-      `CREATE UNIQUE INDEX smpp_submits_dedupe ON smpp_submits (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL`,
+      `CREATE UNIQUE INDEX smpp_server_submits_dedupe ON smpp_server_submits (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL`,
     );
-    await db.query(`CREATE INDEX smpp_submits_message ON smpp_submits (message_id)`);
+    await db.query(`CREATE INDEX smpp_server_submits_message ON smpp_server_submits (message_id)`);
     await db.query(
-      `CREATE INDEX smpp_submits_open_parts ON smpp_submits (account_id, concat_key) WHERE concat_key IS NOT NULL AND NOT joined`,
+      `CREATE INDEX smpp_server_submits_open_parts ON smpp_server_submits (account_id, concat_key) WHERE concat_key IS NOT NULL AND NOT joined`,
     );
-    await db.query(`CREATE INDEX smpp_submits_created ON smpp_submits (created_at)`);
+    await db.query(`CREATE INDEX smpp_server_submits_created ON smpp_server_submits (created_at)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE smpp_submits`);
+    await db.query(`DROP TABLE smpp_server_submits`);
   }
 }
