@@ -70,16 +70,19 @@ describe('the SMPP server, end to end', () => {
   });
 
   afterAll(async () => {
+    if (process.env.SMPP_SERVER_E2E_DEBUG) console.log(server?.output.slice(-10_000));
     await Promise.all((services ?? []).map((service) => service.stop()));
     await smsc?.stop();
   });
 
   let accounts = 0;
+  // system_ids are unique across smsgate: this run's own (the database outlives a run).
+  const run = Date.now().toString(36).slice(-7);
   const createAccount = async (fields: Record<string, unknown> = {}): Promise<Account> => {
     const response = await fetch(`${ingress.url}/v1/smpp-accounts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ systemId: `e2e-esme-${++accounts}`, channel, maxBinds: 4, ...fields }),
+      body: JSON.stringify({ systemId: `e${run}-${++accounts}`, channel, maxBinds: 4, ...fields }),
     });
     expect(response.status).toBe(201);
     return (await response.json()) as Account;

@@ -147,7 +147,7 @@ export class TestEsme {
 
   async unbind(): Promise<void> {
     if (this.isClosed) return;
-    await this.request({ command: 'unbind', status: 0, sequence: 0 } as Pdu).catch(() => undefined);
+    await this.request({ command: 'unbind', status: 0, sequence: 0 }).catch(() => undefined);
     this.close();
   }
 
@@ -185,13 +185,11 @@ export class TestEsme {
       return;
     }
     if (pdu.command === 'enquire_link') {
-      this.socket.write(
-        encodePdu({ command: 'enquire_link_resp', status: 0, sequence: pdu.sequence } as Pdu),
-      );
+      this.socket.write(encodePdu({ command: 'enquire_link_resp', status: 0, sequence: pdu.sequence }));
       return;
     }
     if (pdu.command === 'unbind') {
-      this.socket.write(encodePdu({ command: 'unbind_resp', status: 0, sequence: pdu.sequence } as Pdu));
+      this.socket.write(encodePdu({ command: 'unbind_resp', status: 0, sequence: pdu.sequence }));
       return;
     }
     if (pdu.command !== 'deliver_sm') return;
@@ -217,7 +215,8 @@ export class TestEsme {
           status: this.deliverStatus,
           sequence: pdu.sequence,
           messageId: '',
-        } as Pdu),
+          optional: {},
+        }),
       );
     for (const waiter of [...this.deliverWaiters]) {
       if (this.delivered.some(waiter.match)) {

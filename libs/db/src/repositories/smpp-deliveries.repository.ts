@@ -24,20 +24,24 @@ export interface DueSmppDelivery {
 export const smppDeliveryQueries = {
   insertMany: `
     -- hot: every batch of receipts and MOs owed to ESMEs
-    INSERT INTO smpp_deliveries (account_id, kind, dedupe, pdu, expires_at)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
-    ON CONFLICT (account_id, dedupe) DO NOTHING
-    RETURNING account_id AS "accountId"`,
+    WITH inserted AS (
+      INSERT INTO smpp_deliveries (account_id, kind, dedupe, pdu, expires_at)
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+      ON CONFLICT (account_id, dedupe) DO NOTHING
+      RETURNING account_id)
+    SELECT account_id AS "accountId" FROM inserted`,
   claimDue: `
     -- hot: every delivery round of an account with an ESME bound to receive
-    UPDATE smpp_deliveries d
-       SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
-     WHERE d.id IN (
-       SELECT id FROM smpp_deliveries
-        WHERE account_id = ANY($1::uuid[]) AND state = 'pending' AND next_attempt_at <= now()
-          AND expires_at > now()
-        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-    RETURNING d.id, d.account_id AS "accountId", d.kind, d.pdu, d.attempts`,
+    WITH claimed AS (
+      UPDATE smpp_deliveries d
+         SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
+       WHERE d.id IN (
+         SELECT id FROM smpp_deliveries
+          WHERE account_id = ANY($1::uuid[]) AND state = 'pending' AND next_attempt_at <= now()
+            AND expires_at > now()
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING d.id, d.account_id, d.kind, d.pdu, d.attempts)
+    SELECT id, account_id AS "accountId", kind, pdu, attempts FROM claimed ORDER BY id`,
   markDelivered: `
     -- hot: every delivery round that delivered
     UPDATE smpp_deliveries SET state = 'delivered', finished_at = now(), last_error = NULL
@@ -89,12 +93,7 @@ export class SmppDeliveriesRepository {
 
   /** Up to `limit` due deliveries of these accounts, oldest first, each leased for `leaseMs`. */
   async claimDue(accountIds: string[], limit: number, leaseMs: number): Promise<DueSmppDelivery[]> {
-    const rows = await this.db.query<DueSmppDelivery[]>(smppDeliveryQueries.claimDue, [
-      accountIds,
-      limit,
-      leaseMs,
-    ]);
-    return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    return this.db.query<DueSmppDelivery[]>(smppDeliveryQueries.claimDue, [accountIds, limit, leaseMs]);
   }
 
   async markDelivered(ids: string[]): Promise<void> {
