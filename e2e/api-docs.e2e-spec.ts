@@ -23,6 +23,7 @@ const SERVICES: [ServiceName, string[]][] = [
   ['dlr-tracker', ['/v1/messages/{id}', '/v1/stats']],
   ['cht-relay', ['/api/v2/broadcasts.json', '/rapidpro/{channelUuid}/send', '/v1/cht/target']],
   ['smpp-binds', ['/v1/binds']],
+  ['smpp-server', ['/v1/smpp-server/sessions']],
   ['dispatcher', []],
 ];
 

@@ -1,7 +1,7 @@
 import {
+  ADMIN_TOKEN,
   createChannel,
   createWorkspace,
-  freePort,
   serviceEnv,
   ServiceProcess,
   SmscSimulator,
@@ -38,7 +38,6 @@ describe('the SMPP server, end to end', () => {
   beforeAll(async () => {
     smsc = await new SmscSimulator({ systemId: 'e2e-srv', password: 'srvpw42' }).start();
     const common = serviceEnv();
-    smppPort = await freePort();
     services = await Promise.all([
       ServiceProcess.start('ingress', common),
       startInFreshGroup('dispatcher', 'dispatcher-smpp-server-e2e', { ...common, CONFIG_CACHE_MS: '0' }),
@@ -49,11 +48,11 @@ describe('the SMPP server, end to end', () => {
       startInFreshGroup('dlr-tracker', 'dlr-tracker-smpp-server-e2e', common),
       startInFreshGroup('smpp-server', 'smpp-server-e2e', {
         ...common,
-        SMPP_PORT: String(smppPort),
         SMPP_DELIVERY_POLL_INTERVAL_MS: '500',
       }),
     ]);
     [ingress, , , tracker, server] = services;
+    smppPort = server.smppPort;
     workspace = await createWorkspace(ingress.url, 'e2e smpp server');
     channel = (
       await createChannel(ingress.url, workspace.apiKey, {
@@ -189,6 +188,50 @@ describe('the SMPP server, end to end', () => {
     // Another sequence number is another message.
     const other = await again.submit(submit, 4243);
     expect(other.messageId).not.toBe(answer.messageId);
+  });
+
+  it('refuses wrong credentials and disabled accounts, and unbinds the sessions of an account disabled or given a new password', async () => {
+    const account = await createAccount();
+    const refused = async (systemId: string, password: string) => {
+      const esme = await TestEsme.connect(smppPort);
+      esmes.push(esme);
+      return esme.bind('transceiver', systemId, password);
+    };
+    expect(await refused('nobody-here', 'whatever')).toBe(0x0f); // ESME_RINVSYSID
+    expect(await refused(account.systemId, 'wrong123')).toBe(0x0e); // ESME_RINVPASWD
+    const patch = (body: object) =>
+      fetch(`${ingress.url}/v1/smpp-accounts/${account.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const bound = await bind(account);
+    const sessions = async () =>
+      (await (
+        await fetch(`${server.url}/v1/smpp-server/sessions`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { sessions: { account: string; mode: string }[] };
+    expect((await sessions()).sessions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ account: account.systemId, mode: 'transceiver' })]),
+    );
+    expect((await fetch(`${server.url}/v1/smpp-server/sessions`)).status).toBe(401);
+    expect(JSON.stringify(await sessions())).not.toContain(account.password);
+    expect((await patch({ enabled: false })).status).toBe(200);
+    await bound.closed;
+    expect(await refused(account.systemId, account.password)).toBe(0x0d); // ESME_RBINDFAIL
+    expect((await patch({ enabled: true })).status).toBe(200);
+    const again = await bind(account);
+    const rotated = await fetch(`${ingress.url}/v1/smpp-accounts/${account.id}/password`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}` },
+    });
+    expect(rotated.status).toBe(201);
+    const { password } = (await rotated.json()) as { password: string };
+    await again.closed;
+    await bind({ ...account, password });
+    expect(server.output).not.toContain(account.password);
+    expect(server.output).not.toContain(password);
   });
 
   it('loses nothing it answered when SIGKILLed mid-window', async () => {

@@ -6,7 +6,13 @@ import { freePort } from './free-port';
 import { repoRoot } from './infra';
 import { waitFor } from './wait-for';
 
-export type ServiceName = 'ingress' | 'dispatcher' | 'smpp-binds' | 'dlr-tracker' | 'cht-relay' | 'smpp-server';
+export type ServiceName =
+  | 'ingress'
+  | 'dispatcher'
+  | 'smpp-binds'
+  | 'dlr-tracker'
+  | 'cht-relay'
+  | 'smpp-server';
 
 export interface ServiceOptions {
   /**
@@ -69,6 +75,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** Where smpp-server takes SMPP binds. */
+  get smppPort(): number {
+    return Number(this.env.SMPP_PORT);
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -78,7 +89,9 @@ export class ServiceProcess {
     env: NodeJS.ProcessEnv = {},
     options: ServiceOptions = {},
   ): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, await freePort(), env, options);
+    // smpp-server listens for SMPP too: a free port of its own, kept across restarts.
+    const smpp = name === 'smpp-server' && !env.SMPP_PORT ? { SMPP_PORT: String(await freePort()) } : {};
+    const service = new ServiceProcess(name, await freePort(), { ...env, ...smpp }, options);
     await service.spawn();
     return service;
   }
