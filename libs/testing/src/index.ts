@@ -16,3 +16,4 @@ export * from './smsc-simulator';
 export * from './faults';
 export * from './fake-cht';
 export * from './test-esme';
+export * from './kannel-esme';
