@@ -17,3 +17,4 @@ export * from './faults';
 export * from './fake-cht';
 export * from './test-esme';
 export * from './kannel-esme';
+export * from './jsmpp-esme';

@@ -2,6 +2,7 @@ import {
   createChannel,
   createWorkspace,
   KannelEsme,
+  runJsmppEsme,
   serviceEnv,
   ServiceProcess,
   SmscSimulator,
@@ -17,11 +18,12 @@ interface Account {
 }
 
 /**
- * Kannel, an ESME we did not write, uses smsgate as its SMSC: bearerbox binds to smsgate's SMPP server
+ * ESMEs we did not write use smsgate as their SMSC. Kannel: bearerbox binds to smsgate's SMPP server
  * (one transceiver; then a transmitter and a receiver), messages go in through Kannel's sendsms, reach
- * the SMSC simulator behind smsgate, and their delivery reports come back to Kannel's dlr-url.
+ * the SMSC simulator behind smsgate, and their delivery reports come back to Kannel's dlr-url. jsmpp: a
+ * client written with the Java library binds, submits (SAR parts too) and gets its receipts.
  */
-describe('Kannel as an ESME of the SMPP server', () => {
+describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
   let smsc: SmscSimulator;
   let services: ServiceProcess[];
   let ingress: ServiceProcess;
@@ -140,5 +142,35 @@ describe('Kannel as an ESME of the SMPP server', () => {
     await kannel.sendSms({ ref: 'refused', to: '+254713900001', text: 'refuse me' });
     expect((await reportOf('refused')).type).toBe(2);
     smsc.options.onSubmit = undefined;
+  });
+
+  it('takes a jsmpp client: plain, UCS-2 and a message in SAR parts reach the SMSC, and every submit gets its receipt', async () => {
+    const account = await createAccount();
+    const long = 'A long message from jsmpp in two SAR parts. '.repeat(4);
+    const events = await runJsmppEsme({
+      port: server.smppPort,
+      systemId: account.systemId,
+      password: account.password,
+      submits: [
+        { to: '254715000001', text: 'Hello from jsmpp' },
+        { to: '254715000002', text: 'Ελληνικά από jsmpp' },
+        { to: '254715000003', text: long.slice(0, 100), sar: { reference: 77, total: 2, sequence: 1 } },
+        { to: '254715000003', text: long.slice(100), sar: { reference: 77, total: 2, sequence: 2 } },
+      ],
+      deliveries: 4,
+    });
+    const submitted = events.filter((e) => e.event === 'submitted');
+    expect(events.filter((e) => e.event === 'refused' || e.event === 'error')).toEqual([]);
+    expect(submitted).toHaveLength(4);
+    const receipts = events.filter((e) => e.event === 'receipt');
+    expect(receipts.map((r) => r.id).sort()).toEqual(submitted.map((s) => s.id).sort());
+    expect(receipts.map((r) => r.stat)).toEqual(Array(4).fill('DELIVRD'));
+    expect(submitsTo('254715000001').map((s) => s.text)).toEqual(['Hello from jsmpp']);
+    expect(submitsTo('254715000002').map((s) => s.text)).toEqual(['Ελληνικά από jsmpp']);
+    expect(
+      submitsTo('254715000003')
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(long);
   });
 });
