@@ -2,6 +2,8 @@ import {
   ADMIN_TOKEN,
   createChannel,
   createWorkspace,
+  freePort,
+  selfSignedCertificate,
   serviceEnv,
   ServiceProcess,
   SmscSimulator,
@@ -31,12 +33,16 @@ describe('the SMPP server, end to end', () => {
   let tracker: ServiceProcess;
   let server: ServiceProcess;
   let smppPort: number;
+  let tlsPort: number;
+  let certificate: ReturnType<typeof selfSignedCertificate>;
   let workspace: TestWorkspace;
   let channel: string;
   const esmes: TestEsme[] = [];
 
   beforeAll(async () => {
     smsc = await new SmscSimulator({ systemId: 'e2e-srv', password: 'srvpw42' }).start();
+    certificate = selfSignedCertificate();
+    tlsPort = await freePort();
     const common = serviceEnv();
     services = await Promise.all([
       ServiceProcess.start('ingress', common),
@@ -49,6 +55,10 @@ describe('the SMPP server, end to end', () => {
       startInFreshGroup('smpp-server', 'smpp-server-e2e', {
         ...common,
         SMPP_DELIVERY_POLL_INTERVAL_MS: '500',
+        SMPP_ACCOUNT_CHECK_INTERVAL_MS: '500',
+        SMPP_TLS_PORT: String(tlsPort),
+        SMPP_TLS_CERT_FILE: certificate.certFile,
+        SMPP_TLS_KEY_FILE: certificate.keyFile,
       }),
     ]);
     [ingress, , , tracker, server] = services;
@@ -167,6 +177,26 @@ describe('the SMPP server, end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(second.delivered).toEqual([]);
     expect(receiver.delivered.filter((d) => d.receiptedMessageId === answer.messageId)).toHaveLength(1);
+  });
+
+  it('takes binds over TLS on its TLS port, with receipts on the same session', async () => {
+    const account = await createAccount();
+    const esme = await TestEsme.bound(tlsPort, 'transceiver', account.systemId, account.password, {
+      ca: certificate.cert,
+      servername: 'localhost',
+    });
+    esmes.push(esme);
+    const answer = await esme.submit({
+      destination: { ton: 1, npi: 1, addr: '254711000009' },
+      text: 'Over TLS',
+      registeredDelivery: 1,
+    });
+    expect(answer.status).toBe(0);
+    expect((await esme.receiptFor(answer.messageId)).fields?.stat).toBe('DELIVRD');
+    // Plain SMPP on the TLS port never becomes a session.
+    const plain = await TestEsme.connect(tlsPort);
+    esmes.push(plain);
+    await expect(plain.bind('transceiver', account.systemId, account.password)).rejects.toThrow();
   });
 
   it('answers a resend of an answered submit with the same id and sends it once', async () => {

@@ -50,6 +50,8 @@ ensure_apt_command() {
 # promtool checks deploy/observability's alert rules; chromium is the real browser of the pages' tests.
 ensure_promtool() { ensure_apt_command promtool prometheus "to check deploy/observability"; }
 ensure_chromium() { ensure_apt_command chromium chromium "to test the pages (/docs) in a real browser"; }
+# openssl makes the certificates of the TLS tests (SMPP over TLS).
+ensure_openssl() { ensure_apt_command openssl openssl "to make the TLS tests' certificates"; }
 
 # Secrets for a local gateway: generated on first run, kept in .local (git-ignored).
 ensure_local_secrets() {

@@ -11,6 +11,7 @@ ensure_kustomize
 ensure_helm
 ensure_promtool
 ensure_chromium
+ensure_openssl
 cd "$ROOT"
 RESULTS="$LOCAL/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

@@ -18,3 +18,4 @@ export * from './fake-cht';
 export * from './test-esme';
 export * from './kannel-esme';
 export * from './jsmpp-esme';
+export * from './tls-certificate';

@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { connect as connectTls, ConnectionOptions } from 'node:tls';
 import {
   BindMode,
   decodePdu,
@@ -58,16 +59,25 @@ export class TestEsme {
     });
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<TestEsme> {
+  /** Connects over TCP, or over TLS with `tls` (the options of node's tls.connect: `ca`…). */
+  static connect(port: number, host = '127.0.0.1', tls?: ConnectionOptions): Promise<TestEsme> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => resolve(new TestEsme(socket)));
+      const socket: Socket = tls
+        ? connectTls({ port, host, ...tls }, () => resolve(new TestEsme(socket)))
+        : connect({ port, host }, () => resolve(new TestEsme(socket)));
       socket.once('error', reject);
     });
   }
 
   /** Connects and binds; rejects with the status when the bind is refused. */
-  static async bound(port: number, mode: BindMode, systemId: string, password: string): Promise<TestEsme> {
-    const esme = await TestEsme.connect(port);
+  static async bound(
+    port: number,
+    mode: BindMode,
+    systemId: string,
+    password: string,
+    tls?: ConnectionOptions,
+  ): Promise<TestEsme> {
+    const esme = await TestEsme.connect(port, '127.0.0.1', tls);
     const status = await esme.bind(mode, systemId, password);
     if (status !== 0) {
       esme.close();
