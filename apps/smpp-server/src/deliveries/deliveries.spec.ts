@@ -1,6 +1,6 @@
 import { receiptPdu } from '@smsgate/smpp-server';
 import { wantsReceipt } from './deliveries.consumer';
-import { pduOf, retryDelayMs, storedPdu } from './delivery-pump';
+import { pduOf, retryDelayMs, StoredDeliverSm, storedPdu } from './delivery-pump';
 
 describe("registered_delivery's receipt bits", () => {
   it.each([
@@ -28,7 +28,7 @@ it('stores a deliver_sm as JSON and reads back the same fields and bytes', () =>
     destination: '+254712345678',
     textHead: 'Hello @ world',
   });
-  expect(pduOf(JSON.parse(JSON.stringify(storedPdu(pdu))))).toEqual(pdu);
+  expect(pduOf(JSON.parse(JSON.stringify(storedPdu(pdu))) as StoredDeliverSm)).toEqual(pdu);
 });
 
 it('waits longer after each failed delivery, up to a minute', () => {
