@@ -27,7 +27,9 @@ node "$ROOT/dist/libs/db/src/migrate.js"
 
 # Dispatcher tells IMIconnect to report deliveries to ingress's DR notify URLs.
 export INGRESS_PUBLIC_URL="${INGRESS_PUBLIC_URL:-${PUBLIC_URL:-http://127.0.0.1:8080}}"
-SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084)
+SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084 smpp-server:8085)
+# smsgate's SMPP server takes ESME binds here (SMPP_PORT; TLS too when SMPP_TLS_CERT_FILE/KEY_FILE are set).
+export SMPP_PORT=${SMPP_PORT:-2775}
 LOGS="$LOCAL/logs"
 mkdir -p "$LOGS"
 PIDS=()
@@ -75,6 +77,7 @@ smsgate is running.
   smpp-binds   http://127.0.0.1:8082
   dlr-tracker  http://127.0.0.1:8083   (message status API)
   cht-relay    http://127.0.0.1:8084
+  smpp-server  http://127.0.0.1:8085   (ESMEs bind over SMPP to 127.0.0.1:$SMPP_PORT; accounts: POST /v1/smpp-accounts)
   health: /health/live, /health/ready   metrics: /metrics   logs: .local/logs/<service>.log
   Kafka: $KAFKA_BROKERS
 
