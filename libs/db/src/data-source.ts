@@ -23,6 +23,7 @@ import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-chan
 import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
 import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
 import { SmppSubmits1763800000020 } from './migrations/1763800000020-smpp-submits';
+import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
  * Tables read through TypeORM's entity API (the message views) or typed by their entity (channels,
@@ -49,6 +50,7 @@ export const migrations = [
   MessageAttachments1763800000018,
   SmppAccounts1763800000019,
   SmppSubmits1763800000020,
+  SmppDeliveries1763800000021,
 ];
 
 export interface DataSourceSettings {

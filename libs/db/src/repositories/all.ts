@@ -27,6 +27,7 @@ import { MessageTemplatesRepository } from './message-templates.repository';
 import { SmartlinksRepository } from './smartlinks.repository';
 import { ChannelRateBudgetsRepository } from './channel-rate-budgets.repository';
 import { SmppAccountsRepository } from './smpp-accounts.repository';
+import { SmppDeliveriesRepository } from './smpp-deliveries.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -59,4 +60,5 @@ export const repositories = [
   SmartlinksRepository,
   ChannelRateBudgetsRepository,
   SmppAccountsRepository,
+  SmppDeliveriesRepository,
 ];

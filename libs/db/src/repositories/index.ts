@@ -28,3 +28,4 @@ export * from './profiles.repository';
 export * from './message-templates.repository';
 export * from './smartlinks.repository';
 export * from './smpp-accounts.repository';
+export * from './smpp-deliveries.repository';

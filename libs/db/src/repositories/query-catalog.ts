@@ -27,6 +27,7 @@ import { profileQueries } from './profiles.repository';
 import { messageTemplateQueries } from './message-templates.repository';
 import { smartlinkQueries } from './smartlinks.repository';
 import { smppAccountQueries } from './smpp-accounts.repository';
+import { smppDeliveryQueries } from './smpp-deliveries.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -64,6 +65,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'message-templates': messageTemplateQueries,
   smartlinks: smartlinkQueries,
   'smpp-accounts': smppAccountQueries,
+  'smpp-deliveries': smppDeliveryQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
