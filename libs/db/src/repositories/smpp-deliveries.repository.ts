@@ -33,7 +33,26 @@ export interface ExpiredSmppDelivery {
   attempts: number;
 }
 
+/** A submit a receipt reports on (smpp_submits, one row per accepted submit or part). */
+export interface SubmitForReceiptRow {
+  id: string;
+  accountId: string;
+  messageId: string;
+  registeredDelivery: number;
+  source: string;
+  destination: string;
+  textHead: string;
+  createdAt: Date;
+}
+
 export const smppDeliveryQueries = {
+  submitsForReceipts: `
+    -- hot: every consumed batch of final statuses, one read
+    SELECT id, account_id AS "accountId", message_id AS "messageId", registered_delivery AS "registeredDelivery",
+           source, destination, text_head AS "textHead", created_at AS "createdAt"
+      FROM smpp_submits
+     WHERE message_id = ANY($1::uuid[])
+     ORDER BY created_at, id`,
   insertMany: `
     -- hot: every consumed batch of final statuses or inbound messages with deliveries for ESMEs
     INSERT INTO smpp_deliveries (account_id, kind, source_id, part, pdu, expires_at)
@@ -121,6 +140,12 @@ export class SmppDeliveriesRepository {
       expiryHours,
     ]);
     return [...new Set(rows.map((row) => row.accountId))];
+  }
+
+  /** The SMPP submits of these messages (every part), for their receipts. */
+  async submitsForReceipts(messageIds: string[]): Promise<SubmitForReceiptRow[]> {
+    if (messageIds.length === 0) return [];
+    return this.db.query<SubmitForReceiptRow[]>(smppDeliveryQueries.submitsForReceipts, [messageIds]);
   }
 
   /** Up to `limit` due rows of these accounts, oldest first, leased for `leaseMs`. */
