@@ -127,6 +127,8 @@ describe('stored PDUs', () => {
       dataCoding: 8,
       shortMessage: Buffer.from([0, 1, 255]),
     };
-    expect(pduOfStored(JSON.parse(JSON.stringify(storedPdu(fields))))).toEqual(fields);
+    expect(pduOfStored(JSON.parse(JSON.stringify(storedPdu(fields))) as Record<string, unknown>)).toEqual(
+      fields,
+    );
   });
 });
