@@ -53,7 +53,10 @@ const InboundAddress = z
   .trim()
   .min(1)
   .max(32)
-  .regex(/^\+?[0-9A-Za-z]+$/, "must be a number or short code: digits or letters, an optional leading '+'");
+  .regex(
+    /^(\+?[0-9A-Za-z]+)?$/,
+    "must be a number or short code: digits or letters, an optional leading '+'",
+  );
 
 const InboundAddresses = z
   .array(InboundAddress)
