@@ -61,6 +61,8 @@ describe('SMPP accounts API', () => {
       allowedSources: ['MOH-KENYA', '+254700100200'],
       tps: 12.5,
       channel: channel.uuid,
+      inboundAddresses: ['22141', '+254700100200'],
+      inboundChannels: [channel.uuid],
     });
     expect(created.status).toBe(201);
     const { password, ...account } = created.body;
@@ -72,6 +74,8 @@ describe('SMPP accounts API', () => {
       allowedSources: ['MOH-KENYA', '+254700100200'],
       tps: 12.5,
       channel: channel.uuid,
+      inboundAddresses: ['22141', '+254700100200'],
+      inboundChannels: [channel.uuid],
       enabled: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -93,6 +97,8 @@ describe('SMPP accounts API', () => {
       maxBinds: 1,
       tps: null,
       channel: null,
+      inboundAddresses: ['22142'],
+      inboundChannels: [],
       enabled: false,
     });
     expect(changed).toEqual({
@@ -103,6 +109,8 @@ describe('SMPP accounts API', () => {
         maxBinds: 1,
         tps: null,
         channel: null,
+        inboundAddresses: ['22142'],
+        inboundChannels: [],
         enabled: false,
         updatedAt: expect.any(String),
       },
@@ -138,6 +146,8 @@ describe('SMPP accounts API', () => {
       allowedSources: [],
       tps: null,
       channel: null,
+      inboundAddresses: [],
+      inboundChannels: [],
       enabled: true,
     });
   });
@@ -222,6 +232,19 @@ describe('SMPP accounts API', () => {
     expect(patched.body.message).toBe(`unknown channel ${foreign.uuid}`);
     expect((await call('GET', `/v1/smpp-accounts/${id}`)).body.channel).toBe(own.uuid);
 
+    for (const inboundChannels of [[foreign.uuid], [own.uuid, deleted.uuid]]) {
+      const answer = await call('PATCH', `/v1/smpp-accounts/${id}`, { inboundChannels });
+      expect(answer.status).toBe(400);
+      expect(answer.body.message).toBe(`unknown inbound channel ${inboundChannels.at(-1)}`);
+    }
+    const inbound = await call('POST', '/v1/smpp-accounts', {
+      systemId: systemId(),
+      inboundChannels: [foreign.uuid],
+    });
+    expect(inbound.status).toBe(400);
+    expect(inbound.body.message).toBe(`unknown inbound channel ${foreign.uuid}`);
+    expect((await call('GET', `/v1/smpp-accounts/${id}`)).body.inboundChannels).toEqual([]);
+
     // Its channel deleted, the account falls back to the workspace's routes.
     expect((await call('DELETE', `/v1/channels/${own.uuid}`)).status).toBe(204);
     expect((await call('GET', `/v1/smpp-accounts/${id}`)).body.channel).toBeNull();
@@ -234,6 +257,8 @@ describe('SMPP accounts API', () => {
     ['a tps of 0', { tps: 0 }, 'tps'],
     ['a null enabled', { enabled: null }, 'enabled'],
     ['a password', { password: 'abcdefgh' }, 'password'],
+    ['an inbound address with a space', { inboundAddresses: ['221 41'] }, 'inboundAddresses'],
+    ['an inbound channel that is no UUID', { inboundChannels: ['sms'] }, 'inboundChannels'],
   ])('answers 400 to a change with %s, and changes nothing', async (_label, fields, field) => {
     const created = await call('POST', '/v1/smpp-accounts', { systemId: systemId() });
     const id = created.body.id as string;

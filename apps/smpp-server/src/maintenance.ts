@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SmppDeliveriesRepository, SmppServerSubmitsRepository } from '@smsgate/db';
 import { IntervalWorker } from '@smsgate/runtime';
 import { SMPP_SERVER_CONFIG, SmppServerConfig } from './config';
+import { DeliveryExpiry } from './deliveries/delivery-expiry';
 import { deliveriesTotal } from './metrics';
 import { SmppListener } from './server/smpp-listener';
 import { SmppSubmitSink } from './submit/submit-sink';
@@ -17,30 +18,29 @@ const BATCH = 1_000;
 @Injectable()
 export class SmppServerMaintenance extends IntervalWorker {
   private readonly logger = new Logger('SmppMaintenance');
+  private readonly expiry: DeliveryExpiry;
 
   constructor(
     private readonly sink: SmppSubmitSink,
     private readonly submits: SmppServerSubmitsRepository,
-    private readonly deliveries: SmppDeliveriesRepository,
+    deliveries: SmppDeliveriesRepository,
     private readonly listener: SmppListener,
     @Inject(SMPP_SERVER_CONFIG) private readonly config: SmppServerConfig,
   ) {
     super('smpp-server maintenance', 10_000);
+    this.expiry = new DeliveryExpiry(
+      deliveries,
+      { warn: (fields, message) => this.logger.warn(`${message} ${JSON.stringify(fields)}`) },
+      (kind, count) => deliveriesTotal.inc({ kind, result: 'expired' }, count),
+    );
   }
 
   async round(): Promise<boolean> {
     const stale = await this.sink.publishStale((ids) => this.listener.accountsById(ids));
     if (stale > 0) this.logger.warn(`published ${stale} concatenated submit(s) with parts missing`);
     const forgotten = await this.submits.forgetKeys(this.config.SMPP_DEDUPE_WINDOW_SECONDS, BATCH);
-    for (const expired of await this.deliveries.expire(BATCH)) {
-      deliveriesTotal.inc({ account: expired.accountId, kind: expired.kind, result: 'expired' }, expired.n);
-      this.logger.warn(
-        `${expired.n} ${expired.kind}(s) for account ${expired.accountId} expired: no receiver bound within ${this.config.SMPP_DELIVERY_EXPIRY_HOURS} h`,
-      );
-    }
-    const pruned =
-      (await this.submits.prune(this.config.SMPP_DELIVERY_EXPIRY_HOURS * 2, BATCH)) +
-      (await this.deliveries.prune(this.config.SMPP_DELIVERY_EXPIRY_HOURS, BATCH));
-    return forgotten === BATCH || pruned >= BATCH;
+    await this.expiry.runOnce();
+    const pruned = await this.submits.prune(this.config.SMPP_DELIVERY_EXPIRY_HOURS * 2, BATCH);
+    return forgotten === BATCH || pruned === BATCH;
   }
 }

@@ -14,8 +14,8 @@ export const submitsTotal = new Counter({
 
 export const deliveriesTotal = new Counter({
   name: 'smsgate_smpp_server_deliveries_total',
-  help: 'deliver_sm to ESMEs, by account, kind (receipt, mo) and result (delivered, refused, failed, expired)',
-  labelNames: ['account', 'kind', 'result'],
+  help: 'deliver_sm to ESMEs by kind (receipt, mo) and result (delivered; failed: refused for good; retried; expired: no receiver took it in time)',
+  labelNames: ['kind', 'result'],
 });
 
 let collectBinds: (() => void) | undefined;

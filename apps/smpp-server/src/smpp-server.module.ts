@@ -3,7 +3,7 @@ import { smsgateServiceModule } from '@smsgate/service';
 import { PgAccountDirectory } from './accounts/account-directory';
 import { SMPP_SERVER_CONFIG, SmppServerConfig } from './config';
 import { DeliveriesConsumer } from './deliveries/deliveries.consumer';
-import { DeliveryPump } from './deliveries/delivery-pump';
+import { DeliveryPumpService } from './deliveries/delivery-pump.service';
 import { SmppServerMaintenance } from './maintenance';
 import { SmppListener } from './server/smpp-listener';
 import { SessionsController } from './sessions/sessions.controller';
@@ -24,7 +24,7 @@ export class SmppServerModule extends smsgateServiceModule<SmppServerConfig>(
       PgAccountDirectory,
       SmppSubmitSink,
       SmppListener,
-      DeliveryPump,
+      DeliveryPumpService,
       SmppServerMaintenance,
     ],
   }),

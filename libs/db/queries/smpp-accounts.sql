@@ -2,15 +2,17 @@
 
 -- smpp-accounts.insert
 INSERT INTO smpp_accounts (id, workspace_id, system_id, password_hash, bind_modes, max_binds,
-                           allowed_sources, tps, channel_id, enabled)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                           allowed_sources, tps, channel_id, enabled, inbound_addresses,
+                           inbound_channel_ids)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (system_id) DO NOTHING
 RETURNING created_at, updated_at;
 
 -- smpp-accounts.listByWorkspace
 SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
        a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+       a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
        a.created_at AS "createdAt", a.updated_at AS "updatedAt"
   FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
  WHERE a.workspace_id = $1
@@ -19,7 +21,8 @@ SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_
 -- smpp-accounts.get
 SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
        a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+       a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
        a.created_at AS "createdAt", a.updated_at AS "updatedAt"
   FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
  WHERE a.id = $1 AND a.workspace_id = $2;
@@ -37,13 +40,20 @@ WITH updated AS (
                                 ELSE allowed_sources END,
          tps = CASE WHEN $3::jsonb ? 'tps' THEN ($3::jsonb->>'tps')::numeric ELSE tps END,
          channel_id = CASE WHEN $3::jsonb ? 'channelId' THEN ($3::jsonb->>'channelId')::uuid ELSE channel_id END,
+         inbound_addresses = CASE WHEN $3::jsonb ? 'inboundAddresses'
+                                  THEN ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'inboundAddresses'))
+                                  ELSE inbound_addresses END,
+         inbound_channel_ids = CASE WHEN $3::jsonb ? 'inboundChannelIds'
+                                    THEN ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'inboundChannelIds'))::uuid[]
+                                    ELSE inbound_channel_ids END,
          enabled = CASE WHEN $3::jsonb ? 'enabled' THEN ($3::jsonb->>'enabled')::boolean ELSE enabled END,
          updated_at = now()
    WHERE id = $1 AND workspace_id = $2
   RETURNING *)
 SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
        a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+       a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
        a.created_at AS "createdAt", a.updated_at AS "updatedAt"
   FROM updated a LEFT JOIN channels c ON c.id = a.channel_id;
 
@@ -58,7 +68,8 @@ DELETE FROM smpp_accounts WHERE id = $1 AND workspace_id = $2;
 -- per bind: the account an ESME names, with its password hash
 SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
        a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+       a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
        a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.password_hash AS "passwordHash"
   FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
  WHERE a.system_id = $1;
@@ -67,7 +78,20 @@ SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_
 -- per account check round of the SMPP server: the accounts with binds open, as they are now
 SELECT a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
        a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+       CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+       a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
        a.created_at AS "createdAt", a.updated_at AS "updatedAt", a.password_hash AS "passwordHash"
   FROM smpp_accounts a LEFT JOIN channels c ON c.id = a.channel_id
  WHERE a.id = ANY($1::uuid[]);
+
+-- smpp-accounts.inboundRoutes
+-- hot: every consumed batch of inbound messages, one read
+SELECT m.n, a.id AS "accountId"
+  FROM jsonb_to_recordset($1::jsonb) AS m(n int, workspace uuid, channel uuid, "to" text)
+  JOIN smpp_accounts a
+    ON a.workspace_id = m.workspace AND a.enabled
+   AND a.bind_modes && ARRAY['receiver', 'transceiver']
+   AND (m.channel = ANY(a.inbound_channel_ids)
+        OR (m."to" IS NOT NULL
+            AND ltrim(m."to", '+') IN (SELECT ltrim(x, '+') FROM unnest(a.inbound_addresses) AS x)))
+ ORDER BY m.n, a.id;

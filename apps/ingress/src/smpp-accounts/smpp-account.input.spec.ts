@@ -16,6 +16,8 @@ describe('CreateSmppAccount', () => {
       allowedSources: [],
       tps: null,
       channel: null,
+      inboundAddresses: [],
+      inboundChannels: [],
       enabled: true,
     });
   });
@@ -28,6 +30,8 @@ describe('CreateSmppAccount', () => {
       allowedSources: ['MOH-KENYA', '+254700100200', '12345678901234567890'],
       tps: 0.5,
       channel: CHANNEL,
+      inboundAddresses: ['22141', '+254700100200', 'CLINIC'],
+      inboundChannels: [CHANNEL],
       enabled: false,
     };
     expect(CreateSmppAccount.parse(account)).toEqual(account);
@@ -50,6 +54,47 @@ describe('CreateSmppAccount', () => {
     ['a systemId that is not a string', 15, 'systemId: Invalid input'],
   ])('refuses %s', (_label, systemId, problem) => {
     expect(problemsOf(CreateSmppAccount.safeParse({ systemId }))[0]).toContain(problem);
+  });
+
+  it('keeps each inbound address and channel once, trimmed', () => {
+    expect(
+      CreateSmppAccount.parse({
+        systemId: 'x',
+        inboundAddresses: [' 22141 ', '22141', '+254700100200'],
+        inboundChannels: [CHANNEL, CHANNEL],
+      }),
+    ).toMatchObject({ inboundAddresses: ['22141', '+254700100200'], inboundChannels: [CHANNEL] });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an empty inbound address', { inboundAddresses: [''] }, 'inboundAddresses.0: Too small'],
+    [
+      'an inbound address of 33 characters',
+      { inboundAddresses: ['1'.repeat(33)] },
+      'inboundAddresses.0: Too big',
+    ],
+    [
+      'an inbound address with a space',
+      { inboundAddresses: ['221 41'] },
+      'inboundAddresses.0: must be a number',
+    ],
+    [
+      'a + inside an inbound address',
+      { inboundAddresses: ['22+141'] },
+      'inboundAddresses.0: must be a number',
+    ],
+    ['a lone + as an inbound address', { inboundAddresses: ['+'] }, 'inboundAddresses.0: must be a number'],
+    [
+      '101 inbound addresses',
+      { inboundAddresses: Array.from({ length: 101 }, (_, n) => `${n}`) },
+      'inboundAddresses: Too big',
+    ],
+    ['an inbound channel that is no UUID', { inboundChannels: ['sms-1'] }, 'inboundChannels.0: '],
+    ['a null inboundChannels', { inboundChannels: null }, 'inboundChannels: '],
+  ])('refuses %s', (_label, fields, problem) => {
+    expect(problemsOf(CreateSmppAccount.safeParse({ systemId: 'x', ...fields }))).toEqual([
+      expect.stringContaining(problem),
+    ]);
   });
 
   it('refuses a missing systemId', () => {
@@ -162,6 +207,8 @@ describe('UpdateSmppAccount', () => {
         allowedSources: ['MOH'],
         tps: 5,
         channel: CHANNEL,
+        inboundAddresses: ['22141'],
+        inboundChannels: [],
         enabled: true,
       }),
     ).toEqual({
@@ -171,6 +218,8 @@ describe('UpdateSmppAccount', () => {
       allowedSources: ['MOH'],
       tps: 5,
       channel: CHANNEL,
+      inboundAddresses: ['22141'],
+      inboundChannels: [],
       enabled: true,
     });
   });

@@ -47,6 +47,33 @@ const Channel = z
   .uuid()
   .describe("the workspace's channel the account's messages go out on; null: the workspace's routes pick");
 
+/** An MO's destination as inbound events carry it (up to 32 characters): a number or a short code. */
+const InboundAddress = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(
+    /^(\+?[0-9A-Za-z]+)?$/,
+    "must be a number or short code: digits or letters, an optional leading '+'",
+  );
+
+const InboundAddresses = z
+  .array(InboundAddress)
+  .max(100)
+  .transform((addresses) => [...new Set(addresses)])
+  .describe(
+    "the destination numbers or short codes whose inbound messages (MOs) the account receives as deliver_sm, compared without a leading '+'",
+  );
+
+const InboundChannels = z
+  .array(z.uuid())
+  .max(50)
+  .transform((channels) => [...new Set(channels)])
+  .describe(
+    "the workspace's channels all of whose inbound messages (MOs) the account receives as deliver_sm",
+  );
+
 export const CreateSmppAccount = z
   .object({
     systemId: SystemId,
@@ -59,6 +86,8 @@ export const CreateSmppAccount = z
     ),
     tps: Tps.nullable().default(null),
     channel: Channel.nullable().default(null),
+    inboundAddresses: InboundAddresses.default([]),
+    inboundChannels: InboundChannels.default([]),
     enabled: z.boolean().default(true).describe('a disabled account cannot bind'),
   })
   .strict();
@@ -72,6 +101,8 @@ export const UpdateSmppAccount = z
     allowedSources: AllowedSources,
     tps: Tps.nullable(),
     channel: Channel.nullable(),
+    inboundAddresses: InboundAddresses,
+    inboundChannels: InboundChannels,
     enabled: z.boolean(),
   })
   .partial()

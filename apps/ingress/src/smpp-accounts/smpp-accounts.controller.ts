@@ -41,6 +41,8 @@ const view = (account: SmppAccountRecord): z.output<typeof SmppAccountView> => (
   allowedSources: account.allowedSources,
   tps: account.tps,
   channel: account.channelId,
+  inboundAddresses: account.inboundAddresses,
+  inboundChannels: account.inboundChannelIds,
   enabled: account.enabled,
   createdAt: account.createdAt.toISOString(),
   updatedAt: account.updatedAt.toISOString(),
@@ -71,6 +73,7 @@ export class SmppAccountsController {
   ): Promise<z.output<typeof SmppAccountCreated>> {
     const input = parseBody(CreateSmppAccount, body);
     await this.checkChannel(workspace.id, input.channel);
+    await this.checkInboundChannels(workspace.id, input.inboundChannels);
     const password = generateSmppPassword();
     const account = await this.accounts.create({
       id: uuidv7(),
@@ -82,6 +85,8 @@ export class SmppAccountsController {
       allowedSources: input.allowedSources,
       tps: input.tps,
       channelId: input.channel,
+      inboundAddresses: input.inboundAddresses,
+      inboundChannelIds: input.inboundChannels,
       enabled: input.enabled,
     });
     if (!account) throw taken(input.systemId);
@@ -108,11 +113,13 @@ export class SmppAccountsController {
     @Body() body: unknown,
   ) {
     if (!isUuid(id)) throw notFound(id);
-    const { channel, ...fields } = parseBody(UpdateSmppAccount, body);
+    const { channel, inboundChannels, ...fields } = parseBody(UpdateSmppAccount, body);
     if (channel !== undefined) await this.checkChannel(workspace.id, channel);
+    if (inboundChannels !== undefined) await this.checkInboundChannels(workspace.id, inboundChannels);
     const changes: SmppAccountChanges = {
       ...fields,
       ...(channel !== undefined ? { channelId: channel } : {}),
+      ...(inboundChannels !== undefined ? { inboundChannelIds: inboundChannels } : {}),
     };
     const account = await this.accounts.update(workspace.id, id, changes);
     if (account === SYSTEM_ID_TAKEN) throw taken(fields.systemId ?? '');
@@ -149,5 +156,13 @@ export class SmppAccountsController {
     if (channel === null) return;
     const [owned] = await this.channels.ownedIds(workspaceId, [channel]);
     if (!owned) throw new BadRequestException(`unknown channel ${channel}`);
+  }
+
+  /** Inbound channels too: a deleted channel receives nothing, so naming one is a mistake. */
+  private async checkInboundChannels(workspaceId: string, channels: string[]): Promise<void> {
+    if (channels.length === 0) return;
+    const owned = new Set(await this.channels.ownedIds(workspaceId, channels));
+    const unknown = channels.filter((channel) => !owned.has(channel));
+    if (unknown.length > 0) throw new BadRequestException(`unknown inbound channel ${unknown.join(', ')}`);
   }
 }

@@ -12,6 +12,10 @@ export const SmppAccountView = z.object({
   allowedSources: z.array(z.string()).describe('empty: any'),
   tps: z.number().nullable().describe('null: no limit'),
   channel: z.uuid().nullable().describe("null: the workspace's routes pick the channel"),
+  inboundAddresses: z
+    .array(z.string())
+    .describe('destination numbers or short codes whose inbound messages the account receives'),
+  inboundChannels: z.array(z.uuid()).describe('channels all of whose inbound messages the account receives'),
   enabled: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -32,6 +36,8 @@ const account = {
   allowedSources: ['MOH-KENYA', '+254700100200'],
   tps: 50,
   channel: EXAMPLE.channel,
+  inboundAddresses: ['22141'],
+  inboundChannels: [],
   enabled: true,
   createdAt: EXAMPLE.at,
   updatedAt: EXAMPLE.at,
@@ -52,7 +58,7 @@ export const smppAccountsRoutes: ApiRoute[] = [
     tag,
     summary: "Create an SMPP account: an ESME's system_id and password for binding to smsgate",
     description:
-      "smsgate picks the password (8 characters from letters and digits without look-alikes) and shows it in this answer only: it keeps a scrypt hash. `systemId` is unique across smsgate, since a bind names no workspace. Unless given, an account may open every bind mode, 2 binds at once, from any source address, with no throughput limit, its messages routed by the workspace's routes.",
+      "smsgate picks the password (8 characters from letters and digits without look-alikes) and shows it in this answer only: it keeps a scrypt hash. `systemId` is unique across smsgate, since a bind names no workspace. Unless given, an account may open every bind mode, 2 binds at once, from any source address, with no throughput limit, its messages routed by the workspace's routes, receiving no inbound messages. `inboundAddresses` and `inboundChannels` route the workspace's inbound messages (MOs) to the account as deliver_sm on its receiver binds; when several accounts claim one address or channel, each receives the message.",
     auth: 'workspace',
     body: {
       schema: CreateSmppAccount,

@@ -1,139 +1,211 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DueSmppDelivery, NewSmppDelivery, SmppDeliveriesRepository } from '@smsgate/db';
-import { IntervalTask, RoundResult } from '@smsgate/runtime';
-import { DeliverSmFields, SmppServerSession } from '@smsgate/smpp-server';
-import { SMPP_SERVER_CONFIG, SmppServerConfig } from '../config';
-import { deliveriesTotal } from '../metrics';
-import { SmppListener } from '../server/smpp-listener';
+import type { ClaimedSmppDelivery } from '@smsgate/db';
+import type { DeliverSmFields } from '@smsgate/smpp-server';
+import { pduOfStored } from './delivery-rows';
 
-/** A deliver_sm as smpp_deliveries stores it (JSON: its short_message in base64). */
-export type StoredDeliverSm = Omit<DeliverSmFields, 'shortMessage'> & { shortMessage: string };
+/** What the pump needs of a bound receiver/transceiver session (SmppServerSession). */
+export interface DeliverySession {
+  deliver(fields: DeliverSmFields): Promise<number>;
+  readonly deliverCapacity: number;
+}
 
-export const storedPdu = (fields: DeliverSmFields): StoredDeliverSm => ({
-  ...fields,
-  shortMessage: fields.shortMessage.toString('base64'),
-});
+/** What the pump needs of the process' SessionRegistry. */
+export interface DeliveryRegistry {
+  list(): Array<{ accountId: string }>;
+  receivers(accountId: string): DeliverySession[];
+}
 
-export const pduOf = (stored: StoredDeliverSm): DeliverSmFields => ({
-  ...stored,
-  shortMessage: Buffer.from(stored.shortMessage, 'base64'),
-});
+/** What the pump needs of SmppDeliveriesRepository. */
+export interface DeliveryOutbox {
+  claimDue(accountIds: string[], limit: number, leaseMs: number): Promise<ClaimedSmppDelivery[]>;
+  markDelivered(ids: string[]): Promise<void>;
+  markFailed(failures: Array<{ id: string; error: string }>): Promise<void>;
+  reschedule(retries: Array<{ id: string; delayMs: number; error: string }>): Promise<void>;
+  release(ids: string[]): Promise<void>;
+}
 
-/** ESME answers that mean the ESME will never take this deliver_sm (SMPP 3.4 §5.1.3): it is dropped. */
-const PERMANENT = new Set([0x0a /* RINVSRCADR */, 0x0b /* RINVDSTADR */, 0x04 /* RINVBNDSTS */]);
+export interface DeliveryPumpOptions {
+  /** SMPP_DELIVERY_POLL_INTERVAL_MS: how often rows other replicas wrote are looked for. */
+  pollIntervalMs: number;
+  /**
+   * How long a claimed row is kept from other claimers. Longer than a deliver's wait for a window slot
+   * plus its response timeout: a row comes back only when its claimer died.
+   */
+  leaseMs?: number;
+  /** First retry delay, doubled per attempt up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Rows claimed at most per round. */
+  maxBatch?: number;
+}
 
-/** How long a deliver_sm the ESME refused (or that failed on the wire) waits before its next attempt. */
-export const retryDelayMs = (attempts: number): number =>
-  Math.min(60_000, 1_000 * 2 ** Math.min(attempts - 1, 6));
+export interface DeliveryPumpCounters {
+  /** One per deliver_sm answered, by result: delivered, failed (for good), retried. */
+  sent(result: 'delivered' | 'failed' | 'retried', kind: string): void;
+}
 
 /**
- * Sends the deliver_sm owed to ESMEs (smpp_deliveries) through this replica's receiver binds of their
- * accounts. Rows are claimed with a lease, so any replica with a receiver of the account may send them
- * and a crash makes them due again. A row is marked delivered once the ESME answered ESME_ROK: a crash
- * between that answer and the mark sends it once more (the at-least-once window, a few milliseconds);
- * nothing answered is ever sent again otherwise. Rounds run when rows are stored for an account bound
- * here, when an account binds a receiver, and every SMPP_DELIVERY_POLL_INTERVAL_MS while receivers are
- * bound (rows other replicas stored, retries coming due).
+ * ESME statuses that will not change with a retry: the address is unknown to it (ESME_RINVSRCADR,
+ * ESME_RINVDSTADR) or its application refuses the message for good (ESME_RX_P_APPN, ESME_RX_R_APPN).
+ * The row is finished as 'failed'. Any other status, a timeout or a closed session is retried.
  */
-@Injectable()
-export class DeliveryPump implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('SmppDeliveries');
-  private readonly task: IntervalTask;
-  private stopped = false;
+export const PERMANENT_ESME_STATUSES: ReadonlySet<number> = new Set([0x0a, 0x0b, 0x65, 0x66]);
+
+const hex = (status: number) => `0x${status.toString(16).padStart(8, '0')}`;
+
+/**
+ * Sends the outbox's due rows of the accounts with receivers bound in this process. A round claims up to
+ * the free deliver window of those sessions (leased, SKIP LOCKED, so replicas sharing an account never
+ * send one row together), hands each row to the account's session with most room, oldest first, and
+ * writes the results in batches: 0 delivered, a permanent status failed, anything else retried with
+ * backoff. A full round runs another at once.
+ *
+ * At least once: if the process dies after the ESME's deliver_sm_resp but before markDelivered, the
+ * lease runs out and the row is sent again (an ESME sees the same receipted_message_id twice).
+ */
+export class DeliveryPump {
+  private readonly leaseMs: number;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly maxBatch: number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
 
   constructor(
-    private readonly deliveries: SmppDeliveriesRepository,
-    private readonly listener: SmppListener,
-    @Inject(SMPP_SERVER_CONFIG) private readonly config: SmppServerConfig,
+    private readonly outbox: DeliveryOutbox,
+    private readonly registry: DeliveryRegistry,
+    private readonly options: DeliveryPumpOptions,
+    private readonly counters?: DeliveryPumpCounters,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {
-    this.task = new IntervalTask(
-      'delivery round',
-      config.SMPP_DELIVERY_POLL_INTERVAL_MS,
-      () => this.round(),
-      {
-        logger: this.logger,
-      },
-    );
+    this.leaseMs = options.leaseMs ?? 300_000;
+    this.retryDelayMs = options.retryDelayMs ?? 5_000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 600_000;
+    this.maxBatch = options.maxBatch ?? 500;
   }
 
-  onApplicationBootstrap(): void {
-    this.listener.onSessions((event) => {
-      if (event === 'bound') this.task.wake();
-    });
-    this.task.start();
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops polling and waits for the round under way (its deliveries answered or failed). */
+  async stop(): Promise<void> {
     this.stopped = true;
-    await this.task.stop();
+    clearInterval(this.timer);
+    await this.running;
   }
 
-  /** Stores deliveries (a replayed event adds nothing) and sends at once those of accounts bound here. */
-  async store(rows: NewSmppDelivery[]): Promise<void> {
-    const accounts = await this.deliveries.insertMany(rows);
-    if (accounts.some((accountId) => this.listener.server.registry.receivers(accountId).length > 0))
-      this.task.wake();
+  /** Rows were queued for these accounts: a round now if any has a receiver here. */
+  inserted(accountIds: string[]): void {
+    if (accountIds.some((accountId) => this.registry.receivers(accountId).length > 0)) this.wake();
   }
 
-  async round(): Promise<RoundResult> {
-    const registry = this.listener.server.registry;
-    const receivers = new Map<string, SmppServerSession[]>();
-    for (const bind of registry.list()) {
-      if (receivers.has(bind.accountId)) continue;
-      const sessions = registry.receivers(bind.accountId);
-      if (sessions.length > 0) receivers.set(bind.accountId, sessions);
+  /** A session event (SmppServerSession's onEvent): a bind may have rows waiting for it. */
+  onSessionEvent(event: string): void {
+    if (event === 'bound') this.wake();
+  }
+
+  /** Runs a round, or one more after the one under way. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
     }
-    if (receivers.size === 0 || this.stopped) return 'idle';
-    const capacity = [...receivers.values()]
-      .flat()
-      .reduce((sum, session) => sum + session.deliverCapacity, 0);
-    if (capacity === 0) return false;
-    const limit = Math.min(capacity, 500);
-    const leaseMs = this.config.SMPP_RESPONSE_TIMEOUT_MS * 2 + 5_000;
-    const due = await this.deliveries.claimDue([...receivers.keys()], limit, leaseMs);
-    if (due.length === 0) return 'idle';
-    const delivered: string[] = [];
-    const retries: { id: string; delayMs: number; error: string }[] = [];
-    const next = new Map<string, number>();
-    await Promise.all(
-      due.map(async (row) => {
-        const sessions = receivers.get(row.accountId)!;
-        // Round robin over the account's receivers; a session that cannot take it waits in its window.
-        const turn = next.get(row.accountId) ?? 0;
-        next.set(row.accountId, turn + 1);
-        const session = sessions[turn % sessions.length];
-        const outcome = await this.send(session, row);
-        if (outcome === 'delivered' || outcome === 'dropped') delivered.push(row.id);
-        else retries.push({ id: row.id, delayMs: retryDelayMs(row.attempts), error: outcome.error });
-      }),
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        if (await this.round()) this.again = true;
+      } catch (error) {
+        this.onError(error);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One claim and its sends; true when it was full (more may be due). */
+  async round(): Promise<boolean> {
+    const capacity = new Map<string, number>();
+    for (const { accountId } of this.registry.list()) {
+      if (capacity.has(accountId)) continue;
+      const free = this.registry
+        .receivers(accountId)
+        .reduce((sum, session) => sum + session.deliverCapacity, 0);
+      if (free > 0) capacity.set(accountId, free);
+    }
+    if (capacity.size === 0) return false;
+    const limit = Math.min(
+      this.maxBatch,
+      [...capacity.values()].reduce((a, b) => a + b, 0),
     );
-    await this.deliveries.markDelivered(delivered);
-    await this.deliveries.reschedule(retries);
-    return due.length === limit;
+    const claimed = await this.outbox.claimDue([...capacity.keys()], limit, this.leaseMs);
+    if (claimed.length === 0) return false;
+
+    const delivered: string[] = [];
+    const failed: Array<{ id: string; error: string }> = [];
+    const retries: Array<{ id: string; delayMs: number; error: string }> = [];
+    const unsent: string[] = [];
+    // deliver() takes its window slot when called, so each pick sees the slots taken before it.
+    const sends = claimed.map(async (row) => {
+      const session = this.pick(row.accountId);
+      if (!session) {
+        unsent.push(row.id);
+        return;
+      }
+      try {
+        const status = await session.deliver(pduOfStored(row.pdu));
+        if (status === 0) {
+          delivered.push(row.id);
+          this.counters?.sent('delivered', row.kind);
+        } else if (PERMANENT_ESME_STATUSES.has(status)) {
+          failed.push({ id: row.id, error: `deliver_sm_resp ${hex(status)}` });
+          this.counters?.sent('failed', row.kind);
+        } else {
+          retries.push({
+            id: row.id,
+            delayMs: this.backoff(row.attempts),
+            error: `deliver_sm_resp ${hex(status)}`,
+          });
+          this.counters?.sent('retried', row.kind);
+        }
+      } catch (error) {
+        retries.push({
+          id: row.id,
+          delayMs: this.backoff(row.attempts),
+          error: String((error as Error)?.message ?? error),
+        });
+        this.counters?.sent('retried', row.kind);
+      }
+    });
+    await Promise.all(sends);
+    await this.outbox.markDelivered(delivered);
+    await this.outbox.markFailed(failed);
+    await this.outbox.reschedule(retries);
+    await this.outbox.release(unsent);
+    return claimed.length === limit;
   }
 
-  private async send(
-    session: SmppServerSession,
-    row: DueSmppDelivery,
-  ): Promise<'delivered' | 'dropped' | { error: string }> {
-    const account = session.account?.systemId ?? row.accountId;
-    try {
-      const status = await session.deliver(pduOf(row.pdu as StoredDeliverSm));
-      if (status === 0) {
-        deliveriesTotal.inc({ account, kind: row.kind, result: 'delivered' });
-        return 'delivered';
-      }
-      deliveriesTotal.inc({ account, kind: row.kind, result: 'refused' });
-      if (PERMANENT.has(status)) {
-        this.logger.warn(
-          `${row.kind} ${row.id} for ${account} dropped: the ESME answered 0x${status.toString(16)}`,
-        );
-        return 'dropped';
-      }
-      return { error: `the ESME answered 0x${status.toString(16)}` };
-    } catch (error) {
-      deliveriesTotal.inc({ account, kind: row.kind, result: 'failed' });
-      return { error: error instanceof Error ? error.message : String(error) };
+  /** The account's session with the most free slots now; none when all are full or gone. */
+  private pick(accountId: string): DeliverySession | undefined {
+    let best: DeliverySession | undefined;
+    for (const session of this.registry.receivers(accountId)) {
+      if (session.deliverCapacity > (best?.deliverCapacity ?? 0)) best = session;
     }
+    return best;
+  }
+
+  /** retryDelayMs × 2^(attempts − 1), at most maxRetryDelayMs. */
+  backoff(attempts: number): number {
+    return Math.min(this.maxRetryDelayMs, this.retryDelayMs * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
   }
 }

@@ -61,13 +61,15 @@ describe('SmppAccountsRepository', () => {
     allowedSources: ['SMSGATE', '+254700000001'],
     tps: 12.5,
     channelId: null,
+    inboundAddresses: [],
+    inboundChannelIds: [],
     enabled: true,
     ...fields,
   });
 
   it('creates and reads back every column, the password hash only by system_id', async () => {
     const channelId = await newChannel();
-    const input = newAccount({ channelId });
+    const input = newAccount({ channelId, inboundAddresses: ['22141'], inboundChannelIds: [channelId] });
     const created = await accounts.create(input);
     const { passwordHash, ...record } = input;
     expect(created).toEqual({ ...record, createdAt: expect.any(Date), updatedAt: expect.any(Date) });
@@ -199,6 +201,51 @@ describe('SmppAccountsRepository', () => {
     expect(
       (await db.query(`SELECT channel_id FROM smpp_accounts WHERE id = $1`, [input.id]))[0].channel_id,
     ).toBeNull();
+  });
+
+  it('updates the inbound routing', async () => {
+    const channelId = await newChannel();
+    const input = newAccount();
+    await accounts.create(input);
+    expect(
+      await accounts.update(workspaceId, input.id, {
+        inboundAddresses: ['+254700000009'],
+        inboundChannelIds: [channelId],
+      }),
+    ).toMatchObject({ inboundAddresses: ['+254700000009'], inboundChannelIds: [channelId] });
+    expect(await accounts.update(workspaceId, input.id, { inboundChannelIds: [] })).toMatchObject({
+      inboundAddresses: ['+254700000009'],
+      inboundChannelIds: [],
+    });
+  });
+
+  it('routes inbound messages by address (with or without +) or channel, in their workspace, to every claimant', async () => {
+    const channelId = await newChannel();
+    const otherChannel = await newChannel();
+    const byAddress = newAccount({ inboundAddresses: ['+254700000009'], bindModes: ['receiver'] });
+    const byChannel = newAccount({ inboundChannelIds: [channelId], bindModes: ['transceiver'] });
+    const alsoByAddress = newAccount({ inboundAddresses: ['254700000009'] });
+    const transmitterOnly = newAccount({ inboundAddresses: ['254700000009'], bindModes: ['transmitter'] });
+    const disabled = newAccount({ inboundAddresses: ['254700000009'], enabled: false });
+    for (const account of [byAddress, byChannel, alsoByAddress, transmitterOnly, disabled]) {
+      await accounts.create(account);
+    }
+    const otherWorkspace = await newWorkspace();
+    const routes = await accounts.inboundRoutes([
+      { workspaceId, channelId: otherChannel, to: '254700000009' },
+      { workspaceId, channelId, to: '+254700000009' },
+      { workspaceId, channelId },
+      { workspaceId, channelId: otherChannel, to: '22141' },
+      { workspaceId: otherWorkspace, channelId, to: '254700000009' },
+    ]);
+    const sorted = (ids: string[]) => [...ids].sort();
+    expect(routes.map(sorted)).toEqual([
+      sorted([byAddress.id, alsoByAddress.id]),
+      sorted([byAddress.id, alsoByAddress.id, byChannel.id]),
+      [byChannel.id],
+      [],
+      [],
+    ]);
   });
 
   it('goes with its workspace', async () => {

@@ -17,6 +17,10 @@ export interface SmppAccountRecord {
   tps: number | null;
   /** The channel its messages go out on; null (also once that channel is deleted): the workspace's routes. */
   channelId: string | null;
+  /** Destination addresses (numbers, short codes) whose MOs it receives, matched without a leading '+'. */
+  inboundAddresses: string[];
+  /** Channels all of whose MOs it receives. */
+  inboundChannelIds: string[];
   enabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -33,7 +37,15 @@ export type NewSmppAccount = Omit<SmppAccountRecord, 'createdAt' | 'updatedAt'> 
 export type SmppAccountChanges = Partial<
   Pick<
     SmppAccountRecord,
-    'systemId' | 'bindModes' | 'maxBinds' | 'allowedSources' | 'tps' | 'channelId' | 'enabled'
+    | 'systemId'
+    | 'bindModes'
+    | 'maxBinds'
+    | 'allowedSources'
+    | 'tps'
+    | 'channelId'
+    | 'inboundAddresses'
+    | 'inboundChannelIds'
+    | 'enabled'
   >
 >;
 
@@ -43,15 +55,17 @@ export const SYSTEM_ID_TAKEN = 'system_id taken';
 // A soft-deleted channel reads as none: the account falls back to the workspace's routes.
 const columns = `a.id, a.workspace_id AS "workspaceId", a.system_id AS "systemId", a.bind_modes AS "bindModes",
            a.max_binds AS "maxBinds", a.allowed_sources AS "allowedSources", a.tps::float8 AS tps,
-           CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId", a.enabled,
+           CASE WHEN c.deleted_at IS NULL THEN a.channel_id END AS "channelId",
+           a.inbound_addresses AS "inboundAddresses", a.inbound_channel_ids::text[] AS "inboundChannelIds", a.enabled,
            a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 const withChannel = `LEFT JOIN channels c ON c.id = a.channel_id`;
 
 export const smppAccountQueries = {
   insert: `
     INSERT INTO smpp_accounts (id, workspace_id, system_id, password_hash, bind_modes, max_binds,
-                               allowed_sources, tps, channel_id, enabled)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                               allowed_sources, tps, channel_id, enabled, inbound_addresses,
+                               inbound_channel_ids)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
     ON CONFLICT (system_id) DO NOTHING
     RETURNING created_at, updated_at`,
   listByWorkspace: `
@@ -76,6 +90,12 @@ export const smppAccountQueries = {
                                     ELSE allowed_sources END,
              tps = CASE WHEN $3::jsonb ? 'tps' THEN ($3::jsonb->>'tps')::numeric ELSE tps END,
              channel_id = CASE WHEN $3::jsonb ? 'channelId' THEN ($3::jsonb->>'channelId')::uuid ELSE channel_id END,
+             inbound_addresses = CASE WHEN $3::jsonb ? 'inboundAddresses'
+                                      THEN ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'inboundAddresses'))
+                                      ELSE inbound_addresses END,
+             inbound_channel_ids = CASE WHEN $3::jsonb ? 'inboundChannelIds'
+                                        THEN ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'inboundChannelIds'))::uuid[]
+                                        ELSE inbound_channel_ids END,
              enabled = CASE WHEN $3::jsonb ? 'enabled' THEN ($3::jsonb->>'enabled')::boolean ELSE enabled END,
              updated_at = now()
        WHERE id = $1 AND workspace_id = $2
@@ -97,6 +117,17 @@ export const smppAccountQueries = {
     SELECT ${columns}, a.password_hash AS "passwordHash"
       FROM smpp_accounts a ${withChannel}
      WHERE a.id = ANY($1::uuid[])`,
+  inboundRoutes: `
+    -- hot: every consumed batch of inbound messages, one read
+    SELECT m.n, a.id AS "accountId"
+      FROM jsonb_to_recordset($1::jsonb) AS m(n int, workspace uuid, channel uuid, "to" text)
+      JOIN smpp_accounts a
+        ON a.workspace_id = m.workspace AND a.enabled
+       AND a.bind_modes && ARRAY['receiver', 'transceiver']
+       AND (m.channel = ANY(a.inbound_channel_ids)
+            OR (m."to" IS NOT NULL
+                AND ltrim(m."to", '+') IN (SELECT ltrim(x, '+') FROM unnest(a.inbound_addresses) AS x)))
+     ORDER BY m.n, a.id`,
 } as const;
 
 /**
@@ -122,6 +153,8 @@ export class SmppAccountsRepository {
         account.tps,
         account.channelId,
         account.enabled,
+        account.inboundAddresses,
+        account.inboundChannelIds,
       ],
     );
     if (!row) return undefined;
@@ -188,6 +221,37 @@ export class SmppAccountsRepository {
   findByIds(ids: string[]): Promise<SmppAccountCredentials[]> {
     return this.db.query<SmppAccountCredentials[]>(smppAccountQueries.findByIds, [ids]);
   }
+
+  /**
+   * For each message, the enabled accounts of its workspace that receive it (by channel or by its
+   * destination address) and can bind as a receiver; every matching account, when several claim it.
+   */
+  async inboundRoutes(messages: InboundRouteQuery[]): Promise<string[][]> {
+    const routes = messages.map((): string[] => []);
+    if (messages.length === 0) return routes;
+    const rows = await this.db.query<Array<{ n: number; accountId: string }>>(
+      smppAccountQueries.inboundRoutes,
+      [
+        JSON.stringify(
+          messages.map((message, n) => ({
+            n,
+            workspace: message.workspaceId,
+            channel: message.channelId,
+            to: message.to ?? null,
+          })),
+        ),
+      ],
+    );
+    for (const row of rows) routes[row.n].push(row.accountId);
+    return routes;
+  }
+}
+
+/** An inbound message as routing to accounts sees it. */
+export interface InboundRouteQuery {
+  workspaceId: string;
+  channelId: string;
+  to?: string;
 }
 
 /** PostgreSQL's unique_violation on smpp_accounts.system_id, as node-postgres or TypeORM report it. */
