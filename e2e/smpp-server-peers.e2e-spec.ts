@@ -72,11 +72,11 @@ describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
     await smsc?.stop();
   });
 
-  const createAccount = async (): Promise<Account> => {
+  const createAccount = async (fields: Record<string, unknown> = {}): Promise<Account> => {
     const response = await fetch(`${ingress.url}/v1/smpp-accounts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ systemId: `k${run}-${++accounts}`, channel, maxBinds: 4 }),
+      body: JSON.stringify({ systemId: `k${run}-${++accounts}`, channel, maxBinds: 4, ...fields }),
     });
     expect(response.status).toBe(201);
     return (await response.json()) as Account;
@@ -96,7 +96,8 @@ describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
   it.each([['transceiver'], ['transmitter+receiver']] as const)(
     'binds as %s, and every message sent through sendsms reaches the SMSC with its delivery report back at dlr-url',
     async (mode) => {
-      const account = await createAccount();
+      const inbound = mode === 'transceiver' ? '22101' : '22102';
+      const account = await createAccount({ inboundAddresses: [inbound] });
       kannel = await KannelEsme.start({
         port: server.smppPort,
         systemId: account.systemId,
@@ -125,6 +126,16 @@ describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
             .join(''),
         ).toBe(message.text);
       }
+      // An MO to the account's inbound address reaches Kannel's sms-service (on the receiver of a pair).
+      await smsc.deliverMo({
+        from: { ton: 1, npi: 1, addr: '254722100001' },
+        to: { ton: 0, npi: 0, addr: inbound },
+        text: `MO for Kannel ${mode}`,
+      });
+      await waitFor(() => kannel!.mos.find((mo) => mo.text === `MO for Kannel ${mode}`), {
+        timeoutMs: 60_000,
+        message: "the MO at Kannel's sms-service",
+      });
       // The transmitter and the receiver are both bound (or the one transceiver).
       expect((await kannel.bindStatus()).split('(online ').length - 1).toBe(mode === 'transceiver' ? 1 : 2);
     },
@@ -145,7 +156,7 @@ describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
   });
 
   it('takes a jsmpp client: plain, UCS-2 and a message in SAR parts reach the SMSC, and every submit gets its receipt', async () => {
-    const account = await createAccount();
+    const account = await createAccount({ inboundAddresses: ['22103'] });
     const long = 'A long message from jsmpp in two SAR parts. '.repeat(4);
     const events = await runJsmppEsme({
       port: server.smppPort,
@@ -157,8 +168,20 @@ describe('Kannel and jsmpp as ESMEs of the SMPP server', () => {
         { to: '254715000003', text: long.slice(0, 100), sar: { reference: 77, total: 2, sequence: 1 } },
         { to: '254715000003', text: long.slice(100), sar: { reference: 77, total: 2, sequence: 2 } },
       ],
-      deliveries: 4,
+      // Four receipts and the MO sent once it is bound.
+      deliveries: 5,
+      onEvent: (event) => {
+        if (event.event === 'bound')
+          void smsc.deliverMo({
+            from: { ton: 1, npi: 1, addr: '254722100002' },
+            to: { ton: 0, npi: 0, addr: '22103' },
+            text: 'MO for jsmpp',
+          });
+      },
     });
+    expect(events.filter((e) => e.event === 'mo')).toEqual([
+      expect.objectContaining({ from: '254722100002', to: '22103', text: 'MO for jsmpp' }),
+    ]);
     const submitted = events.filter((e) => e.event === 'submitted');
     expect(events.filter((e) => e.event === 'refused' || e.event === 'error')).toEqual([]);
     expect(submitted).toHaveLength(4);

@@ -199,6 +199,32 @@ describe('the SMPP server, end to end', () => {
     await expect(plain.bind('transceiver', account.systemId, account.password)).rejects.toThrow();
   });
 
+  it('delivers MOs to the account whose inbound addresses include their destination, long ones in parts', async () => {
+    const account = await createAccount({ inboundAddresses: ['+22001'] });
+    const other = await createAccount({ inboundAddresses: ['22009'] });
+    const esme = await bind(account);
+    const bystander = await bind(other);
+    const from = { ton: 1, npi: 1, addr: '254722000001' };
+    expect(await smsc.deliverMo({ from, to: { ton: 0, npi: 0, addr: '22001' }, text: 'Hello ESME' })).toEqual(
+      [0],
+    );
+    const mo = await esme.waitForDelivered((d) => !d.receipt && d.text === 'Hello ESME');
+    // An international number as SMPP writes it: TON 1, digits without the plus.
+    expect(mo.pdu.source).toMatchObject({ ton: 1, addr: '254722000001' });
+    expect(mo.pdu.destination.addr).toBe('22001');
+    const long = 'Ελληνικά, ένα μακρύ μήνυμα σε κομμάτια. '.repeat(5);
+    await smsc.deliverMo({ from, to: { ton: 0, npi: 0, addr: '22001' }, text: long, encoding: 'ucs2' });
+    await waitFor(
+      () =>
+        esme.delivered
+          .filter((d) => !d.receipt && d.pdu.dataCoding === 8)
+          .map((d) => d.text)
+          .join('') === long,
+      { timeoutMs: 60_000, message: 'the long MO in its parts' },
+    );
+    expect(bystander.delivered).toEqual([]);
+  });
+
   it('answers a resend of an answered submit with the same id and sends it once', async () => {
     const account = await createAccount();
     const first = await bind(account);
