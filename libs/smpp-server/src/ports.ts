@@ -60,6 +60,8 @@ export interface SubmitRequest {
   /** SMPP time strings as sent (submit_sm only; '' when absent). */
   scheduleDeliveryTime: string;
   validityPeriod: string;
+  /** validity_period read: the message expires then (not delivered after it). */
+  expiresAt?: Date;
   userMessageReference?: number;
 }
 

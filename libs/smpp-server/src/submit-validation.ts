@@ -5,6 +5,7 @@ import {
   DataSmPdu,
   decodeText,
   EsmClass,
+  parseSmppTime,
   parseUdh,
   readAddress,
   ShortMessagePdu,
@@ -49,6 +50,17 @@ export function validateSubmit(pdu: SubmitPdu, account: SmppAccount): SubmitVali
   if (from !== '' && !sourceAllowed(from, account.allowedSources))
     return refuse(Status.ESME_RINVSRCADR, 'source_addr is not one of the account’s allowed sources');
   if (from.length > 32) return refuse(Status.ESME_RINVSRCADR, 'source_addr is longer than 32 characters');
+
+  // A delivery smsgate would hold is not one it offers: refused rather than sent at once.
+  if (pdu.command === 'submit_sm' && pdu.scheduleDeliveryTime !== '')
+    return refuse(
+      Status.ESME_RINVSCHED,
+      'smsgate does not schedule deliveries: leave schedule_delivery_time empty',
+    );
+  const validity = pdu.command === 'submit_sm' ? parseSmppTime(pdu.validityPeriod) : undefined;
+  if (validity === 'invalid') return refuse(Status.ESME_RINVEXPIRY, 'validity_period is not an SMPP time');
+  if (validity && validity.getTime() <= Date.now())
+    return refuse(Status.ESME_RINVEXPIRY, 'validity_period has already passed');
 
   if (!SUPPORTED_DATA_CODINGS.has(pdu.dataCoding))
     return refuse(Status.ESME_RINVDCS, `data_coding 0x${pdu.dataCoding.toString(16)} is not supported`);
@@ -102,6 +114,7 @@ export function validateSubmit(pdu: SubmitPdu, account: SmppAccount): SubmitVali
     ...(concatenation ? { concatenation } : {}),
     scheduleDeliveryTime: pdu.command === 'submit_sm' ? pdu.scheduleDeliveryTime : '',
     validityPeriod: pdu.command === 'submit_sm' ? pdu.validityPeriod : '',
+    ...(validity ? { expiresAt: validity } : {}),
     ...(pdu.optional.userMessageReference !== undefined
       ? { userMessageReference: pdu.optional.userMessageReference }
       : {}),

@@ -50,3 +50,28 @@ export function smppAbsoluteTime(date: Date): string {
     '000+'
   );
 }
+
+/**
+ * Reads an SMPP 3.4 time (§7.1.1): absolute `YYMMDDhhmmsstnnp` (local time `nn` quarter hours ahead of
+ * UTC with `+`, behind with `-`) or relative `YYMMDDhhmmss000R` (from `now`). Undefined for '' (none);
+ * 'invalid' for anything else that is not one.
+ */
+export function parseSmppTime(value: string, now = new Date()): Date | undefined | 'invalid' {
+  if (value === '') return undefined;
+  const match = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d)(\d\d)([+\-R])$/.exec(value);
+  if (!match) return 'invalid';
+  const [yy, mo, dd, hh, mi, ss, tenths, nn] = match.slice(1, 9).map(Number);
+  const sign = match[9];
+  if (sign === 'R') {
+    const at = new Date(now.getTime());
+    at.setUTCFullYear(at.getUTCFullYear() + yy, at.getUTCMonth() + mo, at.getUTCDate() + dd);
+    at.setTime(at.getTime() + ((hh * 60 + mi) * 60 + ss) * 1_000);
+    return at;
+  }
+  if (mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 59 || nn > 48) return 'invalid';
+  const local = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss, tenths * 100);
+  const check = new Date(local);
+  if (check.getUTCDate() !== dd) return 'invalid';
+  const offset = nn * 15 * 60_000 * (sign === '+' ? 1 : -1);
+  return new Date(local - offset);
+}

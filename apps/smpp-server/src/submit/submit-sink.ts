@@ -178,7 +178,7 @@ export class SmppSubmitSink implements SubmitSink {
   async publish(
     account: SmppAccount,
     messageId: string,
-    submit: Pick<SubmitRequest, 'to' | 'from'>,
+    submit: Pick<SubmitRequest, 'to' | 'from' | 'expiresAt'>,
     text: string,
   ): Promise<void> {
     const event: PayloadInput<typeof Topics.outboundRequested> = {
@@ -188,6 +188,7 @@ export class SmppSubmitSink implements SubmitSink {
       to: submit.to,
       ...(submit.from ? { from: submit.from } : {}),
       text,
+      ...(submit.expiresAt ? { expiresAt: submit.expiresAt.toISOString() } : {}),
       metadata: { smppSystemId: account.systemId },
     };
     await this.publisher.publish(Topics.outboundRequested, event, { key: messageId });
