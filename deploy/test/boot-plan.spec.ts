@@ -12,6 +12,7 @@ describe.each(DEPLOYMENT_FORMS)('the environment $form gives each process', ({ p
       'dlr-tracker',
       'ingress',
       'smpp-binds',
+      'smpp-server',
     ]);
     expect(envProblems(boot)).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { repoRoot } from './compose-file';
 import { lint, SECRET_NAME } from './manifest-lint';
 import { Manifest, schemaProblems } from './manifests';
 
-export const SERVICES = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
+export const SERVICES = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay', 'smpp-server'];
 
 interface IngressPath {
   path: string;
@@ -55,7 +55,7 @@ export function itRendersTheGateway(manifests: Manifest[], secretName = SECRET_N
     expect(lint(manifests, secretName)).toEqual([]);
   });
 
-  it('has a Deployment, a Service and a PodDisruptionBudget for each of the five services', () => {
+  it('has a Deployment, a Service and a PodDisruptionBudget for each of the six services', () => {
     for (const service of SERVICES) {
       const deployment = named(manifests, 'Deployment', `smsgate-${service}`);
       expect(deployment).toBeDefined();
@@ -67,13 +67,16 @@ export function itRendersTheGateway(manifests: Manifest[], secretName = SECRET_N
       const pdb = named(manifests, 'PodDisruptionBudget', `smsgate-${service}`);
       expect(selects(pdb!.spec.selector.matchLabels, podLabels)).toBe(true);
     }
-    // Each Service selects its own pods and no other service's.
+    // Each Service selects its own pods and no other service's (smpp-server's SMPP Service, its pods).
     for (const svc of byKind(manifests, 'Service')) {
       const matched = byKind(manifests, 'Deployment').filter((d) =>
         selects(svc.spec.selector, d.spec.template.metadata.labels),
       );
-      expect(matched.map((d) => d.metadata.name)).toEqual([svc.metadata.name]);
+      expect(matched.map((d) => d.metadata.name)).toEqual([svc.metadata.name.replace(/-smpp$/, '')]);
     }
+    // ESMEs reach smpp-server's SMPP port through a Service of its own, apart from its HTTP API.
+    const smpp = named(manifests, 'Service', 'smsgate-smpp-server-smpp');
+    expect(smpp!.spec.ports).toEqual([expect.objectContaining({ name: 'smpp', targetPort: 'smpp' })]);
   });
 
   it('autoscales ingress, dispatcher and dlr-tracker, consumers no further than their partitions', () => {

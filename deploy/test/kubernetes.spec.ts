@@ -33,8 +33,12 @@ describe('Kubernetes manifests: production extras', () => {
   it('scrapes every service with a ServiceMonitor on the http port', () => {
     const [monitor] = byKind(manifests, 'ServiceMonitor');
     expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
-    const scraped = byKind(manifests, 'Service').filter((s) =>
-      selects(monitor.spec.selector.matchLabels, s.metadata.labels),
+    // Prometheus scrapes the selected Services that have the port: every service's, and only theirs
+    // (smpp-server's SMPP Service is selected too, and has none).
+    const scraped = byKind(manifests, 'Service').filter(
+      (s) =>
+        selects(monitor.spec.selector.matchLabels, s.metadata.labels) &&
+        s.spec.ports.some((port: { name: string }) => port.name === 'http'),
     );
     expect(scraped.map((s) => s.metadata.name).sort()).toEqual(SERVICES.map((s) => `smsgate-${s}`).sort());
   });
@@ -66,18 +70,23 @@ function admitted(
   target: Record<string, string>,
   source: { namespace: string; labels?: Record<string, string> },
   ownNamespace: string,
+  port = 'http',
 ): boolean {
   const selecting = policies.filter((p) => matchesSelector(p.spec.podSelector, target));
   if (selecting.length === 0) return true;
   return selecting.some((policy) =>
-    (policy.spec.ingress ?? []).some((rule: AnyObject) =>
-      (rule.from ?? []).some((peer: AnyObject) => {
-        const namespaceOk = peer.namespaceSelector
-          ? matchesSelector(peer.namespaceSelector, { 'kubernetes.io/metadata.name': source.namespace })
-          : source.namespace === ownNamespace;
-        const podOk = peer.podSelector ? matchesSelector(peer.podSelector, source.labels ?? {}) : true;
-        return namespaceOk && podOk;
-      }),
+    (policy.spec.ingress ?? []).some(
+      (rule: AnyObject) =>
+        // A rule lets in the ports it names (all without `ports`), from its peers (anyone without `from`).
+        (!rule.ports || rule.ports.some((p: AnyObject) => p.port === port)) &&
+        (!rule.from ||
+          (rule.from as AnyObject[]).some((peer: AnyObject) => {
+            const namespaceOk = peer.namespaceSelector
+              ? matchesSelector(peer.namespaceSelector, { 'kubernetes.io/metadata.name': source.namespace })
+              : source.namespace === ownNamespace;
+            const podOk = peer.podSelector ? matchesSelector(peer.podSelector, source.labels ?? {}) : true;
+            return namespaceOk && podOk;
+          })),
     ),
   );
 }
@@ -96,7 +105,13 @@ describe('Kubernetes manifests: production network policies', () => {
     const controller = { namespace: 'ingress-nginx' };
     const monitoring = { namespace: 'monitoring' };
     const fromService = (service: string) => ({ namespace, labels: pod(service) });
-    const cases: [string, { namespace: string; labels?: Record<string, string> }, string, boolean][] = [
+    const cases: [
+      string,
+      { namespace: string; labels?: Record<string, string> },
+      string,
+      boolean,
+      string?,
+    ][] = [
       ['controller', controller, 'ingress', true],
       ['controller', controller, 'cht-relay', true],
       ['controller', controller, 'dlr-tracker', true],
@@ -106,6 +121,9 @@ describe('Kubernetes manifests: production network policies', () => {
       ['cht-relay', fromService('cht-relay'), 'dlr-tracker', true],
       ['a pod of another app', { namespace, labels: { app: 'other' } }, 'dlr-tracker', false],
       ['another namespace', { namespace: 'elsewhere' }, 'ingress', false],
+      ['an ESME outside', { namespace: 'elsewhere' }, 'smpp-server', true, 'smpp'],
+      ['an ESME outside, on HTTP', { namespace: 'elsewhere' }, 'smpp-server', false, 'http'],
+      ['an ESME outside, to another service', { namespace: 'elsewhere' }, 'smpp-binds', false, 'smpp'],
       ...SERVICES.map((s): [string, typeof monitoring, string, boolean] => [
         'monitoring',
         monitoring,
@@ -114,7 +132,11 @@ describe('Kubernetes manifests: production network policies', () => {
       ]),
     ];
     expect(
-      cases.map(([from, source, to]) => [from, to, admitted(policies, pod(to), source, namespace)]),
+      cases.map(([from, source, to, , port]) => [
+        from,
+        to,
+        admitted(policies, pod(to), source, namespace, port),
+      ]),
     ).toEqual(cases.map(([from, , to, allowed]) => [from, to, allowed]));
   });
 });

@@ -8,7 +8,9 @@ import { consumerGroupOf } from '../../deploy/test/env-check';
 /**
  * The environment with only the addresses of Kafka and PostgreSQL rewritten: KAFKA_BROKERS' `hosts.kafka`
  * to the test broker, DATABASE_URL's `hosts.postgres` (and its credentials and database) to the test
- * PostgreSQL's `database`, keeping its query; PORT to `port` when given. An address outside the map fails.
+ * PostgreSQL's `database`, keeping its query; PORT to `port` when given, and the other ports a service
+ * listens on (smpp-server's SMPP_PORT, SMPP_TLS_PORT) to `otherPorts`, so a test never takes a port a
+ * running gateway holds. An address outside the map fails.
  */
 export function pointAtTestInfra(
   run: ProcessPlan,
@@ -16,6 +18,7 @@ export function pointAtTestInfra(
   infra: TestInfra,
   database: string,
   port?: number,
+  otherPorts: number[] = [],
 ): Record<string, string> {
   const env = { ...run.env };
   if (env.KAFKA_BROKERS !== undefined)
@@ -36,8 +39,18 @@ export function pointAtTestInfra(
     env.DATABASE_URL = local.toString();
   }
   if (port !== undefined) env.PORT = String(port);
+  const spare = [...otherPorts];
+  for (const name of LISTEN_PORTS)
+    if (env[name] !== undefined) {
+      const free = spare.shift();
+      if (free === undefined) throw new Error(`${run.source}: no free port to give ${name}`);
+      env[name] = String(free);
+    }
   return env;
 }
+
+/** Ports a service listens on besides PORT. */
+const LISTEN_PORTS = ['SMPP_PORT', 'SMPP_TLS_PORT'];
 
 /** Every process started here and still running: killed if the test run ends first. */
 const children = new Set<ChildProcess>();
@@ -119,11 +132,14 @@ export async function bootForm(
     const groups = plan.services.map(consumerGroupOf).filter((group) => group !== undefined);
     await startGroupsAtEnd(infra.kafkaBrokers, groups);
     const ports = await Promise.all(plan.services.map(() => freePort()));
+    const others = await Promise.all(
+      plan.services.map(() => Promise.all(LISTEN_PORTS.map(() => freePort()))),
+    );
     const running = plan.services.map((service, i) => ({
       service,
       port: ports[i],
       spawnedAt: Date.now(),
-      ...start(service, pointAtTestInfra(service, hosts, infra, database, ports[i])),
+      ...start(service, pointAtTestInfra(service, hosts, infra, database, ports[i], others[i])),
     }));
     try {
       const readyMs = await Promise.all(
