@@ -107,4 +107,39 @@ describe('Helm chart values are checked', () => {
   it('renders documents that pass the Kubernetes schemas', () => {
     expect(schemaProblems(renderHelm(['ci/production-values.yaml']))).toEqual([]);
   });
+
+  it("serves SMPP over TLS from a Secret's certificate, on a load balancer, when asked", () => {
+    const tls = renderHelm([], {
+      'services.smpp-server.smpp.tlsSecret': 'smpp-tls',
+      'services.smpp-server.smpp.serviceType': 'LoadBalancer',
+    });
+    expect(schemaProblems(tls)).toEqual([]);
+    const deployment = byKind(tls, 'Deployment').find((d) => d.metadata.name === 'smsgate-smpp-server')!;
+    const container = deployment.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: AnyObject) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      SMPP_PORT: '2775',
+      SMPP_TLS_PORT: '3550',
+      SMPP_TLS_CERT_FILE: '/etc/smsgate/smpp-tls/tls.crt',
+      SMPP_TLS_KEY_FILE: '/etc/smsgate/smpp-tls/tls.key',
+    });
+    expect(container.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'smpp-tls', mountPath: '/etc/smsgate/smpp-tls', readOnly: true }),
+    );
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'smpp-tls',
+      secret: { secretName: 'smpp-tls' },
+    });
+    const service = byKind(tls, 'Service').find((s) => s.metadata.name === 'smsgate-smpp-server-smpp')!;
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.spec.ports.map((p: AnyObject) => [p.name, p.port, p.targetPort])).toEqual([
+      ['smpp', 2775, 'smpp'],
+      ['smpp-tls', 3550, 'smpp-tls'],
+    ]);
+    // Without a Secret: no TLS listener, nothing mounted.
+    const plain = byKind(renderHelm([]), 'Deployment').find(
+      (d) => d.metadata.name === 'smsgate-smpp-server',
+    )!;
+    expect(JSON.stringify(plain)).not.toContain('SMPP_TLS');
+  });
 });
