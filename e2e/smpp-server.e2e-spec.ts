@@ -290,6 +290,33 @@ describe('the SMPP server, end to end', () => {
     expect(server.output).not.toContain(password);
   });
 
+  it('drains on SIGTERM: every submit in flight is answered, then the session is unbound', async () => {
+    const account = await createAccount();
+    const esme = await bind(account);
+    const answers = Array.from({ length: 40 }, (_, i) =>
+      esme.submit({
+        destination: { ton: 1, npi: 1, addr: `2547160${String(i).padStart(5, '0')}` },
+        text: `drain ${i}`,
+      }),
+    );
+    const first = await answers[0];
+    expect(first.status).toBe(0);
+    const stopped = server.stop('SIGTERM');
+    // Answered, each one: accepted, or refused because the server is draining (ESME_RSYSERR), never dropped.
+    const statuses = await Promise.all(answers.map((answer) => answer.then((a) => a.status)));
+    expect(statuses.every((status) => status === 0 || status === 0x08)).toBe(true);
+    expect(await stopped).toBe(0);
+    await esme.closed;
+    expect(esme.unbound).toBe(true);
+    await server.spawn();
+    for (const [i, answer] of (await Promise.all(answers)).entries())
+      if (answer.status === 0)
+        await waitFor(async () => (await messageStatus(answer.messageId)) === 'delivered', {
+          timeoutMs: 60_000,
+          message: `drained message ${i} delivered`,
+        });
+  });
+
   it('loses nothing it answered when SIGKILLed mid-window', async () => {
     const account = await createAccount();
     const esme = await bind(account);

@@ -32,7 +32,7 @@ WITH claimed AS (
         AND c.next_attempt_at <= now() AND c.expires_at > now()
       ORDER BY c.id LIMIT $2 FOR UPDATE SKIP LOCKED)
   RETURNING d.id, d.account_id, d.kind, d.pdu, d.attempts)
-SELECT id::text, account_id AS "accountId", kind, pdu, attempts FROM claimed ORDER BY id;
+SELECT c.id::text AS id, c.account_id AS "accountId", c.kind, c.pdu, c.attempts FROM claimed c ORDER BY c.id;
 
 -- smpp-deliveries.markDelivered
 -- hot: every pump round that delivered

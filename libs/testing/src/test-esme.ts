@@ -40,6 +40,8 @@ export class TestEsme {
   deliverStatus = 0;
   /** Leave deliver_sm unanswered (the server's response timeout then closes the session). */
   silent = false;
+  /** The server sent unbind (it is draining, or ended the session). */
+  unbound = false;
   private readonly framer = new PduFramer();
   private readonly pending = new Map<number, (pdu: Pdu | UnknownPdu) => void>();
   private readonly deliverWaiters: { match: (d: DeliveredToEsme) => boolean; resolve: () => void }[] = [];
@@ -199,6 +201,7 @@ export class TestEsme {
       return;
     }
     if (pdu.command === 'unbind') {
+      this.unbound = true;
       this.socket.write(encodePdu({ command: 'unbind_resp', status: 0, sequence: pdu.sequence }));
       return;
     }
