@@ -60,7 +60,9 @@ describe('migrations', () => {
       'smartlinks',
       'smpp_accounts',
       'smpp_channel_states',
+      'smpp_deliveries',
       'smpp_mo_parts',
+      'smpp_server_submits',
       'smpp_submits',
       'workspaces',
     ]);
