@@ -7,6 +7,7 @@ import {
   ServiceProcess,
   SmscSimulator,
   startInFreshGroup,
+  TestEsme,
   waitFor,
 } from '@smsgate/testing';
 import { promqlReferences, shippedQueries } from '../deploy/test/promql-references';
@@ -76,13 +77,15 @@ function check(scrape: Scrape): Check {
 
 /**
  * Every metric the shipped dashboard and alert rules query (deploy/observability) is one the services
- * export, with the labels the queries group by or match on: all five services run, a message goes out
- * over HTTP and over SMPP with a status callback, then each /metrics is scraped.
+ * export, with the labels the queries group by or match on: all six services run, a message goes out
+ * over HTTP and over SMPP with a status callback, an ESME binds to the SMPP server (after one refused
+ * bind) and submits one asking for a receipt, then each /metrics is scraped.
  */
 describe('dashboard and alert queries against what the services export', () => {
   let smsc: SmscSimulator;
   let receiver: RecordingServer;
   let services: ServiceProcess[] = [];
+  let esme: TestEsme | undefined;
 
   beforeAll(async () => {
     [smsc, receiver] = await Promise.all([
@@ -93,7 +96,7 @@ describe('dashboard and alert queries against what the services export', () => {
       EGRESS_ALLOW: '127.0.0.1',
       CONFIG_CACHE_MS: '0',
     });
-    const names: ServiceName[] = ['dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
+    const names: ServiceName[] = ['dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay', 'smpp-server'];
     services = await Promise.all([
       ServiceProcess.start('ingress', env),
       ...names.map((name) => startInFreshGroup(name, `${name}-observability-e2e`, env)),
@@ -101,6 +104,7 @@ describe('dashboard and alert queries against what the services export', () => {
   });
 
   afterAll(async () => {
+    esme?.close();
     await Promise.all(services.map((service) => service.stop()));
     await Promise.all([smsc?.stop(), receiver?.stop()]);
   });
@@ -141,6 +145,29 @@ describe('dashboard and alert queries against what the services export', () => {
       });
       expect(response.status).toBe(202);
     }
+    // An ESME of the SMPP server: one refused bind, then a submit over the SMPP channel with a receipt.
+    const server = services.find((service) => service.name === 'smpp-server')!;
+    const accountResponse = await fetch(`${ingress.url}/v1/smpp-accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        systemId: `obs${Date.now().toString(36).slice(-6)}`,
+        channel: channels[1].uuid,
+      }),
+    });
+    expect(accountResponse.status).toBe(201);
+    const account = (await accountResponse.json()) as { systemId: string; password: string };
+    await expect(
+      TestEsme.bound(server.smppPort, 'transceiver', account.systemId, 'wrong-pw'),
+    ).rejects.toThrow('bind refused');
+    esme = await TestEsme.bound(server.smppPort, 'transceiver', account.systemId, account.password);
+    const answer = await esme.submit({
+      destination: { ton: 1, npi: 1, addr: '254712345671' },
+      text: 'observed over the SMPP server',
+      registeredDelivery: 1,
+    });
+    expect(answer.status).toBe(0);
+    await esme.receiptFor(answer.messageId);
     // Bind, submit and callback series appear as the messages get there: wait for all of them.
     const settled = (result: Check) => result.unsampled.join() === NOT_PRODUCED_HERE.join() && result;
     const result = await waitFor(async () => settled(check(await scrapeAll())), {
