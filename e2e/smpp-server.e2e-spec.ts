@@ -131,6 +131,25 @@ describe('the SMPP server, end to end', () => {
     expect(await messageStatus(answer.messageId)).toBe('delivered');
   });
 
+  it("passes the SMSC's failure and its err: code on to the ESME's receipt", async () => {
+    const esme = await bind(await createAccount());
+    smsc.options.onSubmit = (submit) =>
+      submit.text === 'Undeliverable' ? { receipt: { stat: 'UNDELIV', err: '034' } } : undefined;
+    try {
+      const answer = await esme.submit({
+        destination: { ton: 1, npi: 1, addr: '254711000009' },
+        text: 'Undeliverable',
+        registeredDelivery: 1,
+      });
+      expect(answer.status).toBe(0);
+      const receipt = await esme.receiptFor(answer.messageId);
+      expect(receipt.fields).toMatchObject({ messageId: answer.messageId, stat: 'UNDELIV', err: '034' });
+      expect(receipt.pdu.optional.messageState).toBe(5);
+    } finally {
+      smsc.options.onSubmit = undefined;
+    }
+  });
+
   it('joins a long message submitted in UDH parts into one message and sends each part its receipt', async () => {
     const esme = await bind(await createAccount());
     const text = 'A long message from an ESME, split by the ESME itself into two parts. '.repeat(3);

@@ -1,6 +1,14 @@
 import type { InboundReceivedV1, MessageStatus, MessageStatusChangedV1 } from '@smsgate/contracts';
 import { moPdus } from '@smsgate/smpp-server';
-import { moRows, pduOfStored, receiptRows, storedPdu, SubmitForReceipt, wantsReceipt } from './delivery-rows';
+import {
+  errorCodeOf,
+  moRows,
+  pduOfStored,
+  receiptRows,
+  storedPdu,
+  SubmitForReceipt,
+  wantsReceipt,
+} from './delivery-rows';
 
 const messageId = '0193a7c6-2e63-7a66-b18c-7b9cbd345e67';
 const account = '0193a7c6-2e63-7a66-b18c-7b9cbd3400aa';
@@ -64,6 +72,28 @@ describe('receiptRows', () => {
     expect(pdu.shortMessage.toString('latin1')).toBe(
       `id:${parts[0].id} sub:001 dlvrd:001 submit date:2612051030 done date:2612051031 stat:DELIVRD err:000 text:Your appointment is `,
     );
+  });
+
+  it("carries the SMSC's err: from the status detail into the receipt", () => {
+    const [row] = receiptRows(
+      [status({ status: 'failed', detail: { stat: 'UNDELIV', err: '034' } })],
+      [submit()],
+    );
+    expect(pduOfStored(row.pdu).shortMessage.toString('latin1')).toContain(' stat:UNDELIV err:034 text:');
+  });
+
+  it.each<[unknown, number | undefined]>([
+    ['034', 34],
+    [7, 7],
+    ['000', 0],
+    ['1234', undefined],
+    ['E34', undefined],
+    [-1, undefined],
+    [null, undefined],
+    [undefined, undefined],
+  ])('reads err %p as %p', (err, expected) => {
+    const detail = err === undefined ? {} : { err: err as string | number | null };
+    expect(errorCodeOf({ detail }).errorCode).toBe(expected);
   });
 
   it('follows registered_delivery: none for 0, failures only for 2', () => {

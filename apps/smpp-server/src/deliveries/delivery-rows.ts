@@ -32,6 +32,18 @@ export function wantsReceipt(registeredDelivery: number, status: MessageStatus):
   }
 }
 
+/**
+ * The SMSC's `err:` for the ESME's receipt: smpp-binds puts the receipt's error code (three digits) in
+ * the status detail as `err`; anything else (an HTTP provider's codes, a code that is not 0-999) gives
+ * none, and the receipt says 000.
+ */
+export function errorCodeOf(event: Pick<MessageStatusChangedV1, 'detail'>): { errorCode?: number } {
+  const err = event.detail?.err;
+  const code =
+    typeof err === 'number' ? err : typeof err === 'string' && /^\d{1,3}$/.test(err) ? Number(err) : NaN;
+  return Number.isInteger(code) && code >= 0 && code <= 999 ? { errorCode: code } : {};
+}
+
 /** A row of smpp_server_submits as a receipt needs it (interface 2, with message_id to match the event). */
 export type SubmitForReceipt = SubmitForReceiptRow;
 
@@ -73,6 +85,7 @@ export function receiptRows(
         source: submit.source,
         destination: submit.destination,
         textHead: submit.textHead,
+        ...errorCodeOf(event),
       });
       rows.push({
         accountId: submit.accountId,
