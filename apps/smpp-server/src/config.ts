@@ -65,7 +65,7 @@ export const smppServerEnv = smsgateServiceEnv(8085)
       'failed binds per remote address and minute; beyond, binds are refused ESME_RBINDFAIL unchecked',
     ),
     SMPP_ACCOUNT_CHECK_INTERVAL_MS: whole(100, 600_000, 5_000).describe(
-      'how often accounts with binds open are read again (disabled, deleted or a new password: their sessions close)',
+      'how often accounts with binds open are read again (disabled, deleted or a new password: their sessions close) and this replica refreshes its binds and tps share; binds not refreshed for 3 checks (at least 15 s) stop counting',
     ),
     SMPP_PARTS_TIMEOUT_SECONDS: whole(1, 86_400, 300).describe(
       'parts of a concatenated submit wait this long for the rest; then the parts present go out as one message',

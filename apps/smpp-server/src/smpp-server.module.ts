@@ -5,6 +5,7 @@ import { SMPP_SERVER_CONFIG, SmppServerConfig } from './config';
 import { DeliveriesConsumer } from './deliveries/deliveries.consumer';
 import { DeliveryPumpService } from './deliveries/delivery-pump.service';
 import { SmppServerMaintenance } from './maintenance';
+import { PgBindLedger } from './server/bind-ledger';
 import { SmppListener } from './server/smpp-listener';
 import { SessionsController } from './sessions/sessions.controller';
 import { SmppSubmitSink } from './submit/submit-sink';
@@ -23,6 +24,7 @@ export class SmppServerModule extends smsgateServiceModule<SmppServerConfig>(
       AdminTokenGuard,
       PgAccountDirectory,
       SmppSubmitSink,
+      PgBindLedger,
       SmppListener,
       DeliveryPumpService,
       SmppServerMaintenance,

@@ -23,6 +23,7 @@ import { ChannelRateBudgets1763800000017 } from './migrations/1763800000017-chan
 import { MessageAttachments1763800000018 } from './migrations/1763800000018-message-attachments';
 import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
 import { SmppServerSubmits1763800000020 } from './migrations/1763800000020-smpp-server-submits';
+import { SmppServerBinds1763800000022 } from './migrations/1763800000022-smpp-server-binds';
 import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
@@ -51,6 +52,7 @@ export const migrations = [
   SmppAccounts1763800000019,
   SmppServerSubmits1763800000020,
   SmppDeliveries1763800000021,
+  SmppServerBinds1763800000022,
 ];
 
 export interface DataSourceSettings {

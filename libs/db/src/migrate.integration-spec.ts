@@ -62,6 +62,7 @@ describe('migrations', () => {
       'smpp_channel_states',
       'smpp_deliveries',
       'smpp_mo_parts',
+      'smpp_server_binds',
       'smpp_server_submits',
       'smpp_submits',
       'workspaces',

@@ -5,9 +5,15 @@ export interface SmppAccount {
   id: string;
   workspaceId: string;
   systemId: string;
-  /** Binds open at once across this process's sessions; one more is refused with ESME_RBINDFAIL. */
+  /**
+   * Binds open at once; one more is refused with ESME_RBINDFAIL. Counted across this process's
+   * sessions, and across every replica when the server has a BindLedger.
+   */
   maxBinds: number;
-  /** submit_sm / data_sm per second, shared by the account's sessions; null: no limit. */
+  /**
+   * submit_sm / data_sm per second, shared by the account's sessions (each replica takes the share
+   * AccountThrottle.share gives it); null: no limit.
+   */
   tps: number | null;
   /** Source addresses / sender ids it may submit from; empty: any. */
   allowedSources: readonly string[];
@@ -28,6 +34,19 @@ export interface AccountDirectory {
     mode: BindMode,
     remoteAddress: string,
   ): Promise<Authentication>;
+}
+
+/**
+ * Binds across the processes serving one SMPP address: a bind this process accepted is claimed there,
+ * and refused (ESME_RBINDFAIL) when the account already has maxBinds elsewhere. `claim` rejecting is
+ * answered ESME_RSYSERR. `release` is told when the session ends; it must not throw.
+ */
+export interface BindLedger {
+  claim(
+    account: SmppAccount,
+    bind: { sessionId: string; mode: BindMode; remoteAddress: string },
+  ): Promise<boolean>;
+  release(accountId: string, sessionId: string): void;
 }
 
 /** How the parts of a concatenated message said which part they are. */

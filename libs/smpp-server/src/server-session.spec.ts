@@ -119,6 +119,54 @@ describe('SmppServerSession', () => {
       await bound('transceiver', 'single');
     });
 
+    describe('with a bind ledger (binds across replicas)', () => {
+      const ledger = { held: new Set<string>(), refuse: false, fail: false, released: [] as string[] };
+      beforeEach(async () => {
+        Object.assign(ledger, { held: new Set<string>(), refuse: false, fail: false, released: [] });
+        await server.close();
+        await start({
+          bindLedger: {
+            claim: async (_account, bind) => {
+              if (ledger.fail) throw new Error('database unreachable');
+              if (ledger.refuse) return false;
+              ledger.held.add(bind.sessionId);
+              return true;
+            },
+            release: (_accountId, sessionId) => {
+              ledger.held.delete(sessionId);
+              ledger.released.push(sessionId);
+            },
+          },
+        });
+      });
+
+      it('claims an accepted bind and releases it when the session ends', async () => {
+        const raw = await bound();
+        const [session] = server.registry.list();
+        expect([...ledger.held]).toEqual([session.sessionId]);
+        expect(statusOf(await raw.request({ command: 'unbind', status: 0, sequence: 0 }))).toBe('ESME_ROK');
+        await until(() => ledger.released.length === 1);
+        expect(ledger.held.size).toBe(0);
+      });
+
+      it('refuses with ESME_RBINDFAIL what the ledger refuses (maxBinds on other replicas), holding nothing', async () => {
+        ledger.refuse = true;
+        const raw = await client();
+        expect(statusOf(await raw.bind('transceiver', 'esme1', 'secret1'))).toBe('ESME_RBINDFAIL');
+        await raw.closed;
+        expect(server.registry.list()).toEqual([]);
+        expect(events.find((e) => e.event === 'bind-refused')?.detail.reason).toContain('across replicas');
+      });
+
+      it('answers ESME_RSYSERR when the ledger cannot be reached, holding nothing', async () => {
+        ledger.fail = true;
+        const raw = await client();
+        expect(statusOf(await raw.bind('transceiver', 'esme1', 'secret1'))).toBe('ESME_RSYSERR');
+        await raw.closed;
+        expect(server.registry.list()).toEqual([]);
+      });
+    });
+
     it('answers a second bind on a bound session with ESME_RALYBND and keeps the session', async () => {
       const raw = await bound();
       expect(statusOf(await raw.bind('transmitter', 'esme1', 'secret1'))).toBe('ESME_RALYBND');

@@ -19,7 +19,7 @@ import {
 } from '@smsgate/smpp';
 import { decodeErrorStatus } from './decode-status';
 import { deliverSm, DeliverSmFields } from './deliver';
-import type { AccountDirectory, SmppAccount, SubmitSink } from './ports';
+import type { AccountDirectory, BindLedger, SmppAccount, SubmitSink } from './ports';
 import type { SessionRegistry } from './registry';
 import { SubmitPdu, validateSubmit } from './submit-validation';
 import type { AccountThrottle } from './throughput';
@@ -31,6 +31,8 @@ export interface ServerSessionOptions {
   sink: SubmitSink;
   /** Shared by the process's sessions: binds per account. */
   registry: SessionRegistry;
+  /** Binds across replicas; absent: the registry's count per process is the only limit. */
+  bindLedger?: BindLedger;
   /** Shared by the process's sessions: throughput per account. */
   throttle: AccountThrottle;
   /** submit_sm / data_sm of one bind handed to the sink and not yet answered; more → ESME_RTHROTTLED. */
@@ -397,6 +399,31 @@ export class SmppServerSession {
       )
     )
       return refused(Status.ESME_RBINDFAIL, `account has ${account.maxBinds} binds open`);
+    if (this.options.bindLedger) {
+      let claimed: boolean;
+      try {
+        claimed = await this.options.bindLedger.claim(account, {
+          sessionId: this.id,
+          mode,
+          remoteAddress: this.remoteAddress,
+        });
+      } catch (error) {
+        this.options.registry.release(account.id, this.id);
+        if (this.state === 'binding')
+          refused(Status.ESME_RSYSERR, `bind ledger: ${(error as Error).message}`);
+        return;
+      }
+      if (this.state !== 'binding') {
+        // The connection ended while the claim was made: nothing holds the place.
+        this.options.registry.release(account.id, this.id);
+        if (claimed) this.options.bindLedger.release(account.id, this.id);
+        return;
+      }
+      if (!claimed) {
+        this.options.registry.release(account.id, this.id);
+        return refused(Status.ESME_RBINDFAIL, `account has ${account.maxBinds} binds open across replicas`);
+      }
+    }
     this.state = 'bound';
     this.boundAccount = account;
     this.boundMode = mode;
@@ -636,7 +663,10 @@ export class SmppServerSession {
       pending.fail(closedError);
     }
     for (const wake of this.idleWaiters.splice(0)) wake();
-    if (this.boundAccount) this.options.registry.release(this.boundAccount.id, this.id);
+    if (this.boundAccount) {
+      this.options.registry.release(this.boundAccount.id, this.id);
+      this.options.bindLedger?.release(this.boundAccount.id, this.id);
+    }
     // After the release: whoever wakes on it (a delivery pump) no longer finds this session.
     this.event('closed', { reason, ...(this.boundAccount ? { accountId: this.boundAccount.id } : {}) });
     this.resolveClosed(reason);

@@ -35,4 +35,23 @@ describe('AccountThrottle', () => {
   it('does not limit an account without tps', () => {
     expect(takes(throttle(), 'a', null, 1_000)).toBe(1_000);
   });
+
+  it("takes this replica's share of the account's rate, and the whole rate again when told so", () => {
+    const limiter = throttle();
+    limiter.share('a', 0.25);
+    expect(takes(limiter, 'a', 40, 50)).toBe(10);
+    now += 1_000;
+    expect(takes(limiter, 'a', 40, 50)).toBe(10);
+    limiter.share('a', 1);
+    now += 1_000;
+    expect(takes(limiter, 'a', 40, 50)).toBe(40);
+  });
+
+  it('ignores a share that is not a fraction of the rate', () => {
+    const limiter = throttle();
+    limiter.share('a', 0);
+    limiter.share('b', 3);
+    expect(takes(limiter, 'a', 10, 20)).toBe(10);
+    expect(takes(limiter, 'b', 10, 20)).toBe(10);
+  });
 });

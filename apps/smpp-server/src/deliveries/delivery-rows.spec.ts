@@ -92,7 +92,8 @@ describe('receiptRows', () => {
     [null, undefined],
     [undefined, undefined],
   ])('reads err %p as %p', (err, expected) => {
-    const detail = err === undefined ? {} : { err: err as string | number | null };
+    const detail: Record<string, string | number | null> =
+      err === undefined ? {} : { err: err as string | number | null };
     expect(errorCodeOf({ detail }).errorCode).toBe(expected);
   });
 

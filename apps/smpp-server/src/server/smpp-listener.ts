@@ -11,6 +11,7 @@ import { SmppAccountsRepository } from '@smsgate/db';
 import { IntervalTask } from '@smsgate/runtime';
 import { SmppServer } from '@smsgate/smpp-server';
 import { PgAccountDirectory, sessionAccount } from '../accounts/account-directory';
+import { PgBindLedger } from './bind-ledger';
 import { SMPP_SERVER_CONFIG, SmppServerConfig } from '../config';
 import { bindsGauge, onBindsScrape } from '../metrics';
 import { SmppSubmitSink } from '../submit/submit-sink';
@@ -23,6 +24,8 @@ export type SessionListener = (event: 'bound' | 'closed', accountId: string) => 
  * SMPP_ACCOUNT_CHECK_INTERVAL_MS the accounts with binds open are read again: the sessions of an
  * account disabled, deleted or given a new password are unbound (they bind again, or not, with what
  * the account now allows), and those of an account whose limits changed pick them up at their next bind.
+ * The same check keeps this replica's binds alive in the bind ledger (max_binds and tps hold across
+ * replicas) and sets its share of each account's tps.
  * On shutdown, before Kafka and PostgreSQL close: no new binds or submits, the submits and deliveries
  * in flight finish, then every session is unbound.
  */
@@ -40,6 +43,7 @@ export class SmppListener
     directory: PgAccountDirectory,
     sink: SmppSubmitSink,
     private readonly accounts: SmppAccountsRepository,
+    private readonly ledger: PgBindLedger,
     @Inject(SMPP_SERVER_CONFIG) private readonly config: SmppServerConfig,
   ) {
     this.directory = directory;
@@ -47,6 +51,7 @@ export class SmppListener
       systemId: config.SMPP_SYSTEM_ID,
       directory,
       sink,
+      bindLedger: ledger,
       window: config.SMPP_WINDOW,
       deliverWindow: config.SMPP_DELIVER_WINDOW,
       idleTimeoutMs: config.SMPP_IDLE_TIMEOUT_MS,
@@ -99,15 +104,28 @@ export class SmppListener
 
   async onApplicationShutdown(): Promise<void> {
     await this.server.close();
+    await this.ledger
+      .releaseAll()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          `binds not released on shutdown (they stop counting in ${this.ledger.liveSeconds} s): ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        ),
+      );
   }
 
   /** The sessions' accounts as they are now; the sessions that may no longer stay bound are unbound. */
   async checkAccounts(): Promise<void> {
-    const bound = new Set(this.server.registry.list().map((bind) => bind.accountId));
+    const binds = this.server.registry.list();
+    const bound = new Set(binds.map((bind) => bind.accountId));
     if (bound.size === 0) return;
     const current = new Map(
       (await this.accounts.findByIds([...bound])).map((account) => [account.id, account]),
     );
+    // This replica's binds stay counted across replicas, and its share of each account's tps follows
+    // how the account's binds are spread now.
+    await this.ledger.refresh(binds, (id) => current.get(id)?.tps ?? null, this.server.throttle);
     const ending: Promise<void>[] = [];
     for (const session of this.server.sessions) {
       const accountId = session.account?.id;

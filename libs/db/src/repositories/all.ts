@@ -29,6 +29,7 @@ import { ChannelRateBudgetsRepository } from './channel-rate-budgets.repository'
 import { SmppAccountsRepository } from './smpp-accounts.repository';
 import { SmppServerSubmitsRepository } from './smpp-server-submits.repository';
 import { SmppDeliveriesRepository } from './smpp-deliveries.repository';
+import { SmppServerBindsRepository } from './smpp-server-binds.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -63,4 +64,5 @@ export const repositories = [
   SmppAccountsRepository,
   SmppServerSubmitsRepository,
   SmppDeliveriesRepository,
+  SmppServerBindsRepository,
 ];

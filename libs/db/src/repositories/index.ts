@@ -29,4 +29,5 @@ export * from './message-templates.repository';
 export * from './smartlinks.repository';
 export * from './smpp-accounts.repository';
 export * from './smpp-server-submits.repository';
+export * from './smpp-server-binds.repository';
 export * from './smpp-deliveries.repository';

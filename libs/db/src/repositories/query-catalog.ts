@@ -29,6 +29,7 @@ import { smartlinkQueries } from './smartlinks.repository';
 import { smppAccountQueries } from './smpp-accounts.repository';
 import { smppServerSubmitQueries } from './smpp-server-submits.repository';
 import { smppDeliveryQueries } from './smpp-deliveries.repository';
+import { smppServerBindQueries } from './smpp-server-binds.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -68,6 +69,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'smpp-accounts': smppAccountQueries,
   'smpp-server-submits': smppServerSubmitQueries,
   'smpp-deliveries': smppDeliveryQueries,
+  'smpp-server-binds': smppServerBindQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
