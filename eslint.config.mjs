@@ -17,14 +17,16 @@ const LAYERS = {
   runtime: ['contracts'],
   auth: ['db', 'runtime'],
   kafka: ['contracts', 'runtime', 'testing'],
-  smpp: ['sms', 'testing'],
+  // What every SMSC protocol client shares: the pool of a channel's connections.
+  smsc: [],
+  smpp: ['sms', 'smsc', 'testing'],
   // The SMPP server's sessions: smpp's codec, sms's numbers, contracts' text rules.
-  'smpp-server': ['contracts', 'sms', 'smpp'],
+  'smpp-server': ['contracts', 'sms', 'smpp', 'smsc'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
-  'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'testing'],
+  'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'smsc', 'testing'],
   // What every service stands on: its environment, its root module's imports, how it runs.
   service: ['db', 'kafka', 'runtime'],
-  testing: ['contracts', 'db', 'kafka', 'smpp'],
+  testing: ['contracts', 'db', 'kafka', 'smpp', 'smsc'],
 };
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
