@@ -5,7 +5,7 @@ import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
 import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
-import { SmppChannels } from './channels/smpp-channels';
+import { SmscChannels } from './channels/smsc-channels';
 import { onBindMetricsScrape } from './metrics';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from './config';
 import { InboundHandler } from './inbound/inbound-handler';
@@ -23,17 +23,17 @@ class MoSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     private readonly reassembly: MoReassembly,
-    private readonly channels: SmppChannels,
+    private readonly channels: SmscChannels,
     @Inject(SMPP_BINDS_CONFIG) config: SmppBindsConfig,
   ) {
     this.task = new IntervalTask(
       'MO sweep',
       config.MO_SWEEP_INTERVAL_MS,
       async () => {
-        const count = await this.reassembly.sweep(
-          config.MO_PARTS_TIMEOUT_SECONDS,
-          async (id) => (await this.channels.get(id))?.workspaceId,
-        );
+        const count = await this.reassembly.sweep(config.MO_PARTS_TIMEOUT_SECONDS, async (id) => {
+          const channel = await this.channels.get(id);
+          return channel ? { workspace: channel.workspaceId, type: channel.type } : undefined;
+        });
         if (count > 0) this.logger.warn(`published ${count} incomplete concatenated MO message(s)`);
         return false;
       },
@@ -60,7 +60,10 @@ class BindMetrics implements OnApplicationBootstrap {
   }
 }
 
-/** Holds SMPP binds to SMSCs: submits what the dispatcher hands over, turns deliver_sm into events. */
+/**
+ * Holds the connections to SMSCs (SMPP binds, and the other protocols in protocols/): submits what the
+ * dispatcher hands over, turns receipts and MOs into events.
+ */
 export class SmppBindsModule extends smsgateServiceModule<SmppBindsConfig>(
   'smpp-binds',
   SMPP_BINDS_CONFIG,
@@ -69,7 +72,7 @@ export class SmppBindsModule extends smsgateServiceModule<SmppBindsConfig>(
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
       AdminTokenGuard,
-      SmppChannels,
+      SmscChannels,
       Ownership,
       InboundHandler,
       MoReassembly,

@@ -36,6 +36,8 @@ export { exChannel } from './types/ex';
 export { imiChannel } from './types/imi';
 export { smppChannel } from './types/smpp';
 export { templateChannel } from './types/template';
+export { ucpChannel } from './types/ucp';
+export { cimd2Channel } from './types/cimd2';
 export {
   COMMON_CONFIG_KEYS,
   CommonConfigSchema,
@@ -91,6 +93,21 @@ export {
   validateSmppConfig,
   type SmppSettings,
 } from './types/smpp/smpp.config';
+export { SMSC_ATTACHMENT_MODES, SMSC_PASSWORD_SECRET } from './shared/smsc-connection.config';
+export {
+  UcpConfigSchema,
+  UCP_CONFIG_KEYS,
+  parseUcpConfig,
+  validateUcpConfig,
+  type UcpSettings,
+} from './types/ucp/ucp.config';
+export {
+  Cimd2ConfigSchema,
+  CIMD2_CONFIG_KEYS,
+  parseCimd2Config,
+  validateCimd2Config,
+  type Cimd2Settings,
+} from './types/cimd2/cimd2.config';
 export {
   FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,

@@ -6,6 +6,8 @@ import { exChannel } from './types/ex';
 import { imiChannel } from './types/imi';
 import { smppChannel } from './types/smpp';
 import { templateChannel } from './types/template';
+import { ucpChannel } from './types/ucp';
+import { cimd2Channel } from './types/cimd2';
 
 /** Every channel type, by name: the one place a type is registered (see docs/channel-types.md). */
 export const CHANNEL_TYPES = {
@@ -13,6 +15,8 @@ export const CHANNEL_TYPES = {
   imi: imiChannel,
   template: templateChannel,
   smpp: smppChannel,
+  ucp: ucpChannel,
+  cimd2: cimd2Channel,
 } as const satisfies { [Type in ChannelType]: ChannelTypeDescriptor<Type> };
 
 export const channelTypeOf = (type: ChannelType): ChannelTypeDescriptor => CHANNEL_TYPES[type];

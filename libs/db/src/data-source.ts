@@ -24,6 +24,7 @@ import { MessageAttachments1763800000018 } from './migrations/1763800000018-mess
 import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accounts';
 import { SmppServerSubmits1763800000020 } from './migrations/1763800000020-smpp-server-submits';
 import { SmppServerBinds1763800000022 } from './migrations/1763800000022-smpp-server-binds';
+import { SmscChannelTypes1763800000023 } from './migrations/1763800000023-smsc-channel-types';
 import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
@@ -53,6 +54,7 @@ export const migrations = [
   SmppServerSubmits1763800000020,
   SmppDeliveries1763800000021,
   SmppServerBinds1763800000022,
+  SmscChannelTypes1763800000023,
 ];
 
 export interface DataSourceSettings {

@@ -7,30 +7,33 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { SmppChannelStatesRepository } from '@smsgate/db';
-import { BindInfo, BindPool, statusName } from '@smsgate/smpp';
-import { SmppChannel, SmppChannels } from '../channels/smpp-channels';
+import type { BindInfo, LinkPool } from '@smsgate/smsc';
+import { SmscChannel, SmscChannels } from '../channels/smsc-channels';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
 import { InboundHandler } from '../inbound/inbound-handler';
 import { bindsGauge, submitRateGauge, windowGauge } from '../metrics';
+import { protocolOf } from '../protocols';
 import { Ownership } from './ownership';
 
 interface Held {
-  channel: SmppChannel;
-  pool: BindPool;
+  channel: SmscChannel;
+  pool: LinkPool<unknown>;
 }
 
 export interface ChannelBinds {
   channel: string;
   workspace: string;
   name: string;
+  type: SmscChannel['type'];
   state: 'bound' | 'connecting' | 'bind_failed' | 'stopped';
-  /** The SMSC's answer to a rejected bind. */
+  /** The SMSC's answer to a rejected bind (or login). */
   status?: { code: number; name: string };
   binds: BindInfo[];
 }
 
 /**
- * The binds this replica holds, one BindPool per owned, enabled SMPP channel. Reconciled from the
+ * The binds this replica holds, one LinkPool per owned, enabled SMSC channel (SMPP binds, UCP or CIMD2
+ * connections: the channel's protocol opens them). Reconciled from the
  * channels table every RECONCILE_INTERVAL_MS and whenever partition ownership changes: binds open
  * when a channel is created or enabled, re-open when its config or password changes, and close when
  * it is disabled, deleted or handed to another replica — without a restart. A channel whose bind was
@@ -48,7 +51,7 @@ export class BindRegistry
   private stopping = false;
 
   constructor(
-    private readonly channels: SmppChannels,
+    private readonly channels: SmscChannels,
     private readonly ownership: Ownership,
     private readonly inbound: InboundHandler,
     private readonly states: SmppChannelStatesRepository,
@@ -78,7 +81,7 @@ export class BindRegistry
   }
 
   /** The pool of a channel this replica consumes messages for, opened now if the last reconcile missed it. */
-  poolFor(channel: SmppChannel): BindPool | undefined {
+  poolFor(channel: SmscChannel): LinkPool<unknown> | undefined {
     const held = this.held.get(channel.id);
     if (held && held.channel.version === channel.version) return held.pool;
     if (this.stopping || !channel.settings) return undefined;
@@ -113,8 +116,11 @@ export class BindRegistry
         channel: channel.id,
         workspace: channel.workspaceId,
         name: channel.name,
+        type: channel.type,
         state: pool.state,
-        ...(failed !== undefined ? { status: { code: failed, name: statusName(failed) } } : {}),
+        ...(failed !== undefined
+          ? { status: { code: failed, name: pool.failedStatusName ?? String(failed) } }
+          : {}),
         binds: pool.snapshot(),
       };
     });
@@ -161,31 +167,13 @@ export class BindRegistry
     await this.recordStates();
   }
 
-  private open(channel: SmppChannel): Held {
-    const settings = channel.settings!;
-    const pool = new BindPool({
-      session: {
-        host: settings.host,
-        port: settings.port,
-        tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
-        systemId: settings.system_id,
-        password: channel.password,
-        systemType: settings.system_type ?? '',
-        window: settings.window,
-        responseTimeoutMs: settings.response_timeout_seconds * 1_000,
-        enquireLinkMs: settings.enquire_link_seconds * 1_000,
-      },
-      mode: settings.bind,
-      binds: settings.binds,
-      tps: settings.tps,
-      reconnectInitialMs: settings.reconnect_initial_seconds * 1_000,
-      reconnectMaxMs: settings.reconnect_max_seconds * 1_000,
-      onInbound: (pdu) => this.inbound.handle(channel, pdu),
-      onBindFailed: (status) => {
-        this.logger.error(
-          `channel ${channel.id}: bind rejected by the SMSC with ${statusName(status)}; not retrying`,
-        );
-        void this.recordState(channel, 'bind_failed', status);
+  private open(channel: SmscChannel): Held {
+    const protocol = protocolOf(channel.type);
+    const pool = protocol.openPool(channel, {
+      onInbound: (inbound) => this.inbound.handle(channel, inbound),
+      onBindFailed: (code, name) => {
+        this.logger.error(`channel ${channel.id}: login rejected by the SMSC with ${name}; not retrying`);
+        void this.recordState(channel, 'bind_failed', { code, name });
       },
       onEvent: (event, detail) => {
         if (
@@ -201,9 +189,7 @@ export class BindRegistry
     const held = { channel, pool };
     this.held.set(channel.id, held);
     pool.start();
-    this.logger.log(
-      `channel ${channel.id}: opening ${settings.binds} ${settings.bind} bind(s) to ${settings.host}:${settings.port}`,
-    );
+    this.logger.log(`channel ${channel.id}: opening ${protocol.describe(channel)}`);
     return held;
   }
 
@@ -218,16 +204,25 @@ export class BindRegistry
 
   private async recordStates(): Promise<void> {
     for (const { channel, pool } of this.held.values()) {
-      await this.recordState(channel, pool.state, pool.failedStatus);
+      const code = pool.failedStatus;
+      await this.recordState(
+        channel,
+        pool.state,
+        code === undefined ? undefined : { code, name: pool.failedStatusName ?? String(code) },
+      );
     }
   }
 
-  private async recordState(channel: SmppChannel, state: string, status?: number): Promise<void> {
+  private async recordState(
+    channel: SmscChannel,
+    state: string,
+    status?: { code: number; name: string },
+  ): Promise<void> {
     await this.states
       .upsert({
         channelId: channel.id,
         state,
-        status: status === undefined ? undefined : { code: status, name: statusName(status) },
+        status,
         configVersion: channel.version,
       })
       .catch((error: unknown) =>

@@ -22,6 +22,7 @@ const bindsAnswer = z.object({
       channel: z.string(),
       workspace: z.string(),
       name: z.string(),
+      type: z.enum(['smpp', 'ucp', 'cimd2']).describe("the channel's SMSC protocol"),
       state: z.enum(['bound', 'connecting', 'bind_failed', 'stopped']),
       status: z.object({ code: z.number(), name: z.string() }).optional(),
       binds: z.array(bindInfo),
@@ -38,7 +39,8 @@ export const smppBindsRoutes: ApiRoute[] = [
     auth: 'admin',
     responses: {
       200: {
-        description: 'the owned partitions and, per owned SMPP channel, its binds',
+        description:
+          'the owned partitions and, per owned SMSC channel (SMPP, UCP/EMI or CIMD2), its binds or connections',
         schema: bindsAnswer,
         example: {
           partitions: [0, 3],
@@ -47,6 +49,7 @@ export const smppBindsRoutes: ApiRoute[] = [
               channel: '0b7c1f0e-8d2a-4c55-9d1e-3f6a2b9c8e41',
               workspace: '5d0e2a4b-1c3f-4e6a-8b9d-7f1e2c3a4b5d',
               name: 'smsc-a',
+              type: 'smpp',
               state: 'bound',
               binds: [
                 {

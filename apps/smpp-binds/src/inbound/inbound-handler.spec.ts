@@ -2,15 +2,17 @@ import { RECEIPT_SOURCE, Topics } from '@smsgate/contracts';
 import { EventPublisher } from '@smsgate/kafka';
 import type { Kafka } from 'kafkajs';
 import { canonicalSmppId, shortMessage, Status } from '@smsgate/smpp';
-import type { SmppChannel } from '../channels/smpp-channels';
+import type { SmscChannel } from '../channels/smsc-channels';
+import { answerSmpp } from '../protocols/smpp.protocol';
 import { SubmittedParts } from '../submit/submitted-parts';
 import { InboundHandler } from './inbound-handler';
 import { MoReassembly } from './mo-reassembly';
 
-const channel: SmppChannel = {
+const channel: SmscChannel = {
   id: '01a20000-0000-7000-8000-000000000001',
   workspaceId: '01a20000-0000-7000-8000-000000000002',
   name: 'unit',
+  type: 'smpp',
   address: '22000',
   enabled: true,
   password: 'p',
@@ -27,17 +29,21 @@ const mo = shortMessage('deliver_sm', {
 const handlerWith = (publish: () => Promise<void>) =>
   new InboundHandler({ publish } as unknown as EventPublisher, {} as MoReassembly, new SubmittedParts());
 
-describe('InboundHandler answers', () => {
+/** A deliver_sm on an SMPP channel, decoded and answered as the SMPP protocol does it. */
+const deliver = (handler: InboundHandler, pdu: Parameters<typeof answerSmpp>[1]) =>
+  answerSmpp(channel, pdu, (inbound) => handler.handle(channel, inbound));
+
+describe('InboundHandler answers (through the SMPP protocol)', () => {
   it('ESME_RX_T_APPN when Kafka did not acknowledge the event, so the SMSC delivers it again', async () => {
     const handler = handlerWith(() => Promise.reject(new Error('Kafka publish timed out')));
-    await expect(handler.handle(channel, mo)).resolves.toEqual({ status: Status.ESME_RX_T_APPN });
+    await expect(deliver(handler, mo)).resolves.toEqual({ status: Status.ESME_RX_T_APPN });
   });
 
   it('ESME_ROK only once Kafka acknowledged', async () => {
     let acknowledge!: () => void;
     const handler = handlerWith(() => new Promise<void>((resolve) => (acknowledge = resolve)));
     let answered = false;
-    const answer = handler.handle(channel, mo).then((result) => {
+    const answer = deliver(handler, mo).then((result) => {
       answered = true;
       return result;
     });
@@ -56,7 +62,7 @@ describe('InboundHandler answers', () => {
       const publish = jest.fn(() => Promise.resolve());
       const handler = handlerWith(publish);
       const ucs2 = { ...mo, dataCoding: 8, shortMessage: Buffer.from(bytes) };
-      await expect(handler.handle(channel, ucs2)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
+      await expect(deliver(handler, ucs2)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
       expect(publish).not.toHaveBeenCalled();
     },
   );
@@ -70,12 +76,12 @@ describe('InboundHandler answers', () => {
       shortMessage: Buffer.alloc(0),
       optional: { ...mo.optional, messagePayload: Buffer.from('a'.repeat(20_001)) },
     };
-    await expect(handler.handle(channel, long)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
+    await expect(deliver(handler, long)).resolves.toEqual({ status: Status.ESME_RX_P_APPN });
   });
 
   it('ESME_RINVSRCADR for an MO without a sender (it could never be published)', async () => {
     const handler = handlerWith(() => Promise.resolve());
-    await expect(handler.handle(channel, { ...mo, source: { ton: 0, npi: 0, addr: '' } })).resolves.toEqual({
+    await expect(deliver(handler, { ...mo, source: { ton: 0, npi: 0, addr: '' } })).resolves.toEqual({
       status: Status.ESME_RINVSRCADR,
     });
   });
@@ -116,7 +122,7 @@ describe('InboundHandler receipts', () => {
       part: { index: 1, count: 2 },
       sent,
     });
-    const answer = handler.handle(channel, receipt('1a2b3c'));
+    const answer = deliver(handler, receipt('1a2b3c'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(published).toHaveLength(0);
     queueSent();
@@ -140,7 +146,7 @@ describe('InboundHandler receipts', () => {
 
   it('publishes a receipt for a part not submitted here by provider id, on the receipt topic', async () => {
     const { published, handler } = recording();
-    await expect(handler.handle(channel, receipt('ffee01'))).resolves.toEqual({ status: Status.ESME_ROK });
+    await expect(deliver(handler, receipt('ffee01'))).resolves.toEqual({ status: Status.ESME_ROK });
     expect(published).toEqual([
       expect.objectContaining({
         topic: Topics.receiptReceived,

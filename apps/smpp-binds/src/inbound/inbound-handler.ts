@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   isStorable,
-  MessageStatus,
   RECEIPT_SOURCE,
   receiptKey,
   Topics,
@@ -9,21 +8,7 @@ import {
   uuidv7,
 } from '@smsgate/contracts';
 import { EventPublisher, InvalidEventError } from '@smsgate/kafka';
-import {
-  canonicalSmppId,
-  DataSmPdu,
-  decodeText,
-  DeliveryReceipt,
-  EsmClass,
-  InboundAnswer,
-  parseUdh,
-  readAddress,
-  receiptDate,
-  receiptOf,
-  ShortMessagePdu,
-  Status,
-} from '@smsgate/smpp';
-import type { SmppChannel } from '../channels/smpp-channels';
+import type { InboundVerdict, SmscChannel, SmscInbound } from '../protocols';
 import { inboundTotal } from '../metrics';
 import { SubmittedParts } from '../submit/submitted-parts';
 import { MoReassembly } from './mo-reassembly';
@@ -31,25 +16,15 @@ import { MoReassembly } from './mo-reassembly';
 /** How long a receipt waits for its message's `sent` to be queued before it goes anyway. */
 const SENT_WAIT_MS = 5_000;
 
-/** SMSC receipt states (the text's `stat:` word) as smsgate statuses. */
-const STATUS_OF_STAT: Record<string, MessageStatus> = {
-  DELIVRD: 'delivered',
-  UNDELIV: 'failed',
-  DELETED: 'failed',
-  EXPIRED: 'expired',
-  REJECTD: 'rejected',
-  ACCEPTD: 'accepted',
-  // Progress or no news: kept in the message's history without moving it forward.
-  ENROUTE: 'sent',
-  UNKNOWN: 'sent',
-};
+type Receipt = Extract<SmscInbound, { kind: 'receipt' }>;
+type Mo = Extract<SmscInbound, { kind: 'mo' }>;
 
 /**
- * deliver_sm and data_sm of one channel: receipts become `sms.outbound.receipt.v1` events (dlr-tracker
- * correlates them by channel and SMSC id, also when they raced ahead of the submit response), MO
- * messages `sms.inbound.received.v1` (concatenated ones after reassembly). The answer is ESME_ROK only
- * after Kafka (or, for a part, PostgreSQL) has the event; otherwise ESME_RX_T_APPN, so the SMSC
- * delivers it again.
+ * What SMSCs send on a channel's connections, whatever the protocol (which decodes it first):
+ * receipts become `sms.outbound.receipt.v1` events (dlr-tracker correlates them by channel and SMSC id,
+ * also when they raced ahead of the submit response), MO messages `sms.inbound.received.v1`
+ * (concatenated ones after reassembly). The verdict is `accepted` only after Kafka (or, for a part,
+ * PostgreSQL) has the event; otherwise `retry`, so the SMSC delivers it again.
  */
 @Injectable()
 export class InboundHandler {
@@ -61,76 +36,58 @@ export class InboundHandler {
     private readonly submitted: SubmittedParts,
   ) {}
 
-  async handle(channel: SmppChannel, pdu: ShortMessagePdu | DataSmPdu): Promise<InboundAnswer> {
-    const answer = await this.dispatch(channel, pdu).catch((error: unknown) => {
+  async handle(channel: SmscChannel, inbound: SmscInbound): Promise<InboundVerdict> {
+    const answer = await this.dispatch(channel, inbound).catch((error: unknown) => {
       // An event the contract refuses would be refused again on every redelivery: a permanent error.
-      const status = error instanceof InvalidEventError ? Status.ESME_RX_P_APPN : Status.ESME_RX_T_APPN;
+      const verdict: InboundVerdict = error instanceof InvalidEventError ? 'refused' : 'retry';
       this.logger.warn(
-        `channel ${channel.id}: ${pdu.command} not accepted (${error instanceof Error ? error.message : String(error)}); answering ${status === Status.ESME_RX_P_APPN ? 'ESME_RX_P_APPN' : 'ESME_RX_T_APPN'}`,
+        `channel ${channel.id}: ${inbound.kind} not accepted (${error instanceof Error ? error.message : String(error)}); answering ${verdict}`,
       );
-      return { status, kind: status === Status.ESME_RX_P_APPN ? 'invalid' : 'failed' };
+      return { verdict, kind: verdict === 'refused' ? 'invalid' : 'failed' };
     });
     inboundTotal.inc({
       channel: channel.id,
       kind: answer.kind,
-      answer: answer.status === 0 ? 'ok' : String(answer.status),
+      answer: answer.verdict === 'accepted' ? 'ok' : answer.verdict,
     });
-    return { status: answer.status };
+    return answer.verdict;
   }
 
   private async dispatch(
-    channel: SmppChannel,
-    pdu: ShortMessagePdu | DataSmPdu,
-  ): Promise<{ status: number; kind: string }> {
-    const udhi = (pdu.esmClass & EsmClass.UDHI) !== 0;
-    const raw =
-      pdu.command === 'deliver_sm' && pdu.shortMessage.length > 0
-        ? pdu.shortMessage
-        : (pdu.optional.messagePayload ?? Buffer.alloc(0));
-    const udh = udhi ? parseUdh(raw) : undefined;
-    const text = decodeText(udh?.data ?? raw, pdu.dataCoding);
-
-    const receipt = receiptOf(pdu, text);
-    if (receipt) {
-      await this.publishReceipt(channel, receipt);
-      return { status: Status.ESME_ROK, kind: 'receipt' };
+    channel: SmscChannel,
+    inbound: SmscInbound,
+  ): Promise<{ verdict: InboundVerdict; kind: string }> {
+    switch (inbound.kind) {
+      case 'receipt':
+        await this.publishReceipt(channel, inbound);
+        return { verdict: 'accepted', kind: 'receipt' };
+      case 'unusable':
+        this.logger.warn(`channel ${channel.id}: ${inbound.reason}`);
+        return { verdict: inbound.verdict, kind: 'invalid' };
+      case 'mo':
+        return this.receiveMo(channel, inbound);
     }
-    if ((pdu.esmClass & EsmClass.TYPE_MASK) !== 0) {
-      // A receipt without an id cannot be matched to anything: say so, and do not have it resent.
-      this.logger.warn(`channel ${channel.id}: receipt without a message id ignored: ${text.slice(0, 200)}`);
-      return { status: Status.ESME_ROK, kind: 'invalid' };
-    }
+  }
 
-    if (!isStorable(text)) {
+  private async receiveMo(channel: SmscChannel, mo: Mo): Promise<{ verdict: InboundVerdict; kind: string }> {
+    if (!isStorable(mo.text)) {
       // NUL or a lone surrogate (UCS-2 can carry both): refused at this edge, as on every HTTP one.
       this.logger.warn(`channel ${channel.id}: MO refused: its text ${UNSTORABLE_REASON}`);
-      return { status: Status.ESME_RX_P_APPN, kind: 'invalid' };
+      return { verdict: 'refused', kind: 'invalid' };
     }
-    const from = readAddress(pdu.source);
-    const to = readAddress(pdu.destination) || channel.address || '';
-    if (!from || from.length > 32) return { status: Status.ESME_RINVSRCADR, kind: 'invalid' };
-
-    const concatenation =
-      udh?.header.concatenation ??
-      (pdu.optional.sarMsgRefNum !== undefined &&
-      pdu.optional.sarTotalSegments &&
-      pdu.optional.sarSegmentSeqnum
-        ? {
-            reference: pdu.optional.sarMsgRefNum,
-            total: pdu.optional.sarTotalSegments,
-            sequence: pdu.optional.sarSegmentSeqnum,
-          }
-        : undefined);
-    if (concatenation && concatenation.total > 1) {
+    if (!mo.from || mo.from.length > 32) return { verdict: 'bad_source', kind: 'invalid' };
+    const to = mo.to.slice(0, 32);
+    if (mo.concatenation && mo.concatenation.total > 1) {
       const result = await this.reassembly.add({
         workspace: channel.workspaceId,
         channel: channel.id,
-        from,
-        to: to.slice(0, 32),
-        ...concatenation,
-        text,
+        channelType: channel.type,
+        from: mo.from,
+        to,
+        ...mo.concatenation,
+        text: mo.text,
       });
-      return { status: Status.ESME_ROK, kind: result === 'completed' ? 'mo' : 'mo_part' };
+      return { verdict: 'accepted', kind: result === 'completed' ? 'mo' : 'mo_part' };
     }
     await this.publisher.publish(
       Topics.inboundReceived,
@@ -138,34 +95,22 @@ export class InboundHandler {
         id: uuidv7(),
         workspace: channel.workspaceId,
         channel: channel.id,
-        channelType: 'smpp',
-        from,
-        ...(to ? { to: to.slice(0, 32) } : {}),
-        text,
+        channelType: channel.type,
+        from: mo.from,
+        ...(to ? { to } : {}),
+        text: mo.text,
         receivedAt: new Date().toISOString(),
       },
       { key: channel.id },
     );
-    return { status: Status.ESME_ROK, kind: 'mo' };
+    return { verdict: 'accepted', kind: 'mo' };
   }
 
-  private async publishReceipt(channel: SmppChannel, receipt: DeliveryReceipt): Promise<void> {
-    const settings = channel.settings;
-    const format = settings?.receipt_message_id_format ?? settings?.message_id_format ?? 'hex';
+  private async publishReceipt(channel: SmscChannel, receipt: Receipt): Promise<void> {
     const now = new Date().toISOString();
-    const detail: Record<string, string | number> = { stat: receipt.stat, smscMessageId: receipt.messageId };
-    if (receipt.err !== undefined) detail.err = receipt.err;
-    if (receipt.networkErrorCode) {
-      detail.networkErrorType = receipt.networkErrorCode.type;
-      detail.networkErrorCode = receipt.networkErrorCode.code;
-    }
-    if (receipt.submitDate) detail.submitDate = receipt.submitDate;
-    if (receipt.doneDate) detail.doneDate = receipt.doneDate;
-    const providerMessageId = canonicalSmppId(receipt.messageId, format).slice(0, 128);
-    const status = STATUS_OF_STAT[receipt.stat] ?? 'sent';
-    const at = receiptDate(receipt.doneDate) ?? now;
-    // An SMSC sends the receipt right behind the submit_sm_resp, often in the same read: let the
-    // submit's answer reach SubmitMessage (a few promise hops) before looking the part up.
+    const { providerMessageId, status, detail } = receipt;
+    // An SMSC sends the receipt right behind the submit's answer, often in the same read: let the
+    // answer reach SubmitMessage (a few promise hops) before looking the part up.
     await new Promise((resolve) => setImmediate(resolve));
     const part = this.submitted.find(channel.id, providerMessageId);
     if (part) {
@@ -200,7 +145,7 @@ export class InboundHandler {
         providerMessageId,
         status,
         detail,
-        at,
+        at: receipt.doneAt ?? now,
         receivedAt: now,
       },
       { key: receiptKey(channel.id, providerMessageId) },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InboundReceivedV1, stableId, Topics } from '@smsgate/contracts';
+import { ChannelType, InboundReceivedV1, stableId, Topics } from '@smsgate/contracts';
 import { MoGroupKey, MoPartRow, SmppMoPartsRepository } from '@smsgate/db';
 import { EventPublisher } from '@smsgate/kafka';
 import { DataSource, EntityManager } from 'typeorm';
@@ -7,6 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 export interface MoPart {
   workspace: string;
   channel: string;
+  channelType: ChannelType;
   from: string;
   to: string;
   reference: number;
@@ -45,22 +46,28 @@ export class MoReassembly {
   /** Publishes the groups whose first part is older than the timeout with what arrived; returns how many. */
   async sweep(
     timeoutSeconds: number,
-    workspaceOf: (channel: string) => Promise<string | undefined>,
+    channelOf: (channel: string) => Promise<{ workspace: string; type: ChannelType } | undefined>,
   ): Promise<number> {
     const groups = await this.parts.findStaleGroups(timeoutSeconds);
     let published = 0;
     for (const key of groups) {
-      const workspace = await workspaceOf(key.channel);
+      const owner = await channelOf(key.channel);
       await this.dataSource.transaction(async (db) => {
         if (!(await this.parts.tryLockGroup(db, key))) return;
         const rows = await this.parts.findGroup(db, key);
         if (rows.length === 0) return;
-        if (!workspace) {
+        if (!owner) {
           // The channel is gone: nobody can receive these parts.
           await this.parts.deleteGroup(db, key);
           return;
         }
-        await this.publishAndDelete(db, { ...key, workspace, rows, complete: false });
+        await this.publishAndDelete(db, {
+          ...key,
+          workspace: owner.workspace,
+          channelType: owner.type,
+          rows,
+          complete: false,
+        });
         published += 1;
       });
     }
@@ -69,7 +76,7 @@ export class MoReassembly {
 
   private async publishAndDelete(
     db: EntityManager,
-    group: MoGroupKey & { workspace: string; rows: MoPartRow[]; complete: boolean },
+    group: MoGroupKey & { workspace: string; channelType: ChannelType; rows: MoPartRow[]; complete: boolean },
   ): Promise<void> {
     const first = group.rows[0];
     const event: InboundReceivedV1 = {
@@ -84,7 +91,7 @@ export class MoReassembly {
       ),
       workspace: group.workspace,
       channel: group.channel,
-      channelType: 'smpp',
+      channelType: group.channelType,
       from: group.from,
       to: first.destination || undefined,
       text: group.rows.map((row) => row.text).join(''),

@@ -1,21 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SmppSubmitRequestedV1, stableId, Topics } from '@smsgate/contracts';
 import { ConsumedEvent, EventPublisher, Outcome, Outcomes } from '@smsgate/kafka';
-import {
-  addressFor,
-  BindsUnavailableError,
-  buildParts,
-  canonicalSmppId,
-  shortMessage,
-  ShortMessagePdu,
-  smppAbsoluteTime,
-  SubmitPart,
-} from '@smsgate/smpp';
-import type { SmppSettings } from '@smsgate/channel-config';
-import { createHash } from 'node:crypto';
+import { BindsUnavailableError } from '@smsgate/smsc';
 import { BindRegistry } from '../binds/bind-registry';
 import { Ownership } from '../binds/ownership';
-import { SmppChannel, SmppChannels } from '../channels/smpp-channels';
+import { SmscChannels } from '../channels/smsc-channels';
+import { protocolOf } from '../protocols';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
 import { submitsTotal } from '../metrics';
 import { SubmittedPart, SubmitLedger } from './submit-ledger';
@@ -36,7 +26,7 @@ export class SubmitMessage {
   private readonly logger = new Logger(SubmitMessage.name);
 
   constructor(
-    private readonly channels: SmppChannels,
+    private readonly channels: SmscChannels,
     private readonly registry: BindRegistry,
     private readonly ownership: Ownership,
     private readonly ledger: SubmitLedger,
@@ -111,12 +101,9 @@ export class SubmitMessage {
       return Outcomes.done();
     }
 
+    const protocol = protocolOf(channel.type);
     const done = await this.ledger.partsOf(message.id);
-    const parts = buildParts(message.text, {
-      preferred: preferredEncoding(channel.settings),
-      longMessage: channel.settings.long_message,
-      reference: referenceOf(message.id),
-    });
+    const parts = protocol.requests(channel, message);
     const acknowledged = new Map(done.map((part) => [part.index, part]));
     if (acknowledged.size === 0 && message.expiresAt && Date.parse(message.expiresAt) <= Date.now()) {
       await this.status(message, 'expired', { reason: 'expired before it was submitted' });
@@ -130,7 +117,7 @@ export class SubmitMessage {
       parts
         .filter((part) => !acknowledged.has(part.index))
         .map(async (part) => {
-          const result = await pool.submit(this.pduOf(channel, message, part), deadline);
+          const result = await pool.submit(part.request, deadline);
           submitsTotal.inc({ channel: channel.id, result: result.kind });
           if (result.kind === 'refused') return { part, result };
           const submitted: SubmittedPart = {
@@ -138,7 +125,7 @@ export class SubmitMessage {
             count: part.count,
             smscMessageId: result.messageId,
           };
-          this.submitted.remember(channel.id, providerIdOf(channel, result.messageId), {
+          this.submitted.remember(channel.id, protocol.providerId(channel, result.messageId), {
             messageId: message.id,
             workspace: message.workspace,
             part: part.count > 1 ? { index: part.index, count: part.count } : undefined,
@@ -167,8 +154,7 @@ export class SubmitMessage {
       const [{ part, result }] = refused;
       if (result.kind === 'refused') {
         await this.status(message, 'failed', {
-          smppStatus: result.status,
-          smppStatusName: result.statusName,
+          ...protocol.refusal(result.status, result.statusName),
           part: part.index,
         });
       }
@@ -185,7 +171,7 @@ export class SubmitMessage {
           channel: channel.id,
           status: 'sent' as const,
           ...(part.count > 1 ? { part: { index: part.index, count: part.count } } : {}),
-          providerMessageId: providerIdOf(channel, part.smscMessageId) || undefined,
+          providerMessageId: protocol.providerId(channel, part.smscMessageId) || undefined,
           detail: { smscMessageId: part.smscMessageId },
           at: new Date().toISOString(),
         },
@@ -196,25 +182,6 @@ export class SubmitMessage {
     releaseSent();
     await publishing;
     return Outcomes.done();
-  }
-
-  private pduOf(channel: SmppChannel, message: SmppSubmitRequestedV1, part: SubmitPart): ShortMessagePdu {
-    const settings = channel.settings!;
-    const from = message.from ?? channel.address ?? '';
-    return shortMessage('submit_sm', {
-      serviceType: '',
-      source: from
-        ? addressFor(from, { ton: settings.source_ton, npi: settings.source_npi })
-        : { ton: 0, npi: 0, addr: '' },
-      destination: addressFor(message.to, { ton: settings.dest_ton, npi: settings.dest_npi }),
-      esmClass: part.esmClass,
-      priorityFlag: message.priority === 'high' ? 1 : 0,
-      validityPeriod: message.expiresAt ? smppAbsoluteTime(new Date(message.expiresAt)) : '',
-      registeredDelivery: settings.registered_delivery ? 1 : 0,
-      dataCoding: part.dataCoding,
-      shortMessage: part.shortMessage,
-      optional: part.optional,
-    });
   }
 
   private async status(
@@ -239,26 +206,6 @@ export class SubmitMessage {
       { key: message.id },
     );
   }
-}
-
-function preferredEncoding(settings: SmppSettings): 'gsm7' | 'gsm7_packed' | 'ia5' | 'latin1' {
-  switch (settings.data_coding) {
-    case 0:
-      return settings.gsm7_packed ? 'gsm7_packed' : 'gsm7';
-    case 1:
-      return 'ia5';
-    case 3:
-      return 'latin1';
-  }
-}
-
-/** A part's provider id as the tracker matches it (the channel's message-id format, canonical). */
-const providerIdOf = (channel: SmppChannel, smscMessageId: string): string =>
-  canonicalSmppId(smscMessageId, channel.settings!.message_id_format).slice(0, 128);
-
-/** A concatenation reference from the message id: the same on every replay of the message. */
-function referenceOf(messageId: string): number {
-  return createHash('sha256').update(messageId).digest().readUInt16BE(0);
 }
 
 /** Set on an event handed back to the channel's owner: the attempts it had used up until then. */

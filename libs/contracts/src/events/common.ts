@@ -5,7 +5,7 @@ import { isStorable, StoredText, UNSTORABLE_REASON } from './storable';
  * The channel types' names, the one list of them (published in events, so only ever appended to). Each
  * has its folder in libs/channel-config/src/types/ and a line in its registry: see docs/channel-types.md.
  */
-export const ChannelType = z.enum(['ex', 'imi', 'template', 'smpp']);
+export const ChannelType = z.enum(['ex', 'imi', 'template', 'smpp', 'ucp', 'cimd2']);
 export type ChannelType = z.infer<typeof ChannelType>;
 
 export const Direction = z.enum(['in', 'out']);

@@ -1,29 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseSmppConfig, SMPP_PASSWORD_SECRET, SmppSettings } from '@smsgate/channel-config';
+import { SMPP_PASSWORD_SECRET } from '@smsgate/channel-config';
 import { ChannelsRepository, ChannelStore, oncePerRead, StoredChannel } from '@smsgate/db';
 import { TtlCache } from '@smsgate/runtime';
 import { createHash } from 'node:crypto';
 import { SMPP_BINDS_CONFIG, SmppBindsConfig } from '../config';
+import { isSmscType, protocolOf, SMSC_TYPES, SmscChannel, SmscType } from '../protocols';
 
-export interface SmppChannel {
-  id: string;
-  workspaceId: string;
-  name: string;
-  address: string | null;
-  enabled: boolean;
-  /** undefined when the stored config no longer parses (it is reported, not bound). */
-  settings?: SmppSettings;
-  problems?: string[];
-  password: string;
-  /** Changes whenever config or secrets change: binds are re-opened with the new settings. */
-  version: string;
-}
+export type { SmscChannel } from '../protocols';
 
 const CACHE_MS = 2_000;
 
-/** The SMPP channels (settings parsed, password decrypted), read from the channels table. */
+/**
+ * The SMSC channels (SMPP, and every other protocol smpp-binds speaks), read from the channels table:
+ * settings parsed by their protocol, password decrypted. Every SMSC type keeps its login password in
+ * the `password` secret.
+ */
 @Injectable()
-export class SmppChannels {
+export class SmscChannels {
   private readonly store: ChannelStore;
   /** Each channel is parsed once per read, as the store keeps it. */
   private readonly parsedOnce = oncePerRead((channel) => this.toChannel(channel));
@@ -35,22 +28,24 @@ export class SmppChannels {
     });
   }
 
-  /** Every SMPP channel that exists and is enabled. */
-  async enabled(): Promise<SmppChannel[]> {
-    return (await this.store.listEnabled('smpp')).map((channel) => this.parsedOnce(channel));
+  /** Every SMSC channel that exists and is enabled. */
+  async enabled(): Promise<SmscChannel[]> {
+    const lists = await Promise.all(SMSC_TYPES.map((type) => this.store.listEnabled(type)));
+    return lists.flat().map((channel) => this.parsedOnce(channel));
   }
 
-  /** The channel if it exists, is SMPP and is enabled; cached briefly for the send path. */
-  async get(id: string): Promise<SmppChannel | null> {
+  /** The channel if it exists, is an SMSC channel and is enabled; cached briefly for the send path. */
+  async get(id: string): Promise<SmscChannel | null> {
     const channel = await this.store.get(id);
-    return channel?.type === 'smpp' && channel.enabled ? this.parsedOnce(channel) : null;
+    return channel && isSmscType(channel.type) && channel.enabled ? this.parsedOnce(channel) : null;
   }
 
-  private toChannel(row: StoredChannel): SmppChannel {
-    const parsed = parseSmppConfig(row.config);
+  private toChannel(row: StoredChannel): SmscChannel {
+    const type = row.type as SmscType;
     // One channel sealed with another key must not stop every other channel from binding.
     const undecryptable = row.opened instanceof Error;
     const password = row.opened instanceof Error ? '' : (row.opened[SMPP_PASSWORD_SECRET] ?? '');
+    const parsed = protocolOf(type).settingsOf(row.config, password);
     const version = createHash('sha256')
       .update(JSON.stringify([row.config, row.secrets, row.address]))
       .digest('hex')
@@ -59,17 +54,14 @@ export class SmppChannels {
       id: row.id,
       workspaceId: row.workspaceId,
       name: row.name,
+      type,
       address: row.address,
       enabled: row.enabled,
       ...(undecryptable
         ? { problems: ['secrets: cannot be decrypted with this SECRETS_KEY'] }
-        : parsed.ok && password.length <= 8
+        : parsed.ok
           ? { settings: parsed.value }
-          : {
-              problems: parsed.ok
-                ? ['secrets.password: must be at most 8 characters (SMPP 3.4)']
-                : parsed.problems,
-            }),
+          : { problems: parsed.problems }),
       password,
       version,
     };
