@@ -20,13 +20,14 @@ const LAYERS = {
   // What every SMSC protocol client shares: the pool of a channel's connections.
   smsc: [],
   smpp: ['sms', 'smsc', 'testing'],
+  ucp: ['sms', 'smsc', 'testing'],
   // The SMPP server's sessions: smpp's codec, sms's numbers, contracts' text rules.
   'smpp-server': ['contracts', 'sms', 'smpp', 'smsc'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
   'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'smsc', 'testing'],
   // What every service stands on: its environment, its root module's imports, how it runs.
   service: ['db', 'kafka', 'runtime'],
-  testing: ['contracts', 'db', 'kafka', 'smpp', 'smsc'],
+  testing: ['contracts', 'db', 'kafka', 'smpp', 'smsc', 'ucp'],
 };
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -49,6 +50,7 @@ const boundaries = {
   ignoredCircularDependencies: [
     ['kafka', 'testing'],
     ['smpp', 'testing'],
+    ['ucp', 'testing'],
   ],
 };
 

@@ -1,5 +1,6 @@
-import { Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { connectSmsc } from '@smsgate/smsc';
 import { decodePdu, encodePdu, PduFramer, SmppDecodeError } from './codec';
 import { INTERFACE_VERSION_34, Status, statusName } from './constants';
 import type {
@@ -381,33 +382,5 @@ export class SmppSession {
   }
 }
 
-function connectSocket(options: SessionOptions): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const timeoutMs = options.connectTimeoutMs ?? 10_000;
-    const socket = options.tls
-      ? connectTls({
-          host: options.host,
-          port: options.port,
-          servername: options.host,
-          ...(typeof options.tls === 'object' ? options.tls : {}),
-        })
-      : connectTcp({ host: options.host, port: options.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new SessionClosedError(`connect to ${options.host}:${options.port} timed out after ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const ready = options.tls ? 'secureConnect' : 'connect';
-    socket.once(ready, () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (error: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new SessionClosedError(`connect to ${options.host}:${options.port} failed: ${error.message}`));
-    });
-  });
-}
+const connectSocket = (options: SessionOptions): Promise<Socket> =>
+  connectSmsc(options, (reason) => new SessionClosedError(reason));

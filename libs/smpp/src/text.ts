@@ -1,4 +1,7 @@
-import { decodeGsm7, encodeGsm7, gsm7SeptetsOf } from '@smsgate/sms';
+import { decodeGsm7, encodeGsm7, gsm7SeptetsOf, packSeptets, unpackSeptets } from '@smsgate/sms';
+
+/** The GSM septet packing lives in libs/sms (UCP's alphanumeric addresses use it too). */
+export { packSeptets, unpackSeptets };
 import { DataCoding } from './constants';
 
 /**
@@ -33,38 +36,6 @@ export function unitsOf(character: string, encoding: TextEncoding): number | nul
 export function fits(text: string, encoding: TextEncoding): boolean {
   for (const character of text) if (unitsOf(character, encoding) === null) return false;
   return true;
-}
-
-/** Packs septets 8 into 7 octets, least significant bits first (TS 23.038 §6.1.2.1.1). */
-export function packSeptets(septets: readonly number[], fillBits = 0): Buffer {
-  const out: number[] = [];
-  let accumulator = 0;
-  let bits = fillBits;
-  for (const septet of septets) {
-    accumulator |= (septet & 0x7f) << bits;
-    bits += 7;
-    while (bits >= 8) {
-      out.push(accumulator & 0xff);
-      accumulator >>>= 8;
-      bits -= 8;
-    }
-  }
-  if (bits > 0) out.push(accumulator & 0xff);
-  return Buffer.from(out);
-}
-
-export function unpackSeptets(octets: Buffer, count: number, fillBits = 0): number[] {
-  const septets: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const bit = fillBits + index * 7;
-    const byte = bit >> 3;
-    const shift = bit & 7;
-    if (byte >= octets.length) break;
-    const low = octets[byte] >> shift;
-    const high = shift > 1 && byte + 1 < octets.length ? octets[byte + 1] << (8 - shift) : 0;
-    septets.push((low | high) & 0x7f);
-  }
-  return septets;
 }
 
 /** The octets of `text` in `encoding`; the text must fit it (see `fits`). */

@@ -121,3 +121,35 @@ function septetAt(septets: readonly number[], index: number): number {
 function codePointHex(character: string): string {
   return (character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
 }
+
+/** Packs septets 8 into 7 octets, least significant bits first (TS 23.038 §6.1.2.1.1). */
+export function packSeptets(septets: readonly number[], fillBits = 0): Buffer {
+  const out: number[] = [];
+  let accumulator = 0;
+  let bits = fillBits;
+  for (const septet of septets) {
+    accumulator |= (septet & 0x7f) << bits;
+    bits += 7;
+    while (bits >= 8) {
+      out.push(accumulator & 0xff);
+      accumulator >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) out.push(accumulator & 0xff);
+  return Buffer.from(out);
+}
+
+export function unpackSeptets(octets: Buffer, count: number, fillBits = 0): number[] {
+  const septets: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const bit = fillBits + index * 7;
+    const byte = bit >> 3;
+    const shift = bit & 7;
+    if (byte >= octets.length) break;
+    const low = octets[byte] >> shift;
+    const high = shift > 1 && byte + 1 < octets.length ? octets[byte + 1] << (8 - shift) : 0;
+    septets.push((low | high) & 0x7f);
+  }
+  return septets;
+}

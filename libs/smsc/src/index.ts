@@ -1,2 +1,3 @@
 export * from './link';
 export * from './link-pool';
+export * from './connect';

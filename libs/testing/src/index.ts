@@ -19,3 +19,4 @@ export * from './test-esme';
 export * from './kannel-esme';
 export * from './jsmpp-esme';
 export * from './tls-certificate';
+export * from './ucp-simulator';

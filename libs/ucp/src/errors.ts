@@ -1,0 +1,57 @@
+/** EMI error codes (the EC field of a NACK) and what they mean (EMI-UCP 4.x). */
+export const UcpError = {
+  CHECKSUM: 1,
+  SYNTAX: 2,
+  OPERATION_NOT_SUPPORTED: 3,
+  OPERATION_NOT_ALLOWED: 4,
+  CALL_BARRING: 5,
+  ADC_INVALID: 6,
+  AUTHENTICATION_FAILURE: 7,
+  LEGITIMISATION_FAILURE: 8,
+  MESSAGE_TYPE_NOT_SUPPORTED: 23,
+  MESSAGE_TOO_LONG: 24,
+  MESSAGE_TYPE_NOT_VALID: 26,
+} as const;
+
+const NAMES: Record<number, string> = {
+  1: 'checksum error',
+  2: 'syntax error',
+  3: 'operation not supported by system',
+  4: 'operation not allowed',
+  5: 'call barring active',
+  6: 'AdC invalid',
+  7: 'authentication failure',
+  8: 'legitimisation code for all calls, failure',
+  9: 'GA not valid',
+  10: 'repetition not allowed',
+  11: 'legitimisation code for repetition, failure',
+  12: 'priority call not allowed',
+  13: 'legitimisation code for priority call, failure',
+  14: 'urgent message not allowed',
+  15: 'legitimisation code for urgent message, failure',
+  16: 'reverse charging not allowed',
+  17: 'legitimisation code for reverse charging, failure',
+  18: 'deferred delivery not allowed',
+  19: 'new AC not valid',
+  20: 'new legitimisation code not valid',
+  21: 'standard text not valid',
+  22: 'time period not valid',
+  23: 'message type not supported by system',
+  24: 'message too long',
+  25: 'requested standard text not valid',
+  26: 'message type not valid for the pager type',
+  27: 'message not found in SMSC',
+  30: 'subscriber hang-up',
+  31: 'fax group not supported',
+  32: 'fax message type not supported',
+  33: 'address already in list',
+  34: 'address not in list',
+  35: 'list full',
+  36: 'RPID already in use',
+  37: 'delivery in progress',
+  38: 'message forwarded',
+};
+
+/** `EC 24 (message too long)`: how logs and status details name a NACK. */
+export const ucpErrorName = (code: number): string =>
+  `EC ${String(code).padStart(2, '0')} (${NAMES[code] ?? 'unknown error code'})`;
