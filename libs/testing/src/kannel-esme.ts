@@ -17,6 +17,15 @@ export interface KannelEsmeOptions {
   window?: number;
 }
 
+/**
+ * Kannel's `group = smsc` text for another SMSC protocol (emi, cimd2…), with `smsc-id = smsgate`, and how
+ * many of its connections show `online` on the status page once they are up.
+ */
+export interface KannelSmscGroups {
+  groups: string;
+  online: number;
+}
+
 /** A delivery report Kannel called its dlr-url with. */
 export interface KannelDlr {
   /** The `ref` the test gave sendSms. */
@@ -53,7 +62,12 @@ export class KannelEsme {
     private readonly receiver: Server,
   ) {}
 
-  static async start(options: KannelEsmeOptions): Promise<KannelEsme> {
+  static start(options: KannelEsmeOptions): Promise<KannelEsme> {
+    return KannelEsme.startWith(smppGroups(options));
+  }
+
+  /** Kannel with these smsc groups (as a UCP/EMI or CIMD2 client of our simulators). */
+  static async startWith(smsc: KannelSmscGroups): Promise<KannelEsme> {
     const sbin = execFileSync('bash', [path.join(repoRoot, 'scripts', 'kannel.sh')], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -63,7 +77,7 @@ export class KannelEsme {
     const esme = new KannelEsme(dir, createServer());
     await esme.listen();
     try {
-      await esme.boot(sbin, options);
+      await esme.boot(sbin, smsc);
     } catch (error) {
       await esme.stop();
       throw error;
@@ -150,31 +164,12 @@ export class KannelEsme {
     this.receiverUrl = `http://127.0.0.1:${address.port}`;
   }
 
-  private async boot(sbin: string, options: KannelEsmeOptions): Promise<void> {
+  private async boot(sbin: string, smsc: KannelSmscGroups): Promise<void> {
     const [adminPort, boxPort, sendsmsPort] = [await freePort(), await freePort(), await freePort()];
     const adminPassword = randomBytes(9).toString('hex');
     const user = { username: 'esme', password: randomBytes(9).toString('hex') };
     const config = path.join(this.dir, 'kannel.conf');
-    const host = options.host ?? '127.0.0.1';
-    // A transmitter and a receiver are two groups of one smsc-id (Kannel refuses port and receive-port in one).
-    const smscGroup = (ports: string) => `group = smsc
-smsc = smpp
-smsc-id = smsgate
-host = "${host}"
-${ports}
-smsc-username = "${options.systemId}"
-smsc-password = "${options.password}"
-system-type = ""
-max-pending-submits = ${options.window ?? 10}
-reconnect-delay = 1
-`;
-    const smscGroups =
-      options.mode === 'transceiver'
-        ? smscGroup(`port = ${options.port}\nreceive-port = 0\ntransceiver-mode = true`)
-        : [
-            smscGroup(`port = ${options.port}\nreceive-port = 0\ntransceiver-mode = false`),
-            smscGroup(`port = 0\nreceive-port = ${options.port}\ntransceiver-mode = false`),
-          ].join('\n');
+    const smscGroups = smsc.groups;
     writeFileSync(
       config,
       `group = core
@@ -193,6 +188,8 @@ bearerbox-host = "127.0.0.1"
 bearerbox-port = ${boxPort}
 sendsms-port = ${sendsmsPort}
 sendsms-interface = "127.0.0.1"
+# UCS-2 MOs reach the sms-service as UTF-8 text (%a), not as raw UCS-2 octets.
+mo-recode = true
 log-file = "${this.dir}/smsbox.log"
 log-level = 0
 
@@ -218,10 +215,10 @@ catch-all = true
     };
     this.status = `http://127.0.0.1:${adminPort}/status.txt?password=${adminPassword}`;
     start('bearerbox');
-    // Bound: the status page shows the smsc `online` (each of the pair's binds when there are two).
-    await this.until('bearerbox did not bind to smsgate', async () => {
+    // Bound: the status page shows the smsc `online` (each of a pair's binds when there are two).
+    await this.until('bearerbox did not connect to its SMSC', async () => {
       const status = await this.bindStatus();
-      return status.split('(online ').length > (options.mode === 'transceiver' ? 1 : 2);
+      return status.split('(online ').length > smsc.online;
     });
     start('smsbox');
     this.sendsms = `http://127.0.0.1:${sendsmsPort}/cgi-bin/sendsms`;
@@ -240,4 +237,30 @@ catch-all = true
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** Kannel's smsc groups for an SMPP bind to smsgate's SMPP server. */
+function smppGroups(options: KannelEsmeOptions): KannelSmscGroups {
+  const host = options.host ?? '127.0.0.1';
+  // A transmitter and a receiver are two groups of one smsc-id (Kannel refuses port and receive-port in one).
+  const smscGroup = (ports: string) => `group = smsc
+smsc = smpp
+smsc-id = smsgate
+host = "${host}"
+${ports}
+smsc-username = "${options.systemId}"
+smsc-password = "${options.password}"
+system-type = ""
+max-pending-submits = ${options.window ?? 10}
+reconnect-delay = 1
+`;
+  return options.mode === 'transceiver'
+    ? { groups: smscGroup(`port = ${options.port}\nreceive-port = 0\ntransceiver-mode = true`), online: 1 }
+    : {
+        groups: [
+          smscGroup(`port = ${options.port}\nreceive-port = 0\ntransceiver-mode = false`),
+          smscGroup(`port = 0\nreceive-port = ${options.port}\ntransceiver-mode = false`),
+        ].join('\n'),
+        online: 2,
+      };
 }
