@@ -131,7 +131,11 @@ export interface ShortMessage {
 
 /** The fields of operation 51 for one part. */
 export function submitFields(
-  message: Omit<ShortMessage, 'alphanumeric' | 'scts'> & { alphanumeric?: boolean },
+  message: Omit<ShortMessage, 'alphanumeric' | 'scts'> & {
+    alphanumeric?: boolean;
+    /** The originator is an international number (OTOA 1139). */
+    international?: boolean;
+  },
 ): Fields5x {
   const alphanumeric = message.alphanumeric ?? !/^\d*$/.test(message.oadc);
   const xser: XSer[] = [];
@@ -141,7 +145,7 @@ export function submitFields(
   const values: Fields5x = {
     AdC: message.adc,
     OAdC: alphanumeric ? alphanumericAddress(message.oadc) : message.oadc,
-    ...(alphanumeric ? { OTOA: '5039' } : {}),
+    ...(alphanumeric ? { OTOA: '5039' } : message.international ? { OTOA: '1139' } : {}),
     ...(message.nrq ? { NRq: '1', NT: String(message.nt ?? 3) } : {}),
     ...(message.vp ? { VP: message.vp } : {}),
     ...(xser.length > 0 ? { XSer: encodeXSer(xser) } : {}),

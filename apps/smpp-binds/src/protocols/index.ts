@@ -1,4 +1,5 @@
 import { smppProtocol } from './smpp.protocol';
+import { ucpProtocol } from './ucp.protocol';
 import type { SmscProtocol, SmscType } from './smsc-protocol';
 
 export * from './smsc-protocol';
@@ -6,6 +7,7 @@ export * from './smsc-protocol';
 /** Every SMSC protocol smpp-binds speaks, by channel type: the one place one is registered. */
 const PROTOCOLS: Partial<Record<SmscType, SmscProtocol>> = {
   smpp: smppProtocol as unknown as SmscProtocol,
+  ucp: ucpProtocol as unknown as SmscProtocol,
 };
 
 /** The channel types smpp-binds holds connections for. */

@@ -1,0 +1,180 @@
+import type { MessageStatus } from '@smsgate/contracts';
+import { parseUcpConfig, UcpSettings } from '@smsgate/channel-config';
+import { buildParts, EsmClass, parseUdh, SubmitPart } from '@smsgate/smpp';
+import { LinkPool } from '@smsgate/smsc';
+import {
+  dateOfScts,
+  Fields5x,
+  readNotification,
+  readShortMessage,
+  submitFields,
+  UcpError,
+  ucpErrorName,
+  UcpInboundAnswer,
+  UcpSession,
+  validityOf,
+} from '@smsgate/ucp';
+import { concatenationReference } from './concatenation-reference';
+import type {
+  InboundVerdict,
+  PartRequest,
+  PoolHooks,
+  SmscChannel,
+  SmscInbound,
+  SmscProtocol,
+} from './smsc-protocol';
+
+/** Notification Dst as smsgate statuses: 0 delivered, 1 buffered (still on its way), 2 not delivered. */
+const STATUS_OF_DST: Record<number, MessageStatus> = { 0: 'delivered', 1: 'sent', 2: 'failed' };
+
+/**
+ * How a verdict is answered. EMI has no temporary/permanent distinction: any NACK makes the SMSC try
+ * again later, so `retry` is 04 (operation not allowed, now) and what cannot ever be taken is 02.
+ */
+const ANSWER_OF_VERDICT: Record<InboundVerdict, UcpInboundAnswer> = {
+  accepted: { ok: true },
+  retry: { ok: false, code: UcpError.OPERATION_NOT_ALLOWED },
+  refused: { ok: false, code: UcpError.SYNTAX },
+  bad_source: { ok: false, code: UcpError.SYNTAX },
+};
+
+const settingsOf = (channel: SmscChannel): UcpSettings => channel.settings as UcpSettings;
+
+/**
+ * The id receipts are matched by: the recipient's digits (without `+` or leading zeros: the ACK
+ * repeats the AdC as sent, the notification gives it as the SMSC writes it) and the SMSC's time stamp.
+ */
+export function ucpMessageId(recipient: string, scts: string): string {
+  return `${recipient.replace(/\D/g, '').replace(/^0+/, '')}:${scts}`;
+}
+
+/** An ACK's SM, `AdC:SCTS`, as ucpMessageId writes it. */
+function idOfAck(sm: string): string {
+  const [adc = '', scts = ''] = sm.split(':');
+  return scts ? ucpMessageId(adc, scts) : sm.trim();
+}
+
+/** A number as EMI fields take it: `+` becomes the international prefix 00 (EMI has no TON for AdC). */
+const emiNumber = (number: string): string => (number.startsWith('+') ? `00${number.slice(1)}` : number);
+/** And back: 00 is the international prefix. */
+const e164OfEmi = (number: string): string => (/^00\d{6,}$/.test(number) ? `+${number.slice(2)}` : number);
+
+/** Operation 52 or 53 as smpp-binds takes it. */
+export function ucpInbound(channel: SmscChannel, ot: 52 | 53, fields: Fields5x): SmscInbound {
+  try {
+    if (ot === 53) {
+      const notification = readNotification(fields);
+      const doneAt = dateOfScts(notification.dscts)?.toISOString();
+      return {
+        kind: 'receipt',
+        providerMessageId: ucpMessageId(notification.recipient, notification.scts),
+        status: STATUS_OF_DST[notification.dst],
+        detail: {
+          dst: notification.dst,
+          ...(notification.rsn ? { rsn: notification.rsn } : {}),
+          scts: notification.scts,
+          smscMessageId: `${notification.recipient}:${notification.scts}`,
+          ...(notification.dscts ? { doneDate: notification.dscts } : {}),
+        },
+        ...(doneAt ? { doneAt } : {}),
+      };
+    }
+    const message = readShortMessage(fields);
+    const text =
+      message.text ??
+      (message.dcs !== undefined && (message.dcs & 0x0c) === 0x08
+        ? Buffer.from(message.data!).swap16().toString('utf16le')
+        : message.data!.toString('latin1'));
+    const concatenation = message.udh ? parseUdh(message.udh)?.header.concatenation : undefined;
+    return {
+      kind: 'mo',
+      from: e164OfEmi(message.oadc),
+      to: e164OfEmi(message.adc) || channel.address || '',
+      text,
+      ...(concatenation ? { concatenation } : {}),
+    };
+  } catch (error) {
+    return {
+      kind: 'unusable',
+      reason: `operation ${ot} unreadable: ${(error as Error).message}`,
+      verdict: 'refused',
+    };
+  }
+}
+
+/** The fields of operation 51 for one part of a message. */
+function fieldsOf(
+  channel: SmscChannel,
+  message: { to: string; from?: string; expiresAt?: string },
+  part: SubmitPart,
+): Fields5x {
+  const settings = settingsOf(channel);
+  const from = message.from ?? channel.address ?? '';
+  const udhi = (part.esmClass & EsmClass.UDHI) !== 0;
+  const udh = udhi ? part.shortMessage.subarray(0, part.shortMessage[0] + 1) : undefined;
+  const ucs2 = part.dataCoding === 8;
+  return submitFields({
+    adc: emiNumber(message.to),
+    oadc: from.startsWith('+') ? from.slice(1) : from,
+    international: /^\+\d+$/.test(from),
+    ...(ucs2 ? { data: part.shortMessage.subarray(udh?.length ?? 0), dcs: 8 } : { text: part.text }),
+    ...(udh ? { udh } : {}),
+    ...(settings.registered_delivery ? { nrq: true, nt: settings.notification_types } : {}),
+    ...(message.expiresAt ? { vp: validityOf(new Date(message.expiresAt)) } : {}),
+  });
+}
+
+/** UCP/EMI 4.x (the `ucp` channel type): connections that log in with operation 60. */
+export const ucpProtocol: SmscProtocol<Fields5x> = {
+  type: 'ucp',
+
+  settingsOf: (config) => parseUcpConfig(config),
+
+  openPool(channel, hooks: PoolHooks) {
+    const settings = settingsOf(channel);
+    return new LinkPool<Fields5x, 'transceiver'>({
+      slots: Array.from({ length: settings.connections }, (_, index) => ({
+        id: `ucp-${index + 1}`,
+        mode: 'transceiver' as const,
+        transmits: true,
+      })),
+      window: settings.window,
+      tps: settings.tps,
+      reconnectInitialMs: settings.reconnect_initial_seconds * 1_000,
+      reconnectMaxMs: settings.reconnect_max_seconds * 1_000,
+      onBindFailed: hooks.onBindFailed,
+      onEvent: hooks.onEvent,
+      open: (_mode, onEvent) =>
+        UcpSession.open({
+          host: settings.host,
+          port: settings.port,
+          tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+          address: settings.username,
+          password: channel.password,
+          window: settings.window,
+          responseTimeoutMs: settings.response_timeout_seconds * 1_000,
+          keepAliveMs: settings.keepalive_seconds * 1_000,
+          onInbound: async (ot, fields) =>
+            ANSWER_OF_VERDICT[await hooks.onInbound(ucpInbound(channel, ot, fields))],
+          onEvent,
+        }),
+    });
+  },
+
+  describe(channel) {
+    const settings = settingsOf(channel);
+    return `${settings.connections} UCP connection(s) to ${settings.host}:${settings.port}`;
+  },
+
+  requests(channel, message): PartRequest<Fields5x>[] {
+    return buildParts(message.text, {
+      preferred: 'gsm7',
+      longMessage: 'udh8',
+      reference: concatenationReference(message.id),
+    }).map((part) => ({ index: part.index, count: part.count, request: fieldsOf(channel, message, part) }));
+  },
+
+  refusal: (code) => ({ ucpError: code, ucpErrorName: ucpErrorName(code) }),
+
+  providerId: (_channel, smscMessageId) => idOfAck(smscMessageId).slice(0, 128),
+};

@@ -1,0 +1,205 @@
+import {
+  ADMIN_TOKEN,
+  createChannel,
+  createWorkspace,
+  serviceEnv,
+  ServiceProcess,
+  startInFreshGroup,
+  TestWorkspace,
+  UcpSimulator,
+  waitFor,
+} from '@smsgate/testing';
+
+interface StoredMessage {
+  status: string;
+  partCount: number | null;
+  parts: { index: number; status: string; providerMessageId: string | null }[];
+  history: { status: string; source: string; detail: Record<string, unknown> }[];
+}
+
+/**
+ * A `ucp` channel end to end: POST /v1/messages → dispatcher → smpp-binds' UCP connection → our UCP/EMI
+ * simulator (checked against Kannel in ucp-kannel.e2e-spec.ts) → its delivery notification →
+ * dlr-tracker; and an MO from the simulator to an inbound message. Every service a process on the real
+ * Kafka and PostgreSQL.
+ */
+describe('sending and receiving over UCP/EMI, end to end', () => {
+  let smsc: UcpSimulator;
+  let services: ServiceProcess[];
+  let ingress: ServiceProcess;
+  let tracker: ServiceProcess;
+  let smppBinds: ServiceProcess;
+  let workspace: TestWorkspace;
+  let channel: string;
+
+  beforeAll(async () => {
+    smsc = await new UcpSimulator({ address: '7007', password: 'emi-pass' }).start();
+    const common = serviceEnv();
+    services = await Promise.all([
+      ServiceProcess.start('ingress', common),
+      startInFreshGroup('dispatcher', 'dispatcher-ucp-e2e', { ...common, CONFIG_CACHE_MS: '0' }),
+      startInFreshGroup('smpp-binds', 'smpp-binds-ucp-e2e', {
+        ...common,
+        RECONCILE_INTERVAL_MS: '300',
+        SUBMIT_HOLD_MS: '2000',
+        RETRY_DELAYS_MS: '500',
+      }),
+      startInFreshGroup('dlr-tracker', 'dlr-tracker-ucp-e2e', common),
+    ]);
+    [ingress, , smppBinds, tracker] = services;
+    workspace = await createWorkspace(ingress.url, 'e2e ucp');
+    channel = (
+      await createChannel(ingress.url, workspace.apiKey, {
+        type: 'ucp',
+        address: '22000',
+        config: { host: '127.0.0.1', port: smsc.port, username: '7007', window: 10, connections: 2 },
+        secrets: { password: 'emi-pass' },
+      })
+    ).uuid;
+  });
+
+  afterAll(async () => {
+    if (process.env.UCP_E2E_DEBUG) console.log(smppBinds?.output.slice(-6_000));
+    await Promise.all((services ?? []).map((service) => service.stop()));
+    await smsc?.stop();
+  });
+
+  const send = async (body: Record<string, unknown>): Promise<string> => {
+    const response = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel, ...body }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { messages: { id: string }[] }).messages[0].id;
+  };
+
+  const stored = (id: string, status: string) =>
+    waitFor(
+      async () => {
+        const response = await fetch(`${tracker.url}/v1/messages/${id}`, {
+          headers: { authorization: `Bearer ${workspace.apiKey}` },
+        });
+        if (response.status !== 200) return undefined;
+        const message = (await response.json()) as StoredMessage;
+        return message.status === status ? message : undefined;
+      },
+      { timeoutMs: 60_000, message: `message ${id} ${status} in dlr-tracker` },
+    );
+
+  const submitsTo = (number: string) => smsc.submits.filter((submit) => submit.message.adc === number);
+
+  it('logs in both connections, lists them in GET /v1/binds as a ucp channel, and never shows the password', async () => {
+    await waitFor(
+      async () => {
+        const response = await fetch(`${smppBinds.url}/v1/binds`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        const body = (await response.json()) as {
+          channels: { channel: string; type: string; state: string; binds: { state: string }[] }[];
+        };
+        const entry = body.channels.find((item) => item.channel === channel);
+        return entry?.type === 'ucp' && entry.binds.filter((bind) => bind.state === 'bound').length === 2;
+      },
+      { timeoutMs: 30_000, message: 'both UCP connections logged in' },
+    );
+    expect(smsc.logins.filter((login) => login.accepted)).toHaveLength(2);
+    expect(smppBinds.output).not.toContain('emi-pass');
+    const metrics = await (await fetch(`${smppBinds.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(`smsgate_smpp_binds\\{channel="${channel}",state="bound"[^}]*\\} 2\\n`),
+    );
+  });
+
+  it('sends GSM text (extension characters too) and reports it delivered from the notification', async () => {
+    const text = 'Hello over UCP: € [x] {y} @£$';
+    const id = await send({ to: '+254712345601', text });
+    const message = await stored(id, 'delivered');
+    const [submit] = submitsTo('00254712345601');
+    expect(submit.text).toBe(text);
+    expect(submit.message).toMatchObject({ oadc: '22000', nrq: true, nt: 3 });
+    expect(submit.fields.MT).toBe('3');
+    expect(
+      message.parts[0]?.providerMessageId ?? message.history.find((h) => h.status === 'sent'),
+    ).toBeTruthy();
+    expect(message.history.map((event) => event.status)).toEqual(
+      expect.arrayContaining(['queued', 'sent', 'delivered']),
+    );
+  });
+
+  it('sends an alphanumeric sender as OTOA 5039', async () => {
+    const id = await send({ to: '+254712345602', text: 'from a name', from: 'CLINIC' });
+    await stored(id, 'delivered');
+    expect(submitsTo('00254712345602')[0].message).toMatchObject({ oadc: 'CLINIC', alphanumeric: true });
+  });
+
+  it('sends a long UCS-2 message as UDH parts (MT 4, XSer DCS 08), delivered when every part is', async () => {
+    const text = 'Ελληνικά και ελληνικά κείμενα. '.repeat(6).slice(0, 150);
+    const id = await send({ to: '+254712345603', text });
+    const message = await stored(id, 'delivered');
+    expect(message.partCount).toBe(3);
+    const parts = submitsTo('00254712345603');
+    expect(parts).toHaveLength(3);
+    expect(parts.every((part) => part.fields.MT === '4' && part.message.dcs === 8)).toBe(true);
+    expect(new Set(parts.map((part) => part.concatenation?.reference)).size).toBe(1);
+    const ordered = [...parts].sort((a, b) => a.concatenation!.sequence - b.concatenation!.sequence);
+    expect(ordered.map((part) => part.text).join('')).toBe(text);
+  });
+
+  it('reports failed with the EMI error of a NACK, and failed for a not-delivered notification', async () => {
+    smsc.options.onSubmit = (submit) =>
+      submit.text === 'nack me'
+        ? { nack: 6 }
+        : submit.text === 'undeliverable'
+          ? { notification: { dst: 2, rsn: '107' } }
+          : undefined;
+    try {
+      const nacked = await stored(await send({ to: '+254712345604', text: 'nack me' }), 'failed');
+      expect(nacked.history.find((event) => event.status === 'failed')?.detail).toMatchObject({
+        ucpError: 6,
+        ucpErrorName: 'EC 06 (AdC invalid)',
+      });
+      const notDelivered = await stored(await send({ to: '+254712345605', text: 'undeliverable' }), 'failed');
+      expect(notDelivered.history.find((event) => event.status === 'failed')?.detail).toMatchObject({
+        dst: 2,
+        rsn: '107',
+      });
+    } finally {
+      smsc.options.onSubmit = undefined;
+    }
+  });
+
+  it('reconciles a notification that arrives before the ACK', async () => {
+    smsc.options.onSubmit = (submit) => (submit.text === 'race' ? { notificationFirst: true } : undefined);
+    try {
+      await stored(await send({ to: '+254712345606', text: 'race' }), 'delivered');
+    } finally {
+      smsc.options.onSubmit = undefined;
+    }
+  });
+
+  it('receives MOs (operation 52), a long UCS-2 one in parts, as inbound messages of the channel', async () => {
+    const long = 'Ответ из двух частей, собранный smsgate. '.repeat(3).trim();
+    const results = [
+      ...(await smsc.deliverMo({ from: '00254722000011', to: '22000', text: 'Yes, I will come €' })),
+      ...(await smsc.deliverMo({ from: '00254722000012', to: '22000', text: long, ucs2: true, parts: 2 })),
+    ];
+    expect(results.every((result) => result.ok)).toBe(true);
+    const inbound = await waitFor(
+      async () => {
+        const response = await fetch(`${tracker.url}/v1/messages?channel=${channel}&direction=in`, {
+          headers: { authorization: `Bearer ${workspace.apiKey}` },
+        });
+        const page = (await response.json()) as { data: { from: string; text: string }[] };
+        return page.data.length >= 2 ? page.data : undefined;
+      },
+      { timeoutMs: 30_000, message: 'two inbound messages stored' },
+    );
+    expect(inbound).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from: '+254722000011', text: 'Yes, I will come €' }),
+        expect.objectContaining({ from: '+254722000012', text: long }),
+      ]),
+    );
+  });
+});
