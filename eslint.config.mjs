@@ -21,13 +21,14 @@ const LAYERS = {
   smsc: [],
   smpp: ['sms', 'smsc', 'testing'],
   ucp: ['sms', 'smsc', 'testing'],
+  cimd2: ['sms', 'smsc', 'testing'],
   // The SMPP server's sessions: smpp's codec, sms's numbers, contracts' text rules.
   'smpp-server': ['contracts', 'sms', 'smpp', 'smsc'],
   // The channel-type modules (libs/channel-config/src/types) use sms and smpp; their specs db and testing.
   'channel-config': ['contracts', 'db', 'egress', 'sms', 'smpp', 'smsc', 'testing'],
   // What every service stands on: its environment, its root module's imports, how it runs.
   service: ['db', 'kafka', 'runtime'],
-  testing: ['contracts', 'db', 'kafka', 'smpp', 'smsc', 'ucp'],
+  testing: ['contracts', 'db', 'kafka', 'smpp', 'smsc', 'ucp', 'cimd2'],
 };
 const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -51,6 +52,7 @@ const boundaries = {
     ['kafka', 'testing'],
     ['smpp', 'testing'],
     ['ucp', 'testing'],
+    ['cimd2', 'testing'],
   ],
 };
 

@@ -20,3 +20,4 @@ export * from './kannel-esme';
 export * from './jsmpp-esme';
 export * from './tls-certificate';
 export * from './ucp-simulator';
+export * from './cimd2-simulator';

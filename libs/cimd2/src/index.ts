@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './operations';
+export * from './packet';
+export * from './session';
+export * from './text';
