@@ -119,9 +119,10 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
     expect(submit.text).toBe(text);
     expect(submit.message).toMatchObject({ oadc: '22000', nrq: true, nt: 3 });
     expect(submit.fields.MT).toBe('3');
-    expect(
-      message.parts[0]?.providerMessageId ?? message.history.find((h) => h.status === 'sent'),
-    ).toBeTruthy();
+    // The ACK's SM (`AdC:SCTS`) is the id the notification was matched by.
+    expect(message.history.find((event) => event.status === 'sent')?.detail).toMatchObject({
+      smscMessageId: submit.messageId,
+    });
     expect(message.history.map((event) => event.status)).toEqual(
       expect.arrayContaining(['queued', 'sent', 'delivered']),
     );

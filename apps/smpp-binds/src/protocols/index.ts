@@ -1,3 +1,4 @@
+import { cimd2Protocol } from './cimd2.protocol';
 import { smppProtocol } from './smpp.protocol';
 import { ucpProtocol } from './ucp.protocol';
 import type { SmscProtocol, SmscType } from './smsc-protocol';
@@ -8,6 +9,7 @@ export * from './smsc-protocol';
 const PROTOCOLS: Partial<Record<SmscType, SmscProtocol>> = {
   smpp: smppProtocol as unknown as SmscProtocol,
   ucp: ucpProtocol as unknown as SmscProtocol,
+  cimd2: cimd2Protocol as unknown as SmscProtocol,
 };
 
 /** The channel types smpp-binds holds connections for. */

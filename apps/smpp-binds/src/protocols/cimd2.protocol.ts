@@ -1,0 +1,183 @@
+import type { MessageStatus } from '@smsgate/contracts';
+import { Cimd2Settings, parseCimd2Config } from '@smsgate/channel-config';
+import {
+  CimdError,
+  cimdErrorName,
+  CimdInboundAnswer,
+  CimdPacket,
+  CimdSession,
+  CimdSubmit,
+  dateOfTimestamp,
+  FINAL_REPORTS,
+  Op,
+  readMessage,
+  readStatusReport,
+  submitParams,
+  timestampOf,
+} from '@smsgate/cimd2';
+import { buildParts, EsmClass, parseUdh, SubmitPart } from '@smsgate/smpp';
+import { LinkPool } from '@smsgate/smsc';
+import { concatenationReference } from './concatenation-reference';
+import type {
+  InboundVerdict,
+  PartRequest,
+  PoolHooks,
+  SmscChannel,
+  SmscInbound,
+  SmscProtocol,
+} from './smsc-protocol';
+
+/**
+ * Status report codes (061) as smsgate statuses: 4 delivered; 2 validity expired; 3, 6, 7, 8, 9
+ * failed (delivery failed, last no response, cancelled, deleted); 1 and 5 are progress.
+ */
+const STATUS_OF_CODE: Record<number, MessageStatus> = {
+  1: 'sent',
+  2: 'expired',
+  3: 'failed',
+  4: 'delivered',
+  5: 'sent',
+  6: 'failed',
+  7: 'failed',
+  8: 'failed',
+  9: 'failed',
+};
+
+/** How a verdict is answered: the response, or the response with an error code (900). */
+const ANSWER_OF_VERDICT: Record<InboundVerdict, CimdInboundAnswer> = {
+  accepted: { ok: true },
+  retry: { ok: false, code: CimdError.GENERAL_SYSTEM_ERROR },
+  refused: { ok: false, code: CimdError.SYNTAX },
+  bad_source: { ok: false, code: CimdError.SYNTAX },
+};
+
+const settingsOf = (channel: SmscChannel): Cimd2Settings => channel.settings as Cimd2Settings;
+
+/** The id receipts are matched by: the recipient's digits and the SMSC's time stamp of the message. */
+export function cimdMessageId(recipient: string, timestamp: string): string {
+  return `${recipient.replace(/\D/g, '').replace(/^0+/, '')}:${timestamp}`;
+}
+
+/** CIMD2 addresses take `+` (and digits); `00` is read as the international prefix too. */
+const e164OfCimd = (number: string): string => (/^00\d{6,}$/.test(number) ? `+${number.slice(2)}` : number);
+
+/** Operation 20 or 23 as smpp-binds takes it. */
+export function cimdInbound(channel: SmscChannel, packet: CimdPacket): SmscInbound {
+  try {
+    if (packet.op === Op.DELIVER_STATUS_REPORT) {
+      const report = readStatusReport(packet);
+      const doneAt = dateOfTimestamp(report.dischargeTime)?.toISOString();
+      return {
+        kind: 'receipt',
+        providerMessageId: cimdMessageId(report.destination, report.timestamp),
+        status: STATUS_OF_CODE[report.status] ?? 'sent',
+        detail: {
+          statusCode: report.status,
+          ...(report.errorCode ? { statusErrorCode: report.errorCode } : {}),
+          smscMessageId: `${report.destination}:${report.timestamp}`,
+          ...(report.dischargeTime ? { doneDate: report.dischargeTime } : {}),
+        },
+        ...(doneAt ? { doneAt } : {}),
+      };
+    }
+    const message = readMessage(packet);
+    const ucs2 = ((message.dcs ?? 0) & 0x0c) === 0x08;
+    const text =
+      message.text ??
+      (ucs2 ? Buffer.from(message.data!).swap16().toString('utf16le') : message.data!.toString('latin1'));
+    const concatenation = message.udh ? parseUdh(message.udh)?.header.concatenation : undefined;
+    return {
+      kind: 'mo',
+      from: e164OfCimd(message.originator),
+      to: e164OfCimd(message.destination) || channel.address || '',
+      text,
+      ...(concatenation ? { concatenation } : {}),
+    };
+  } catch (error) {
+    return {
+      kind: 'unusable',
+      reason: `operation ${packet.op} unreadable: ${(error as Error).message}`,
+      verdict: 'refused',
+    };
+  }
+}
+
+function paramsOf(
+  channel: SmscChannel,
+  message: { to: string; from?: string; expiresAt?: string },
+  part: SubmitPart,
+): CimdSubmit {
+  const settings = settingsOf(channel);
+  const from = message.from ?? channel.address ?? '';
+  const udhi = (part.esmClass & EsmClass.UDHI) !== 0;
+  const udh = udhi ? part.shortMessage.subarray(0, part.shortMessage[0] + 1) : undefined;
+  const ucs2 = part.dataCoding === 8;
+  return submitParams({
+    destination: message.to,
+    originator: from,
+    ...(ucs2 ? { data: part.shortMessage.subarray(udh?.length ?? 0), dcs: 8 } : { text: part.text }),
+    ...(udh ? { udh } : {}),
+    ...(settings.registered_delivery ? { statusReportRequest: FINAL_REPORTS } : {}),
+    ...(message.expiresAt ? { validity: timestampOf(new Date(message.expiresAt)) } : {}),
+  });
+}
+
+/** An id as CimdSession answers it (`destination:timestamp`), as cimdMessageId writes it. */
+function idOfAnswer(messageId: string): string {
+  const at = messageId.lastIndexOf(':');
+  return at < 0 ? messageId.trim() : cimdMessageId(messageId.slice(0, at), messageId.slice(at + 1));
+}
+
+/** Nokia CIMD2 (the `cimd2` channel type): connections that log in with operation 01. */
+export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
+  type: 'cimd2',
+
+  settingsOf: (config) => parseCimd2Config(config),
+
+  openPool(channel, hooks: PoolHooks) {
+    const settings = settingsOf(channel);
+    return new LinkPool<CimdSubmit, 'transceiver'>({
+      slots: Array.from({ length: settings.connections }, (_, index) => ({
+        id: `cimd2-${index + 1}`,
+        mode: 'transceiver' as const,
+        transmits: true,
+      })),
+      window: settings.window,
+      tps: settings.tps,
+      reconnectInitialMs: settings.reconnect_initial_seconds * 1_000,
+      reconnectMaxMs: settings.reconnect_max_seconds * 1_000,
+      onBindFailed: hooks.onBindFailed,
+      onEvent: hooks.onEvent,
+      open: (_mode, onEvent) =>
+        CimdSession.open({
+          host: settings.host,
+          port: settings.port,
+          tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+          userId: settings.username,
+          password: channel.password,
+          window: settings.window,
+          responseTimeoutMs: settings.response_timeout_seconds * 1_000,
+          aliveMs: settings.alive_seconds * 1_000,
+          onInbound: async (packet) => ANSWER_OF_VERDICT[await hooks.onInbound(cimdInbound(channel, packet))],
+          onEvent,
+        }),
+    });
+  },
+
+  describe(channel) {
+    const settings = settingsOf(channel);
+    return `${settings.connections} CIMD2 connection(s) to ${settings.host}:${settings.port}`;
+  },
+
+  requests(channel, message): PartRequest<CimdSubmit>[] {
+    return buildParts(message.text, {
+      preferred: 'gsm7',
+      longMessage: 'udh8',
+      reference: concatenationReference(message.id),
+    }).map((part) => ({ index: part.index, count: part.count, request: paramsOf(channel, message, part) }));
+  },
+
+  refusal: (code) => ({ cimd2Error: code, cimd2ErrorName: cimdErrorName(code) }),
+
+  providerId: (_channel, smscMessageId) => idOfAnswer(smscMessageId).slice(0, 128),
+};
