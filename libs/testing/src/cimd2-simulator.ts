@@ -47,6 +47,8 @@ export interface CimdSimulatorOptions {
   onSubmit?: (submit: CimdReceivedSubmit) => CimdSubmitBehaviour | undefined;
   /** Do not answer alive (40). */
   silent?: boolean;
+  /** Keep submits for assertions (default true; benchmarks turn it off). */
+  keepHistory?: boolean;
 }
 
 interface Connection {
@@ -231,7 +233,7 @@ export class Cimd2Simulator {
       timestamp,
       at: Date.now(),
     };
-    this.submits.push(submit);
+    if (this.options.keepHistory !== false) this.submits.push(submit);
     const behaviour = this.options.onSubmit?.(submit) ?? {};
     if (behaviour.disconnect) return void connection.socket.destroy();
     if (behaviour.noResponse) return;

@@ -57,6 +57,8 @@ export interface UcpSimulatorOptions {
   onSubmit?: (submit: UcpReceivedSubmit) => UcpSubmitBehaviour | undefined;
   /** Do not answer operation 31. */
   silent?: boolean;
+  /** Keep submits for assertions (default true; benchmarks turn it off). */
+  keepHistory?: boolean;
 }
 
 interface Connection {
@@ -257,7 +259,7 @@ export class UcpSimulator {
       scts,
       at: Date.now(),
     };
-    this.submits.push(submit);
+    if (this.options.keepHistory !== false) this.submits.push(submit);
     const behaviour = this.options.onSubmit?.(submit) ?? {};
     if (behaviour.disconnect) return void connection.socket.destroy();
     if (behaviour.noResponse) return;
