@@ -49,8 +49,10 @@ describe('ucp channel config', () => {
       { ...minimal, system_id: 'x' },
       { password: 'p', token: 't' },
     );
-    expect(result.problems).toEqual(expect.arrayContaining([expect.stringContaining('system_id')]));
-    expect(result.problems).toEqual(expect.arrayContaining([expect.stringContaining('token')]));
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('system_id')]));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('token')]));
   });
 
   it('sends files only when set to append_url, and keeps provider ids as given', () => {
