@@ -179,6 +179,34 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
     }
   });
 
+  it("sends a message's files as URLs after the text where the channel says append_url, and refuses them where it does not", async () => {
+    const appending = (
+      await createChannel(ingress.url, workspace.apiKey, {
+        type: 'ucp',
+        name: 'ucp with files',
+        address: '22001',
+        config: { host: '127.0.0.1', port: smsc.port, username: '7007', attachments: 'append_url' },
+        secrets: { password: 'emi-pass' },
+      })
+    ).uuid;
+    const file = 'https://files.example.org/clinic/card.pdf';
+    const id = await send({
+      channel: appending,
+      to: '+254712345608',
+      text: 'Your card',
+      attachments: [file],
+    });
+    await stored(id, 'delivered');
+    expect(submitsTo('00254712345608').map((submit) => submit.text)).toEqual([`Your card\n${file}`]);
+    const refused = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel, to: '+254712345609', text: 'no files here', attachments: [file] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('ucp channels send no MMS');
+  });
+
   it('receives MOs (operation 52), a long UCS-2 one in parts, as inbound messages of the channel', async () => {
     const long = 'Ответ из двух частей, собранный smsgate. '.repeat(3).trim();
     const results = [
