@@ -182,6 +182,39 @@ describe('sending and receiving over CIMD2, end to end', () => {
     }
   });
 
+  it('never submits an acknowledged part again when smpp-binds is SIGKILLed mid-message', async () => {
+    const text = 'A three-part message whose second part the SMSC does not answer before the crash. '.repeat(
+      5,
+    );
+    let held: (typeof smsc.submits)[number] | undefined;
+    smsc.options.onSubmit = (submit) => {
+      if (submit.message.destination !== '+254712345610' || submit.concatenation?.sequence !== 2 || held)
+        return undefined;
+      held = submit;
+      return { noResponse: true };
+    };
+    try {
+      const id = await send({ to: '+254712345610', text });
+      await waitFor(() => held !== undefined && submitsTo('+254712345610').length === 3, {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        message: 'all three parts at the SMSC, the second unanswered',
+      });
+      // The two answered parts reach the submit ledger; then the process dies with the second in flight.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await smppBinds.stop('SIGKILL');
+      await smppBinds.restart();
+      await stored(id, 'delivered');
+      const parts = submitsTo('+254712345610');
+      const answered = parts.filter((part) => part !== held);
+      // Each part answered exactly once; only the unanswered one went again.
+      expect(answered.map((part) => part.concatenation?.sequence).sort()).toEqual([1, 2, 3]);
+      expect(parts).toHaveLength(4);
+    } finally {
+      smsc.options.onSubmit = undefined;
+    }
+  });
+
   it('receives MOs (operation 20), a long UCS-2 one in parts, as inbound messages of the channel', async () => {
     const long = 'Ответ из двух частей, собранный smsgate. '.repeat(3).trim();
     const results = [

@@ -58,7 +58,10 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
     ).uuid;
   });
 
+  const afterAllStops: (() => Promise<void>)[] = [];
+
   afterAll(async () => {
+    await Promise.all(afterAllStops.map((stop) => stop()));
     if (process.env.UCP_E2E_DEBUG) console.log(smppBinds?.output.slice(-6_000));
     await Promise.all((services ?? []).map((service) => service.stop()));
     await smsc?.stop();
@@ -86,6 +89,23 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
       },
       { timeoutMs: 60_000, message: `message ${id} ${status} in dlr-tracker` },
     );
+
+  /** stored(), and when it times out, what the SMSC and dlr-tracker have of the message. */
+  const storedOrExplain = (id: string, status: string, number: string) =>
+    stored(id, status).catch(async (error: Error) => {
+      const now = await fetch(`${tracker.url}/v1/messages/${id}`, {
+        headers: { authorization: `Bearer ${workspace.apiKey}` },
+      });
+      const history = ((await now.json()) as StoredMessage).history.map((event) => [
+        event.status,
+        event.source,
+        event.detail.smscMessageId,
+      ]);
+      throw new Error(
+        `${error.message}\nat the SMSC: ${JSON.stringify(submitsTo(number).map((part) => [part.text.slice(0, 20), part.concatenation]))}\n` +
+          `in dlr-tracker: ${JSON.stringify(history)}\n${smppBinds.output.slice(-2_000)}`,
+      );
+    });
 
   const submitsTo = (number: string) => smsc.submits.filter((submit) => submit.message.adc === number);
 
@@ -180,12 +200,15 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
   });
 
   it("sends a message's files as URLs after the text where the channel says append_url, and refuses them where it does not", async () => {
+    // An SMSC account of its own: an SMSC may send an account's notifications on any of its connections.
+    const files = await new UcpSimulator({ address: '7008', password: 'emi-pass' }).start();
+    afterAllStops.push(() => files.stop());
     const appending = (
       await createChannel(ingress.url, workspace.apiKey, {
         type: 'ucp',
         name: 'ucp with files',
         address: '22001',
-        config: { host: '127.0.0.1', port: smsc.port, username: '7007', attachments: 'append_url' },
+        config: { host: '127.0.0.1', port: files.port, username: '7008', attachments: 'append_url' },
         secrets: { password: 'emi-pass' },
       })
     ).uuid;
@@ -197,7 +220,7 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
       attachments: [file],
     });
     await stored(id, 'delivered');
-    expect(submitsTo('00254712345608').map((submit) => submit.text)).toEqual([`Your card\n${file}`]);
+    expect(files.submits.map((submit) => submit.text)).toEqual([`Your card\n${file}`]);
     const refused = await fetch(`${ingress.url}/v1/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
@@ -205,6 +228,39 @@ describe('sending and receiving over UCP/EMI, end to end', () => {
     });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('ucp channels send no MMS');
+  });
+
+  it('never submits an acknowledged part again when smpp-binds is SIGKILLed mid-message', async () => {
+    const text = 'A three-part message whose second part the SMSC does not answer before the crash. '.repeat(
+      5,
+    );
+    let held: (typeof smsc.submits)[number] | undefined;
+    smsc.options.onSubmit = (submit) => {
+      if (submit.message.adc !== '00254712345610' || submit.concatenation?.sequence !== 2 || held)
+        return undefined;
+      held = submit;
+      return { noResponse: true };
+    };
+    try {
+      const id = await send({ to: '+254712345610', text });
+      await waitFor(() => held !== undefined && submitsTo('00254712345610').length === 3, {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        message: 'all three parts at the SMSC, the second unanswered',
+      });
+      // The two answered parts reach the submit ledger; then the process dies with the second in flight.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await smppBinds.stop('SIGKILL');
+      await smppBinds.restart();
+      await storedOrExplain(id, 'delivered', '00254712345610');
+      const parts = submitsTo('00254712345610');
+      const answered = parts.filter((part) => part !== held);
+      // Each part answered exactly once; only the unanswered one went again.
+      expect(answered.map((part) => part.concatenation?.sequence).sort()).toEqual([1, 2, 3]);
+      expect(parts).toHaveLength(4);
+    } finally {
+      smsc.options.onSubmit = undefined;
+    }
   });
 
   it('receives MOs (operation 52), a long UCS-2 one in parts, as inbound messages of the channel', async () => {

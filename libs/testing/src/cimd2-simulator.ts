@@ -56,7 +56,7 @@ interface Connection {
   framer: CimdFramer;
   loggedIn: boolean;
   nextSeq: number;
-  pending: Map<number, (packet: CimdPacket) => void>;
+  pending: Map<number, { resolve: (packet: CimdPacket) => void; reject: (error: Error) => void }>;
 }
 
 /**
@@ -73,6 +73,8 @@ export class Cimd2Simulator {
   alives = 0;
   logouts = 0;
   private readonly connections = new Set<Connection>();
+  /** Reports not answered (the connection went): sent again after the next login. */
+  private readonly owed: { submit: CimdReceivedSubmit; status: number; errorCode?: string }[] = [];
   private server?: Server;
   /** Time stamps are whole seconds: each submit gets the next second of a clock of its own. */
   private clock = Date.UTC(2026, 0, 1);
@@ -142,17 +144,26 @@ export class Cimd2Simulator {
     return results;
   }
 
-  /** Sends a status report (23) for a submit. */
+  /**
+   * Sends a status report (23) for a submit. One the client did not answer before its connection went
+   * is sent again after its next login, as SMSCs do.
+   */
   async report(submit: CimdReceivedSubmit, status: number, errorCode?: string): Promise<number> {
     const connection = [...this.connections].find((c) => c.loggedIn);
-    if (!connection) throw new Error('no client is logged in');
+    if (!connection) {
+      this.owed.push({ submit, status, errorCode });
+      throw new Error('no client is logged in');
+    }
     const answer = await this.request(connection, Op.DELIVER_STATUS_REPORT, [
       [Param.DESTINATION, submit.message.destination],
       [Param.TIMESTAMP, submit.timestamp],
       [Param.STATUS_CODE, String(status)],
       ...(errorCode ? [[Param.STATUS_ERROR_CODE, errorCode] as [number, string]] : []),
       [Param.DISCHARGE_TIME, timestampOf(new Date())],
-    ]);
+    ]).catch((error: Error) => {
+      if (error.message === 'connection closed') this.owed.push({ submit, status, errorCode });
+      throw error;
+    });
     return errorOf(answer) ?? 0;
   }
 
@@ -174,7 +185,7 @@ export class Cimd2Simulator {
           continue;
         }
         if (item.op >= Op.RESPONSE) {
-          const resolve = connection.pending.get(item.seq);
+          const resolve = connection.pending.get(item.seq)?.resolve;
           connection.pending.delete(item.seq);
           this.answers.push({ op: item.op, error: errorOf(item) ?? 0 });
           resolve?.(item);
@@ -182,7 +193,11 @@ export class Cimd2Simulator {
       }
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => this.connections.delete(connection));
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      for (const { reject } of connection.pending.values()) reject(new Error('connection closed'));
+      connection.pending.clear();
+    });
   }
 
   private onRequest(connection: Connection, packet: CimdPacket): void {
@@ -196,7 +211,11 @@ export class Cimd2Simulator {
         (this.options.password === undefined || paramOf(packet, Param.PASSWORD) === this.options.password);
       this.logins.push({ userId, accepted });
       connection.loggedIn = accepted;
-      return accepted ? respond() : refuse(CimdError.INVALID_LOGIN);
+      if (!accepted) return refuse(CimdError.INVALID_LOGIN);
+      respond();
+      for (const owed of this.owed.splice(0))
+        void this.report(owed.submit, owed.status, owed.errorCode).catch(() => undefined);
+      return;
     }
     if (!connection.loggedIn) return refuse(CimdError.UNEXPECTED_OPERATION);
     if (packet.op === Op.ALIVE) {
@@ -269,9 +288,15 @@ export class Cimd2Simulator {
         connection.pending.delete(seq);
         reject(new Error(`operation ${op} (packet ${seq}) unanswered`));
       }, 10_000);
-      connection.pending.set(seq, (packet) => {
-        clearTimeout(timer);
-        resolve(packet);
+      connection.pending.set(seq, {
+        resolve: (packet) => {
+          clearTimeout(timer);
+          resolve(packet);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.write(connection, { op, seq, params });
     });

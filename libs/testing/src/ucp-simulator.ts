@@ -66,7 +66,7 @@ interface Connection {
   framer: UcpFramer;
   loggedIn: boolean;
   nextTrn: number;
-  pending: Map<number, (result: UcpResult) => void>;
+  pending: Map<number, { resolve: (result: UcpResult) => void; reject: (error: Error) => void }>;
 }
 
 /**
@@ -83,6 +83,8 @@ export class UcpSimulator {
   readonly badFrames: string[] = [];
   alerts = 0;
   private readonly connections = new Set<Connection>();
+  /** Notifications not acknowledged (the connection went): sent again after the next login, as SMSCs do. */
+  private readonly owed: { submit: UcpReceivedSubmit; dst: 0 | 1 | 2; rsn?: string }[] = [];
   private server?: Server;
   /** SCTS are whole seconds: each submit gets the next second of a clock of its own, so ids are unique. */
   private clock = Date.UTC(2026, 0, 1);
@@ -157,10 +159,16 @@ export class UcpSimulator {
     return results;
   }
 
-  /** Sends a delivery notification (53) for a submit, as the SMSC would. */
+  /**
+   * Sends a delivery notification (53) for a submit, as the SMSC would. One the client did not answer
+   * before its connection went is sent again after its next login.
+   */
   notify(submit: UcpReceivedSubmit, dst: 0 | 1 | 2, rsn = dst === 0 ? '000' : '107'): Promise<UcpResult> {
     const connection = [...this.connections].find((c) => c.loggedIn);
-    if (!connection) return Promise.reject(new Error('no client is logged in'));
+    if (!connection) {
+      this.owed.push({ submit, dst, rsn });
+      return Promise.reject(new Error('no client is logged in'));
+    }
     const words = ['delivered', 'buffered', 'not delivered'][dst];
     return this.request(connection, Op.NOTIFICATION, {
       AdC: submit.message.alphanumeric ? '' : submit.message.oadc,
@@ -171,6 +179,9 @@ export class UcpSimulator {
       DSCTS: sctsOf(new Date()),
       MT: '3',
       Msg: gsmHex(`Message for ${submit.message.adc}, with identification ${submit.scts} has been ${words}`),
+    }).catch((error: Error) => {
+      if (error.message === 'connection closed') this.owed.push({ submit, dst, rsn });
+      throw error;
     });
   }
 
@@ -198,7 +209,7 @@ export class UcpSimulator {
           continue;
         }
         if (item.kind === 'R') {
-          const resolve = connection.pending.get(item.trn);
+          const resolve = connection.pending.get(item.trn)?.resolve;
           connection.pending.delete(item.trn);
           const result = readResult(item);
           this.answers.push({ ot: item.ot, result });
@@ -207,7 +218,11 @@ export class UcpSimulator {
       }
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => this.connections.delete(connection));
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      for (const { reject } of connection.pending.values()) reject(new Error('connection closed'));
+      connection.pending.clear();
+    });
   }
 
   private onOperation(connection: Connection, frame: UcpFrame): void {
@@ -220,11 +235,15 @@ export class UcpSimulator {
         (this.options.password === undefined || textOfIraHex(pwd) === this.options.password);
       this.logins.push({ address, accepted });
       connection.loggedIn = accepted;
-      return reply(
+      reply(
         accepted
           ? ackFields(Op.SESSION, 'login ok')
           : nackFields(UcpError.AUTHENTICATION_FAILURE, 'login refused'),
       );
+      if (accepted)
+        for (const { submit, dst, rsn } of this.owed.splice(0))
+          void this.notify(submit, dst, rsn).catch(() => undefined);
+      return;
     }
     if (!connection.loggedIn) return reply(nackFields(UcpError.OPERATION_NOT_ALLOWED, 'log in first'));
     if (frame.ot === Op.ALERT) {
@@ -289,9 +308,15 @@ export class UcpSimulator {
         connection.pending.delete(trn);
         reject(new Error(`operation ${ot} (TRN ${trn}) unanswered`));
       }, 10_000);
-      connection.pending.set(trn, (result) => {
-        clearTimeout(timer);
-        resolve(result);
+      connection.pending.set(trn, {
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.write(connection, { trn, kind: 'O', ot, fields: fieldsOf5x(fields) });
     });
