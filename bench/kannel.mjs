@@ -53,6 +53,8 @@ export async function startKannel({
   password,
   window = 100,
   binds = 1,
+  // Another protocol's smsc group (emi, cimd2…) in place of the SMPP one; it must say `smsc-id = bench`.
+  smscGroup,
 }) {
   const binaries = kannelBinaries();
   if (!binaries) {
@@ -65,6 +67,22 @@ export async function startKannel({
   const adminPassword = randomBytes(9).toString('hex');
   const user = { username: 'bench', password: randomBytes(9).toString('hex') };
   const config = path.join(dir, 'kannel.conf');
+  const smppGroup = `# One transceiver per bind, all under one smsc-id (instances); no throughput cap. No msg-id-type: the
+# ids stay strings, which match as the simulator puts the same hex string in submit_sm_resp, in the
+# receipt's id: and in receipted_message_id (a numeric msg-id-type would convert them).
+group = smsc
+smsc = smpp
+smsc-id = bench
+instances = ${binds}
+host = "${smscHost}"
+port = ${smscPort}
+receive-port = 0
+transceiver-mode = true
+smsc-username = "${systemId}"
+smsc-password = "${password}"
+system-type = ""
+max-pending-submits = ${window}
+reconnect-delay = 1`;
   // An empty store to load: a missing one makes bearerbox print errors about it at every start.
   writeFileSync(path.join(dir, 'kannel.store'), '');
   writeFileSync(
@@ -89,22 +107,7 @@ sms-incoming-queue-limit = -1
 # DLRs in flight to smsbox awaiting its ack (default 100, one window): room for several binds' windows.
 smsbox-max-pending = 1000
 
-# One transceiver per bind, all under one smsc-id (instances); no throughput cap. No msg-id-type: the
-# ids stay strings, which match as the simulator puts the same hex string in submit_sm_resp, in the
-# receipt's id: and in receipted_message_id (a numeric msg-id-type would convert them).
-group = smsc
-smsc = smpp
-smsc-id = bench
-instances = ${binds}
-host = "${smscHost}"
-port = ${smscPort}
-receive-port = 0
-transceiver-mode = true
-smsc-username = "${systemId}"
-smsc-password = "${password}"
-system-type = ""
-max-pending-submits = ${window}
-reconnect-delay = 1
+${smscGroup ?? smppGroup}
 
 group = smsbox
 bearerbox-host = "127.0.0.1"

@@ -71,6 +71,8 @@ export class Cimd2Simulator {
   readonly answers: { op: number; error: number }[] = [];
   readonly badPackets: string[] = [];
   alives = 0;
+  /** Submits received, kept or not. */
+  received = 0;
   logouts = 0;
   private readonly connections = new Set<Connection>();
   /** Reports not answered (the connection went): sent again after the next login. */
@@ -252,6 +254,7 @@ export class Cimd2Simulator {
       timestamp,
       at: Date.now(),
     };
+    this.received += 1;
     if (this.options.keepHistory !== false) this.submits.push(submit);
     const behaviour = this.options.onSubmit?.(submit) ?? {};
     if (behaviour.disconnect) return void connection.socket.destroy();

@@ -82,6 +82,8 @@ export class UcpSimulator {
   /** Frames we could not read (each was NACKed). */
   readonly badFrames: string[] = [];
   alerts = 0;
+  /** Submits received, kept or not. */
+  received = 0;
   private readonly connections = new Set<Connection>();
   /** Notifications not acknowledged (the connection went): sent again after the next login, as SMSCs do. */
   private readonly owed: { submit: UcpReceivedSubmit; dst: 0 | 1 | 2; rsn?: string }[] = [];
@@ -278,6 +280,7 @@ export class UcpSimulator {
       scts,
       at: Date.now(),
     };
+    this.received += 1;
     if (this.options.keepHistory !== false) this.submits.push(submit);
     const behaviour = this.options.onSubmit?.(submit) ?? {};
     if (behaviour.disconnect) return void connection.socket.destroy();
