@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { LinkRejectedError, LinkRetryableError } from '@smsgate/smsc';
-import { Cimd2Simulator, waitFor } from '@smsgate/testing';
+import { selfSignedCertificate, Cimd2Simulator, waitFor } from '@smsgate/testing';
 import { FINAL_REPORTS, Op, Param, submitParams } from './operations';
 import { CimdDecodeError, CimdFramer, CimdPacket, encodePacket, paramOf } from './packet';
 import { CimdInboundHandler, CimdSession, CimdSessionOptions } from './session';
@@ -165,6 +166,35 @@ describe('CimdSession against the CIMD2 simulator', () => {
     } finally {
       for (const session of sessions.splice(0)) session.destroy('test over');
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('CimdSession over TLS', () => {
+  it('logs in and submits over TLS, trusting the certificate it was given', async () => {
+    const certificate = selfSignedCertificate();
+    const smsc = await new Cimd2Simulator({ userId: 'u', password: 'p' }).start(0, '127.0.0.1', {
+      cert: certificate.cert,
+      key: readFileSync(certificate.keyFile),
+    });
+    try {
+      const session = await CimdSession.open({
+        host: '127.0.0.1',
+        port: smsc.port,
+        tls: { ca: certificate.cert },
+        userId: 'u',
+        password: 'p',
+        window: 2,
+        responseTimeoutMs: 2_000,
+        aliveMs: 0,
+      });
+      await expect(
+        session.submit(submitParams({ destination: '+2547', originator: '2', text: 'over TLS' })),
+      ).resolves.toMatchObject({ kind: 'accepted' });
+      expect(smsc.submits.map((submit) => submit.text)).toEqual(['over TLS']);
+      session.destroy('done');
+    } finally {
+      await smsc.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { parseUdh } from '@smsgate/smpp';
 import {
   ackFields,
@@ -98,8 +99,15 @@ export class UcpSimulator {
     return [...this.connections].filter((connection) => connection.loggedIn).length;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<this> {
-    this.server = createServer((socket) => this.accept(socket));
+  /** Listens on `port` (0: a free one); with `tls` (a certificate and key in PEM), over TLS. */
+  async start(
+    port = 0,
+    host = '127.0.0.1',
+    tls?: { cert: string | Buffer; key: string | Buffer },
+  ): Promise<this> {
+    this.server = tls
+      ? createTlsServer(tls, (socket) => this.accept(socket))
+      : createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;

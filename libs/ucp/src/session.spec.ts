@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { LinkRejectedError, LinkRetryableError } from '@smsgate/smsc';
-import { UcpSimulator, waitFor } from '@smsgate/testing';
+import { selfSignedCertificate, UcpSimulator, waitFor } from '@smsgate/testing';
 import { encodeFrame, UcpDecodeError, UcpFramer } from './frame';
 import { Fields5x, submitFields } from './operations';
 import { UcpInboundHandler, UcpSession, UcpSessionOptions } from './session';
@@ -149,6 +150,50 @@ describe('UcpSession against the UCP simulator', () => {
     } finally {
       for (const session of sessions.splice(0)) session.destroy('test over');
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('UcpSession over TLS', () => {
+  it('logs in and submits over TLS, trusting the certificate it was given', async () => {
+    const certificate = selfSignedCertificate();
+    const smsc = await new UcpSimulator({ address: '1234', password: 'secret' }).start(0, '127.0.0.1', {
+      cert: certificate.cert,
+      key: readFileSync(certificate.keyFile),
+    });
+    try {
+      const session = await UcpSession.open({
+        host: '127.0.0.1',
+        port: smsc.port,
+        tls: { ca: certificate.cert },
+        address: '1234',
+        password: 'secret',
+        window: 2,
+        responseTimeoutMs: 2_000,
+        keepAliveMs: 0,
+      });
+      await expect(
+        session.submit(submitFields({ adc: '001', oadc: '2', text: 'over TLS' })),
+      ).resolves.toMatchObject({
+        kind: 'accepted',
+      });
+      expect(smsc.submits.map((submit) => submit.text)).toEqual(['over TLS']);
+      session.destroy('done');
+      // A client that does not trust the certificate never logs in.
+      await expect(
+        UcpSession.open({
+          host: '127.0.0.1',
+          port: smsc.port,
+          tls: true,
+          address: '1234',
+          password: 'secret',
+          window: 1,
+          responseTimeoutMs: 2_000,
+          keepAliveMs: 0,
+        }),
+      ).rejects.toEqual(expect.any(LinkRetryableError));
+    } finally {
+      await smsc.stop();
     }
   });
 });
