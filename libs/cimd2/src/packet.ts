@@ -1,3 +1,5 @@
+import { StxEtxFramer } from '@smsgate/smsc';
+
 /**
  * CIMD2 packets (Nokia CIMD 2): `STX OO:NNN TAB (PPP:value TAB)* [CC] ETX`. OO is the operation code,
  * NNN the packet number (odd from the client, even from the SMSC; a response repeats its request's),
@@ -5,10 +7,7 @@
  * modulo 256, as two upper-case hex digits. Values are ISO-8859-1 text.
  */
 
-const STX = 0x02;
-const ETX = 0x03;
 const TAB = '\t';
-const MAX_PACKET = 16_384;
 
 export interface CimdPacket {
   op: number;
@@ -86,35 +85,10 @@ export function decodePacket(inner: string): CimdPacket {
  * skipped (the specification says to ignore them); an unreadable packet comes out as a
  * CimdDecodeError in its place.
  */
-export class CimdFramer {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): (CimdPacket | CimdDecodeError)[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const out: (CimdPacket | CimdDecodeError)[] = [];
-    for (;;) {
-      const start = this.buffer.indexOf(STX);
-      if (start < 0) {
-        this.buffer = Buffer.alloc(0);
-        return out;
-      }
-      const end = this.buffer.indexOf(ETX, start + 1);
-      if (end < 0) {
-        this.buffer = this.buffer.subarray(start);
-        if (this.buffer.length > MAX_PACKET) {
-          out.push(new CimdDecodeError(`no ETX within ${MAX_PACKET} bytes`));
-          this.buffer = Buffer.alloc(0);
-        }
-        return out;
-      }
-      const restart = this.buffer.lastIndexOf(STX, end);
-      const inner = this.buffer.toString('latin1', restart + 1, end);
-      this.buffer = this.buffer.subarray(end + 1);
-      try {
-        out.push(decodePacket(inner));
-      } catch (error) {
-        out.push(error instanceof CimdDecodeError ? error : new CimdDecodeError(String(error)));
-      }
-    }
+export class CimdFramer extends StxEtxFramer<CimdPacket, CimdDecodeError> {
+  constructor() {
+    super(decodePacket, (error) =>
+      error instanceof CimdDecodeError ? error : new CimdDecodeError(String(error)),
+    );
   }
 }

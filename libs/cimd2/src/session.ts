@@ -1,6 +1,13 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { connectSmsc, LinkAnswer, LinkRejectedError, LinkRetryableError, LinkSession } from '@smsgate/smsc';
+import {
+  connectSmsc,
+  LinkAnswer,
+  LinkConnection,
+  LinkRejectedError,
+  LinkRetryableError,
+  LinkSession,
+} from '@smsgate/smsc';
 import { CimdError, cimdErrorName } from './errors';
 import { errorOf, Op, Param } from './operations';
 import { CimdDecodeError, CimdFramer, CimdPacket, encodePacket, paramOf } from './packet';
@@ -29,14 +36,6 @@ export interface CimdSessionOptions {
   onEvent?: (event: string, detail: Record<string, unknown>) => void;
 }
 
-interface Pending {
-  op: number;
-  resolve: (packet: CimdPacket) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-  counts: boolean;
-}
-
 /**
  * One CIMD2 connection to an SMSC: logs in (01), keeps at most `window` submits (03) in flight under
  * odd packet numbers, sends alive (40) when idle (an unanswered one means the link is dead), answers
@@ -44,40 +43,24 @@ interface Pending {
  * resolved; with error code 900 when it says so), NACKs a packet with a bad checksum, and logs out (02)
  * on close.
  */
-export class CimdSession implements LinkSession<CimdSubmit> {
+export class CimdSession extends LinkConnection<CimdPacket> implements LinkSession<CimdSubmit> {
   private readonly framer = new CimdFramer();
-  private readonly pending = new Map<number, Pending>();
-  private readonly windowWaiters: (() => void)[] = [];
   private nextSeq = 1;
-  private windowUsed = 0;
-  private aliveTimer?: NodeJS.Timeout;
-  private closedReason?: string;
-  private resolveClosed!: (reason: string) => void;
-  readonly closed: Promise<string>;
-  private inboundInFlight = 0;
-  private readonly idleWaiters: (() => void)[] = [];
 
   private constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly options: CimdSessionOptions,
   ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.terminate(`socket error: ${error.message}`));
-    socket.on('close', () => this.terminate('connection closed'));
-  }
-
-  get isOpen(): boolean {
-    return this.closedReason === undefined;
-  }
-
-  get outstanding(): number {
-    return this.windowUsed;
-  }
-
-  get hasFreeWindow(): boolean {
-    return this.windowUsed < Math.min(this.options.window, 128);
+    super(
+      socket,
+      {
+        window: options.window,
+        responseTimeoutMs: options.responseTimeoutMs,
+        keepAliveMs: options.aliveMs,
+        onEvent: options.onEvent,
+      },
+      128,
+    );
   }
 
   /** Connects and logs in. Throws LinkRejectedError when the SMSC refuses, LinkRetryableError otherwise. */
@@ -104,26 +87,22 @@ export class CimdSession implements LinkSession<CimdSubmit> {
       throw new LinkRejectedError(code, cimdErrorName(code));
     }
     options.onEvent?.('bound', { userId: options.userId });
-    session.scheduleAlive();
+    session.sent();
     return session;
   }
 
   /** Sends operation 03 once the window has room; resolves with the time stamp (the id) or the error. */
   async submit(params: CimdSubmit): Promise<LinkAnswer> {
-    while (!this.hasFreeWindow) {
-      if (!this.isOpen) throw new LinkRetryableError(this.closedReason ?? 'closed');
-      await new Promise<void>((resolve) => this.windowWaiters.push(resolve));
-    }
+    await this.windowPlace();
     const answer = await this.request(Op.SUBMIT, params, true);
-    if (answer.op !== Op.SUBMIT + Op.RESPONSE) {
-      const code = errorOf(answer) ?? CimdError.SYNTAX;
-      return { kind: 'refused', code, name: cimdErrorName(code) };
-    }
-    const code = errorOf(answer);
+    const code =
+      answer.op === Op.SUBMIT + Op.RESPONSE ? errorOf(answer) : (errorOf(answer) ?? CimdError.SYNTAX);
     if (code !== undefined && code !== 0) return { kind: 'refused', code, name: cimdErrorName(code) };
     const timestamp = paramOf(answer, Param.TIMESTAMP);
     const destination =
-      paramOf(answer, Param.DESTINATION) ?? paramOf({ op: 0, seq: 0, params }, Param.DESTINATION) ?? '';
+      paramOf(answer, Param.DESTINATION) ??
+      params.find(([parameter]) => parameter === Param.DESTINATION)?.[1] ??
+      '';
     if (!timestamp)
       return { kind: 'refused', code: CimdError.SYNTAX, name: 'submit response without a time stamp' };
     return { kind: 'accepted', messageId: `${destination}:${timestamp}` };
@@ -132,68 +111,32 @@ export class CimdSession implements LinkSession<CimdSubmit> {
   /** Logs out once the SMSC's requests in progress are answered. */
   async close(): Promise<void> {
     if (!this.isOpen) return;
-    while (this.inboundInFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.idle();
     await this.request(Op.LOGOUT, [], false).catch(() => undefined);
     this.socket.end();
     await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     this.destroy('logged out');
   }
 
-  destroy(reason: string): void {
-    this.socket.destroy();
-    this.terminate(reason);
-  }
-
-  private request(op: number, params: [number, string][], counts: boolean): Promise<CimdPacket> {
-    if (!this.isOpen) return Promise.reject(new LinkRetryableError(this.closedReason ?? 'closed'));
-    const seq = this.allocateSeq();
-    if (seq === undefined) return Promise.reject(new LinkRetryableError('no free packet number'));
-    return new Promise<CimdPacket>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        if (counts) this.release();
-        reject(
-          new LinkRetryableError(`no answer to operation ${op} within ${this.options.responseTimeoutMs} ms`),
-        );
-        this.options.onEvent?.('response-timeout', { op, seq });
-        this.destroy(`operation ${op} unanswered`);
-      }, this.options.responseTimeoutMs);
-      if (counts) this.windowUsed += 1;
-      this.pending.set(seq, { op, resolve, reject, timer, counts });
-      this.write({ op, seq, params });
-    });
-  }
-
   /** Odd numbers 1-255, skipping those still waiting for their answer. */
-  private allocateSeq(): number | undefined {
+  protected allocate(inUse: (seq: number) => boolean): number | undefined {
     for (let tries = 0; tries < 128; tries += 1) {
       const seq = this.nextSeq;
       this.nextSeq = this.nextSeq >= 255 ? 1 : this.nextSeq + 2;
-      if (!this.pending.has(seq)) return seq;
+      if (!inUse(seq)) return seq;
     }
     return undefined;
   }
 
-  private release(): void {
-    this.windowUsed -= 1;
-    this.windowWaiters.shift()?.();
+  protected send(seq: number, op: number, params: unknown): void {
+    this.write({ op, seq, params: params as [number, string][] });
   }
 
-  private write(packet: CimdPacket): void {
-    this.socket.write(encodePacket(packet));
-    this.scheduleAlive();
+  protected keepAlive(): Promise<unknown> {
+    return this.request(Op.ALIVE, [], false);
   }
 
-  private scheduleAlive(): void {
-    if (!this.options.aliveMs || !this.isOpen) return;
-    clearTimeout(this.aliveTimer);
-    this.aliveTimer = setTimeout(() => {
-      this.request(Op.ALIVE, [], false).catch(() => undefined);
-    }, this.options.aliveMs);
-    this.aliveTimer.unref();
-  }
-
-  private onData(chunk: Buffer): void {
+  protected onData(chunk: Buffer): void {
     for (const item of this.framer.push(chunk)) {
       if (item instanceof CimdDecodeError) {
         this.options.onEvent?.('bad-packet', { reason: item.message });
@@ -201,22 +144,16 @@ export class CimdSession implements LinkSession<CimdSubmit> {
           this.write({ op: Op.NACK, seq: item.header.seq, params: [] });
         continue;
       }
-      if (item.op === Op.NACK || item.op === Op.GENERAL_ERROR || item.op >= Op.RESPONSE)
-        this.onResponse(item);
-      else void this.onRequest(item);
+      if (item.op === Op.NACK || item.op === Op.GENERAL_ERROR || item.op >= Op.RESPONSE) {
+        if (!this.answered(item.seq, item))
+          this.options.onEvent?.('unexpected-response', { op: item.op, seq: item.seq });
+      } else void this.onRequest(item);
     }
   }
 
-  private onResponse(packet: CimdPacket): void {
-    const pending = this.pending.get(packet.seq);
-    if (!pending) {
-      this.options.onEvent?.('unexpected-response', { op: packet.op, seq: packet.seq });
-      return;
-    }
-    clearTimeout(pending.timer);
-    this.pending.delete(packet.seq);
-    if (pending.counts) this.release();
-    pending.resolve(packet);
+  private write(packet: CimdPacket): void {
+    this.socket.write(encodePacket(packet));
+    this.sent();
   }
 
   private async onRequest(packet: CimdPacket): Promise<void> {
@@ -226,33 +163,13 @@ export class CimdSession implements LinkSession<CimdSubmit> {
     if (packet.op === Op.ALIVE) return respond();
     if (packet.op !== Op.DELIVER_MESSAGE && packet.op !== Op.DELIVER_STATUS_REPORT)
       return respond([[Param.ERROR_CODE, String(CimdError.UNEXPECTED_OPERATION)]]);
-    this.inboundInFlight += 1;
-    try {
+    await this.handling(async () => {
       const result = this.options.onInbound
         ? await this.options
             .onInbound(packet)
             .catch((): CimdInboundAnswer => ({ ok: false, code: CimdError.GENERAL_SYSTEM_ERROR }))
         : ({ ok: false, code: CimdError.UNEXPECTED_OPERATION } as const);
       respond(result.ok ? [] : [[Param.ERROR_CODE, String(result.code)]]);
-    } finally {
-      this.inboundInFlight -= 1;
-      if (this.inboundInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    }
-  }
-
-  private terminate(reason: string): void {
-    if (this.closedReason !== undefined) return;
-    this.closedReason = reason;
-    clearTimeout(this.aliveTimer);
-    for (const [seq, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      this.pending.delete(seq);
-      pending.reject(new LinkRetryableError(reason));
-    }
-    this.windowUsed = 0;
-    for (const wake of this.windowWaiters.splice(0)) wake();
-    for (const wake of this.idleWaiters.splice(0)) wake();
-    this.options.onEvent?.('closed', { reason });
-    this.resolveClosed(reason);
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { StxEtxFramer } from '@smsgate/smsc';
+
 /**
  * UCP/EMI framing (CMG EMI-UCP interface 4.x): `STX TRN/LEN/O|R/OT/field/…/field/CHECKSUM ETX`.
  * TRN is the transaction reference (00–99), LEN the five-digit count of characters between STX and
@@ -7,8 +9,6 @@
 
 const STX = 0x02;
 const ETX = 0x03;
-/** No EMI message comes near this; a longer run without ETX is garbage, not a frame. */
-const MAX_FRAME = 16_384;
 
 export interface UcpFrame {
   trn: number;
@@ -76,40 +76,13 @@ export function decodeFrame(text: string): UcpFrame {
 }
 
 /**
- * Cuts a byte stream into frames: what lies between STX and ETX, decoded. Bytes outside a frame are
- * skipped; an unreadable frame comes out as a UcpDecodeError in its place, so the caller can NACK it
- * and go on with the next.
+ * Cuts a byte stream into frames: what lies between STX and ETX, decoded. An unreadable frame comes out
+ * as a UcpDecodeError in its place, so the caller can NACK it and go on with the next.
  */
-export class UcpFramer {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): (UcpFrame | UcpDecodeError)[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const out: (UcpFrame | UcpDecodeError)[] = [];
-    for (;;) {
-      const start = this.buffer.indexOf(STX);
-      if (start < 0) {
-        this.buffer = Buffer.alloc(0);
-        return out;
-      }
-      const end = this.buffer.indexOf(ETX, start + 1);
-      if (end < 0) {
-        this.buffer = this.buffer.subarray(start);
-        if (this.buffer.length > MAX_FRAME) {
-          out.push(new UcpDecodeError(`no ETX within ${MAX_FRAME} bytes`));
-          this.buffer = Buffer.alloc(0);
-        }
-        return out;
-      }
-      // A second STX before the ETX: the first frame was cut off; start again from the later one.
-      const restart = this.buffer.lastIndexOf(STX, end);
-      const text = this.buffer.toString('latin1', restart + 1, end);
-      this.buffer = this.buffer.subarray(end + 1);
-      try {
-        out.push(decodeFrame(text));
-      } catch (error) {
-        out.push(error instanceof UcpDecodeError ? error : new UcpDecodeError(String(error)));
-      }
-    }
+export class UcpFramer extends StxEtxFramer<UcpFrame, UcpDecodeError> {
+  constructor() {
+    super(decodeFrame, (error) =>
+      error instanceof UcpDecodeError ? error : new UcpDecodeError(String(error)),
+    );
   }
 }

@@ -1,6 +1,13 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { connectSmsc, LinkAnswer, LinkRejectedError, LinkRetryableError, LinkSession } from '@smsgate/smsc';
+import {
+  connectSmsc,
+  LinkAnswer,
+  LinkConnection,
+  LinkRejectedError,
+  LinkRetryableError,
+  LinkSession,
+} from '@smsgate/smsc';
 import { ucpErrorName, UcpError } from './errors';
 import { encodeFrame, UcpDecodeError, UcpFrame, UcpFramer } from './frame';
 import {
@@ -13,6 +20,7 @@ import {
   Op,
   read5x,
   readResult,
+  UcpResult,
 } from './operations';
 
 /** What the application answers to an operation 52 or 53: ACK only once the event is durable. */
@@ -39,59 +47,35 @@ export interface UcpSessionOptions {
   onEvent?: (event: string, detail: Record<string, unknown>) => void;
 }
 
-interface Pending {
-  ot: number;
-  resolve: (frame: UcpFrame) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-  counts: boolean;
-}
-
 /**
  * One UCP/EMI connection to an SMSC: logs in with operation 60, keeps at most `window` operations 51
  * in flight under distinct TRNs, sends operation 31 when idle (an unanswered one means the link is
  * dead), and answers the SMSC's operations: 52 and 53 through `onInbound` (ACK only once it resolved
  * ok), 31 with an ACK, anything else or an unreadable frame with a NACK.
  */
-export class UcpSession implements LinkSession<Fields5x> {
+export class UcpSession extends LinkConnection<UcpFrame> implements LinkSession<Fields5x> {
   private readonly framer = new UcpFramer();
-  private readonly pending = new Map<number, Pending>();
-  private readonly windowWaiters: (() => void)[] = [];
   private nextTrn = 0;
-  private windowUsed = 0;
-  private keepAliveTimer?: NodeJS.Timeout;
-  private closedReason?: string;
-  private resolveClosed!: (reason: string) => void;
-  readonly closed: Promise<string>;
-  private inboundInFlight = 0;
-  private readonly idleWaiters: (() => void)[] = [];
 
   private constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly options: UcpSessionOptions,
   ) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (error) => this.terminate(`socket error: ${error.message}`));
-    socket.on('close', () => this.terminate('connection closed'));
-  }
-
-  get isOpen(): boolean {
-    return this.closedReason === undefined;
-  }
-
-  get outstanding(): number {
-    return this.windowUsed;
-  }
-
-  get hasFreeWindow(): boolean {
-    return this.windowUsed < Math.min(this.options.window, 100);
+    super(
+      socket,
+      {
+        window: options.window,
+        responseTimeoutMs: options.responseTimeoutMs,
+        keepAliveMs: options.keepAliveMs,
+        onEvent: options.onEvent,
+      },
+      100,
+    );
   }
 
   /** Connects and logs in. Throws LinkRejectedError when the SMSC refuses, LinkRetryableError otherwise. */
   static async open(options: UcpSessionOptions): Promise<UcpSession> {
-    const socket = await connectSocket(options);
+    const socket = await connectSmsc(options, (reason) => new LinkRetryableError(reason));
     const session = new UcpSession(socket, options);
     let answer: UcpFrame;
     try {
@@ -110,18 +94,14 @@ export class UcpSession implements LinkSession<Fields5x> {
       throw new LinkRejectedError(result.code, ucpErrorName(result.code));
     }
     options.onEvent?.('bound', { address: options.address });
-    session.scheduleKeepAlive();
+    session.sent();
     return session;
   }
 
   /** Sends operation 51 once the window has room; resolves with the SMSC's ACK (its SM is the id) or NACK. */
   async submit(fields: Fields5x): Promise<LinkAnswer> {
-    while (!this.hasFreeWindow) {
-      if (!this.isOpen) throw new LinkRetryableError(this.closedReason ?? 'closed');
-      await new Promise<void>((resolve) => this.windowWaiters.push(resolve));
-    }
-    const frame = await this.request(Op.SUBMIT, fieldsOf5x(fields), true);
-    const result = safeResult(frame);
+    await this.windowPlace();
+    const result = safeResult(await this.request(Op.SUBMIT, fieldsOf5x(fields), true));
     if (result.ok) return { kind: 'accepted', messageId: result.sm };
     return { kind: 'refused', code: result.code, name: ucpErrorName(result.code) };
   }
@@ -129,66 +109,30 @@ export class UcpSession implements LinkSession<Fields5x> {
   /** Closes once the SMSC's operations in progress are answered (EMI has no logout). */
   async close(): Promise<void> {
     if (!this.isOpen) return;
-    while (this.inboundInFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.idle();
     this.socket.end();
     await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     this.destroy('closed');
   }
 
-  destroy(reason: string): void {
-    this.socket.destroy();
-    this.terminate(reason);
-  }
-
-  private request(ot: number, fields: string[], counts: boolean): Promise<UcpFrame> {
-    if (!this.isOpen) return Promise.reject(new LinkRetryableError(this.closedReason ?? 'closed'));
-    const trn = this.allocateTrn();
-    if (trn === undefined) return Promise.reject(new LinkRetryableError('no free transaction reference'));
-    return new Promise<UcpFrame>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(trn);
-        if (counts) this.release();
-        reject(
-          new LinkRetryableError(`no answer to operation ${ot} within ${this.options.responseTimeoutMs} ms`),
-        );
-        this.options.onEvent?.('response-timeout', { ot, trn });
-        this.destroy(`operation ${ot} unanswered`);
-      }, this.options.responseTimeoutMs);
-      if (counts) this.windowUsed += 1;
-      this.pending.set(trn, { ot, resolve, reject, timer, counts });
-      this.write({ trn, kind: 'O', ot, fields });
-    });
-  }
-
-  private allocateTrn(): number | undefined {
+  protected allocate(inUse: (trn: number) => boolean): number | undefined {
     for (let tries = 0; tries < 100; tries += 1) {
       const trn = this.nextTrn;
       this.nextTrn = (this.nextTrn + 1) % 100;
-      if (!this.pending.has(trn)) return trn;
+      if (!inUse(trn)) return trn;
     }
     return undefined;
   }
 
-  private release(): void {
-    this.windowUsed -= 1;
-    this.windowWaiters.shift()?.();
+  protected send(trn: number, ot: number, fields: unknown): void {
+    this.write({ trn, kind: 'O', ot, fields: fields as string[] });
   }
 
-  private write(frame: UcpFrame): void {
-    this.socket.write(encodeFrame(frame));
-    this.scheduleKeepAlive();
+  protected keepAlive(): Promise<unknown> {
+    return this.request(Op.ALERT, alertFields(this.options.address), false);
   }
 
-  private scheduleKeepAlive(): void {
-    if (!this.options.keepAliveMs || !this.isOpen) return;
-    clearTimeout(this.keepAliveTimer);
-    this.keepAliveTimer = setTimeout(() => {
-      this.request(Op.ALERT, alertFields(this.options.address), false).catch(() => undefined);
-    }, this.options.keepAliveMs);
-    this.keepAliveTimer.unref();
-  }
-
-  private onData(chunk: Buffer): void {
+  protected onData(chunk: Buffer): void {
     for (const item of this.framer.push(chunk)) {
       if (item instanceof UcpDecodeError) {
         this.options.onEvent?.('bad-frame', { reason: item.message });
@@ -197,21 +141,16 @@ export class UcpSession implements LinkSession<Fields5x> {
           this.write({ trn: item.header.trn, kind: 'R', ot: item.header.ot, fields: nackFields(item.code) });
         continue;
       }
-      if (item.kind === 'R') this.onResult(item);
-      else void this.onOperation(item);
+      if (item.kind === 'R') {
+        if (!this.answered(item.trn, item))
+          this.options.onEvent?.('unexpected-result', { trn: item.trn, ot: item.ot });
+      } else void this.onOperation(item);
     }
   }
 
-  private onResult(frame: UcpFrame): void {
-    const pending = this.pending.get(frame.trn);
-    if (!pending || pending.ot !== frame.ot) {
-      this.options.onEvent?.('unexpected-result', { trn: frame.trn, ot: frame.ot });
-      return;
-    }
-    clearTimeout(pending.timer);
-    this.pending.delete(frame.trn);
-    if (pending.counts) this.release();
-    pending.resolve(frame);
+  private write(frame: UcpFrame): void {
+    this.socket.write(encodeFrame(frame));
+    this.sent();
   }
 
   private async onOperation(frame: UcpFrame): Promise<void> {
@@ -227,44 +166,21 @@ export class UcpSession implements LinkSession<Fields5x> {
     } catch {
       return answer(nackFields(UcpError.SYNTAX));
     }
-    this.inboundInFlight += 1;
-    try {
+    await this.handling(async () => {
       const result = this.options.onInbound
         ? await this.options
-            .onInbound(frame.ot, fields)
+            .onInbound(frame.ot as 52 | 53, fields)
             .catch((): UcpInboundAnswer => ({ ok: false, code: UcpError.SYNTAX }))
         : ({ ok: false, code: UcpError.OPERATION_NOT_ALLOWED } as const);
       answer(result.ok ? ackFields(frame.ot) : nackFields(result.code));
-    } finally {
-      this.inboundInFlight -= 1;
-      if (this.inboundInFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-    }
-  }
-
-  private terminate(reason: string): void {
-    if (this.closedReason !== undefined) return;
-    this.closedReason = reason;
-    clearTimeout(this.keepAliveTimer);
-    for (const [trn, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      this.pending.delete(trn);
-      pending.reject(new LinkRetryableError(reason));
-    }
-    this.windowUsed = 0;
-    for (const wake of this.windowWaiters.splice(0)) wake();
-    for (const wake of this.idleWaiters.splice(0)) wake();
-    this.options.onEvent?.('closed', { reason });
-    this.resolveClosed(reason);
+    });
   }
 }
 
-function safeResult(frame: UcpFrame) {
+function safeResult(frame: UcpFrame): UcpResult {
   try {
     return readResult(frame);
   } catch (error) {
-    return { ok: false as const, code: UcpError.SYNTAX, sm: (error as Error).message };
+    return { ok: false, code: UcpError.SYNTAX, sm: (error as Error).message };
   }
 }
-
-const connectSocket = (options: UcpSessionOptions): Promise<Socket> =>
-  connectSmsc(options, (reason) => new LinkRetryableError(reason));

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '@smsgate/contracts';
+import type { MessageStatus, SmppSubmitRequestedV1 } from '@smsgate/contracts';
 import { Cimd2Settings, parseCimd2Config } from '@smsgate/channel-config';
 import {
   CimdError,
@@ -15,9 +15,8 @@ import {
   submitParams,
   timestampOf,
 } from '@smsgate/cimd2';
-import { buildParts, EsmClass, parseUdh, SubmitPart } from '@smsgate/smpp';
-import { LinkPool } from '@smsgate/smsc';
-import { concatenationReference } from './concatenation-reference';
+import { parseUdh } from '@smsgate/smpp';
+import { connectionPool, headerParts, PartContent } from './connection-pool';
 import type {
   InboundVerdict,
   PartRequest,
@@ -102,21 +101,13 @@ export function cimdInbound(channel: SmscChannel, packet: CimdPacket): SmscInbou
   }
 }
 
-function paramsOf(
-  channel: SmscChannel,
-  message: { to: string; from?: string; expiresAt?: string },
-  part: SubmitPart,
-): CimdSubmit {
+function paramsOf(channel: SmscChannel, message: SmppSubmitRequestedV1, part: PartContent): CimdSubmit {
   const settings = settingsOf(channel);
-  const from = message.from ?? channel.address ?? '';
-  const udhi = (part.esmClass & EsmClass.UDHI) !== 0;
-  const udh = udhi ? part.shortMessage.subarray(0, part.shortMessage[0] + 1) : undefined;
-  const ucs2 = part.dataCoding === 8;
   return submitParams({
     destination: message.to,
-    originator: from,
-    ...(ucs2 ? { data: part.shortMessage.subarray(udh?.length ?? 0), dcs: 8 } : { text: part.text }),
-    ...(udh ? { udh } : {}),
+    originator: message.from ?? channel.address ?? '',
+    ...part.content,
+    ...(part.udh ? { udh: part.udh } : {}),
     ...(settings.registered_delivery ? { statusReportRequest: FINAL_REPORTS } : {}),
     ...(message.expiresAt ? { validity: timestampOf(new Date(message.expiresAt)) } : {}),
   });
@@ -136,32 +127,20 @@ export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
 
   openPool(channel, hooks: PoolHooks) {
     const settings = settingsOf(channel);
-    return new LinkPool<CimdSubmit, 'transceiver'>({
-      slots: Array.from({ length: settings.connections }, (_, index) => ({
-        id: `cimd2-${index + 1}`,
-        mode: 'transceiver' as const,
-        transmits: true,
-      })),
-      window: settings.window,
-      tps: settings.tps,
-      reconnectInitialMs: settings.reconnect_initial_seconds * 1_000,
-      reconnectMaxMs: settings.reconnect_max_seconds * 1_000,
-      onBindFailed: hooks.onBindFailed,
-      onEvent: hooks.onEvent,
-      open: (_mode, onEvent) =>
-        CimdSession.open({
-          host: settings.host,
-          port: settings.port,
-          tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
-          userId: settings.username,
-          password: channel.password,
-          window: settings.window,
-          responseTimeoutMs: settings.response_timeout_seconds * 1_000,
-          aliveMs: settings.alive_seconds * 1_000,
-          onInbound: async (packet) => ANSWER_OF_VERDICT[await hooks.onInbound(cimdInbound(channel, packet))],
-          onEvent,
-        }),
-    });
+    return connectionPool('cimd2', settings, hooks, (onEvent) =>
+      CimdSession.open({
+        host: settings.host,
+        port: settings.port,
+        tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+        userId: settings.username,
+        password: channel.password,
+        window: settings.window,
+        responseTimeoutMs: settings.response_timeout_seconds * 1_000,
+        aliveMs: settings.alive_seconds * 1_000,
+        onInbound: async (packet) => ANSWER_OF_VERDICT[await hooks.onInbound(cimdInbound(channel, packet))],
+        onEvent,
+      }),
+    );
   },
 
   describe(channel) {
@@ -170,11 +149,7 @@ export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
   },
 
   requests(channel, message): PartRequest<CimdSubmit>[] {
-    return buildParts(message.text, {
-      preferred: 'gsm7',
-      longMessage: 'udh8',
-      reference: concatenationReference(message.id),
-    }).map((part) => ({ index: part.index, count: part.count, request: paramsOf(channel, message, part) }));
+    return headerParts(message, (part) => paramsOf(channel, message, part));
   },
 
   refusal: (code) => ({ cimd2Error: code, cimd2ErrorName: cimdErrorName(code) }),

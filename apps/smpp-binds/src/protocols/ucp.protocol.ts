@@ -1,7 +1,6 @@
-import type { MessageStatus } from '@smsgate/contracts';
+import type { MessageStatus, SmppSubmitRequestedV1 } from '@smsgate/contracts';
 import { parseUcpConfig, UcpSettings } from '@smsgate/channel-config';
-import { buildParts, EsmClass, parseUdh, SubmitPart } from '@smsgate/smpp';
-import { LinkPool } from '@smsgate/smsc';
+import { parseUdh } from '@smsgate/smpp';
 import {
   dateOfScts,
   Fields5x,
@@ -14,7 +13,7 @@ import {
   UcpSession,
   validityOf,
 } from '@smsgate/ucp';
-import { concatenationReference } from './concatenation-reference';
+import { connectionPool, headerParts, PartContent } from './connection-pool';
 import type {
   InboundVerdict,
   PartRequest,
@@ -103,22 +102,15 @@ export function ucpInbound(channel: SmscChannel, ot: 52 | 53, fields: Fields5x):
 }
 
 /** The fields of operation 51 for one part of a message. */
-function fieldsOf(
-  channel: SmscChannel,
-  message: { to: string; from?: string; expiresAt?: string },
-  part: SubmitPart,
-): Fields5x {
+function fieldsOf(channel: SmscChannel, message: SmppSubmitRequestedV1, part: PartContent): Fields5x {
   const settings = settingsOf(channel);
   const from = message.from ?? channel.address ?? '';
-  const udhi = (part.esmClass & EsmClass.UDHI) !== 0;
-  const udh = udhi ? part.shortMessage.subarray(0, part.shortMessage[0] + 1) : undefined;
-  const ucs2 = part.dataCoding === 8;
   return submitFields({
     adc: emiNumber(message.to),
     oadc: from.startsWith('+') ? from.slice(1) : from,
     international: /^\+\d+$/.test(from),
-    ...(ucs2 ? { data: part.shortMessage.subarray(udh?.length ?? 0), dcs: 8 } : { text: part.text }),
-    ...(udh ? { udh } : {}),
+    ...part.content,
+    ...(part.udh ? { udh: part.udh } : {}),
     ...(settings.registered_delivery ? { nrq: true, nt: settings.notification_types } : {}),
     ...(message.expiresAt ? { vp: validityOf(new Date(message.expiresAt)) } : {}),
   });
@@ -132,33 +124,21 @@ export const ucpProtocol: SmscProtocol<Fields5x> = {
 
   openPool(channel, hooks: PoolHooks) {
     const settings = settingsOf(channel);
-    return new LinkPool<Fields5x, 'transceiver'>({
-      slots: Array.from({ length: settings.connections }, (_, index) => ({
-        id: `ucp-${index + 1}`,
-        mode: 'transceiver' as const,
-        transmits: true,
-      })),
-      window: settings.window,
-      tps: settings.tps,
-      reconnectInitialMs: settings.reconnect_initial_seconds * 1_000,
-      reconnectMaxMs: settings.reconnect_max_seconds * 1_000,
-      onBindFailed: hooks.onBindFailed,
-      onEvent: hooks.onEvent,
-      open: (_mode, onEvent) =>
-        UcpSession.open({
-          host: settings.host,
-          port: settings.port,
-          tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
-          address: settings.username,
-          password: channel.password,
-          window: settings.window,
-          responseTimeoutMs: settings.response_timeout_seconds * 1_000,
-          keepAliveMs: settings.keepalive_seconds * 1_000,
-          onInbound: async (ot, fields) =>
-            ANSWER_OF_VERDICT[await hooks.onInbound(ucpInbound(channel, ot, fields))],
-          onEvent,
-        }),
-    });
+    return connectionPool('ucp', settings, hooks, (onEvent) =>
+      UcpSession.open({
+        host: settings.host,
+        port: settings.port,
+        tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+        address: settings.username,
+        password: channel.password,
+        window: settings.window,
+        responseTimeoutMs: settings.response_timeout_seconds * 1_000,
+        keepAliveMs: settings.keepalive_seconds * 1_000,
+        onInbound: async (ot, fields) =>
+          ANSWER_OF_VERDICT[await hooks.onInbound(ucpInbound(channel, ot, fields))],
+        onEvent,
+      }),
+    );
   },
 
   describe(channel) {
@@ -167,11 +147,7 @@ export const ucpProtocol: SmscProtocol<Fields5x> = {
   },
 
   requests(channel, message): PartRequest<Fields5x>[] {
-    return buildParts(message.text, {
-      preferred: 'gsm7',
-      longMessage: 'udh8',
-      reference: concatenationReference(message.id),
-    }).map((part) => ({ index: part.index, count: part.count, request: fieldsOf(channel, message, part) }));
+    return headerParts(message, (part) => fieldsOf(channel, message, part));
   },
 
   refusal: (code) => ({ ucpError: code, ucpErrorName: ucpErrorName(code) }),
