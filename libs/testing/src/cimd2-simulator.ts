@@ -1,6 +1,5 @@
-import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import { parseUdh } from '@smsgate/smpp';
+import { FramedSimulator, SimulatorConnection } from './framed-simulator';
 import {
   CimdDecodeError,
   CimdError,
@@ -52,20 +51,14 @@ export interface CimdSimulatorOptions {
   keepHistory?: boolean;
 }
 
-interface Connection {
-  socket: Socket;
-  framer: CimdFramer;
-  loggedIn: boolean;
-  nextSeq: number;
-  pending: Map<number, { resolve: (packet: CimdPacket) => void; reject: (error: Error) => void }>;
-}
+type Connection = SimulatorConnection<CimdPacket>;
 
 /**
  * A CIMD2 SMSC for tests and benchmarks: takes logins (01), answers submits (03) with a time stamp
  * (or an error, a delay, silence), sends status reports (23), delivers MOs (20) and answers alive (40)
  * and logout (02), recording what it received for assertions.
  */
-export class Cimd2Simulator {
+export class Cimd2Simulator extends FramedSimulator<CimdPacket> {
   readonly submits: CimdReceivedSubmit[] = [];
   readonly logins: { userId: string; accepted: boolean }[] = [];
   /** The client's responses to our 20 and 23: the error code, or 0. */
@@ -75,41 +68,13 @@ export class Cimd2Simulator {
   /** Submits received, kept or not. */
   received = 0;
   logouts = 0;
-  private readonly connections = new Set<Connection>();
   /** Reports not answered (the connection went): sent again after the next login. */
   private readonly owed: { submit: CimdReceivedSubmit; status: number; errorCode?: string }[] = [];
-  private server?: Server;
   /** Time stamps are whole seconds: each submit gets the next second of a clock of its own. */
   private clock = Date.UTC(2026, 0, 1);
-  port = 0;
 
-  constructor(public options: CimdSimulatorOptions = {}) {}
-
-  get loggedIn(): number {
-    return [...this.connections].filter((connection) => connection.loggedIn).length;
-  }
-
-  /** Listens on `port` (0: a free one); with `tls` (a certificate and key in PEM), over TLS. */
-  async start(
-    port = 0,
-    host = '127.0.0.1',
-    tls?: { cert: string | Buffer; key: string | Buffer },
-  ): Promise<this> {
-    this.server = tls
-      ? createTlsServer(tls, (socket) => this.accept(socket))
-      : createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const connection of this.connections) connection.socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  dropConnections(): void {
-    for (const connection of this.connections) connection.socket.destroy();
+  constructor(public options: CimdSimulatorOptions = {}) {
+    super();
   }
 
   /** Delivers an MO (20) on a logged-in connection; resolves with the client's error code per part (0: taken). */
@@ -120,7 +85,7 @@ export class Cimd2Simulator {
     ucs2?: boolean;
     parts?: number;
   }): Promise<number[]> {
-    const connection = [...this.connections].find((c) => c.loggedIn);
+    const connection = this.firstLoggedIn();
     if (!connection) throw new Error('no client is logged in');
     const characters = [...mo.text];
     const count = mo.parts ?? 1;
@@ -159,7 +124,7 @@ export class Cimd2Simulator {
    * is sent again after its next login, as SMSCs do.
    */
   async report(submit: CimdReceivedSubmit, status: number, errorCode?: string): Promise<number> {
-    const connection = [...this.connections].find((c) => c.loggedIn);
+    const connection = this.firstLoggedIn();
     if (!connection) {
       this.owed.push({ submit, status, errorCode });
       throw new Error('no client is logged in');
@@ -177,40 +142,42 @@ export class Cimd2Simulator {
     return errorOf(answer) ?? 0;
   }
 
-  private accept(socket: Socket): void {
-    const connection: Connection = {
-      socket,
-      framer: new CimdFramer(),
-      loggedIn: false,
-      nextSeq: 0,
-      pending: new Map(),
-    };
-    this.connections.add(connection);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      for (const item of connection.framer.push(chunk)) {
-        if (item instanceof CimdDecodeError) {
-          this.badPackets.push(item.message);
-          if (item.header) this.write(connection, { op: Op.NACK, seq: item.header.seq, params: [] });
-          continue;
-        }
-        if (item.op >= Op.RESPONSE) {
-          const resolve = connection.pending.get(item.seq)?.resolve;
-          connection.pending.delete(item.seq);
-          this.answers.push({ op: item.op, error: errorOf(item) ?? 0 });
-          resolve?.(item);
-        } else this.onRequest(connection, item);
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.connections.delete(connection);
-      for (const { reject } of connection.pending.values()) reject(new Error('connection closed'));
-      connection.pending.clear();
-    });
+  protected newFramer() {
+    return new CimdFramer();
   }
 
-  private onRequest(connection: Connection, packet: CimdPacket): void {
+  protected encode(packet: CimdPacket): Buffer {
+    return encodePacket(packet);
+  }
+
+  protected isFrame(item: unknown): item is CimdPacket {
+    return !(item instanceof CimdDecodeError);
+  }
+
+  protected onBadFrame(connection: Connection, failure: unknown): void {
+    const error = failure as CimdDecodeError;
+    this.badPackets.push(error.message);
+    if (error.header) this.write(connection, { op: Op.NACK, seq: error.header.seq, params: [] });
+  }
+
+  protected answerId(packet: CimdPacket): number | undefined {
+    return packet.op >= Op.RESPONSE ? packet.seq : undefined;
+  }
+
+  protected onAnswer(packet: CimdPacket): void {
+    this.answers.push({ op: packet.op, error: errorOf(packet) ?? 0 });
+  }
+
+  protected requestFrame(seq: number, op: number, params: unknown): CimdPacket {
+    return { op, seq, params: params as [number, string][] };
+  }
+
+  /** The SMSC's own requests carry even packet numbers. */
+  protected nextRequestId(seq: number): number {
+    return seq >= 254 ? 0 : seq + 2;
+  }
+
+  protected onRequest(connection: Connection, packet: CimdPacket): void {
     const respond = (params: [number, string][] = []) =>
       this.write(connection, { op: packet.op + Op.RESPONSE, seq: packet.seq, params });
     const refuse = (code: number) => respond([[Param.ERROR_CODE, String(code)]]);
@@ -288,32 +255,5 @@ export class Cimd2Simulator {
     };
     if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
     else answer();
-  }
-
-  private request(connection: Connection, op: number, params: [number, string][]): Promise<CimdPacket> {
-    // The SMSC's own requests carry even packet numbers.
-    const seq = connection.nextSeq;
-    connection.nextSeq = connection.nextSeq >= 254 ? 0 : connection.nextSeq + 2;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        connection.pending.delete(seq);
-        reject(new Error(`operation ${op} (packet ${seq}) unanswered`));
-      }, 10_000);
-      connection.pending.set(seq, {
-        resolve: (packet) => {
-          clearTimeout(timer);
-          resolve(packet);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.write(connection, { op, seq, params });
-    });
-  }
-
-  private write(connection: Connection, packet: CimdPacket): void {
-    if (!connection.socket.destroyed) connection.socket.write(encodePacket(packet));
   }
 }

@@ -1,6 +1,5 @@
-import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import { parseUdh } from '@smsgate/smpp';
+import { FramedSimulator, SimulatorConnection } from './framed-simulator';
 import {
   ackFields,
   encodeFrame,
@@ -62,20 +61,14 @@ export interface UcpSimulatorOptions {
   keepHistory?: boolean;
 }
 
-interface Connection {
-  socket: Socket;
-  framer: UcpFramer;
-  loggedIn: boolean;
-  nextTrn: number;
-  pending: Map<number, { resolve: (result: UcpResult) => void; reject: (error: Error) => void }>;
-}
+type Connection = SimulatorConnection<UcpFrame>;
 
 /**
  * A UCP/EMI SMSC for tests and benchmarks: takes logins (operation 60), answers submits (51) with an
  * ACK whose SM is `AdC:SCTS` (or a NACK, a delay, silence), sends delivery notifications (53), delivers
  * MOs (52) and answers alerts (31), recording what it received for assertions.
  */
-export class UcpSimulator {
+export class UcpSimulator extends FramedSimulator<UcpFrame> {
   readonly submits: UcpReceivedSubmit[] = [];
   readonly logins: { address: string; accepted: boolean }[] = [];
   /** Answers the client gave to our 52 and 53. */
@@ -85,42 +78,13 @@ export class UcpSimulator {
   alerts = 0;
   /** Submits received, kept or not. */
   received = 0;
-  private readonly connections = new Set<Connection>();
   /** Notifications not acknowledged (the connection went): sent again after the next login, as SMSCs do. */
   private readonly owed: { submit: UcpReceivedSubmit; dst: 0 | 1 | 2; rsn?: string }[] = [];
-  private server?: Server;
   /** SCTS are whole seconds: each submit gets the next second of a clock of its own, so ids are unique. */
   private clock = Date.UTC(2026, 0, 1);
-  port = 0;
 
-  constructor(public options: UcpSimulatorOptions = {}) {}
-
-  get loggedIn(): number {
-    return [...this.connections].filter((connection) => connection.loggedIn).length;
-  }
-
-  /** Listens on `port` (0: a free one); with `tls` (a certificate and key in PEM), over TLS. */
-  async start(
-    port = 0,
-    host = '127.0.0.1',
-    tls?: { cert: string | Buffer; key: string | Buffer },
-  ): Promise<this> {
-    this.server = tls
-      ? createTlsServer(tls, (socket) => this.accept(socket))
-      : createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const connection of this.connections) connection.socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  /** Closes every connection (an SMSC restart, as clients see it). */
-  dropConnections(): void {
-    for (const connection of this.connections) connection.socket.destroy();
+  constructor(public options: UcpSimulatorOptions = {}) {
+    super();
   }
 
   /**
@@ -134,7 +98,7 @@ export class UcpSimulator {
     ucs2?: boolean;
     parts?: number;
   }): Promise<UcpResult[]> {
-    const connection = [...this.connections].find((c) => c.loggedIn);
+    const connection = this.firstLoggedIn();
     if (!connection) throw new Error('no client is logged in');
     const characters = [...mo.text];
     const count = mo.parts ?? 1;
@@ -164,7 +128,7 @@ export class UcpSimulator {
             })()
           : { MT: '3', Msg: gsmHex(chunk) }),
       };
-      results.push(await this.request(connection, Op.DELIVER, fields));
+      results.push(readResult(await this.request(connection, Op.DELIVER, fields)));
     }
     return results;
   }
@@ -174,7 +138,7 @@ export class UcpSimulator {
    * before its connection went is sent again after its next login.
    */
   notify(submit: UcpReceivedSubmit, dst: 0 | 1 | 2, rsn = dst === 0 ? '000' : '107'): Promise<UcpResult> {
-    const connection = [...this.connections].find((c) => c.loggedIn);
+    const connection = this.firstLoggedIn();
     if (!connection) {
       this.owed.push({ submit, dst, rsn });
       return Promise.reject(new Error('no client is logged in'));
@@ -189,50 +153,54 @@ export class UcpSimulator {
       DSCTS: sctsOf(new Date()),
       MT: '3',
       Msg: gsmHex(`Message for ${submit.message.adc}, with identification ${submit.scts} has been ${words}`),
-    }).catch((error: Error) => {
+    }).then(readResult, (error: Error) => {
       if (error.message === 'connection closed') this.owed.push({ submit, dst, rsn });
       throw error;
     });
   }
 
-  private accept(socket: Socket): void {
-    const connection: Connection = {
-      socket,
-      framer: new UcpFramer(),
-      loggedIn: false,
-      nextTrn: 0,
-      pending: new Map(),
-    };
-    this.connections.add(connection);
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      for (const item of connection.framer.push(chunk)) {
-        if (item instanceof UcpDecodeError) {
-          this.badFrames.push(item.message);
-          if (item.header?.kind === 'O')
-            this.write(connection, {
-              trn: item.header.trn,
-              kind: 'R',
-              ot: item.header.ot,
-              fields: nackFields(item.code),
-            });
-          continue;
-        }
-        if (item.kind === 'R') {
-          const resolve = connection.pending.get(item.trn)?.resolve;
-          connection.pending.delete(item.trn);
-          const result = readResult(item);
-          this.answers.push({ ot: item.ot, result });
-          resolve?.(result);
-        } else this.onOperation(connection, item);
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.connections.delete(connection);
-      for (const { reject } of connection.pending.values()) reject(new Error('connection closed'));
-      connection.pending.clear();
-    });
+  protected newFramer() {
+    return new UcpFramer();
+  }
+
+  protected encode(frame: UcpFrame): Buffer {
+    return encodeFrame(frame);
+  }
+
+  protected isFrame(item: unknown): item is UcpFrame {
+    return !(item instanceof UcpDecodeError);
+  }
+
+  protected onBadFrame(connection: Connection, failure: unknown): void {
+    const error = failure as UcpDecodeError;
+    this.badFrames.push(error.message);
+    if (error.header?.kind === 'O')
+      this.write(connection, {
+        trn: error.header.trn,
+        kind: 'R',
+        ot: error.header.ot,
+        fields: nackFields(error.code),
+      });
+  }
+
+  protected answerId(frame: UcpFrame): number | undefined {
+    return frame.kind === 'R' ? frame.trn : undefined;
+  }
+
+  protected onAnswer(frame: UcpFrame): void {
+    this.answers.push({ ot: frame.ot, result: readResult(frame) });
+  }
+
+  protected onRequest(connection: Connection, frame: UcpFrame): void {
+    this.onOperation(connection, frame);
+  }
+
+  protected requestFrame(trn: number, ot: number, fields: unknown): UcpFrame {
+    return { trn, kind: 'O', ot, fields: fieldsOf5x(fields as Fields5x) };
+  }
+
+  protected nextRequestId(trn: number): number {
+    return (trn + 1) % 100;
   }
 
   private onOperation(connection: Connection, frame: UcpFrame): void {
@@ -309,31 +277,5 @@ export class UcpSimulator {
     };
     if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
     else answer();
-  }
-
-  private request(connection: Connection, ot: number, fields: Fields5x): Promise<UcpResult> {
-    const trn = connection.nextTrn;
-    connection.nextTrn = (connection.nextTrn + 1) % 100;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        connection.pending.delete(trn);
-        reject(new Error(`operation ${ot} (TRN ${trn}) unanswered`));
-      }, 10_000);
-      connection.pending.set(trn, {
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.write(connection, { trn, kind: 'O', ot, fields: fieldsOf5x(fields) });
-    });
-  }
-
-  private write(connection: Connection, frame: UcpFrame): void {
-    if (!connection.socket.destroyed) connection.socket.write(encodeFrame(frame));
   }
 }
