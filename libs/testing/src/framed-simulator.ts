@@ -26,7 +26,11 @@ export abstract class FramedSimulator<Frame> {
   }
 
   /** Listens on `port` (0: a free one); with `tls` (a certificate and key in PEM), over TLS. */
-  async start(port = 0, host = '127.0.0.1', tls?: { cert: string | Buffer; key: string | Buffer }): Promise<this> {
+  async start(
+    port = 0,
+    host = '127.0.0.1',
+    tls?: { cert: string | Buffer; key: string | Buffer },
+  ): Promise<this> {
     this.server = tls
       ? createTlsServer(tls, (socket) => this.accept(socket))
       : createServer((socket) => this.accept(socket));
