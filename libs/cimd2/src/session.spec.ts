@@ -123,6 +123,26 @@ describe('CimdSession against the CIMD2 simulator', () => {
     expect(smsc.answers.find((answer) => answer.op === 73)).toEqual({ op: 73, error: 9 });
   });
 
+  it('logs out only after the SMSC requests in progress are answered (a drain loses no report)', async () => {
+    let release!: () => void;
+    const session = await open({
+      onInbound: () => new Promise((resolve) => (release = () => resolve({ ok: true }))),
+    });
+    const answered = smsc.deliverMo({ from: '+254711', to: '22000', text: 'in flight at shutdown' });
+    await waitFor(() => release !== undefined, {
+      timeoutMs: 2_000,
+      intervalMs: 10,
+      message: 'the MO handed over',
+    });
+    const closing = session.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(smsc.logouts).toBe(0);
+    release();
+    await closing;
+    await expect(answered).resolves.toEqual([0]);
+    expect(smsc.logouts).toBe(1);
+  });
+
   it('keeps an idle connection alive with operation 40, gives up on a silent SMSC, and logs out on close', async () => {
     const session = await open({ aliveMs: 100, responseTimeoutMs: 300 });
     await waitFor(() => smsc.alives >= 2, { timeoutMs: 2_000, intervalMs: 20, message: 'two alives' });

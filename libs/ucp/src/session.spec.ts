@@ -102,6 +102,26 @@ describe('UcpSession against the UCP simulator', () => {
     expect(inbound[0]).toMatchObject({ ot: 52, fields: { OAdC: '254711', AdC: '22000', MT: '3' } });
   });
 
+  it('closes only after the SMSC operations in progress are answered (a drain loses no notification)', async () => {
+    let release!: () => void;
+    const session = await open({
+      onInbound: () => new Promise((resolve) => (release = () => resolve({ ok: true }))),
+    });
+    const answered = smsc.deliverMo({ from: '254711', to: '22000', text: 'in flight at shutdown' });
+    await waitFor(() => release !== undefined, {
+      timeoutMs: 2_000,
+      intervalMs: 10,
+      message: 'the MO handed over',
+    });
+    let closed = false;
+    const closing = session.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    await expect(answered).resolves.toEqual([{ ok: true, sm: '' }]);
+  });
+
   it('NACKs what the handler refuses, with its code', async () => {
     await open({ onInbound: () => Promise.resolve({ ok: false, code: 4 }) });
     await expect(smsc.deliverMo({ from: '254711', to: '22000', text: 'no' })).resolves.toEqual([
