@@ -9,12 +9,18 @@
 // its sendsms, one destination per request, 50 at a time, timed until the simulator has them all.
 // Kannel's figure is end to end (HTTP, its store, its queue), ours is the connection alone: the ratio
 // shows that the protocol client is not what limits smsgate (its end to end is bench/smpp-e2e.mjs).
+// Then, unless BENCH_SMSC_E2E=0, end to end for UCP and CIMD2 in the single-message shape, like issue 13's
+// SMPP figure: BENCH_SMSC_E2E_MESSAGES (3,000) POST /v1/messages, one destination each, 50 at a time,
+// through every service to a channel of one connection to the simulator (which reports each delivered),
+// until dlr-tracker stores every `delivered`; beside it Kannel on the same simulator, sendsms one
+// destination per request, 50 at a time, dlr-mask 1, until every delivery report is back; and the ratio.
 // Printed, never asserted.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startKannel } from './kannel.mjs';
-import { cpuSeconds, median, root, runConcurrent } from './lib.mjs';
+import { benchInfra, cpuSeconds, median, root, runConcurrent, startReceiver } from './lib.mjs';
+import { cpuLine, measured, startSmsgate } from './smsgate-smpp.mjs';
 
 const require = createRequire(import.meta.url);
 const lib = (name) => require(path.join(root, `dist/libs/${name}/src/index.js`));
@@ -33,7 +39,7 @@ const testing = (file) => require(path.join(root, 'dist/libs/testing/src', file)
 const KANNEL_GROUP = {
   smpp: null, // bench/kannel.mjs's own SMPP transceiver
   ucp: (port) =>
-    `group = smsc\nsmsc = emi\nsmsc-id = bench\nhost = "127.0.0.1"\nport = ${port}\nsmsc-username = "bench"\nsmsc-password = "bench"\nwindow = 100\nkeepalive = 55\nreconnect-delay = 1\n`,
+    `group = smsc\nsmsc = emi\nsmsc-id = bench\nhost = "127.0.0.1"\nport = ${port}\nsmsc-username = "4711"\nsmsc-password = "bench"\nwindow = 100\nkeepalive = 55\nreconnect-delay = 1\n`,
   cimd2: (port) =>
     `group = smsc\nsmsc = cimd2\nsmsc-id = bench\nhost = "127.0.0.1"\nport = ${port}\nsmsc-username = "bench"\nsmsc-password = "bench"\nkeepalive = 55\nreconnect-delay = 1\n`,
 };
@@ -42,7 +48,7 @@ const KANNEL_GROUP = {
 async function countingSimulator(protocol) {
   if (protocol === 'ucp')
     return new (testing('ucp-simulator.js').UcpSimulator)({
-      address: 'bench',
+      address: '4711',
       password: 'bench',
       onSubmit: () => ({ notification: false }),
       keepHistory: false,
@@ -92,8 +98,9 @@ async function kannelRate(protocol) {
   return { rate, cpuMicros, complete: smsc.received >= KANNEL_MESSAGES };
 }
 
-async function simulator(protocol) {
+async function simulator(protocol, env = {}) {
   const child = spawn(process.execPath, [path.join(root, 'bench/smsc-simulator.mjs'), protocol], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise((resolve, reject) => {
@@ -147,7 +154,7 @@ const PROTOCOLS = {
           UcpSession.open({
             host: '127.0.0.1',
             port,
-            address: 'bench',
+            address: '4711',
             password: 'bench',
             window,
             responseTimeoutMs: 10_000,
@@ -243,4 +250,91 @@ for (const protocol of Object.keys(PROTOCOLS)) {
 function ratioTo(rate, smpp, window) {
   const base = smpp[window] ?? smpp[100];
   return base ? `; ${(rate / base).toFixed(2)} of SMPP's` : '';
+}
+
+const E2E_MESSAGES = Number(process.env.BENCH_SMSC_E2E_MESSAGES ?? 3_000);
+const numberOf = (i) => `+2547${String(10_000_000 + i).slice(-8)}`;
+
+/** smsgate end to end over one connection of `protocol`: messages/s until dlr-tracker stores every delivered. */
+async function smsgateEndToEnd(protocol) {
+  const { child, port } = await simulator(protocol, { SMSC_RECEIPTS: '1' });
+  const gate = await startSmsgate({
+    smscPort: port,
+    simulatorPid: child.pid,
+    window: PROTOCOLS[protocol].windows.at(-1),
+    channelType: protocol,
+  });
+  const { ingress, 'dlr-tracker': tracker } = gate.services;
+  const headers = { authorization: `Bearer ${gate.workspace.apiKey}`, 'content-type': 'application/json' };
+  const since = new Date(Date.now() - 60_000).toISOString();
+  const delivered = async () =>
+    (
+      await (
+        await fetch(`${tracker.url}/v1/stats?since=${encodeURIComponent(since)}`, {
+          headers: { authorization: `Bearer ${gate.workspace.apiKey}` },
+        })
+      ).json()
+    ).byStatus?.delivered ?? 0;
+  const started = performance.now();
+  const result = await measured(gate.processes, E2E_MESSAGES, async () => {
+    await runConcurrent(E2E_MESSAGES, 50, (i) => ({
+      url: `${ingress.url}/v1/messages`,
+      headers,
+      body: JSON.stringify({ to: numberOf(i), text: TEXT, channel: gate.channel.uuid }),
+    }));
+    let count = 0;
+    while (count < E2E_MESSAGES && performance.now() - started < 600_000) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      count = await delivered();
+    }
+    return { count, seconds: (performance.now() - started) / 1_000 };
+  });
+  await gate.stop();
+  child.kill('SIGTERM');
+  return { rate: result.count / result.seconds, complete: result.count >= E2E_MESSAGES, cpu: result.cpu };
+}
+
+/** Kannel end to end over one connection of `protocol`, dlr-mask 1: messages/s until every report is back. */
+async function kannelEndToEnd(protocol) {
+  const { child, port } = await simulator(protocol, { SMSC_RECEIPTS: '1' });
+  const kannel = await startKannel({
+    smscPort: port,
+    systemId: 'bench',
+    password: 'bench',
+    window: 100,
+    smscGroup: KANNEL_GROUP[protocol](port),
+  });
+  if (!kannel) {
+    child.kill('SIGTERM');
+    return undefined;
+  }
+  const receiver = await startReceiver(() => true);
+  const started = performance.now();
+  await runConcurrent(E2E_MESSAGES, 50, (i) =>
+    kannel.request(i, numberOf(i).slice(1), TEXT, `${receiver.url}/dlr`),
+  );
+  await receiver.until(E2E_MESSAGES, 600_000);
+  const rate = receiver.count / ((performance.now() - started) / 1_000);
+  await receiver.close();
+  await kannel.stop();
+  child.kill('SIGTERM');
+  return { rate, complete: receiver.count >= E2E_MESSAGES };
+}
+
+if (process.env.BENCH_SMSC_E2E !== '0') {
+  benchInfra();
+  console.log(
+    `\nUCP and CIMD2 end to end, ${E2E_MESSAGES} messages, one destination per request, 50 at a time, until each is delivered:`,
+  );
+  for (const protocol of ['ucp', 'cimd2']) {
+    const ours = await smsgateEndToEnd(protocol);
+    const kannel = await kannelEndToEnd(protocol);
+    console.log(
+      `  ${protocol.padEnd(5)} smsgate ${Math.round(ours.rate).toLocaleString('en')} messages/s${ours.complete ? '' : ' (INCOMPLETE)'}` +
+        (kannel
+          ? `; Kannel ${Math.round(kannel.rate).toLocaleString('en')} messages/s${kannel.complete ? '' : ' (INCOMPLETE)'}; ratio ${(ours.rate / kannel.rate).toFixed(2)}`
+          : ''),
+    );
+    console.log(`        smsgate CPU per message, µs: ${cpuLine(ours.cpu)}`);
+  }
 }

@@ -1,6 +1,7 @@
 // Runs one of libs/testing's SMSC simulators as its own process (its own core), printing its port.
 // The first argument picks the protocol: smpp (default), ucp or cimd2. Options from the environment:
-// SMSC_RECEIPTS=1 sends a receipt (SMPP) for every submit asking one.
+// SMSC_RECEIPTS=1 sends a receipt (SMPP), notification (UCP) or status report (CIMD2) for every submit
+// asking one.
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { root } from './lib.mjs';
@@ -13,16 +14,17 @@ const protocol = process.argv[2] ?? 'smpp';
 const smsc =
   protocol === 'ucp'
     ? new (testing('ucp-simulator.js').UcpSimulator)({
-        address: 'bench',
+        // A UCP account is an address: digits.
+        address: '4711',
         password: 'bench',
-        onSubmit: () => ({ notification: false }),
+        onSubmit: () => (process.env.SMSC_RECEIPTS === '1' ? undefined : { notification: false }),
         keepHistory: false,
       })
     : protocol === 'cimd2'
       ? new (testing('cimd2-simulator.js').Cimd2Simulator)({
           userId: 'bench',
           password: 'bench',
-          onSubmit: () => ({ report: false }),
+          onSubmit: () => (process.env.SMSC_RECEIPTS === '1' ? undefined : { report: false }),
           keepHistory: false,
         })
       : new (testing('smsc-simulator.js').SmscSimulator)({

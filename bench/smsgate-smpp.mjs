@@ -21,10 +21,17 @@ export const kafkaPidOf = () =>
 
 /**
  * ingress, dispatcher, smpp-binds and dlr-tracker (and smpp-server with `smppServer`), a workspace and
- * an `smpp` channel to the simulator on `smscPort` with `window`; resolves once its bind is up.
+ * a channel of `channelType` (smpp, ucp or cimd2; one connection) to the simulator on `smscPort` with
+ * `window`; resolves once its bind is up.
  * `simulatorPid` is counted in `processes()`.
  */
-export async function startSmsgate({ smscPort, simulatorPid, window, smppServer = false }) {
+export async function startSmsgate({
+  smscPort,
+  simulatorPid,
+  window,
+  smppServer = false,
+  channelType = 'smpp',
+}) {
   const infra = benchInfra();
   const run = Date.now();
   const groups = {
@@ -63,10 +70,19 @@ export async function startSmsgate({ smscPort, simulatorPid, window, smppServer 
   const channel = await postJson(
     `${ingress.url}/v1/channels`,
     {
-      type: 'smpp',
+      type: channelType,
       name: 'bench',
       address: 'SMSGATE',
-      config: { host: '127.0.0.1', port: smscPort, system_id: 'bench', binds: 1, window },
+      config:
+        channelType === 'smpp'
+          ? { host: '127.0.0.1', port: smscPort, system_id: 'bench', binds: 1, window }
+          : {
+              host: '127.0.0.1',
+              port: smscPort,
+              username: channelType === 'ucp' ? '4711' : 'bench',
+              connections: 1,
+              window,
+            },
       secrets: { password: 'bench' },
     },
     workspace.apiKey,
