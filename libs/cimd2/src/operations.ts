@@ -1,3 +1,4 @@
+import { octetsOfHex } from '@smsgate/smsc';
 import { CimdPacket, paramOf } from './packet';
 import { cimdUserData, textOfCimdUserData } from './text';
 
@@ -86,11 +87,6 @@ export function submitParams(
   ];
 }
 
-const hexOctets = (hex: string): Buffer => {
-  if (hex.length % 2 !== 0 || !/^[0-9A-Fa-f]*$/.test(hex)) throw new RangeError('not a hex value');
-  return Buffer.from(hex, 'hex');
-};
-
 /** Operation 03 or 20 decoded. Throws RangeError on parameters it cannot read. */
 export function readMessage(packet: CimdPacket): CimdMessage {
   const alphanumericOriginator = paramOf(packet, Param.ALPHANUMERIC_ORIGINATOR);
@@ -107,9 +103,9 @@ export function readMessage(packet: CimdPacket): CimdMessage {
     originator: alphanumericOriginator ?? paramOf(packet, Param.ORIGINATOR) ?? '',
     alphanumeric: alphanumericOriginator !== undefined,
     ...(binary !== undefined
-      ? { data: hexOctets(binary) }
+      ? { data: octetsOfHex(binary) }
       : { text: textOfCimdUserData(paramOf(packet, Param.USER_DATA) ?? '') }),
-    ...(udh ? { udh: hexOctets(udh) } : {}),
+    ...(udh ? { udh: octetsOfHex(udh) } : {}),
     ...(dcs !== undefined ? { dcs: Number(dcs) } : {}),
     ...(timestamp ? { timestamp } : {}),
     ...(request !== undefined ? { statusReportRequest: Number(request) } : {}),
@@ -162,13 +158,4 @@ export function timestampOf(date: Date): string {
     two(date.getUTCMinutes()) +
     two(date.getUTCSeconds())
   );
-}
-
-/** A YYMMDDhhmmss time read as UTC; undefined when it is not one. */
-export function dateOfTimestamp(value: string | undefined): Date | undefined {
-  const match = value ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value) : null;
-  if (!match) return undefined;
-  const [, yy, mo, dd, hh, mi, ss] = match.map(Number);
-  const date = new Date(Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss));
-  return Number.isNaN(date.getTime()) || date.getUTCMonth() !== mo - 1 ? undefined : date;
 }

@@ -1,4 +1,4 @@
-import { StxEtxFramer } from '@smsgate/smsc';
+import { checksumOf, StxEtxFramer } from '@smsgate/smsc';
 
 /**
  * CIMD2 packets (Nokia CIMD 2): `STX OO:NNN TAB (PPP:value TAB)* [CC] ETX`. OO is the operation code,
@@ -28,12 +28,6 @@ export class CimdDecodeError extends Error {
   }
 }
 
-const sumOf = (text: string): string => {
-  let sum = 0;
-  for (let index = 0; index < text.length; index += 1) sum += text.charCodeAt(index);
-  return (sum & 0xff).toString(16).toUpperCase().padStart(2, '0');
-};
-
 /** The first value of a parameter. */
 export const paramOf = (packet: CimdPacket, code: number): string | undefined =>
   packet.params.find(([candidate]) => candidate === code)?.[1];
@@ -51,7 +45,7 @@ export function encodePacket(packet: CimdPacket, checksum = true): Buffer {
     }
     body += `${String(code).padStart(3, '0')}:${value}${TAB}`;
   }
-  return Buffer.from(`${body}${checksum ? sumOf(body) : ''}\u0003`, 'latin1');
+  return Buffer.from(`${body}${checksum ? checksumOf(body) : ''}\u0003`, 'latin1');
 }
 
 /** Reads what lies between STX and ETX (exclusive). Throws CimdDecodeError saying why it cannot. */
@@ -64,7 +58,7 @@ export function decodePacket(inner: string): CimdPacket {
   if (trailer !== '') {
     if (!/^[0-9A-Fa-f]{2}$/.test(trailer))
       throw new CimdDecodeError(`bad checksum field ${JSON.stringify(trailer)}`, head);
-    const expected = sumOf(`\u0002${inner.slice(0, lastTab + 1)}`);
+    const expected = checksumOf(`\u0002${inner.slice(0, lastTab + 1)}`);
     if (expected !== trailer.toUpperCase())
       throw new CimdDecodeError(`checksum ${trailer} does not match ${expected}`, head);
   }

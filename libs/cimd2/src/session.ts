@@ -1,13 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import {
-  connectSmsc,
-  LinkAnswer,
-  LinkConnection,
-  LinkRejectedError,
-  LinkRetryableError,
-  LinkSession,
-} from '@smsgate/smsc';
+import { connectSmsc, LinkAnswer, LinkConnection, LinkRetryableError, LinkSession } from '@smsgate/smsc';
 import { CimdError, cimdErrorName } from './errors';
 import { errorOf, Op, Param } from './operations';
 import { CimdDecodeError, CimdFramer, CimdPacket, encodePacket, paramOf } from './packet';
@@ -67,27 +60,18 @@ export class CimdSession extends LinkConnection<CimdPacket> implements LinkSessi
   static async open(options: CimdSessionOptions): Promise<CimdSession> {
     const socket = await connectSmsc(options, (reason) => new LinkRetryableError(reason));
     const session = new CimdSession(socket, options);
-    let answer: CimdPacket;
-    try {
-      answer = await session.request(
-        Op.LOGIN,
-        [
-          [Param.USER_IDENTITY, options.userId],
-          [Param.PASSWORD, options.password],
-        ],
-        false,
-      );
-    } catch (error) {
-      session.destroy('login failed');
-      throw error instanceof LinkRetryableError ? error : new LinkRetryableError((error as Error).message);
-    }
-    const code = answer.op === Op.LOGIN + Op.RESPONSE ? errorOf(answer) : CimdError.SYNTAX;
-    if (code !== undefined && code !== 0) {
-      session.destroy(`login rejected: ${cimdErrorName(code)}`);
-      throw new LinkRejectedError(code, cimdErrorName(code));
-    }
+    await session.logIn(
+      Op.LOGIN,
+      [
+        [Param.USER_IDENTITY, options.userId],
+        [Param.PASSWORD, options.password],
+      ],
+      (answer) => {
+        const code = answer.op === Op.LOGIN + Op.RESPONSE ? errorOf(answer) : CimdError.SYNTAX;
+        return code !== undefined && code !== 0 ? { code, name: cimdErrorName(code) } : undefined;
+      },
+    );
     options.onEvent?.('bound', { userId: options.userId });
-    session.sent();
     return session;
   }
 
@@ -109,13 +93,8 @@ export class CimdSession extends LinkConnection<CimdPacket> implements LinkSessi
   }
 
   /** Logs out once the SMSC's requests in progress are answered. */
-  async close(): Promise<void> {
-    if (!this.isOpen) return;
-    await this.idle();
-    await this.request(Op.LOGOUT, [], false).catch(() => undefined);
-    this.socket.end();
-    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-    this.destroy('logged out');
+  close(): Promise<void> {
+    return this.closeGracefully(() => this.request(Op.LOGOUT, [], false));
   }
 
   /** Odd numbers 1-255, skipping those still waiting for their answer. */

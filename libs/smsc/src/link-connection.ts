@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { LinkRetryableError } from './link';
+import { LinkRejectedError, LinkRetryableError } from './link';
 
 export interface LinkConnectionSettings {
   /** Submits in flight before the next waits (capped at what the protocol's numbering allows). */
@@ -76,6 +76,44 @@ export abstract class LinkConnection<Frame> {
   /** Bytes from the SMSC: answers go to answered(), the SMSC's requests through handling(). */
   protected abstract onData(chunk: Buffer): void;
 
+  /**
+   * Sends the login request and reads its answer with `refusal` (the SMSC's code and its name, or
+   * undefined when it let us in). A refusal closes the connection and throws LinkRejectedError; no answer
+   * throws LinkRetryableError. Then the keep-alive starts.
+   */
+  protected async logIn(
+    op: number,
+    body: unknown,
+    refusal: (answer: Frame) => { code: number; name: string } | undefined,
+  ): Promise<void> {
+    let answer: Frame;
+    try {
+      answer = await this.request(op, body, false);
+    } catch (error) {
+      this.destroy('login failed');
+      throw error instanceof LinkRetryableError ? error : new LinkRetryableError((error as Error).message);
+    }
+    const refused = refusal(answer);
+    if (refused) {
+      this.destroy(`login rejected: ${refused.name}`);
+      throw new LinkRejectedError(refused.code, refused.name);
+    }
+    this.sent();
+  }
+
+  /**
+   * Closes once the SMSC's requests in progress are answered, after `goodbye` (a logout, where the
+   * protocol has one), waiting up to 2 s for the SMSC to close its side.
+   */
+  protected async closeGracefully(goodbye?: () => Promise<unknown>): Promise<void> {
+    if (!this.isOpen) return;
+    await this.idle();
+    await goodbye?.().catch(() => undefined);
+    this.socket.end();
+    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    this.destroy('closed');
+  }
+
   /** Waits for a place in the window (a submit). */
   protected async windowPlace(): Promise<void> {
     while (!this.hasFreeWindow) {
@@ -105,7 +143,6 @@ export abstract class LinkConnection<Frame> {
       if (counts) this.windowUsed += 1;
       this.pending.set(id, { resolve, reject, timer, counts });
       this.send(id, op, body);
-      this.sent();
     });
   }
 
@@ -132,7 +169,7 @@ export abstract class LinkConnection<Frame> {
   }
 
   /** Once the SMSC's requests in progress are answered. */
-  protected async idle(): Promise<void> {
+  private async idle(): Promise<void> {
     while (this.inboundInFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 

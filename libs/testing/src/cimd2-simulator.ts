@@ -1,4 +1,4 @@
-import { parseUdh } from '@smsgate/smpp';
+import { decodeText, parseUdh } from '@smsgate/smpp';
 import { FramedSimulator, SimulatorConnection } from './framed-simulator';
 import {
   CimdDecodeError,
@@ -6,13 +6,13 @@ import {
   CimdFramer,
   CimdMessage,
   CimdPacket,
-  cimdUserData,
   encodePacket,
   errorOf,
   Op,
   Param,
   paramOf,
   readMessage,
+  submitParams,
   timestampOf,
 } from '@smsgate/cimd2';
 
@@ -87,32 +87,18 @@ export class Cimd2Simulator extends FramedSimulator<CimdPacket> {
   }): Promise<number[]> {
     const connection = this.firstLoggedIn();
     if (!connection) throw new Error('no client is logged in');
-    const characters = [...mo.text];
-    const count = mo.parts ?? 1;
-    const size = Math.ceil(characters.length / count);
-    const reference = Math.floor(Math.random() * 256);
     const results: number[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const chunk = characters.slice(index * size, (index + 1) * size).join('');
+    for (const part of FramedSimulator.moParts(mo.text, mo.parts, mo.ucs2)) {
       const params: [number, string][] = [
-        [Param.DESTINATION, mo.to],
-        [Param.ORIGINATOR, mo.from],
+        ...submitParams({
+          destination: mo.to,
+          originator: mo.from,
+          alphanumeric: false,
+          ...part.content,
+          udh: part.udh,
+        }),
         [Param.TIMESTAMP, timestampOf(new Date())],
       ];
-      if (count > 1)
-        params.push([
-          Param.USER_DATA_HEADER,
-          Buffer.from([5, 0, 3, reference, count, index + 1])
-            .toString('hex')
-            .toUpperCase(),
-        ]);
-      if (mo.ucs2) {
-        params.push([Param.DATA_CODING_SCHEME, '8']);
-        params.push([
-          Param.USER_DATA_BINARY,
-          Buffer.from(chunk, 'utf16le').swap16().toString('hex').toUpperCase(),
-        ]);
-      } else params.push([Param.USER_DATA, cimdUserData(chunk)]);
       const answer = await this.request(connection, Op.DELIVER_MESSAGE, params);
       results.push(errorOf(answer) ?? 0);
     }
@@ -216,10 +202,7 @@ export class Cimd2Simulator extends FramedSimulator<CimdPacket> {
     this.clock += 1_000;
     const timestamp = timestampOf(new Date(this.clock));
     const udh = message.udh ? parseUdh(message.udh) : undefined;
-    const ucs2 = ((message.dcs ?? 0) & 0x0c) === 0x08;
-    const text =
-      message.text ??
-      (ucs2 ? Buffer.from(message.data!).swap16().toString('utf16le') : message.data!.toString('latin1'));
+    const text = message.text ?? decodeText(message.data!, message.dcs ?? 0x04);
     const submit: CimdReceivedSubmit = {
       packet,
       message,

@@ -1,5 +1,6 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { encodeText } from '@smsgate/smpp';
 
 /** A client connection of a simulator. */
 export interface SimulatorConnection<Frame> {
@@ -62,6 +63,27 @@ export abstract class FramedSimulator<Frame> {
   /** The number after `id` for our requests. */
   protected abstract nextRequestId(id: number): number;
   protected abstract isFrame(item: unknown): item is Frame;
+
+  /**
+   * An MO's text cut into `parts` (1: whole) of about equal length, each with its user data header (a
+   * random 8-bit reference) when there are several; UCS-2 parts as their octets, with `ucs2`.
+   */
+  protected static moParts(
+    text: string,
+    parts = 1,
+    ucs2 = false,
+  ): { udh?: Buffer; content: { text: string } | { data: Buffer; dcs: 8 } }[] {
+    const characters = [...text];
+    const size = Math.ceil(characters.length / parts);
+    const reference = Math.floor(Math.random() * 256);
+    return Array.from({ length: parts }, (_, index) => {
+      const chunk = characters.slice(index * size, (index + 1) * size).join('');
+      return {
+        ...(parts > 1 ? { udh: Buffer.from([5, 0, 3, reference, parts, index + 1]) } : {}),
+        content: ucs2 ? { data: encodeText(chunk, 'ucs2'), dcs: 8 as const } : { text: chunk },
+      };
+    });
+  }
 
   protected firstLoggedIn(): SimulatorConnection<Frame> | undefined {
     return [...this.connections].find((connection) => connection.loggedIn);

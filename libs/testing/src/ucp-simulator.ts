@@ -1,4 +1,4 @@
-import { parseUdh } from '@smsgate/smpp';
+import { decodeText, parseUdh } from '@smsgate/smpp';
 import { FramedSimulator, SimulatorConnection } from './framed-simulator';
 import {
   ackFields,
@@ -12,6 +12,7 @@ import {
   readResult,
   readShortMessage,
   sctsOf,
+  submitFields,
   ShortMessage,
   textOfIraHex,
   UcpDecodeError,
@@ -19,9 +20,6 @@ import {
   UcpFrame,
   UcpFramer,
   UcpResult,
-  encodeXSer,
-  XSER_DCS,
-  XSER_UDH,
 } from '@smsgate/ucp';
 
 /** What the simulator does with one operation 51. */
@@ -100,33 +98,11 @@ export class UcpSimulator extends FramedSimulator<UcpFrame> {
   }): Promise<UcpResult[]> {
     const connection = this.firstLoggedIn();
     if (!connection) throw new Error('no client is logged in');
-    const characters = [...mo.text];
-    const count = mo.parts ?? 1;
-    const size = Math.ceil(characters.length / count);
-    const reference = Math.floor(Math.random() * 256);
     const results: UcpResult[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const chunk = characters.slice(index * size, (index + 1) * size).join('');
-      const udh = count > 1 ? Buffer.from([5, 0, 3, reference, count, index + 1]) : undefined;
-      const xser = [
-        ...(udh ? [{ type: XSER_UDH, data: udh }] : []),
-        ...(mo.ucs2 ? [{ type: XSER_DCS, data: Buffer.from([8]) }] : []),
-      ];
-      const fields: Fields5x = {
-        AdC: mo.to,
-        OAdC: mo.from,
+    for (const part of FramedSimulator.moParts(mo.text, mo.parts, mo.ucs2)) {
+      const fields = {
+        ...submitFields({ adc: mo.to, oadc: mo.from, alphanumeric: false, ...part.content, udh: part.udh }),
         SCTS: sctsOf(new Date()),
-        ...(xser.length > 0 ? { XSer: encodeXSer(xser) } : {}),
-        ...(mo.ucs2
-          ? (() => {
-              const data = Buffer.from(chunk, 'utf16le').swap16();
-              return {
-                MT: '4',
-                NB: String(data.length * 8).padStart(4, '0'),
-                Msg: data.toString('hex').toUpperCase(),
-              };
-            })()
-          : { MT: '3', Msg: gsmHex(chunk) }),
       };
       results.push(readResult(await this.request(connection, Op.DELIVER, fields)));
     }
@@ -242,11 +218,7 @@ export class UcpSimulator extends FramedSimulator<UcpFrame> {
     const scts = sctsOf(new Date(this.clock));
     // XSer 01 carries the whole user data header, its length octet (UDHL) first.
     const udh = message.udh ? parseUdh(message.udh) : undefined;
-    const text =
-      message.text ??
-      (message.dcs === 8
-        ? Buffer.from(message.data!).swap16().toString('utf16le')
-        : message.data!.toString('latin1'));
+    const text = message.text ?? decodeText(message.data!, message.dcs ?? 0x04);
     const submit: UcpReceivedSubmit = {
       fields,
       message,

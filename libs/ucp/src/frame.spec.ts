@@ -1,4 +1,5 @@
-import { checksumOf, decodeFrame, encodeFrame, UcpDecodeError, UcpFramer } from './frame';
+import { checksumOf } from '@smsgate/smsc';
+import { decodeFrame, encodeFrame, UcpDecodeError, UcpFramer } from './frame';
 
 const STX = '\x02';
 const ETX = '\x03';

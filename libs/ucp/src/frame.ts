@@ -1,4 +1,4 @@
-import { StxEtxFramer } from '@smsgate/smsc';
+import { checksumOf, StxEtxFramer } from '@smsgate/smsc';
 
 /**
  * UCP/EMI framing (CMG EMI-UCP interface 4.x): `STX TRN/LEN/O|R/OT/field/…/field/CHECKSUM ETX`.
@@ -34,13 +34,6 @@ export class UcpDecodeError extends Error {
 }
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
-
-/** The checksum of the characters between STX and the checksum itself. */
-export function checksumOf(text: string): string {
-  let sum = 0;
-  for (let index = 0; index < text.length; index += 1) sum += text.charCodeAt(index);
-  return (sum & 0xff).toString(16).toUpperCase().padStart(2, '0');
-}
 
 export function encodeFrame(frame: UcpFrame): Buffer {
   if (!Number.isInteger(frame.trn) || frame.trn < 0 || frame.trn > 99)

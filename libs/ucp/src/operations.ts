@@ -1,10 +1,10 @@
+import { octetsOfHex } from '@smsgate/smsc';
 import { UcpFrame } from './frame';
 import {
   alphanumericAddress,
   encodeXSer,
   gsmHex,
   iraHex,
-  octetsOfHex,
   parseXSer,
   textOfAlphanumericAddress,
   textOfGsmHex,

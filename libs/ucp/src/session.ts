@@ -1,13 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import {
-  connectSmsc,
-  LinkAnswer,
-  LinkConnection,
-  LinkRejectedError,
-  LinkRetryableError,
-  LinkSession,
-} from '@smsgate/smsc';
+import { connectSmsc, LinkAnswer, LinkConnection, LinkRetryableError, LinkSession } from '@smsgate/smsc';
 import { ucpErrorName, UcpError } from './errors';
 import { encodeFrame, UcpDecodeError, UcpFrame, UcpFramer } from './frame';
 import {
@@ -77,24 +70,15 @@ export class UcpSession extends LinkConnection<UcpFrame> implements LinkSession<
   static async open(options: UcpSessionOptions): Promise<UcpSession> {
     const socket = await connectSmsc(options, (reason) => new LinkRetryableError(reason));
     const session = new UcpSession(socket, options);
-    let answer: UcpFrame;
-    try {
-      answer = await session.request(
-        Op.SESSION,
-        loginFields({ address: options.address, password: options.password }),
-        false,
-      );
-    } catch (error) {
-      session.destroy('login failed');
-      throw error instanceof LinkRetryableError ? error : new LinkRetryableError((error as Error).message);
-    }
-    const result = safeResult(answer);
-    if (!result.ok) {
-      session.destroy(`login rejected: ${ucpErrorName(result.code)}`);
-      throw new LinkRejectedError(result.code, ucpErrorName(result.code));
-    }
+    await session.logIn(
+      Op.SESSION,
+      loginFields({ address: options.address, password: options.password }),
+      (answer) => {
+        const result = safeResult(answer);
+        return result.ok ? undefined : { code: result.code, name: ucpErrorName(result.code) };
+      },
+    );
     options.onEvent?.('bound', { address: options.address });
-    session.sent();
     return session;
   }
 
@@ -107,12 +91,8 @@ export class UcpSession extends LinkConnection<UcpFrame> implements LinkSession<
   }
 
   /** Closes once the SMSC's operations in progress are answered (EMI has no logout). */
-  async close(): Promise<void> {
-    if (!this.isOpen) return;
-    await this.idle();
-    this.socket.end();
-    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-    this.destroy('closed');
+  close(): Promise<void> {
+    return this.closeGracefully();
   }
 
   protected allocate(inUse: (trn: number) => boolean): number | undefined {

@@ -1,12 +1,7 @@
 import { decodeGsm7, encodeGsm7, packSeptets, unpackSeptets } from '@smsgate/sms';
+import { octetsOfHex } from '@smsgate/smsc';
 
 const hexOf = (bytes: Uint8Array | number[]) => Buffer.from(bytes).toString('hex').toUpperCase();
-
-/** A hex field's octets; throws on odd length or non-hex digits. */
-export function octetsOfHex(hex: string): Buffer {
-  if (hex.length % 2 !== 0 || !/^[0-9A-Fa-f]*$/.test(hex)) throw new RangeError('not a hex string');
-  return Buffer.from(hex, 'hex');
-}
 
 /**
  * AMsg for MT 3: the text in the GSM default alphabet, one septet value per octet (extension

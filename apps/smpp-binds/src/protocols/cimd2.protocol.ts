@@ -7,7 +7,6 @@ import {
   CimdPacket,
   CimdSession,
   CimdSubmit,
-  dateOfTimestamp,
   FINAL_REPORTS,
   Op,
   readMessage,
@@ -15,8 +14,9 @@ import {
   submitParams,
   timestampOf,
 } from '@smsgate/cimd2';
-import { parseUdh } from '@smsgate/smpp';
-import { connectionPool, headerParts, PartContent } from './connection-pool';
+import { parseUdh, receiptDate } from '@smsgate/smpp';
+import { connectionPool, headerParts, linkAddress, PartContent } from './connection-pool';
+import { e164OfPrefixed, recipientStampId, recipientStampIdOf, textOfData } from './recipient-stamp';
 import type {
   InboundVerdict,
   PartRequest,
@@ -52,23 +52,15 @@ const ANSWER_OF_VERDICT: Record<InboundVerdict, CimdInboundAnswer> = {
 
 const settingsOf = (channel: SmscChannel): Cimd2Settings => channel.settings as Cimd2Settings;
 
-/** The id receipts are matched by: the recipient's digits and the SMSC's time stamp of the message. */
-export function cimdMessageId(recipient: string, timestamp: string): string {
-  return `${recipient.replace(/\D/g, '').replace(/^0+/, '')}:${timestamp}`;
-}
-
-/** CIMD2 addresses take `+` (and digits); `00` is read as the international prefix too. */
-const e164OfCimd = (number: string): string => (/^00\d{6,}$/.test(number) ? `+${number.slice(2)}` : number);
-
 /** Operation 20 or 23 as smpp-binds takes it. */
 export function cimdInbound(channel: SmscChannel, packet: CimdPacket): SmscInbound {
   try {
     if (packet.op === Op.DELIVER_STATUS_REPORT) {
       const report = readStatusReport(packet);
-      const doneAt = dateOfTimestamp(report.dischargeTime)?.toISOString();
+      const doneAt = receiptDate(report.dischargeTime);
       return {
         kind: 'receipt',
-        providerMessageId: cimdMessageId(report.destination, report.timestamp),
+        providerMessageId: recipientStampId(report.destination, report.timestamp),
         status: STATUS_OF_CODE[report.status] ?? 'sent',
         detail: {
           statusCode: report.status,
@@ -80,15 +72,12 @@ export function cimdInbound(channel: SmscChannel, packet: CimdPacket): SmscInbou
       };
     }
     const message = readMessage(packet);
-    const ucs2 = ((message.dcs ?? 0) & 0x0c) === 0x08;
-    const text =
-      message.text ??
-      (ucs2 ? Buffer.from(message.data!).swap16().toString('utf16le') : message.data!.toString('latin1'));
+    const text = message.text ?? textOfData(message.data!, message.dcs);
     const concatenation = message.udh ? parseUdh(message.udh)?.header.concatenation : undefined;
     return {
       kind: 'mo',
-      from: e164OfCimd(message.originator),
-      to: e164OfCimd(message.destination) || channel.address || '',
+      from: e164OfPrefixed(message.originator),
+      to: e164OfPrefixed(message.destination) || channel.address || '',
       text,
       ...(concatenation ? { concatenation } : {}),
     };
@@ -113,12 +102,6 @@ function paramsOf(channel: SmscChannel, message: SmppSubmitRequestedV1, part: Pa
   });
 }
 
-/** An id as CimdSession answers it (`destination:timestamp`), as cimdMessageId writes it. */
-function idOfAnswer(messageId: string): string {
-  const at = messageId.lastIndexOf(':');
-  return at < 0 ? messageId.trim() : cimdMessageId(messageId.slice(0, at), messageId.slice(at + 1));
-}
-
 /** Nokia CIMD2 (the `cimd2` channel type): connections that log in with operation 01. */
 export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
   type: 'cimd2',
@@ -129,13 +112,8 @@ export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
     const settings = settingsOf(channel);
     return connectionPool('cimd2', settings, hooks, (onEvent) =>
       CimdSession.open({
-        host: settings.host,
-        port: settings.port,
-        tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+        ...linkAddress(settings, channel.password),
         userId: settings.username,
-        password: channel.password,
-        window: settings.window,
-        responseTimeoutMs: settings.response_timeout_seconds * 1_000,
         aliveMs: settings.alive_seconds * 1_000,
         onInbound: async (packet) => ANSWER_OF_VERDICT[await hooks.onInbound(cimdInbound(channel, packet))],
         onEvent,
@@ -154,5 +132,5 @@ export const cimd2Protocol: SmscProtocol<CimdSubmit> = {
 
   refusal: (code) => ({ cimd2Error: code, cimd2ErrorName: cimdErrorName(code) }),
 
-  providerId: (_channel, smscMessageId) => idOfAnswer(smscMessageId).slice(0, 128),
+  providerId: (_channel, smscMessageId) => recipientStampIdOf(smscMessageId).slice(0, 128),
 };

@@ -6,12 +6,27 @@ import type { PartRequest, PoolHooks } from './smsc-protocol';
 
 /** The connection settings UCP and CIMD2 channels share (libs/channel-config's smscConnectionShape). */
 export interface ConnectionSettings {
+  host: string;
+  port: number;
+  tls: boolean;
+  tls_verify: boolean;
   connections: number;
   window: number;
+  response_timeout_seconds: number;
   tps?: number;
   reconnect_initial_seconds: number;
   reconnect_max_seconds: number;
 }
+
+/** Where and how one connection logs in: what UcpSession.open and CimdSession.open both take. */
+export const linkAddress = (settings: ConnectionSettings, password: string) => ({
+  host: settings.host,
+  port: settings.port,
+  tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+  password,
+  window: settings.window,
+  responseTimeoutMs: settings.response_timeout_seconds * 1_000,
+});
 
 /** A channel's `connections` links of one protocol, each opened by `open`, in smpp-binds' LinkPool. */
 export function connectionPool<Request>(

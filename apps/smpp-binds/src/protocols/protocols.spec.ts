@@ -4,7 +4,8 @@ import { uuidv7 } from '@smsgate/contracts';
 import { fieldsOf5x, read5x, readShortMessage, submitFields } from '@smsgate/ucp';
 import { cimd2Protocol, cimdInbound } from './cimd2.protocol';
 import type { SmscChannel } from './smsc-protocol';
-import { ucpInbound, ucpMessageId, ucpProtocol } from './ucp.protocol';
+import { recipientStampId as ucpMessageId } from './recipient-stamp';
+import { ucpInbound, ucpProtocol } from './ucp.protocol';
 
 const channel = (type: 'ucp' | 'cimd2', settings: unknown): SmscChannel => ({
   id: uuidv7(),

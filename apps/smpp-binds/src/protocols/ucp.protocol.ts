@@ -13,7 +13,8 @@ import {
   UcpSession,
   validityOf,
 } from '@smsgate/ucp';
-import { connectionPool, headerParts, PartContent } from './connection-pool';
+import { connectionPool, headerParts, linkAddress, PartContent } from './connection-pool';
+import { e164OfPrefixed, recipientStampId, recipientStampIdOf, textOfData } from './recipient-stamp';
 import type {
   InboundVerdict,
   PartRequest,
@@ -39,24 +40,8 @@ const ANSWER_OF_VERDICT: Record<InboundVerdict, UcpInboundAnswer> = {
 
 const settingsOf = (channel: SmscChannel): UcpSettings => channel.settings as UcpSettings;
 
-/**
- * The id receipts are matched by: the recipient's digits (without `+` or leading zeros: the ACK
- * repeats the AdC as sent, the notification gives it as the SMSC writes it) and the SMSC's time stamp.
- */
-export function ucpMessageId(recipient: string, scts: string): string {
-  return `${recipient.replace(/\D/g, '').replace(/^0+/, '')}:${scts}`;
-}
-
-/** An ACK's SM, `AdC:SCTS`, as ucpMessageId writes it. */
-function idOfAck(sm: string): string {
-  const [adc = '', scts = ''] = sm.split(':');
-  return scts ? ucpMessageId(adc, scts) : sm.trim();
-}
-
 /** A number as EMI fields take it: `+` becomes the international prefix 00 (EMI has no TON for AdC). */
 const emiNumber = (number: string): string => (number.startsWith('+') ? `00${number.slice(1)}` : number);
-/** And back: 00 is the international prefix. */
-const e164OfEmi = (number: string): string => (/^00\d{6,}$/.test(number) ? `+${number.slice(2)}` : number);
 
 /** Operation 52 or 53 as smpp-binds takes it. */
 export function ucpInbound(channel: SmscChannel, ot: 52 | 53, fields: Fields5x): SmscInbound {
@@ -66,7 +51,7 @@ export function ucpInbound(channel: SmscChannel, ot: 52 | 53, fields: Fields5x):
       const doneAt = dateOfScts(notification.dscts)?.toISOString();
       return {
         kind: 'receipt',
-        providerMessageId: ucpMessageId(notification.recipient, notification.scts),
+        providerMessageId: recipientStampId(notification.recipient, notification.scts),
         status: STATUS_OF_DST[notification.dst],
         detail: {
           dst: notification.dst,
@@ -79,16 +64,12 @@ export function ucpInbound(channel: SmscChannel, ot: 52 | 53, fields: Fields5x):
       };
     }
     const message = readShortMessage(fields);
-    const text =
-      message.text ??
-      (message.dcs !== undefined && (message.dcs & 0x0c) === 0x08
-        ? Buffer.from(message.data!).swap16().toString('utf16le')
-        : message.data!.toString('latin1'));
+    const text = message.text ?? textOfData(message.data!, message.dcs);
     const concatenation = message.udh ? parseUdh(message.udh)?.header.concatenation : undefined;
     return {
       kind: 'mo',
-      from: e164OfEmi(message.oadc),
-      to: e164OfEmi(message.adc) || channel.address || '',
+      from: e164OfPrefixed(message.oadc),
+      to: e164OfPrefixed(message.adc) || channel.address || '',
       text,
       ...(concatenation ? { concatenation } : {}),
     };
@@ -126,13 +107,8 @@ export const ucpProtocol: SmscProtocol<Fields5x> = {
     const settings = settingsOf(channel);
     return connectionPool('ucp', settings, hooks, (onEvent) =>
       UcpSession.open({
-        host: settings.host,
-        port: settings.port,
-        tls: settings.tls ? { rejectUnauthorized: settings.tls_verify } : false,
+        ...linkAddress(settings, channel.password),
         address: settings.username,
-        password: channel.password,
-        window: settings.window,
-        responseTimeoutMs: settings.response_timeout_seconds * 1_000,
         keepAliveMs: settings.keepalive_seconds * 1_000,
         onInbound: async (ot, fields) =>
           ANSWER_OF_VERDICT[await hooks.onInbound(ucpInbound(channel, ot, fields))],
@@ -152,5 +128,5 @@ export const ucpProtocol: SmscProtocol<Fields5x> = {
 
   refusal: (code) => ({ ucpError: code, ucpErrorName: ucpErrorName(code) }),
 
-  providerId: (_channel, smscMessageId) => idOfAck(smscMessageId).slice(0, 128),
+  providerId: (_channel, smscMessageId) => recipientStampIdOf(smscMessageId).slice(0, 128),
 };

@@ -45,3 +45,19 @@ export class StxEtxFramer<Frame, Failure> {
     }
   }
 }
+
+/**
+ * The checksum UCP/EMI and CIMD2 write before ETX: the low byte of the sum of the characters' codes, as
+ * two upper-case hex digits.
+ */
+export function checksumOf(text: string): string {
+  let sum = 0;
+  for (let index = 0; index < text.length; index += 1) sum += text.charCodeAt(index);
+  return (sum & 0xff).toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** A hex field's octets (UCP's and CIMD2's binary fields); throws RangeError on odd length or non-hex digits. */
+export function octetsOfHex(hex: string): Buffer {
+  if (hex.length % 2 !== 0 || !/^[0-9A-Fa-f]*$/.test(hex)) throw new RangeError('not a hex string');
+  return Buffer.from(hex, 'hex');
+}
