@@ -115,6 +115,37 @@ export async function replayDeadLetters(
   return report;
 }
 
+export interface BrowseReport {
+  /** Dead-letter records read (everything up to the end of the topic when the browse started). */
+  scanned: number;
+  /** The matching letters, newest first, at most `limit`. */
+  letters: DeadLetterV1[];
+  /** How many matched in all (more than `letters` holds when the limit cut them). */
+  matched: number;
+  unusable: { partition: number; offset: string; reason: string }[];
+}
+
+/** The dead letters matching `filter`, newest first (by failure time), at most `limit`. Publishes nothing. */
+export async function browseDeadLetters(
+  kafka: Kafka,
+  options: { filter?: ReplayFilter; limit?: number; timeoutMs?: number } = {},
+): Promise<BrowseReport> {
+  const records = await readDeadLetters(kafka, options.timeoutMs ?? 60_000);
+  const found: DeadLetterV1[] = [];
+  const unusable: BrowseReport['unusable'] = [];
+  for (const record of records) {
+    if (!record.ok) unusable.push({ partition: record.partition, offset: record.offset, reason: record.reason });
+    else if (matches(record.letter, options.filter ?? {})) found.push(record.letter);
+  }
+  found.sort((a, b) => Date.parse(b.failedAt) - Date.parse(a.failedAt));
+  return {
+    scanned: records.length,
+    letters: options.limit === undefined ? found : found.slice(0, options.limit),
+    matched: found.length,
+    unusable,
+  };
+}
+
 function matches(letter: DeadLetterV1, filter: ReplayFilter): boolean {
   const failedAt = Date.parse(letter.failedAt);
   return (

@@ -12,6 +12,7 @@ export { KafkaHealth, KafkaModule } from './kafka.module';
 // Admin:
 export { contractTopics, ensureTopics, type TopicSpec } from './ensure-topics';
 export * from './dead-letter-replay';
+export { DeadLetters } from './dead-letters';
 // Publish:
 export * from './event-publisher';
 export { partitionOfKey } from './partitioner';
