@@ -12,7 +12,8 @@ export type ServiceName =
   | 'smpp-binds'
   | 'dlr-tracker'
   | 'cht-relay'
-  | 'smpp-server';
+  | 'smpp-server'
+  | 'console';
 
 export interface ServiceOptions {
   /**
