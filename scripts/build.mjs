@@ -70,7 +70,8 @@ if (roots.includes('apps') || projects.includes(path.join('apps', 'console'))) {
   const uiOut = path.join(out, browserDir);
   await mkdir(path.join(uiOut, 'vendor'), { recursive: true });
   for (const entry of await readdir(path.join(root, browserDir))) {
-    if (/\.(html|css|svg)$/.test(entry)) jobs.push(copyFile(path.join(root, browserDir, entry), path.join(uiOut, entry)));
+    if (/\.(html|css|svg)$/.test(entry))
+      jobs.push(copyFile(path.join(root, browserDir, entry), path.join(uiOut, entry)));
   }
   const uplot = path.join(root, 'node_modules', 'uplot', 'dist');
   jobs.push(copyFile(path.join(uplot, 'uPlot.esm.js'), path.join(uiOut, 'vendor', 'uPlot.esm.js')));

@@ -22,6 +22,15 @@ export const consoleEnv = smsgateServiceEnv(8086).extend({
     .max(120_000)
     .default(15_000)
     .describe('how long a passed-on request may take before the console answers 504'),
+  BIND_REPORT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5_000)
+    .describe(
+      "smpp-binds' `BIND_REPORT_INTERVAL_MS`: a replica that has not reported for three of them is left out of `GET /v1/binds`",
+    ),
   DEAD_LETTER_READ_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -3,6 +3,8 @@ import { DeadLetters } from '@smsgate/kafka';
 import { smsgateServiceModule } from '@smsgate/service';
 import { CONSOLE_CONFIG, ConsoleConfig } from './config';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { BindsController } from './binds/binds.controller';
+import { Callers } from './session/caller';
 import { WhoAmIController } from './session/whoami.controller';
 
 /**
@@ -15,7 +17,12 @@ export class ConsoleModule extends smsgateServiceModule<ConsoleConfig>(
   CONSOLE_CONFIG,
   (config) => ({
     imports: [AuthModule],
-    controllers: [WhoAmIController, DeadLettersController],
-    providers: [{ provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN }, AdminTokenGuard, DeadLetters],
+    controllers: [WhoAmIController, BindsController, DeadLettersController],
+    providers: [
+      { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },
+      AdminTokenGuard,
+      Callers,
+      DeadLetters,
+    ],
   }),
 ) {}

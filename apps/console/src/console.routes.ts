@@ -27,9 +27,7 @@ const Letter = z.object({
   json: z.unknown().describe('the value read as JSON, null when it is not JSON'),
 });
 
-const Unusable = z.array(
-  z.object({ partition: z.number().int(), offset: z.string(), reason: z.string() }),
-);
+const Unusable = z.array(z.object({ partition: z.number().int(), offset: z.string(), reason: z.string() }));
 
 export const DeadLetterPage = z.object({
   scanned: z.number().int().describe('records read from the dead-letter topic'),
@@ -63,7 +61,7 @@ const letterExample = {
   group: 'dispatcher',
   partition: 3,
   offset: '1042',
-  key: '0193a5c2-7e11-7c3e-9a52-8f1d2c3b4a5a',
+  key: null,
   reason: 'channel 4f1c… has no send_url',
   attempts: 5,
   failedAt: '2026-12-05T10:02:11.000Z',
@@ -101,7 +99,9 @@ export const consoleRoutes: ApiRoute[] = [
         description: 'the replicas reporting and the channels they hold',
         schema: BindsOfAllReplicas,
         example: {
-          replicas: [{ replica: 'smpp-binds-0:41', partitions: [0, 1, 2], updatedAt: '2026-12-05T10:00:00.000Z' }],
+          replicas: [
+            { replica: 'smpp-binds-0:41', partitions: [0, 1, 2], updatedAt: '2026-12-05T10:00:00.000Z' },
+          ],
           channels: [
             {
               channel: '0193a5c2-7e11-7c3e-9a52-8f1d2c3b4a5b',
@@ -171,7 +171,6 @@ export const consoleRoutes: ApiRoute[] = [
               group: letterExample.group,
               partition: 3,
               offset: '1042',
-              key: letterExample.key,
               reason: letterExample.reason,
               failedAt: letterExample.failedAt,
             },
@@ -181,7 +180,9 @@ export const consoleRoutes: ApiRoute[] = [
           dryRun: false,
         },
       },
-      504: errorAnswer('reading the topic took longer than `DEAD_LETTER_READ_TIMEOUT_MS`; nothing was replayed'),
+      504: errorAnswer(
+        'reading the topic took longer than `DEAD_LETTER_READ_TIMEOUT_MS`; nothing was replayed',
+      ),
     },
   },
 ];

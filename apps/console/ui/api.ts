@@ -90,7 +90,9 @@ async function call<T>(method: string, path: string, body: unknown, bearer: stri
   }
   if (!response.ok) {
     const message =
-      json && typeof json === 'object' && 'message' in json ? String((json as { message: unknown }).message) : text;
+      json && typeof json === 'object' && 'message' in json
+        ? String((json as { message: unknown }).message)
+        : text;
     throw new ApiError(response.status, message || `${response.status} ${response.statusText}`);
   }
   return json as T;

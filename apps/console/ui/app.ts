@@ -79,7 +79,11 @@ function showSignIn(reason?: string): void {
     signIn(candidate)
       .then(async (session) => {
         if (session.role === 'admin') {
-          workspacesChanged(await api<unknown>('GET', '/v1/workspaces').then(listOf<Workspace>).catch(() => []));
+          workspacesChanged(
+            await api<unknown>('GET', '/v1/workspaces')
+              .then(listOf<Workspace>)
+              .catch(() => []),
+          );
         }
         if (!location.hash || location.hash === '#/') location.hash = '#/messages';
         else void route();
@@ -114,7 +118,10 @@ function shell(active: PageEntry): { container: HTMLElement; title: HTMLElement 
               'a',
               {
                 href: `#/${page.path}`,
-                'aria-current': page === active || (active.path === 'message' && page.path === 'messages') ? 'page' : undefined,
+                'aria-current':
+                  page === active || (active.path === 'message' && page.path === 'messages')
+                    ? 'page'
+                    : undefined,
               },
               page.title,
             ),
@@ -126,13 +133,31 @@ function shell(active: PageEntry): { container: HTMLElement; title: HTMLElement 
     session.role === 'admin'
       ? workspacePicker()
       : h('span', { class: 'who' }, `Workspace: ${session.workspace?.name ?? ''}`);
-  const out = h('button', { type: 'button', class: 'secondary', onclick: () => (signOut(), showSignIn()) }, 'Sign out');
-  const title = h('h1', { id: 'page-title' }, active.title);
+  const out = h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: () => (signOut(), showSignIn()) },
+    'Sign out',
+  );
+  const title = h('h1', { id: 'page-title', tabindex: -1 }, active.title);
   const container = h('div', { id: 'page' });
   replace(
     root,
-    h('a', { class: 'skip', href: '#main', onclick: (event: Event) => (event.preventDefault(), document.getElementById('main')?.focus()) }, 'Skip to content'),
-    h('header', { class: 'top' }, h('span', { class: 'brand' }, 'smsgate'), nav, h('div', { class: 'session' }, who, out)),
+    h(
+      'a',
+      {
+        class: 'skip',
+        href: '#main',
+        onclick: (event: Event) => (event.preventDefault(), document.getElementById('main')?.focus()),
+      },
+      'Skip to content',
+    ),
+    h(
+      'header',
+      { class: 'top' },
+      h('span', { class: 'brand' }, 'smsgate'),
+      nav,
+      h('div', { class: 'session' }, who, out),
+    ),
     h('main', { id: 'main', tabindex: -1 }, title, h('div', { id: 'notice', class: 'notice' }), container),
   );
   return { container, title };
@@ -183,7 +208,8 @@ async function route(): Promise<void> {
     }
     notify(`Could not load this page: ${(failure as Error).message}`, 'error');
   }
-  title.focus?.();
+  // The new page's heading takes focus, so keyboard and screen-reader users start at its top.
+  title.focus();
 }
 
 window.addEventListener('hashchange', () => void route());

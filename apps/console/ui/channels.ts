@@ -67,6 +67,7 @@ export async function renderChannels(container: HTMLElement): Promise<() => void
         await api('PATCH', `/v1/channels/${channel.uuid}`, { enabled: enabling });
         notify(`${channel.name} is ${enabling ? 'enabled' : 'disabled'}.`);
         await load();
+        list.querySelector<HTMLElement>(`[data-toggle="${channel.uuid}"]`)?.focus();
       } catch (failure) {
         notify(`Not changed: ${(failure as Error).message}`, 'error');
       }
@@ -87,10 +88,24 @@ export async function renderChannels(container: HTMLElement): Promise<() => void
           h(
             'div',
             { class: 'row-actions' },
-            h('button', { type: 'button', class: 'secondary', 'aria-expanded': opened === channel.uuid ? 'true' : 'false', onclick: () => void open(channel) }, opened === channel.uuid ? 'Hide details' : 'Details'),
             h(
               'button',
-              { type: 'button', class: channel.enabled ? 'danger' : undefined, 'data-toggle': channel.uuid, onclick: () => toggle(channel) },
+              {
+                type: 'button',
+                class: 'secondary',
+                'aria-expanded': opened === channel.uuid ? 'true' : 'false',
+                onclick: () => void open(channel),
+              },
+              opened === channel.uuid ? 'Hide details' : 'Details',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: channel.enabled ? 'danger' : undefined,
+                'data-toggle': channel.uuid,
+                onclick: () => toggle(channel),
+              },
               channel.enabled ? 'Disable…' : 'Enable…',
             ),
           ),
@@ -127,7 +142,18 @@ export async function renderChannels(container: HTMLElement): Promise<() => void
             h('h3', {}, `Connections${entry ? ` (held by ${entry.replica})` : ''}`),
             table(
               'Connections (binds)',
-              ['Bind', 'Mode', 'State', 'Window in use', 'Rate (/s)', 'Submitted', 'Throttled', 'Reconnects', 'Since', 'Last error'],
+              [
+                'Bind',
+                'Mode',
+                'State',
+                'Window in use',
+                'Rate (/s)',
+                'Submitted',
+                'Throttled',
+                'Reconnects',
+                'Since',
+                'Last error',
+              ],
               (entry?.binds ?? []).map((bind) => [
                 bind.id,
                 bind.mode,
@@ -147,7 +173,12 @@ export async function renderChannels(container: HTMLElement): Promise<() => void
       h('h3', {}, 'Opt-outs'),
       optOuts instanceof Error
         ? h('p', { class: 'error' }, `Cannot list them: ${optOuts.message}`)
-        : table('Numbers that stopped this channel', ['Number', 'Since'], optOuts.map((o) => [o.address, time(o.stoppedAt ?? o.at)]), 'Nobody opted out.'),
+        : table(
+            'Numbers that stopped this channel',
+            ['Number', 'Since'],
+            optOuts.map((o) => [o.address, time(o.stoppedAt ?? o.at)]),
+            'Nobody opted out.',
+          ),
     );
   };
 
@@ -174,7 +205,14 @@ export async function renderChannels(container: HTMLElement): Promise<() => void
       table(
         'Routes',
         ['Destinations', 'Channels, in failover order'],
-        routes.map((route) => [route.prefix ? `numbers starting ${route.prefix}` : route.country ? `country ${route.country}` : 'every other number', route.channels.map(name).join(' → ')]),
+        routes.map((route) => [
+          route.prefix
+            ? `numbers starting ${route.prefix}`
+            : route.country
+              ? `country ${route.country}`
+              : 'every other number',
+          route.channels.map(name).join(' → '),
+        ]),
         'No route: messages without a channel are not sent.',
       ),
     );

@@ -34,8 +34,18 @@ interface Replayed {
 
 /** The dead-letter topic: browse by topic and reason, look at a payload, replay one or many. */
 export async function renderDeadLetters(container: HTMLElement): Promise<void> {
-  const topic = h('input', { id: 'd-topic', type: 'search', placeholder: 'sms.outbound.requested.v1', autocomplete: 'off' });
-  const reason = h('input', { id: 'd-reason', type: 'search', placeholder: 'a regular expression', autocomplete: 'off' });
+  const topic = h('input', {
+    id: 'd-topic',
+    type: 'search',
+    placeholder: 'sms.outbound.requested.v1',
+    autocomplete: 'off',
+  });
+  const reason = h('input', {
+    id: 'd-reason',
+    type: 'search',
+    placeholder: 'a regular expression',
+    autocomplete: 'off',
+  });
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Filter dead letters' },
@@ -46,7 +56,11 @@ export async function renderDeadLetters(container: HTMLElement): Promise<void> {
   const summary = h('p', { class: 'help', id: 'dlq-summary' });
   const results = h('div', { id: 'dlq-results' });
   const inspector = h('section', { id: 'dlq-inspector', 'aria-live': 'polite' });
-  const replaySelected = h('button', { type: 'button', id: 'replay-selected', disabled: true }, 'Replay selected…');
+  const replaySelected = h(
+    'button',
+    { type: 'button', id: 'replay-selected', disabled: true },
+    'Replay selected…',
+  );
   const outcome = h('div', { id: 'replay-outcome', role: 'status' });
   let letters: Letter[] = [];
   const selected = new Set<string>();
@@ -68,7 +82,13 @@ export async function renderDeadLetters(container: HTMLElement): Promise<void> {
         ].map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
       ),
       h('h3', {}, 'Payload'),
-      h('pre', { class: 'json', tabindex: 0, id: 'dlq-payload' }, letter.json !== null ? JSON.stringify(letter.json, null, 2) : `${letter.valueEncoding}: ${letter.value}`),
+      h(
+        'pre',
+        { class: 'json', tabindex: 0, id: 'dlq-payload' },
+        letter.json !== null
+          ? JSON.stringify(letter.json, null, 2)
+          : `${letter.valueEncoding}: ${letter.value}`,
+      ),
       h('h3', {}, 'Headers'),
       h('pre', { class: 'json', tabindex: 0 }, JSON.stringify(letter.headers, null, 2)),
     );
@@ -82,7 +102,11 @@ export async function renderDeadLetters(container: HTMLElement): Promise<void> {
         'Dead letters, newest first',
         ['', 'Failed at', 'Source topic', 'Group', 'Reason', 'Attempts', ''],
         letters.map((letter) => {
-          const box = h('input', { type: 'checkbox', checked: selected.has(letter.id), 'aria-label': `select letter ${letter.id}` });
+          const box = h('input', {
+            type: 'checkbox',
+            checked: selected.has(letter.id),
+            'aria-label': `select letter ${letter.id}`,
+          });
           box.addEventListener('change', () => {
             if (box.checked) selected.add(letter.id);
             else selected.delete(letter.id);
@@ -145,6 +169,14 @@ export async function renderDeadLetters(container: HTMLElement): Promise<void> {
     load().catch((failure: Error) => notify(`Cannot read the dead letters: ${failure.message}`, 'error'));
   });
   replaySelected.addEventListener('click', () => void replay([...selected]));
-  replace(container, form, summary, h('div', { class: 'toolbar' }, replaySelected), outcome, results, inspector);
+  replace(
+    container,
+    form,
+    summary,
+    h('div', { class: 'toolbar' }, replaySelected),
+    outcome,
+    results,
+    inspector,
+  );
   await load();
 }

@@ -14,7 +14,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') {
-      element.addEventListener(name.slice(2), value as EventListener);
+      element.addEventListener(name.slice(2), value);
     } else if (value === true) {
       element.setAttribute(name, '');
     } else {
@@ -67,8 +67,26 @@ export function table(
     'table',
     {},
     h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((column) => h('th', { scope: 'col' }, column)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((cell) => h('td', {}, cell)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -91,7 +109,11 @@ export function confirmAction(title: string, body: string, confirmLabel: string)
       dialog.remove();
       resolve(answer);
     });
-    append(dialog, [h('h2', { id: 'confirm-title' }, title), h('p', {}, body), h('div', { class: 'actions' }, cancel, ok)]);
+    append(dialog, [
+      h('h2', { id: 'confirm-title' }, title),
+      h('p', {}, body),
+      h('div', { class: 'actions' }, cancel, ok),
+    ]);
     document.body.appendChild(dialog);
     dialog.showModal();
     cancel.focus();
@@ -102,7 +124,13 @@ export function confirmAction(title: string, body: string, confirmLabel: string)
 export function showOnce(title: string, label: string, secret: string): Promise<void> {
   return new Promise((resolve) => {
     const dialog = h('dialog', { class: 'secret', 'aria-labelledby': 'secret-title' });
-    const field = h('input', { type: 'text', readonly: true, value: secret, 'aria-label': label, class: 'secret-value' });
+    const field = h('input', {
+      type: 'text',
+      readonly: true,
+      value: secret,
+      'aria-label': label,
+      class: 'secret-value',
+    });
     const close = h('button', { type: 'button' }, 'I have stored it');
     close.addEventListener('click', () => dialog.close());
     dialog.addEventListener('close', () => {

@@ -42,7 +42,16 @@ interface MessageDetail extends MessageRow {
 }
 
 const REFRESH_MS = 2_000;
-const FINAL = new Set(['delivered', 'failed', 'expired', 'rejected', 'errored', 'no_route', 'unknown', 'received']);
+const FINAL = new Set([
+  'delivered',
+  'failed',
+  'expired',
+  'rejected',
+  'errored',
+  'no_route',
+  'unknown',
+  'received',
+]);
 
 const json = (value: unknown) => h('pre', { class: 'json' }, JSON.stringify(value, null, 2));
 
@@ -77,10 +86,21 @@ export async function renderMessage(container: HTMLElement, id: string | undefin
     replace(
       container,
       h('p', {}, h('a', { href: '#/messages' }, '← Back to the log')),
-      h('dl', { class: 'facts' }, facts.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+      h(
+        'dl',
+        { class: 'facts' },
+        facts.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+      ),
       m.error ? [h('h2', {}, 'Error'), json(m.error)] : null,
       m.attachments?.length
-        ? [h('h2', {}, 'Attachments'), h('ul', {}, m.attachments.map((a) => h('li', {}, `${a.url}${a.contentType ? ` (${a.contentType})` : ''}`)))]
+        ? [
+            h('h2', {}, 'Attachments'),
+            h(
+              'ul',
+              {},
+              m.attachments.map((a) => h('li', {}, `${a.url}${a.contentType ? ` (${a.contentType})` : ''}`)),
+            ),
+          ]
         : null,
       h('h2', {}, 'History'),
       table(
@@ -101,7 +121,12 @@ export async function renderMessage(container: HTMLElement, id: string | undefin
       table(
         'Parts',
         ['Part', 'Status', 'Provider id', 'Updated'],
-        m.parts.map((part) => [String(part.index), statusBadge(part.status), part.providerMessageId ?? '—', time(part.updatedAt)]),
+        m.parts.map((part) => [
+          String(part.index),
+          statusBadge(part.status),
+          part.providerMessageId ?? '—',
+          time(part.updatedAt),
+        ]),
         'No part reported yet.',
       ),
       h('h2', {}, 'Status callbacks'),
@@ -109,13 +134,28 @@ export async function renderMessage(container: HTMLElement, id: string | undefin
         ? table(
             'Callbacks to the sender',
             ['Created', 'Status', 'URL', 'Outcome', 'Attempts', 'Last error', 'Finished'],
-            m.callbacks.map((c) => [time(c.createdAt), c.status ?? '—', c.url, c.state, String(c.attempts), c.lastError ?? '—', time(c.finishedAt)]),
+            m.callbacks.map((c) => [
+              time(c.createdAt),
+              c.status ?? '—',
+              c.url,
+              c.state,
+              String(c.attempts),
+              c.lastError ?? '—',
+              time(c.finishedAt),
+            ]),
             m.notifyUrl ? 'No callback yet.' : 'The message asked for no callback.',
           )
         : h('p', {}, m.notifyUrl ? 'Callbacks go to the URL above.' : 'The message asked for no callback.'),
       m.callbackFailure ? [h('h3', {}, 'Callback failure'), json(m.callbackFailure)] : null,
       m.clicks.length
-        ? [h('h2', {}, 'Smartlink clicks'), table('Clicks', ['At', 'Link', 'User agent'], m.clicks.map((c) => [time(c.at), c.linkid, c.userAgent ?? '—']))]
+        ? [
+            h('h2', {}, 'Smartlink clicks'),
+            table(
+              'Clicks',
+              ['At', 'Link', 'User agent'],
+              m.clicks.map((c) => [time(c.at), c.linkid, c.userAgent ?? '—']),
+            ),
+          ]
         : null,
     );
   };
@@ -127,6 +167,7 @@ export async function renderMessage(container: HTMLElement, id: string | undefin
     return message;
   };
   const first = await load();
-  if (!FINAL.has(first.status)) timer = window.setInterval(() => void load().catch(() => undefined), REFRESH_MS);
+  if (!FINAL.has(first.status))
+    timer = window.setInterval(() => void load().catch(() => undefined), REFRESH_MS);
   return () => window.clearInterval(timer);
 }

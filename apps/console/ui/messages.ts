@@ -51,11 +51,38 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
 
   const field = (id: string, label: string, control: HTMLElement) =>
     h('div', { class: 'field' }, h('label', { for: id }, label), control);
-  const status = h('select', { id: 'f-status', name: 'status' }, h('option', { value: '' }, 'any'), STATUSES.map((s) => h('option', { value: s }, s)));
-  const number = h('input', { id: 'f-to', name: 'to', type: 'search', placeholder: '+254…', autocomplete: 'off' });
-  const channel = h('select', { id: 'f-channel', name: 'channel' }, h('option', { value: '' }, 'any'), channels.map((c) => h('option', { value: c.uuid }, c.name)));
-  const direction = h('select', { id: 'f-direction', name: 'direction' }, h('option', { value: '' }, 'both'), h('option', { value: 'out' }, 'outbound'), h('option', { value: 'in' }, 'inbound'));
-  const correlation = h('input', { id: 'f-correlation', name: 'correlationId', type: 'search', autocomplete: 'off' });
+  const status = h(
+    'select',
+    { id: 'f-status', name: 'status' },
+    h('option', { value: '' }, 'any'),
+    STATUSES.map((s) => h('option', { value: s }, s)),
+  );
+  const number = h('input', {
+    id: 'f-to',
+    name: 'to',
+    type: 'search',
+    placeholder: '+254…',
+    autocomplete: 'off',
+  });
+  const channel = h(
+    'select',
+    { id: 'f-channel', name: 'channel' },
+    h('option', { value: '' }, 'any'),
+    channels.map((c) => h('option', { value: c.uuid }, c.name)),
+  );
+  const direction = h(
+    'select',
+    { id: 'f-direction', name: 'direction' },
+    h('option', { value: '' }, 'both'),
+    h('option', { value: 'out' }, 'outbound'),
+    h('option', { value: 'in' }, 'inbound'),
+  );
+  const correlation = h('input', {
+    id: 'f-correlation',
+    name: 'correlationId',
+    type: 'search',
+    autocomplete: 'off',
+  });
   const range = h(
     'select',
     { id: 'f-range', name: 'range' },
@@ -69,6 +96,7 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
   const until = h('input', { id: 'f-until', type: 'datetime-local', step: 1, disabled: true });
   range.addEventListener('change', () => {
     since.disabled = until.disabled = range.value !== 'custom';
+    for (const input of [since, until]) (input.parentElement as HTMLElement).hidden = input.disabled;
   });
   const live = h('input', { id: 'f-live', type: 'checkbox', checked: true });
   const filters = h(
@@ -80,11 +108,16 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
     field('f-direction', 'Direction', direction),
     field('f-correlation', 'Correlation id', correlation),
     field('f-range', 'Created', range),
-    field('f-since', 'From', since),
-    field('f-until', 'To', until),
+    hidden(field('f-since', 'From', since)),
+    hidden(field('f-until', 'To', until)),
     h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Search')),
     h('div', { class: 'field inline' }, live, h('label', { for: 'f-live' }, 'Live')),
   );
+
+  function hidden(element: HTMLElement): HTMLElement {
+    element.hidden = true;
+    return element;
+  }
 
   const query = (cursor?: string) => {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -124,7 +157,11 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
             m.direction === 'out' ? 'out' : 'in',
             m.from ?? '—',
             m.to ?? '—',
-            h('span', { class: changed.has(id) ? 'changed' : undefined, 'data-message': m.id }, statusBadge(m.status)),
+            h(
+              'span',
+              { class: changed.has(id) ? 'changed' : undefined, 'data-message': m.id },
+              statusBadge(m.status),
+            ),
             channelName(m.channel),
             h('span', { class: 'clip', title: m.text }, m.text),
             m.correlationId ?? '—',
@@ -173,10 +210,10 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
     load().catch((failure: Error) => notify(`Search failed: ${failure.message}`, 'error'));
   });
   more.addEventListener('click', () => {
-    if (next) load(next).catch((failure: Error) => notify(`Could not load more: ${failure.message}`, 'error'));
+    if (next)
+      load(next).catch((failure: Error) => notify(`Could not load more: ${failure.message}`, 'error'));
   });
 
-  let timer: number | undefined;
   let busy = false;
   const tick = () => {
     if (!live.checked || busy || document.hidden) return;
@@ -185,19 +222,33 @@ export async function renderMessages(container: HTMLElement): Promise<() => void
       .catch((failure: Error) => notify(`Live update failed: ${failure.message}`, 'error'))
       .finally(() => (busy = false));
   };
-  timer = window.setInterval(tick, LIVE_INTERVAL_MS);
+  const timer = window.setInterval(tick, LIVE_INTERVAL_MS);
 
   replace(
     container,
     sendForm(channels, () => void refresh()),
-    h('section', { 'aria-labelledby': 'log-title' }, h('h2', { id: 'log-title' }, 'Log'), filters, counter, results, more),
+    h(
+      'section',
+      { 'aria-labelledby': 'log-title' },
+      h('h2', { id: 'log-title' }, 'Log'),
+      filters,
+      counter,
+      results,
+      more,
+    ),
   );
   await load();
   return () => window.clearInterval(timer);
 }
 
 function sendForm(channels: ChannelRow[], sent: () => void): HTMLElement {
-  const to = h('input', { id: 's-to', name: 'to', required: true, autocomplete: 'off', placeholder: '+254712345678' });
+  const to = h('input', {
+    id: 's-to',
+    name: 'to',
+    required: true,
+    autocomplete: 'off',
+    placeholder: '+254712345678',
+  });
   const text = h('textarea', { id: 's-text', name: 'text', required: true, rows: 2, maxlength: 1600 });
   const channel = h(
     'select',
@@ -216,16 +267,14 @@ function sendForm(channels: ChannelRow[], sent: () => void): HTMLElement {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body: Record<string, unknown> = { to: to.value.trim(), text: text.value };
+    const body: Record<string, string> = { to: to.value.trim(), text: text.value };
     if (channel.value) body.channel = channel.value;
-    void confirmAction('Send this message?', `To ${body.to}: “${text.value}”`, 'Send').then(async (yes) => {
+    void confirmAction('Send this message?', `To ${body.to}: “${body.text}”`, 'Send').then(async (yes) => {
       if (!yes) return;
       try {
-        const answer = await api<{ messages: { id?: string; to: string; status: string; reason?: string }[] }>(
-          'POST',
-          '/v1/messages',
-          body,
-        );
+        const answer = await api<{
+          messages: { id?: string; to: string; status: string; reason?: string }[];
+        }>('POST', '/v1/messages', body);
         const [first] = answer.messages;
         if (first?.status === 'rejected') notify(`Refused: ${first.reason ?? 'no reason given'}`, 'error');
         else {

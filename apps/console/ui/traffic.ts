@@ -21,17 +21,40 @@ interface Bucket {
 interface Traffic {
   bucketSeconds: number;
   buckets: Bucket[];
-  totals: { messages: number; delivered: number; failed: number; deliveryRate: number | null; latencyMs: Latency | null };
+  totals: {
+    messages: number;
+    delivered: number;
+    failed: number;
+    deliveryRate: number | null;
+    latencyMs: Latency | null;
+  };
 }
 
-const PALETTE = ['#1f6feb', '#2da44e', '#cf222e', '#bf8700', '#8250df', '#0a7ea4', '#e16f24', '#57606a', '#d6336c', '#1b7c83'];
+const PALETTE = [
+  '#1f6feb',
+  '#2da44e',
+  '#cf222e',
+  '#bf8700',
+  '#8250df',
+  '#0a7ea4',
+  '#e16f24',
+  '#57606a',
+  '#d6336c',
+  '#1b7c83',
+];
 const REFRESH_MS = 30_000;
 
 /** Messages per minute by status and by channel, delivery rate and latency percentiles: last hour or day. */
 export async function renderTraffic(container: HTMLElement): Promise<() => void> {
   const channels = await loadChannels();
-  const nameOf = (id: string) => (id === 'none' ? 'no channel' : (channels.find((c) => c.uuid === id)?.name ?? id.slice(0, 8)));
-  const window_ = h('select', { id: 't-window' }, h('option', { value: '1h' }, 'last hour'), h('option', { value: '24h' }, 'last 24 hours'));
+  const nameOf = (id: string) =>
+    id === 'none' ? 'no channel' : (channels.find((c) => c.uuid === id)?.name ?? id.slice(0, 8));
+  const window_ = h(
+    'select',
+    { id: 't-window' },
+    h('option', { value: '1h' }, 'last hour'),
+    h('option', { value: '24h' }, 'last 24 hours'),
+  );
   const body = h('div', { id: 'traffic' });
   let charts: uPlot[] = [];
   const draw = async () => {
@@ -61,8 +84,24 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
         h('div', {}, h('dt', {}, 'Messages'), h('dd', { id: 'total-messages' }, String(t.messages))),
         h('div', {}, h('dt', {}, 'Delivered'), h('dd', {}, String(t.delivered))),
         h('div', {}, h('dt', {}, 'Failed'), h('dd', {}, String(t.failed))),
-        h('div', {}, h('dt', {}, 'Delivery rate'), h('dd', {}, t.deliveryRate === null ? '—' : `${(t.deliveryRate * 100).toFixed(1)} %`)),
-        h('div', {}, h('dt', {}, 'Latency p50 / p90 / p99'), h('dd', {}, t.latencyMs ? `${milliseconds(t.latencyMs.p50)} / ${milliseconds(t.latencyMs.p90)} / ${milliseconds(t.latencyMs.p99)}` : '—')),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'Delivery rate'),
+          h('dd', {}, t.deliveryRate === null ? '—' : `${(t.deliveryRate * 100).toFixed(1)} %`),
+        ),
+        h(
+          'div',
+          {},
+          h('dt', {}, 'Latency p50 / p90 / p99'),
+          h(
+            'dd',
+            {},
+            t.latencyMs
+              ? `${milliseconds(t.latencyMs.p50)} / ${milliseconds(t.latencyMs.p90)} / ${milliseconds(t.latencyMs.p99)}`
+              : '—',
+          ),
+        ),
       ),
       h('div', { class: 'charts' }, boxes.status, boxes.channel, boxes.rate, boxes.latency),
       h(
@@ -87,26 +126,76 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
         ),
       ),
     );
-    const plot = (box: HTMLElement, title: string, unit: string, series: { label: string; values: (number | null)[] }[]) => {
+    const plot = (
+      box: HTMLElement,
+      title: string,
+      unit: string,
+      series: { label: string; values: (number | null)[] }[],
+    ) => {
       const options: uPlot.Options = {
         title,
         width,
         height: 220,
         scales: { x: { time: true } },
         axes: [{}, { label: unit, size: 60 }],
-        series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false }))],
+        series: [
+          {},
+          ...series.map((s, i) => ({
+            label: s.label,
+            stroke: PALETTE[i % PALETTE.length],
+            width: 2,
+            spanGaps: false,
+          })),
+        ],
       };
       charts.push(new uPlot(options, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, box));
     };
-    plot(boxes.status, 'Messages per minute, by status', 'msg/min', statuses.map((status) => ({ label: status, values: traffic.buckets.map((b) => perMinute(b.byStatus[status] ?? 0)) })));
-    plot(boxes.channel, 'Messages per minute, by channel', 'msg/min', channelIds.map((id) => ({ label: nameOf(id), values: traffic.buckets.map((b) => perMinute(b.byChannel[id] ?? 0)) })));
+    plot(
+      boxes.status,
+      'Messages per minute, by status',
+      'msg/min',
+      statuses.map((status) => ({
+        label: status,
+        values: traffic.buckets.map((b) => perMinute(b.byStatus[status] ?? 0)),
+      })),
+    );
+    plot(
+      boxes.channel,
+      'Messages per minute, by channel',
+      'msg/min',
+      channelIds.map((id) => ({
+        label: nameOf(id),
+        values: traffic.buckets.map((b) => perMinute(b.byChannel[id] ?? 0)),
+      })),
+    );
     plot(boxes.rate, 'Delivery rate', '%', [
-      { label: 'delivered / (delivered + failed)', values: traffic.buckets.map((b) => (b.delivered + b.failed > 0 ? (100 * b.delivered) / (b.delivered + b.failed) : null)) },
+      {
+        label: 'delivered / (delivered + failed)',
+        values: traffic.buckets.map((b) =>
+          b.delivered + b.failed > 0 ? (100 * b.delivered) / (b.delivered + b.failed) : null,
+        ),
+      },
     ]);
-    plot(boxes.latency, 'Delivery latency (created → delivered)', 'seconds', (['p50', 'p90', 'p99'] as const).map((p) => ({ label: p, values: traffic.buckets.map((b) => (b.latencyMs ? b.latencyMs[p] / 1_000 : null)) })));
+    plot(
+      boxes.latency,
+      'Delivery latency (created → delivered)',
+      'seconds',
+      (['p50', 'p90', 'p99'] as const).map((p) => ({
+        label: p,
+        values: traffic.buckets.map((b) => (b.latencyMs ? b.latencyMs[p] / 1_000 : null)),
+      })),
+    );
   };
   window_.addEventListener('change', () => void draw());
-  replace(container, h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: 't-window' }, 'Window'), window_)), body);
+  replace(
+    container,
+    h(
+      'div',
+      { class: 'filters' },
+      h('div', { class: 'field' }, h('label', { for: 't-window' }, 'Window'), window_),
+    ),
+    body,
+  );
   await draw();
   const timer = window.setInterval(() => void draw().catch(() => undefined), REFRESH_MS);
   return () => {

@@ -31,7 +31,11 @@ export async function renderWorkspaces(container: HTMLElement): Promise<void> {
           h('code', {}, workspace.id),
           workspace.apiKeyPrefix ? h('code', {}, `${workspace.apiKeyPrefix}…`) : '—',
           time(workspace.createdAt),
-          h('button', { type: 'button', class: 'secondary', onclick: () => void rotate(workspace) }, 'Rotate API key…'),
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => void rotate(workspace) },
+            'Rotate API key…',
+          ),
         ]),
         'No workspace yet.',
       ),
@@ -59,10 +63,16 @@ export async function renderWorkspaces(container: HTMLElement): Promise<void> {
     event.preventDefault();
     const wanted = name.value.trim();
     if (!wanted) return;
-    void confirmAction(`Create the workspace ${wanted}?`, 'It gets its own API key and callback signing secret.', 'Create').then(async (yes) => {
+    void confirmAction(
+      `Create the workspace ${wanted}?`,
+      'It gets its own API key and callback signing secret.',
+      'Create',
+    ).then(async (yes) => {
       if (!yes) return;
       try {
-        const answer = await api<{ id: string; name: string; apiKey: string }>('POST', '/v1/workspaces', { name: wanted });
+        const answer = await api<{ id: string; name: string; apiKey: string }>('POST', '/v1/workspaces', {
+          name: wanted,
+        });
         name.value = '';
         await showOnce(`Workspace ${answer.name} created`, 'Its API key', answer.apiKey);
         notify(`Workspace ${answer.name} created.`);

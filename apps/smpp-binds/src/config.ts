@@ -21,6 +21,9 @@ export const smppBindsEnv = smsgateServiceEnv(8082).extend({
   RECONCILE_INTERVAL_MS: whole(100, 300_000, 5_000).describe(
     'how often the channels table is read to open, re-open and close binds',
   ),
+  BIND_REPORT_INTERVAL_MS: whole(100, 600_000, 5_000).describe(
+    "how often this replica reports its binds to PostgreSQL (smsc_bind_reports: the console's view of every replica)",
+  ),
   SUBMIT_HOLD_MS: whole(100, 600_000, 30_000).describe(
     'how long a message waits for a bind of its channel before it goes to the retry topic',
   ),

@@ -3,6 +3,7 @@ import { ADMIN_TOKEN, AdminTokenGuard } from '@smsgate/auth';
 import { smsgateServiceModule } from '@smsgate/service';
 import { IntervalTask } from '@smsgate/runtime';
 import { BindRegistry } from './binds/bind-registry';
+import { BindReporter } from './binds/bind-reporter';
 import { BindsController } from './binds/binds.controller';
 import { Ownership } from './binds/ownership';
 import { SmscChannels } from './channels/smsc-channels';
@@ -78,6 +79,7 @@ export class SmppBindsModule extends smsgateServiceModule<SmppBindsConfig>(
       MoReassembly,
       MoSweeper,
       BindRegistry,
+      BindReporter,
       BindMetrics,
       SubmitLedger,
       SubmittedParts,

@@ -10,3 +10,4 @@ export * from './events/receipt-received.v1';
 export * from './events/smpp-submit-requested.v1';
 export * from './events/message-status-changed.v1';
 export * from './events/dead-letter.v1';
+export * from './views/channel-binds';

@@ -25,6 +25,7 @@ import { SmppAccounts1763800000019 } from './migrations/1763800000019-smpp-accou
 import { SmppServerSubmits1763800000020 } from './migrations/1763800000020-smpp-server-submits';
 import { SmppServerBinds1763800000022 } from './migrations/1763800000022-smpp-server-binds';
 import { SmscChannelTypes1763800000023 } from './migrations/1763800000023-smsc-channel-types';
+import { SmscBindReports1763800000024 } from './migrations/1763800000024-smsc-bind-reports';
 import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
@@ -55,6 +56,7 @@ export const migrations = [
   SmppDeliveries1763800000021,
   SmppServerBinds1763800000022,
   SmscChannelTypes1763800000023,
+  SmscBindReports1763800000024,
 ];
 
 export interface DataSourceSettings {

@@ -134,7 +134,8 @@ export async function browseDeadLetters(
   const found: DeadLetterV1[] = [];
   const unusable: BrowseReport['unusable'] = [];
   for (const record of records) {
-    if (!record.ok) unusable.push({ partition: record.partition, offset: record.offset, reason: record.reason });
+    if (!record.ok)
+      unusable.push({ partition: record.partition, offset: record.offset, reason: record.reason });
     else if (matches(record.letter, options.filter ?? {})) found.push(record.letter);
   }
   found.sort((a, b) => Date.parse(b.failedAt) - Date.parse(a.failedAt));

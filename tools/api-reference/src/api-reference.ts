@@ -3,6 +3,9 @@ import { ApiRoute, loadConfig, serviceApiDocument } from '@smsgate/runtime';
 import { chtRelayRoutes } from '../../../apps/cht-relay/src/cht-relay.routes';
 import { ChtRelayModule } from '../../../apps/cht-relay/src/cht-relay.module';
 import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
+import { consoleEnv } from '../../../apps/console/src/config';
+import { ConsoleModule } from '../../../apps/console/src/console.module';
+import { consoleRoutes } from '../../../apps/console/src/console.routes';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
 import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';
@@ -32,6 +35,10 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
     'cht-relay': {
       module: ChtRelayModule.forRoot(loadConfig('cht-relay', chtRelayEnv, describingEnv)),
       routes: chtRelayRoutes,
+    },
+    console: {
+      module: ConsoleModule.forRoot(loadConfig('console', consoleEnv, describingEnv)),
+      routes: consoleRoutes,
     },
     'dlr-tracker': {
       module: DlrTrackerModule.forRoot(loadConfig('dlr-tracker', dlrTrackerEnv, describingEnv)),

@@ -1,6 +1,7 @@
 import { kafkaEnv } from '@smsgate/kafka';
 import { z } from 'zod';
 import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
+import { consoleEnv } from '../../../apps/console/src/config';
 import { dispatcherEnv } from '../../../apps/dispatcher/src/config';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { ingressEnv } from '../../../apps/ingress/src/config';
@@ -20,6 +21,7 @@ export const services: EnvReader[] = [
   { name: 'dlr-tracker', env: dlrTrackerEnv },
   { name: 'cht-relay', env: chtRelayEnv },
   { name: 'smpp-server', env: smppServerEnv },
+  { name: 'console', env: consoleEnv },
 ];
 const dlqReplay: EnvReader = { name: 'dlq-replay', env: kafkaEnv };
 

@@ -3,7 +3,10 @@ import { BrowseDeadLettersQuery, ReplayDeadLettersBody } from './dead-letters.in
 describe('dead-letter requests', () => {
   it('browse: a limit of 1 to 1,000 (100 by default), a reason that is a regular expression', () => {
     expect(BrowseDeadLettersQuery.parse({})).toEqual({ limit: 100 });
-    expect(BrowseDeadLettersQuery.parse({ limit: '5', reason: '^503' })).toEqual({ limit: 5, reason: '^503' });
+    expect(BrowseDeadLettersQuery.parse({ limit: '5', reason: '^503' })).toEqual({
+      limit: 5,
+      reason: '^503',
+    });
     expect(BrowseDeadLettersQuery.safeParse({ limit: '0' }).success).toBe(false);
     expect(BrowseDeadLettersQuery.safeParse({ reason: '(' }).error?.issues[0].message).toBe(
       'must be a regular expression',

@@ -109,7 +109,10 @@ describe('the console passing routes on', () => {
 
   it('answers 502 naming the service it cannot reach, and 504 (not "retry") when it does not answer', async () => {
     const closed = await freePort();
-    const unreachable = await start({ ingress: `http://127.0.0.1:${closed}`, 'dlr-tracker': tracker.url('') }, 300);
+    const unreachable = await start(
+      { ingress: `http://127.0.0.1:${closed}`, 'dlr-tracker': tracker.url('') },
+      300,
+    );
     try {
       const down = await unreachable.inject({ method: 'GET', url: '/v1/channels' });
       expect(down.statusCode).toBe(502);
@@ -117,7 +120,9 @@ describe('the console passing routes on', () => {
       tracker.reply('hang');
       const slow = await unreachable.inject({ method: 'GET', url: '/v1/messages' });
       expect(slow.statusCode).toBe(504);
-      expect(slow.json().message).toMatch(/did not answer within 300 ms; the request may still have been acted on/);
+      expect(slow.json().message).toMatch(
+        /did not answer within 300 ms; the request may still have been acted on/,
+      );
     } finally {
       await unreachable.close();
     }

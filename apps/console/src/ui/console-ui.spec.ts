@@ -34,9 +34,14 @@ describe("the console's pages", () => {
 
   it('serves its scripts and the charting library, and nothing else', async () => {
     const [script, vendor, text, outside, encoded, index] = await Promise.all(
-      ['/ui/app.js', '/ui/vendor/uPlot.esm.js', '/ui/notes.txt', '/ui/../outside.js', '/ui/..%2Foutside.js', '/ui/index.html'].map(
-        (url) => app.inject({ method: 'GET', url }),
-      ),
+      [
+        '/ui/app.js',
+        '/ui/vendor/uPlot.esm.js',
+        '/ui/notes.txt',
+        '/ui/../outside.js',
+        '/ui/..%2Foutside.js',
+        '/ui/index.html',
+      ].map((url) => app.inject({ method: 'GET', url })),
     );
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');

@@ -61,6 +61,10 @@ export function serveConsoleUi(fastify: FastifyInstance, dir = defaultUiDir()): 
     const file = files.get(request.params['*']);
     if (!file || request.params['*'] === 'index.html')
       return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: 'no such file' });
-    return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-cache').type(file.type).send(file.body);
+    return reply
+      .headers(SECURITY_HEADERS)
+      .header('cache-control', 'no-cache')
+      .type(file.type)
+      .send(file.body);
   });
 }

@@ -1,33 +1,10 @@
+import { ChannelBindsView } from '@smsgate/contracts';
 import { ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
 
-const bindInfo = z.object({
-  id: z.string(),
-  mode: z.enum(['transceiver', 'transmitter', 'receiver']),
-  state: z.enum(['connecting', 'bound', 'waiting', 'bind_failed', 'stopped']),
-  window: z.number(),
-  outstanding: z.number(),
-  submitted: z.number(),
-  submitRate: z.number().describe('submit_sm per second over the last 10 seconds'),
-  throttled: z.number(),
-  boundAt: z.string().optional(),
-  lastError: z.string().optional(),
-  reconnects: z.number(),
-});
-
 const bindsAnswer = z.object({
   partitions: z.array(z.number()),
-  channels: z.array(
-    z.object({
-      channel: z.string(),
-      workspace: z.string(),
-      name: z.string(),
-      type: z.enum(['smpp', 'ucp', 'cimd2']).describe("the channel's SMSC protocol"),
-      state: z.enum(['bound', 'connecting', 'bind_failed', 'stopped']),
-      status: z.object({ code: z.number(), name: z.string() }).optional(),
-      binds: z.array(bindInfo),
-    }),
-  ),
+  channels: z.array(ChannelBindsView),
 });
 
 /** smpp-binds' own HTTP routes, as its OpenAPI document describes them. */

@@ -30,6 +30,7 @@ import { SmppAccountsRepository } from './smpp-accounts.repository';
 import { SmppServerSubmitsRepository } from './smpp-server-submits.repository';
 import { SmppDeliveriesRepository } from './smpp-deliveries.repository';
 import { SmppServerBindsRepository } from './smpp-server-binds.repository';
+import { SmscBindReportsRepository } from './smsc-bind-reports.repository';
 
 /** Every repository; DatabaseModule provides them all to every service. */
 export const repositories = [
@@ -65,4 +66,5 @@ export const repositories = [
   SmppServerSubmitsRepository,
   SmppDeliveriesRepository,
   SmppServerBindsRepository,
+  SmscBindReportsRepository,
 ];

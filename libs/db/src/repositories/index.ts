@@ -30,4 +30,5 @@ export * from './smartlinks.repository';
 export * from './smpp-accounts.repository';
 export * from './smpp-server-submits.repository';
 export * from './smpp-server-binds.repository';
+export * from './smsc-bind-reports.repository';
 export * from './smpp-deliveries.repository';

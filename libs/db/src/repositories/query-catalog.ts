@@ -30,6 +30,7 @@ import { smppAccountQueries } from './smpp-accounts.repository';
 import { smppServerSubmitQueries } from './smpp-server-submits.repository';
 import { smppDeliveryQueries } from './smpp-deliveries.repository';
 import { smppServerBindQueries } from './smpp-server-binds.repository';
+import { smscBindReportQueries } from './smsc-bind-reports.repository';
 
 /**
  * Every repository's SQL, by repository. `libs/db/queries/<name>.sql` is a snapshot of each group, kept
@@ -70,6 +71,7 @@ export const queryCatalog: Record<string, Record<string, string>> = {
   'smpp-server-submits': smppServerSubmitQueries,
   'smpp-deliveries': smppDeliveryQueries,
   'smpp-server-binds': smppServerBindQueries,
+  'smsc-bind-reports': smscBindReportQueries,
 };
 
 /** The snapshot text of one group: each query under its name, indentation made even, `;`-terminated. */
