@@ -26,7 +26,7 @@ export class ChtRelayModule extends smsgateServiceModule<ChtRelayConfig>(
   'cht-relay',
   CHT_RELAY_CONFIG,
   () => ({
-    imports: [AuthModule],
+    imports: [AuthModule.forRoot()],
     controllers: [
       RapidProApiController,
       RapidProSendController,

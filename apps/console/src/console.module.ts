@@ -16,7 +16,7 @@ export class ConsoleModule extends smsgateServiceModule<ConsoleConfig>(
   'console',
   CONSOLE_CONFIG,
   (config) => ({
-    imports: [AuthModule],
+    imports: [AuthModule.forRoot({ adminToken: config.ADMIN_TOKEN })],
     controllers: [WhoAmIController, BindsController, DeadLettersController],
     providers: [
       { provide: ADMIN_TOKEN, useValue: config.ADMIN_TOKEN },

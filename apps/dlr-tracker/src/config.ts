@@ -4,6 +4,13 @@ import { z } from 'zod';
 
 export const dlrTrackerEnv = smsgateServiceEnv(8083)
   .extend({
+    ADMIN_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .optional()
+      .describe(
+        "the admin API's bearer token (ingress'): with `X-Smsgate-Workspace` it reads that workspace's messages (the console, the CLI); unset: workspace keys only",
+      ),
     KAFKA_GROUP_ID: z.string().min(1).default('dlr-tracker').describe('consumer group'),
     RETRY_DELAYS_MS: millisecondsList('1000,5000,30000,120000').describe(
       'delays (ms) before the retries of an event; then the dead-letter topic',

@@ -20,8 +20,8 @@ import { TrackStatuses } from './tracking/track-statuses.use-case';
 export class DlrTrackerModule extends smsgateServiceModule<DlrTrackerConfig>(
   'dlr-tracker',
   DLR_TRACKER_CONFIG,
-  () => ({
-    imports: [AuthModule],
+  (config) => ({
+    imports: [AuthModule.forRoot({ adminToken: config.ADMIN_TOKEN })],
     controllers: [MessagesController, InboundConsumer, RequestsConsumer, StatusConsumer],
     providers: [
       StoreInboundMessages,

@@ -27,7 +27,7 @@ export class IngressModule extends smsgateServiceModule<IngressConfig>(
   'ingress',
   INGRESS_CONFIG,
   (config) => ({
-    imports: [AuthModule],
+    imports: [AuthModule.forRoot({ adminToken: config.ADMIN_TOKEN })],
     controllers: [
       WorkspacesController,
       ChannelsController,

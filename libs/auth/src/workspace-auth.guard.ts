@@ -1,29 +1,59 @@
 import {
+  BadRequestException,
   CanActivate,
   createParamDecorator,
   ExecutionContext,
+  Inject,
   Injectable,
+  NotFoundException,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken } from './api-keys';
+import { ADMIN_TOKEN } from './admin-token.guard';
+import { bearerToken, safeEqual } from './api-keys';
 import { AuthenticatedWorkspace, WorkspaceKeys } from './workspace-keys';
 
 type WithWorkspace = FastifyRequest & { workspace?: AuthenticatedWorkspace };
 
-/** `Authorization: Bearer <workspace api key>`; the request then acts within that workspace only. */
+/** The header naming the workspace an admin token acts in. */
+export const WORKSPACE_HEADER = 'x-smsgate-workspace';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `Authorization: Bearer <workspace api key>`; the request then acts within that workspace only. The
+ * admin token (where the service has one) with `X-Smsgate-Workspace: <workspace id>` acts within the
+ * workspace it names, as that workspace's key would: how the console and the CLI serve an operator.
+ */
 @Injectable()
 export class WorkspaceAuthGuard implements CanActivate {
-  constructor(private readonly keys: WorkspaceKeys) {}
+  constructor(
+    private readonly keys: WorkspaceKeys,
+    @Optional() @Inject(ADMIN_TOKEN) private readonly adminToken?: string,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WithWorkspace>();
     const key = bearerToken(request.headers.authorization);
     if (!key) throw new UnauthorizedException('missing Authorization: Bearer <api key>');
+    if (this.adminToken && safeEqual(key, this.adminToken)) {
+      request.workspace = await this.named(request.headers[WORKSPACE_HEADER]);
+      return true;
+    }
     const workspace = await this.keys.resolve(key);
     if (!workspace) throw new UnauthorizedException('invalid api key');
     request.workspace = workspace;
     return true;
+  }
+
+  private async named(header: string | string[] | undefined): Promise<AuthenticatedWorkspace> {
+    if (header === undefined)
+      throw new BadRequestException('X-Smsgate-Workspace names the workspace an admin token acts in');
+    if (typeof header !== 'string' || !UUID.test(header))
+      throw new BadRequestException('X-Smsgate-Workspace must be a workspace id (a UUID)');
+    const workspace = await this.keys.find(header.toLowerCase());
+    if (!workspace) throw new NotFoundException(`workspace ${header} not found`);
+    return workspace;
   }
 }
 

@@ -21,6 +21,19 @@ export class WorkspaceKeys {
 
   constructor(private readonly workspaces: WorkspacesRepository) {}
 
+  private readonly byId = new TtlCache<string, AuthenticatedWorkspace>(TTL_MS, MAX_ENTRIES);
+
+  /** The workspace with this id (the one an admin names), cached as keys are. */
+  async find(id: string): Promise<AuthenticatedWorkspace | undefined> {
+    const cached = this.byId.peek(id);
+    if (cached) return cached;
+    const row = await this.workspaces.findById(id);
+    if (!row) return undefined;
+    const workspace = { id: row.id, name: row.name };
+    this.byId.set(id, workspace);
+    return workspace;
+  }
+
   async resolve(apiKey: string): Promise<AuthenticatedWorkspace | undefined> {
     const hash = hashApiKey(apiKey);
     const cached = this.cache.peek(hash);

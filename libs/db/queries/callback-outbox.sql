@@ -85,6 +85,10 @@ WHERE id = $1;
 UPDATE callback_outbox SET state = 'failed', attempts = $2, last_error = $3, finished_at = now()
 WHERE id = $1;
 
+-- callback-outbox.ofMessage
+SELECT url, body, state, attempts, last_error, created_at, finished_at FROM callback_outbox
+WHERE message_id = $1 ORDER BY id;
+
 -- callback-outbox.pruneFinished
 WITH gone AS (
   DELETE FROM callback_outbox WHERE id IN (

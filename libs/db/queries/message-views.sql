@@ -4,3 +4,19 @@
 SELECT status, channel_id, count(*) AS n, count(attachments) AS media FROM messages
 WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
 GROUP BY status, channel_id;
+
+-- message-views.trafficCounts
+SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket, status, channel_id,
+       count(*)::int AS n
+FROM messages
+WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+GROUP BY 1, 2, 3;
+
+-- message-views.trafficLatency
+SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket,
+       percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
+         ORDER BY EXTRACT(EPOCH FROM status_at - created_at) * 1000) AS p
+FROM messages
+WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+  AND direction = 'out' AND status = 'delivered' AND status_at IS NOT NULL
+GROUP BY GROUPING SETS ((1), ());

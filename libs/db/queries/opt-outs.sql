@@ -14,3 +14,8 @@ JOIN unnest($1::uuid[], $2::text[]) AS u(c, a) ON o.channel_id = u.c AND o.addre
 -- hot: every batch of inbound messages
 DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
 WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at;
+
+-- opt-outs.list
+SELECT address, stopped_at FROM opt_outs
+WHERE channel_id = $1 AND ($2::text IS NULL OR address > $2)
+ORDER BY address LIMIT $3;

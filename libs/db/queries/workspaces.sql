@@ -22,3 +22,9 @@ SELECT id FROM workspaces WHERE id = ANY($1::uuid[]);
 
 -- workspaces.findSigningSecret
 SELECT signing_secret FROM workspaces WHERE id = $1;
+
+-- workspaces.findById
+SELECT id, name FROM workspaces WHERE id = $1;
+
+-- workspaces.list
+SELECT id, name, api_key_prefix, created_at FROM workspaces ORDER BY created_at, id;

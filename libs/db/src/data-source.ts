@@ -26,6 +26,7 @@ import { SmppServerSubmits1763800000020 } from './migrations/1763800000020-smpp-
 import { SmppServerBinds1763800000022 } from './migrations/1763800000022-smpp-server-binds';
 import { SmscChannelTypes1763800000023 } from './migrations/1763800000023-smsc-channel-types';
 import { SmscBindReports1763800000024 } from './migrations/1763800000024-smsc-bind-reports';
+import { CallbacksByMessage1763800000025 } from './migrations/1763800000025-callbacks-by-message';
 import { SmppDeliveries1763800000021 } from './migrations/1763800000021-smpp-deliveries';
 
 /**
@@ -57,6 +58,7 @@ export const migrations = [
   SmppServerBinds1763800000022,
   SmscChannelTypes1763800000023,
   SmscBindReports1763800000024,
+  CallbacksByMessage1763800000025,
 ];
 
 export interface DataSourceSettings {

@@ -9,10 +9,18 @@ import {
 } from '@nestjs/common';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
 import { isUuid } from '@smsgate/contracts';
-import { MessageViewsRepository, SmartlinksRepository } from '@smsgate/db';
+import { CallbackOutboxRepository, MessageViewsRepository, SmartlinksRepository } from '@smsgate/db';
 import { z } from 'zod';
-import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery } from './messages.query';
-import { MessageDetail, messageDetail, MessagePage, messageView, Stats } from './messages.views';
+import { encodeCursor, ListMessagesQuery, parseQuery, StatsQuery, TrafficQuery } from './messages.query';
+import {
+  MessageDetail,
+  messageDetail,
+  MessagePage,
+  messageView,
+  Stats,
+  Traffic,
+  trafficView,
+} from './messages.views';
 
 @Controller('v1')
 @UseGuards(WorkspaceAuthGuard)
@@ -20,6 +28,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessageViewsRepository,
     private readonly smartlinks: SmartlinksRepository,
+    private readonly callbacks: CallbackOutboxRepository,
   ) {}
 
   /** One message of the caller's workspace, with its status history and parts. */
@@ -30,12 +39,13 @@ export class MessagesController {
   ): Promise<z.output<typeof MessageDetail>> {
     const message = isUuid(id) ? await this.messages.findInWorkspace(id, workspace.id) : null;
     if (!message) throw new NotFoundException(`message ${id.slice(0, 64)} not found`);
-    const [history, parts, clicks] = await Promise.all([
+    const [history, parts, clicks, callbacks] = await Promise.all([
       this.messages.historyOf(id),
       this.messages.partsOf(id),
       this.smartlinks.clicksOf(id, workspace.id),
+      this.callbacks.ofMessage(id),
     ]);
-    return messageDetail(message, history, parts, clicks);
+    return messageDetail(message, history, parts, clicks, callbacks);
   }
 
   /** The workspace's messages, newest first, filtered; `next` is the cursor of the following page. */
@@ -84,5 +94,30 @@ export class MessagesController {
       byChannel[channel] = { ...byChannel[channel], [status]: (byChannel[channel]?.[status] ?? 0) + n };
     }
     return { since, until, total, withAttachments, byStatus, byChannel, clicks };
+  }
+
+  /**
+   * The last hour (1-minute buckets) or day (10-minute buckets): messages by status and channel, how many
+   * were delivered or failed, and delivery latency percentiles, per bucket and overall.
+   */
+  @Get('stats/traffic')
+  async traffic(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Query() query: unknown,
+  ): Promise<z.output<typeof Traffic>> {
+    const parsed = parseQuery(TrafficQuery, query);
+    if (!parsed.ok) throw new BadRequestException(parsed.reason);
+    const { window } = parsed.value;
+    const bucketSeconds = window === '1h' ? 60 : 600;
+    const bucketCount = window === '1h' ? 60 : 144;
+    const bucketMs = bucketSeconds * 1_000;
+    // The window ends with the bucket in progress.
+    const until = new Date(Math.floor(Date.now() / bucketMs) * bucketMs + bucketMs);
+    const since = new Date(until.getTime() - bucketCount * bucketMs);
+    const [counts, latencies] = await Promise.all([
+      this.messages.trafficCounts(workspace.id, since, until, bucketSeconds),
+      this.messages.trafficLatency(workspace.id, since, until, bucketSeconds),
+    ]);
+    return trafficView(window, since, bucketSeconds, bucketCount, counts, latencies);
   }
 }

@@ -40,6 +40,14 @@ export const StatsQuery = z.strictObject({
   until: Timestamp.optional().describe('default: no end'),
 });
 
+/** GET /v1/stats/traffic query: the window shown. */
+export const TrafficQuery = z.strictObject({
+  window: z
+    .enum(['1h', '24h'])
+    .default('1h')
+    .describe('the last hour (1-minute buckets) or day (10-minute buckets)'),
+});
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(query ?? {});

@@ -1,7 +1,7 @@
 import { ApiError, ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { ListMessagesQuery, StatsQuery } from './messages.query';
-import { MessageDetail, MessagePage, Stats } from './messages.views';
+import { ListMessagesQuery, StatsQuery, TrafficQuery } from './messages.query';
+import { MessageDetail, MessagePage, Stats, Traffic } from './messages.views';
 
 const errorAnswer = ApiError;
 
@@ -126,6 +126,17 @@ const deliveredDetail = {
       updatedAt: '2026-01-15T09:30:05.000Z',
     },
   ],
+  callbacks: [
+    {
+      status: 'delivered',
+      url: 'https://app.example.org/hooks/sms',
+      state: 'delivered',
+      attempts: 1,
+      lastError: null,
+      createdAt: '2026-01-14T10:15:04.000Z',
+      finishedAt: '2026-01-14T10:15:04.000Z',
+    },
+  ],
   clicks: [],
 };
 
@@ -155,11 +166,12 @@ export const dlrTrackerRoutes: ApiRoute[] = [
   {
     method: 'get',
     path: '/v1/messages/:id',
-    summary: 'One message, with its status history, parts and smartlink clicks',
+    summary: 'One message, with its status history, parts, status callbacks and smartlink clicks',
     description:
       '`history` holds every status report of the message, oldest first, also those kept without ' +
       'changing it (`applied` false: late, or after a final status); `part` says which part a report is ' +
-      'about. `parts` are the parts as their provider knows them.',
+      'about. `parts` are the parts as their provider knows them. `callbacks` are the status callbacks to ' +
+      "the message's `notifyUrl` with their outcome (kept `CALLBACK_RETENTION_HOURS` after they finish).",
     tag: 'Messages',
     auth: 'workspace',
     params: z.object({ id: z.uuid().describe("the message's id") }),
@@ -206,6 +218,47 @@ export const dlrTrackerRoutes: ApiRoute[] = [
         },
       },
       400: badQuery('Unrecognized key: "from"'),
+      401: unauthorized,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/stats/traffic',
+    summary: 'Traffic over the last hour or day, in buckets: by status, by channel, delivery rate, latency',
+    description:
+      "The workspace's messages created in the window, counted per bucket (1 minute over the last hour, 10 minutes over the last day; the last bucket is the one in progress) by current status and by channel; outbound messages delivered and failed; and the latency percentiles (created → delivered) of delivered outbound messages, per bucket and over the window. What the console charts.",
+    tag: 'Stats',
+    auth: 'workspace',
+    query: TrafficQuery,
+    responses: {
+      200: {
+        description: 'the buckets and totals',
+        schema: Traffic,
+        example: {
+          window: '1h',
+          bucketSeconds: 60,
+          since: '2026-12-05T09:01:00.000Z',
+          until: '2026-12-05T10:01:00.000Z',
+          buckets: [
+            {
+              at: '2026-12-05T10:00:00.000Z',
+              byStatus: { delivered: 40, failed: 2, sent: 3 },
+              byChannel: { [channel]: 45 },
+              delivered: 40,
+              failed: 2,
+              latencyMs: { p50: 2100, p90: 4800, p99: 9100 },
+            },
+          ],
+          totals: {
+            messages: 45,
+            delivered: 40,
+            failed: 2,
+            deliveryRate: 0.952,
+            latencyMs: { p50: 2100, p90: 4800, p99: 9100 },
+          },
+        },
+      },
+      400: badQuery('window: Invalid option: expected one of "1h"|"24h"'),
       401: unauthorized,
     },
   },

@@ -1,6 +1,24 @@
 import { MessageEntity, MessageEventEntity, MessagePartEntity } from '@smsgate/db';
 import { z } from 'zod';
-import { MessageDetail, messageDetail, MessageView, messageView } from './messages.views';
+import {
+  callbackView,
+  MessageDetail,
+  messageDetail,
+  MessageView,
+  messageView,
+  Traffic,
+  trafficView,
+} from './messages.views';
+
+const callback = {
+  url: 'https://user:pw@app.example.org/hooks/sms?token=abc',
+  body: '{"id":"x","status":"delivered"}',
+  state: 'delivered',
+  attempts: 2,
+  lastError: null,
+  createdAt: new Date('2026-12-05T10:00:00Z'),
+  finishedAt: new Date('2026-12-05T10:00:03Z'),
+};
 
 // The schemas describe the API (messages.routes.ts); a field the views add but the schemas lack fails here.
 const row = (): MessageEntity =>
@@ -62,7 +80,7 @@ describe('the message views', () => {
       updatedAt: new Date('2026-01-15T09:30:05.000Z'),
     });
     const click = { linkId: 'renew', at: new Date('2026-01-15T10:00:00.000Z'), userAgent: null };
-    const detail = messageDetail(row(), [event], [part], [click]);
+    const detail = messageDetail(row(), [event], [part], [click], [callback]);
     const { history, parts, clicks } = MessageDetail.shape;
     const strictly = z.strictObject({
       ...MessageDetail.shape,
@@ -72,5 +90,87 @@ describe('the message views', () => {
     });
     expect(strictly.parse(detail)).toEqual(detail);
     expect(detail.history[0].detail).toEqual({ stat: 'UNDELIV' });
+  });
+});
+
+describe('callbackView', () => {
+  it("shows where a callback went without the URL's credentials or query, and the status it reported", () => {
+    expect(callbackView(callback)).toEqual({
+      status: 'delivered',
+      url: 'https://app.example.org/hooks/sms',
+      state: 'delivered',
+      attempts: 2,
+      lastError: null,
+      createdAt: '2026-12-05T10:00:00.000Z',
+      finishedAt: '2026-12-05T10:00:03.000Z',
+    });
+    expect(callbackView({ ...callback, body: 'status=delivered', url: 'not a url' })).toMatchObject({
+      status: null,
+      url: '(not a URL)',
+    });
+  });
+});
+
+describe('trafficView', () => {
+  const since = new Date('2026-12-05T09:00:00Z');
+  const at = (minute: number) => new Date(since.getTime() + minute * 60_000);
+  const channel = '3f9d2c7a-51e4-4b8e-a6d0-9c2b7e4f1a53';
+
+  it('puts every count in its bucket, every bucket of the window present, and the rates and percentiles', () => {
+    const view = trafficView(
+      '1h',
+      since,
+      60,
+      60,
+      [
+        { bucket: at(0), status: 'delivered', channelId: channel, n: 8 },
+        { bucket: at(0), status: 'failed', channelId: channel, n: 1 },
+        { bucket: at(0), status: 'no_route', channelId: null, n: 1 },
+        { bucket: at(59), status: 'received', channelId: channel, n: 3 },
+        { bucket: at(59), status: 'unknown', channelId: channel, n: 2 },
+        { bucket: at(60), status: 'delivered', channelId: channel, n: 99 },
+      ],
+      [
+        { bucket: at(0), p50: 1500.4, p90: 2500, p99: 3999.6 },
+        { bucket: null, p50: 1500, p90: 2600, p99: 4000 },
+      ],
+    );
+    expect(Traffic.parse(view)).toEqual(view);
+    expect(view.buckets).toHaveLength(60);
+    expect(view.until).toBe('2026-12-05T10:00:00.000Z');
+    expect(view.buckets[0]).toEqual({
+      at: '2026-12-05T09:00:00.000Z',
+      byStatus: { delivered: 8, failed: 1, no_route: 1 },
+      byChannel: { [channel]: 9, none: 1 },
+      delivered: 8,
+      failed: 2,
+      latencyMs: { p50: 1500, p90: 2500, p99: 4000 },
+    });
+    expect(view.buckets[1]).toMatchObject({ byStatus: {}, delivered: 0, failed: 0, latencyMs: null });
+    expect(view.buckets[59]).toMatchObject({
+      byStatus: { received: 3, unknown: 2 },
+      delivered: 0,
+      failed: 0,
+    });
+    // Outside the window (a bucket past its end) is not counted; `unknown` is neither delivered nor failed.
+    expect(view.totals).toEqual({
+      messages: 15,
+      delivered: 8,
+      failed: 2,
+      deliveryRate: 0.8,
+      latencyMs: { p50: 1500, p90: 2600, p99: 4000 },
+    });
+  });
+
+  it('has no delivery rate or latency where nothing was delivered or failed', () => {
+    const view = trafficView('24h', since, 600, 144, [], []);
+    expect(view.buckets).toHaveLength(144);
+    expect(view.totals).toEqual({
+      messages: 0,
+      delivered: 0,
+      failed: 0,
+      deliveryRate: null,
+      latencyMs: null,
+    });
   });
 });

@@ -1,5 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { describeIssues } from '@smsgate/contracts';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
+import { PageQuery } from '../paging';
 import { parseBody } from '../zod-body';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelsService } from './channels.service';
@@ -23,6 +37,18 @@ export class ChannelsController {
   @Get(':uuid')
   get(@CurrentWorkspace() workspace: AuthenticatedWorkspace, @Param('uuid') uuid: string) {
     return this.channels.get(workspace.id, uuid);
+  }
+
+  /** The numbers that stopped the channel (RapidPro `stopped`), by number, paged. */
+  @Get(':uuid/opt-outs')
+  optOuts(
+    @CurrentWorkspace() workspace: AuthenticatedWorkspace,
+    @Param('uuid') uuid: string,
+    @Query() query: unknown,
+  ) {
+    const parsed = PageQuery.safeParse(query ?? {});
+    if (!parsed.success) throw new BadRequestException(describeIssues(parsed.error));
+    return this.channels.optOuts(workspace.id, uuid, parsed.data.cursor, parsed.data.limit);
   }
 
   @Patch(':uuid')

@@ -1,7 +1,8 @@
 import { CHANNEL_TYPES, COMMON_CONFIG_KEYS } from '@smsgate/channel-config';
-import { ApiError, type ApiRoute } from '@smsgate/runtime';
+import { ApiError, errorAnswer, type ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
-import { EXAMPLE, notFound, uuidParam } from '../api-common';
+import { EXAMPLE, notFound, pageOf, uuidParam } from '../api-common';
+import { PageQuery } from '../paging';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView } from './channel.view';
 
@@ -10,6 +11,11 @@ const configKeys = Object.values(CHANNEL_TYPES)
   .join('\n');
 
 const channelConfig = `\`config\` holds the type's settings and no credential (a key that looks like one is refused: put it in \`secrets\`, which is encrypted and never returned). Each type reads these keys, besides ${COMMON_CONFIG_KEYS.map((key) => `\`${key}\``).join(' and ')}; any other key is refused rather than stored and ignored:\n\n${configKeys}\n\nThe type's own checks run on save; a refusal lists every problem by path, never by value.`;
+
+const OptOutView = z.object({
+  address: z.string().describe('the number, as the provider gave it'),
+  stoppedAt: z.iso.datetime(),
+});
 
 const ConfigRefused = ApiError.extend({
   problems: z.array(z.string()).optional().describe("the type's checks that failed, by path"),
@@ -82,6 +88,29 @@ export const channelsRoutes: ApiRoute[] = [
     params: channelUuid,
     responses: {
       200: { description: 'the channel', schema: ChannelView, example: exChannel },
+      404: notFound('channel'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/channels/:uuid/opt-outs',
+    tag,
+    summary: 'The numbers that stopped a channel',
+    description:
+      'Numbers whose RapidPro `stopped` callback opted them out of this channel (a number that writes in again is taken off), by number; `next` is the `cursor` of the following page.',
+    auth: 'workspace',
+    params: channelUuid,
+    query: PageQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: pageOf(OptOutView),
+        example: {
+          results: [{ address: '+254712345678', stoppedAt: '2026-12-05T09:00:00.000Z' }],
+          next: null,
+        },
+      },
+      400: errorAnswer('`limit` or `cursor` refused'),
       404: notFound('channel'),
     },
   },

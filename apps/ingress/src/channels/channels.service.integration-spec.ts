@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { generateApiKey, hashApiKey } from '@smsgate/auth';
 import { uuidv7 } from '@smsgate/contracts';
-import { ChannelsRepository, createDataSource } from '@smsgate/db';
+import { ChannelsRepository, createDataSource, OptOutsRepository } from '@smsgate/db';
 import { SECRETS_KEY } from '@smsgate/testing';
 import { DataSource } from 'typeorm';
 import type { IngressConfig } from '../config';
@@ -12,6 +12,7 @@ describe('ChannelsService races', () => {
   let db: DataSource;
   let channels: ChannelsService;
   let repository: ChannelsRepository;
+  let optOuts: OptOutsRepository;
   let workspaceId: string;
 
   beforeAll(async () => {
@@ -22,7 +23,8 @@ describe('ChannelsService races', () => {
       publicUrl: 'https://sms.example.org',
     } as unknown as IngressConfig;
     repository = new ChannelsRepository(db);
-    channels = new ChannelsService(repository, config);
+    optOuts = new OptOutsRepository(db);
+    channels = new ChannelsService(repository, config, optOuts);
   });
 
   beforeEach(async () => {
@@ -95,5 +97,21 @@ describe('ChannelsService races', () => {
   it('a PATCH that changes nothing answers the channel', async () => {
     const { uuid } = await create();
     await expect(channels.update(workspaceId, uuid, {})).resolves.toMatchObject({ uuid, name: 'race' });
+  });
+
+  it("lists a channel's opt-outs by number, a page at a time, and only to its workspace", async () => {
+    const { uuid } = await create();
+    for (const address of ['+254700000003', '+254700000001', '+254700000002'])
+      await optOuts.stop(uuid, address);
+    const first = await channels.optOuts(workspaceId, uuid, undefined, 2);
+    expect(first.results.map((row) => row.address)).toEqual(['+254700000001', '+254700000002']);
+    expect(first.results[0].stoppedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(first.next).toBe('+254700000002');
+    const second = await channels.optOuts(workspaceId, uuid, first.next!, 2);
+    expect(second).toEqual({
+      results: [{ address: '+254700000003', stoppedAt: expect.any(String) }],
+      next: null,
+    });
+    await expect(channels.optOuts(uuidv7(), uuid, undefined, 2)).rejects.toBeInstanceOf(NotFoundException);
   });
 });

@@ -1,5 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
-import { ChannelChanges, ChannelEntity, ChannelRecord, ChannelsRepository, NewChannel } from '@smsgate/db';
+import {
+  ChannelChanges,
+  ChannelEntity,
+  ChannelRecord,
+  ChannelsRepository,
+  NewChannel,
+  OptOutsRepository,
+} from '@smsgate/db';
 import type { IngressConfig } from '../config';
 import type { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelsService } from './channels.service';
@@ -61,7 +68,14 @@ function service(egressAllow: string[] = []) {
     EGRESS_ALLOW: egressAllow,
     publicUrl: 'https://sms.example.org',
   } as IngressConfig;
-  return { channels: new ChannelsService(repository as unknown as ChannelsRepository, config), repository };
+  return {
+    channels: new ChannelsService(
+      repository as unknown as ChannelsRepository,
+      config,
+      {} as unknown as OptOutsRepository,
+    ),
+    repository,
+  };
 }
 
 const channel = (fields: Partial<CreateChannel> & Pick<CreateChannel, 'type'>): CreateChannel => ({

@@ -1,9 +1,17 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { secretsOutOfConfig, validateChannelConfig } from '@smsgate/channel-config';
 import { isUuid, uuidv7 } from '@smsgate/contracts';
-import { ChannelChanges, ChannelEntity, ChannelRecord, ChannelsRepository, ChannelStore } from '@smsgate/db';
+import {
+  ChannelChanges,
+  ChannelEntity,
+  ChannelRecord,
+  ChannelsRepository,
+  ChannelStore,
+  OptOutsRepository,
+} from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
+import { pageOf } from '../paging';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
 import { TtlCache } from '@smsgate/runtime';
@@ -19,6 +27,7 @@ export class ChannelsService {
   constructor(
     private readonly repository: ChannelsRepository,
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+    private readonly optOutsRepository: OptOutsRepository,
   ) {
     // Inbound traffic looks channels up on every request; changes reach every replica within 5 s.
     this.store = new ChannelStore(repository, {
@@ -52,6 +61,17 @@ export class ChannelsService {
 
   async get(workspaceId: string, id: string): Promise<ChannelView> {
     return this.view(await this.owned(workspaceId, id));
+  }
+
+  /** The numbers that stopped one of the workspace's channels, by number; 404 for another's channel. */
+  async optOuts(workspaceId: string, id: string, cursor: string | undefined, limit: number) {
+    const channel = await this.owned(workspaceId, id);
+    return pageOf(
+      await this.optOutsRepository.list(channel.id, cursor, limit + 1),
+      limit,
+      (row) => row.address,
+      (row) => ({ address: row.address, stoppedAt: row.stoppedAt.toISOString() }),
+    );
   }
 
   async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {

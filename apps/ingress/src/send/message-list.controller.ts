@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 
 const TIMEOUT_MS = 10_000;
-const PASSED_HEADERS = ['authorization', 'accept'] as const;
+const PASSED_HEADERS = ['authorization', 'accept', 'x-smsgate-workspace'] as const;
 
 /**
  * `/v1/messages` is one public path for two services: POST (send) is ingress's, GET (list) is

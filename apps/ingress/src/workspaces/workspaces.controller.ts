@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Get,
   HttpCode,
   Inject,
   NotFoundException,
@@ -16,7 +17,7 @@ import type { z } from 'zod';
 import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { parseBody } from '../zod-body';
 import { CreateWorkspace } from './workspace.input';
-import { ApiKeyRotated, SigningSecretRotated, WorkspaceCreated } from './workspaces.routes';
+import { ApiKeyRotated, SigningSecretRotated, WorkspaceCreated, WorkspaceList } from './workspaces.routes';
 
 @Controller('v1/workspaces')
 @UseGuards(AdminTokenGuard)
@@ -28,6 +29,18 @@ export class WorkspacesController {
     @Inject(INGRESS_CONFIG) config: IngressConfig,
   ) {
     this.secretBox = new SecretBox(config.SECRETS_KEY);
+  }
+
+  /** Every workspace, oldest first: id, name, creation time, the start of its key. */
+  @Get()
+  async list(): Promise<z.output<typeof WorkspaceList>> {
+    const workspaces = await this.workspaces.list();
+    return {
+      results: workspaces.map((workspace) => ({
+        ...workspace,
+        createdAt: workspace.createdAt.toISOString(),
+      })),
+    };
   }
 
   /**

@@ -10,6 +10,16 @@ export const WorkspaceCreated = z.object({
   signingSecret: z.string().describe('signs status callbacks; shown in this answer only'),
   createdAt: Timestamp,
 });
+export const WorkspaceList = z.object({
+  results: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      apiKeyPrefix: z.string().describe("the key's first characters, to tell keys apart (never the key)"),
+      createdAt: Timestamp,
+    }),
+  ),
+});
 export const ApiKeyRotated = z.object({ id: z.uuid(), apiKey: z.string() });
 export const SigningSecretRotated = z.object({ id: z.uuid(), signingSecret: z.string() });
 
@@ -17,6 +27,30 @@ const workspaceId = uuidParam('id', "the workspace's id");
 const missing = errorAnswer('no workspace with this id');
 
 export const workspacesRoutes: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/v1/workspaces',
+    tag: 'Workspaces',
+    summary: 'Every workspace, oldest first',
+    description: 'Its id, name, when it was created and the start of its API key; never a key or a secret.',
+    auth: 'admin',
+    responses: {
+      200: {
+        description: 'the workspaces',
+        schema: WorkspaceList,
+        example: {
+          results: [
+            {
+              id: '0193a5c2-7e11-7c3e-9a52-8f1d2c3b4a5c',
+              name: 'Maternal health, Kenya',
+              apiKeyPrefix: 'sg_Xk2p9Qa',
+              createdAt: '2026-12-05T09:00:00.000Z',
+            },
+          ],
+        },
+      },
+    },
+  },
   {
     method: 'post',
     path: '/v1/workspaces',

@@ -13,6 +13,17 @@ export interface NewCallback {
   body: string;
 }
 
+/** A callback of one message as its page shows it (finished ones stay a few hours). */
+export interface MessageCallback {
+  url: string;
+  body: string;
+  state: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
 /** A callback claimed for sending (or queued behind one that was), as its row reads. */
 export interface DueCallback {
   id: string;
@@ -100,6 +111,9 @@ export const callbackOutboxQueries = {
   markFailed: `
     UPDATE callback_outbox SET state = 'failed', attempts = $2, last_error = $3, finished_at = now()
     WHERE id = $1`,
+  ofMessage: `
+    SELECT url, body, state, attempts, last_error, created_at, finished_at FROM callback_outbox
+    WHERE message_id = $1 ORDER BY id`,
   pruneFinished: `
     WITH gone AS (
       DELETE FROM callback_outbox WHERE id IN (
@@ -119,6 +133,30 @@ export const callbackOutboxQueries = {
 @Injectable()
 export class CallbackOutboxRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** The message's callbacks still in the outbox, oldest first. */
+  async ofMessage(messageId: string): Promise<MessageCallback[]> {
+    const rows = await this.db.query<
+      {
+        url: string;
+        body: string;
+        state: string;
+        attempts: number;
+        last_error: string | null;
+        created_at: Date;
+        finished_at: Date | null;
+      }[]
+    >(callbackOutboxQueries.ofMessage, [messageId]);
+    return rows.map((row) => ({
+      url: row.url,
+      body: row.body,
+      state: row.state,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+    }));
+  }
 
   /**
    * Writes callbacks in order, in the caller's transaction, and marks it (CALLBACKS_ENQUEUED) for the

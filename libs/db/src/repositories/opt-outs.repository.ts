@@ -20,6 +20,10 @@ export const optOutQueries = {
     -- hot: every batch of inbound messages
     DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
     WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
+  list: `
+    SELECT address, stopped_at FROM opt_outs
+    WHERE channel_id = $1 AND ($2::text IS NULL OR address > $2)
+    ORDER BY address LIMIT $3`,
 } as const;
 
 /** A message received from `address` on a channel at `receivedAt`. */
@@ -33,6 +37,20 @@ export interface InboundFrom {
 @Injectable()
 export class OptOutsRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** The channel's stopped numbers after `cursor` (an address), by address. */
+  async list(
+    channelId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ address: string; stoppedAt: Date }[]> {
+    const rows = await this.db.query<Array<{ address: string; stopped_at: Date }>>(optOutQueries.list, [
+      channelId,
+      cursor ?? null,
+      limit,
+    ]);
+    return rows.map((row) => ({ address: row.address, stoppedAt: row.stopped_at }));
+  }
 
   /** Records (or renews) that `address` stopped the channel. */
   async stop(channelId: string, address: string): Promise<void> {

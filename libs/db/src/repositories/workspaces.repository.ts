@@ -35,7 +35,19 @@ export const workspaceQueries = {
     SELECT id FROM workspaces WHERE id = ANY($1::uuid[])`,
   findSigningSecret: `
     SELECT signing_secret FROM workspaces WHERE id = $1`,
+  findById: `
+    SELECT id, name FROM workspaces WHERE id = $1`,
+  list: `
+    SELECT id, name, api_key_prefix, created_at FROM workspaces ORDER BY created_at, id`,
 } as const;
+
+/** A workspace as the admin lists it: never its key hash or secret. */
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  apiKeyPrefix: string;
+  createdAt: Date;
+}
 
 /** Workspaces: their names, API key hashes and sealed signing secrets. */
 @Injectable()
@@ -69,6 +81,24 @@ export class WorkspacesRepository {
       hash,
     ]);
     return rows[0];
+  }
+
+  async findById(id: string): Promise<{ id: string; name: string } | undefined> {
+    const [row] = await this.db.query<Array<{ id: string; name: string }>>(workspaceQueries.findById, [id]);
+    return row;
+  }
+
+  /** Every workspace, oldest first. */
+  async list(): Promise<WorkspaceSummary[]> {
+    const rows = await this.db.query<
+      Array<{ id: string; name: string; api_key_prefix: string; created_at: Date }>
+    >(workspaceQueries.list);
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      apiKeyPrefix: row.api_key_prefix,
+      createdAt: row.created_at,
+    }));
   }
 
   /** The ids of those that exist. */
