@@ -6,11 +6,13 @@ import {
   createChannel,
   createWorkspace,
   serviceEnv,
+  RecordingServer,
   ServiceProcess,
   SmscSimulator,
   startInFreshGroup,
   TestClients,
   TestWorkspace,
+  waitFor,
 } from '@smsgate/testing';
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -49,6 +51,8 @@ describe('the operator console, in chromium', () => {
   let channel: string;
   let clients: TestClients;
   let report: BrowserReport;
+  let receiver: RecordingServer;
+  let callbackMessage: string;
   const sourceTopic = `test.console.${uuidv7()}`;
   const letter: DeadLetterV1 = {
     id: uuidv7(),
@@ -73,7 +77,8 @@ describe('the operator console, in chromium', () => {
     ]);
     clients = await connectTestClients('smsgate-test-console', [sourceTopic]);
     await clients.publisher.publish(Topics.deadLetter, letter, { key: sourceTopic });
-    const common = serviceEnv();
+    receiver = await RecordingServer.start();
+    const common = serviceEnv({ EGRESS_ALLOW: '127.0.0.1' });
     services = await Promise.all([
       ServiceProcess.start('ingress', common),
       startInFreshGroup('dispatcher', 'dispatcher-console-e2e', { ...common, CONFIG_CACHE_MS: '0' }),
@@ -103,6 +108,26 @@ describe('the operator console, in chromium', () => {
       })
     ).uuid;
 
+    // A message whose status callbacks go to a receiver (its URL's query is a secret the page must not show).
+    const sent = await fetch(`${ingress.url}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel,
+        to: '+254712000222',
+        text: 'With a callback',
+        notifyUrl: receiver.url('/status?token=callback-secret'),
+      }),
+    });
+    callbackMessage = ((await sent.json()) as { messages: { id: string }[] }).messages[0].id;
+    await waitFor(
+      () =>
+        receiver.requests.find(
+          (request) => request.body.includes(callbackMessage) && request.body.includes('delivered'),
+        ),
+      { timeoutMs: 30_000, message: 'the delivered callback' },
+    );
+
     const { stdout } = await run(
       process.execPath,
       [
@@ -115,6 +140,7 @@ describe('the operator console, in chromium', () => {
           to: '+254712000111',
           channelName: 'Console SMPP',
           deadLetterId: letter.id,
+          callbackMessageId: callbackMessage,
           screenshots: SCREENSHOTS,
         }),
       ],
@@ -125,7 +151,7 @@ describe('the operator console, in chromium', () => {
 
   afterAll(async () => {
     await Promise.all((services ?? []).map((service) => service.stop()));
-    await Promise.all([smsc?.stop(), clients?.close()]);
+    await Promise.all([smsc?.stop(), clients?.close(), receiver?.stop()]);
   });
 
   const step = (name: string): Step => {
@@ -165,6 +191,9 @@ describe('the operator console, in chromium', () => {
     expect(page.headings).toEqual(expect.arrayContaining(['History', 'Parts', 'Status callbacks']));
     expect(String(page.history)).toMatch(/accepted[\s\S]*delivered/);
     expect(String(page.facts)).toContain('Console SMPP (smpp)');
+    // Each callback with where it went (never the URL's query), what it reported and its outcome.
+    expect(String(page.callbacks)).toMatch(/delivered\s+http:\/\/127\.0\.0\.1:\d+\/status\s+delivered\s+1\s/);
+    expect(String(page.callbacks)).not.toContain('callback-secret');
   });
 
   it('charts traffic by status and by channel, delivery rate and latency', () => {
@@ -214,6 +243,34 @@ describe('the operator console, in chromium', () => {
     const keyboard = step('keyboard');
     expect(keyboard.unnamed).toEqual([]);
     expect(keyboard.first).toBe('Skip to content');
+  });
+
+  it("answers at one base URL with the owners' answers, and keeps admin routes to the admin", async () => {
+    const as = (key: string, headers: Record<string, string> = {}) => ({
+      headers: { authorization: `Bearer ${key}`, ...headers },
+    });
+    const noWorkspace = await fetch(`${consoleApp.url}/v1/messages`, as(ADMIN_TOKEN));
+    expect(noWorkspace.status).toBe(400);
+    expect(((await noWorkspace.json()) as { message: string }).message).toBe(
+      'X-Smsgate-Workspace names the workspace an admin token acts in',
+    );
+    const asAdmin = await fetch(
+      `${consoleApp.url}/v1/messages?limit=5`,
+      as(ADMIN_TOKEN, { 'x-smsgate-workspace': workspace.id }),
+    );
+    expect(asAdmin.status).toBe(200);
+    expect(((await asAdmin.json()) as { data: unknown[] }).data.length).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${consoleApp.url}/v1/dead-letters`, as(workspace.apiKey))).status).toBe(401);
+    expect(await fetch(`${consoleApp.url}/v1/whoami`, as(workspace.apiKey)).then((r) => r.json())).toEqual({
+      role: 'workspace',
+      workspace: { id: workspace.id, name: 'Console clinic' },
+    });
+    const binds = (await fetch(`${consoleApp.url}/v1/binds`, as(workspace.apiKey)).then((r) => r.json())) as {
+      replicas: { replica: string }[];
+      channels: { workspace: string }[];
+    };
+    expect(binds.replicas.length).toBeGreaterThanOrEqual(1);
+    for (const entry of binds.channels) expect(entry.workspace).toBe(workspace.id);
   });
 
   it('saved a screenshot of each main page, and the page raised no error', () => {

@@ -8,7 +8,17 @@ import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 
 const config = JSON.parse(process.argv[2]);
-const { base, chromium, adminToken, workspaceId, to, channelName, deadLetterId, screenshots } = config;
+const {
+  base,
+  chromium,
+  adminToken,
+  workspaceId,
+  to,
+  channelName,
+  deadLetterId,
+  callbackMessageId,
+  screenshots,
+} = config;
 mkdirSync(screenshots, { recursive: true });
 
 const report = { steps: {}, problems: [], screenshots: [] };
@@ -125,7 +135,19 @@ try {
     const headings = await page.$$eval('main h2', (nodes) => nodes.map((node) => node.textContent));
     const facts = await page.$eval('dl.facts', (node) => node.innerText);
     await shot('message');
-    return { history, headings, facts };
+    // A message sent with a callback URL: its callbacks and their outcome.
+    await page.evaluate((id) => (location.hash = `#/message/${id}`), callbackMessageId);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('main table caption')].some(
+        (caption) => caption.textContent === 'Callbacks to the sender',
+      ),
+    );
+    const callbacks = await page.$$eval(
+      'main table',
+      (tables) => tables.find((table) => table.caption?.textContent === 'Callbacks to the sender').innerText,
+    );
+    await shot('message-callbacks');
+    return { history, headings, facts, callbacks };
   });
 
   await step('traffic', async () => {
@@ -238,7 +260,12 @@ try {
         )
         .map((control) => control.outerHTML.slice(0, 80)),
     );
-    await page.evaluate(() => document.activeElement?.blur());
+    // From the top of the page, as after loading it: the body holds focus, then Tab.
+    await page.evaluate(() => {
+      document.body.tabIndex = -1;
+      document.body.focus();
+      document.body.removeAttribute('tabindex');
+    });
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => document.activeElement?.textContent);
     return { unnamed, first };

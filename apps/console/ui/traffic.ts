@@ -67,7 +67,6 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
       [...new Set(traffic.buckets.flatMap((b) => Object.keys(pick(b))))].sort();
     const statuses = keys((b) => b.byStatus);
     const channelIds = keys((b) => b.byChannel);
-    const width = Math.max(320, Math.min(body.clientWidth || 900, 1100));
     const chartBox = (id: string, title: string) => h('figure', { id, class: 'chart', 'aria-label': title });
     const boxes = {
       status: chartBox('chart-status', 'Messages per minute by status'),
@@ -131,12 +130,14 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
       title: string,
       unit: string,
       series: { label: string; values: (number | null)[] }[],
+      range?: [number, number],
     ) => {
       const options: uPlot.Options = {
         title,
-        width,
+        // The figure's own width (the grid gives each chart half the page, or all of it when narrow).
+        width: Math.max(300, box.clientWidth - 16),
         height: 220,
-        scales: { x: { time: true } },
+        scales: { x: { time: true }, ...(range ? { y: { range } } : {}) },
         axes: [{}, { label: unit, size: 60 }],
         series: [
           {},
@@ -145,6 +146,8 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
             stroke: PALETTE[i % PALETTE.length],
             width: 2,
             spanGaps: false,
+            // Rates and latencies exist only where messages were decided: dots show lone ones.
+            points: { show: s.values.some((value) => value === null), size: 6 },
           })),
         ],
       };
@@ -168,14 +171,20 @@ export async function renderTraffic(container: HTMLElement): Promise<() => void>
         values: traffic.buckets.map((b) => perMinute(b.byChannel[id] ?? 0)),
       })),
     );
-    plot(boxes.rate, 'Delivery rate', '%', [
-      {
-        label: 'delivered / (delivered + failed)',
-        values: traffic.buckets.map((b) =>
-          b.delivered + b.failed > 0 ? (100 * b.delivered) / (b.delivered + b.failed) : null,
-        ),
-      },
-    ]);
+    plot(
+      boxes.rate,
+      'Delivery rate',
+      '%',
+      [
+        {
+          label: 'delivered / (delivered + failed)',
+          values: traffic.buckets.map((b) =>
+            b.delivered + b.failed > 0 ? (100 * b.delivered) / (b.delivered + b.failed) : null,
+          ),
+        },
+      ],
+      [0, 100],
+    );
     plot(
       boxes.latency,
       'Delivery latency (created → delivered)',

@@ -11,14 +11,13 @@ import { WorkspaceKeys } from './workspace-keys';
 @Module({})
 export class AuthModule {
   static forRoot(options: { adminToken?: string } = {}): DynamicModule {
+    // Guards named in @UseGuards are built in their controller's module: the token is exported (the
+    // module is global) so WorkspaceAuthGuard finds it there too.
+    const token = options.adminToken ? [{ provide: ADMIN_TOKEN, useValue: options.adminToken }] : [];
     return {
       module: AuthModule,
-      providers: [
-        WorkspaceKeys,
-        WorkspaceAuthGuard,
-        ...(options.adminToken ? [{ provide: ADMIN_TOKEN, useValue: options.adminToken }] : []),
-      ],
-      exports: [WorkspaceKeys, WorkspaceAuthGuard],
+      providers: [WorkspaceKeys, WorkspaceAuthGuard, ...token],
+      exports: [WorkspaceKeys, WorkspaceAuthGuard, ...(token.length > 0 ? [ADMIN_TOKEN] : [])],
     };
   }
 }

@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiRoute } from '@smsgate/runtime';
-import { apiDocuments, renderApiDocument, servedModules } from './api-reference';
+import { apiDocuments, consoleForwardedRoutes, renderApiDocument, servedModules } from './api-reference';
 import { nestRoutes } from './nest-routes';
 
 // Ajv resolves `$dynamicRef: "#meta"` to the wrong schema (it then checks a parameter's schema as a parameter);
@@ -90,4 +90,17 @@ describe('the route registries', () => {
       expect(documented(routes)).toEqual(nestRoutes(module));
     },
   );
+});
+
+describe("the console's document", () => {
+  it('describes each route it passes on as its owner does', () => {
+    const forwarded = consoleForwardedRoutes();
+    expect(forwarded.map((route) => `${route.method.toUpperCase()} ${route.path}`)).toContain(
+      'POST /v1/messages',
+    );
+    const paths = Object.keys(apiDocuments().console.paths as object);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/v1/messages/{id}', '/v1/stats/traffic', '/v1/dead-letters']),
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
 import { consoleEnv } from '../../../apps/console/src/config';
 import { ConsoleModule } from '../../../apps/console/src/console.module';
 import { consoleRoutes } from '../../../apps/console/src/console.routes';
+import { forwardedRoutes } from '../../../apps/console/src/gateway/forwarded-routes';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
 import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';
@@ -68,12 +69,33 @@ export function servedModules(): Record<string, { module: DynamicModule; routes:
   };
 }
 
+/**
+ * The routes the console passes on, as their owners describe them (the answers come back unchanged): an
+ * entry of forwardedRoutes that its owner does not serve throws.
+ */
+export function consoleForwardedRoutes(): ApiRoute[] {
+  const owners: Record<string, ApiRoute[]> = { ingress: ingressRoutes, 'dlr-tracker': dlrTrackerRoutes };
+  return forwardedRoutes.map((forwarded) => {
+    const route = owners[forwarded.to].find(
+      (candidate) => candidate.method === forwarded.method.toLowerCase() && candidate.path === forwarded.path,
+    );
+    if (!route)
+      throw new Error(
+        `the console passes ${forwarded.method} ${forwarded.path} to ${forwarded.to}, which does not serve it`,
+      );
+    return {
+      ...route,
+      description: `${route.description ?? route.summary}\n\nPassed on to ${forwarded.to} unchanged.`,
+    };
+  });
+}
+
 /** The OpenAPI documents committed under docs/openapi/, one per service, from the routes the services serve. */
 export function apiDocuments(): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
     Object.entries(servedModules()).map(([service, { routes }]) => [
       service,
-      serviceApiDocument(service, routes),
+      serviceApiDocument(service, service === 'console' ? [...routes, ...consoleForwardedRoutes()] : routes),
     ]),
   );
 }
