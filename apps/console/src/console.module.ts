@@ -9,7 +9,7 @@ import { WhoAmIController } from './session/whoami.controller';
 
 /**
  * The operator console (docs/console.md): its pages, the routes of the other services it uses passed on
- * under one base URL (gateway/forwarded-routes.ts), and what no other service holds: every replica's SMSC
+ * under one base URL (gateway/forwarded.routes.ts), and what no other service holds: every replica's SMSC
  * connections and the dead-letter topic.
  */
 export class ConsoleModule extends smsgateServiceModule<ConsoleConfig>(

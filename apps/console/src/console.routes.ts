@@ -73,7 +73,7 @@ const letterExample = {
 
 /**
  * The console's own HTTP routes, as its OpenAPI document describes them. The other services' routes it
- * passes on (gateway/forwarded-routes.ts) are described by those services' documents.
+ * passes on (gateway/forwarded.routes.ts) are described by those services' documents.
  */
 export const consoleRoutes: ApiRoute[] = [
   {

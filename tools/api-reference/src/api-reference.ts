@@ -6,7 +6,7 @@ import { chtRelayEnv } from '../../../apps/cht-relay/src/config';
 import { consoleEnv } from '../../../apps/console/src/config';
 import { ConsoleModule } from '../../../apps/console/src/console.module';
 import { consoleRoutes } from '../../../apps/console/src/console.routes';
-import { forwardedRoutes } from '../../../apps/console/src/gateway/forwarded-routes';
+import { forwardedRoutes } from '../../../apps/console/src/gateway/forwarded.routes';
 import { dlrTrackerEnv } from '../../../apps/dlr-tracker/src/config';
 import { DlrTrackerModule } from '../../../apps/dlr-tracker/src/dlr-tracker.module';
 import { dlrTrackerRoutes } from '../../../apps/dlr-tracker/src/messages/messages.routes';

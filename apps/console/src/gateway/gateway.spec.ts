@@ -1,6 +1,6 @@
 import { freePort, RecordingServer } from '@smsgate/testing';
 import Fastify, { FastifyInstance } from 'fastify';
-import { forwardedRoutes } from './forwarded-routes';
+import { forwardedRoutes } from './forwarded.routes';
 import { serveForwardedRoutes } from './gateway';
 
 describe('the console passing routes on', () => {

@@ -1,6 +1,6 @@
 import { outgoingTraceparent } from '@smsgate/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ForwardedRoute, forwardedRoutes, Upstream } from './forwarded-routes';
+import { ForwardedRoute, forwardedRoutes, Upstream } from './forwarded.routes';
 
 const PASSED_REQUEST_HEADERS = [
   'authorization',
