@@ -1,0 +1,727 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { facts, orDash, statusWord, Style, table, timeArgument } from './format';
+
+/** Exit codes: what a script can tell apart. */
+export const EXIT = { ok: 0, api: 1, usage: 2, unreachable: 3 } as const;
+
+/** What the command reads and writes: the process's in main.ts, fakes in its tests. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether a person answers (stdin and stdout are terminals): only then does it ask before changing state. */
+  interactive: boolean;
+  /** Asks a yes/no question (interactive only). */
+  ask: (question: string) => Promise<boolean>;
+  colour: boolean;
+  fetch: typeof fetch;
+  version: string;
+}
+
+class UsageError extends Error {}
+class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+class Unreachable extends Error {}
+
+const DEFAULT_URL = 'http://127.0.0.1:8086';
+const FINAL = ['delivered', 'failed', 'expired', 'rejected', 'errored', 'no_route', 'unknown', 'received'];
+
+export const USAGE = `usage: smsgate [global options] <command> [options]
+
+Commands:
+  send --to <number> [--to <number>…] --text <text> [--channel <uuid>] [--from <sender>]
+       [--correlation-id <id>]            send a message (one or more destinations)
+  status <id> [--wait]                    a message: status, history, parts, callbacks
+                                          (--wait: until it is final, at most --timeout)
+  messages [--status <s>] [--since 1h] [--until <time>] [--to <number>] [--channel <uuid>]
+       [--direction in|out] [--correlation-id <id>] [--limit <n>] [--all]
+                                          the log, newest first (--all: every page)
+  channels [list]                         channels and their state
+  channels enable|disable <uuid> [--yes]  turn a channel on or off
+  binds                                   every SMSC connection, across replicas
+  dlq list [--topic <t>] [--group <g>] [--reason <regex>] [--since 1d] [--until <time>] [--limit <n>]
+                                          dead letters, newest first (admin token)
+  dlq replay (--id <id>… | --topic/--group/--reason/--since/--until) [--limit <n>] [--dry-run] [--yes]
+                                          replay dead letters to their topics (admin token)
+  whoami                                  who the key belongs to
+  help [command]                          this text
+
+Global options (or environment):
+  --url <base URL>        SMSGATE_URL, default ${DEFAULT_URL} (the console's)
+  --key <key>             SMSGATE_KEY: a workspace API key or the admin token (never printed)
+  --workspace <id>        SMSGATE_WORKSPACE: the workspace an admin token acts in
+  --json                  print the API's JSON answer, for scripts
+  --timeout <seconds>     per request (default 30)
+  --version, --help
+
+Times: a duration back from now (90s, 30m, 1h, 2d, 1w) or an ISO 8601 time.
+Exit codes: 0 done, 1 the API refused or failed, 2 usage, 3 the URL cannot be reached.`;
+
+const GLOBAL: ParseArgsConfig['options'] = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  workspace: { type: 'string' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+};
+
+const COMMAND_OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  send: {
+    to: { type: 'string', multiple: true },
+    text: { type: 'string' },
+    channel: { type: 'string' },
+    from: { type: 'string' },
+    'correlation-id': { type: 'string' },
+  },
+  status: { wait: { type: 'boolean' } },
+  messages: {
+    status: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    to: { type: 'string' },
+    channel: { type: 'string' },
+    direction: { type: 'string' },
+    'correlation-id': { type: 'string' },
+    limit: { type: 'string' },
+    all: { type: 'boolean' },
+  },
+  channels: { yes: { type: 'boolean', short: 'y' } },
+  binds: {},
+  dlq: {
+    topic: { type: 'string' },
+    group: { type: 'string' },
+    reason: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    limit: { type: 'string' },
+    id: { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+  },
+  whoami: {},
+  help: {},
+};
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+interface Context {
+  io: CliIo;
+  base: string;
+  key: string;
+  workspace?: string;
+  json: boolean;
+  timeoutMs: number;
+  style: Style;
+}
+
+/** Runs one `smsgate …` command; resolves to its exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`smsgate: ${error.message}\nRun \`smsgate help\` for the commands.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ApiFailure) {
+      io.stderr(`smsgate: ${error.status ? `${error.status} ` : ''}${error.message}\n`);
+      return EXIT.api;
+    }
+    if (error instanceof Unreachable) {
+      io.stderr(`smsgate: ${error.message}\n`);
+      return EXIT.unreachable;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  const options = { ...GLOBAL, ...(command ? (COMMAND_OPTIONS[command] ?? {}) : {}) };
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const { values } = parsed;
+  const [name, ...rest] = parsed.positionals;
+  if (values.version) {
+    io.stdout(`${io.version}\n`);
+    return EXIT.ok;
+  }
+  if (values.help || name === undefined || name === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (!(name in COMMAND_OPTIONS)) throw new UsageError(`unknown command ${name}`);
+
+  const key = (values.key as string | undefined) ?? io.env.SMSGATE_KEY;
+  if (!key)
+    throw new UsageError('no key: give --key or set SMSGATE_KEY (a workspace API key or the admin token)');
+  const base = ((values.url as string | undefined) ?? io.env.SMSGATE_URL ?? DEFAULT_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(base)) throw new UsageError(`--url must be an http(s) URL, not ${base}`);
+  const seconds = values.timeout === undefined ? 30 : Number(values.timeout);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError('--timeout must be a number of seconds');
+  const context: Context = {
+    io,
+    base,
+    key,
+    workspace: (values.workspace as string | undefined) ?? io.env.SMSGATE_WORKSPACE,
+    json: values.json === true,
+    timeoutMs: seconds * 1_000,
+    style: { colour: io.colour },
+  };
+  switch (name) {
+    case 'send':
+      return send(context, values, rest);
+    case 'status':
+      return status(context, values, rest);
+    case 'messages':
+      return messages(context, values, rest);
+    case 'channels':
+      return channels(context, values, rest);
+    case 'binds':
+      return binds(context, rest);
+    case 'dlq':
+      return deadLetters(context, values, rest);
+    default:
+      return whoami(context, rest);
+  }
+}
+
+function noMore(rest: string[]): void {
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+}
+
+async function call<T>(context: Context, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${context.key}`,
+    accept: 'application/json',
+  };
+  if (context.workspace) headers['x-smsgate-workspace'] = context.workspace;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await context.io.fetch(`${context.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(context.timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${context.timeoutMs / 1_000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new Unreachable(`cannot reach ${context.base}: ${why}`);
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const message =
+      json && typeof json === 'object' && 'message' in json
+        ? String((json as { message: unknown }).message)
+        : text.slice(0, 500) || response.statusText;
+    throw new ApiFailure(response.status, message);
+  }
+  return json as T;
+}
+
+const print = (context: Context, text: string) => context.io.stdout(`${text}\n`);
+const printJson = (context: Context, value: unknown) => print(context, JSON.stringify(value, null, 2));
+
+/** Asks before a change of state: a person on a terminal answers; a script says --yes. */
+async function confirmed(context: Context, yes: boolean, question: string): Promise<boolean> {
+  if (yes) return true;
+  if (!context.io.interactive)
+    throw new UsageError(`${question.replace(/\?$/, '')}: this changes state; add --yes`);
+  return context.io.ask(`${question} [y/N] `);
+}
+
+function time(values: Values, name: 'since' | 'until'): string | undefined {
+  const value = values[name] as string | undefined;
+  if (value === undefined) return undefined;
+  const at = timeArgument(value);
+  if (!at)
+    throw new UsageError(`--${name} must be a duration back from now (30m, 1h, 2d) or an ISO 8601 time`);
+  return at;
+}
+
+function count(values: Values, name: string, max: number): number | undefined {
+  const value = values[name] as string | undefined;
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+interface SendAnswer {
+  messages: { id?: string; to: string; status: string; reason?: string }[];
+}
+
+async function send(context: Context, values: Values, rest: string[]): Promise<number> {
+  noMore(rest);
+  const to = (values.to as string[] | undefined) ?? [];
+  const text = values.text as string | undefined;
+  if (to.length === 0) throw new UsageError('send needs --to <number>');
+  if (text === undefined) throw new UsageError('send needs --text <text>');
+  const body: Record<string, unknown> = { to: to.length === 1 ? to[0] : to, text };
+  if (values.channel) body.channel = values.channel;
+  if (values.from) body.from = values.from;
+  if (values['correlation-id']) body.correlationId = values['correlation-id'];
+  const answer = await call<SendAnswer>(context, 'POST', '/v1/messages', body);
+  if (context.json) printJson(context, answer);
+  else
+    print(
+      context,
+      table(
+        ['TO', 'STATUS', 'ID OR REASON'],
+        answer.messages.map((m) => [m.to, statusWord(context.style, m.status), m.id ?? m.reason ?? '']),
+        80,
+      ),
+    );
+  return answer.messages.some((m) => m.status === 'rejected') ? EXIT.api : EXIT.ok;
+}
+
+interface MessageDetail {
+  id: string;
+  status: string;
+  direction: string;
+  channel: string | null;
+  from: string | null;
+  to: string | null;
+  text: string;
+  segments: number;
+  providerIds: string[];
+  correlationId: string | null;
+  createdAt: string;
+  statusAt: string | null;
+  error: unknown;
+  history: {
+    at: string;
+    status: string;
+    applied: boolean;
+    source: string;
+    part: number | null;
+    detail: unknown;
+  }[];
+  parts: { index: number; status: string; providerMessageId: string | null }[];
+  callbacks?: {
+    createdAt: string;
+    status: string | null;
+    url: string;
+    state: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
+}
+
+async function status(context: Context, values: Values, rest: string[]): Promise<number> {
+  const [id, ...more] = rest;
+  if (!id) throw new UsageError('status needs a message id');
+  noMore(more);
+  const path = `/v1/messages/${encodeURIComponent(id)}`;
+  let message = await call<MessageDetail>(context, 'GET', path);
+  if (values.wait) {
+    const deadline = Date.now() + context.timeoutMs;
+    while (!FINAL.includes(message.status) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      message = await call<MessageDetail>(context, 'GET', path);
+    }
+  }
+  if (context.json) {
+    printJson(context, message);
+    return EXIT.ok;
+  }
+  const s = context.style;
+  print(
+    context,
+    [
+      facts([
+        ['id', message.id],
+        ['status', `${statusWord(s, message.status)}${message.statusAt ? ` since ${message.statusAt}` : ''}`],
+        ['direction', message.direction],
+        ['from', orDash(message.from)],
+        ['to', orDash(message.to)],
+        ['channel', orDash(message.channel)],
+        ['text', message.text],
+        ['segments', String(message.segments)],
+        ['provider ids', message.providerIds.length ? message.providerIds.join(', ') : '-'],
+        ['correlation id', orDash(message.correlationId)],
+        ['created', message.createdAt],
+        ...(message.error ? ([['error', JSON.stringify(message.error)]] as [string, string][]) : []),
+      ]),
+      '',
+      'History:',
+      table(
+        ['AT', 'STATUS', 'APPLIED', 'PART', 'SOURCE', 'DETAIL'],
+        message.history.map((event) => [
+          event.at,
+          statusWord(s, event.status),
+          event.applied ? 'applied' : 'kept',
+          orDash(event.part),
+          event.source,
+          event.detail ? JSON.stringify(event.detail) : '-',
+        ]),
+        70,
+      ),
+      ...(message.parts.length
+        ? [
+            '',
+            'Parts:',
+            table(
+              ['PART', 'STATUS', 'PROVIDER ID'],
+              message.parts.map((part) => [
+                String(part.index),
+                statusWord(s, part.status),
+                orDash(part.providerMessageId),
+              ]),
+            ),
+          ]
+        : []),
+      ...(message.callbacks?.length
+        ? [
+            '',
+            'Callbacks:',
+            table(
+              ['CREATED', 'STATUS', 'URL', 'OUTCOME', 'ATTEMPTS', 'LAST ERROR'],
+              message.callbacks.map((c) => [
+                c.createdAt,
+                orDash(c.status),
+                c.url,
+                c.state,
+                String(c.attempts),
+                orDash(c.lastError),
+              ]),
+              60,
+            ),
+          ]
+        : []),
+    ].join('\n'),
+  );
+  return EXIT.ok;
+}
+
+interface MessagePage {
+  data: {
+    id: string;
+    createdAt: string;
+    direction: string;
+    from: string | null;
+    to: string | null;
+    status: string;
+    channel: string | null;
+    text: string;
+  }[];
+  next: string | null;
+}
+
+async function messages(context: Context, values: Values, rest: string[]): Promise<number> {
+  noMore(rest);
+  const query = new URLSearchParams();
+  const limit = count(values, 'limit', 500);
+  if (limit) query.set('limit', String(limit));
+  for (const [flag, name] of [
+    ['status', 'status'],
+    ['to', 'to'],
+    ['channel', 'channel'],
+    ['direction', 'direction'],
+    ['correlation-id', 'correlationId'],
+  ] as const) {
+    const value = values[flag] as string | undefined;
+    if (value !== undefined) query.set(name, value);
+  }
+  const since = time(values, 'since');
+  const until = time(values, 'until');
+  if (since) query.set('since', since);
+  if (until) query.set('until', until);
+  const pages: MessagePage[] = [];
+  let cursor: string | null = null;
+  do {
+    if (cursor) query.set('cursor', cursor);
+    const page: MessagePage = await call<MessagePage>(context, 'GET', `/v1/messages?${query.toString()}`);
+    pages.push(page);
+    cursor = values.all ? page.next : null;
+  } while (cursor);
+  const rows = pages.flatMap((page) => page.data);
+  if (context.json) {
+    printJson(context, pages.length === 1 ? pages[0] : { data: rows, next: null });
+    return EXIT.ok;
+  }
+  print(
+    context,
+    rows.length === 0
+      ? 'No message matches.'
+      : table(
+          ['CREATED', 'DIR', 'FROM', 'TO', 'STATUS', 'CHANNEL', 'TEXT', 'ID'],
+          rows.map((m) => [
+            m.createdAt,
+            m.direction,
+            orDash(m.from),
+            orDash(m.to),
+            statusWord(context.style, m.status),
+            m.channel ? m.channel.slice(0, 8) : '-',
+            m.text,
+            m.id,
+          ]),
+          30,
+        ) + (pages[pages.length - 1].next ? '\n(more: --all, or a narrower --since)' : ''),
+  );
+  return EXIT.ok;
+}
+
+interface Channel {
+  uuid: string;
+  name: string;
+  type: string;
+  address: string | null;
+  enabled: boolean;
+}
+
+async function channels(context: Context, values: Values, rest: string[]): Promise<number> {
+  const [action = 'list', uuid, ...more] = rest;
+  noMore(more);
+  if (action === 'list') {
+    if (uuid) throw new UsageError(`unexpected argument ${uuid}`);
+    const answer = await call<{ results: Channel[] }>(context, 'GET', '/v1/channels');
+    if (context.json) printJson(context, answer);
+    else
+      print(
+        context,
+        answer.results.length === 0
+          ? 'No channel.'
+          : table(
+              ['UUID', 'NAME', 'TYPE', 'ADDRESS', 'ENABLED'],
+              answer.results.map((c) => [
+                c.uuid,
+                c.name,
+                c.type,
+                orDash(c.address),
+                c.enabled ? 'yes' : 'no',
+              ]),
+            ),
+      );
+    return EXIT.ok;
+  }
+  if (action !== 'enable' && action !== 'disable')
+    throw new UsageError(`channels takes list, enable or disable, not ${action}`);
+  if (!uuid) throw new UsageError(`channels ${action} needs a channel uuid`);
+  if (
+    !(await confirmed(
+      context,
+      values.yes === true,
+      `${action === 'enable' ? 'Enable' : 'Disable'} channel ${uuid}?`,
+    ))
+  ) {
+    print(context, 'Nothing changed.');
+    return EXIT.ok;
+  }
+  const channel = await call<Channel>(context, 'PATCH', `/v1/channels/${encodeURIComponent(uuid)}`, {
+    enabled: action === 'enable',
+  });
+  if (context.json) printJson(context, channel);
+  else print(context, `${channel.name} (${channel.uuid}) is ${channel.enabled ? 'enabled' : 'disabled'}.`);
+  return EXIT.ok;
+}
+
+interface Binds {
+  replicas: { replica: string; partitions: number[]; updatedAt: string }[];
+  channels: {
+    channel: string;
+    name: string;
+    type: string;
+    state: string;
+    status?: { name: string };
+    replica: string;
+    binds: {
+      id: string;
+      mode: string;
+      state: string;
+      window: number;
+      outstanding: number;
+      submitRate: number;
+      reconnects: number;
+      lastError?: string;
+    }[];
+  }[];
+}
+
+async function binds(context: Context, rest: string[]): Promise<number> {
+  noMore(rest);
+  const answer = await call<Binds>(context, 'GET', '/v1/binds');
+  if (context.json) {
+    printJson(context, answer);
+    return EXIT.ok;
+  }
+  const rows = answer.channels.flatMap((channel) =>
+    (channel.binds.length ? channel.binds : [undefined]).map((bind) => [
+      channel.name,
+      channel.type,
+      statusWord(context.style, channel.state) + (channel.status ? ` (${channel.status.name})` : ''),
+      bind?.id ?? '-',
+      bind ? statusWord(context.style, bind.state) : '-',
+      bind ? `${bind.outstanding}/${bind.window}` : '-',
+      bind ? bind.submitRate.toFixed(1) : '-',
+      bind ? String(bind.reconnects) : '-',
+      orDash(bind?.lastError),
+      channel.replica,
+    ]),
+  );
+  print(
+    context,
+    `${answer.replicas.length} smpp-binds replica(s) reporting\n` +
+      (rows.length === 0
+        ? 'No SMSC channel is held.'
+        : table(
+            [
+              'CHANNEL',
+              'TYPE',
+              'STATE',
+              'BIND',
+              'BIND STATE',
+              'WINDOW',
+              'RATE/S',
+              'RECONNECTS',
+              'LAST ERROR',
+              'REPLICA',
+            ],
+            rows,
+          )),
+  );
+  return EXIT.ok;
+}
+
+interface Letter {
+  id: string;
+  failedAt: string;
+  sourceTopic: string;
+  group: string;
+  reason: string;
+  attempts: number;
+}
+
+async function deadLetters(context: Context, values: Values, rest: string[]): Promise<number> {
+  const [action, ...more] = rest;
+  noMore(more);
+  const filter: Record<string, string> = {};
+  for (const name of ['topic', 'group', 'reason'] as const) {
+    const value = values[name] as string | undefined;
+    if (value !== undefined) filter[name] = value;
+  }
+  const since = time(values, 'since');
+  const until = time(values, 'until');
+  if (since) filter.since = since;
+  if (until) filter.until = until;
+  if (action === 'list') {
+    const query = new URLSearchParams(filter);
+    const limit = count(values, 'limit', 1_000);
+    if (limit) query.set('limit', String(limit));
+    const page = await call<{ scanned: number; matched: number; results: Letter[] }>(
+      context,
+      'GET',
+      `/v1/dead-letters?${query.toString()}`,
+    );
+    if (context.json) printJson(context, page);
+    else
+      print(
+        context,
+        `${page.matched} of ${page.scanned} dead letters match${page.matched > page.results.length ? ` (newest ${page.results.length} shown)` : ''}\n` +
+          (page.results.length === 0
+            ? ''
+            : table(
+                ['FAILED AT', 'TOPIC', 'GROUP', 'ATTEMPTS', 'REASON', 'ID'],
+                page.results.map((l) => [
+                  l.failedAt,
+                  l.sourceTopic,
+                  l.group,
+                  String(l.attempts),
+                  l.reason,
+                  l.id,
+                ]),
+                50,
+              )),
+      );
+    return EXIT.ok;
+  }
+  if (action !== 'replay') throw new UsageError(`dlq takes list or replay${action ? `, not ${action}` : ''}`);
+  const ids = (values.id as string[] | undefined) ?? [];
+  if (ids.length === 0 && Object.keys(filter).length === 0)
+    throw new UsageError(
+      'dlq replay needs --id <id> or a filter (--topic, --group, --reason, --since, --until)',
+    );
+  const dryRun = values['dry-run'] === true;
+  const body: Record<string, unknown> = { ...filter, dryRun };
+  if (ids.length) body.ids = ids;
+  const limit = count(values, 'limit', 10_000);
+  if (limit) body.limit = limit;
+  if (
+    !dryRun &&
+    !(await confirmed(
+      context,
+      values.yes === true,
+      `Replay ${ids.length ? `${ids.length} dead letter(s)` : 'the matching dead letters'}?`,
+    ))
+  ) {
+    print(context, 'Nothing replayed.');
+    return EXIT.ok;
+  }
+  const report = await call<{
+    scanned: number;
+    matched: Letter[];
+    replayed: number;
+    unusable: { reason: string }[];
+    dryRun: boolean;
+  }>(context, 'POST', '/v1/dead-letters/replay', body);
+  if (context.json) printJson(context, report);
+  else
+    print(
+      context,
+      `${report.dryRun ? 'Dry run: would replay' : 'Replayed'} ${report.dryRun ? report.matched.length : report.replayed} of ${report.matched.length} matching (${report.scanned} read)` +
+        (report.matched.length
+          ? `\n${table(
+              ['ID', 'TOPIC', 'REASON'],
+              report.matched.map((l) => [l.id, l.sourceTopic, l.reason]),
+              50,
+            )}`
+          : '') +
+        (report.unusable.length
+          ? `\nNot replayable:\n${report.unusable.map((u) => `  ${u.reason}`).join('\n')}`
+          : ''),
+    );
+  return ids.length > 0 && !dryRun && report.replayed < ids.length ? EXIT.api : EXIT.ok;
+}
+
+async function whoami(context: Context, rest: string[]): Promise<number> {
+  noMore(rest);
+  const answer = await call<{ role: string; workspace?: { id: string; name: string } }>(
+    context,
+    'GET',
+    '/v1/whoami',
+  );
+  if (context.json) printJson(context, answer);
+  else
+    print(
+      context,
+      answer.role === 'admin'
+        ? `the admin token (every workspace${context.workspace ? `; acting in ${context.workspace}` : ''}) at ${context.base}`
+        : `workspace ${answer.workspace?.name} (${answer.workspace?.id}) at ${context.base}`,
+    );
+  return EXIT.ok;
+}
