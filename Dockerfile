@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One Dockerfile, one small image per service: `--build-arg APP=<service>` picks which app of the build
-# output goes in (ingress, dispatcher, smpp-binds, dlr-tracker, cht-relay). Every image also carries the
+# output goes in (ingress, dispatcher, smpp-binds, dlr-tracker, cht-relay, smpp-server, console). Every image also carries the
 # migration runner: `node dist/libs/db/src/migrate.js` (the compose `migrate` job and the Kubernetes Job).
 #   docker build --build-arg APP=ingress -t smsgate-ingress .
 ARG NODE_IMAGE=node:20.19-bookworm-slim
@@ -43,9 +43,9 @@ RUN printf "require('./apps/%s/src/main.js');\n" "$APP" > dist/main.js
 # The files belong to root and are read-only for the service user; it writes nothing (logs go to stdout),
 # so the container also runs with a read-only root filesystem.
 USER node
-EXPOSE 8080 8081 8082 8083 8084
+EXPOSE 8080 8081 8082 8083 8084 8085 8086
 # PORT when set, else the service's default port (docs/configuration.md).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "const d={ingress:8080,dispatcher:8081,'smpp-binds':8082,'dlr-tracker':8083,'cht-relay':8084};fetch('http://127.0.0.1:'+(process.env.PORT||d[process.env.APP])+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const d={ingress:8080,dispatcher:8081,'smpp-binds':8082,'dlr-tracker':8083,'cht-relay':8084,'smpp-server':8085,console:8086};fetch('http://127.0.0.1:'+(process.env.PORT||d[process.env.APP])+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1 and handles SIGTERM itself (readiness turns 503, work in hand finishes, offsets commit).
 CMD ["node", "dist/main.js"]

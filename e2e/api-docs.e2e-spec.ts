@@ -24,6 +24,7 @@ const SERVICES: [ServiceName, string[]][] = [
   ['cht-relay', ['/api/v2/broadcasts.json', '/rapidpro/{channelUuid}/send', '/v1/cht/target']],
   ['smpp-binds', ['/v1/binds']],
   ['smpp-server', ['/v1/smpp-server/sessions']],
+  ['console', ['/v1/dead-letters', '/v1/binds', '/v1/whoami']],
   ['dispatcher', []],
 ];
 

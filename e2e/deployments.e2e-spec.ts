@@ -13,7 +13,7 @@ describe('every deployment form boots', () => {
       const result = await bootForm(form, boot, hosts, infra);
       // From an empty database: every migration, in order.
       expect(result.migrated).toBe(`migrations: ${migrations.map(({ name }) => name).join(', ')}`);
-      expect(result.services.map(({ source }) => source)).toHaveLength(6);
+      expect(result.services.map(({ source }) => source)).toHaveLength(7);
       // SIGTERM drains and exits 0, as Kubernetes and Compose stop them.
       expect(result.services.filter(({ exitCode }) => exitCode !== 0)).toEqual([]);
       console.log(

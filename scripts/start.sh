@@ -27,7 +27,8 @@ node "$ROOT/dist/libs/db/src/migrate.js"
 
 # Dispatcher tells IMIconnect to report deliveries to ingress's DR notify URLs.
 export INGRESS_PUBLIC_URL="${INGRESS_PUBLIC_URL:-${PUBLIC_URL:-http://127.0.0.1:8080}}"
-SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084 smpp-server:8085)
+# The console (8086) reaches ingress and dlr-tracker at their default local URLs (INGRESS_URL, DLR_TRACKER_URL).
+SERVICES=(ingress:8080 dispatcher:8081 smpp-binds:8082 dlr-tracker:8083 cht-relay:8084 smpp-server:8085 console:8086)
 # smsgate's SMPP server takes ESME binds here (SMPP_PORT; TLS too when SMPP_TLS_CERT_FILE/KEY_FILE are set).
 export SMPP_PORT=${SMPP_PORT:-2775}
 LOGS="$LOCAL/logs"
@@ -72,12 +73,16 @@ done
 cat <<MSG
 
 smsgate is running.
+  Console: http://127.0.0.1:8086   (sign in with the admin token below, or a workspace's API key;
+           the same URL for the command line: SMSGATE_KEY=… npx smsgate help)
+
   ingress      http://127.0.0.1:8080   (admin API, send API, inbound /c/…)
   dispatcher   http://127.0.0.1:8081
   smpp-binds   http://127.0.0.1:8082
   dlr-tracker  http://127.0.0.1:8083   (message status API)
   cht-relay    http://127.0.0.1:8084
   smpp-server  http://127.0.0.1:8085   (ESMEs bind over SMPP to 127.0.0.1:$SMPP_PORT; accounts: POST /v1/smpp-accounts)
+  console      http://127.0.0.1:8086   (the operator console and the CLI's base URL)
   health: /health/live, /health/ready   metrics: /metrics   logs: .local/logs/<service>.log
   Kafka: $KAFKA_BROKERS
 

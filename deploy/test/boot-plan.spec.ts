@@ -8,6 +8,7 @@ describe.each(DEPLOYMENT_FORMS)('the environment $form gives each process', ({ p
     const boot = plan();
     expect(boot.services.map((service) => service.app).sort()).toEqual([
       'cht-relay',
+      'console',
       'dispatcher',
       'dlr-tracker',
       'ingress',

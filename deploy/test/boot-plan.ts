@@ -25,7 +25,15 @@ export interface BootPlan {
   services: ServicePlan[];
 }
 
-export const APPS = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay', 'smpp-server'];
+export const APPS = [
+  'ingress',
+  'dispatcher',
+  'smpp-binds',
+  'dlr-tracker',
+  'cht-relay',
+  'smpp-server',
+  'console',
+];
 
 /**
  * The runtime image's environment and command (Dockerfile): `ENV` lines, and `CMD node dist/main.js`,

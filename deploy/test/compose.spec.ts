@@ -29,7 +29,15 @@ function composeValidator() {
   return ajv.compile(schema);
 }
 
-const SERVICES = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay', 'smpp-server'];
+const SERVICES = [
+  'ingress',
+  'dispatcher',
+  'smpp-binds',
+  'dlr-tracker',
+  'cht-relay',
+  'smpp-server',
+  'console',
+];
 const env = {
   ADMIN_TOKEN: 'demo-admin-token-0123456789',
   SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),

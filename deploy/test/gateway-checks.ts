@@ -7,7 +7,15 @@ import { repoRoot } from './compose-file';
 import { lint, SECRET_NAME } from './manifest-lint';
 import { Manifest, schemaProblems } from './manifests';
 
-export const SERVICES = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay', 'smpp-server'];
+export const SERVICES = [
+  'ingress',
+  'dispatcher',
+  'smpp-binds',
+  'dlr-tracker',
+  'cht-relay',
+  'smpp-server',
+  'console',
+];
 
 interface IngressPath {
   path: string;
@@ -55,7 +63,7 @@ export function itRendersTheGateway(manifests: Manifest[], secretName = SECRET_N
     expect(lint(manifests, secretName)).toEqual([]);
   });
 
-  it('has a Deployment, a Service and a PodDisruptionBudget for each of the six services', () => {
+  it('has a Deployment, a Service and a PodDisruptionBudget for each of the seven services', () => {
     for (const service of SERVICES) {
       const deployment = named(manifests, 'Deployment', `smsgate-${service}`);
       expect(deployment).toBeDefined();

@@ -93,14 +93,12 @@ describe('the route registries', () => {
 });
 
 describe("the console's document", () => {
-  it('describes each route it passes on as its owner does', () => {
+  it('passes on only routes their owners serve and describe, none of its own', () => {
     const forwarded = consoleForwardedRoutes();
     expect(forwarded.map((route) => `${route.method.toUpperCase()} ${route.path}`)).toContain(
       'POST /v1/messages',
     );
-    const paths = Object.keys(apiDocuments().console.paths as object);
-    expect(paths).toEqual(
-      expect.arrayContaining(['/v1/messages/{id}', '/v1/stats/traffic', '/v1/dead-letters']),
-    );
+    const own = Object.keys(apiDocuments().console.paths as object);
+    for (const route of forwarded) expect(own).not.toContain(route.path.replace(/:(\w+)/g, '{$1}'));
   });
 });

@@ -48,7 +48,14 @@ export const securitySchemes = {
   admin: { name: 'adminToken', scheme: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } },
   workspace: {
     name: 'workspaceKey',
-    scheme: { type: 'http', scheme: 'bearer', description: "the workspace's API key" },
+    scheme: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        "the workspace's API key; or, where the service takes the admin token (ingress, dlr-tracker), " +
+        '`ADMIN_TOKEN` with the header `X-Smsgate-Workspace: <workspace id>`, acting within that workspace ' +
+        'as its key would (without the header: 400; an unknown workspace: 404)',
+    },
   },
   rapidpro: {
     name: 'rapidProToken',
@@ -101,6 +108,13 @@ export function withCommonAnswers(route: ApiRoute): ApiRoute {
     'a parameter or field PostgreSQL cannot store (NUL, an unpaired surrogate), or input nested too deep',
   );
   if (route.body) common[400] = errorAnswer('the body is malformed or refused: `message` says why');
+  // The admin token acting within a workspace (WorkspaceAuthGuard): the header missing or no workspace id.
+  if (route.auth === 'workspace') {
+    common[400] = errorAnswer(
+      `${common[400].description}; or the admin token without \`X-Smsgate-Workspace\`, or with one that is no workspace id`,
+    );
+    common[404] = errorAnswer('the admin token named a workspace (`X-Smsgate-Workspace`) that does not exist');
+  }
   // Fastify reads a body sent with any method but GET, whether the route reads it or not.
   if (route.method !== 'get') {
     common[413] = errorAnswer('the body exceeds the limit (1 MiB unless the service sets its own)');
