@@ -1,5 +1,6 @@
 import { api, listOf } from './api.js';
 import { confirmAction, h, notify, replace, statusBadge, table, time } from './dom.js';
+import { STATUSES } from './statuses.js';
 
 export interface MessageRow {
   id: string;
@@ -21,21 +22,6 @@ export interface ChannelRow {
   address: string | null;
   enabled: boolean;
 }
-
-export const STATUSES = [
-  'received',
-  'accepted',
-  'queued',
-  'wired',
-  'sent',
-  'delivered',
-  'failed',
-  'expired',
-  'rejected',
-  'errored',
-  'no_route',
-  'unknown',
-];
 
 const LIVE_INTERVAL_MS = 2_000;
 const PAGE_SIZE = 50;
