@@ -1,5 +1,6 @@
 import { Topics, uuidv7 } from '@smsgate/contracts';
 import {
+  ADMIN_TOKEN,
   connectTestDatabase,
   createChannel,
   createWorkspace,
@@ -88,6 +89,42 @@ describe('provider callbacks on ingress', () => {
       });
       const { rows } = await db.query('SELECT address FROM opt_outs WHERE channel_id = $1', [channel.uuid]);
       expect(rows).toEqual([{ address: '+254712000999' }]);
+    });
+
+    it("lists a channel's opt-outs to its workspace, newest first, a page at a time", async () => {
+      const channel = await createChannel(ingress.url, workspace.apiKey, { country: 'KE' });
+      for (const from of ['0712000001', '0712000002', '0712000003'])
+        expect((await fetch(`${ingress.url}/c/ex/${channel.uuid}/stopped?from=${from}`)).status).toBe(200);
+      const optOuts = async (query: string, headers: Record<string, string>) => {
+        const response = await fetch(`${ingress.url}/v1/channels/${channel.uuid}/opt-outs${query}`, {
+          headers,
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const key = { authorization: `Bearer ${workspace.apiKey}` };
+      const first = await optOuts('?limit=2', key);
+      expect(first).toEqual({
+        status: 200,
+        body: {
+          results: [
+            { address: '+254712000003', stoppedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) },
+            { address: '+254712000002', stoppedAt: expect.any(String) },
+          ],
+          next: expect.any(String),
+        },
+      });
+      const second = await optOuts(`?limit=2&cursor=${String(first.body.next)}`, key);
+      expect(second.body).toEqual({
+        results: [{ address: '+254712000001', stoppedAt: expect.any(String) }],
+        next: null,
+      });
+      // The admin token within the workspace sees the same; another workspace's key, no such channel.
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-smsgate-workspace': workspace.id };
+      expect(await optOuts('?limit=2', admin)).toEqual(first);
+      const other = await createWorkspace(ingress.url, 'e2e callbacks, other');
+      expect((await optOuts('', { authorization: `Bearer ${other.apiKey}` })).status).toBe(404);
+      expect((await optOuts('?limit=0', key)).status).toBe(400);
+      expect((await optOuts('?cursor=bm9wZQ', key)).status).toBe(400);
     });
 
     it('answers a status without a usable id with 400, and an unknown action with 404', async () => {

@@ -16,6 +16,8 @@ DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) A
 WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at;
 
 -- opt-outs.list
-SELECT address, stopped_at FROM opt_outs
-WHERE channel_id = $1 AND ($2::text IS NULL OR address > $2)
-ORDER BY address LIMIT $3;
+SELECT address, stopped_at,
+       to_char(stopped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+FROM opt_outs
+WHERE channel_id = $1 AND ($2::timestamptz IS NULL OR (stopped_at, address) < ($2::timestamptz, $3::text))
+ORDER BY stopped_at DESC, address DESC LIMIT $4;

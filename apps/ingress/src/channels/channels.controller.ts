@@ -13,10 +13,10 @@ import {
 } from '@nestjs/common';
 import { describeIssues } from '@smsgate/contracts';
 import { AuthenticatedWorkspace, CurrentWorkspace, WorkspaceAuthGuard } from '@smsgate/auth';
-import { PageQuery } from '../paging';
 import { parseBody } from '../zod-body';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelsService } from './channels.service';
+import { OptOutsQuery } from './opt-outs.query';
 
 @Controller('v1/channels')
 @UseGuards(WorkspaceAuthGuard)
@@ -39,14 +39,14 @@ export class ChannelsController {
     return this.channels.get(workspace.id, uuid);
   }
 
-  /** The numbers that stopped the channel (RapidPro `stopped`), by number, paged. */
+  /** The numbers that stopped the channel (RapidPro `stopped`), newest first, paged. */
   @Get(':uuid/opt-outs')
   optOuts(
     @CurrentWorkspace() workspace: AuthenticatedWorkspace,
     @Param('uuid') uuid: string,
     @Query() query: unknown,
   ) {
-    const parsed = PageQuery.safeParse(query ?? {});
+    const parsed = OptOutsQuery.safeParse(query ?? {});
     if (!parsed.success) throw new BadRequestException(describeIssues(parsed.error));
     return this.channels.optOuts(workspace.id, uuid, parsed.data.cursor, parsed.data.limit);
   }

@@ -2,9 +2,9 @@ import { CHANNEL_TYPES, COMMON_CONFIG_KEYS } from '@smsgate/channel-config';
 import { ApiError, errorAnswer, type ApiRoute } from '@smsgate/runtime';
 import { z } from 'zod';
 import { EXAMPLE, notFound, pageOf, uuidParam } from '../api-common';
-import { PageQuery } from '../paging';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView } from './channel.view';
+import { OptOutsQuery } from './opt-outs.query';
 
 const configKeys = Object.values(CHANNEL_TYPES)
   .map((type) => `- \`${type.type}\`: ${type.configKeys.map((key) => `\`${key}\``).join(', ')}`)
@@ -95,19 +95,22 @@ export const channelsRoutes: ApiRoute[] = [
     method: 'get',
     path: '/v1/channels/:uuid/opt-outs',
     tag,
-    summary: 'The numbers that stopped a channel',
+    summary: 'The numbers that stopped a channel, newest first',
     description:
-      'Numbers whose RapidPro `stopped` callback opted them out of this channel (a number that writes in again is taken off), by number; `next` is the `cursor` of the following page.',
+      'Numbers whose RapidPro `stopped` callback opted them out of this channel (a number that writes in again is taken off), the latest stop first; `next` is the `cursor` of the following page, null on the last.',
     auth: 'workspace',
     params: channelUuid,
-    query: PageQuery,
+    query: OptOutsQuery,
     responses: {
       200: {
         description: 'a page',
         schema: pageOf(OptOutView),
         example: {
-          results: [{ address: '+254712345678', stoppedAt: '2026-12-05T09:00:00.000Z' }],
-          next: null,
+          results: [
+            { address: '+254712345678', stoppedAt: '2026-03-02T09:15:04.120Z' },
+            { address: '+254722000111', stoppedAt: '2026-03-01T17:40:12.004Z' },
+          ],
+          next: 'MjAyNi0wMy0wMVQxNzo0MDoxMi4wMDQxMTFaICsyNTQ3MjIwMDAxMTE',
         },
       },
       400: errorAnswer('`limit` or `cursor` refused'),

@@ -6,6 +6,7 @@ import { SECRETS_KEY } from '@smsgate/testing';
 import { DataSource } from 'typeorm';
 import type { IngressConfig } from '../config';
 import { ChannelsService } from './channels.service';
+import { OptOutsQuery } from './opt-outs.query';
 
 /** Edits of one channel racing each other, against real PostgreSQL. */
 describe('ChannelsService races', () => {
@@ -99,19 +100,46 @@ describe('ChannelsService races', () => {
     await expect(channels.update(workspaceId, uuid, {})).resolves.toMatchObject({ uuid, name: 'race' });
   });
 
-  it("lists a channel's opt-outs by number, a page at a time, and only to its workspace", async () => {
+  it("lists a channel's opt-outs newest first, a page at a time, and only to its workspace", async () => {
     const { uuid } = await create();
-    for (const address of ['+254700000003', '+254700000001', '+254700000002'])
-      await optOuts.stop(uuid, address);
-    const first = await channels.optOuts(workspaceId, uuid, undefined, 2);
-    expect(first.results.map((row) => row.address)).toEqual(['+254700000001', '+254700000002']);
-    expect(first.results[0].stoppedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(first.next).toBe('+254700000002');
-    const second = await channels.optOuts(workspaceId, uuid, first.next!, 2);
-    expect(second).toEqual({
-      results: [{ address: '+254700000003', stoppedAt: expect.any(String) }],
-      next: null,
-    });
+    const other = await create();
+    // Three stops a microsecond apart (a Date would round two of them together), and two at one instant.
+    const stops: [string, string][] = [
+      ['+254700000001', '2026-12-05 09:00:00.000001+00'],
+      ['+254700000002', '2026-12-05 09:00:00.000002+00'],
+      ['+254700000003', '2026-12-05 09:00:00.000003+00'],
+      ['+254700000004', '2026-12-05 08:00:00+00'],
+      ['+254700000005', '2026-12-05 08:00:00+00'],
+    ];
+    for (const [address, at] of stops)
+      await db.query(`INSERT INTO opt_outs (channel_id, address, stopped_at) VALUES ($1, $2, $3)`, [
+        uuid,
+        address,
+        at,
+      ]);
+    await optOuts.stop(other.uuid, '+254700000009');
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const after = cursor === undefined ? undefined : OptOutsQuery.parse({ cursor }).cursor;
+      const page = await channels.optOuts(workspaceId, uuid, after, 2);
+      pages.push(page.results.map((row) => row.address));
+      cursor = page.next ?? undefined;
+      if (pages.length === 1) {
+        expect(page.results[0]).toEqual({ address: '+254700000003', stoppedAt: '2026-12-05T09:00:00.000Z' });
+        expect(page.next).not.toBeNull();
+      }
+    } while (cursor !== undefined && pages.length < 5);
+    expect(pages).toEqual([
+      ['+254700000003', '+254700000002'],
+      ['+254700000001', '+254700000005'],
+      ['+254700000004'],
+    ]);
+    // The latest stop renews it: first again.
+    await optOuts.stop(uuid, '+254700000004');
+    expect((await channels.optOuts(workspaceId, uuid, undefined, 1)).results[0].address).toBe(
+      '+254700000004',
+    );
     await expect(channels.optOuts(uuidv7(), uuid, undefined, 2)).rejects.toBeInstanceOf(NotFoundException);
   });
 });

@@ -7,6 +7,7 @@ import {
   ChannelRecord,
   ChannelsRepository,
   ChannelStore,
+  OptOutPosition,
   OptOutsRepository,
 } from '@smsgate/db';
 import { EgressGuard } from '@smsgate/egress';
@@ -14,6 +15,7 @@ import { INGRESS_CONFIG, IngressConfig } from '../config';
 import { pageOf } from '../paging';
 import { CreateChannel, UpdateChannel } from './channel.input';
 import { ChannelView, toChannelView } from './channel.view';
+import { encodeOptOutCursor } from './opt-outs.query';
 import { TtlCache } from '@smsgate/runtime';
 
 const LOOKUP_TTL_MS = 5_000;
@@ -63,13 +65,13 @@ export class ChannelsService {
     return this.view(await this.owned(workspaceId, id));
   }
 
-  /** The numbers that stopped one of the workspace's channels, by number; 404 for another's channel. */
-  async optOuts(workspaceId: string, id: string, cursor: string | undefined, limit: number) {
+  /** The numbers that stopped one of the workspace's channels, newest first; 404 for another's channel. */
+  async optOuts(workspaceId: string, id: string, after: OptOutPosition | undefined, limit: number) {
     const channel = await this.owned(workspaceId, id);
     return pageOf(
-      await this.optOutsRepository.list(channel.id, cursor, limit + 1),
+      await this.optOutsRepository.list(channel.id, after, limit + 1),
       limit,
-      (row) => row.address,
+      encodeOptOutCursor,
       (row) => ({ address: row.address, stoppedAt: row.stoppedAt.toISOString() }),
     );
   }

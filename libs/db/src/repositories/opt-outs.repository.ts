@@ -20,11 +20,21 @@ export const optOutQueries = {
     -- hot: every batch of inbound messages
     DELETE FROM opt_outs o USING unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(c, a, at)
     WHERE o.channel_id = u.c AND o.address = u.a AND o.stopped_at < u.at`,
+  // Newest first. The position (`at`: stopped_at to the microsecond, in UTC) keys the next page. A channel's
+  // rows are read by the primary key (channel_id, address) and sorted: a channel holds few stops.
   list: `
-    SELECT address, stopped_at FROM opt_outs
-    WHERE channel_id = $1 AND ($2::text IS NULL OR address > $2)
-    ORDER BY address LIMIT $3`,
+    SELECT address, stopped_at,
+           to_char(stopped_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
+    FROM opt_outs
+    WHERE channel_id = $1 AND ($2::timestamptz IS NULL OR (stopped_at, address) < ($2::timestamptz, $3::text))
+    ORDER BY stopped_at DESC, address DESC LIMIT $4`,
 } as const;
+
+/** Where a page of a channel's opt-outs ends: a stop's time to the microsecond (ISO, UTC) and number. */
+export interface OptOutPosition {
+  at: string;
+  address: string;
+}
 
 /** A message received from `address` on a channel at `receivedAt`. */
 export interface InboundFrom {
@@ -38,18 +48,20 @@ export interface InboundFrom {
 export class OptOutsRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** The channel's stopped numbers after `cursor` (an address), by address. */
+  /**
+   * The channel's stopped numbers, newest first, after `after` (the `at` and `address` of the last row of
+   * the previous page). `at` is the stop time to the microsecond, which a Date would round.
+   */
   async list(
     channelId: string,
-    cursor: string | undefined,
+    after: OptOutPosition | undefined,
     limit: number,
-  ): Promise<{ address: string; stoppedAt: Date }[]> {
-    const rows = await this.db.query<Array<{ address: string; stopped_at: Date }>>(optOutQueries.list, [
-      channelId,
-      cursor ?? null,
-      limit,
-    ]);
-    return rows.map((row) => ({ address: row.address, stoppedAt: row.stopped_at }));
+  ): Promise<(OptOutPosition & { stoppedAt: Date })[]> {
+    const rows = await this.db.query<Array<{ address: string; stopped_at: Date; at: string }>>(
+      optOutQueries.list,
+      [channelId, after?.at ?? null, after?.address ?? null, limit],
+    );
+    return rows.map((row) => ({ address: row.address, stoppedAt: row.stopped_at, at: row.at }));
   }
 
   /** Records (or renews) that `address` stopped the channel. */

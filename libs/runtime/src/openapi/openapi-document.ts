@@ -113,7 +113,9 @@ export function withCommonAnswers(route: ApiRoute): ApiRoute {
     common[400] = errorAnswer(
       `${common[400].description}; or the admin token without \`X-Smsgate-Workspace\`, or with one that is no workspace id`,
     );
-    common[404] = errorAnswer('the admin token named a workspace (`X-Smsgate-Workspace`) that does not exist');
+    common[404] = errorAnswer(
+      'the admin token named a workspace (`X-Smsgate-Workspace`) that does not exist',
+    );
   }
   // Fastify reads a body sent with any method but GET, whether the route reads it or not.
   if (route.method !== 'get') {
