@@ -5,18 +5,19 @@ SELECT status, channel_id, count(*) AS n, count(attachments) AS media FROM messa
 WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
 GROUP BY status, channel_id;
 
--- message-views.trafficCounts
-SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket, status, channel_id,
-       count(*)::int AS n
-FROM messages
-WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-GROUP BY 1, 2, 3;
-
--- message-views.trafficLatency
-SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket,
-       percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
-         ORDER BY EXTRACT(EPOCH FROM status_at - created_at) * 1000) AS p
-FROM messages
-WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-  AND direction = 'out' AND status = 'delivered' AND status_at IS NOT NULL
-GROUP BY GROUPING SETS ((1), ());
+-- message-views.traffic
+WITH in_window AS MATERIALIZED (
+  SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket, status, channel_id,
+         CASE WHEN direction = 'out' AND status = 'delivered' AND status_at IS NOT NULL
+              THEN EXTRACT(EPOCH FROM GREATEST(status_at - created_at, interval '0'))::float8 * 1000
+         END AS latency_ms
+  FROM messages
+  WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+)
+SELECT 'count' AS kind, bucket, status, channel_id, count(*)::int AS n, NULL::float8[] AS p
+FROM in_window GROUP BY bucket, status, channel_id
+UNION ALL
+SELECT 'latency', bucket, NULL, NULL, count(*)::int,
+       percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY latency_ms)
+FROM in_window WHERE latency_ms IS NOT NULL
+GROUP BY GROUPING SETS ((bucket), ());

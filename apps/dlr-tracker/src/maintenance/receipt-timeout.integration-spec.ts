@@ -7,6 +7,7 @@ import {
   freshGroupAtEnd,
   InProcessService,
   RecordingServer,
+  ADMIN_TOKEN,
   SECRETS_KEY,
   TestClients,
   TopicProbe,
@@ -37,6 +38,7 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
   let tracker: InProcessService;
   let receiver: RecordingServer;
   let workspace: string;
+  let apiKey: string;
 
   beforeAll(async () => {
     const groupId = await freshGroupAtEnd(brokers, 'receipt-timeout-it');
@@ -49,7 +51,7 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
       CALLBACK_POLL_INTERVAL_MS: '50',
     });
     workspace = uuidv7();
-    const apiKey = generateApiKey();
+    apiKey = generateApiKey();
     await db.query(
       `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix, signing_secret) VALUES ($1, 'rt', $2, $3, $4)`,
       [
@@ -239,6 +241,121 @@ describe('receipt timeout against Kafka and PostgreSQL', () => {
 
     // A channel with the timeout turned off leaves its message waiting.
     expect(await statusOf(waiting)).toBe('sent');
+  });
+
+  /** GET on the tracker's API with this bearer token and headers: status and JSON body. */
+  const get = async (path: string, token: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${tracker.url}${path}`, {
+      headers: { authorization: `Bearer ${token}`, ...headers },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it("shows a message's status callbacks on its page; the admin token reads the workspace X-Smsgate-Workspace names", async () => {
+    const channelId = await channel({ send_url: 'https://aggregator.example/send' });
+    const id = uuidv7();
+    await publisher.publish(
+      Topics.outboundRequested,
+      {
+        id,
+        workspace,
+        channel: channelId,
+        to: '+254712345679',
+        text: 'with callbacks',
+        // The query may hold a secret of the receiver's: the page leaves it out.
+        notifyUrl: receiver.url(`/page/${id}?token=hook-secret`),
+      },
+      { key: id },
+    );
+    await waitFor(async () => (await statusOf(id)) === 'accepted', { message: `${id} accepted` });
+    for (const status of ['sent', 'delivered'] as const) {
+      const change: Status = {
+        eventId: uuidv7(),
+        id,
+        workspace,
+        channel: channelId,
+        status,
+        attempt: 1,
+        providerMessageId: `page-${id}`,
+        at: new Date().toISOString(),
+      };
+      await publisher.publish(Topics.outboundStatus, change, { key: id });
+      await waitFor(async () => (await statusOf(id)) === status, { message: `${id} ${status}` });
+    }
+    await waitFor(
+      async () => {
+        const { rows } = await db.query<{ state: string }>(
+          'SELECT state FROM callback_outbox WHERE message_id = $1',
+          [id],
+        );
+        return rows.length === 3 && rows.every((row) => row.state === 'delivered');
+      },
+      { message: 'three callbacks delivered' },
+    );
+    expect(
+      receiver.requests.filter((request) => request.url === `/page/${id}?token=hook-secret`),
+    ).toHaveLength(3);
+
+    const asAdmin = { 'x-smsgate-workspace': workspace };
+    const page = await get(`/v1/messages/${id}`, ADMIN_TOKEN, asAdmin);
+    expect(page.status).toBe(200);
+    const done = { url: receiver.url(`/page/${id}`), state: 'delivered', attempts: 1, lastError: null };
+    const times = {
+      createdAt: expect.stringMatching(/^\d{4}-/),
+      finishedAt: expect.stringMatching(/^\d{4}-/),
+    };
+    expect(page.body.callbacks).toEqual([
+      { status: 'accepted', ...done, ...times },
+      { status: 'sent', ...done, ...times },
+      { status: 'delivered', ...done, ...times },
+    ]);
+    // (The message's own `notifyUrl` stays as the workspace gave it.)
+    expect(JSON.stringify(page.body.callbacks)).not.toContain('hook-secret');
+    // The same page to the workspace's key.
+    expect(await get(`/v1/messages/${id}`, apiKey)).toEqual(page);
+
+    const list = await get('/v1/messages?limit=500', ADMIN_TOKEN, asAdmin);
+    expect(list.status).toBe(200);
+    expect((list.body.data as { id: string }[]).map((message) => message.id)).toContain(id);
+
+    // Every message of this workspace was created in this run: within the last hour.
+    const { rows: stored } = await db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM messages WHERE workspace_id = $1 GROUP BY status',
+      [workspace],
+    );
+    const count = (status?: string) =>
+      stored.filter((row) => !status || row.status === status).reduce((sum, row) => sum + row.n, 0);
+    const traffic = await get('/v1/stats/traffic', ADMIN_TOKEN, asAdmin);
+    expect(traffic.status).toBe(200);
+    expect(traffic.body).toMatchObject({ window: '1h', bucketSeconds: 60 });
+    expect(traffic.body.buckets).toHaveLength(60);
+    const totals = traffic.body.totals as { messages: number; delivered: number; latencyMs: unknown };
+    expect(totals).toMatchObject({ messages: count(), delivered: count('delivered') });
+    expect(count('delivered')).toBeGreaterThanOrEqual(1);
+    expect(totals.latencyMs).toEqual({
+      p50: expect.any(Number),
+      p90: expect.any(Number),
+      p99: expect.any(Number),
+    });
+    const buckets = traffic.body.buckets as { byChannel: Record<string, number> }[];
+    expect(buckets.reduce((sum, bucket) => sum + (bucket.byChannel[channelId] ?? 0), 0)).toBe(1);
+    expect((await get('/v1/stats/traffic', apiKey)).body.totals).toEqual(totals);
+
+    // The admin token names a workspace, one that exists; a wrong token is no key.
+    expect(await get('/v1/stats/traffic', ADMIN_TOKEN)).toMatchObject({
+      status: 400,
+      body: { message: 'X-Smsgate-Workspace names the workspace an admin token acts in' },
+    });
+    expect(await get('/v1/messages', ADMIN_TOKEN, { 'x-smsgate-workspace': 'clinic' })).toMatchObject({
+      status: 400,
+    });
+    const unknown = uuidv7();
+    expect(await get('/v1/messages', ADMIN_TOKEN, { 'x-smsgate-workspace': unknown })).toMatchObject({
+      status: 404,
+      body: { message: `workspace ${unknown} not found` },
+    });
+    expect(await get('/v1/messages', 'not-the-admin-token-0123', asAdmin)).toMatchObject({ status: 401 });
+    expect(await get('/v1/stats/traffic?window=7d', apiKey)).toMatchObject({ status: 400 });
   });
 
   it('finds overdue messages by one probe per channel of messages_awaiting_receipt', async () => {

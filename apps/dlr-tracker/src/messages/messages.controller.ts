@@ -114,10 +114,7 @@ export class MessagesController {
     // The window ends with the bucket in progress.
     const until = new Date(Math.floor(Date.now() / bucketMs) * bucketMs + bucketMs);
     const since = new Date(until.getTime() - bucketCount * bucketMs);
-    const [counts, latencies] = await Promise.all([
-      this.messages.trafficCounts(workspace.id, since, until, bucketSeconds),
-      this.messages.trafficLatency(workspace.id, since, until, bucketSeconds),
-    ]);
+    const { counts, latencies } = await this.messages.traffic(workspace.id, since, until, bucketSeconds);
     return trafficView(window, since, bucketSeconds, bucketCount, counts, latencies);
   }
 }

@@ -126,6 +126,7 @@ describe('trafficView', () => {
         { bucket: at(0), status: 'delivered', channelId: channel, n: 8 },
         { bucket: at(0), status: 'failed', channelId: channel, n: 1 },
         { bucket: at(0), status: 'no_route', channelId: null, n: 1 },
+        { bucket: at(2), status: 'errored', channelId: channel, n: 4 },
         { bucket: at(59), status: 'received', channelId: channel, n: 3 },
         { bucket: at(59), status: 'unknown', channelId: channel, n: 2 },
         { bucket: at(60), status: 'delivered', channelId: channel, n: 99 },
@@ -147,6 +148,8 @@ describe('trafficView', () => {
       latencyMs: { p50: 1500, p90: 2500, p99: 4000 },
     });
     expect(view.buckets[1]).toMatchObject({ byStatus: {}, delivered: 0, failed: 0, latencyMs: null });
+    // `errored` is an attempt that is retried: not (yet) a failure.
+    expect(view.buckets[2]).toMatchObject({ byStatus: { errored: 4 }, delivered: 0, failed: 0 });
     expect(view.buckets[59]).toMatchObject({
       byStatus: { received: 3, unknown: 2 },
       delivered: 0,
@@ -154,7 +157,7 @@ describe('trafficView', () => {
     });
     // Outside the window (a bucket past its end) is not counted; `unknown` is neither delivered nor failed.
     expect(view.totals).toEqual({
-      messages: 15,
+      messages: 19,
       delivered: 8,
       failed: 2,
       deliveryRate: 0.8,

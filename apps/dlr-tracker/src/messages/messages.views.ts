@@ -9,6 +9,7 @@ import {
   TrafficLatency,
 } from '@smsgate/db';
 import { z } from 'zod';
+import { isFailure } from '../domain/status-machine';
 
 // The answers of MessagesController: the view functions below return these schemas' output types, so
 // the OpenAPI document (messages.routes.ts) describes what the controller returns.
@@ -160,7 +161,9 @@ export const Traffic = z.object({
         byStatus: Counts.describe('messages created in the bucket, by current status'),
         byChannel: Counts.describe('… by channel id; `none` for those without one'),
         delivered: Count.describe('outbound messages delivered'),
-        failed: Count.describe('outbound messages failed, rejected, expired, errored or without a route'),
+        failed: Count.describe(
+          'outbound messages that finally failed: `failed`, `expired`, `rejected` or `no_route`',
+        ),
         latencyMs: Latency.nullable(),
       }),
     )
@@ -181,8 +184,11 @@ export const Traffic = z.object({
   }),
 });
 
-/** The statuses a delivery rate counts as not delivered. */
-export const FAILED_STATUSES = new Set(['failed', 'rejected', 'expired', 'errored', 'no_route']);
+/**
+ * What a delivery rate counts as not delivered: the final failures (failed, expired, rejected, no_route).
+ * Not `errored`: that attempt is retried.
+ */
+const isFailed = (status: string) => isFailure(status as MessageStatus);
 
 /** Shapes counts and latencies into every bucket of [since, since + buckets × bucketSeconds). */
 export function trafficView(
@@ -214,7 +220,7 @@ export function trafficView(
     if (status === 'delivered') {
       entry.delivered += n;
       totals.delivered += n;
-    } else if (FAILED_STATUSES.has(status)) {
+    } else if (isFailed(status)) {
       entry.failed += n;
       totals.failed += n;
     }

@@ -22,22 +22,26 @@ export const messageViewQueries = {
     SELECT status, channel_id, count(*) AS n, count(attachments) AS media FROM messages
     WHERE workspace_id = $1 AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
     GROUP BY status, channel_id`,
-  // Buckets of $4 seconds from $2 (the window's start); only final outbound statuses say delivered or not.
-  trafficCounts: `
-    SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket, status, channel_id,
-           count(*)::int AS n
-    FROM messages
-    WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-    GROUP BY 1, 2, 3`,
-  // Delivered outbound messages: created → delivered, per bucket and over the window (bucket null).
-  trafficLatency: `
-    SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket,
-           percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (
-             ORDER BY EXTRACT(EPOCH FROM status_at - created_at) * 1000) AS p
-    FROM messages
-    WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-      AND direction = 'out' AND status = 'delivered' AND status_at IS NOT NULL
-    GROUP BY GROUPING SETS ((1), ())`,
+  // The window [$2, $3) in buckets of $4 seconds from $2, read once: messages counted by bucket, status and
+  // channel (`kind` count), and the latency percentiles (created → delivered, ms; a status stamped before
+  // the message was created counts as 0) of delivered outbound messages per bucket and over the whole
+  // window (`kind` latency; bucket null).
+  traffic: `
+    WITH in_window AS MATERIALIZED (
+      SELECT date_bin(make_interval(secs => $4), created_at, $2::timestamptz) AS bucket, status, channel_id,
+             CASE WHEN direction = 'out' AND status = 'delivered' AND status_at IS NOT NULL
+                  THEN EXTRACT(EPOCH FROM GREATEST(status_at - created_at, interval '0'))::float8 * 1000
+             END AS latency_ms
+      FROM messages
+      WHERE workspace_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+    )
+    SELECT 'count' AS kind, bucket, status, channel_id, count(*)::int AS n, NULL::float8[] AS p
+    FROM in_window GROUP BY bucket, status, channel_id
+    UNION ALL
+    SELECT 'latency', bucket, NULL, NULL, count(*)::int,
+           percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY latency_ms)
+    FROM in_window WHERE latency_ms IS NOT NULL
+    GROUP BY GROUPING SETS ((bucket), ())`,
 } as const;
 
 export interface TrafficCount {
@@ -97,43 +101,36 @@ export class MessageViewsRepository {
     return builder.getMany();
   }
 
-  /** The workspace's messages created in [since, until), counted by bucket of `bucketSeconds`, status and channel. */
-  async trafficCounts(
+  /**
+   * The workspace's messages created in [since, until), in buckets of `bucketSeconds` from `since`: counted
+   * by bucket, status and channel, and the delivery latency percentiles per bucket and overall. One query.
+   */
+  async traffic(
     workspaceId: string,
     since: Date,
     until: Date,
     bucketSeconds: number,
-  ): Promise<TrafficCount[]> {
+  ): Promise<{ counts: TrafficCount[]; latencies: TrafficLatency[] }> {
     const rows = await this.db.query<
-      { bucket: Date; status: string; channel_id: string | null; n: number }[]
-    >(messageViewQueries.trafficCounts, [
-      workspaceId,
-      since.toISOString(),
-      until.toISOString(),
-      bucketSeconds,
-    ]);
-    return rows.map((row) => ({
-      bucket: row.bucket,
-      status: row.status,
-      channelId: row.channel_id,
-      n: row.n,
-    }));
-  }
-
-  /** Latency percentiles of the delivered outbound messages created in [since, until): per bucket, and overall. */
-  async trafficLatency(
-    workspaceId: string,
-    since: Date,
-    until: Date,
-    bucketSeconds: number,
-  ): Promise<TrafficLatency[]> {
-    const rows = await this.db.query<{ bucket: Date | null; p: number[] }[]>(
-      messageViewQueries.trafficLatency,
-      [workspaceId, since.toISOString(), until.toISOString(), bucketSeconds],
-    );
-    return rows
-      .filter((row) => row.p !== null)
-      .map((row) => ({ bucket: row.bucket, p50: row.p[0], p90: row.p[1], p99: row.p[2] }));
+      {
+        kind: 'count' | 'latency';
+        bucket: Date | null;
+        status: string | null;
+        channel_id: string | null;
+        n: number;
+        p: number[] | null;
+      }[]
+    >(messageViewQueries.traffic, [workspaceId, since.toISOString(), until.toISOString(), bucketSeconds]);
+    const counts: TrafficCount[] = [];
+    const latencies: TrafficLatency[] = [];
+    for (const row of rows) {
+      if (row.kind === 'count')
+        counts.push({ bucket: row.bucket!, status: row.status!, channelId: row.channel_id, n: row.n });
+      // Over an empty window the overall row has no percentiles.
+      else if (row.p !== null)
+        latencies.push({ bucket: row.bucket, p50: row.p[0], p90: row.p[1], p99: row.p[2] });
+    }
+    return { counts, latencies };
   }
 
   /** How many of the workspace's messages were created in [since, until), by status and channel. */
