@@ -5,6 +5,13 @@ import { BootPlan, imageDefaults, ProcessPlan } from './boot-plan';
 /** Read by Node itself or by the image's HEALTHCHECK, not by a config schema (the Dockerfile sets them). */
 const runtimeNames = (app: string) => Object.keys(imageDefaults(app).env);
 
+/** The port a service listens on when PORT is unset (its config schema's default). */
+export function defaultPort(app: string): number {
+  const config = configs.find(({ name }) => name === app);
+  if (!config) throw new Error(`no config schema for ${app}`);
+  return Number((config.env.shape.PORT as z.ZodType).parse(undefined));
+}
+
 /** The migration runner (libs/db/src/migrate.ts) reads DATABASE_URL and nothing else. */
 const MIGRATE_READS = ['DATABASE_URL'];
 
@@ -33,7 +40,7 @@ export function envProblems(plan: BootPlan): string[] {
       const invalid = parsed.success
         ? []
         : parsed.error.issues.map((issue) => `${service.source}: ${issue.path.join('.')} ${issue.message}`);
-      const port = Number(service.env.PORT ?? (config.env.shape.PORT as z.ZodType).parse(undefined));
+      const port = Number(service.env.PORT ?? defaultPort(service.app));
       const probe =
         port === service.port ? [] : [`${service.source}: listens on ${port}, probed on ${service.port}`];
       return [...unread(service, Object.keys(config.env.shape)), ...invalid, ...probe];
