@@ -53,6 +53,16 @@ const FINAL = new Set([
   'received',
 ]);
 
+/** A URL without what may be a secret in it (user, password, query), as the callbacks list shows it. */
+function withoutSecrets(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 const json = (value: unknown) => h('pre', { class: 'json' }, JSON.stringify(value, null, 2));
 
 /** One message: what it is, its history (every report, applied or kept), parts, provider ids, callbacks. */
@@ -81,7 +91,7 @@ export async function renderMessage(container: HTMLElement, id: string | undefin
       ['Expires', time(m.expiresAt)],
       ['Created', time(m.createdAt)],
       ['Updated', time(m.updatedAt)],
-      ['Callback URL', m.notifyUrl ?? '—'],
+      ['Callback URL', m.notifyUrl ? withoutSecrets(m.notifyUrl) : '—'],
     ];
     replace(
       container,
