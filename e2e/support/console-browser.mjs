@@ -146,8 +146,9 @@ try {
       'main table',
       (tables) => tables.find((table) => table.caption?.textContent === 'Callbacks to the sender').innerText,
     );
+    const callbackFacts = await page.$eval('dl.facts', (node) => node.innerText);
     await shot('message-callbacks');
-    return { history, headings, facts, callbacks };
+    return { history, headings, facts, callbacks, callbackFacts };
   });
 
   await step('traffic', async () => {
