@@ -194,7 +194,7 @@ describe('the operator console, in chromium', () => {
     // Each callback with where it went (never the URL's query), what it reported and its outcome.
     expect(String(page.callbacks)).toMatch(/delivered\s+http:\/\/127\.0\.0\.1:\d+\/status\s+delivered\s+1\s/);
     expect(String(page.callbacks)).not.toContain('callback-secret');
-    expect(String(page.callbackFacts)).toMatch(/Callback URL\s+http:\/\/127\.0\.0\.1:\d+\/status\n/);
+    expect(String(page.callbackFacts)).toMatch(/Callback URL\s+http:\/\/127\.0\.0\.1:\d+\/status$/m);
     expect(String(page.callbackFacts)).not.toContain('callback-secret');
   });
 

@@ -191,6 +191,9 @@ async function route(): Promise<void> {
   const { container, title } = shell(page);
   document.title = `${page.title} · smsgate console`;
   clearNotice();
+  // The new page's heading takes focus at once, so keyboard and screen-reader users start at its top (not
+  // after its data arrived: by then they may have moved on to a field).
+  title.focus();
   if (page.adminOnly && session.role !== 'admin') {
     append(container, [h('p', {}, 'This page needs the admin token.')]);
     return;
@@ -208,8 +211,6 @@ async function route(): Promise<void> {
     }
     notify(`Could not load this page: ${(failure as Error).message}`, 'error');
   }
-  // The new page's heading takes focus, so keyboard and screen-reader users start at its top.
-  title.focus();
 }
 
 window.addEventListener('hashchange', () => void route());

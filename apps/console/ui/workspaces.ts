@@ -82,6 +82,6 @@ export async function renderWorkspaces(container: HTMLElement): Promise<void> {
       }
     });
   });
-  replace(container, list, form);
+  replace(container, form, list);
   await load();
 }
