@@ -1,6 +1,14 @@
-import { composePlan, composeShellEnv, generateSecrets, kubernetesPlan, readmeSecret } from './boot-plan';
-import { DEPLOYMENT_FORMS } from './deployment-forms';
-import { envProblems } from './env-check';
+import {
+  BootPlan,
+  composePlan,
+  composeShellEnv,
+  generateSecrets,
+  kubernetesPlan,
+  reached,
+  readmeSecret,
+} from './boot-plan';
+import { DEPLOYMENT_FORMS, readmeSecrets } from './deployment-forms';
+import { envProblems, linkProblems } from './env-check';
 import { render } from './manifests';
 
 describe.each(DEPLOYMENT_FORMS)('the environment $form gives each process', ({ plan }) => {
@@ -16,6 +24,46 @@ describe.each(DEPLOYMENT_FORMS)('the environment $form gives each process', ({ p
       'smpp-server',
     ]);
     expect(envProblems(boot)).toEqual([]);
+  });
+
+  it('points the console at the ingress and dlr-tracker of the same form, and ingress at dlr-tracker', () => {
+    const boot = plan();
+    expect(linkProblems(boot)).toEqual([]);
+    // Each link is a real address of the form: the console's reach ingress and dlr-tracker.
+    const consoleService = boot.services.find((service) => service.app === 'console')!;
+    expect(reached(boot.addresses, consoleService.env.INGRESS_URL)?.app).toBe('ingress');
+    expect(reached(boot.addresses, consoleService.env.DLR_TRACKER_URL)?.app).toBe('dlr-tracker');
+  });
+});
+
+describe('linkProblems', () => {
+  const plan = () => composePlan(composeShellEnv());
+  const consoleOf = (boot: BootPlan) => boot.services.find((service) => service.app === 'console')!;
+
+  it('names a link that is unset, reaches nothing, reaches another app or another port', () => {
+    const boot = plan();
+    delete consoleOf(boot).env.INGRESS_URL;
+    consoleOf(boot).env.DLR_TRACKER_URL = 'http://dlr-tracker:8080';
+    expect(linkProblems(boot)).toEqual([
+      'compose/console: INGRESS_URL is unset (it must reach ingress)',
+      'compose/console: DLR_TRACKER_URL http://dlr-tracker:8080 reaches no service of this form',
+    ]);
+    consoleOf(boot).env.INGRESS_URL = 'http://dlr-tracker:8083';
+    consoleOf(boot).env.DLR_TRACKER_URL = 'http://dlr-tracker:8083/';
+    boot.addresses['dlr-tracker:8083'].port = 9999;
+    expect(linkProblems(boot)).toEqual([
+      'compose/ingress: MESSAGES_API_URL http://dlr-tracker:8083 reaches dlr-tracker on 9999; it listens on 8083',
+      'compose/console: INGRESS_URL http://dlr-tracker:8083 reaches dlr-tracker, not ingress',
+      'compose/console: DLR_TRACKER_URL http://dlr-tracker:8083/ reaches dlr-tracker on 9999; it listens on 8083',
+    ]);
+  });
+
+  it("resolves a Kubernetes Service's names and port to the container port it targets", () => {
+    const { addresses } = kubernetesPlan(render('overlays/staging'), readmeSecrets());
+    for (const host of ['smsgate-ingress', 'smsgate-ingress.smsgate-staging.svc.cluster.local'])
+      expect(reached(addresses, `http://${host}`)).toEqual({ app: 'ingress', port: 8080 });
+    expect(reached(addresses, 'http://smsgate-ingress:8080')).toBeUndefined();
+    expect(reached(addresses, 'http://smsgate-nothing')).toBeUndefined();
   });
 });
 

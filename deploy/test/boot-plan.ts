@@ -19,10 +19,30 @@ export interface ServicePlan extends ProcessPlan {
   port: number;
 }
 
-/** What a form starts: the migration job first, then every service. */
+/** Where, inside a form's network, one service reaches another: `host:port` → the app and its port there. */
+export type Addresses = Record<string, { app: string; port: number }>;
+
+/** What a form starts: the migration job first, then every service; and how they reach one another. */
 export interface BootPlan {
   migrate: ProcessPlan;
   services: ServicePlan[];
+  addresses: Addresses;
+}
+
+/** The variables that name another service of the gateway: app → variable → the app it must reach. */
+export const SERVICE_URLS: Record<string, Record<string, string>> = {
+  // GET /v1/messages (the list) is passed on to dlr-tracker.
+  ingress: { MESSAGES_API_URL: 'dlr-tracker' },
+  // The routes the console uses are passed on to their owners.
+  console: { INGRESS_URL: 'ingress', DLR_TRACKER_URL: 'dlr-tracker' },
+};
+
+/** The app (and its port) an `http(s)://host[:port]` URL reaches in a form; undefined for anything else. */
+export function reached(addresses: Addresses, value: string): { app: string; port: number } | undefined {
+  if (!/^https?:\/\//.test(value)) return undefined;
+  const url = new URL(value);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return addresses[`${url.hostname}:${port}`];
 }
 
 export const APPS = [
@@ -101,7 +121,13 @@ export function composePlan(shell: Record<string, string>): BootPlan {
     if (!probe) throw new Error(`compose service ${name} has no health check on /health/ready`);
     return { ...processOf(name), readyPath: probe[2], port: Number(probe[1]) };
   });
-  return { migrate: processOf('migrate'), services };
+  // On the compose network a service is reached by its name, on the port it listens on in its container.
+  const addresses: Addresses = {};
+  APPS.forEach((name, i) => {
+    const port = Number(services[i].env.PORT ?? services[i].port);
+    addresses[`${name}:${port}`] = { app: services[i].app, port };
+  });
+  return { migrate: processOf('migrate'), services, addresses };
 }
 
 /** An `env_file`: `NAME=value` lines; blank lines and `#` comments skipped, quotes around a value dropped. */
@@ -156,7 +182,12 @@ interface Container {
   envFrom?: { prefix?: string; configMapRef?: Omit<KeyRef, 'key'>; secretRef?: Omit<KeyRef, 'key'> }[];
   env?: { name: string; value?: string; valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef } }[];
 }
-type PodOwner = Manifest & { spec: { template: { spec: { containers: Container[] } } } };
+type PodOwner = Manifest & {
+  spec: { template: { metadata?: { labels?: Record<string, string> }; spec: { containers: Container[] } } };
+};
+type ServiceDoc = Manifest & {
+  spec: { selector?: Record<string, string>; ports?: { port: number; targetPort?: number | string }[] };
+};
 
 /**
  * Every Deployment and the migration Job of rendered Kubernetes documents (kustomize or a chart), with
@@ -207,7 +238,39 @@ export function kubernetesPlan(docs: Manifest[], secrets: Record<string, Record<
       if (!port) throw new Error(`${plan.source}: the readiness probe's port ${probe.port} is not declared`);
       return { ...processOf(plan), readyPath: probe.path, port };
     });
-  return { migrate: processOf(jobs[0]), services };
+  return { migrate: processOf(jobs[0]), services, addresses: serviceAddresses(docs) };
+}
+
+/**
+ * Each Service's DNS names (`name`, and with a namespace `name.ns`, `name.ns.svc`,
+ * `name.ns.svc.cluster.local`) and ports, to the app of the Deployment it selects and the container port
+ * its targetPort names. A Service that selects no Deployment, or a port that names none, is left out.
+ */
+function serviceAddresses(docs: Manifest[]): Addresses {
+  const deployments = docs.filter((doc) => doc.kind === 'Deployment') as PodOwner[];
+  const addresses: Addresses = {};
+  for (const service of docs.filter((doc) => doc.kind === 'Service') as ServiceDoc[]) {
+    const selector = Object.entries(service.spec.selector ?? {});
+    const selected = deployments.filter((deployment) =>
+      selector.every(([key, value]) => deployment.spec.template.metadata?.labels?.[key] === value),
+    );
+    if (selector.length === 0 || selected.length !== 1) continue;
+    const container = selected[0].spec.template.spec.containers[0];
+    const { name, namespace } = service.metadata;
+    const hosts = namespace
+      ? [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`]
+      : [name];
+    for (const { port, targetPort = port } of service.spec.ports ?? []) {
+      const target =
+        typeof targetPort === 'number'
+          ? targetPort
+          : container.ports?.find((candidate) => candidate.name === targetPort)?.containerPort;
+      if (target === undefined) continue;
+      for (const host of hosts)
+        addresses[`${host}:${port}`] = { app: appOfImage(container.image), port: target };
+    }
+  }
+  return addresses;
 }
 
 function containerEnv(source: string, container: Container, lookup: Lookup): Record<string, string> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { services as configs } from '../../tools/config-reference/src/config-reference';
-import { BootPlan, imageDefaults, ProcessPlan } from './boot-plan';
+import { BootPlan, imageDefaults, ProcessPlan, reached, SERVICE_URLS } from './boot-plan';
 
 /** Read by Node itself or by the image's HEALTHCHECK, not by a config schema (the Dockerfile sets them). */
 const runtimeNames = (app: string) => Object.keys(imageDefaults(app).env);
@@ -46,6 +46,30 @@ export function envProblems(plan: BootPlan): string[] {
       return [...unread(service, Object.keys(config.env.shape)), ...invalid, ...probe];
     }),
   ];
+}
+
+/**
+ * Where the variables naming another service (SERVICE_URLS) lead in the form's own network, as
+ * `<source>: <problem>`: unset, a host and port no Service or compose service answers on, another app, or
+ * a port the app does not listen on. URLs appear (they hold no secret).
+ */
+export function linkProblems(plan: BootPlan): string[] {
+  return plan.services.flatMap((service) =>
+    Object.entries(SERVICE_URLS[service.app] ?? {}).flatMap(([name, app]) => {
+      const value = service.env[name];
+      if (!value) return [`${service.source}: ${name} is unset (it must reach ${app})`];
+      const target = reached(plan.addresses, value);
+      const listens = plan.services.find((candidate) => candidate.app === app)?.port;
+      if (!target) return [`${service.source}: ${name} ${value} reaches no service of this form`];
+      if (target.app !== app)
+        return [`${service.source}: ${name} ${value} reaches ${target.app}, not ${app}`];
+      if (target.port !== listens)
+        return [
+          `${service.source}: ${name} ${value} reaches ${app} on ${target.port}; it listens on ${listens}`,
+        ];
+      return [];
+    }),
+  );
 }
 
 /** The consumer group a service joins (its KAFKA_GROUP_ID, or the default), none for ingress. */

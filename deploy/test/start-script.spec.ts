@@ -50,13 +50,14 @@ describe('scripts/start.sh', () => {
       encoding: 'utf8',
     });
     expect(printed.status).toBe(0);
-    const text = printed.stdout.replace(/\u001b\[[0-9;]*m/g, '');
+    // Without the terminal's bold on and off (ESC [ … m) around the console's line.
+    const text = printed.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
     for (const app of APPS)
       expect(text).toMatch(new RegExp(`^  ${app} +http://127\\.0\\.0\\.1:${started[app]}( |$)`, 'm'));
     expect(text).not.toContain(token);
     expect(text).toContain('Bearer $ADMIN_TOKEN');
-    const console = text.lastIndexOf(`Console: http://127.0.0.1:${started.console}`);
-    expect(console).toBeGreaterThan(text.lastIndexOf('curl '));
-    expect(text.slice(console)).toContain('.local/secrets.env');
+    const consoleLine = text.lastIndexOf(`Console: http://127.0.0.1:${started.console}`);
+    expect(consoleLine).toBeGreaterThan(text.lastIndexOf('curl '));
+    expect(text.slice(consoleLine)).toContain('.local/secrets.env');
   });
 });

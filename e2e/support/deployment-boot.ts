@@ -1,7 +1,14 @@
 import { freePort, repoRoot, startGroupsAtEnd, type TestInfra } from '@smsgate/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
-import type { BootPlan, ProcessPlan, ServicePlan } from '../../deploy/test/boot-plan';
+import {
+  reached,
+  SERVICE_URLS,
+  type Addresses,
+  type BootPlan,
+  type ProcessPlan,
+  type ServicePlan,
+} from '../../deploy/test/boot-plan';
 import type { HostMap } from '../../deploy/test/deployment-forms';
 import { consumerGroupOf } from '../../deploy/test/env-check';
 
@@ -10,7 +17,9 @@ import { consumerGroupOf } from '../../deploy/test/env-check';
  * to the test broker, DATABASE_URL's `hosts.postgres` (and its credentials and database) to the test
  * PostgreSQL's `database`, keeping its query; PORT to `port` when given, and the other ports a service
  * listens on (smpp-server's SMPP_PORT, SMPP_TLS_PORT) to `otherPorts`, so a test never takes a port a
- * running gateway holds. An address outside the map fails.
+ * running gateway holds; and a URL that reaches another service in the form's network (`links.addresses`:
+ * a Service's or a compose service's name) to where that service runs here (`links.ports`, by app). An
+ * address outside the map fails, and so does a variable of SERVICE_URLS that reaches no service.
  */
 export function pointAtTestInfra(
   run: ProcessPlan,
@@ -19,8 +28,19 @@ export function pointAtTestInfra(
   database: string,
   port?: number,
   otherPorts: number[] = [],
+  links?: { addresses: Addresses; ports: Record<string, number> },
 ): Record<string, string> {
   const env = { ...run.env };
+  if (links)
+    for (const [name, value] of Object.entries(env)) {
+      const target = reached(links.addresses, value);
+      const local = target && links.ports[target.app];
+      if (local !== undefined) {
+        const { pathname, search } = new URL(value);
+        env[name] = `http://127.0.0.1:${local}${pathname === '/' ? '' : pathname}${search}`;
+      } else if (SERVICE_URLS[run.app]?.[name])
+        throw new Error(`${run.source}: ${name} ${value} reaches no service this form runs`);
+    }
   if (env.KAFKA_BROKERS !== undefined)
     env.KAFKA_BROKERS = env.KAFKA_BROKERS.split(',')
       .map((broker) => {
@@ -101,23 +121,33 @@ async function freshDatabase(infra: TestInfra, database: string, drop = false): 
   }
 }
 
+/** A service of the form while it runs here: what it is, where it answers, the environment it was given. */
+export interface RunningService {
+  app: string;
+  source: string;
+  url: string;
+  env: Record<string, string>;
+}
+
 export interface BootResult {
   /** What the migration job printed. */
   migrated: string;
   /** Per service, ms from spawn to its first 200 on the readiness path, and its exit code on SIGTERM. */
-  services: { source: string; readyMs: number; exitCode: number | null }[];
+  services: { app: string; source: string; readyMs: number; exitCode: number | null }[];
 }
 
 /**
  * Boots a deployment form on the test Kafka and PostgreSQL: the migration job into an empty database,
- * then every service at once, each until its readiness probe answers 200; then SIGTERM to all. A process
- * that fails is reported by the form's name, its source and the last lines of its stderr.
+ * then every service at once, each until its readiness probe answers 200; `whileReady` with them all
+ * running; then SIGTERM to all. A process that fails is reported by the form's name, its source and the
+ * last lines of its stderr.
  */
 export async function bootForm(
   form: string,
   plan: BootPlan,
   hosts: HostMap,
   infra: TestInfra,
+  whileReady: (services: RunningService[]) => Promise<void> = async () => {},
   readyTimeoutMs = 60_000,
 ): Promise<BootResult> {
   const database = `smsgate_boot_${form.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
@@ -135,20 +165,32 @@ export async function bootForm(
     const others = await Promise.all(
       plan.services.map(() => Promise.all(LISTEN_PORTS.map(() => freePort()))),
     );
-    const running = plan.services.map((service, i) => ({
-      service,
-      port: ports[i],
-      spawnedAt: Date.now(),
-      ...start(service, pointAtTestInfra(service, hosts, infra, database, ports[i], others[i])),
-    }));
+    // Services reach one another here where each one runs: the links the form gives are rewritten to these.
+    const links = {
+      addresses: plan.addresses,
+      ports: Object.fromEntries(plan.services.map(({ app }, i) => [app, ports[i]])),
+    };
+    const running = plan.services.map((service, i) => {
+      const env = pointAtTestInfra(service, hosts, infra, database, ports[i], others[i], links);
+      return { service, port: ports[i], env, spawnedAt: Date.now(), ...start(service, env) };
+    });
     try {
       const readyMs = await Promise.all(
         running.map((run) => waitReady(form, run.service, run.port, run, readyTimeoutMs)),
+      );
+      await whileReady(
+        running.map(({ service, port, env }) => ({
+          app: service.app,
+          source: service.source,
+          url: `http://127.0.0.1:${port}`,
+          env,
+        })),
       );
       const exitCodes = await Promise.all(running.map(({ child }) => stop(child)));
       return {
         migrated: migration.stdout().trim(),
         services: running.map(({ service }, i) => ({
+          app: service.app,
           source: service.source,
           readyMs: readyMs[i] - running[i].spawnedAt,
           exitCode: exitCodes[i],
