@@ -108,6 +108,27 @@ describe('Helm chart values are checked', () => {
     expect(schemaProblems(renderHelm(['ci/production-values.yaml']))).toEqual([]);
   });
 
+  it('leaves the console out when services.console.enabled is false, and no other service', () => {
+    const names = (manifests: Manifest[]) =>
+      manifests.filter((m) => m.metadata.name === 'smsgate-console').map((m) => m.kind);
+    expect(names(renderHelm()).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+    const without = renderHelm([], { 'services.console.enabled': 'false' });
+    expect(names(without)).toEqual([]);
+    expect(schemaProblems(without)).toEqual([]);
+    expect(
+      byKind(without, 'Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(
+      SERVICES.filter((s) => s !== 'console')
+        .map((s) => `smsgate-${s}`)
+        .sort(),
+    );
+    expect(() => renderHelm([], { 'services.dispatcher.enabled': 'false' })).toThrow(
+      /services.dispatcher.enabled: only the console may be left out/,
+    );
+  });
+
   it("serves SMPP over TLS from a Secret's certificate, on a load balancer, when asked", () => {
     const tls = renderHelm([], {
       'services.smpp-server.smpp.tlsSecret': 'smpp-tls',
