@@ -117,6 +117,11 @@ describe('Kubernetes manifests: production network policies', () => {
       ['controller', controller, 'dlr-tracker', true],
       ['controller', controller, 'dispatcher', false],
       ['controller', controller, 'smpp-binds', false],
+      // The console is for operators (port-forward, or an Ingress and a policy of their own).
+      ['controller', controller, 'console', false],
+      ['another namespace', { namespace: 'elsewhere' }, 'console', false],
+      ['console', fromService('console'), 'ingress', true],
+      ['console', fromService('console'), 'dlr-tracker', true],
       ['ingress', fromService('ingress'), 'dlr-tracker', true],
       ['cht-relay', fromService('cht-relay'), 'dlr-tracker', true],
       ['a pod of another app', { namespace, labels: { app: 'other' } }, 'dlr-tracker', false],
