@@ -77,7 +77,7 @@ function check(scrape: Scrape): Check {
 
 /**
  * Every metric the shipped dashboard and alert rules query (deploy/observability) is one the services
- * export, with the labels the queries group by or match on: all six services run, a message goes out
+ * export, with the labels the queries group by or match on: all seven services run, a message goes out
  * over HTTP and over SMPP with a status callback, an ESME binds to the SMPP server (after one refused
  * bind) and submits one asking for a receipt, then each /metrics is scraped.
  */
@@ -100,6 +100,8 @@ describe('dashboard and alert queries against what the services export', () => {
     services = await Promise.all([
       ServiceProcess.start('ingress', env),
       ...names.map((name) => startInFreshGroup(name, `${name}-observability-e2e`, env)),
+      // Consumes nothing: no group of its own.
+      ServiceProcess.start('console', env),
     ]);
   });
 

@@ -12,7 +12,17 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const ALL: ServiceName[] = ['ingress', 'dispatcher', 'smpp-binds', 'dlr-tracker', 'cht-relay'];
+const ALL: ServiceName[] = [
+  'ingress',
+  'dispatcher',
+  'smpp-binds',
+  'dlr-tracker',
+  'cht-relay',
+  'smpp-server',
+  'console',
+];
+/** Services that join no consumer group: started as they are, with no group of their own to set up. */
+const CONSUMES_NOTHING: ServiceName[] = ['console'];
 
 describe('every service', () => {
   const env = serviceEnv();
@@ -20,7 +30,11 @@ describe('every service', () => {
   it('boots, reports live and ready, serves Prometheus metrics, logs JSON and stops cleanly on SIGTERM', async () => {
     // A group of its own per service, starting at the topics' end: nothing of other suites to replay.
     const services = await Promise.all(
-      ALL.map((name) => startInFreshGroup(name, `${name}-services-e2e`, env)),
+      ALL.map((name) =>
+        CONSUMES_NOTHING.includes(name)
+          ? ServiceProcess.start(name, env)
+          : startInFreshGroup(name, `${name}-services-e2e`, env),
+      ),
     );
     try {
       for (const service of services) {
