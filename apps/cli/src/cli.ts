@@ -63,6 +63,51 @@ Global options (or environment):
 Times: a duration back from now (90s, 30m, 1h, 2d, 1w) or an ISO 8601 time.
 Exit codes: 0 done, 1 the API refused or failed, 2 usage, 3 the URL cannot be reached.`;
 
+/** `smsgate help <command>` and `smsgate <command> --help`: what the command does, in more words. */
+export const COMMAND_HELP: Record<string, string> = {
+  send: `usage: smsgate send --to <number> [--to <number>…] --text <text> [--channel <uuid>] [--from <sender>]
+                    [--correlation-id <id>]
+
+Sends one text to one or more destinations (POST /v1/messages). Prints each destination's message id, or
+the reason it was rejected; exits 1 when any destination was rejected. Without --channel the workspace's
+routing picks the channel.`,
+  status: `usage: smsgate status <id> [--wait]
+
+A message: its status, details, the history of its statuses (a timeline), its parts and the callbacks sent
+for it (GET /v1/messages/<id>). --wait asks again every half second until the status is final (delivered,
+failed, expired, rejected…) or --timeout has passed.`,
+  messages: `usage: smsgate messages [--status <s>] [--since 1h] [--until <time>] [--to <number>] [--channel <uuid>]
+                        [--direction in|out] [--correlation-id <id>] [--limit <n>] [--all]
+
+The message log, newest first (GET /v1/messages): one page of --limit rows (1 to 500, the API's default
+when absent), or every page with --all. Times are a duration back from now (90s, 30m, 1h, 2d, 1w) or an
+ISO 8601 time.`,
+  channels: `usage: smsgate channels [list]
+       smsgate channels enable|disable <uuid> [--yes]
+
+Lists the channels (GET /v1/channels), or turns one on or off (PATCH /v1/channels/<uuid>). A change asks
+for confirmation on a terminal; elsewhere (a script, a pipe) it needs --yes.`,
+  binds: `usage: smsgate binds
+
+Every SMSC channel's connections (binds) as each smpp-binds replica last reported them (GET /v1/binds):
+the channel's state, and per bind its state, window in use, submit rate, reconnects and last error.`,
+  dlq: `usage: smsgate dlq list [--topic <t>] [--group <g>] [--reason <regex>] [--since 1d] [--until <time>] [--limit <n>]
+       smsgate dlq replay (--id <id>… | --topic/--group/--reason/--since/--until) [--limit <n>] [--dry-run] [--yes]
+
+Dead letters: events a consumer gave up on, newest first (GET /v1/dead-letters), and replaying them to the
+topic they came from (POST /v1/dead-letters/replay). Needs the admin token. A replay needs ids or a filter
+(it never replays everything by omission); it asks for confirmation on a terminal and needs --yes
+elsewhere; --dry-run lists what would be replayed and changes nothing.`,
+  whoami: `usage: smsgate whoami
+
+Who the key belongs to (GET /v1/whoami): the admin token, or a workspace's API key and its workspace.`,
+  help: `usage: smsgate help [command]
+
+The commands, or one command in more words.`,
+};
+
+const GLOBAL_HINT = `Global options: --url, --key, --workspace, --json, --timeout (\`smsgate help\`).`;
+
 const GLOBAL: ParseArgsConfig['options'] = {
   url: { type: 'string' },
   key: { type: 'string' },
@@ -115,7 +160,8 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 interface Context {
   io: CliIo;
   base: string;
-  key: string;
+  /** The key, or undefined when none was given: asked for only when a request is about to be made. */
+  key: string | undefined;
   workspace?: string;
   json: boolean;
   timeoutMs: number;
@@ -124,27 +170,50 @@ interface Context {
 
 /** Runs one `smsgate …` command; resolves to its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // Whatever is printed passes through here: the key is never shown, even inside a message from elsewhere
+  // (an error from fetch quoting a header, an API echoing what it was sent).
+  const secrets: string[] = [];
+  const hide = (text: string) => secrets.reduce((shown, secret) => shown.split(secret).join('[key]'), text);
+  const guarded: CliIo = {
+    ...io,
+    stdout: (text) => io.stdout(hide(text)),
+    stderr: (text) => io.stderr(hide(text)),
+  };
+  let command: string | undefined;
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, guarded, secrets, (name) => (command = name));
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`smsgate: ${error.message}\nRun \`smsgate help\` for the commands.\n`);
+      const help = command && COMMAND_HELP[command] ? COMMAND_HELP[command] : undefined;
+      guarded.stderr(
+        `smsgate: ${error.message}\n` +
+          (help
+            ? `\n${help.slice(0, help.indexOf('\n\n'))}\nRun \`smsgate help ${command}\` for more.\n`
+            : 'Run `smsgate help` for the commands.\n'),
+      );
       return EXIT.usage;
     }
     if (error instanceof ApiFailure) {
-      io.stderr(`smsgate: ${error.status ? `${error.status} ` : ''}${error.message}\n`);
+      guarded.stderr(`smsgate: ${error.status ? `${error.status} ` : ''}${error.message}\n`);
       return EXIT.api;
     }
     if (error instanceof Unreachable) {
-      io.stderr(`smsgate: ${error.message}\n`);
+      guarded.stderr(`smsgate: ${error.message}\n`);
       return EXIT.unreachable;
     }
     throw error;
   }
 }
 
-async function dispatch(argv: string[], io: CliIo): Promise<number> {
-  const command = argv.find((arg) => !arg.startsWith('-'));
+async function dispatch(
+  argv: string[],
+  io: CliIo,
+  secrets: string[],
+  named: (command: string) => void,
+): Promise<number> {
+  for (const secret of [io.env.SMSGATE_KEY, ...keysIn(argv)]) if (secret) secrets.push(secret);
+  const command = argv.find((arg, i) => !arg.startsWith('-') && !isFlagValue(argv[i - 1]));
+  if (command && command in COMMAND_OPTIONS) named(command);
   const options = { ...GLOBAL, ...(command ? (COMMAND_OPTIONS[command] ?? {}) : {}) };
   let parsed: { values: Values; positionals: string[] };
   try {
@@ -158,27 +227,32 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${io.version}\n`);
     return EXIT.ok;
   }
-  if (values.help || name === undefined || name === 'help') {
-    io.stdout(`${USAGE}\n`);
+  if (name === 'help' || name === undefined) {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (name === 'help' && rest.length > 1) throw new UsageError(`unexpected argument ${rest[1]}`);
+    if (topic !== undefined && !(topic in COMMAND_HELP)) throw new UsageError(`unknown command ${topic}`);
+    io.stdout(topic ? `${COMMAND_HELP[topic]}\n\n${GLOBAL_HINT}\n` : `${USAGE}\n`);
     return EXIT.ok;
   }
   if (!(name in COMMAND_OPTIONS)) throw new UsageError(`unknown command ${name}`);
+  if (values.help) {
+    io.stdout(`${COMMAND_HELP[name]}\n\n${GLOBAL_HINT}\n`);
+    return EXIT.ok;
+  }
 
   const key = (values.key as string | undefined) ?? io.env.SMSGATE_KEY;
-  if (!key)
-    throw new UsageError('no key: give --key or set SMSGATE_KEY (a workspace API key or the admin token)');
-  const base = ((values.url as string | undefined) ?? io.env.SMSGATE_URL ?? DEFAULT_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(base)) throw new UsageError(`--url must be an http(s) URL, not ${base}`);
-  const seconds = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new UsageError('--timeout must be a number of seconds');
+  // A key goes into a header: only visible ASCII. Said without quoting it.
+  if (key !== undefined && !/^[\x21-\x7e]+$/.test(key))
+    throw new UsageError(
+      `the key (${values.key === undefined ? 'SMSGATE_KEY' : '--key'}) is empty or has a character a key cannot have (a space, a line break, a non-ASCII letter)`,
+    );
   const context: Context = {
     io,
-    base,
+    base: baseUrl((values.url as string | undefined) ?? io.env.SMSGATE_URL ?? DEFAULT_URL),
     key,
     workspace: (values.workspace as string | undefined) ?? io.env.SMSGATE_WORKSPACE,
     json: values.json === true,
-    timeoutMs: seconds * 1_000,
+    timeoutMs: timeoutOf(values.timeout as string | undefined),
     style: { colour: io.colour },
   };
   switch (name) {
@@ -199,18 +273,68 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The values given to --key in argv (`--key k` or `--key=k`), to keep out of whatever is printed. */
+function keysIn(argv: string[]): string[] {
+  return argv.flatMap((arg, i) =>
+    arg === '--key' && i + 1 < argv.length
+      ? [argv[i + 1]]
+      : arg.startsWith('--key=')
+        ? [arg.slice('--key='.length)]
+        : [],
+  );
+}
+
+/** Whether the argument after `before` is that option's value (`--url x status`: x is no command). */
+function isFlagValue(before: string | undefined): boolean {
+  if (!before?.startsWith('--') || before.includes('=')) return false;
+  const option = before.slice(2);
+  const all = { ...GLOBAL, ...Object.assign({}, ...Object.values(COMMAND_OPTIONS)) } as NonNullable<
+    ParseArgsConfig['options']
+  >;
+  return all[option]?.type === 'string';
+}
+
+/** The base URL, checked: http(s), a host, no user or password in it (they would be printed with it). */
+function baseUrl(given: string): string {
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new UsageError('--url (or SMSGATE_URL) must be an http(s) URL such as http://127.0.0.1:8086');
+  }
+  if (url.username || url.password)
+    throw new UsageError('--url (or SMSGATE_URL) must not hold a user or password: the key goes in --key');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url must be an http(s) URL, not ${url.protocol}`);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function timeoutOf(value: string | undefined): number {
+  const seconds = value === undefined ? 30 : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400)
+    throw new UsageError('--timeout must be a number of seconds (more than 0, at most 86400)');
+  return seconds * 1_000;
+}
+
 function noMore(rest: string[]): void {
   if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
 }
 
+function keyOf(context: Context): string {
+  if (!context.key)
+    throw new UsageError('no key: give --key or set SMSGATE_KEY (a workspace API key or the admin token)');
+  return context.key;
+}
+
 async function call<T>(context: Context, method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {
-    authorization: `Bearer ${context.key}`,
+    authorization: `Bearer ${keyOf(context)}`,
     accept: 'application/json',
   };
   if (context.workspace) headers['x-smsgate-workspace'] = context.workspace;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
+  let text: string;
   try {
     response = await context.io.fetch(`${context.base}${path}`, {
       method,
@@ -218,6 +342,7 @@ async function call<T>(context: Context, method: string, path: string, body?: un
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(context.timeoutMs),
     });
+    text = await response.text();
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     const why =
@@ -226,7 +351,6 @@ async function call<T>(context: Context, method: string, path: string, body?: un
         : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new Unreachable(`cannot reach ${context.base}: ${why}`);
   }
-  const text = await response.text();
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -240,6 +364,11 @@ async function call<T>(context: Context, method: string, path: string, body?: un
         : text.slice(0, 500) || response.statusText;
     throw new ApiFailure(response.status, message);
   }
+  if (json === null || typeof json !== 'object')
+    throw new ApiFailure(
+      0,
+      `${context.base} answered ${method} ${path.replace(/\?.*$/, '')} with ${response.status} and no JSON: is it the smsgate console's URL?`,
+    );
   return json as T;
 }
 
@@ -248,6 +377,7 @@ const printJson = (context: Context, value: unknown) => print(context, JSON.stri
 
 /** Asks before a change of state: a person on a terminal answers; a script says --yes. */
 async function confirmed(context: Context, yes: boolean, question: string): Promise<boolean> {
+  keyOf(context);
   if (yes) return true;
   if (!context.io.interactive)
     throw new UsageError(`${question.replace(/\?$/, '')}: this changes state; add --yes`);
@@ -345,6 +475,10 @@ async function status(context: Context, values: Values, rest: string[]): Promise
       await new Promise((resolve) => setTimeout(resolve, 500));
       message = await call<MessageDetail>(context, 'GET', path);
     }
+    if (!FINAL.includes(message.status))
+      context.io.stderr(
+        `smsgate: still ${message.status} after ${context.timeoutMs / 1_000} s (a longer --timeout waits longer)\n`,
+      );
   }
   if (context.json) {
     printJson(context, message);
