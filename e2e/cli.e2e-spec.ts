@@ -49,8 +49,8 @@ describe('the smsgate command, against the running gateway', () => {
     failedAt: new Date().toISOString(),
   };
 
-  const smsgate = (args: string[], key: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> =>
-    new Promise((resolve) => {
+  const smsgate = async (args: string[], key: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> => {
+    const ran = await new Promise<Ran>((resolve) => {
       execFile(
         process.execPath,
         [BIN, ...args],
@@ -62,6 +62,10 @@ describe('the smsgate command, against the running gateway', () => {
           resolve({ code: error ? ((error as { code?: number }).code ?? 99) : 0, stdout, stderr }),
       );
     });
+    // Whatever the command, the key it was given is never in what it prints.
+    expect(ran.stdout + ran.stderr).not.toContain(key);
+    return ran;
+  };
   const asWorkspace = (...args: string[]) => smsgate(args, workspace.apiKey);
   const asAdmin = (...args: string[]) => smsgate(args, ADMIN_TOKEN);
 
@@ -174,6 +178,20 @@ describe('the smsgate command, against the running gateway', () => {
     }).then((response) => response.json() as Promise<{ enabled: boolean }>);
     expect(stored.enabled).toBe(false);
     expect((await asWorkspace('channels', 'enable', channel, '--yes')).stdout).toContain('is enabled.');
+    const restored = await fetch(`${services[0].url}/v1/channels/${channel}`, {
+      headers: { authorization: `Bearer ${workspace.apiKey}` },
+    }).then((response) => response.json() as Promise<{ enabled: boolean }>);
+    expect(restored.enabled).toBe(true);
+  });
+
+  it('says which URL it cannot reach (exit 3), and a usage mistake with the usage (exit 2)', async () => {
+    const stopped = await smsgate(['whoami'], workspace.apiKey, { SMSGATE_URL: 'http://127.0.0.1:9' });
+    expect(stopped).toMatchObject({ code: 3, stdout: '' });
+    expect(stopped.stderr).toMatch(/^smsgate: cannot reach http:\/\/127\.0\.0\.1:9: \S/);
+    const mistake = await asWorkspace('messages', '--since', 'last week');
+    expect(mistake.code).toBe(2);
+    expect(mistake.stderr).toContain('--since must be a duration back from now');
+    expect(mistake.stderr).toContain('usage: smsgate messages');
   });
 
   it('lists the dead letter and replays it to its topic', async () => {
