@@ -113,8 +113,9 @@ describe('the smsgate command', () => {
     expect(api.requests).toHaveLength(0);
 
     const ask = jest.fn().mockResolvedValue(false);
-    expect(await run(['dlq', 'replay', '--id', 'x'], { interactive: true, ask })).toBe(EXIT.ok);
-    expect(ask).toHaveBeenCalledWith('Replay 1 dead letter(s)? [y/N] ');
+    expect(await run(['channels', 'enable', 'c1'], { interactive: true, ask })).toBe(EXIT.ok);
+    expect(ask).toHaveBeenCalledWith('Enable channel c1? [y/N] ');
+    expect(err).toContain('Nothing changed.');
     expect(api.requests).toHaveLength(0);
 
     api.reply(json({ uuid: 'c1', name: 'SMSC', type: 'smpp', address: null, enabled: false }));
@@ -127,8 +128,50 @@ describe('the smsgate command', () => {
     expect(out).toContain('SMSC (c1) is disabled.');
   });
 
+  it('shows a person what a replay would do, and replays exactly those letters when told yes', async () => {
+    const report = (dryRun: boolean) =>
+      json({
+        scanned: 40,
+        matched: [
+          { id: 'l1', sourceTopic: 'sms.outbound.requested.v1', reason: '503 from aggregator' },
+          { id: 'l2', sourceTopic: 'sms.outbound.requested.v1', reason: '503 from aggregator' },
+        ],
+        replayed: dryRun ? 0 : 2,
+        unusable: [],
+        dryRun,
+      });
+    const no = jest.fn().mockResolvedValue(false);
+    api.reply(report(true));
+    expect(
+      await run(['dlq', 'replay', '--reason', '503', '--since', '1d'], { interactive: true, ask: no }),
+    ).toBe(EXIT.ok);
+    expect(api.requests).toHaveLength(1);
+    expect(JSON.parse(api.requests[0].body)).toEqual({
+      reason: '503',
+      since: expect.any(String),
+      dryRun: true,
+    });
+    expect(out).toMatch(/^Dry run: would replay 2 of 2 matching \(40 read\)\nID\s+TOPIC\s+REASON\nl1 /);
+    expect(no).toHaveBeenCalledWith('Replay these 2 dead letters? [y/N] ');
+    expect(err).toBe('Nothing replayed.\n');
+
+    const yes = jest.fn().mockResolvedValue(true);
+    api.reset();
+    out = '';
+    api.reply(report(true), report(false));
+    expect(await run(['dlq', 'replay', '--reason', '503'], { interactive: true, ask: yes })).toBe(EXIT.ok);
+    expect(api.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+      { reason: '503', dryRun: true },
+      { ids: ['l1', 'l2'], dryRun: false },
+    ]);
+    expect(out).toContain('Replayed 2 of 2 matching (40 read)');
+  });
+
   it('replays dead letters by id or filter, and refuses to replay everything by omission', async () => {
     expect(await run(['dlq', 'replay', '--yes'])).toBe(EXIT.usage);
+    expect(await run(['dlq', 'replay', '--topic', 't'])).toBe(EXIT.usage);
+    expect(err).toContain('this changes state; add --yes (or --dry-run to see what matches)');
+    expect(api.requests).toHaveLength(0);
     api.reply(
       json({
         scanned: 3,

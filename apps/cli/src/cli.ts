@@ -664,7 +664,7 @@ async function channels(context: Context, values: Values, rest: string[]): Promi
       `${action === 'enable' ? 'Enable' : 'Disable'} channel ${uuid}?`,
     ))
   ) {
-    print(context, 'Nothing changed.');
+    context.io.stderr('Nothing changed.\n');
     return EXIT.ok;
   }
   const channel = await call<Channel>(context, 'PATCH', `/v1/channels/${encodeURIComponent(uuid)}`, {
@@ -805,41 +805,67 @@ async function deadLetters(context: Context, values: Values, rest: string[]): Pr
   if (ids.length) body.ids = ids;
   const limit = count(values, 'limit', 10_000);
   if (limit) body.limit = limit;
-  if (
-    !dryRun &&
-    !(await confirmed(
-      context,
-      values.yes === true,
-      `Replay ${ids.length ? `${ids.length} dead letter(s)` : 'the matching dead letters'}?`,
-    ))
-  ) {
-    print(context, 'Nothing replayed.');
-    return EXIT.ok;
+  let request = body;
+  if (!dryRun && values.yes !== true) {
+    keyOf(context);
+    if (!context.io.interactive)
+      throw new UsageError(
+        `Replay ${ids.length ? letters(ids.length) : 'the matching dead letters'}: this changes state; add --yes (or --dry-run to see what matches)`,
+      );
+    // A person sees what would be replayed, then replays exactly those letters (by id; a filter matching
+    // more than an id list can hold is sent again as the filter).
+    const preview = await call<ReplayReport>(context, 'POST', '/v1/dead-letters/replay', {
+      ...body,
+      dryRun: true,
+    });
+    const shown = replayText(preview);
+    if (context.json) context.io.stderr(`${shown}\n`);
+    else print(context, shown);
+    if (preview.matched.length === 0) {
+      if (context.json) printJson(context, preview);
+      return EXIT.ok;
+    }
+    if (
+      !(await context.io.ask(
+        `Replay ${preview.matched.length === 1 ? 'this' : 'these'} ${letters(preview.matched.length)}? [y/N] `,
+      ))
+    ) {
+      context.io.stderr('Nothing replayed.\n');
+      return EXIT.ok;
+    }
+    if (preview.matched.length <= 1_000)
+      request = { ids: preview.matched.map((letter) => letter.id), dryRun: false };
   }
-  const report = await call<{
-    scanned: number;
-    matched: Letter[];
-    replayed: number;
-    unusable: { reason: string }[];
-    dryRun: boolean;
-  }>(context, 'POST', '/v1/dead-letters/replay', body);
+  const report = await call<ReplayReport>(context, 'POST', '/v1/dead-letters/replay', request);
   if (context.json) printJson(context, report);
-  else
-    print(
-      context,
-      `${report.dryRun ? 'Dry run: would replay' : 'Replayed'} ${report.dryRun ? report.matched.length : report.replayed} of ${report.matched.length} matching (${report.scanned} read)` +
-        (report.matched.length
-          ? `\n${table(
-              ['ID', 'TOPIC', 'REASON'],
-              report.matched.map((l) => [l.id, l.sourceTopic, l.reason]),
-              50,
-            )}`
-          : '') +
-        (report.unusable.length
-          ? `\nNot replayable:\n${report.unusable.map((u) => `  ${u.reason}`).join('\n')}`
-          : ''),
-    );
+  else print(context, replayText(report));
   return ids.length > 0 && !dryRun && report.replayed < ids.length ? EXIT.api : EXIT.ok;
+}
+
+const letters = (n: number) => `${n} dead letter${n === 1 ? '' : 's'}`;
+
+interface ReplayReport {
+  scanned: number;
+  matched: Pick<Letter, 'id' | 'sourceTopic' | 'reason'>[];
+  replayed: number;
+  unusable: { reason: string }[];
+  dryRun: boolean;
+}
+
+function replayText(report: ReplayReport): string {
+  return (
+    `${report.dryRun ? 'Dry run: would replay' : 'Replayed'} ${report.dryRun ? report.matched.length : report.replayed} of ${report.matched.length} matching (${report.scanned} read)` +
+    (report.matched.length
+      ? `\n${table(
+          ['ID', 'TOPIC', 'REASON'],
+          report.matched.map((l) => [l.id, l.sourceTopic, l.reason]),
+          50,
+        )}`
+      : '') +
+    (report.unusable.length
+      ? `\nNot replayable:\n${report.unusable.map((u) => `  ${u.reason}`).join('\n')}`
+      : '')
+  );
 }
 
 async function whoami(context: Context, rest: string[]): Promise<number> {
