@@ -5,6 +5,7 @@ import {
   connectTestClients,
   createChannel,
   createWorkspace,
+  freePort,
   serviceEnv,
   ServiceProcess,
   SmscSimulator,
@@ -185,9 +186,13 @@ describe('the smsgate command, against the running gateway', () => {
   });
 
   it('says which URL it cannot reach (exit 3), and a usage mistake with the usage (exit 2)', async () => {
-    const stopped = await smsgate(['whoami'], workspace.apiKey, { SMSGATE_URL: 'http://127.0.0.1:9' });
-    expect(stopped).toMatchObject({ code: 3, stdout: '' });
-    expect(stopped.stderr).toMatch(/^smsgate: cannot reach http:\/\/127\.0\.0\.1:9: \S/);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const stopped = await smsgate(['whoami'], workspace.apiKey, { SMSGATE_URL: closed });
+    expect(stopped).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `smsgate: cannot reach ${closed}: ECONNREFUSED\n`,
+    });
     const mistake = await asWorkspace('messages', '--since', 'last week');
     expect(mistake.code).toBe(2);
     expect(mistake.stderr).toContain('--since must be a duration back from now');

@@ -197,6 +197,8 @@ describe('the smsgate command', () => {
     const closed = await freePort();
     expect(await run(['whoami', '--url', `http://127.0.0.1:${closed}`])).toBe(EXIT.unreachable);
     expect(err).toContain(`cannot reach http://127.0.0.1:${closed}: ECONNREFUSED`);
+    expect(await run(['whoami', '--url', 'http://127.0.0.1:6000'])).toBe(EXIT.unreachable);
+    expect(err).toContain('cannot reach http://127.0.0.1:6000: fetch refuses port 6000');
     expect(out + err).not.toContain(KEY);
   });
 

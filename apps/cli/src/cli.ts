@@ -50,7 +50,7 @@ Commands:
   dlq replay (--id <id>… | --topic/--group/--reason/--since/--until) [--limit <n>] [--dry-run] [--yes]
                                           replay dead letters to their topics (admin token)
   whoami                                  who the key belongs to
-  help [command]                          this text
+  help [command]                          this text, or one command in more words
 
 Global options (or environment):
   --url <base URL>        SMSGATE_URL, default ${DEFAULT_URL} (the console's)
@@ -348,7 +348,10 @@ async function call<T>(context: Context, method: string, path: string, body?: un
     const why =
       (error as Error).name === 'TimeoutError'
         ? `no answer within ${context.timeoutMs / 1_000} s`
-        : (cause?.code ?? cause?.message ?? (error as Error).message);
+        : (cause?.code ?? cause?.message ?? (error as Error).message).replace(
+            /^bad port$/,
+            `fetch refuses port ${new URL(context.base).port} (one of the ports browsers block)`,
+          );
     throw new Unreachable(`cannot reach ${context.base}: ${why}`);
   }
   let json: unknown;
