@@ -16,8 +16,15 @@ void runCli(process.argv.slice(2), {
   interactive,
   ask: async (question) => {
     const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    // Ctrl+C or Ctrl+D at the question is a no.
+    const declined = new AbortController();
+    prompt.on('SIGINT', () => declined.abort());
     try {
-      return /^y(es)?$/i.test((await prompt.question(question)).trim());
+      return /^y(es)?$/i.test((await prompt.question(question, { signal: declined.signal })).trim());
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
+      process.stdout.write('\n');
+      return false;
     } finally {
       prompt.close();
     }
