@@ -16,6 +16,7 @@ import {
 } from '@smsgate/testing';
 import { Client } from 'pg';
 import { register } from 'prom-client';
+import { BindReporter } from './binds/bind-reporter';
 import { startSmppBinds } from './smpp-binds.testing';
 
 type Submit = PayloadInput<typeof Topics.smppSubmitRequested>;
@@ -26,6 +27,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   let publisher: EventPublisher;
   let probe: TopicProbe;
   let service: InProcessService;
+  let stopped = false;
   let smsc: SmscSimulator;
   let workspace: string;
 
@@ -44,7 +46,7 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
   });
 
   afterAll(async () => {
-    await service?.app.close();
+    if (!stopped) await service?.app.close();
     await smsc?.stop();
     await clients?.close();
   });
@@ -353,5 +355,38 @@ describe('smpp-binds against Kafka, PostgreSQL and the SMSC simulator', () => {
         detail: { stat: 'UNDELIV', networkErrorType: 3, networkErrorCode: 1 },
       });
     });
+  });
+
+  // Last: it stops the service.
+  it('reports its partitions and binds to smsc_bind_reports, without secrets, and removes the report when it stops', async () => {
+    const id = await channel({}, 'pw-rpt42');
+    smsc.options = { systemId: 'smsgate', password: 'pw-rpt42' };
+    await waitFor(async () => (await bindsOf(id))?.state === 'bound', { message: 'bound' });
+    const { replica } = service.app.get(BindReporter);
+    type Report = { partitions: number[]; channels: Record<string, unknown>[] };
+    const reportOf = async (): Promise<Report | undefined> =>
+      (
+        await db.query<Report>(`SELECT partitions, channels FROM smsc_bind_reports WHERE replica = $1`, [
+          replica,
+        ])
+      ).rows[0];
+    const reported = async () => (await reportOf())?.channels.find((entry) => entry.channel === id);
+    await waitFor(async () => (await reported())?.state === 'bound', {
+      message: 'the bound channel reported',
+    });
+
+    const report = await reportOf();
+    expect(report?.partitions.length).toBeGreaterThan(0);
+    expect(await reported()).toMatchObject({
+      workspace,
+      name: 'smpp-it',
+      type: 'smpp',
+      binds: [expect.objectContaining({ state: 'bound', mode: 'transceiver' })],
+    });
+    expect(JSON.stringify(report)).not.toContain('pw-rpt42');
+
+    stopped = true;
+    await service.app.close();
+    expect(await reportOf()).toBeUndefined();
   });
 });

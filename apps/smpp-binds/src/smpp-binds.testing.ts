@@ -33,6 +33,7 @@ export function startSmppBinds(options: {
       SUBMIT_HOLD_MS: '1000',
       MO_PARTS_TIMEOUT_SECONDS: '2',
       MO_SWEEP_INTERVAL_MS: '200',
+      BIND_REPORT_INTERVAL_MS: '200',
       ...options.env,
     },
     module: (config) => SmppBindsModule.forRoot(config),

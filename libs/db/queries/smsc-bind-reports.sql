@@ -12,6 +12,16 @@ DELETE FROM smsc_bind_reports WHERE updated_at < now() - interval '1 hour';
 DELETE FROM smsc_bind_reports WHERE replica = $1;
 
 -- smsc-bind-reports.current
-SELECT replica, partitions, channels, updated_at FROM smsc_bind_reports
-WHERE updated_at >= now() - make_interval(secs => $1::double precision / 1000)
-ORDER BY replica;
+-- each live replica with its channels tagged by replica; with $2, only the channels of that workspace
+SELECT r.replica, r.partitions, r.updated_at,
+       COALESCE(jsonb_agg(entry.value || jsonb_build_object('replica', r.replica) ORDER BY entry.position)
+                  FILTER (WHERE entry.value IS NOT NULL), '[]'::jsonb) AS channels
+  FROM smsc_bind_reports r
+  LEFT JOIN LATERAL jsonb_array_elements(r.channels) WITH ORDINALITY AS entry(value, position)
+    ON jsonb_typeof(entry.value) = 'object'
+   AND ($2::uuid IS NULL OR EXISTS (
+         SELECT 1 FROM channels c
+          WHERE c.workspace_id = $2::uuid AND c.id::text = entry.value->>'channel'))
+ WHERE r.updated_at >= now() - make_interval(secs => $1::double precision / 1000)
+ GROUP BY r.replica
+ ORDER BY r.replica;

@@ -23,7 +23,60 @@ describe('SmscBindReportsRepository', () => {
     const second = channel('second');
     await reports.report(a, [2], [second]);
     const mine = (await reports.current(60_000)).filter((report) => report.replica === a);
-    expect(mine).toEqual([{ replica: a, partitions: [2], channels: [second], updatedAt: expect.any(Date) }]);
+    expect(mine).toEqual([
+      { replica: a, partitions: [2], channels: [{ ...second, replica: a }], updatedAt: expect.any(Date) },
+    ]);
+  });
+
+  it("merges every live replica's channels, each tagged with its replica, and narrows them to a workspace", async () => {
+    const workspace = async () => {
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO workspaces (id, name, api_key_hash, api_key_prefix) VALUES ($1, 'it', $2, 'sg_it')`,
+        [id, randomUUID()],
+      );
+      return id;
+    };
+    // Disabled, so no smpp-binds running against this database binds them.
+    const seeded = async (workspaceId: string, name: string) => {
+      const entry = channel(name);
+      await db.query(
+        `INSERT INTO channels (id, workspace_id, type, name, enabled) VALUES ($1, $2, 'smpp', $3, false)`,
+        [entry.channel, workspaceId, name],
+      );
+      return entry;
+    };
+    const [mine, theirs] = [await workspace(), await workspace()];
+    const [a, b] = [replica('a'), replica('b')];
+    const [first, second, other] = [
+      await seeded(mine, 'first'),
+      await seeded(mine, 'second'),
+      await seeded(theirs, 'other'),
+    ];
+    const unknown = channel('not in the channels table');
+    await reports.report(a, [0], [first, other, unknown]);
+    await reports.report(b, [1], [second]);
+    const ours = (report: { replica: string }) => report.replica === a || report.replica === b;
+
+    const all = (await reports.current(60_000)).filter(ours);
+    expect(all.flatMap((report) => report.channels)).toEqual([
+      { ...first, replica: a },
+      { ...other, replica: a },
+      { ...unknown, replica: a },
+      { ...second, replica: b },
+    ]);
+
+    const narrowed = (await reports.current(60_000, { workspace: mine })).filter(ours);
+    expect(narrowed.map((report) => [report.replica, report.partitions])).toEqual([
+      [a, [0]],
+      [b, [1]],
+    ]);
+    expect(narrowed.flatMap((report) => report.channels)).toEqual([
+      { ...first, replica: a },
+      { ...second, replica: b },
+    ]);
+    const elsewhere = (await reports.current(60_000, { workspace: await workspace() })).filter(ours);
+    expect(elsewhere.map((report) => report.channels)).toEqual([[], []]);
   });
 
   it('leaves out a replica that has not reported within the age asked, and forgets one that stopped', async () => {

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** A replica's report as read back: `channels` is the JSON it wrote (ChannelBindsView in libs/contracts). */
+/**
+ * A channel in a replica's report, as that replica wrote it (a ChannelBindsView of libs/contracts when it
+ * runs this version; read it with that schema) and tagged with the replica that holds its connections.
+ */
+export type ReportedChannel = { replica: string } & Record<string, unknown>;
+
+/** A replica's report as read back. */
 export interface SmscBindReport {
   replica: string;
+  /** Its partitions of sms.outbound.smpp.v1, ascending. */
   partitions: number[];
-  channels: unknown[];
+  /** Each channel it holds, in the order it reported them, tagged with `replica`. */
+  channels: ReportedChannel[];
   updatedAt: Date;
 }
 
@@ -19,9 +27,19 @@ export const smscBindReportQueries = {
   remove: `
     DELETE FROM smsc_bind_reports WHERE replica = $1`,
   current: `
-    SELECT replica, partitions, channels, updated_at FROM smsc_bind_reports
-    WHERE updated_at >= now() - make_interval(secs => $1::double precision / 1000)
-    ORDER BY replica`,
+    -- each live replica with its channels tagged by replica; with $2, only the channels of that workspace
+    SELECT r.replica, r.partitions, r.updated_at,
+           COALESCE(jsonb_agg(entry.value || jsonb_build_object('replica', r.replica) ORDER BY entry.position)
+                      FILTER (WHERE entry.value IS NOT NULL), '[]'::jsonb) AS channels
+      FROM smsc_bind_reports r
+      LEFT JOIN LATERAL jsonb_array_elements(r.channels) WITH ORDINALITY AS entry(value, position)
+        ON jsonb_typeof(entry.value) = 'object'
+       AND ($2::uuid IS NULL OR EXISTS (
+             SELECT 1 FROM channels c
+              WHERE c.workspace_id = $2::uuid AND c.id::text = entry.value->>'channel'))
+     WHERE r.updated_at >= now() - make_interval(secs => $1::double precision / 1000)
+     GROUP BY r.replica
+     ORDER BY r.replica`,
 } as const;
 
 /**
@@ -42,11 +60,15 @@ export class SmscBindReportsRepository {
     await this.db.query(smscBindReportQueries.remove, [replica]);
   }
 
-  /** The reports written within `maxAgeMs`, by replica. */
-  async current(maxAgeMs: number): Promise<SmscBindReport[]> {
+  /**
+   * The reports written within `maxAgeMs`, by replica, each channel tagged with its replica: every live
+   * replica's channels are `reports.flatMap((report) => report.channels)`. With `workspace` (a workspace
+   * id), a report keeps only the channels the channels table gives that workspace (its partitions stay).
+   */
+  async current(maxAgeMs: number, filter: { workspace?: string } = {}): Promise<SmscBindReport[]> {
     const rows = await this.db.query<
-      { replica: string; partitions: number[]; channels: unknown[]; updated_at: Date }[]
-    >(smscBindReportQueries.current, [maxAgeMs]);
+      { replica: string; partitions: number[]; channels: ReportedChannel[]; updated_at: Date }[]
+    >(smscBindReportQueries.current, [maxAgeMs, filter.workspace ?? null]);
     return rows.map((row) => ({
       replica: row.replica,
       partitions: row.partitions,
