@@ -65,6 +65,7 @@ describe('migrations', () => {
       'smpp_server_binds',
       'smpp_server_submits',
       'smpp_submits',
+      'smsc_bind_reports',
       'workspaces',
     ]);
 
