@@ -21,6 +21,17 @@ export const WORKSPACE_HEADER = 'x-smsgate-workspace';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The workspace id an `X-Smsgate-Workspace` header names (lower case), undefined without one; a header that
+ * is no workspace id is a 400.
+ */
+export function workspaceNamedBy(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !UUID.test(header))
+    throw new BadRequestException('X-Smsgate-Workspace must be a workspace id (a UUID)');
+  return header.toLowerCase();
+}
+
+/**
  * `Authorization: Bearer <workspace api key>`; the request then acts within that workspace only. The
  * admin token (where the service has one) with `X-Smsgate-Workspace: <workspace id>` acts within the
  * workspace it names, as that workspace's key would: how the console and the CLI serve an operator.
@@ -36,23 +47,24 @@ export class WorkspaceAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<WithWorkspace>();
     const key = bearerToken(request.headers.authorization);
     if (!key) throw new UnauthorizedException('missing Authorization: Bearer <api key>');
-    if (this.adminToken && safeEqual(key, this.adminToken)) {
-      request.workspace = await this.named(request.headers[WORKSPACE_HEADER]);
+    // Keys first (a cached hit on the send path): the admin token is compared only when no key matched.
+    const workspace = await this.keys.resolve(key);
+    if (workspace) {
+      request.workspace = workspace;
       return true;
     }
-    const workspace = await this.keys.resolve(key);
-    if (!workspace) throw new UnauthorizedException('invalid api key');
-    request.workspace = workspace;
+    if (!this.adminToken || !safeEqual(key, this.adminToken))
+      throw new UnauthorizedException('invalid api key');
+    const id = workspaceNamedBy(request.headers[WORKSPACE_HEADER]);
+    if (id === undefined)
+      throw new BadRequestException('X-Smsgate-Workspace names the workspace an admin token acts in');
+    request.workspace = await this.named(id);
     return true;
   }
 
-  private async named(header: string | string[] | undefined): Promise<AuthenticatedWorkspace> {
-    if (header === undefined)
-      throw new BadRequestException('X-Smsgate-Workspace names the workspace an admin token acts in');
-    if (typeof header !== 'string' || !UUID.test(header))
-      throw new BadRequestException('X-Smsgate-Workspace must be a workspace id (a UUID)');
-    const workspace = await this.keys.find(header.toLowerCase());
-    if (!workspace) throw new NotFoundException(`workspace ${header} not found`);
+  private async named(id: string): Promise<AuthenticatedWorkspace> {
+    const workspace = await this.keys.find(id);
+    if (!workspace) throw new NotFoundException(`workspace ${id} not found`);
     return workspace;
   }
 }

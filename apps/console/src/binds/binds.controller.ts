@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Logger, Req } from '@nestjs/common';
-import { ChannelBindsView } from '@smsgate/contracts';
 import { SmscBindReportsRepository } from '@smsgate/db';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CONSOLE_CONFIG, ConsoleConfig } from '../config';
 import { Callers } from '../session/caller';
 import { BindsOfAllReplicas } from './binds.view';
+
+const ReportedChannel = BindsOfAllReplicas.shape.channels.element;
 
 /** smpp-binds' report interval is a few seconds; a replica silent for this long is gone. */
 const STALE_AFTER_REPORTS = 3;
@@ -27,7 +28,9 @@ export class BindsController {
   @Get()
   async list(@Req() request: FastifyRequest): Promise<z.output<typeof BindsOfAllReplicas>> {
     const caller = await this.callers.of(request);
-    const reports = await this.reports.current(STALE_AFTER_REPORTS * this.config.BIND_REPORT_INTERVAL_MS);
+    const reports = await this.reports.current(STALE_AFTER_REPORTS * this.config.BIND_REPORT_INTERVAL_MS, {
+      workspace: caller.workspace,
+    });
     return {
       replicas: reports.map((report) => ({
         replica: report.replica,
@@ -36,15 +39,17 @@ export class BindsController {
       })),
       channels: reports
         .flatMap((report) => report.channels.flatMap((entry) => this.read(entry, report.replica)))
-        .filter((channel) => caller.workspace === undefined || channel.workspace === caller.workspace)
         .sort((a, b) => a.name.localeCompare(b.name) || a.channel.localeCompare(b.channel)),
     };
   }
 
-  /** A reported channel as the view shows it; one a replica of another version wrote differently is left out. */
+  /**
+   * A reported channel (tagged with its replica by the repository) as the view shows it; one a replica of
+   * another version wrote differently is left out.
+   */
   private read(entry: unknown, replica: string): z.output<typeof BindsOfAllReplicas>['channels'] {
-    const parsed = ChannelBindsView.safeParse(entry);
-    if (parsed.success) return [{ ...parsed.data, replica }];
+    const parsed = ReportedChannel.safeParse(entry);
+    if (parsed.success) return [parsed.data];
     this.logger.warn(`a channel in ${replica}'s bind report does not read as one: ${parsed.error.message}`);
     return [];
   }

@@ -1,7 +1,17 @@
-import { BadRequestException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ADMIN_TOKEN, bearerToken, safeEqual, WorkspaceKeys } from '@smsgate/auth';
-import { isUuid } from '@smsgate/contracts';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ADMIN_TOKEN,
+  AuthenticatedWorkspace,
+  bearerToken,
+  safeEqual,
+  WORKSPACE_HEADER,
+  workspaceNamedBy,
+  WorkspaceKeys,
+} from '@smsgate/auth';
 import type { FastifyRequest } from 'fastify';
+
+/** Who a key belongs to: the admin token, or a workspace by its key. */
+export type Holder = { role: 'admin' } | { role: 'workspace'; workspace: AuthenticatedWorkspace };
 
 /** Who is asking: the admin (every workspace, or the one it names) or a workspace by its key. */
 export type Caller = { role: 'admin'; workspace?: string } | { role: 'workspace'; workspace: string };
@@ -13,18 +23,21 @@ export class Callers {
     @Inject(ADMIN_TOKEN) private readonly adminToken: string,
   ) {}
 
-  async of(request: FastifyRequest): Promise<Caller> {
+  /** The key's holder, from Authorization alone (the sign-in). */
+  async holderOf(request: FastifyRequest): Promise<Holder> {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new UnauthorizedException('missing Authorization: Bearer <api key or admin token>');
-    if (safeEqual(token, this.adminToken)) {
-      const named = request.headers['x-smsgate-workspace'];
-      if (named === undefined) return { role: 'admin' };
-      if (typeof named !== 'string' || !isUuid(named))
-        throw new BadRequestException('X-Smsgate-Workspace must be a workspace id (a UUID)');
-      return { role: 'admin', workspace: named };
-    }
+    if (safeEqual(token, this.adminToken)) return { role: 'admin' };
     const workspace = await this.keys.resolve(token);
     if (!workspace) throw new UnauthorizedException('invalid api key');
-    return { role: 'workspace', workspace: workspace.id };
+    return { role: 'workspace', workspace };
+  }
+
+  /** The workspace a request is about: a key's own, the one an admin names, or none (admin: all). */
+  async of(request: FastifyRequest): Promise<Caller> {
+    const holder = await this.holderOf(request);
+    return holder.role === 'admin'
+      ? { role: 'admin', workspace: workspaceNamedBy(request.headers[WORKSPACE_HEADER]) }
+      : { role: 'workspace', workspace: holder.workspace.id };
   }
 }

@@ -18,12 +18,13 @@ export interface SmscBindReport {
 }
 
 export const smscBindReportQueries = {
+  // One round trip: this replica's row, and the rows of replicas silent for an hour gone.
   report: `
+    WITH gone AS (
+      DELETE FROM smsc_bind_reports WHERE updated_at < now() - interval '1 hour' AND replica <> $1)
     INSERT INTO smsc_bind_reports (replica, partitions, channels, updated_at)
     VALUES ($1, $2::int[], $3::jsonb, now())
     ON CONFLICT (replica) DO UPDATE SET partitions = $2::int[], channels = $3::jsonb, updated_at = now()`,
-  pruneGone: `
-    DELETE FROM smsc_bind_reports WHERE updated_at < now() - interval '1 hour'`,
   remove: `
     DELETE FROM smsc_bind_reports WHERE replica = $1`,
   current: `
@@ -53,7 +54,6 @@ export class SmscBindReportsRepository {
   /** Replaces this replica's report, and deletes those of replicas silent for an hour. */
   async report(replica: string, partitions: number[], channels: unknown[]): Promise<void> {
     await this.db.query(smscBindReportQueries.report, [replica, partitions, JSON.stringify(channels)]);
-    await this.db.query(smscBindReportQueries.pruneGone);
   }
 
   async remove(replica: string): Promise<void> {
